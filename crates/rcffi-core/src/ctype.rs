@@ -1,0 +1,716 @@
+//! The interned C type table.
+//!
+//! A C type is a small integer ([`TypeId`]) into one [`TypeTable`]; structural types
+//! (pointers, arrays, functions, primitives) are interned, so asking twice for
+//! `int *` gives the same id and type identity is an integer compare. Structs,
+//! unions and enums are nominal: each declaration creates a new id.
+//!
+//! As in cffi, a *function* type stands for a pointer to a function: its C name is
+//! `int(*)(int)`, and a pointer to it is `int(**)(int)`.
+
+use std::collections::HashMap;
+use std::os::raw::{c_int, c_long, c_longlong, c_short};
+
+use crate::error::Error;
+use crate::layout::{self, Layout, Packing};
+
+/// Index of a type in its [`TypeTable`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct TypeId(pub u32);
+
+impl TypeId {
+    /// The index of this type, for tables parallel to the type table.
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// How the value of a primitive type is represented and converted.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PrimClass {
+    /// A signed integer.
+    Signed,
+    /// An unsigned integer.
+    Unsigned,
+    /// `char`: a one-byte string in Python.
+    Char,
+    /// `_Bool`.
+    Bool,
+    /// `float` or `double`.
+    Float,
+    /// `long double`: kept as cdata so that no precision is lost.
+    LongDouble,
+    /// `wchar_t`, `char16_t`, `char32_t`: a one-character str in Python.
+    WideChar,
+    /// `float _Complex`, `double _Complex`.
+    Complex,
+}
+
+macro_rules! primitives {
+    ($( $variant:ident => $name:literal, $size:expr, $align:expr, $class:ident; )*) => {
+        /// A primitive C type, named as cffi names it.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Prim { $( $variant, )* }
+
+        impl Prim {
+            /// Every primitive, in declaration order.
+            pub const ALL: &'static [Prim] = &[ $( Prim::$variant, )* ];
+
+            /// The C name, as cffi spells it (`unsigned long`, `int32_t`).
+            pub fn name(self) -> &'static str {
+                match self { $( Prim::$variant => $name, )* }
+            }
+
+            /// `sizeof` on the running platform.
+            pub fn size(self) -> usize {
+                match self { $( Prim::$variant => $size, )* }
+            }
+
+            /// `alignof` on the running platform.
+            pub fn align(self) -> usize {
+                match self { $( Prim::$variant => $align, )* }
+            }
+
+            /// How values of this type convert.
+            pub fn class(self) -> PrimClass {
+                match self { $( Prim::$variant => PrimClass::$class, )* }
+            }
+        }
+    };
+}
+
+use std::mem::{align_of as al, size_of as sz};
+
+/// `long double` as the x86-64 System V ABI lays it out (80-bit x87 in 16 bytes).
+#[cfg(target_arch = "x86_64")]
+const LONG_DOUBLE: (usize, usize) = (16, 16);
+#[cfg(target_arch = "aarch64")]
+const LONG_DOUBLE: (usize, usize) = (16, 16);
+#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
+const LONG_DOUBLE: (usize, usize) = (8, 8);
+
+/// `sizeof(wchar_t)`: UTF-16 units on Windows, UTF-32 elsewhere.
+#[cfg(target_os = "windows")]
+const WCHAR: usize = 2;
+#[cfg(not(target_os = "windows"))]
+const WCHAR: usize = 4;
+
+primitives! {
+    Char => "char", 1, 1, Char;
+    SChar => "signed char", 1, 1, Signed;
+    UChar => "unsigned char", 1, 1, Unsigned;
+    Short => "short", sz::<c_short>(), al::<c_short>(), Signed;
+    UShort => "unsigned short", sz::<c_short>(), al::<c_short>(), Unsigned;
+    Int => "int", sz::<c_int>(), al::<c_int>(), Signed;
+    UInt => "unsigned int", sz::<c_int>(), al::<c_int>(), Unsigned;
+    Long => "long", sz::<c_long>(), al::<c_long>(), Signed;
+    ULong => "unsigned long", sz::<c_long>(), al::<c_long>(), Unsigned;
+    LongLong => "long long", sz::<c_longlong>(), al::<c_longlong>(), Signed;
+    ULongLong => "unsigned long long", sz::<c_longlong>(), al::<c_longlong>(), Unsigned;
+    Float => "float", 4, al::<f32>(), Float;
+    Double => "double", 8, al::<f64>(), Float;
+    LongDouble => "long double", LONG_DOUBLE.0, LONG_DOUBLE.1, LongDouble;
+    Bool => "_Bool", 1, 1, Bool;
+    WChar => "wchar_t", WCHAR, WCHAR, WideChar;
+    Char16 => "char16_t", 2, 2, WideChar;
+    Char32 => "char32_t", 4, 4, WideChar;
+    Int8 => "int8_t", 1, 1, Signed;
+    UInt8 => "uint8_t", 1, 1, Unsigned;
+    Int16 => "int16_t", 2, 2, Signed;
+    UInt16 => "uint16_t", 2, 2, Unsigned;
+    Int32 => "int32_t", 4, 4, Signed;
+    UInt32 => "uint32_t", 4, 4, Unsigned;
+    Int64 => "int64_t", 8, al::<i64>(), Signed;
+    UInt64 => "uint64_t", 8, al::<u64>(), Unsigned;
+    IntLeast8 => "int_least8_t", 1, 1, Signed;
+    UIntLeast8 => "uint_least8_t", 1, 1, Unsigned;
+    IntLeast16 => "int_least16_t", 2, 2, Signed;
+    UIntLeast16 => "uint_least16_t", 2, 2, Unsigned;
+    IntLeast32 => "int_least32_t", 4, 4, Signed;
+    UIntLeast32 => "uint_least32_t", 4, 4, Unsigned;
+    IntLeast64 => "int_least64_t", 8, al::<i64>(), Signed;
+    UIntLeast64 => "uint_least64_t", 8, al::<u64>(), Unsigned;
+    IntFast8 => "int_fast8_t", 1, 1, Signed;
+    UIntFast8 => "uint_fast8_t", 1, 1, Unsigned;
+    IntFast16 => "int_fast16_t", sz::<isize>(), al::<isize>(), Signed;
+    UIntFast16 => "uint_fast16_t", sz::<usize>(), al::<usize>(), Unsigned;
+    IntFast32 => "int_fast32_t", sz::<isize>(), al::<isize>(), Signed;
+    UIntFast32 => "uint_fast32_t", sz::<usize>(), al::<usize>(), Unsigned;
+    IntFast64 => "int_fast64_t", 8, al::<i64>(), Signed;
+    UIntFast64 => "uint_fast64_t", 8, al::<u64>(), Unsigned;
+    IntPtr => "intptr_t", sz::<isize>(), al::<isize>(), Signed;
+    UIntPtr => "uintptr_t", sz::<usize>(), al::<usize>(), Unsigned;
+    IntMax => "intmax_t", 8, al::<i64>(), Signed;
+    UIntMax => "uintmax_t", 8, al::<u64>(), Unsigned;
+    PtrDiff => "ptrdiff_t", sz::<isize>(), al::<isize>(), Signed;
+    Size => "size_t", sz::<usize>(), al::<usize>(), Unsigned;
+    SSize => "ssize_t", sz::<isize>(), al::<isize>(), Signed;
+    FloatComplex => "_cffi_float_complex_t", 8, 4, Complex;
+    DoubleComplex => "_cffi_double_complex_t", 16, 8, Complex;
+}
+
+impl Prim {
+    /// Whether this is an integer type (including `char` and `_Bool`, which C
+    /// treats as integers for casts and arithmetic).
+    pub fn is_integer(self) -> bool {
+        matches!(
+            self.class(),
+            PrimClass::Signed
+                | PrimClass::Unsigned
+                | PrimClass::Char
+                | PrimClass::Bool
+                | PrimClass::WideChar
+        )
+    }
+
+    /// Whether integers of this type are signed.
+    pub fn is_signed(self) -> bool {
+        match self.class() {
+            PrimClass::Signed => true,
+            PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
+            _ => false,
+        }
+    }
+
+    /// The primitive with this exact cffi name (`"unsigned long"`, `"int32_t"`).
+    pub fn from_name(name: &str) -> Option<Prim> {
+        Prim::ALL.iter().copied().find(|p| p.name() == name)
+    }
+}
+
+/// The kind of a type, as cffi's `CType.kind` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Void,
+    Primitive,
+    Pointer,
+    Array,
+    Struct,
+    Union,
+    Enum,
+    Function,
+}
+
+impl Kind {
+    /// The name cffi gives this kind.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Void => "void",
+            Kind::Primitive => "primitive",
+            Kind::Pointer => "pointer",
+            Kind::Array => "array",
+            Kind::Struct => "struct",
+            Kind::Union => "union",
+            Kind::Enum => "enum",
+            Kind::Function => "function",
+        }
+    }
+}
+
+/// One member of a struct or union as declared (before layout).
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldDecl {
+    /// Empty for unnamed bitfields and anonymous nested structs/unions.
+    pub name: String,
+    pub ty: TypeId,
+    /// `Some(width)` for a bitfield.
+    pub bits: Option<u32>,
+}
+
+/// One member of a completed struct or union.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Field {
+    pub name: String,
+    pub ty: TypeId,
+    /// Byte offset of the member, or of the storage unit holding a bitfield.
+    pub offset: usize,
+    /// For a bitfield, its first bit inside the storage unit at `offset`.
+    pub bitshift: Option<u32>,
+    /// For a bitfield, its width.
+    pub bitsize: Option<u32>,
+}
+
+/// A struct or union: nominal, completed at most once.
+#[derive(Clone, Debug)]
+pub struct Record {
+    pub is_union: bool,
+    /// Declared with `...;`: the C compiler must fill in the layout (API mode).
+    pub partial: bool,
+    /// `None` while the record is only forward-declared (opaque).
+    pub fields: Option<Vec<Field>>,
+    pub layout: Option<Layout>,
+}
+
+/// An enum: nominal, with the integer type gcc would pick for its values.
+#[derive(Clone, Debug)]
+pub struct EnumDef {
+    pub values: Vec<(String, i128)>,
+    pub base: Prim,
+    /// Declared with a trailing `...` or `= ...`: values come from the C compiler.
+    pub partial: bool,
+}
+
+/// A function type (which cffi treats as a pointer to function).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct FuncSig {
+    pub args: Vec<TypeId>,
+    pub result: TypeId,
+    pub variadic: bool,
+    /// `__stdcall` etc.; `None` is the platform default.
+    pub abi: Option<String>,
+}
+
+/// What a type is.
+#[derive(Clone, Debug)]
+pub enum TypeData {
+    Void,
+    Primitive(Prim),
+    Pointer(TypeId),
+    Array { item: TypeId, length: Option<usize> },
+    Record(Box<Record>),
+    Enum(Box<EnumDef>),
+    Function(Box<FuncSig>),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+enum InternKey {
+    Void,
+    Primitive(Prim),
+    Pointer(TypeId),
+    Array(TypeId, Option<usize>),
+    Function(FuncSig),
+}
+
+/// A type: what it is, its C name, and where to insert a declarator into that name.
+#[derive(Clone, Debug)]
+pub struct TypeEntry {
+    pub data: TypeData,
+    /// The C name as cffi prints it: `int *`, `int(*)[3]`, `struct foo`.
+    pub cname: String,
+    /// Byte position in `cname` where a declarator goes (`int(*` `)[3]`).
+    pub name_pos: usize,
+}
+
+/// The interned table of C types.
+#[derive(Debug)]
+pub struct TypeTable {
+    entries: Vec<TypeEntry>,
+    interned: HashMap<InternKey, TypeId>,
+}
+
+impl Default for TypeTable {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl TypeTable {
+    /// A table holding `void` and nothing else yet.
+    pub fn new() -> Self {
+        let mut t = TypeTable {
+            entries: Vec::new(),
+            interned: HashMap::new(),
+        };
+        t.void();
+        t
+    }
+
+    /// Number of types in the table.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// Whether the table is empty (never: `void` is always there).
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// The entry for `id`.
+    pub fn get(&self, id: TypeId) -> &TypeEntry {
+        &self.entries[id.index()]
+    }
+
+    /// What `id` is.
+    pub fn data(&self, id: TypeId) -> &TypeData {
+        &self.entries[id.index()].data
+    }
+
+    /// The C name of `id`.
+    pub fn cname(&self, id: TypeId) -> &str {
+        &self.entries[id.index()].cname
+    }
+
+    /// The C name of `id` with `extra` where a declarator goes:
+    /// `cname_with(int(*)(int), "fn")` is `int(*fn)(int)`.
+    pub fn cname_with(&self, id: TypeId, extra: &str) -> String {
+        let e = self.get(id);
+        insert_declarator(&e.cname, e.name_pos, extra).0
+    }
+
+    /// cffi's `CType.kind`.
+    pub fn kind(&self, id: TypeId) -> Kind {
+        match self.data(id) {
+            TypeData::Void => Kind::Void,
+            TypeData::Primitive(_) => Kind::Primitive,
+            TypeData::Pointer(_) => Kind::Pointer,
+            TypeData::Array { .. } => Kind::Array,
+            TypeData::Record(r) if r.is_union => Kind::Union,
+            TypeData::Record(_) => Kind::Struct,
+            TypeData::Enum(_) => Kind::Enum,
+            TypeData::Function(_) => Kind::Function,
+        }
+    }
+
+    fn intern(&mut self, key: InternKey, make: impl FnOnce(&Self) -> TypeEntry) -> TypeId {
+        if let Some(&id) = self.interned.get(&key) {
+            return id;
+        }
+        let entry = make(self);
+        let id = self.push(entry);
+        self.interned.insert(key, id);
+        id
+    }
+
+    fn push(&mut self, entry: TypeEntry) -> TypeId {
+        let id = TypeId(u32::try_from(self.entries.len()).expect("type table overflow"));
+        self.entries.push(entry);
+        id
+    }
+
+    /// `void`.
+    pub fn void(&mut self) -> TypeId {
+        self.intern(InternKey::Void, |_| TypeEntry {
+            data: TypeData::Void,
+            cname: "void".into(),
+            name_pos: 4,
+        })
+    }
+
+    /// A primitive type.
+    pub fn primitive(&mut self, p: Prim) -> TypeId {
+        self.intern(InternKey::Primitive(p), |_| TypeEntry {
+            data: TypeData::Primitive(p),
+            cname: p.name().into(),
+            name_pos: p.name().len(),
+        })
+    }
+
+    /// A pointer to `target`.
+    pub fn pointer(&mut self, target: TypeId) -> TypeId {
+        self.intern(InternKey::Pointer(target), |t| {
+            let e = t.get(target);
+            let star = if matches!(e.data, TypeData::Array { .. }) {
+                "(*)"
+            } else {
+                "*"
+            };
+            let (cname, pos) = insert_declarator(&e.cname, e.name_pos, star);
+            let name_pos = if star == "(*)" { pos - 1 } else { pos };
+            TypeEntry {
+                data: TypeData::Pointer(target),
+                cname,
+                name_pos,
+            }
+        })
+    }
+
+    /// An array of `item`; `length` is `None` for `item[]`.
+    pub fn array(&mut self, item: TypeId, length: Option<usize>) -> TypeId {
+        self.intern(InternKey::Array(item, length), |t| {
+            let e = t.get(item);
+            let brackets = match length {
+                Some(n) => format!("[{n}]"),
+                None => "[]".to_string(),
+            };
+            let (cname, _) = insert_declarator(&e.cname, e.name_pos, &brackets);
+            let pos = e.name_pos;
+            TypeEntry {
+                data: TypeData::Array { item, length },
+                cname,
+                name_pos: pos,
+            }
+        })
+    }
+
+    /// A function type (pointer to function, as in cffi).
+    pub fn function(&mut self, sig: FuncSig) -> TypeId {
+        self.intern(InternKey::Function(sig.clone()), |t| {
+            let r = t.get(sig.result);
+            let mut args: Vec<&str> = sig.args.iter().map(|a| t.cname(*a)).collect();
+            if sig.variadic {
+                args.push("...");
+            }
+            let abi = match &sig.abi {
+                Some(a) => format!("{a} "),
+                None => String::new(),
+            };
+            let inner = format!("({abi}*)({})", args.join(", "));
+            let (cname, _) = insert_declarator(&r.cname, r.name_pos, &inner);
+            let name_pos = r.name_pos + 2 + abi.len();
+            TypeEntry {
+                data: TypeData::Function(Box::new(sig)),
+                cname,
+                name_pos,
+            }
+        })
+    }
+
+    /// A new, incomplete struct or union named `cname` (`struct foo`, `point_t`).
+    pub fn new_record(&mut self, cname: &str, is_union: bool) -> TypeId {
+        self.push(TypeEntry {
+            data: TypeData::Record(Box::new(Record {
+                is_union,
+                partial: false,
+                fields: None,
+                layout: None,
+            })),
+            cname: cname.to_string(),
+            name_pos: cname.len(),
+        })
+    }
+
+    /// Renames a record (used when an anonymous struct gets its typedef name).
+    pub fn rename(&mut self, id: TypeId, cname: &str) {
+        let e = &mut self.entries[id.index()];
+        e.cname = cname.to_string();
+        e.name_pos = cname.len();
+    }
+
+    /// A new enum named `cname` with its values; the base type is chosen as gcc does.
+    pub fn new_enum(&mut self, cname: &str, values: Vec<(String, i128)>, partial: bool) -> TypeId {
+        let base = enum_base(&values);
+        self.push(TypeEntry {
+            data: TypeData::Enum(Box::new(EnumDef {
+                values,
+                base,
+                partial,
+            })),
+            cname: cname.to_string(),
+            name_pos: cname.len(),
+        })
+    }
+
+    /// Lays out and completes a struct or union with the given members.
+    pub fn complete_record(
+        &mut self,
+        id: TypeId,
+        fields: &[FieldDecl],
+        packing: Packing,
+        partial: bool,
+    ) -> Result<(), Error> {
+        let is_union = match self.data(id) {
+            TypeData::Record(r) => {
+                if r.fields.is_some() {
+                    return Err(Error::Type(format!(
+                        "{} is already complete",
+                        self.cname(id)
+                    )));
+                }
+                r.is_union
+            }
+            _ => {
+                return Err(Error::Type(format!(
+                    "{} is not a struct or union",
+                    self.cname(id)
+                )))
+            }
+        };
+        let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+        if let TypeData::Record(r) = &mut self.entries[id.index()].data {
+            r.fields = Some(placed);
+            r.layout = Some(layout);
+            r.partial = partial;
+        }
+        Ok(())
+    }
+
+    /// Completes a record with a layout given from outside (the C compiler, or
+    /// `complete_struct_or_union` with explicit offsets).
+    pub fn complete_record_with(&mut self, id: TypeId, fields: Vec<Field>, layout: Layout) {
+        if let TypeData::Record(r) = &mut self.entries[id.index()].data {
+            r.fields = Some(fields);
+            r.layout = Some(layout);
+        }
+    }
+
+    /// `sizeof`, or `None` when the size is not known (void, open arrays,
+    /// incomplete structs). A function type is a function pointer, as in cffi.
+    pub fn size_of(&self, id: TypeId) -> Option<usize> {
+        match self.data(id) {
+            TypeData::Void => None,
+            TypeData::Primitive(p) => Some(p.size()),
+            TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::size_of::<*const u8>()),
+            TypeData::Array { item, length } => {
+                let n = (*length)?;
+                self.size_of(*item).map(|s| s * n)
+            }
+            TypeData::Record(r) => r.layout.map(|l| l.size),
+            TypeData::Enum(e) => Some(e.base.size()),
+        }
+    }
+
+    /// `alignof`, or `None` when not known.
+    pub fn align_of(&self, id: TypeId) -> Option<usize> {
+        match self.data(id) {
+            TypeData::Void => None,
+            TypeData::Primitive(p) => Some(p.align()),
+            TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::align_of::<*const u8>()),
+            TypeData::Array { item, .. } => self.align_of(*item),
+            TypeData::Record(r) => r.layout.map(|l| l.align),
+            TypeData::Enum(e) => Some(e.base.align()),
+        }
+    }
+
+    /// The record of a struct or union type.
+    pub fn record(&self, id: TypeId) -> Option<&Record> {
+        match self.data(id) {
+            TypeData::Record(r) => Some(r),
+            _ => None,
+        }
+    }
+
+    /// The signature of a function type.
+    pub fn func(&self, id: TypeId) -> Option<&FuncSig> {
+        match self.data(id) {
+            TypeData::Function(f) => Some(f),
+            _ => None,
+        }
+    }
+
+    /// Finds a member by name, looking through anonymous nested structs and unions;
+    /// returns its type and absolute offset, with bitfield data if any.
+    pub fn find_field(&self, id: TypeId, name: &str) -> Option<Field> {
+        let fields = self.record(id)?.fields.as_ref()?;
+        for f in fields {
+            if f.name == name {
+                return Some(f.clone());
+            }
+            if f.name.is_empty() && f.bitsize.is_none() {
+                if let Some(mut inner) = self.find_field(f.ty, name) {
+                    inner.offset += f.offset;
+                    return Some(inner);
+                }
+            }
+        }
+        None
+    }
+}
+
+/// Inserts `extra` at `pos` in `cname`, as C puts a declarator: a space separates a
+/// name or `*` from a preceding identifier. Returns the new name and the position
+/// just after `extra`.
+fn insert_declarator(cname: &str, pos: usize, extra: &str) -> (String, usize) {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
+    let before = cname[..pos].as_bytes().last().copied();
+    let first = extra.as_bytes().first().copied();
+    let needs_space = matches!(before, Some(b) if is_word(b))
+        && matches!(first, Some(b) if is_word(b) || b == b'*');
+    let mut out = String::with_capacity(cname.len() + extra.len() + 1);
+    out.push_str(&cname[..pos]);
+    if needs_space {
+        out.push(' ');
+    }
+    out.push_str(extra);
+    let end = out.len();
+    out.push_str(&cname[pos..]);
+    (out, end)
+}
+
+/// The integer type gcc gives an enum with these values: `unsigned int` when all are
+/// non-negative and fit, `int` when some are negative and all fit, then the 64-bit
+/// types.
+pub fn enum_base(values: &[(String, i128)]) -> Prim {
+    let min = values.iter().map(|v| v.1).min().unwrap_or(0);
+    let max = values.iter().map(|v| v.1).max().unwrap_or(0);
+    if min >= 0 {
+        if max <= u32::MAX as i128 {
+            Prim::UInt
+        } else {
+            Prim::ULong
+        }
+    } else if min >= i32::MIN as i128 && max <= i32::MAX as i128 {
+        Prim::Int
+    } else {
+        Prim::Long
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn structural_types_are_interned() {
+        let mut t = TypeTable::new();
+        let int = t.primitive(Prim::Int);
+        assert_eq!(t.pointer(int), t.pointer(int));
+        assert_eq!(t.array(int, Some(3)), t.array(int, Some(3)));
+        assert_ne!(t.array(int, Some(3)), t.array(int, None));
+    }
+
+    #[test]
+    fn records_are_nominal() {
+        let mut t = TypeTable::new();
+        assert_ne!(
+            t.new_record("struct a", false),
+            t.new_record("struct a", false)
+        );
+    }
+
+    #[test]
+    fn cnames_follow_c_declarator_syntax() {
+        let mut t = TypeTable::new();
+        let int = t.primitive(Prim::Int);
+        let char_ = t.primitive(Prim::Char);
+        let pint = t.pointer(int);
+        assert_eq!(t.cname(pint), "int *");
+        let ppint = t.pointer(pint);
+        assert_eq!(t.cname(ppint), "int **");
+        let pchar = t.pointer(char_);
+        let arr_pchar = t.array(pchar, None);
+        assert_eq!(t.cname(arr_pchar), "char *[]");
+        let a3 = t.array(int, Some(3));
+        let p_a3 = t.pointer(a3);
+        assert_eq!(t.cname(p_a3), "int(*)[3]");
+        let a4 = t.array(int, Some(4));
+        let a3_4 = t.array(a4, Some(3));
+        assert_eq!(t.cname(a3_4), "int[3][4]");
+        let f = t.function(FuncSig {
+            args: vec![int],
+            result: int,
+            variadic: false,
+            abi: None,
+        });
+        assert_eq!(t.cname(f), "int(*)(int)");
+        assert_eq!(t.cname_with(f, "fn"), "int(*fn)(int)");
+        let pf = t.pointer(f);
+        assert_eq!(t.cname(pf), "int(**)(int)");
+        let fv = t.function(FuncSig {
+            args: vec![],
+            result: int,
+            variadic: false,
+            abi: None,
+        });
+        let arr_f = t.array(fv, Some(5));
+        assert_eq!(t.cname(arr_f), "int(*[5])()");
+        let fr = t.function(FuncSig {
+            args: vec![int],
+            result: pchar,
+            variadic: true,
+            abi: None,
+        });
+        assert_eq!(t.cname(fr), "char *(*)(int, ...)");
+        let c80 = t.array(char_, Some(80));
+        assert_eq!(t.cname_with(c80, "a"), "char a[80]");
+        assert_eq!(t.cname_with(int, "*"), "int *");
+    }
+
+    #[test]
+    fn enum_base_types_follow_gcc() {
+        let v = |xs: &[i128]| xs.iter().map(|x| (String::new(), *x)).collect::<Vec<_>>();
+        assert_eq!(enum_base(&v(&[0, 1])), Prim::UInt);
+        assert_eq!(enum_base(&v(&[-1, 1])), Prim::Int);
+        assert_eq!(enum_base(&v(&[0, 1 << 33])), Prim::ULong);
+        assert_eq!(enum_base(&v(&[-1, 1 << 33])), Prim::Long);
+    }
+}

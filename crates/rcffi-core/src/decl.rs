@@ -1,0 +1,205 @@
+//! The declarations of one FFI: typedefs, struct/union/enum tags, functions, global
+//! variables and constants, in the order they were declared. `cdef()` adds to them;
+//! run-time type strings are resolved against them and cached.
+
+use std::collections::HashMap;
+
+use crate::ctype::{TypeId, TypeTable};
+use crate::error::Error;
+use crate::layout::Packing;
+use crate::parse;
+
+/// How an `extern "Python"` function is exported from an API-mode module.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExternPython {
+    /// `extern "Python"`: a static C function.
+    Static,
+    /// `extern "Python+C"`: a non-static C function other C files may call.
+    PlusC,
+}
+
+/// A name declared by `cdef()` that is not a type.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Entity {
+    /// A function; its type is a function type.
+    Function {
+        ty: TypeId,
+        extern_python: Option<ExternPython>,
+    },
+    /// A global variable, or a constant whose value lives in the library
+    /// (`static const int FOO;`).
+    Global { ty: TypeId, constant: bool },
+    /// An integer constant known at cdef time: `#define X 42` or an enumerator.
+    IntConstant { value: i128, ty: Option<TypeId> },
+    /// `#define X ...`: an integer constant whose value only the C compiler knows.
+    UnknownConstant,
+}
+
+/// A typedef name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Typedef {
+    pub ty: TypeId,
+    /// Names a function type itself (`typedef int fn_t(int);`), not a pointer to one.
+    pub raw_function: bool,
+}
+
+/// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnknownNumeric {
+    Integer,
+    Float,
+}
+
+/// Options of one `cdef()` call.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct CdefOptions {
+    /// Redefinitions replace earlier declarations instead of being errors.
+    pub override_: bool,
+    /// How the structs and unions of this call are packed.
+    pub packing: Packing,
+}
+
+/// Something cdef accepted but wants the user to know (Python turns these into
+/// warnings).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Warning {
+    pub message: String,
+}
+
+/// Every declaration of one FFI.
+#[derive(Clone, Debug, Default)]
+pub struct Declarations {
+    pub typedefs: HashMap<String, Typedef>,
+    pub unknown_typedefs: HashMap<String, UnknownNumeric>,
+    pub structs: HashMap<String, TypeId>,
+    pub unions: HashMap<String, TypeId>,
+    pub enums: HashMap<String, TypeId>,
+    pub names: HashMap<String, Entity>,
+    /// Names in declaration order (for `dir(lib)` and code generation).
+    pub name_order: Vec<String>,
+    /// Records and enums in declaration order, named or not (for code generation).
+    pub record_order: Vec<TypeId>,
+    type_cache: HashMap<String, TypeId>,
+}
+
+impl Declarations {
+    /// No declarations yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Parses `source` and adds its declarations.
+    pub fn cdef(
+        &mut self,
+        table: &mut TypeTable,
+        source: &str,
+        options: CdefOptions,
+    ) -> Result<Vec<Warning>, Error> {
+        // A later declaration may complete a type that an earlier type string used.
+        self.type_cache.clear();
+        parse::parse_cdef(table, self, source, options)
+    }
+
+    /// Resolves a type string given at run time (`"int[10]"`, `"point_t *"`),
+    /// parsing each distinct string once.
+    pub fn parse_type(&mut self, table: &mut TypeTable, text: &str) -> Result<TypeId, Error> {
+        if let Some(&id) = self.type_cache.get(text) {
+            return Ok(id);
+        }
+        let id = parse::parse_type_string(table, self, text)?;
+        self.type_cache.insert(text.to_string(), id);
+        Ok(id)
+    }
+
+    /// The entity called `name`.
+    pub fn lookup(&self, name: &str) -> Option<&Entity> {
+        self.names.get(name)
+    }
+
+    /// Adds a name, refusing a different redefinition unless `override_`.
+    pub(crate) fn declare(
+        &mut self,
+        name: &str,
+        entity: Entity,
+        override_: bool,
+    ) -> Result<(), String> {
+        match self.names.get(name) {
+            Some(old) if *old == entity => Ok(()),
+            Some(_) if !override_ => Err(format!(
+                "'{name}' is already declared differently (use override=True to replace it)"
+            )),
+            Some(_) => {
+                self.names.insert(name.to_string(), entity);
+                Ok(())
+            }
+            None => {
+                self.names.insert(name.to_string(), entity);
+                self.name_order.push(name.to_string());
+                Ok(())
+            }
+        }
+    }
+
+    /// Adds a typedef, refusing a different redefinition unless `override_`.
+    pub(crate) fn declare_typedef(
+        &mut self,
+        name: &str,
+        td: Typedef,
+        override_: bool,
+    ) -> Result<(), String> {
+        match self.typedefs.get(name) {
+            Some(old) if *old == td => Ok(()),
+            Some(_) if !override_ => Err(format!("typedef '{name}' is already declared as a different type (use override=True to replace it)")),
+            _ => {
+                self.typedefs.insert(name.to_string(), td);
+                Ok(())
+            }
+        }
+    }
+
+    /// `ffi.list_types()`: typedef names, struct tags, union tags, each sorted.
+    pub fn list_types(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
+        let sorted = |it: Vec<&String>| {
+            let mut v: Vec<String> = it.into_iter().cloned().collect();
+            v.sort();
+            v
+        };
+        (
+            sorted(
+                self.typedefs
+                    .keys()
+                    .chain(self.unknown_typedefs.keys())
+                    .collect(),
+            ),
+            sorted(self.structs.keys().collect()),
+            sorted(self.unions.keys().collect()),
+        )
+    }
+
+    /// `ffi.include(other)`: brings in every declaration of `other` (both share one
+    /// type table), keeping this FFI's own where both declare a name.
+    pub fn include(&mut self, other: &Declarations) {
+        for (k, v) in &other.typedefs {
+            self.typedefs.entry(k.clone()).or_insert(*v);
+        }
+        for (k, v) in &other.unknown_typedefs {
+            self.unknown_typedefs.entry(k.clone()).or_insert(*v);
+        }
+        for (mine, theirs) in [
+            (&mut self.structs, &other.structs),
+            (&mut self.unions, &other.unions),
+            (&mut self.enums, &other.enums),
+        ] {
+            for (k, v) in theirs {
+                mine.entry(k.clone()).or_insert(*v);
+            }
+        }
+        for name in &other.name_order {
+            if !self.names.contains_key(name) {
+                self.names.insert(name.clone(), other.names[name].clone());
+                self.name_order.push(name.clone());
+            }
+        }
+        self.type_cache.clear();
+    }
+}

@@ -1,0 +1,182 @@
+//! Integer constant expressions: array lengths, bitfield widths, enumerator values.
+
+use super::lexer::Tok;
+use super::{PResult, Parser};
+use crate::ctype::TypeData;
+use crate::decl::Entity;
+
+/// Binary operators by precedence, loosest first.
+const LEVELS: &[&[&str]] = &[
+    &["||"],
+    &["&&"],
+    &["|"],
+    &["^"],
+    &["&"],
+    &["==", "!="],
+    &["<", "<=", ">", ">="],
+    &["<<", ">>"],
+    &["+", "-"],
+    &["*", "/", "%"],
+];
+
+impl Parser<'_, '_> {
+    /// A constant expression, evaluated.
+    pub(super) fn const_expr(&mut self) -> PResult<i128> {
+        let cond = self.binary(0)?;
+        if self.eat_punct("?") {
+            let a = self.const_expr()?;
+            self.expect_punct(":")?;
+            let b = self.const_expr()?;
+            return Ok(if cond != 0 { a } else { b });
+        }
+        Ok(cond)
+    }
+
+    fn binary(&mut self, level: usize) -> PResult<i128> {
+        if level == LEVELS.len() {
+            return self.unary();
+        }
+        let mut lhs = self.binary(level + 1)?;
+        loop {
+            let op = match self.peek().tok {
+                Tok::Punct(p) if LEVELS[level].contains(&p) => p,
+                _ => return Ok(lhs),
+            };
+            let at = self.pos;
+            self.pos += 1;
+            let rhs = self.binary(level + 1)?;
+            lhs = match op {
+                "||" => i128::from(lhs != 0 || rhs != 0),
+                "&&" => i128::from(lhs != 0 && rhs != 0),
+                "|" => lhs | rhs,
+                "^" => lhs ^ rhs,
+                "&" => lhs & rhs,
+                "==" => i128::from(lhs == rhs),
+                "!=" => i128::from(lhs != rhs),
+                "<" => i128::from(lhs < rhs),
+                "<=" => i128::from(lhs <= rhs),
+                ">" => i128::from(lhs > rhs),
+                ">=" => i128::from(lhs >= rhs),
+                "<<" if (0..64).contains(&rhs) => lhs << rhs,
+                ">>" if (0..128).contains(&rhs) => lhs >> rhs,
+                "<<" | ">>" => return Err(self.error_at(at, format!("invalid shift count {rhs}"))),
+                "+" => lhs + rhs,
+                "-" => lhs - rhs,
+                "*" => lhs
+                    .checked_mul(rhs)
+                    .ok_or_else(|| self.error_at(at, "constant overflow"))?,
+                "/" | "%" if rhs == 0 => {
+                    return Err(self.error_at(at, "division by zero in a constant expression"))
+                }
+                // C division truncates toward zero, as Rust's does.
+                "/" => lhs / rhs,
+                "%" => lhs % rhs,
+                _ => unreachable!("operator table"),
+            };
+        }
+    }
+
+    fn unary(&mut self) -> PResult<i128> {
+        let t = self.peek();
+        match &t.tok {
+            Tok::Punct("-") => {
+                self.pos += 1;
+                Ok(-self.unary()?)
+            }
+            Tok::Punct("+") => {
+                self.pos += 1;
+                self.unary()
+            }
+            Tok::Punct("~") => {
+                self.pos += 1;
+                Ok(!self.unary()?)
+            }
+            Tok::Punct("!") => {
+                self.pos += 1;
+                Ok(i128::from(self.unary()? == 0))
+            }
+            Tok::Punct("(") if self.is_type_start(self.peek_at(1)) => {
+                self.pos += 1;
+                let at = self.pos;
+                let ty = self.type_name()?;
+                self.expect_punct(")")?;
+                let v = self.unary()?;
+                match self.table.data(ty.id) {
+                    TypeData::Primitive(p) if p.is_integer() => {
+                        Ok(truncate(v, p.size(), p.is_signed()))
+                    }
+                    TypeData::Enum(e) => Ok(truncate(v, e.base.size(), e.base.is_signed())),
+                    _ => {
+                        Err(self
+                            .error_at(at, "constant expressions may only cast to integer types"))
+                    }
+                }
+            }
+            Tok::Punct("(") => {
+                self.pos += 1;
+                let v = self.const_expr()?;
+                self.expect_punct(")")?;
+                Ok(v)
+            }
+            Tok::Int(v, _) => {
+                self.pos += 1;
+                i128::try_from(*v)
+                    .map_err(|_| self.error_at(self.pos - 1, "integer constant too large"))
+            }
+            Tok::Char(c) => {
+                self.pos += 1;
+                Ok(i128::from(*c))
+            }
+            Tok::Ident
+                if self.text(t) == "sizeof"
+                    || self.text(t) == "_Alignof"
+                    || self.text(t) == "__alignof__" =>
+            {
+                let is_size = self.text(t) == "sizeof";
+                self.pos += 1;
+                self.expect_punct("(")?;
+                let at = self.pos;
+                let ty = self.type_name()?;
+                self.expect_punct(")")?;
+                let v = if is_size {
+                    self.table.size_of(ty.id)
+                } else {
+                    self.table.align_of(ty.id)
+                };
+                v.map(|x| x as i128).ok_or_else(|| {
+                    let n = self.table.cname(ty.id).to_string();
+                    self.error_at(at, format!("'{n}' has no known size"))
+                })
+            }
+            Tok::Ident => {
+                let name = self.text(t);
+                match self.decls.lookup(name) {
+                    Some(Entity::IntConstant { value, .. }) => {
+                        self.pos += 1;
+                        Ok(*value)
+                    }
+                    Some(_) => Err(self.lx.error_at(
+                        t,
+                        format!("'{name}' is not an integer constant known at cdef time"),
+                    )),
+                    None => Err(self.lx.error_at(
+                        t,
+                        format!("unknown identifier '{name}' in a constant expression"),
+                    )),
+                }
+            }
+            _ => Err(self.error("expected a constant expression")),
+        }
+    }
+}
+
+/// `value` cast to an integer type of `size` bytes, as C truncates.
+fn truncate(value: i128, size: usize, signed: bool) -> i128 {
+    let bits = size * 8;
+    let masked = value & ((1i128 << bits) - 1);
+    if signed && masked >> (bits - 1) & 1 == 1 {
+        masked - (1i128 << bits)
+    } else {
+        masked
+    }
+}

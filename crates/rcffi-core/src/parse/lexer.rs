@@ -1,0 +1,545 @@
+//! Tokens of the cdef dialect: C tokens, plus whole preprocessor lines (which the
+//! parser interprets) and `...`. Comments and line continuations disappear here;
+//! `# 42 "file.h"` line directives change the positions reported afterwards.
+
+use crate::error::{CDefError, Location};
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum Tok {
+    Ident,
+    /// An integer literal: its value and whether it had a `U` suffix.
+    Int(u128, bool),
+    /// A floating literal (only meaningful in `#define`, where it is rejected).
+    Float,
+    /// A character literal's value.
+    Char(u32),
+    /// A string literal's contents (for `extern "Python"`).
+    Str(String),
+    Punct(&'static str),
+    /// A preprocessor line other than a line directive, from after `#`.
+    Directive,
+    Eof,
+}
+
+/// A token with its text and position.
+#[derive(Clone, Debug)]
+pub struct Token {
+    pub tok: Tok,
+    /// Byte range in the source.
+    pub start: usize,
+    pub end: usize,
+    /// Index into [`Lexed::lines`].
+    pub line_idx: u32,
+    /// 1-based column.
+    pub col: u32,
+}
+
+/// Where a physical line is reported: after `# 42 "file.h"`, its number and file.
+#[derive(Clone, Debug)]
+pub struct LineInfo {
+    pub start: usize,
+    pub number: usize,
+    pub file: Option<String>,
+}
+
+/// The result of lexing one source.
+pub struct Lexed<'a> {
+    pub src: &'a str,
+    pub tokens: Vec<Token>,
+    pub lines: Vec<LineInfo>,
+}
+
+impl<'a> Lexed<'a> {
+    /// The text of a token (for directives, the line after `#`, continuations joined).
+    pub fn text(&self, t: &Token) -> &'a str {
+        &self.src[t.start..t.end]
+    }
+
+    /// A diagnostic at token `t`.
+    pub fn error_at(&self, t: &Token, message: impl Into<String>) -> CDefError {
+        CDefError {
+            message: message.into(),
+            location: Some(self.location(t)),
+        }
+    }
+
+    fn location(&self, t: &Token) -> Location {
+        let info = &self.lines[t.line_idx as usize];
+        let rest = &self.src[info.start..];
+        let source_line = rest
+            .split('\n')
+            .next()
+            .unwrap_or("")
+            .trim_end_matches('\r')
+            .to_string();
+        Location {
+            file: info.file.clone(),
+            line: info.number,
+            column: t.col as usize,
+            source_line,
+        }
+    }
+}
+
+const PUNCTS: &[&str] = &[
+    "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=",
+    "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "(", ")", "[", "]", "{", "}", ";", ",", ":",
+    "*", "=", "+", "-", "/", "%", "&", "|", "^", "~", "!", "<", ">", "?", ".", "#",
+];
+
+struct Lexer<'a> {
+    src: &'a str,
+    b: &'a [u8],
+    i: usize,
+    lines: Vec<LineInfo>,
+    at_line_start: bool,
+    tokens: Vec<Token>,
+}
+
+/// Splits `src` into tokens.
+pub fn lex(src: &str) -> Result<Lexed<'_>, CDefError> {
+    let mut lx = Lexer {
+        src,
+        b: src.as_bytes(),
+        i: 0,
+        lines: vec![LineInfo {
+            start: 0,
+            number: 1,
+            file: None,
+        }],
+        at_line_start: true,
+        tokens: Vec::new(),
+    };
+    lx.run()?;
+    let eof_line = (lx.lines.len() - 1) as u32;
+    let col = (src.len() - lx.lines.last().map(|l| l.start).unwrap_or(0)) as u32 + 1;
+    lx.tokens.push(Token {
+        tok: Tok::Eof,
+        start: src.len(),
+        end: src.len(),
+        line_idx: eof_line,
+        col,
+    });
+    Ok(Lexed {
+        src,
+        tokens: lx.tokens,
+        lines: lx.lines,
+    })
+}
+
+impl<'a> Lexer<'a> {
+    fn newline(&mut self) {
+        let prev = self.lines.last().expect("at least one line");
+        let info = LineInfo {
+            start: self.i,
+            number: prev.number + 1,
+            file: prev.file.clone(),
+        };
+        self.lines.push(info);
+        self.at_line_start = true;
+    }
+
+    fn col(&self) -> u32 {
+        (self.src[self.lines.last().map(|l| l.start).unwrap_or(0)..self.i]
+            .chars()
+            .count()
+            + 1) as u32
+    }
+
+    fn err(&self, msg: &str) -> CDefError {
+        let t = Token {
+            tok: Tok::Eof,
+            start: self.i,
+            end: self.i,
+            line_idx: (self.lines.len() - 1) as u32,
+            col: self.col(),
+        };
+        let lexed = Lexed {
+            src: self.src,
+            tokens: vec![],
+            lines: self.lines.clone(),
+        };
+        lexed.error_at(&t, msg)
+    }
+
+    fn run(&mut self) -> Result<(), CDefError> {
+        while self.i < self.b.len() {
+            let c = self.b[self.i];
+            match c {
+                b'\n' => {
+                    self.i += 1;
+                    self.newline();
+                }
+                b' ' | b'\t' | b'\r' | 0x0c | 0x0b => self.i += 1,
+                b'\\' if self.b.get(self.i + 1) == Some(&b'\n') => {
+                    self.i += 2;
+                    self.newline();
+                    self.at_line_start = false;
+                }
+                b'\\'
+                    if self.b.get(self.i + 1) == Some(&b'\r')
+                        && self.b.get(self.i + 2) == Some(&b'\n') =>
+                {
+                    self.i += 3;
+                    self.newline();
+                    self.at_line_start = false;
+                }
+                b'/' if self.b.get(self.i + 1) == Some(&b'/') => {
+                    while self.i < self.b.len() && self.b[self.i] != b'\n' {
+                        self.i += 1;
+                    }
+                }
+                b'/' if self.b.get(self.i + 1) == Some(&b'*') => {
+                    self.i += 2;
+                    loop {
+                        if self.i >= self.b.len() {
+                            return Err(self.err("unterminated comment"));
+                        }
+                        if self.b[self.i] == b'*' && self.b.get(self.i + 1) == Some(&b'/') {
+                            self.i += 2;
+                            break;
+                        }
+                        if self.b[self.i] == b'\n' {
+                            self.i += 1;
+                            self.newline();
+                            self.at_line_start = false;
+                        } else {
+                            self.i += 1;
+                        }
+                    }
+                }
+                b'#' if self.at_line_start => self.directive()?,
+                _ => {
+                    self.at_line_start = false;
+                    self.token()?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// A preprocessor line. Line directives are applied here; every other
+    /// directive becomes one token whose text runs from after `#` to the line end.
+    fn directive(&mut self) -> Result<(), CDefError> {
+        let line_idx = (self.lines.len() - 1) as u32;
+        let col = self.col();
+        self.i += 1;
+        let start = self.i;
+        // Read to the end of the line, honouring continuations and comments.
+        while self.i < self.b.len() && self.b[self.i] != b'\n' {
+            if self.b[self.i] == b'\\' && self.b.get(self.i + 1) == Some(&b'\n') {
+                self.i += 2;
+                self.newline();
+                continue;
+            }
+            if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'*') {
+                self.i += 2;
+                while self.i < self.b.len()
+                    && !(self.b[self.i] == b'*' && self.b.get(self.i + 1) == Some(&b'/'))
+                {
+                    if self.b[self.i] == b'\n' {
+                        self.i += 1;
+                        self.newline();
+                    } else {
+                        self.i += 1;
+                    }
+                }
+                self.i = (self.i + 2).min(self.b.len());
+                continue;
+            }
+            if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'/') {
+                break;
+            }
+            self.i += 1;
+        }
+        let end = self.i;
+        while self.i < self.b.len() && self.b[self.i] != b'\n' {
+            self.i += 1;
+        }
+        let text = self.src[start..end].trim();
+        if let Some((number, file)) = parse_line_directive(text) {
+            // The line after the directive is `number`.
+            if self.i < self.b.len() {
+                self.i += 1;
+                self.newline();
+                let last = self.lines.last_mut().expect("line");
+                last.number = number;
+                if file.is_some() {
+                    last.file = file;
+                }
+            }
+            return Ok(());
+        }
+        self.tokens.push(Token {
+            tok: Tok::Directive,
+            start,
+            end,
+            line_idx,
+            col,
+        });
+        Ok(())
+    }
+
+    fn token(&mut self) -> Result<(), CDefError> {
+        let start = self.i;
+        let line_idx = (self.lines.len() - 1) as u32;
+        let col = self.col();
+        let c = self.b[self.i];
+        let tok = if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            while self.i < self.b.len()
+                && (self.b[self.i].is_ascii_alphanumeric()
+                    || self.b[self.i] == b'_'
+                    || self.b[self.i] == b'$')
+            {
+                self.i += 1;
+            }
+            if self.b.get(self.i) == Some(&b'\'')
+                && matches!(&self.src[start..self.i], "L" | "u" | "U")
+            {
+                self.i = start + 1;
+                self.char_literal()?
+            } else {
+                Tok::Ident
+            }
+        } else if c.is_ascii_digit()
+            || (c == b'.' && self.b.get(self.i + 1).is_some_and(|d| d.is_ascii_digit()))
+        {
+            self.number()?
+        } else if c == b'"' {
+            self.string()?
+        } else if c == b'\'' {
+            self.char_literal()?
+        } else {
+            let rest = &self.src[self.i..];
+            match PUNCTS.iter().find(|p| rest.starts_with(**p)) {
+                Some(p) => {
+                    self.i += p.len();
+                    Tok::Punct(p)
+                }
+                None => {
+                    let ch = rest.chars().next().unwrap_or('?');
+                    return Err(self.err(&format!("unexpected character {ch:?}")));
+                }
+            }
+        };
+        self.tokens.push(Token {
+            tok,
+            start,
+            end: self.i,
+            line_idx,
+            col,
+        });
+        Ok(())
+    }
+
+    fn number(&mut self) -> Result<Tok, CDefError> {
+        let start = self.i;
+        while self.i < self.b.len()
+            && (self.b[self.i].is_ascii_alphanumeric()
+                || self.b[self.i] == b'.'
+                || self.b[self.i] == b'_'
+                || ((self.b[self.i] == b'+' || self.b[self.i] == b'-')
+                    && matches!(self.b[self.i - 1], b'e' | b'E' | b'p' | b'P')
+                    && !self.src[start..self.i].starts_with("0x")
+                    && !self.src[start..self.i].starts_with("0X")))
+        {
+            self.i += 1;
+        }
+        let text = &self.src[start..self.i];
+        match parse_int_literal(text) {
+            Some((v, unsigned)) => Ok(Tok::Int(v, unsigned)),
+            None if text.contains(['.', 'e', 'E']) && !text.starts_with("0x") => Ok(Tok::Float),
+            None => {
+                self.i = start;
+                Err(self.err(&format!("invalid number '{text}'")))
+            }
+        }
+    }
+
+    fn string(&mut self) -> Result<Tok, CDefError> {
+        self.i += 1;
+        let mut s = String::new();
+        while self.i < self.b.len() && self.b[self.i] != b'"' {
+            if self.b[self.i] == b'\n' {
+                return Err(self.err("unterminated string"));
+            }
+            if self.b[self.i] == b'\\' {
+                self.i += 1;
+            }
+            let ch = self.src[self.i..].chars().next().unwrap_or('\0');
+            s.push(ch);
+            self.i += ch.len_utf8();
+        }
+        if self.i >= self.b.len() {
+            return Err(self.err("unterminated string"));
+        }
+        self.i += 1;
+        Ok(Tok::Str(s))
+    }
+
+    fn char_literal(&mut self) -> Result<Tok, CDefError> {
+        self.i += 1;
+        let value = match self.b.get(self.i) {
+            Some(b'\\') => {
+                self.i += 1;
+                let e = *self
+                    .b
+                    .get(self.i)
+                    .ok_or_else(|| self.err("unterminated character"))?;
+                self.i += 1;
+                match e {
+                    b'n' => 10,
+                    b't' => 9,
+                    b'r' => 13,
+                    b'0'..=b'7' => {
+                        let mut v = (e - b'0') as u32;
+                        while let Some(d @ b'0'..=b'7') = self.b.get(self.i) {
+                            v = v * 8 + (d - b'0') as u32;
+                            self.i += 1;
+                        }
+                        v
+                    }
+                    b'x' => {
+                        let s = self.i;
+                        while self.b.get(self.i).is_some_and(|d| d.is_ascii_hexdigit()) {
+                            self.i += 1;
+                        }
+                        u32::from_str_radix(&self.src[s..self.i], 16)
+                            .map_err(|_| self.err("bad escape"))?
+                    }
+                    b'a' => 7,
+                    b'b' => 8,
+                    b'f' => 12,
+                    b'v' => 11,
+                    other => other as u32,
+                }
+            }
+            Some(_) => {
+                let ch = self.src[self.i..].chars().next().unwrap_or('\0');
+                self.i += ch.len_utf8();
+                ch as u32
+            }
+            None => return Err(self.err("unterminated character")),
+        };
+        if self.b.get(self.i) != Some(&b'\'') {
+            return Err(self.err("unterminated character constant"));
+        }
+        self.i += 1;
+        Ok(Tok::Char(value))
+    }
+}
+
+/// `# 42 "file.h"` or `#line 42 "file.h"`: the next line's number and file.
+fn parse_line_directive(text: &str) -> Option<(usize, Option<String>)> {
+    let rest = text
+        .strip_prefix("line")
+        .map(str::trim_start)
+        .unwrap_or(text);
+    let digits_end = rest
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(rest.len());
+    if digits_end == 0 {
+        return None;
+    }
+    let number = rest[..digits_end].parse().ok()?;
+    let after = rest[digits_end..].trim();
+    let file = after
+        .strip_prefix('"')
+        .and_then(|s| s.find('"').map(|e| s[..e].to_string()));
+    Some((number, file))
+}
+
+/// An integer literal in C syntax (decimal, `0x`, octal, `0b`; `u`/`l` suffixes).
+pub fn parse_int_literal(text: &str) -> Option<(u128, bool)> {
+    let lower = text.to_ascii_lowercase();
+    let body = lower.trim_end_matches(['u', 'l']);
+    let suffix = &lower[body.len()..];
+    if !matches!(suffix, "" | "u" | "l" | "ul" | "lu" | "ll" | "ull" | "llu") {
+        return None;
+    }
+    let unsigned = suffix.contains('u');
+    let v = if let Some(h) = body.strip_prefix("0x") {
+        u128::from_str_radix(h, 16).ok()?
+    } else if let Some(b) = body.strip_prefix("0b") {
+        u128::from_str_radix(b, 2).ok()?
+    } else if body.len() > 1 && body.starts_with('0') {
+        u128::from_str_radix(&body[1..], 8).ok()?
+    } else {
+        body.parse().ok()?
+    };
+    Some((v, unsigned))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kinds(src: &str) -> Vec<Tok> {
+        lex(src)
+            .unwrap()
+            .tokens
+            .into_iter()
+            .map(|t| t.tok)
+            .collect()
+    }
+
+    #[test]
+    fn integer_literals() {
+        assert_eq!(parse_int_literal("42"), Some((42, false)));
+        assert_eq!(parse_int_literal("0x1F"), Some((31, false)));
+        assert_eq!(parse_int_literal("017"), Some((15, false)));
+        assert_eq!(parse_int_literal("10UL"), Some((10, true)));
+        assert_eq!(parse_int_literal("0"), Some((0, false)));
+        assert_eq!(parse_int_literal("12abc"), None);
+    }
+
+    #[test]
+    fn comments_and_continuations_vanish() {
+        let toks = kinds("int /* a\n comment */ x; // rest\nlong \\\n y;");
+        assert_eq!(
+            toks,
+            vec![
+                Tok::Ident,
+                Tok::Ident,
+                Tok::Punct(";"),
+                Tok::Ident,
+                Tok::Ident,
+                Tok::Punct(";"),
+                Tok::Eof
+            ]
+        );
+    }
+
+    #[test]
+    fn directives_are_whole_lines() {
+        let l = lex("#define FOO 42\nint x;").unwrap();
+        assert_eq!(l.tokens[0].tok, Tok::Directive);
+        assert_eq!(l.text(&l.tokens[0]), "define FOO 42");
+    }
+
+    #[test]
+    fn line_directives_move_positions() {
+        let Err(l) = lex("int a;\n# 42 \"foo.h\"\nint @;") else {
+            panic!("lexed")
+        };
+        let loc = l.location.unwrap();
+        assert_eq!(
+            (loc.line, loc.column, loc.file.as_deref()),
+            (42, 5, Some("foo.h"))
+        );
+    }
+
+    #[test]
+    fn ellipsis_and_strings() {
+        assert_eq!(
+            kinds("extern \"Python\" ...;"),
+            vec![
+                Tok::Ident,
+                Tok::Str("Python".into()),
+                Tok::Punct("..."),
+                Tok::Punct(";"),
+                Tok::Eof
+            ]
+        );
+    }
+}

@@ -1,0 +1,377 @@
+//! Parser tests: every construct of the cdef dialect, and its diagnostics.
+
+use crate::ctype::{Kind, Prim, TypeData, TypeTable};
+use crate::decl::{CdefOptions, Declarations, Entity, ExternPython};
+use crate::error::Error;
+use crate::layout::Packing;
+
+fn cdef(src: &str) -> (TypeTable, Declarations) {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    d.cdef(&mut t, src, CdefOptions::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+    (t, d)
+}
+
+fn err(src: &str) -> String {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    d.cdef(&mut t, src, CdefOptions::default())
+        .unwrap_err()
+        .to_string()
+}
+
+fn ty(t: &mut TypeTable, d: &mut Declarations, s: &str) -> String {
+    let id = d.parse_type(t, s).unwrap_or_else(|e| panic!("{s}: {e}"));
+    t.cname(id).to_string()
+}
+
+#[test]
+fn primitive_spellings_are_canonical() {
+    let (mut t, mut d) = cdef("");
+    for (spelling, name) in [
+        ("unsigned", "unsigned int"),
+        ("signed", "int"),
+        ("short int", "short"),
+        ("unsigned short int", "unsigned short"),
+        ("long int", "long"),
+        ("long unsigned int", "unsigned long"),
+        ("long long int", "long long"),
+        ("unsigned long long", "unsigned long long"),
+        ("signed char", "signed char"),
+        ("char unsigned", "unsigned char"),
+        ("long double", "long double"),
+        ("_Bool", "_Bool"),
+        ("bool", "_Bool"),
+        ("size_t", "size_t"),
+        ("int32_t", "int32_t"),
+        ("uint_fast16_t", "uint_fast16_t"),
+        ("const volatile int", "int"),
+        ("float _Complex", "_cffi_float_complex_t"),
+    ] {
+        assert_eq!(ty(&mut t, &mut d, spelling), name, "{spelling}");
+    }
+}
+
+#[test]
+fn invalid_specifier_combinations_are_errors() {
+    let (mut t, mut d) = cdef("");
+    for bad in [
+        "unsigned float",
+        "short long",
+        "long long long",
+        "signed unsigned int",
+        "void int",
+    ] {
+        assert!(d.parse_type(&mut t, bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn abstract_declarators() {
+    let (mut t, mut d) = cdef("typedef int (*fp)(int, ...);");
+    for (s, name) in [
+        ("int(*)(int)", "int(*)(int)"),
+        ("char *[]", "char *[]"),
+        ("int(*)[3]", "int(*)[3]"),
+        ("int[3][4]", "int[3][4]"),
+        ("int(*[5])(void)", "int(*[5])()"),
+        ("int(**)(int)", "int(**)(int)"),
+        ("fp", "int(*)(int, ...)"),
+        ("unsigned char const * volatile", "unsigned char *"),
+        ("int[2*3+1]", "int[7]"),
+        ("char *(*)(int)", "char *(*)(int)"),
+    ] {
+        assert_eq!(ty(&mut t, &mut d, s), name, "{s}");
+    }
+}
+
+#[test]
+fn function_types_are_not_type_strings() {
+    let (mut t, mut d) = cdef("");
+    let e = d.parse_type(&mut t, "int(int)").unwrap_err().to_string();
+    assert!(e.contains("function type"), "{e}");
+}
+
+#[test]
+fn type_strings_are_interned_and_cached() {
+    let (mut t, mut d) = cdef("");
+    let a = d.parse_type(&mut t, "int *").unwrap();
+    let b = d.parse_type(&mut t, "int*").unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn bad_type_string_names_itself() {
+    let (mut t, mut d) = cdef("");
+    let e = d.parse_type(&mut t, "int[").unwrap_err().to_string();
+    assert!(e.contains("\"int[\""), "{e}");
+}
+
+#[test]
+fn structs_typedefs_and_layout() {
+    let (mut t, mut d) =
+        cdef("typedef struct { int x, y; } point_t; struct foo { char a; double b; };");
+    let p = d.parse_type(&mut t, "point_t").unwrap();
+    assert_eq!(t.cname(p), "point_t");
+    assert_eq!(t.size_of(p), Some(8));
+    let f = d.parse_type(&mut t, "struct foo").unwrap();
+    assert_eq!((t.size_of(f), t.align_of(f)), (Some(16), Some(8)));
+    assert_eq!(t.find_field(f, "b").unwrap().offset, 8);
+    assert_eq!(t.kind(f), Kind::Struct);
+}
+
+#[test]
+fn forward_declaration_completed_by_a_later_cdef() {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    d.cdef(
+        &mut t,
+        "struct s; typedef struct s s_t; s_t *make(void);",
+        CdefOptions::default(),
+    )
+    .unwrap();
+    let s = d.parse_type(&mut t, "struct s").unwrap();
+    assert_eq!(t.size_of(s), None);
+    d.cdef(&mut t, "struct s { long a; };", CdefOptions::default())
+        .unwrap();
+    let id = d.parse_type(&mut t, "s_t").unwrap();
+    assert_eq!(t.size_of(id), Some(8));
+}
+
+#[test]
+fn anonymous_nested_members_are_reachable() {
+    let (mut t, mut d) =
+        cdef("struct u { int kind; union { int i; double f; }; struct { char c; } named; };");
+    let s = d.parse_type(&mut t, "struct u").unwrap();
+    assert_eq!(t.find_field(s, "f").unwrap().offset, 8);
+    assert_eq!(t.find_field(s, "named").unwrap().offset, 16);
+    assert!(t.find_field(s, "c").is_none());
+}
+
+#[test]
+fn bitfields_and_flexible_arrays() {
+    let (mut t, mut d) =
+        cdef("struct b { unsigned a:3, :0, b:5; int c; }; struct v { int n; int data[]; };");
+    let b = d.parse_type(&mut t, "struct b").unwrap();
+    let fa = t.find_field(b, "a").unwrap();
+    let fb = t.find_field(b, "b").unwrap();
+    assert_eq!((fa.offset, fa.bitshift, fa.bitsize), (0, Some(0), Some(3)));
+    assert_eq!((fb.offset, fb.bitshift), (4, Some(0)));
+    let v = d.parse_type(&mut t, "struct v").unwrap();
+    assert_eq!(t.size_of(v), Some(4));
+}
+
+#[test]
+fn packing_options() {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    let packed = CdefOptions {
+        packing: Packing::Packed,
+        ..Default::default()
+    };
+    d.cdef(&mut t, "struct p { char a; int b; };", packed)
+        .unwrap();
+    let id = d.parse_type(&mut t, "struct p").unwrap();
+    assert_eq!(t.size_of(id), Some(5));
+    let pack2 = CdefOptions {
+        packing: Packing::Pack(2),
+        ..Default::default()
+    };
+    d.cdef(&mut t, "struct q { char a; int b; };", pack2)
+        .unwrap();
+    let id = d.parse_type(&mut t, "struct q").unwrap();
+    assert_eq!(t.size_of(id), Some(6));
+}
+
+#[test]
+fn enums_with_expressions() {
+    let (mut t, mut d) = cdef(
+        "enum e { A, B = 5, C, D = B << 2 | 1, E = -3, F = sizeof(long) * 2, G = (unsigned char)300, H = !0 + ~0 };",
+    );
+    let value = |n: &str| match d.lookup(n) {
+        Some(Entity::IntConstant { value, .. }) => *value,
+        other => panic!("{n}: {other:?}"),
+    };
+    assert_eq!(
+        [
+            value("A"),
+            value("B"),
+            value("C"),
+            value("D"),
+            value("E"),
+            value("F"),
+            value("G"),
+            value("H")
+        ],
+        [0, 5, 6, 21, -3, 16, 44, 0]
+    );
+    let e = d.parse_type(&mut t, "enum e").unwrap();
+    match t.data(e) {
+        TypeData::Enum(def) => assert_eq!(def.base, Prim::Int),
+        _ => panic!("not an enum"),
+    }
+}
+
+#[test]
+fn functions_and_parameters() {
+    let (t, d) = cdef("int f(); void g(int a[], int h(int), ...); int (*getter(void))(int);");
+    let Some(Entity::Function { ty, .. }) = d.lookup("f") else {
+        panic!()
+    };
+    assert_eq!(t.cname(*ty), "int(*)()");
+    let Some(Entity::Function { ty, .. }) = d.lookup("g") else {
+        panic!()
+    };
+    assert_eq!(t.cname(*ty), "void(*)(int *, int(*)(int), ...)");
+    let Some(Entity::Function { ty, .. }) = d.lookup("getter") else {
+        panic!()
+    };
+    assert_eq!(t.cname(*ty), "int(*(*)())(int)");
+}
+
+#[test]
+fn globals_and_constants() {
+    let (mut t, d) = cdef(
+        "extern int x; static const int FOO; static char *const NAME; extern int a[]; int a2[...];\n\
+         #define HEX 0x10\n#define NEG -5\n#define OCT 017UL\n#define UNK ...\n",
+    );
+    assert!(matches!(
+        d.lookup("x"),
+        Some(Entity::Global {
+            constant: false,
+            ..
+        })
+    ));
+    assert!(matches!(
+        d.lookup("FOO"),
+        Some(Entity::Global { constant: true, .. })
+    ));
+    assert!(matches!(
+        d.lookup("NAME"),
+        Some(Entity::Global { constant: true, .. })
+    ));
+    assert_eq!(
+        d.lookup("HEX"),
+        Some(&Entity::IntConstant {
+            value: 16,
+            ty: None
+        })
+    );
+    assert_eq!(
+        d.lookup("NEG"),
+        Some(&Entity::IntConstant {
+            value: -5,
+            ty: None
+        })
+    );
+    assert_eq!(
+        d.lookup("OCT"),
+        Some(&Entity::IntConstant {
+            value: 15,
+            ty: None
+        })
+    );
+    assert_eq!(d.lookup("UNK"), Some(&Entity::UnknownConstant));
+    let Some(Entity::Global { ty, .. }) = d.lookup("a") else {
+        panic!()
+    };
+    let int = t.primitive(Prim::Int);
+    assert_eq!(*ty, t.array(int, None));
+}
+
+#[test]
+fn bare_global_warns() {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    let w = d
+        .cdef(&mut t, "int counter;", CdefOptions::default())
+        .unwrap();
+    assert_eq!(w.len(), 1);
+    assert!(w[0].message.contains("counter"));
+}
+
+#[test]
+fn extern_python_single_and_grouped() {
+    let (_, d) =
+        cdef("extern \"Python\" int cb(int);\nextern \"Python+C\" { void a(void); void b(void); }");
+    assert!(matches!(
+        d.lookup("cb"),
+        Some(Entity::Function {
+            extern_python: Some(ExternPython::Static),
+            ..
+        })
+    ));
+    assert!(matches!(
+        d.lookup("b"),
+        Some(Entity::Function {
+            extern_python: Some(ExternPython::PlusC),
+            ..
+        })
+    ));
+}
+
+#[test]
+fn opaque_typedefs() {
+    let (mut t, mut d) = cdef("typedef ... foo_t; typedef ... *foo_p; typedef struct { ...; } part_t; typedef int... myint_t;");
+    let f = d.parse_type(&mut t, "foo_t").unwrap();
+    assert_eq!((t.kind(f), t.size_of(f)), (Kind::Struct, None));
+    let p = d.parse_type(&mut t, "foo_p").unwrap();
+    assert_eq!(t.kind(p), Kind::Pointer);
+    let part = d.parse_type(&mut t, "part_t").unwrap();
+    assert!(t.record(part).unwrap().partial);
+    assert!(d
+        .parse_type(&mut t, "myint_t")
+        .unwrap_err()
+        .to_string()
+        .contains("API mode"));
+}
+
+#[test]
+fn identical_redefinitions_are_fine_different_ones_are_not() {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    let o = CdefOptions::default();
+    d.cdef(&mut t, "int f(int); struct s { int a; };", o)
+        .unwrap();
+    d.cdef(&mut t, "int f(int); struct s { int a; };", o)
+        .unwrap();
+    assert!(d.cdef(&mut t, "long f(int);", o).is_err());
+    assert!(d.cdef(&mut t, "struct s { long a; };", o).is_err());
+    let ov = CdefOptions {
+        override_: true,
+        ..o
+    };
+    d.cdef(&mut t, "long f(int);", ov).unwrap();
+}
+
+#[test]
+fn calling_conventions_and_attributes_are_accepted() {
+    cdef("int __stdcall f(int); int __cdecl g(void); int (WINAPI *h)(int); int k(void) __attribute__((nothrow));");
+}
+
+#[test]
+fn errors_carry_line_column_and_caret() {
+    let e = err("int a;\nint b = ;\n");
+    assert!(e.contains(":2:7:"), "{e}");
+    assert!(e.contains("int b = ;") && e.contains('^'), "{e}");
+    let e = err("\n\n  foo_t x;");
+    assert!(
+        e.contains(":3:3:") && e.contains("unknown type name 'foo_t'"),
+        "{e}"
+    );
+    let e = err("#include <stdio.h>");
+    assert!(e.contains("#include"), "{e}");
+    let e = err("# 10 \"api.h\"\nint f(int;");
+    assert!(e.contains("api.h:10:"), "{e}");
+}
+
+#[test]
+fn errors_are_cdef_errors() {
+    let mut t = TypeTable::new();
+    let mut d = Declarations::new();
+    assert!(matches!(
+        d.cdef(&mut t, "int x[-1];", CdefOptions::default()),
+        Err(Error::CDef(_))
+    ));
+}
