@@ -129,7 +129,7 @@ impl Builder<'_> {
         let mut ty = Box::new(ffi::ffi_type {
             size,
             alignment: align as u16,
-            type_: ffi::FFI_TYPE_STRUCT as u16,
+            type_: ffi::FFI_TYPE_STRUCT,
             elements: elements.as_mut_ptr(),
         });
         let p: *mut ffi::ffi_type = &mut *ty;

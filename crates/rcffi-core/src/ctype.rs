@@ -165,10 +165,10 @@ impl Prim {
 
     /// Whether integers of this type are signed.
     pub fn is_signed(self) -> bool {
+        // Plain `char` is unsigned on ARM, signed elsewhere.
         match self.class() {
-            PrimClass::Signed => true,
             PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
-            _ => false,
+            class => class == PrimClass::Signed,
         }
     }
 
@@ -340,11 +340,11 @@ impl TypeTable {
         &self.entries[id.index()].cname
     }
 
-    /// The C name of `id` with `extra` where a declarator goes:
-    /// `cname_with(int(*)(int), "fn")` is `int(*fn)(int)`.
+    /// The C name of `id` with `extra` where a declarator goes, spaced as C is
+    /// usually written: `cname_with(int(*)(int), "fn")` is `int(*fn)(int)`.
     pub fn cname_with(&self, id: TypeId, extra: &str) -> String {
         let e = self.get(id);
-        insert_declarator(&e.cname, e.name_pos, extra).0
+        insert_declarator(&e.cname, e.name_pos, extra, Spacing::C).0
     }
 
     /// cffi's `CType.kind`.
@@ -404,7 +404,7 @@ impl TypeTable {
             } else {
                 "*"
             };
-            let (cname, pos) = insert_declarator(&e.cname, e.name_pos, star);
+            let (cname, pos) = insert_declarator(&e.cname, e.name_pos, star, Spacing::Cffi);
             let name_pos = if star == "(*)" { pos - 1 } else { pos };
             TypeEntry {
                 data: TypeData::Pointer(target),
@@ -422,7 +422,7 @@ impl TypeTable {
                 Some(n) => format!("[{n}]"),
                 None => "[]".to_string(),
             };
-            let (cname, _) = insert_declarator(&e.cname, e.name_pos, &brackets);
+            let (cname, _) = insert_declarator(&e.cname, e.name_pos, &brackets, Spacing::Cffi);
             let pos = e.name_pos;
             TypeEntry {
                 data: TypeData::Array { item, length },
@@ -445,7 +445,7 @@ impl TypeTable {
                 None => String::new(),
             };
             let inner = format!("({abi}*)({})", args.join(", "));
-            let (cname, _) = insert_declarator(&r.cname, r.name_pos, &inner);
+            let (cname, _) = insert_declarator(&r.cname, r.name_pos, &inner, Spacing::Cffi);
             let name_pos = r.name_pos + 2 + abi.len();
             TypeEntry {
                 data: TypeData::Function(Box::new(sig)),
@@ -596,15 +596,27 @@ impl TypeTable {
     }
 }
 
-/// Inserts `extra` at `pos` in `cname`, as C puts a declarator: a space separates a
-/// name or `*` from a preceding identifier. Returns the new name and the position
-/// just after `extra`.
-fn insert_declarator(cname: &str, pos: usize, extra: &str) -> (String, usize) {
-    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_';
-    let before = cname[..pos].as_bytes().last().copied();
+/// How a declarator is spaced when inserted into a C name.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Spacing {
+    /// cffi's type names: `int * *`, `int(* *)(int)`.
+    Cffi,
+    /// C style for `getctype()`: no space between `*` and a name: `int(*fn)(int)`.
+    C,
+}
+
+/// Inserts `extra` at `pos` in `cname`. A space separates a name or `*` from what
+/// precedes it (but never after `(`). Returns the new name and the position just
+/// after `extra`.
+fn insert_declarator(cname: &str, pos: usize, extra: &str, spacing: Spacing) -> (String, usize) {
+    let is_word = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'$';
+    let before = cname.as_bytes()[..pos].last().copied();
     let first = extra.as_bytes().first().copied();
-    let needs_space = matches!(before, Some(b) if is_word(b))
-        && matches!(first, Some(b) if is_word(b) || b == b'*');
+    let needs_space = match (before, first) {
+        (None | Some(b'(' | b' '), _) | (_, None) => false,
+        (Some(b'*'), Some(f)) if spacing == Spacing::C && is_word(f) => false,
+        (_, Some(f)) => is_word(f) || f == b'*',
+    };
     let mut out = String::with_capacity(cname.len() + extra.len() + 1);
     out.push_str(&cname[..pos]);
     if needs_space {
@@ -665,7 +677,7 @@ mod tests {
         let pint = t.pointer(int);
         assert_eq!(t.cname(pint), "int *");
         let ppint = t.pointer(pint);
-        assert_eq!(t.cname(ppint), "int **");
+        assert_eq!(t.cname(ppint), "int * *");
         let pchar = t.pointer(char_);
         let arr_pchar = t.array(pchar, None);
         assert_eq!(t.cname(arr_pchar), "char *[]");
@@ -684,7 +696,7 @@ mod tests {
         assert_eq!(t.cname(f), "int(*)(int)");
         assert_eq!(t.cname_with(f, "fn"), "int(*fn)(int)");
         let pf = t.pointer(f);
-        assert_eq!(t.cname(pf), "int(**)(int)");
+        assert_eq!(t.cname(pf), "int(* *)(int)");
         let fv = t.function(FuncSig {
             args: vec![],
             result: int,

@@ -107,14 +107,11 @@ pub fn lay_out(
                             f.name
                         )));
                     }
-                    // An unnamed zero-width bitfield moves to the next unit of its type,
-                    // even when packed; it does not change the record's alignment.
-                    let a = match packing {
-                        Packing::Pack(n) => falign.min(n.max(1)),
-                        _ => falign,
-                    };
+                    // An unnamed zero-width bitfield moves to the next unit of its
+                    // type's full alignment: gcc applies neither `packed` nor
+                    // `#pragma pack` to it. It does not change the record's alignment.
                     if !is_union {
-                        bitpos = align_up(start, a * 8);
+                        bitpos = align_up(start, falign * 8);
                         size_bits = size_bits.max(bitpos);
                     }
                     continue;
@@ -246,6 +243,33 @@ mod tests {
         )
         .unwrap();
         assert_eq!(l, Layout { size: 9, align: 1 });
+    }
+
+    #[test]
+    fn zero_width_bitfields_ignore_packing() {
+        // gcc: `#pragma pack` and `packed` leave a zero-width bitfield's alignment
+        // alone; it still moves to the next unit of its type, without aligning the
+        // record.
+        let mut t = TypeTable::new();
+        let c = t.primitive(Prim::Char);
+        let i = t.primitive(Prim::Int);
+        let l = t.primitive(Prim::Long);
+        let fields = [fd("a", c, None), fd("", i, Some(0)), fd("b", c, None)];
+        for packing in [Packing::Packed, Packing::Pack(1), Packing::Pack(2)] {
+            let (lay, f) = lay_out(&t, &fields, false, packing).unwrap();
+            assert_eq!(f[1].offset, 4, "{packing:?}");
+            assert_eq!(lay, Layout { size: 5, align: 1 }, "{packing:?}");
+        }
+        // struct { char a; long :0; long b:3; } under pack(4): b at bit 64, size 12.
+        let (lay, f) = lay_out(
+            &t,
+            &[fd("a", c, None), fd("", l, Some(0)), fd("b", l, Some(3))],
+            false,
+            Packing::Pack(4),
+        )
+        .unwrap();
+        assert_eq!((f[1].offset * 8 + f[1].bitshift.unwrap() as usize), 64);
+        assert_eq!(lay, Layout { size: 12, align: 4 });
     }
 
     #[test]

@@ -12,6 +12,7 @@ pub mod decl;
 pub mod dl;
 pub mod error;
 pub mod layout;
+pub mod longdouble;
 pub mod parse;
 
 pub use ctype::{Kind, Prim, TypeId, TypeTable};

@@ -1,5 +1,64 @@
+//! `rcffi._backend`: Python objects over the rcffi core. Its primitives carry the
+//! names and shapes of cffi's `_cffi_backend`; `rcffi.FFI` is built on them.
+
 use pyo3::prelude::*;
+
+mod backend;
+mod call;
+mod cdata;
+mod convert;
+mod decls;
+mod errors;
+mod library;
+mod types;
+
+/// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
+pub const FFI_DEFAULT_ABI: i32 = libffi_default_abi();
+
+const fn libffi_default_abi() -> i32 {
+    if cfg!(all(target_arch = "x86_64", not(windows))) {
+        2
+    } else {
+        1
+    }
+}
+
 #[pymodule]
-fn _backend(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add_class::<types::CType>()?;
+    m.add_class::<types::CField>()?;
+    m.add_class::<cdata::CData>()?;
+    m.add_class::<decls::Declarations>()?;
+    m.add_class::<library::CLibrary>()?;
+    m.add("FFIError", py.get_type::<errors::FFIError>())?;
+    m.add("CDefError", py.get_type::<errors::CDefError>())?;
+    m.add_function(wrap_pyfunction!(backend::new_void_type, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::new_primitive_type, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::new_pointer_type, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::new_array_type, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::newp, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::cast, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::sizeof, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::alignof, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::type_of, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::getcname, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::typeoffsetof, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::string, m)?)?;
+    m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
+    m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
+    m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
+    for (name, value) in [
+        ("RTLD_LAZY", libc::RTLD_LAZY),
+        ("RTLD_NOW", libc::RTLD_NOW),
+        ("RTLD_GLOBAL", libc::RTLD_GLOBAL),
+        ("RTLD_LOCAL", libc::RTLD_LOCAL),
+        ("RTLD_NODELETE", libc::RTLD_NODELETE),
+        ("RTLD_NOLOAD", libc::RTLD_NOLOAD),
+        ("RTLD_DEEPBIND", libc::RTLD_DEEPBIND),
+    ] {
+        m.add(name, value)?;
+    }
     Ok(())
 }

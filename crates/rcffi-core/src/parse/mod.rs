@@ -314,12 +314,14 @@ impl<'a, 's> Parser<'a, 's> {
         } else {
             match parse_define_value(value) {
                 Some(v) => Entity::IntConstant { value: v, ty: None },
-                None => return Err(self.lx.error_at(
-                    t,
-                    format!(
+                None => {
+                    return Err(self.lx.error_at(
+                        t,
+                        format!(
                         "'#define {name} {value}': only integer constants and '...' are supported"
                     ),
-                )),
+                    ))
+                }
             }
         };
         self.decls
@@ -778,9 +780,8 @@ impl<'a, 's> Parser<'a, 's> {
                             format!("'{cname}' is already defined with different fields"),
                         ));
                     }
-                    let fresh = self
-                        .table
-                        .new_record(&self.table.cname(id).to_string(), is_union);
+                    let cname = self.table.cname(id).to_string();
+                    let fresh = self.table.new_record(&cname, is_union);
                     if let Some(name) = &tag {
                         let map = if is_union {
                             &mut self.decls.unions

@@ -76,7 +76,7 @@ fn abstract_declarators() {
         ("int(*)[3]", "int(*)[3]"),
         ("int[3][4]", "int[3][4]"),
         ("int(*[5])(void)", "int(*[5])()"),
-        ("int(**)(int)", "int(**)(int)"),
+        ("int(**)(int)", "int(* *)(int)"),
         ("fp", "int(*)(int, ...)"),
         ("unsigned char const * volatile", "unsigned char *"),
         ("int[2*3+1]", "int[7]"),

@@ -1,0 +1,54 @@
+# rcffi developer commands. `make test` and `make demo` work on a fresh clone:
+# they create .venv, install the pinned development requirements and build.
+
+PYTHON ?= python3
+VENV := .venv
+VPY := $(VENV)/bin/python
+DEPS := $(VENV)/.deps-installed
+MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
+
+# cargo builds rcffi-py (PyO3) against the venv's interpreter.
+export PYO3_PYTHON := $(abspath $(VPY))
+
+.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean
+
+all: test
+
+$(VPY):
+	$(PYTHON) -m venv $(VENV)
+
+$(DEPS): requirements-dev.txt | $(VPY)
+	$(VPY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+build: $(DEPS)
+	$(MATURIN) develop --quiet
+
+build-release: $(DEPS)
+	$(MATURIN) develop --quiet --release
+
+test: build test-rust test-python
+
+test-rust: $(DEPS)
+	cargo test --workspace --quiet
+
+test-python: build
+	$(VPY) -m pytest -q
+
+demo: build
+	$(VPY) examples/tour.py
+
+bench: build-release
+	$(VPY) benches/run.py
+
+lint: $(DEPS)
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets --quiet -- -D warnings
+	$(VENV)/bin/ruff check python tests benches examples
+
+fmt: $(DEPS)
+	cargo fmt --all
+	$(VENV)/bin/ruff check --fix python tests benches examples
+
+clean:
+	rm -rf $(VENV) target benches/build python/rcffi/*.so

@@ -1,0 +1,683 @@
+//! Conversions between Python objects and C values in memory, following cffi's
+//! conversion table: each read or write dispatches once on the type's kind.
+
+use std::ptr;
+
+use pyo3::exceptions::{PyIndexError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyComplex, PyDict, PyFloat, PyList, PyString, PyTuple};
+use rcffi_core::ctype::{Kind, Prim, PrimClass};
+use rcffi_core::longdouble;
+
+use crate::cdata::{CData, Owner};
+use crate::types::{CType, FieldInfo};
+
+/// Reads the integer of `size` bytes at `addr`, sign- or zero-extended.
+///
+/// # Safety
+/// `addr` must be readable for `size` bytes.
+pub unsafe fn load_int(addr: *const u8, size: usize, signed: bool) -> i128 {
+    match (size, signed) {
+        (1, true) => i128::from(ptr::read_unaligned(addr as *const i8)),
+        (1, false) => i128::from(ptr::read_unaligned(addr)),
+        (2, true) => i128::from(ptr::read_unaligned(addr as *const i16)),
+        (2, false) => i128::from(ptr::read_unaligned(addr as *const u16)),
+        (4, true) => i128::from(ptr::read_unaligned(addr as *const i32)),
+        (4, false) => i128::from(ptr::read_unaligned(addr as *const u32)),
+        (8, true) => i128::from(ptr::read_unaligned(addr as *const i64)),
+        _ => i128::from(ptr::read_unaligned(addr as *const u64)),
+    }
+}
+
+/// Stores the low `size` bytes of `v` at `addr`.
+///
+/// # Safety
+/// `addr` must be writable for `size` bytes.
+pub unsafe fn store_int(addr: *mut u8, size: usize, v: i128) {
+    match size {
+        1 => ptr::write_unaligned(addr, v as u8),
+        2 => ptr::write_unaligned(addr as *mut u16, v as u16),
+        4 => ptr::write_unaligned(addr as *mut u32, v as u32),
+        _ => ptr::write_unaligned(addr as *mut u64, v as u64),
+    }
+}
+
+/// The range of an integer type of `size` bytes.
+pub fn int_range(size: usize, signed: bool) -> (i128, i128) {
+    let bits = size as u32 * 8;
+    if signed {
+        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+    } else {
+        (0, (1i128 << bits) - 1)
+    }
+}
+
+fn type_name(obj: &Bound<'_, PyAny>) -> String {
+    if let Ok(cd) = obj.cast::<CData>() {
+        return format!("cdata '{}'", cd.get().ctype.get().cname);
+    }
+    obj.get_type()
+        .name()
+        .map(|n| n.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// A Python integer (or `__index__` object) as the integer type `ct`, range-checked.
+pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
+    let prim = ct.prim.expect("integer type");
+    let v: i128 = if let Ok(cd) = obj.cast::<CData>() {
+        cd.get().as_integer()?
+    } else if obj.is_instance_of::<PyFloat>() {
+        return Err(PyTypeError::new_err(format!(
+            "an integer is required for '{}', not float",
+            ct.cname
+        )));
+    } else {
+        obj.extract::<i128>().map_err(|e| {
+            if e.is_instance_of::<PyOverflowError>(obj.py()) {
+                PyOverflowError::new_err(format!("integer {} does not fit '{}'", obj, ct.cname))
+            } else {
+                PyTypeError::new_err(format!(
+                    "an integer is required for '{}', not {}",
+                    ct.cname,
+                    type_name(obj)
+                ))
+            }
+        })?
+    };
+    let (lo, hi) = if prim == Prim::Bool {
+        (0, 1)
+    } else {
+        int_range(prim.size(), prim.is_signed())
+    };
+    if v < lo || v > hi {
+        return Err(PyOverflowError::new_err(format!(
+            "integer {v} does not fit '{}'",
+            ct.cname
+        )));
+    }
+    Ok(v)
+}
+
+/// Reads the C value of type `ct` at `addr` as a Python object.
+///
+/// Structs, unions and arrays come back as cdata viewing the memory, keeping
+/// `parent` (the object that owns or views that memory) alive.
+///
+/// # Safety
+/// `addr` must be readable for the type's size.
+pub unsafe fn read(
+    py: Python<'_>,
+    ctp: &Py<CType>,
+    addr: *const u8,
+    parent: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<PyAny>> {
+    let ct = ctp.get();
+    match ct.kind {
+        Kind::Primitive | Kind::Enum => read_primitive(py, ctp, addr),
+        Kind::Pointer | Kind::Function => {
+            let p = ptr::read_unaligned(addr as *const *mut u8);
+            Ok(CData::new_pointer(py, ctp.clone_ref(py), p)?.into_any())
+        }
+        Kind::Array | Kind::Struct | Kind::Union => {
+            let owner = parent.map_or(Owner::None, |p| Owner::Keep(p.clone().unbind()));
+            Ok(CData::new_view(
+                py,
+                ctp.clone_ref(py),
+                addr as *mut u8,
+                owner,
+                ct.kind != Kind::Array,
+            )?
+            .into_any())
+        }
+        Kind::Void => Err(PyTypeError::new_err("cannot read a value of type 'void'")),
+    }
+}
+
+unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> PyResult<Py<PyAny>> {
+    let ct = ctp.get();
+    let prim = ct.prim.expect("primitive");
+    if ct.kind == Kind::Enum {
+        return Ok(load_int(addr, prim.size(), prim.is_signed())
+            .into_pyobject(py)?
+            .into_any()
+            .unbind());
+    }
+    Ok(match prim.class() {
+        PrimClass::Signed | PrimClass::Unsigned => load_int(addr, prim.size(), prim.is_signed())
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        PrimClass::Bool => (*addr != 0)
+            .into_pyobject(py)?
+            .to_owned()
+            .into_any()
+            .unbind(),
+        PrimClass::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
+        PrimClass::Float if prim == Prim::Float => {
+            f64::from(ptr::read_unaligned(addr as *const f32))
+                .into_pyobject(py)?
+                .into_any()
+                .unbind()
+        }
+        PrimClass::Float => ptr::read_unaligned(addr as *const f64)
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        PrimClass::LongDouble => {
+            let mut value = [0u8; 16];
+            ptr::copy_nonoverlapping(addr, value.as_mut_ptr(), prim.size());
+            CData::new_value(py, ctp.clone_ref(py), value)?.into_any()
+        }
+        PrimClass::WideChar => {
+            let code = load_int(addr, prim.size(), false) as u32;
+            wide_char_to_str(py, code)?
+        }
+        PrimClass::Complex => {
+            let (re, im) = if prim == Prim::FloatComplex {
+                let p = addr as *const f32;
+                (
+                    f64::from(ptr::read_unaligned(p)),
+                    f64::from(ptr::read_unaligned(p.add(1))),
+                )
+            } else {
+                let p = addr as *const f64;
+                (ptr::read_unaligned(p), ptr::read_unaligned(p.add(1)))
+            };
+            PyComplex::from_doubles(py, re, im).into_any().unbind()
+        }
+    })
+}
+
+fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
+    let ch = char::from_u32(code).ok_or_else(|| {
+        PyValueError::new_err(format!(
+            "character U+{code:x} is not a valid Unicode code point"
+        ))
+    })?;
+    Ok(PyString::new(py, ch.encode_utf8(&mut [0; 4]))
+        .into_any()
+        .unbind())
+}
+
+/// Writes `obj` as a C value of type `ct` at `addr`.
+///
+/// # Safety
+/// `addr` must be writable for the type's size.
+pub unsafe fn write(
+    py: Python<'_>,
+    ct: &CType,
+    addr: *mut u8,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    match ct.kind {
+        Kind::Primitive | Kind::Enum => write_primitive(ct, addr, obj),
+        Kind::Pointer | Kind::Function => {
+            let p = pointer_for(py, ct, obj)?;
+            ptr::write_unaligned(addr as *mut *mut u8, p);
+            Ok(())
+        }
+        Kind::Struct | Kind::Union => write_record(py, ct, addr, obj),
+        Kind::Array => write_array(py, ct, addr, ct.length, obj),
+        Kind::Void => Err(PyTypeError::new_err("cannot write a value of type 'void'")),
+    }
+}
+
+unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> PyResult<()> {
+    let prim = ct.prim.expect("primitive");
+    if ct.kind == Kind::Enum {
+        store_int(addr, prim.size(), int_for(ct, obj)?);
+        return Ok(());
+    }
+    match prim.class() {
+        PrimClass::Signed | PrimClass::Unsigned | PrimClass::Bool => {
+            store_int(addr, prim.size(), int_for(ct, obj)?)
+        }
+        PrimClass::Char => *addr = char_for(ct, obj)?,
+        PrimClass::Float => {
+            let v = float_for(ct, obj)?;
+            if prim == Prim::Float {
+                ptr::write_unaligned(addr as *mut f32, v as f32)
+            } else {
+                ptr::write_unaligned(addr as *mut f64, v)
+            }
+        }
+        PrimClass::LongDouble => {
+            let bytes = match obj.cast::<CData>() {
+                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => cd.get().value,
+                _ => longdouble::from_f64(float_for(ct, obj)?),
+            };
+            ptr::copy_nonoverlapping(bytes.as_ptr(), addr, prim.size());
+        }
+        PrimClass::WideChar => {
+            let code = wide_char_for(ct, obj)?;
+            store_int(addr, prim.size(), i128::from(code));
+        }
+        PrimClass::Complex => {
+            let c = obj.extract::<num_complex_pair::Pair>().map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "initializer for ctype '{}' must be a complex number, not {}",
+                    ct.cname,
+                    type_name(obj)
+                ))
+            })?;
+            if prim == Prim::FloatComplex {
+                let p = addr as *mut f32;
+                ptr::write_unaligned(p, c.0 as f32);
+                ptr::write_unaligned(p.add(1), c.1 as f32);
+            } else {
+                let p = addr as *mut f64;
+                ptr::write_unaligned(p, c.0);
+                ptr::write_unaligned(p.add(1), c.1);
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Complex numbers as a (real, imaginary) pair, from anything with `__complex__`
+/// or `__float__`.
+mod num_complex_pair {
+    use pyo3::prelude::*;
+    use pyo3::types::PyComplex;
+
+    pub struct Pair(pub f64, pub f64);
+
+    impl<'py> FromPyObject<'_, 'py> for Pair {
+        type Error = PyErr;
+        fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
+            if let Ok(c) = obj.cast::<PyComplex>() {
+                return Ok(Pair(c.real(), c.imag()));
+            }
+            if obj.hasattr("__complex__")? {
+                let c = obj.call_method0("__complex__")?;
+                let c = c.cast::<PyComplex>()?;
+                return Ok(Pair(c.real(), c.imag()));
+            }
+            Ok(Pair(obj.extract::<f64>()?, 0.0))
+        }
+    }
+}
+
+fn float_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if let Ok(cd) = obj.cast::<CData>() {
+        return cd.get().as_float();
+    }
+    obj.extract::<f64>().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "must be real number for '{}', not {}",
+            ct.cname,
+            type_name(obj)
+        ))
+    })
+}
+
+fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        if let [c] = b.as_bytes() {
+            return Ok(*c);
+        }
+    }
+    if let Ok(cd) = obj.cast::<CData>() {
+        let c = cd.get();
+        if c.ctype.get().prim == Some(Prim::Char) && c.ctype.get().kind == Kind::Primitive {
+            return Ok(c.value[0]);
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "initializer for ctype '{}' must be a bytes of length 1, not {}",
+        ct.cname,
+        type_name(obj)
+    )))
+}
+
+fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
+    if let Ok(s) = obj.cast::<PyString>() {
+        let s = s.to_cow()?;
+        let mut chars = s.chars();
+        if let (Some(c), None) = (chars.next(), chars.next()) {
+            let code = c as u32;
+            if ct.prim == Some(Prim::Char16) && code > 0xffff {
+                return Err(PyValueError::new_err(format!(
+                    "initializer for ctype '{}': character U+{code:x} does not fit 16 bits",
+                    ct.cname
+                )));
+            }
+            return Ok(code);
+        }
+    }
+    Err(PyTypeError::new_err(format!(
+        "initializer for ctype '{}' must be a str of length 1, not {}",
+        ct.cname,
+        type_name(obj)
+    )))
+}
+
+/// The address a pointer of type `ct` gets from `obj`: a cdata of a compatible
+/// pointer type, or an array of the pointed-to type.
+pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
+    let Ok(cd) = obj.cast::<CData>() else {
+        return Err(PyTypeError::new_err(format!(
+            "initializer for ctype '{}' must be a cdata pointer, not {}",
+            ct.cname,
+            type_name(obj)
+        )));
+    };
+    let cd = cd.get();
+    let other = cd.ctype.get();
+    let compatible = other.id == ct.id
+        || match (ct.kind, other.kind) {
+            (Kind::Pointer, Kind::Pointer) => {
+                is_void_ptr(ct) || is_void_ptr(other) || ct.item_ref().id == other.item_ref().id
+            }
+            (Kind::Pointer, Kind::Array) => {
+                is_void_ptr(ct) || ct.item_ref().id == other.item_ref().id
+            }
+            (Kind::Pointer, Kind::Function) => is_void_ptr(ct),
+            (Kind::Function, Kind::Pointer) => is_void_ptr(other),
+            _ => false,
+        };
+    if !compatible {
+        return Err(PyTypeError::new_err(format!(
+            "initializer for ctype '{}' must be a '{}', not cdata '{}'",
+            ct.cname, ct.cname, other.cname
+        )));
+    }
+    let _ = py;
+    Ok(cd.address())
+}
+
+fn is_void_ptr(ct: &CType) -> bool {
+    ct.kind == Kind::Pointer && ct.item_ref().kind == Kind::Void
+}
+
+unsafe fn write_record(
+    py: Python<'_>,
+    ct: &CType,
+    addr: *mut u8,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    if let Ok(cd) = obj.cast::<CData>() {
+        let c = cd.get();
+        if c.ctype.get().id == ct.id && c.ctype.get().kind == ct.kind {
+            ptr::copy(c.address(), addr, ct.size_or_err()?);
+            return Ok(());
+        }
+    }
+    let Some(rec) = ct.record(py) else {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' is opaque: its fields are not declared",
+            ct.cname
+        )));
+    };
+    if let Ok(list) = obj.cast::<PyList>() {
+        return write_fields_seq(py, ct, rec, addr, list.iter());
+    }
+    if let Ok(tuple) = obj.cast::<PyTuple>() {
+        return write_fields_seq(py, ct, rec, addr, tuple.iter());
+    }
+    if let Ok(dict) = obj.cast::<PyDict>() {
+        for (k, v) in dict.iter() {
+            let name: String = k.extract()?;
+            let f = rec.field(&name).ok_or_else(|| {
+                pyo3::exceptions::PyKeyError::new_err(format!(
+                    "'{}' has no field '{name}'",
+                    ct.cname
+                ))
+            })?;
+            write_field(py, f, addr, &v)?;
+        }
+        return Ok(());
+    }
+    Err(PyTypeError::new_err(format!(
+        "initializer for ctype '{}' must be a list or tuple or dict or struct-cdata, not {}",
+        ct.cname,
+        type_name(obj)
+    )))
+}
+
+unsafe fn write_fields_seq<'py>(
+    py: Python<'py>,
+    ct: &CType,
+    rec: &crate::types::RecordInfo,
+    addr: *mut u8,
+    items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
+) -> PyResult<()> {
+    let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
+    let n = items.len();
+    if n > named.len() {
+        return Err(PyValueError::new_err(format!(
+            "too many initializers for '{}' (got {n})",
+            ct.cname
+        )));
+    }
+    for (f, v) in named.iter().zip(items) {
+        write_field(py, f, addr, &v)?;
+    }
+    Ok(())
+}
+
+/// Writes one member of the record at `base`.
+///
+/// # Safety
+/// `base` must point to a writable record containing `f`.
+pub unsafe fn write_field(
+    py: Python<'_>,
+    f: &FieldInfo,
+    base: *mut u8,
+    v: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let ct = f.ctype.get();
+    let addr = base.add(f.offset);
+    match (f.bitshift, f.bitsize) {
+        (Some(shift), Some(width)) => {
+            let prim = ct.prim.expect("integer bitfield");
+            let signed = prim.is_signed();
+            let value = int_for(ct, v)?;
+            let (lo, hi) = if signed && prim != Prim::Bool {
+                (-(1i128 << (width - 1)), (1i128 << (width - 1)) - 1)
+            } else {
+                (0, (1i128 << width) - 1)
+            };
+            if value < lo || value > hi {
+                return Err(PyOverflowError::new_err(format!(
+                    "value {value} does not fit in the {width}-bit field '{}' ({lo} <= x <= {hi})",
+                    f.name
+                )));
+            }
+            let n = bitfield_bytes(shift, width);
+            let mask: u128 = ((1u128 << width) - 1) << shift;
+            let unit = load_bytes(addr, n);
+            store_bytes(
+                addr,
+                n,
+                (unit & !mask) | (((value as u128) << shift) & mask),
+            );
+            Ok(())
+        }
+        _ => write(py, ct, addr, v),
+    }
+}
+
+/// How many bytes from its unit's start a bitfield touches. Packed layouts can
+/// put a bitfield across the end of its type's unit, so this, not the type's
+/// size, bounds every bitfield access.
+fn bitfield_bytes(shift: u32, width: u32) -> usize {
+    (shift + width).div_ceil(8) as usize
+}
+
+unsafe fn load_bytes(addr: *const u8, n: usize) -> u128 {
+    let mut buf = [0u8; 16];
+    ptr::copy_nonoverlapping(addr, buf.as_mut_ptr(), n);
+    u128::from_le_bytes(buf)
+}
+
+unsafe fn store_bytes(addr: *mut u8, n: usize, v: u128) {
+    ptr::copy_nonoverlapping(v.to_le_bytes().as_ptr(), addr, n);
+}
+
+/// Reads one member of the record at `base`.
+///
+/// # Safety
+/// `base` must point to a readable record containing `f`.
+pub unsafe fn read_field(
+    py: Python<'_>,
+    f: &FieldInfo,
+    base: *mut u8,
+    parent: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let addr = base.add(f.offset);
+    match (f.bitshift, f.bitsize) {
+        (Some(shift), Some(width)) => {
+            let ct = f.ctype.get();
+            let prim = ct.prim.expect("integer bitfield");
+            let unit = load_bytes(addr, bitfield_bytes(shift, width));
+            let mut v = ((unit >> shift) & ((1u128 << width) - 1)) as i128;
+            if prim.is_signed() && prim != Prim::Bool && (v >> (width - 1)) & 1 == 1 {
+                v -= 1i128 << width;
+            }
+            if prim == Prim::Bool {
+                return Ok((v != 0).into_pyobject(py)?.to_owned().into_any().unbind());
+            }
+            Ok(v.into_pyobject(py)?.into_any().unbind())
+        }
+        _ => read(py, &f.ctype, addr, Some(parent)),
+    }
+}
+
+/// Writes an array of `length` items (or as many as given when unknown).
+unsafe fn write_array(
+    py: Python<'_>,
+    ct: &CType,
+    addr: *mut u8,
+    length: Option<usize>,
+    obj: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    let item = ct.item_ref();
+    let item_size = item.size_or_err()?;
+    if let Ok(cd) = obj.cast::<CData>() {
+        let c = cd.get();
+        let oc = c.ctype.get();
+        if oc.kind == Kind::Array && oc.item_ref().id == item.id {
+            let n = c.array_length();
+            if let Some(len) = length {
+                if n > len {
+                    return Err(PyIndexError::new_err(format!(
+                        "too many initializers for '{}' ({n} > {len})",
+                        ct.cname
+                    )));
+                }
+            }
+            ptr::copy(c.address(), addr, n * item_size);
+            return Ok(());
+        }
+    }
+    if let Ok(b) = obj.cast::<PyBytes>() {
+        if item.kind == Kind::Primitive
+            && item_size == 1
+            && matches!(
+                item.prim,
+                Some(
+                    Prim::Char | Prim::SChar | Prim::UChar | Prim::Bool | Prim::Int8 | Prim::UInt8
+                )
+            )
+        {
+            let bytes = b.as_bytes();
+            if let Some(len) = length {
+                if bytes.len() > len {
+                    return Err(PyIndexError::new_err(format!(
+                        "initializer bytes is too long for '{}' (got {} characters)",
+                        ct.cname,
+                        bytes.len()
+                    )));
+                }
+            }
+            ptr::copy_nonoverlapping(bytes.as_ptr(), addr, bytes.len());
+            return Ok(());
+        }
+    }
+    if let Ok(s) = obj.cast::<PyString>() {
+        if item.kind == Kind::Primitive
+            && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar)
+        {
+            let units = encode_wide(item, &s.to_cow()?);
+            if let Some(len) = length {
+                if units.len() > len {
+                    return Err(PyIndexError::new_err(format!(
+                        "initializer string is too long for '{}' (got {} characters)",
+                        ct.cname,
+                        units.len()
+                    )));
+                }
+            }
+            for (i, u) in units.iter().enumerate() {
+                store_int(addr.add(i * item_size), item_size, i128::from(*u));
+            }
+            return Ok(());
+        }
+    }
+    let items: Vec<Bound<'_, PyAny>> = if let Ok(l) = obj.cast::<PyList>() {
+        l.iter().collect()
+    } else if let Ok(t) = obj.cast::<PyTuple>() {
+        t.iter().collect()
+    } else {
+        return Err(PyTypeError::new_err(format!(
+            "initializer for ctype '{}' must be a list or tuple, not {}",
+            ct.cname,
+            type_name(obj)
+        )));
+    };
+    if let Some(len) = length {
+        if items.len() > len {
+            return Err(PyIndexError::new_err(format!(
+                "too many initializers for '{}' ({} > {len})",
+                ct.cname,
+                items.len()
+            )));
+        }
+    }
+    for (i, v) in items.iter().enumerate() {
+        write(py, item, addr.add(i * item_size), v)?;
+    }
+    Ok(())
+}
+
+/// A string as the code units of a wide character type (UTF-16 with surrogate
+/// pairs for 16-bit types).
+pub fn encode_wide(item: &CType, s: &str) -> Vec<u32> {
+    if item.size() == Some(2) {
+        s.encode_utf16().map(u32::from).collect()
+    } else {
+        s.chars().map(|c| c as u32).collect()
+    }
+}
+
+/// How many items an initializer gives an open array `T[]`: an integer is the
+/// length itself; a sequence its length; bytes for char arrays one more for the
+/// terminating NUL.
+pub fn open_array_length(item: &CType, init: &Bound<'_, PyAny>) -> PyResult<usize> {
+    if let Ok(b) = init.cast::<PyBytes>() {
+        return Ok(b.as_bytes().len() + 1);
+    }
+    if let Ok(s) = init.cast::<PyString>() {
+        return Ok(encode_wide(item, &s.to_cow()?).len() + 1);
+    }
+    if let Ok(cd) = init.cast::<CData>() {
+        if cd.get().ctype.get().kind == Kind::Array {
+            return Ok(cd.get().array_length());
+        }
+    }
+    if init.is_instance_of::<PyList>() || init.is_instance_of::<PyTuple>() {
+        return init.len();
+    }
+    let n: i128 = init.extract().map_err(|_| {
+        PyTypeError::new_err(format!(
+            "expected an integer length or a list, tuple, bytes or str initializer, not {}",
+            type_name(init)
+        ))
+    })?;
+    if n < 0 {
+        return Err(PyValueError::new_err("negative array length"));
+    }
+    usize::try_from(n).map_err(|_| PyOverflowError::new_err("array size would overflow a ssize_t"))
+}

@@ -1,0 +1,104 @@
+//! `Declarations`: one FFI's `cdef()` declarations, for the Python front end.
+
+use std::sync::Mutex;
+
+use pyo3::prelude::*;
+use rcffi_core::decl::{CdefOptions, Declarations as CoreDeclarations, Entity};
+use rcffi_core::layout::Packing;
+
+use crate::errors::to_pyerr;
+use crate::types::{ctype_for, table, CType};
+
+/// The declarations of one FFI object.
+#[pyclass(frozen, module = "rcffi._backend", name = "Declarations")]
+pub struct Declarations {
+    inner: Mutex<CoreDeclarations>,
+}
+
+impl Declarations {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CoreDeclarations> {
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+#[pymethods]
+impl Declarations {
+    #[new]
+    fn new() -> Self {
+        Declarations {
+            inner: Mutex::new(CoreDeclarations::new()),
+        }
+    }
+
+    /// Parses `source` and adds its declarations; returns the warnings to emit.
+    #[pyo3(signature = (source, override_=false, packed=false, pack=0))]
+    fn cdef(
+        &self,
+        source: &str,
+        override_: bool,
+        packed: bool,
+        pack: usize,
+    ) -> PyResult<Vec<String>> {
+        let packing = match (packed, pack) {
+            (true, _) => Packing::Packed,
+            (false, 0) => Packing::Natural,
+            (false, n) => Packing::Pack(n),
+        };
+        let mut t = table();
+        let warnings = self
+            .lock()
+            .cdef(&mut t, source, CdefOptions { override_, packing })
+            .map_err(to_pyerr)?;
+        Ok(warnings.into_iter().map(|w| w.message).collect())
+    }
+
+    /// The `CType` a type string names.
+    fn parse_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
+        let id = {
+            let mut t = table();
+            self.lock().parse_type(&mut t, text).map_err(to_pyerr)?
+        };
+        Ok(ctype_for(py, id))
+    }
+
+    /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
+    /// `("constant", ctype)` (a `static const` read from the library),
+    /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
+    fn lookup(&self, py: Python<'_>, name: &str) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
+        let entity = self.lock().lookup(name).cloned();
+        Ok(match entity {
+            None => None,
+            Some(Entity::Function { ty, .. }) => Some(("function", ctype_for(py, ty).into_any())),
+            Some(Entity::Global {
+                ty,
+                constant: false,
+            }) => Some(("variable", ctype_for(py, ty).into_any())),
+            Some(Entity::Global { ty, constant: true }) => {
+                Some(("constant", ctype_for(py, ty).into_any()))
+            }
+            Some(Entity::IntConstant { value, .. }) => {
+                Some(("int", value.into_pyobject(py)?.into_any().unbind()))
+            }
+            Some(Entity::UnknownConstant) => Some(("unknown", py.None())),
+        })
+    }
+
+    /// Every declared name (functions, variables, constants), in declaration order.
+    fn names(&self) -> Vec<String> {
+        self.lock().name_order.clone()
+    }
+
+    /// `(typedef names, struct tags, union tags)`, each sorted.
+    fn list_types(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
+        self.lock().list_types()
+    }
+
+    /// Adds every declaration of `other`.
+    fn include(&self, other: &Declarations) {
+        if std::ptr::eq(self, other) {
+            return;
+        }
+        let theirs = other.lock().clone();
+        self.lock().include(&theirs);
+    }
+}

@@ -1,0 +1,95 @@
+//! Shared libraries as cffi's backend presents them: `load_library()` returns an
+//! object that loads functions and reads and writes global variables by name.
+
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::prelude::*;
+use rcffi_core::ctype::Kind;
+use rcffi_core::dl::Library;
+
+use crate::cdata::CData;
+use crate::convert;
+use crate::types::CType;
+
+/// An open library.
+#[pyclass(frozen, module = "rcffi._backend", name = "Lib")]
+pub struct CLibrary {
+    lib: Mutex<Library>,
+    name: String,
+}
+
+impl CLibrary {
+    fn symbol(&self, name: &str) -> PyResult<*mut u8> {
+        let lib = self.lib.lock().unwrap_or_else(|p| p.into_inner());
+        if lib.is_closed() {
+            return Err(PyValueError::new_err(format!(
+                "library '{}' has already been closed",
+                self.name
+            )));
+        }
+        lib.symbol(name)
+            .map(|p| p as *mut u8)
+            .map_err(|e| PyAttributeError::new_err(e.to_string()))
+    }
+}
+
+/// `load_library(path, flags=0)`; `None` opens the C namespace of the process.
+#[pyfunction]
+#[pyo3(signature = (path, flags=0))]
+pub fn load_library(path: Option<&str>, flags: i32) -> PyResult<CLibrary> {
+    let lib = Library::open(path, flags)
+        .map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
+    Ok(CLibrary {
+        name: lib.name().to_string(),
+        lib: Mutex::new(lib),
+    })
+}
+
+#[pymethods]
+impl CLibrary {
+    /// A function-pointer cdata of type `ctype` for the function `name`.
+    fn load_function(&self, py: Python<'_>, ctype: Py<CType>, name: &str) -> PyResult<Py<CData>> {
+        let ct = ctype.get();
+        if !matches!(ct.kind, Kind::Function | Kind::Pointer) {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "function '{name}' must be loaded with a function or pointer type, not '{}'",
+                ct.cname
+            )));
+        }
+        let addr = self.symbol(name)?;
+        CData::new_pointer(py, ctype, addr)
+    }
+
+    /// The value of the global variable `name` of type `ctype`.
+    fn read_variable(slf: &Bound<'_, Self>, ctype: Py<CType>, name: &str) -> PyResult<Py<PyAny>> {
+        let addr = slf.get().symbol(name)?;
+        unsafe { convert::read(slf.py(), &ctype, addr, Some(slf.as_any())) }
+    }
+
+    /// Stores `value` into the global variable `name` of type `ctype`.
+    fn write_variable(
+        &self,
+        py: Python<'_>,
+        ctype: Py<CType>,
+        name: &str,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let addr = self.symbol(name)?;
+        unsafe { convert::write(py, ctype.get(), addr, value) }
+    }
+
+    /// The address of the symbol `name`, as a `void *`-sized integer.
+    fn symbol_address(&self, name: &str) -> PyResult<usize> {
+        Ok(self.symbol(name)? as usize)
+    }
+
+    /// Closes the library; later accesses raise `ValueError`.
+    fn close_lib(&self) {
+        self.lib.lock().unwrap_or_else(|p| p.into_inner()).close();
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<clibrary '{}'>", self.name)
+    }
+}

@@ -1,0 +1,407 @@
+//! `CType`: the Python face of a type in the process-wide interned type table.
+//!
+//! Every `CType` object stands for one [`TypeId`]; the objects are cached, so a
+//! type has exactly one `CType` and identity compares work. A `CType` copies what
+//! the hot paths need (kind, primitive, item type, length) so that reading or
+//! writing memory never has to lock the table; facts that can change later (a
+//! struct completed by a later `cdef()`) are fetched once they are known.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyList, PyTuple};
+use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
+
+/// The one type table of the process. All FFI instances share it, which makes
+/// `ffi.include()` free and keeps `CType` identity global, as in cffi's backend.
+static TABLE: OnceLock<Mutex<TypeTable>> = OnceLock::new();
+
+/// `CType` objects by type index.
+static CTYPES: Mutex<Vec<Option<Py<CType>>>> = Mutex::new(Vec::new());
+
+/// Locks the type table.
+pub fn table() -> MutexGuard<'static, TypeTable> {
+    TABLE
+        .get_or_init(|| Mutex::new(TypeTable::new()))
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// A member of a struct or union, ready for field access.
+pub struct FieldInfo {
+    pub name: String,
+    pub ctype: Py<CType>,
+    /// Offset from the start of the outermost record.
+    pub offset: usize,
+    pub bitshift: Option<u32>,
+    pub bitsize: Option<u32>,
+    /// Set on union members after the first: a list initializer skips them.
+    pub skip_in_init: bool,
+    /// A flexible array member (`T data[];` last).
+    pub flexible: bool,
+}
+
+/// The members of a completed struct or union as cffi lists them: members of
+/// anonymous structs and unions inline, unnamed bitfields left out.
+pub struct RecordInfo {
+    pub fields: Vec<FieldInfo>,
+    pub by_name: HashMap<String, usize>,
+}
+
+impl RecordInfo {
+    /// The member called `name`.
+    pub fn field(&self, name: &str) -> Option<&FieldInfo> {
+        self.by_name.get(name).map(|&i| &self.fields[i])
+    }
+}
+
+/// A C type.
+#[pyclass(frozen, module = "rcffi._backend", name = "CType")]
+pub struct CType {
+    pub id: TypeId,
+    pub kind: Kind,
+    pub cname: String,
+    /// For primitives, the primitive; for enums, their integer type.
+    pub prim: Option<Prim>,
+    /// Pointer target or array item.
+    pub item: Option<Py<CType>>,
+    /// Array length (`None` for `T[]`).
+    pub length: Option<usize>,
+    size: OnceLock<usize>,
+    align: OnceLock<usize>,
+    record: OnceLock<Arc<RecordInfo>>,
+    /// A call plan for function types, prepared on the first call.
+    pub(crate) call_plan: OnceLock<crate::call::FunctionPlan>,
+}
+
+/// The `CType` for `id`, creating and caching it on first use.
+pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
+    if let Some(Some(ct)) = CTYPES
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(id.index())
+    {
+        return ct.clone_ref(py);
+    }
+    let (kind, cname, prim, item_id, length) = {
+        let t = table();
+        let (prim, item, length) = match t.data(id) {
+            TypeData::Primitive(p) => (Some(*p), None, None),
+            TypeData::Enum(e) => (Some(e.base), None, None),
+            TypeData::Pointer(target) => (None, Some(*target), None),
+            TypeData::Array { item, length } => (None, Some(*item), *length),
+            _ => (None, None, None),
+        };
+        (t.kind(id), t.cname(id).to_string(), prim, item, length)
+    };
+    let item = item_id.map(|i| ctype_for(py, i));
+    let ct = Py::new(
+        py,
+        CType {
+            id,
+            kind,
+            cname,
+            prim,
+            item,
+            length,
+            size: OnceLock::new(),
+            align: OnceLock::new(),
+            record: OnceLock::new(),
+            call_plan: OnceLock::new(),
+        },
+    )
+    .expect("allocating a CType");
+    let mut cache = CTYPES.lock().unwrap_or_else(|p| p.into_inner());
+    if cache.len() <= id.index() {
+        cache.resize_with(id.index() + 1, || None);
+    }
+    match &cache[id.index()] {
+        Some(existing) => existing.clone_ref(py),
+        None => {
+            cache[id.index()] = Some(ct.clone_ref(py));
+            ct
+        }
+    }
+}
+
+impl CType {
+    /// `sizeof`, once known.
+    pub fn size(&self) -> Option<usize> {
+        if let Some(s) = self.size.get() {
+            return Some(*s);
+        }
+        let s = table().size_of(self.id)?;
+        Some(*self.size.get_or_init(|| s))
+    }
+
+    /// `alignof`, once known.
+    pub fn align(&self) -> Option<usize> {
+        if let Some(a) = self.align.get() {
+            return Some(*a);
+        }
+        let a = table().align_of(self.id)?;
+        Some(*self.align.get_or_init(|| a))
+    }
+
+    /// The size, or a `ValueError` naming the type when unknown.
+    pub fn size_or_err(&self) -> PyResult<usize> {
+        self.size().ok_or_else(|| {
+            PyValueError::new_err(format!("ctype '{}' is of unknown size", self.cname))
+        })
+    }
+
+    /// The pointer target or array item.
+    pub fn item_ref(&self) -> &CType {
+        self.item.as_ref().expect("pointer or array type").get()
+    }
+
+    /// Whether this is a struct or union.
+    pub fn is_record(&self) -> bool {
+        matches!(self.kind, Kind::Struct | Kind::Union)
+    }
+
+    /// Whether this is a pointer or a function (pointer) type.
+    pub fn is_pointer_like(&self) -> bool {
+        matches!(self.kind, Kind::Pointer | Kind::Function)
+    }
+
+    /// Whether values of this type are pointers to `char`-like data (`char *`).
+    pub fn is_char_pointer(&self) -> bool {
+        self.kind == Kind::Pointer
+            && self.item_ref().kind == Kind::Primitive
+            && matches!(
+                self.item_ref().prim,
+                Some(Prim::Char | Prim::SChar | Prim::UChar)
+            )
+    }
+
+    /// The fields of a completed struct or union, or `None` while it is opaque.
+    pub fn record(&self, py: Python<'_>) -> Option<&Arc<RecordInfo>> {
+        if let Some(r) = self.record.get() {
+            return Some(r);
+        }
+        if !self.is_record() {
+            return None;
+        }
+        let info = build_record(py, self.id)?;
+        Some(self.record.get_or_init(|| Arc::new(info)))
+    }
+}
+
+fn build_record(py: Python<'_>, id: TypeId) -> Option<RecordInfo> {
+    let flat = {
+        let t = table();
+        let r = t.record(id)?;
+        let mut flat = Vec::new();
+        flatten(&t, r.fields.as_ref()?, r.is_union, 0, false, &mut flat);
+        flat
+    };
+    let fields: Vec<FieldInfo> = flat
+        .into_iter()
+        .map(|(f, skip_in_init, flexible)| FieldInfo {
+            name: f.name,
+            ctype: ctype_for(py, f.ty),
+            offset: f.offset,
+            bitshift: f.bitshift,
+            bitsize: f.bitsize,
+            skip_in_init,
+            flexible,
+        })
+        .collect();
+    let by_name = fields
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.name.clone(), i))
+        .collect();
+    Some(RecordInfo { fields, by_name })
+}
+
+/// Lists the members of a record with absolute offsets, looking into anonymous
+/// members; each comes with "skipped by list initializers" and "flexible array".
+fn flatten(
+    t: &TypeTable,
+    fields: &[rcffi_core::ctype::Field],
+    is_union: bool,
+    base: usize,
+    skip: bool,
+    out: &mut Vec<(rcffi_core::ctype::Field, bool, bool)>,
+) {
+    let last = fields.len().saturating_sub(1);
+    for (i, f) in fields.iter().enumerate() {
+        let skip_this = skip || (is_union && i > 0);
+        if f.name.is_empty() {
+            if f.bitsize.is_none() {
+                if let Some(inner) = t.record(f.ty) {
+                    if let Some(inner_fields) = &inner.fields {
+                        flatten(
+                            t,
+                            inner_fields,
+                            inner.is_union,
+                            base + f.offset,
+                            skip_this,
+                            out,
+                        );
+                    }
+                }
+            }
+            continue;
+        }
+        let flexible = i == last && matches!(t.data(f.ty), TypeData::Array { length: None, .. });
+        let mut g = f.clone();
+        g.offset += base;
+        out.push((g, skip_this, flexible));
+    }
+}
+
+/// A member as `CType.fields` reports it.
+#[pyclass(frozen, module = "rcffi._backend", name = "CField")]
+pub struct CField {
+    #[pyo3(get, name = "type")]
+    ty: Py<CType>,
+    #[pyo3(get)]
+    offset: usize,
+    #[pyo3(get)]
+    bitshift: i64,
+    #[pyo3(get)]
+    bitsize: i64,
+    #[pyo3(get)]
+    flags: i64,
+}
+
+#[pymethods]
+impl CType {
+    #[getter]
+    fn kind(&self) -> &'static str {
+        self.kind.name()
+    }
+
+    #[getter]
+    fn cname(&self) -> &str {
+        &self.cname
+    }
+
+    #[getter]
+    fn item(&self, py: Python<'_>) -> PyResult<Py<CType>> {
+        match (&self.item, self.kind) {
+            (Some(i), Kind::Pointer | Kind::Array) => Ok(i.clone_ref(py)),
+            _ => Err(PyAttributeError::new_err("item")),
+        }
+    }
+
+    #[getter]
+    fn length(&self) -> PyResult<Option<usize>> {
+        if self.kind == Kind::Array {
+            Ok(self.length)
+        } else {
+            Err(PyAttributeError::new_err("length"))
+        }
+    }
+
+    #[getter]
+    fn fields(&self, py: Python<'_>) -> PyResult<Option<Py<PyList>>> {
+        if !self.is_record() {
+            return Err(PyAttributeError::new_err("fields"));
+        }
+        let Some(r) = self.record(py) else {
+            return Ok(None);
+        };
+        let list = PyList::empty(py);
+        for f in &r.fields {
+            let field = CField {
+                ty: f.ctype.clone_ref(py),
+                offset: f.offset,
+                bitshift: match (f.bitshift, f.flexible) {
+                    (Some(b), _) => i64::from(b),
+                    (None, true) => -2,
+                    (None, false) => -1,
+                },
+                bitsize: f.bitsize.map_or(-1, i64::from),
+                flags: i64::from(f.skip_in_init),
+            };
+            list.append((f.name.as_str(), Py::new(py, field)?))?;
+        }
+        Ok(Some(list.unbind()))
+    }
+
+    #[getter]
+    fn args(&self, py: Python<'_>) -> PyResult<Py<PyTuple>> {
+        let sig = table()
+            .func(self.id)
+            .cloned()
+            .ok_or_else(|| PyAttributeError::new_err("args"))?;
+        let items: Vec<Py<CType>> = sig.args.iter().map(|a| ctype_for(py, *a)).collect();
+        Ok(PyTuple::new(py, items)?.unbind())
+    }
+
+    #[getter]
+    fn result(&self, py: Python<'_>) -> PyResult<Py<CType>> {
+        let r = table()
+            .func(self.id)
+            .map(|s| s.result)
+            .ok_or_else(|| PyAttributeError::new_err("result"))?;
+        Ok(ctype_for(py, r))
+    }
+
+    #[getter]
+    fn ellipsis(&self) -> PyResult<bool> {
+        table()
+            .func(self.id)
+            .map(|s| s.variadic)
+            .ok_or_else(|| PyAttributeError::new_err("ellipsis"))
+    }
+
+    #[getter]
+    fn abi(&self) -> PyResult<i32> {
+        table()
+            .func(self.id)
+            .map(|_| crate::FFI_DEFAULT_ABI)
+            .ok_or_else(|| PyAttributeError::new_err("abi"))
+    }
+
+    #[getter]
+    fn elements(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let values = enum_values(self.id).ok_or_else(|| PyAttributeError::new_err("elements"))?;
+        let d = pyo3::types::PyDict::new(py);
+        for (name, v) in values {
+            d.set_item(v, name)?;
+        }
+        Ok(d.into_any().unbind())
+    }
+
+    #[getter]
+    fn relements(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        let values = enum_values(self.id).ok_or_else(|| PyAttributeError::new_err("relements"))?;
+        let d = pyo3::types::PyDict::new(py);
+        for (name, v) in values {
+            d.set_item(name, v)?;
+        }
+        Ok(d.into_any().unbind())
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<ctype '{}'>", self.cname)
+    }
+
+    fn __dir__(&self) -> Vec<&'static str> {
+        let mut names = vec!["kind", "cname"];
+        match self.kind {
+            Kind::Pointer => names.push("item"),
+            Kind::Array => names.extend(["item", "length"]),
+            Kind::Struct | Kind::Union => names.push("fields"),
+            Kind::Enum => names.extend(["elements", "relements"]),
+            Kind::Function => names.extend(["args", "result", "ellipsis", "abi"]),
+            _ => {}
+        }
+        names
+    }
+}
+
+/// The enumerators of an enum type.
+pub fn enum_values(id: TypeId) -> Option<Vec<(String, i128)>> {
+    match table().data(id) {
+        TypeData::Enum(e) => Some(e.values.clone()),
+        _ => None,
+    }
+}

@@ -1,0 +1,237 @@
+"""The high-level, cffi-compatible ``FFI`` class.
+
+``FFI`` is a thin front over ``rcffi._backend``: declarations are parsed and laid
+out by the Rust core, type strings resolve to interned ``CType`` objects, and
+every memory or call operation is one backend primitive.
+"""
+
+import ctypes.util
+import os
+import threading
+import warnings
+
+from . import _backend
+from .error import CDefError
+
+__all__ = ["FFI"]
+
+
+class FFI:
+    """The entry point: declare C with ``cdef()``, then use libraries and memory.
+
+    Code written for ``cffi.FFI`` runs unchanged.
+    """
+
+    CData = _backend.CData
+    CType = _backend.CType
+
+    def __init__(self, backend=None):
+        if backend is not None and backend is not _backend:
+            raise ValueError("rcffi.FFI only runs on rcffi._backend")
+        self._backend = _backend
+        self._decls = _backend.Declarations()
+        self._types = {}
+        self._lock = threading.Lock()
+        self._libs = []
+        self.NULL = _backend.cast(self._typeof("void *"), 0)
+        self.error = _backend.FFIError
+        for name in dir(_backend):
+            if name.startswith("RTLD_"):
+                setattr(self, name, getattr(_backend, name))
+
+    # ----- declarations --------------------------------------------------------
+
+    def cdef(self, csource, override=False, packed=False, pack=None):
+        """Parses C declarations and adds them to this FFI."""
+        if not isinstance(csource, str):
+            raise TypeError("cdef() argument must be a string, not %s" % type(csource).__name__)
+        if pack is not None and packed:
+            raise ValueError("'packed' and 'pack' cannot both be given")
+        if pack is not None and (pack <= 0 or pack & (pack - 1)):
+            raise ValueError("'pack' must be a power of two, not %r" % (pack,))
+        with self._lock:
+            found = self._decls.cdef(csource, override, bool(packed), pack or 0)
+            self._types.clear()
+        for message in found:
+            warnings.warn(message, UserWarning, stacklevel=2)
+
+    def _typeof(self, cdecl):
+        # The backend caches parsed strings too; this dict spares the hot paths
+        # (``ffi.new("point_t *")``) the trip into Rust and its lock.
+        try:
+            return self._types[cdecl]
+        except KeyError:
+            pass
+        ctype = self._decls.parse_type(cdecl)
+        self._types[cdecl] = ctype
+        return ctype
+
+    def typeof(self, cdecl):
+        """The ``CType`` of a type string or of a cdata."""
+        if isinstance(cdecl, str):
+            return self._typeof(cdecl)
+        if isinstance(cdecl, _backend.CData):
+            return _backend.typeof(cdecl)
+        if isinstance(cdecl, _backend.CType):
+            return cdecl
+        raise TypeError("typeof() expects a type string or a cdata, not %s" % type(cdecl).__name__)
+
+    def _ctype(self, cdecl):
+        if isinstance(cdecl, str):
+            return self._typeof(cdecl)
+        if isinstance(cdecl, _backend.CType):
+            return cdecl
+        raise TypeError("expected a type string or a ctype, not %s" % type(cdecl).__name__)
+
+    def sizeof(self, cdecl):
+        """``sizeof`` of a type (string or ctype) or of a cdata's value."""
+        if isinstance(cdecl, str):
+            cdecl = self._typeof(cdecl)
+        return _backend.sizeof(cdecl)
+
+    def alignof(self, cdecl):
+        """The alignment of a type."""
+        return _backend.alignof(self._ctype(cdecl))
+
+    def offsetof(self, cdecl, *fields_or_indexes):
+        """Offset of a (nested) field or array item inside a struct type."""
+        ctype = self._ctype(cdecl)
+        if not fields_or_indexes:
+            raise TypeError("offsetof() needs at least one field name or index")
+        offset = 0
+        for i, step in enumerate(fields_or_indexes):
+            ctype, delta = _backend.typeoffsetof(ctype, step, i)
+            offset += delta
+        return offset
+
+    def getctype(self, cdecl, replace_with=""):
+        """The C name of a type, with ``replace_with`` where a declarator goes."""
+        ctype = self._ctype(cdecl)
+        replace_with = replace_with.strip()
+        if replace_with.startswith("*") and ctype.kind == "array":
+            replace_with = "(%s)" % replace_with
+        return _backend.getcname(ctype, replace_with)
+
+    def list_types(self):
+        """``(typedef names, struct names, union names)``, each sorted."""
+        return self._decls.list_types()
+
+    def include(self, ffi_to_include):
+        """Makes the types and constants of another FFI available here."""
+        if not isinstance(ffi_to_include, FFI):
+            raise TypeError("include() expects another FFI instance")
+        if ffi_to_include is self:
+            raise ValueError("an FFI cannot include itself")
+        with self._lock:
+            self._decls.include(ffi_to_include._decls)
+            self._types.clear()
+
+    # ----- memory --------------------------------------------------------------
+
+    def new(self, cdecl, init=None):
+        """Allocates zeroed C memory for a pointer or array type, owned by the result."""
+        return _backend.newp(self._ctype(cdecl), init)
+
+    def cast(self, cdecl, source):
+        """A C cast of ``source`` to the given type."""
+        return _backend.cast(self._ctype(cdecl), source)
+
+    def string(self, cdata, maxlen=-1):
+        """The bytes (or str) of a C string, or the name of an enum value."""
+        return _backend.string(cdata, maxlen)
+
+    # ----- libraries -----------------------------------------------------------
+
+    def dlopen(self, name, flags=0):
+        """Opens a shared library; its declared functions and globals become attributes."""
+        if name is not None and not isinstance(name, str):
+            raise TypeError("dlopen() expects a library name or path (str) or None")
+        handle = _backend.load_library(_find_library(name), flags)
+        lib = _make_lib(self, handle, name)
+        self._libs.append(lib)
+        return lib
+
+    def dlclose(self, lib):
+        """Closes a library opened with ``dlopen()``; using it afterwards raises."""
+        object.__getattribute__(lib, "_handle").close_lib()
+        object.__setattr__(lib, "_closed", True)
+
+
+def _find_library(name):
+    """Locates a bare library name (``"m"``, ``"c"``) as ctypes.util does."""
+    if name is None:
+        return None
+    if os.sep in name or name.endswith((".so", ".dylib", ".dll")) or ".so." in name:
+        return name
+    found = ctypes.util.find_library(name)
+    return found if found is not None else name
+
+
+def _make_lib(ffi, handle, name):
+    """A fresh lib object: attributes resolve through the FFI's declarations."""
+
+    class Lib:
+        __slots__ = ("_ffi", "_handle", "_closed", "_name", "__dict__")
+
+        def __init__(self):
+            object.__setattr__(self, "_ffi", ffi)
+            object.__setattr__(self, "_handle", handle)
+            object.__setattr__(self, "_closed", False)
+            object.__setattr__(self, "_name", name)
+
+        def __getattr__(self, attr):
+            return _lib_getattr(self, attr)
+
+        def __setattr__(self, attr, value):
+            _lib_setattr(self, attr, value)
+
+        def __dir__(self):
+            return list(ffi._decls.names())
+
+        def __repr__(self):
+            return "<rcffi library %r>" % (name if name is not None else "<None>",)
+
+    Lib.__module__ = "rcffi"
+    Lib.__qualname__ = Lib.__name__ = "Lib"
+    return Lib()
+
+
+def _check_open(lib, attr):
+    if object.__getattribute__(lib, "_closed"):
+        raise ValueError("library %r has been closed (with ffi.dlclose()); cannot access %r"
+                         % (object.__getattribute__(lib, "_name"), attr))
+
+
+def _lib_getattr(lib, attr):
+    _check_open(lib, attr)
+    ffi = object.__getattribute__(lib, "_ffi")
+    handle = object.__getattribute__(lib, "_handle")
+    found = ffi._decls.lookup(attr)
+    if found is None:
+        raise AttributeError("lib has no function, global variable or constant named %r" % (attr,))
+    kind, value = found
+    if kind == "function":
+        fn = handle.load_function(value, attr)
+        lib.__dict__[attr] = fn
+        return fn
+    if kind == "variable":
+        return handle.read_variable(value, attr)
+    if kind == "constant":
+        result = handle.read_variable(value, attr)
+        lib.__dict__[attr] = result
+        return result
+    if kind == "int":
+        lib.__dict__[attr] = value
+        return value
+    raise CDefError("constant %r is declared with '...': its value is only known in API mode "
+                    "(set_source)" % (attr,))
+
+
+def _lib_setattr(lib, attr, value):
+    _check_open(lib, attr)
+    ffi = object.__getattribute__(lib, "_ffi")
+    found = ffi._decls.lookup(attr)
+    if found is None or found[0] != "variable":
+        raise AttributeError("cannot write to %r: it is not a global variable of the lib" % (attr,))
+    object.__getattribute__(lib, "_handle").write_variable(found[1], attr, value)
+

@@ -1,0 +1,76 @@
+"""ffi.cast(): C cast semantics between numbers and pointers."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    "cdecl, value",
+    [
+        ("int", 42), ("int", 2**32 + 5), ("unsigned char", -1), ("signed char", 200),
+        ("short", 70000), ("unsigned long long", -1), ("long", -(2**63)),
+        ("_Bool", 2), ("_Bool", 0), ("char", 65), ("char", b"z"),
+        ("double", 1.5), ("float", 0.1), ("int", 3.9), ("int", -3.9), ("double", 7),
+        ("long double", 1.5), ("uint8_t", 300), ("int64_t", 2**64 + 3),
+    ],
+)
+def test_cast_reprs_and_values_match_cffi(both, cdecl, value):
+    r, c = both
+    rv, cv = r.cast(cdecl, value), c.cast(cdecl, value)
+    assert repr(rv) == repr(cv)
+    if cdecl != "char":
+        assert int(rv) == int(cv)
+    if cdecl in ("double", "float", "long double"):
+        assert float(rv) == float(cv)
+
+
+def test_pointer_casts(both):
+    r, c = both
+    for ffi in (r, c):
+        p = ffi.cast("void *", 0x1234)
+        assert int(ffi.cast("intptr_t", p)) == 0x1234
+        assert repr(ffi.cast("int *", p)) == "<cdata 'int *' 0x1234>"
+        assert repr(ffi.cast("int *", 0)) == "<cdata 'int *' NULL>"
+        assert int(ffi.cast("uintptr_t", ffi.cast("void *", -1))) == 2**64 - 1
+
+
+def test_array_decays_to_pointer(ffi):
+    a = ffi.new("int[2]", [5, 6])
+    p = ffi.cast("int *", a)
+    assert p[1] == 6
+    assert int(ffi.cast("intptr_t", p)) == int(ffi.cast("intptr_t", a))
+
+
+def test_primitive_cdata_compare_by_value(ffi):
+    assert ffi.cast("int", 42) == 42
+    assert ffi.cast("int", 42) == ffi.cast("long", 42)
+    assert ffi.cast("double", 0.5) < 1
+    assert hash(ffi.cast("int", 42)) == hash(ffi.cast("int", 42))
+
+
+def test_pointers_compare_by_address(ffi):
+    a = ffi.new("int[2]")
+    assert ffi.cast("int *", a) == ffi.cast("void *", a)
+    assert ffi.cast("void *", 1) < ffi.cast("void *", 2)
+    assert ffi.NULL == ffi.cast("char *", 0)
+
+
+def test_cast_to_struct_is_an_error(ffi):
+    ffi.cdef("struct s { int a; };")
+    with pytest.raises(TypeError):
+        ffi.cast("struct s", 0)
+
+
+def test_cast_wrong_types(ffi):
+    with pytest.raises(TypeError):
+        ffi.cast("int", "ab")
+    with pytest.raises(TypeError):
+        ffi.cast("int *", 1.5)
+    with pytest.raises(TypeError):
+        ffi.cast("double", "x")
+
+
+def test_long_double_keeps_its_value(ffi):
+    v = ffi.cast("long double", 1e300)
+    assert float(v) == 1e300
+    p = ffi.new("long double *", v)
+    assert float(p[0]) == 1e300

@@ -1,0 +1,185 @@
+"""ffi.new(): allocation, initializers, ownership, reprs; field and item access."""
+
+import pytest
+
+DECLS = """
+    typedef struct { int x, y; } point_t;
+    struct s { int a[3]; point_t p; char *c; _Bool b; unsigned char u; double d; };
+    struct bits { int lo:3; unsigned hi:5; };
+    union num { int i; float f; };
+"""
+
+
+@pytest.fixture
+def pair(both):
+    r, c = both
+    r.cdef(DECLS)
+    c.cdef(DECLS)
+    return r, c
+
+
+@pytest.mark.parametrize(
+    "cdecl, init",
+    [
+        ("point_t *", [1, 2]),
+        ("point_t *", {"y": 3}),
+        ("point_t *", None),
+        ("int[10]", None),
+        ("int[]", 5),
+        ("int[]", [1, 2, 3]),
+        ("char[]", b"ab"),
+        ("char[10]", b"ab"),
+        ("struct s *", {"a": [1, 2], "p": {"x": 4}, "d": 1.5}),
+        ("int *", 42),
+        ("double *", 2.5),
+        ("union num *", [7]),
+    ],
+)
+def test_new_reprs_and_values_match_cffi(pair, cdecl, init):
+    r, c = pair
+    rp, cp = r.new(cdecl, init), c.new(cdecl, init)
+    assert repr(rp) == repr(cp)
+    assert r.sizeof(rp) == c.sizeof(cp)
+    if r.typeof(cdecl).kind == "array":
+        assert list(rp) == list(cp)
+        assert len(rp) == len(cp)
+
+
+def test_memory_is_zeroed(ffi):
+    a = ffi.new("long[64]")
+    assert list(a) == [0] * 64
+
+
+def test_struct_fields_read_and_write(pair):
+    r, _ = pair
+    s = r.new("struct s *")
+    s.a[1] = 5
+    s.p.y = 9
+    s.b = True
+    s.u = 255
+    s.d = 0.25
+    assert (list(s.a), s.p.x, s.p.y, s.b, s.u, s.d) == ([0, 5, 0], 0, 9, True, 255, 0.25)
+    assert s.c == r.NULL
+
+
+def test_field_reprs_match_cffi(pair):
+    r, c = pair
+    rs, cs = r.new("struct s *"), c.new("struct s *")
+    assert repr(rs.c) == repr(cs.c)
+    assert repr(rs[0]) == repr(cs[0])
+    assert repr(rs.p).startswith("<cdata 'point_t &' 0x")
+    assert repr(rs.a).startswith("<cdata 'int[3]' 0x")
+
+
+def test_deref_of_owning_struct_pointer_co_owns(ffi):
+    ffi.cdef(DECLS)
+    p = ffi.new("point_t *", [3, 4])
+    s = p[0]
+    del p
+    assert (s.x, s.y) == (3, 4)
+    assert repr(s) == "<cdata 'point_t' owning 8 bytes>"
+
+
+def test_field_view_keeps_parent_alive(ffi):
+    ffi.cdef(DECLS)
+    inner = ffi.new("struct s *", {"a": [7, 8, 9]}).a
+    assert list(inner) == [7, 8, 9]
+
+
+def test_bitfields(pair):
+    r, c = pair
+    rb, cb = r.new("struct bits *"), c.new("struct bits *")
+    for obj in (rb, cb):
+        obj.lo = -4
+        obj.hi = 31
+    assert (rb.lo, rb.hi) == (cb.lo, cb.hi) == (-4, 31)
+    assert bytes(r.buffer(rb)) == bytes(c.buffer(cb)) if hasattr(r, "buffer") else True
+    with pytest.raises(OverflowError):
+        rb.lo = 4
+    with pytest.raises(OverflowError):
+        rb.hi = 32
+
+
+def test_packed_bitfield_spanning_its_unit(ffi):
+    ffi.cdef("struct pk { char a:3; int b:31; };", packed=True)
+    p = ffi.new("struct pk *")
+    p.b = -(2**30)
+    p.a = -1
+    assert (p.a, p.b) == (-1, -(2**30))
+    assert ffi.sizeof("struct pk") == 5
+
+
+@pytest.mark.parametrize(
+    "stmt, exc",
+    [
+        ("s.b = 2", OverflowError),
+        ("s.c = None", TypeError),
+        ("s.a[0] = 1.5", TypeError),
+        ("ffi.new('unsigned char *', 300)", OverflowError),
+        ("ffi.new('int *', 'x')", TypeError),
+        ("s.a[3]", IndexError),
+        ("s.a[-1]", IndexError),
+        ("s.zz", AttributeError),
+        ("s.p.x = 2**40", OverflowError),
+        ("ffi.cast('int *', 0)[0]", RuntimeError),
+        ("ffi.new('int')", TypeError),
+        ("ffi.new('point_t *', [1, 2, 3])", ValueError),
+        ("ffi.new('int[2]', [1, 2, 3])", IndexError),
+        ("ffi.new('char *', b'ab')", TypeError),
+        ("ffi.new('struct s *', {'nope': 1})", KeyError),
+    ],
+)
+def test_errors_have_cffis_exception_types(pair, stmt, exc):
+    for ffi in pair:
+        s = ffi.new("struct s *")
+        with pytest.raises(exc):
+            exec(stmt, {"ffi": ffi, "s": s})
+
+
+def test_field_access_through_null_pointer_raises(ffi):
+    # cffi crashes here; rcffi checks.
+    ffi.cdef(DECLS)
+    with pytest.raises(RuntimeError, match="null pointer"):
+        ffi.cast("point_t *", 0).x
+    with pytest.raises(RuntimeError, match="null pointer"):
+        ffi.cast("point_t *", 0).x = 1
+
+
+def test_struct_dir_lists_fields(pair):
+    r, c = pair
+    assert sorted(dir(r.new("point_t *"))) == sorted(dir(c.new("point_t *"))) == ["x", "y"]
+
+
+def test_array_iteration_and_len(ffi):
+    a = ffi.new("short[4]", [1, -2, 3])
+    assert len(a) == 4 and list(a) == [1, -2, 3, 0]
+
+
+def test_pointer_indexing_is_c_like(ffi):
+    a = ffi.new("int[4]", [10, 20, 30, 40])
+    p = ffi.cast("int *", a)
+    assert p[3] == 40
+    q = ffi.cast("int *", int(ffi.cast("intptr_t", p)) + 8)
+    assert q[-1] == 20
+    assert (p + 2)[0] == 30 and (a + 3)[0] == 40
+    assert (p + 3) - p == 3 and ((p + 3) - 1)[0] == 30
+    assert ffi.typeof(a + 1) is ffi.typeof("int *")
+
+
+def test_bool_of_cdata(ffi):
+    assert not ffi.NULL
+    assert ffi.new("int *")
+    assert not ffi.cast("int", 0)
+    assert ffi.cast("int", 3)
+
+
+def test_pointer_fields_accept_compatible_pointers(ffi):
+    ffi.cdef("struct holder { int *ip; void *vp; };")
+    h = ffi.new("struct holder *")
+    arr = ffi.new("int[3]", [1, 2, 3])
+    h.ip = arr
+    h.vp = arr
+    assert h.ip[2] == 3
+    h.ip = ffi.cast("void *", h.vp)
+    with pytest.raises(TypeError):
+        h.ip = ffi.new("long *")

@@ -1,0 +1,37 @@
+"""ffi.string(): C strings, wide strings and enum names."""
+
+import pytest
+
+
+def test_char_array_and_pointer(both):
+    for ffi in both:
+        a = ffi.new("char[]", b"hello")
+        assert ffi.string(a) == b"hello"
+        assert ffi.string(a, 3) == b"hel"
+        assert ffi.string(ffi.cast("char *", a)) == b"hello"
+        full = ffi.new("char[3]", b"abc")
+        assert ffi.string(full) == b"abc"
+
+
+def test_wide_strings(both):
+    for ffi in both:
+        for t in ("wchar_t[]", "char16_t[]", "char32_t[]"):
+            w = ffi.new(t, "h\u00e9llo \U0001f600")
+            assert ffi.string(w) == "h\u00e9llo \U0001f600", t
+
+
+def test_enum_names(both):
+    for ffi in both:
+        ffi.cdef("enum e { A, B = 5 };")
+        assert ffi.string(ffi.cast("enum e", 5)) == "B"
+        assert ffi.string(ffi.cast("enum e", 7)) == "7"
+
+
+def test_null_pointer_string_is_an_error(ffi):
+    with pytest.raises(RuntimeError):
+        ffi.string(ffi.cast("char *", 0))
+
+
+def test_string_of_int_array_is_an_error(ffi):
+    with pytest.raises(TypeError):
+        ffi.string(ffi.new("int[3]"))
