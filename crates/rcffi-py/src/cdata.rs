@@ -9,7 +9,7 @@ use std::ptr;
 
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PySlice, PyTuple};
+use pyo3::types::{PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
@@ -263,33 +263,48 @@ impl CData {
         }
     }
 
-    fn __getattr__(slf: &Bound<'_, Self>, name: &str) -> PyResult<Py<PyAny>> {
+    /// Field reads come first (they are the hot path); anything else is ordinary
+    /// attribute lookup, so no exception is raised and cleared on the way.
+    fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
         let this = slf.get();
         let py = slf.py();
-        match this.record_base()? {
-            Some((base, rct)) => {
-                let rec = rct.record(py).ok_or_else(|| {
-                    PyAttributeError::new_err(format!(
-                        "cdata '{}' points to an opaque type: cannot read fields",
-                        this.ct().cname
-                    ))
-                })?;
-                match rec.field(name) {
-                    Some(f) => unsafe { convert::read_field(py, f, base, slf.as_any()) },
-                    None => Err(PyAttributeError::new_err(format!(
-                        "cdata '{}' has no field '{name}'",
-                        this.ct().cname
-                    ))),
+        let record = this.record_base()?;
+        if let Some((base, rct)) = record {
+            if let Some(f) = rct.record(py).and_then(|rec| rec.field_by_pystr(name)) {
+                return unsafe { convert::read_field(py, f, base, slf.as_any()) };
+            }
+        }
+        // SAFETY: both pointers are valid, borrowed objects; the result is a new reference.
+        let found = unsafe {
+            Bound::from_owned_ptr_or_err(
+                py,
+                pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()),
+            )
+        };
+        found.map(Bound::unbind).map_err(|err| {
+            if !err.is_instance_of::<PyAttributeError>(py) {
+                return err;
+            }
+            let cname = &this.ct().cname;
+            match record {
+                Some((_, rct)) if rct.record(py).is_none() => PyAttributeError::new_err(format!(
+                    "cdata '{cname}' points to an opaque type: cannot read fields"
+                )),
+                Some(_) => {
+                    PyAttributeError::new_err(format!("cdata '{cname}' has no field '{name}'"))
+                }
+                None => {
+                    PyAttributeError::new_err(format!("cdata '{cname}' has no attribute '{name}'"))
                 }
             }
-            None => Err(PyAttributeError::new_err(format!(
-                "cdata '{}' has no attribute '{name}'",
-                this.ct().cname
-            ))),
-        }
+        })
     }
 
-    fn __setattr__(slf: &Bound<'_, Self>, name: &str, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    fn __setattr__(
+        slf: &Bound<'_, Self>,
+        name: &Bound<'_, PyString>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let this = slf.get();
         let py = slf.py();
         match this.record_base()? {
@@ -300,7 +315,7 @@ impl CData {
                         this.ct().cname
                     ))
                 })?;
-                match rec.field(name) {
+                match rec.field_by_pystr(name) {
                     Some(f) => unsafe { convert::write_field(py, f, base, value) },
                     None => Err(PyAttributeError::new_err(format!(
                         "cdata '{}' has no field '{name}'",

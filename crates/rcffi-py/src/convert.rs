@@ -72,6 +72,9 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
             "an integer is required for '{}', not float",
             ct.cname
         )));
+    } else if let Ok(small) = obj.extract::<i64>() {
+        // The machine-word conversion is the common case and much cheaper.
+        i128::from(small)
     } else {
         obj.extract::<i128>().map_err(|e| {
             if e.is_instance_of::<PyOverflowError>(obj.py()) {
@@ -138,16 +141,12 @@ unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> Py
     let ct = ctp.get();
     let prim = ct.prim.expect("primitive");
     if ct.kind == Kind::Enum {
-        return Ok(load_int(addr, prim.size(), prim.is_signed())
-            .into_pyobject(py)?
-            .into_any()
-            .unbind());
+        return int_object(py, load_int(addr, prim.size(), prim.is_signed()));
     }
     Ok(match prim.class() {
-        PrimClass::Signed | PrimClass::Unsigned => load_int(addr, prim.size(), prim.is_signed())
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
+        PrimClass::Signed | PrimClass::Unsigned => {
+            int_object(py, load_int(addr, prim.size(), prim.is_signed()))?
+        }
         PrimClass::Bool => (*addr != 0)
             .into_pyobject(py)?
             .to_owned()
@@ -186,6 +185,18 @@ unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> Py
             };
             PyComplex::from_doubles(py, re, im).into_any().unbind()
         }
+    })
+}
+
+/// A Python int from a C integer value, through the machine-word constructors
+/// (much faster than the 128-bit one).
+pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
+    Ok(if let Ok(small) = i64::try_from(v) {
+        small.into_pyobject(py)?.into_any().unbind()
+    } else if let Ok(big) = u64::try_from(v) {
+        big.into_pyobject(py)?.into_any().unbind()
+    } else {
+        v.into_pyobject(py)?.into_any().unbind()
     })
 }
 
@@ -539,7 +550,7 @@ pub unsafe fn read_field(
             if prim == Prim::Bool {
                 return Ok((v != 0).into_pyobject(py)?.to_owned().into_any().unbind());
             }
-            Ok(v.into_pyobject(py)?.into_any().unbind())
+            int_object(py, v)
         }
         _ => read(py, &f.ctype, addr, Some(parent)),
     }

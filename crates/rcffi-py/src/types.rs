@@ -11,7 +11,7 @@ use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PyTuple};
+use pyo3::types::{PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
 
 /// The one type table of the process. All FFI instances share it, which makes
@@ -48,12 +48,24 @@ pub struct FieldInfo {
 pub struct RecordInfo {
     pub fields: Vec<FieldInfo>,
     pub by_name: HashMap<String, usize>,
+    /// The field names as interned Python strings, parallel to `fields`.
+    interned: Vec<Py<PyString>>,
 }
 
 impl RecordInfo {
     /// The member called `name`.
     pub fn field(&self, name: &str) -> Option<&FieldInfo> {
         self.by_name.get(name).map(|&i| &self.fields[i])
+    }
+
+    /// The member called `name`, found without hashing when `name` is the interned
+    /// string Python uses for attribute names in source code (`p.x`).
+    pub fn field_by_pystr(&self, name: &Bound<'_, PyString>) -> Option<&FieldInfo> {
+        let target = name.as_ptr();
+        if let Some(i) = self.interned.iter().position(|n| n.as_ptr() == target) {
+            return Some(&self.fields[i]);
+        }
+        self.field(name.to_str().ok()?)
     }
 }
 
@@ -215,7 +227,15 @@ fn build_record(py: Python<'_>, id: TypeId) -> Option<RecordInfo> {
         .enumerate()
         .map(|(i, f)| (f.name.clone(), i))
         .collect();
-    Some(RecordInfo { fields, by_name })
+    let interned = fields
+        .iter()
+        .map(|f| PyString::intern(py, &f.name).unbind())
+        .collect();
+    Some(RecordInfo {
+        fields,
+        by_name,
+        interned,
+    })
 }
 
 /// Lists the members of a record with absolute offsets, looking into anonymous
