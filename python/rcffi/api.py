@@ -140,6 +140,41 @@ class FFI:
         """The bytes (or str) of a C string, or the name of an enum value."""
         return _backend.string(cdata, maxlen)
 
+    # ----- calls ---------------------------------------------------------------
+
+    def callback(self, cdecl, python_callable=None, error=None, onerror=None):
+        """A C function pointer that calls ``python_callable``; a decorator when
+        ``python_callable`` is omitted.
+
+        If the Python function raises, ``onerror(exc, value, tb)`` is called (its
+        non-None result is returned to C), otherwise the exception is reported
+        through ``sys.unraisablehook``; then ``error`` is returned to C.
+        """
+        if isinstance(cdecl, str):
+            ctype = self._decls.parse_callback_type(cdecl)
+        else:
+            ctype = self._ctype(cdecl)
+        if ctype.kind != "function":
+            raise TypeError("expected a function type, not %r" % (ctype.cname,))
+        if onerror is not None and not callable(onerror):
+            raise TypeError("onerror must be callable, not %s" % type(onerror).__name__)
+
+        def make(fn):
+            if not callable(fn):
+                raise TypeError("expected a callable object, not %s" % type(fn).__name__)
+            return _backend.callback(ctype, fn, error, onerror)
+
+        return make if python_callable is None else make(python_callable)
+
+    @property
+    def errno(self):
+        """The C ``errno`` saved after this thread's last C call."""
+        return _backend.get_errno()
+
+    @errno.setter
+    def errno(self, value):
+        _backend.set_errno(value)
+
     # ----- libraries -----------------------------------------------------------
 
     def dlopen(self, name, flags=0):

@@ -202,6 +202,11 @@ impl CallPlan {
         })
     }
 
+    /// The libffi description, for closures of this signature.
+    pub(crate) fn cif_ptr(&self) -> *mut ffi::ffi_cif {
+        &*self.cif as *const ffi::ffi_cif as *mut ffi::ffi_cif
+    }
+
     /// The number of arguments a call passes.
     pub fn arg_count(&self) -> usize {
         self.nargs

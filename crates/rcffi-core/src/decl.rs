@@ -106,9 +106,19 @@ impl Declarations {
         if let Some(&id) = self.type_cache.get(text) {
             return Ok(id);
         }
-        let id = parse::parse_type_string(table, self, text)?;
+        let id = parse::parse_type_string(table, self, text, false)?;
         self.type_cache.insert(text.to_string(), id);
         Ok(id)
+    }
+
+    /// Resolves the type of a callback: a function type (`"int(int)"`) or a
+    /// pointer to one (`"int(*)(int)"`), both giving the function type.
+    pub fn parse_callback_type(
+        &mut self,
+        table: &mut TypeTable,
+        text: &str,
+    ) -> Result<TypeId, Error> {
+        parse::parse_type_string(table, self, text, true)
     }
 
     /// The entity called `name`.

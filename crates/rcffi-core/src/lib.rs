@@ -7,6 +7,7 @@
 //! call plans prepared once per signature ([`call`]).
 
 pub mod call;
+pub mod callback;
 pub mod ctype;
 pub mod decl;
 pub mod dl;

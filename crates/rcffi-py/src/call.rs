@@ -1,12 +1,23 @@
 //! Calling C functions through function-pointer cdata.
 //!
 //! A function type gets its [`FunctionPlan`] on the first call and keeps it: the
-//! libffi description and the argument ctypes are decided once. A call converts
-//! each argument into a stack slot, releases the GIL, and jumps.
+//! argument and result kinds, the libffi description, and whether the signature
+//! can be called directly. Function cdata are vectorcall objects, so a call takes
+//! its arguments as a borrowed array: no tuple, no allocation, no hashing.
+//!
+//! Direct calls: on the System V ABIs (x86-64 and aarch64 Unix), a function whose
+//! arguments are integers, pointers and floating values that all travel in
+//! registers can be called through a pointer typed with *every* argument register,
+//! each argument placed in the next register of its class; the callee reads the
+//! ones it declares. This skips libffi for the common signatures. Everything else
+//! (structs by value, `long double`, complex, variadics, too many arguments) uses
+//! the libffi plan.
 
+use std::cell::Cell;
 use std::os::raw::c_void;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rcffi_core::call::CallPlan;
@@ -17,8 +28,46 @@ use crate::convert;
 use crate::errors::to_pyerr;
 use crate::types::{ctype_for, table, CType};
 
-/// Arguments up to this count live on the stack during a call.
+/// Arguments up to this count live on the stack during a libffi call.
 const STACK_ARGS: usize = 16;
+
+/// Integer and floating argument registers of the platform's C ABI.
+#[cfg(all(target_arch = "x86_64", unix))]
+const INT_REGS: usize = 6;
+#[cfg(all(target_arch = "aarch64", unix))]
+const INT_REGS: usize = 8;
+#[cfg(not(any(all(target_arch = "x86_64", unix), all(target_arch = "aarch64", unix))))]
+const INT_REGS: usize = 0;
+const FLOAT_REGS: usize = if INT_REGS == 0 { 0 } else { 8 };
+
+thread_local! {
+    /// `ffi.errno`: the C `errno` saved after this thread's last call, and put
+    /// back into `errno` before its next one.
+    static SAVED_ERRNO: Cell<i32> = const { Cell::new(0) };
+}
+
+/// `get_errno()`.
+#[pyfunction]
+pub fn get_errno() -> i32 {
+    SAVED_ERRNO.with(Cell::get)
+}
+
+/// `set_errno(value)`.
+#[pyfunction]
+pub fn set_errno(value: i32) {
+    SAVED_ERRNO.with(|e| e.set(value));
+}
+
+fn errno_location() -> *mut i32 {
+    #[cfg(any(target_os = "linux", target_os = "android"))]
+    unsafe {
+        libc::__errno_location()
+    }
+    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+    unsafe {
+        libc::__error()
+    }
+}
 
 /// One argument's storage: big enough and aligned for any scalar, `long double`
 /// and `double _Complex` included.
@@ -26,13 +75,48 @@ const STACK_ARGS: usize = 16;
 #[repr(C, align(16))]
 struct Slot([u8; 16]);
 
+/// How an argument or result is converted on the direct path.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Int {
+        size: u8,
+        signed: bool,
+    },
+    F32,
+    F64,
+    Pointer,
+    /// Anything else: converted generically, called through libffi.
+    Other,
+}
+
+fn classify(ct: &CType) -> Class {
+    match (ct.kind, ct.prim) {
+        (Kind::Primitive | Kind::Enum, Some(Prim::Float)) => Class::F32,
+        (Kind::Primitive | Kind::Enum, Some(Prim::Double)) => Class::F64,
+        (Kind::Primitive | Kind::Enum, Some(p))
+            if matches!(p.class(), PrimClass::Signed | PrimClass::Unsigned) =>
+        {
+            Class::Int {
+                size: p.size() as u8,
+                signed: p.is_signed(),
+            }
+        }
+        (Kind::Pointer | Kind::Function, _) => Class::Pointer,
+        _ => Class::Other,
+    }
+}
+
 /// Everything about calling functions of one type that does not change per call.
 pub struct FunctionPlan {
     /// `None` for variadic functions, whose plan depends on each call's arguments.
     fixed: Option<CallPlan>,
     args: Vec<Py<CType>>,
+    classes: Vec<Class>,
     result: Py<CType>,
+    result_class: Class,
     variadic: bool,
+    /// All arguments fit the registers and all are direct-path classes.
+    direct: bool,
 }
 
 impl FunctionPlan {
@@ -47,11 +131,35 @@ impl FunctionPlan {
             };
             (sig, fixed)
         };
+        let args: Vec<Py<CType>> = sig.args.iter().map(|a| ctype_for(py, *a)).collect();
+        let classes: Vec<Class> = args.iter().map(|a| classify(a.get())).collect();
+        let result = ctype_for(py, sig.result);
+        let result_class = if result.get().kind == Kind::Void {
+            Class::Other
+        } else {
+            classify(result.get())
+        };
+        let ints = classes
+            .iter()
+            .filter(|c| matches!(c, Class::Int { .. } | Class::Pointer))
+            .count();
+        let floats = classes
+            .iter()
+            .filter(|c| matches!(c, Class::F32 | Class::F64))
+            .count();
+        let direct = !sig.variadic
+            && ints <= INT_REGS
+            && floats <= FLOAT_REGS
+            && !classes.contains(&Class::Other)
+            && (result.get().kind == Kind::Void || result_class != Class::Other);
         Ok(FunctionPlan {
             fixed,
-            args: sig.args.iter().map(|a| ctype_for(py, *a)).collect(),
-            result: ctype_for(py, sig.result),
+            args,
+            classes,
+            result,
+            result_class,
             variadic: sig.variadic,
+            direct,
         })
     }
 }
@@ -72,19 +180,64 @@ impl Temporaries {
     }
 }
 
-/// Raw pointers handed to the thread that runs without the GIL.
-struct CallFrame {
-    plan: *const CallPlan,
-    func: *const c_void,
-    args: *mut *mut c_void,
-    result: *mut c_void,
+/// The vectorcall entry point of function cdata.
+///
+/// # Safety
+/// Called by CPython with the GIL held, `callable` a `CData`, `args` holding
+/// `PyVectorcall_NARGS(nargsf)` borrowed references.
+pub unsafe extern "C" fn vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
+            return Err(PyTypeError::new_err(
+                "C functions take no keyword arguments",
+            ));
+        }
+        let n = ffi::PyVectorcall_NARGS(nargsf) as usize;
+        let args = if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, n)
+        };
+        let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<CData>();
+        call_cdata(&slf, args)
+    }));
+    match outcome {
+        Ok(Ok(obj)) => obj.into_ptr(),
+        Ok(Err(err)) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
+            std::ptr::null_mut()
+        }
+    }
 }
 
-// The frame only lives during the call, and the call blocks until C returns.
-unsafe impl Send for CallFrame {}
+/// `cdata(*args)` through the tuple protocol.
+pub fn call_cdata_tuple(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+    let ptrs: Vec<*mut ffi::PyObject> = args.iter().map(|a| a.as_ptr()).collect();
+    call_cdata(slf, &ptrs)
+}
 
-/// `cdata(*args)`.
-pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
+fn plan_of<'a>(py: Python<'_>, ct: &'a CType) -> PyResult<&'a FunctionPlan> {
+    match ct.call_plan.get() {
+        Some(p) => Ok(p),
+        None => {
+            let p = FunctionPlan::new(py, ct.id)?;
+            Ok(ct.call_plan.get_or_init(|| p))
+        }
+    }
+}
+
+/// Calls a function cdata with borrowed argument objects.
+fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
     let py = slf.py();
     let this = slf.get();
     let ct = this.ctype.get();
@@ -100,17 +253,11 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
             ct.cname
         )));
     }
-    let fplan = match ct.call_plan.get() {
-        Some(p) => p,
-        None => {
-            let p = FunctionPlan::new(py, ct.id)?;
-            ct.call_plan.get_or_init(|| p)
-        }
-    };
-    let nfixed = fplan.args.len();
+    let plan = plan_of(py, ct)?;
+    let nfixed = plan.args.len();
     let n = args.len();
-    if n < nfixed || (n > nfixed && !fplan.variadic) {
-        let expected = if fplan.variadic {
+    if n < nfixed || (n > nfixed && !plan.variadic) {
+        let expected = if plan.variadic {
             format!("at least {nfixed}")
         } else {
             nfixed.to_string()
@@ -120,14 +267,306 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
             ct.cname
         )));
     }
-
-    let mut slots = [Slot([0; 16]); STACK_ARGS];
-    let mut heap_slots;
-    let slots: &mut [Slot] = if n <= STACK_ARGS {
-        &mut slots[..n]
+    if plan.direct {
+        call_direct(py, this.address(), plan, ct, args)
     } else {
-        heap_slots = vec![Slot([0; 16]); n];
-        &mut heap_slots
+        call_libffi(py, this.address(), plan, ct, args)
+    }
+}
+
+/// An integer argument: exact ints take the machine-word path, anything else
+/// the general conversion (with its range checks and messages).
+fn int_arg(ct: &CType, obj: &Bound<'_, PyAny>, size: u8, signed: bool) -> PyResult<i64> {
+    let value = if unsafe { ffi::PyLong_CheckExact(obj.as_ptr()) } != 0 {
+        let v = unsafe { ffi::PyLong_AsLongLong(obj.as_ptr()) };
+        if v == -1 && unsafe { !ffi::PyErr_Occurred().is_null() } {
+            unsafe { ffi::PyErr_Clear() };
+            return convert::int_for(ct, obj).map(|v| v as i64);
+        }
+        v
+    } else {
+        return convert::int_for(ct, obj).map(|v| v as i64);
+    };
+    let fits = match (size, signed) {
+        (8, true) => true,
+        (8, false) => value >= 0,
+        (s, true) => {
+            let half = 1i64 << (s * 8 - 1);
+            (-half..half).contains(&value)
+        }
+        (s, false) => (0..1i64 << (s * 8)).contains(&value),
+    };
+    if fits {
+        Ok(value)
+    } else {
+        convert::int_for(ct, obj).map(|v| v as i64)
+    }
+}
+
+fn float_arg(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
+    if unsafe { ffi::PyFloat_CheckExact(obj.as_ptr()) } != 0 {
+        return Ok(unsafe { ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) });
+    }
+    let mut slot = Slot([0; 16]);
+    unsafe { convert::write(obj.py(), ct, slot.0.as_mut_ptr(), obj)? };
+    Ok(if ct.prim == Some(Prim::Float) {
+        f64::from(f32::from_le_bytes(slot.0[..4].try_into().expect("4 bytes")))
+    } else {
+        f64::from_le_bytes(slot.0[..8].try_into().expect("8 bytes"))
+    })
+}
+
+#[cfg(target_arch = "x86_64")]
+type DirectInt = unsafe extern "C" fn(
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+) -> i64;
+#[cfg(target_arch = "x86_64")]
+type DirectFloat = unsafe extern "C" fn(
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+) -> f64;
+#[cfg(not(target_arch = "x86_64"))]
+type DirectInt = unsafe extern "C" fn(
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+) -> i64;
+#[cfg(not(target_arch = "x86_64"))]
+type DirectFloat = unsafe extern "C" fn(
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    i64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+    f64,
+) -> f64;
+
+/// Calls `func` with every argument register filled; returns the integer or
+/// floating result register's bits.
+///
+/// # Safety
+/// `func` must take only register arguments of the classes placed in `i` and `x`.
+unsafe fn call_registers(
+    func: *const c_void,
+    i: &[i64; 8],
+    x: &[f64; 8],
+    float_result: bool,
+) -> u64 {
+    if float_result {
+        let g: DirectFloat = std::mem::transmute(func);
+        #[cfg(target_arch = "x86_64")]
+        let r = g(
+            i[0], i[1], i[2], i[3], i[4], i[5], x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
+        );
+        #[cfg(not(target_arch = "x86_64"))]
+        let r = g(
+            i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], x[0], x[1], x[2], x[3], x[4], x[5],
+            x[6], x[7],
+        );
+        r.to_bits()
+    } else {
+        let g: DirectInt = std::mem::transmute(func);
+        #[cfg(target_arch = "x86_64")]
+        let r = g(
+            i[0], i[1], i[2], i[3], i[4], i[5], x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
+        );
+        #[cfg(not(target_arch = "x86_64"))]
+        let r = g(
+            i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], x[0], x[1], x[2], x[3], x[4], x[5],
+            x[6], x[7],
+        );
+        r as u64
+    }
+}
+
+/// Releases the GIL around a C call. PyO3's `detach` also maintains its own
+/// bookkeeping, which the per-call path does not need: the released section only
+/// runs C code.
+///
+/// # Safety
+/// Must be paired with [`with_gil`] on the same thread, with no Python API use in
+/// between.
+unsafe fn without_gil() -> *mut ffi::PyThreadState {
+    ffi::PyEval_SaveThread()
+}
+
+/// Retakes the GIL released by [`without_gil`].
+///
+/// # Safety
+/// `state` must come from [`without_gil`] on this thread.
+unsafe fn with_gil(state: *mut ffi::PyThreadState) {
+    ffi::PyEval_RestoreThread(state)
+}
+
+/// Register contents of a direct call.
+struct DirectFrame {
+    func: *const c_void,
+    ints: [i64; 8],
+    floats: [f64; 8],
+    float_result: bool,
+}
+
+fn call_direct(
+    py: Python<'_>,
+    func: *mut u8,
+    plan: &FunctionPlan,
+    ct: &CType,
+    args: &[*mut ffi::PyObject],
+) -> PyResult<Py<PyAny>> {
+    let arg = |i: usize| unsafe { Borrowed::from_ptr(py, args[i]) };
+    let mut frame = DirectFrame {
+        func: func as *const c_void,
+        ints: [0; 8],
+        floats: [0.0; 8],
+        float_result: matches!(plan.result_class, Class::F32 | Class::F64),
+    };
+    let (mut ni, mut nf) = (0, 0);
+    let mut temps = Temporaries::default();
+    for (i, class) in plan.classes.iter().enumerate() {
+        let a = arg(i);
+        let act = plan.args[i].get();
+        let fail = |e: PyErr| annotate(py, e, i, ct);
+        match *class {
+            Class::Int { size, signed } => {
+                frame.ints[ni] = int_arg(act, &a, size, signed).map_err(fail)?;
+                ni += 1;
+            }
+            Class::Pointer => {
+                frame.ints[ni] = pointer_arg(py, act, &a, &mut temps).map_err(fail)? as i64;
+                ni += 1;
+            }
+            Class::F64 => {
+                frame.floats[nf] = float_arg(act, &a).map_err(fail)?;
+                nf += 1;
+            }
+            Class::F32 => {
+                let v = float_arg(act, &a).map_err(fail)? as f32;
+                frame.floats[nf] = f64::from_bits(u64::from(v.to_bits()));
+                nf += 1;
+            }
+            Class::Other => unreachable!("not a direct plan"),
+        }
+    }
+    // SAFETY: the plan established that every argument travels in a register of
+    // its class; extra registers are ignored by the callee. Nothing touches Python
+    // between releasing and retaking the GIL.
+    let raw = unsafe {
+        let saved = without_gil();
+        *errno_location() = SAVED_ERRNO.with(Cell::get);
+        let r = call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result);
+        SAVED_ERRNO.with(|e| e.set(*errno_location()));
+        with_gil(saved);
+        r
+    };
+    drop(temps);
+    direct_result(py, plan, raw)
+}
+
+fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
+    Ok(match plan.result_class {
+        _ if plan.result.get().kind == Kind::Void => py.None(),
+        Class::Int { size, signed } => {
+            // Only the low `size` bytes of the register are defined.
+            let v: i64 = match (size, signed) {
+                (1, true) => i64::from(raw as i8),
+                (1, false) => i64::from(raw as u8),
+                (2, true) => i64::from(raw as i16),
+                (2, false) => i64::from(raw as u16),
+                (4, true) => i64::from(raw as i32),
+                (4, false) => i64::from(raw as u32),
+                (_, true) => raw as i64,
+                (_, false) => return Ok(raw.into_pyobject(py)?.into_any().unbind()),
+            };
+            v.into_pyobject(py)?.into_any().unbind()
+        }
+        Class::F64 => f64::from_bits(raw).into_pyobject(py)?.into_any().unbind(),
+        Class::F32 => f64::from(f32::from_bits(raw as u32))
+            .into_pyobject(py)?
+            .into_any()
+            .unbind(),
+        Class::Pointer => {
+            CData::new_pointer(py, plan.result.clone_ref(py), raw as usize as *mut u8)?.into_any()
+        }
+        Class::Other => unreachable!("not a direct plan"),
+    })
+}
+
+/// Raw pointers handed to the thread that runs without the GIL.
+struct CallFrame {
+    plan: *const CallPlan,
+    func: *const c_void,
+    args: *mut *mut c_void,
+    result: *mut c_void,
+}
+
+// The frame only lives during the call, and the call blocks until C returns.
+unsafe impl Send for CallFrame {}
+
+fn call_libffi(
+    py: Python<'_>,
+    func: *mut u8,
+    fplan: &FunctionPlan,
+    ct: &CType,
+    args: &[*mut ffi::PyObject],
+) -> PyResult<Py<PyAny>> {
+    let arg = |i: usize| unsafe { Borrowed::from_ptr(py, args[i]) };
+    let n = args.len();
+    let nfixed = fplan.args.len();
+    let mut slots_stack = [Slot([0; 16]); STACK_ARGS];
+    let mut slots_heap;
+    let slots: &mut [Slot] = if n <= STACK_ARGS {
+        &mut slots_stack[..n]
+    } else {
+        slots_heap = vec![Slot([0; 16]); n];
+        &mut slots_heap
     };
     let mut avalues_stack = [std::ptr::null_mut::<c_void>(); STACK_ARGS];
     let mut avalues_heap;
@@ -138,9 +577,8 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
         &mut avalues_heap
     };
     let mut temps = Temporaries::default();
-
-    for (i, arg) in args.iter().enumerate().take(nfixed) {
-        avalues[i] = convert_arg(py, fplan.args[i].get(), &arg, &mut slots[i], &mut temps)
+    for i in 0..nfixed {
+        avalues[i] = convert_arg(py, fplan.args[i].get(), &arg(i), &mut slots[i], &mut temps)
             .map_err(|e| annotate(py, e, i, ct))?;
     }
     let variadic_plan;
@@ -149,18 +587,16 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
         None => {
             let mut extra = Vec::with_capacity(n - nfixed);
             for i in nfixed..n {
-                let arg = args.get_item(i)?;
-                let (vt, ptr) = variadic_arg(py, &arg, &mut slots[i], &mut temps)
-                    .map_err(|e| annotate(py, e, i, ct))?;
+                let (vt, p) =
+                    variadic_arg(&arg(i), &mut slots[i]).map_err(|e| annotate(py, e, i, ct))?;
                 extra.push(vt);
-                avalues[i] = ptr;
+                avalues[i] = p;
             }
             variadic_plan = CallPlan::new(&table(), ct.id, &extra).map_err(to_pyerr)?;
             &variadic_plan
         }
     };
 
-    let result_ct = fplan.result.get();
     let mut ret_small = [Slot([0; 16]); 2];
     let mut ret_big;
     let ret: *mut u8 = if plan.result_size() <= 32 {
@@ -171,7 +607,7 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
     };
     let frame = CallFrame {
         plan,
-        func: this.address() as *const c_void,
+        func: func as *const c_void,
         args: avalues.as_mut_ptr(),
         result: ret as *mut c_void,
     };
@@ -179,16 +615,19 @@ pub fn call_cdata(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult
         let f = frame;
         // SAFETY: the plan matches the function type, avalues point at converted
         // arguments that outlive the call, and the result buffer is large enough.
-        unsafe { (*f.plan).call(f.func, f.args, f.result) }
+        unsafe {
+            *errno_location() = SAVED_ERRNO.with(Cell::get);
+            (*f.plan).call(f.func, f.args, f.result);
+            SAVED_ERRNO.with(|e| e.set(*errno_location()));
+        }
     });
     drop(temps);
-    unsafe { convert_result(py, &fplan.result, result_ct, ret) }
+    unsafe { convert_result(py, &fplan.result, ret) }
 }
 
 fn annotate(py: Python<'_>, e: PyErr, i: usize, ct: &CType) -> PyErr {
     let msg = format!("{} (argument {} of '{}')", e.value(py), i + 1, ct.cname);
-    let ty = e.get_type(py);
-    PyErr::from_type(ty, msg)
+    PyErr::from_type(e.get_type(py), msg)
 }
 
 /// Converts one declared argument into `slot` (or a temporary) and returns the
@@ -231,7 +670,14 @@ fn pointer_arg(
     arg: &Bound<'_, PyAny>,
     temps: &mut Temporaries,
 ) -> PyResult<*mut u8> {
-    if arg.is_instance_of::<CData>() {
+    if let Ok(cd) = arg.cast::<CData>() {
+        let c = cd.get();
+        if c.ctype.get().id == ct.id {
+            return Ok(c.address());
+        }
+        return convert::pointer_for(py, ct, arg);
+    }
+    if ct.kind == Kind::Function {
         return convert::pointer_for(py, ct, arg);
     }
     let item = ct.item_ref();
@@ -281,12 +727,7 @@ fn pointer_arg(
 
 /// A variadic argument: must be a cdata; promoted as C promotes (`float` to
 /// `double`, small integers to `int`). Returns the type passed and its address.
-fn variadic_arg(
-    py: Python<'_>,
-    arg: &Bound<'_, PyAny>,
-    slot: &mut Slot,
-    temps: &mut Temporaries,
-) -> PyResult<(TypeId, *mut c_void)> {
+fn variadic_arg(arg: &Bound<'_, PyAny>, slot: &mut Slot) -> PyResult<(TypeId, *mut c_void)> {
     let Ok(cd) = arg.cast::<CData>() else {
         return Err(PyTypeError::new_err(format!(
             "argument passed in the variadic part must be a cdata object, not {} (use ffi.cast() or ffi.new())",
@@ -324,23 +765,16 @@ fn variadic_arg(
             let ptr_ty = table().pointer(ct.item_ref().id);
             Ok((ptr_ty, slot_ptr as *mut c_void))
         }
-        Kind::Struct | Kind::Union => {
-            let _ = (py, temps);
-            Ok((ct.id, c.address() as *mut c_void))
-        }
+        Kind::Struct | Kind::Union => Ok((ct.id, c.address() as *mut c_void)),
         Kind::Void => Err(PyTypeError::new_err(
             "cannot pass 'void' as a variadic argument",
         )),
     }
 }
 
-/// The Python value of a call's result.
-unsafe fn convert_result(
-    py: Python<'_>,
-    ctp: &Py<CType>,
-    ct: &CType,
-    ret: *mut u8,
-) -> PyResult<Py<PyAny>> {
+/// The Python value of a libffi call's result.
+unsafe fn convert_result(py: Python<'_>, ctp: &Py<CType>, ret: *mut u8) -> PyResult<Py<PyAny>> {
+    let ct = ctp.get();
     match ct.kind {
         Kind::Void => Ok(py.None()),
         Kind::Struct | Kind::Union => {

@@ -39,6 +39,9 @@ enum Flavor {
 /// A C value or a view of C memory.
 #[pyclass(frozen, weakref, module = "rcffi._backend", name = "CData")]
 pub struct CData {
+    /// CPython's vectorcall entry for function cdata (NULL for others); the type's
+    /// `tp_vectorcall_offset` points here.
+    vectorcall: Option<pyo3::ffi::vectorcallfunc>,
     pub ctype: Py<CType>,
     ptr: *mut u8,
     /// The value of a primitive cdata, little-endian, zero-extended.
@@ -64,7 +67,10 @@ impl Drop for CData {
 
 impl CData {
     fn make(ctype: Py<CType>, ptr: *mut u8, owner: Owner, flavor: Flavor) -> CData {
+        let vectorcall = (ctype.get().kind == Kind::Function)
+            .then_some(crate::call::vectorcall as pyo3::ffi::vectorcallfunc);
         CData {
+            vectorcall,
             ctype,
             ptr,
             value: [0; 16],
@@ -530,11 +536,36 @@ impl CData {
 
     #[pyo3(signature = (*args))]
     fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
-        crate::call::call_cdata(slf, args)
+        crate::call::call_cdata_tuple(slf, args)
     }
 }
 
 impl CData {
+    /// Makes function cdata vectorcall objects: CPython finds the entry point at a
+    /// fixed offset in each instance. PyO3 has no switch for this, so the type is
+    /// adjusted once, at module creation, before any instance is called.
+    pub fn enable_vectorcall(py: Python<'_>) -> PyResult<()> {
+        let probe = Py::new(
+            py,
+            CData::make(
+                crate::backend::new_void_type(py),
+                ptr::null_mut(),
+                Owner::None,
+                Flavor::Plain,
+            ),
+        )?;
+        let offset = (&probe.get().vectorcall as *const _ as usize) - (probe.as_ptr() as usize);
+        let tp = py.get_type::<CData>().as_type_ptr();
+        // SAFETY: the type object is ours, fully created, and has no instances that
+        // were called yet; the offset is inside every instance (measured above).
+        unsafe {
+            debug_assert!((offset as isize) < (*tp).tp_basicsize);
+            (*tp).tp_vectorcall_offset = offset as isize;
+            (*tp).tp_flags |= pyo3::ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+        }
+        Ok(())
+    }
+
     /// `self + n`: a pointer `n` items further (arrays decay to pointers).
     fn offset_pointer(&self, py: Python<'_>, n: isize) -> PyResult<Py<CData>> {
         let ct = self.ct();

@@ -61,6 +61,18 @@ impl Declarations {
         Ok(ctype_for(py, id))
     }
 
+    /// The function type a callback is declared with: `"int(int)"` or
+    /// `"int(*)(int)"`.
+    fn parse_callback_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
+        let id = {
+            let mut t = table();
+            self.lock()
+                .parse_callback_type(&mut t, text)
+                .map_err(to_pyerr)?
+        };
+        Ok(ctype_for(py, id))
+    }
+
     /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
     /// `("constant", ctype)` (a `static const` read from the library),
     /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.

@@ -5,6 +5,7 @@ use pyo3::prelude::*;
 
 mod backend;
 mod call;
+mod callback;
 mod cdata;
 mod convert;
 mod decls;
@@ -30,6 +31,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CType>()?;
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
+    cdata::CData::enable_vectorcall(py)?;
     m.add_class::<decls::Declarations>()?;
     m.add_class::<library::CLibrary>()?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
@@ -47,6 +49,9 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backend::typeoffsetof, m)?)?;
     m.add_function(wrap_pyfunction!(backend::string, m)?)?;
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
+    m.add_function(wrap_pyfunction!(callback::callback, m)?)?;
+    m.add_function(wrap_pyfunction!(call::get_errno, m)?)?;
+    m.add_function(wrap_pyfunction!(call::set_errno, m)?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     for (name, value) in [

@@ -32,11 +32,14 @@ pub fn parse_cdef(
     Ok(p.warnings)
 }
 
-/// Parses a type string such as `"int(*)(int)"` or `"point_t *"`.
+/// Parses a type string such as `"int(*)(int)"` or `"point_t *"`. A function type
+/// (`"int(int)"`) is refused unless `function_as_pointer`, where it means the
+/// pointer to such a function (callbacks are declared that way).
 pub fn parse_type_string(
     table: &mut TypeTable,
     decls: &mut Declarations,
     text: &str,
+    function_as_pointer: bool,
 ) -> Result<TypeId, Error> {
     let lexed = lexer::lex(text).map_err(|e| name_string(e, text))?;
     let mut p = Parser {
@@ -51,7 +54,7 @@ pub fn parse_type_string(
     if p.peek().tok != Tok::Eof {
         return Err(name_string(p.error("unexpected text after the type"), text).into());
     }
-    if ty.raw_function {
+    if ty.raw_function && !function_as_pointer {
         return Err(Error::CDef(CDefError {
             message: format!(
                 "the type '{text}' is a function type, not a pointer-to-function type"

@@ -1,0 +1,226 @@
+//! `callback()`: Python callables as C function pointers.
+//!
+//! The C side is a core [`Callback`]; its handler takes the GIL (creating a thread
+//! state when C calls from a thread Python never saw), converts the arguments as
+//! reads, calls the Python function and converts its result as a write. An
+//! exception is reported through `sys.unraisablehook` (after `onerror`, which may
+//! supply the result) and the `error` value is returned to C.
+
+use std::os::raw::c_void;
+
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::types::PyTuple;
+use rcffi_core::callback::Callback;
+use rcffi_core::ctype::{Kind, PrimClass};
+
+use crate::cdata::{CData, Owner};
+use crate::convert;
+use crate::errors::to_pyerr;
+use crate::types::{ctype_for, table, CType};
+
+/// Keeps a callback's C code alive as long as the cdata pointing to it.
+#[pyclass(frozen, module = "rcffi._backend", name = "_CallbackCode")]
+struct CallbackCode {
+    _callback: Callback,
+}
+
+/// What the handler needs, fixed when the callback is made.
+struct Target {
+    callable: Py<PyAny>,
+    args: Vec<Py<CType>>,
+    result: Py<CType>,
+    /// The result returned when the Python function raises.
+    error_value: [u8; 16],
+    onerror: Option<Py<PyAny>>,
+}
+
+/// `callback(ctype, python_callable, error=None, onerror=None)`.
+#[pyfunction]
+#[pyo3(signature = (ctype, python_callable, error=None, onerror=None))]
+pub fn callback(
+    py: Python<'_>,
+    ctype: Py<CType>,
+    python_callable: Py<PyAny>,
+    error: Option<&Bound<'_, PyAny>>,
+    onerror: Option<Py<PyAny>>,
+) -> PyResult<Py<CData>> {
+    let ct = ctype.get();
+    if ct.kind != Kind::Function {
+        return Err(PyTypeError::new_err(format!(
+            "expected a function ctype, got '{}'",
+            ct.cname
+        )));
+    }
+    if !python_callable.bind(py).is_callable() {
+        return Err(PyTypeError::new_err("expected a callable object"));
+    }
+    if let Some(h) = &onerror {
+        if !h.bind(py).is_callable() {
+            return Err(PyTypeError::new_err(
+                "expected a callable object for 'onerror'",
+            ));
+        }
+    }
+    let sig = table().func(ct.id).cloned().expect("function type");
+    let result = ctype_for(py, sig.result);
+    let rct = result.get();
+    if rct.size().is_some_and(|s| s > 16) || (rct.is_record() && rct.size().is_none()) {
+        // Struct results travel through the result buffer libffi hands us; only
+        // the error value has to fit our fixed buffer.
+        if error.is_some_and(|e| !e.is_none()) {
+            return Err(PyTypeError::new_err(
+                "'error' is not supported for large struct results",
+            ));
+        }
+    }
+    let mut error_value = [0u8; 16];
+    if let Some(e) = error.filter(|e| !e.is_none()) {
+        if rct.kind == Kind::Void {
+            return Err(PyTypeError::new_err(
+                "'error' given for a callback returning void",
+            ));
+        }
+        unsafe { write_result(py, rct, error_value.as_mut_ptr(), e)? };
+    }
+    let target = Target {
+        callable: python_callable,
+        args: sig.args.iter().map(|a| ctype_for(py, *a)).collect(),
+        result,
+        error_value,
+        onerror,
+    };
+    let cb = Callback::new(
+        &table(),
+        ct.id,
+        Box::new(move |args, ret| run(&target, args, ret)),
+    )
+    .map_err(to_pyerr)?;
+    let code = cb.code_ptr() as *mut u8;
+    let keep = Py::new(py, CallbackCode { _callback: cb })?;
+    CData::new_view(py, ctype, code, Owner::Keep(keep.into_any()), false)
+}
+
+/// The handler body: runs with the GIL, never unwinds into C.
+fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
+    Python::attach(|py| {
+        let ret = ret as *mut u8;
+        let outcome = call_python(py, target, args).and_then(|value| unsafe {
+            write_result(py, target.result.get(), ret, value.bind(py))
+        });
+        if let Err(err) = outcome {
+            let rescued = target
+                .onerror
+                .as_ref()
+                .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret));
+            if rescued.is_none() {
+                if target.onerror.is_none() {
+                    err.write_unraisable(py, Some(target.callable.bind(py)));
+                }
+                let size = result_bytes(target.result.get());
+                unsafe { std::ptr::copy_nonoverlapping(target.error_value.as_ptr(), ret, size) };
+            }
+        }
+    });
+}
+
+fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResult<Py<PyAny>> {
+    let mut values = Vec::with_capacity(args.len());
+    for (ct, p) in target.args.iter().zip(args) {
+        values.push(unsafe { read_arg(py, ct, *p as *mut u8)? });
+    }
+    let tuple = PyTuple::new(py, values)?;
+    Ok(target.callable.bind(py).call1(tuple)?.unbind())
+}
+
+/// Calls `onerror(exc_type, exc_value, traceback)`; a non-None result becomes the
+/// callback's result. Returns `Some` when it supplied the result.
+fn on_error(
+    py: Python<'_>,
+    target: &Target,
+    handler: &Py<PyAny>,
+    err: PyErr,
+    ret: *mut u8,
+) -> Option<()> {
+    let args = (err.get_type(py), err.value(py).clone(), err.traceback(py));
+    match handler.bind(py).call1(args) {
+        Ok(v) if v.is_none() => None,
+        Ok(v) => match unsafe { write_result(py, target.result.get(), ret, &v) } {
+            Ok(()) => Some(()),
+            Err(e) => {
+                e.write_unraisable(py, Some(handler.bind(py)));
+                None
+            }
+        },
+        Err(e) => {
+            e.write_unraisable(py, Some(handler.bind(py)));
+            None
+        }
+    }
+}
+
+/// An argument as the Python function sees it. Structs are copied: the memory
+/// libffi hands us is only valid during the call.
+unsafe fn read_arg(py: Python<'_>, ct: &Py<CType>, p: *mut u8) -> PyResult<Py<PyAny>> {
+    let c = ct.get();
+    if c.is_record() {
+        let size = c.size_or_err()?;
+        let owned = CData::new_owned(py, ct.clone_ref(py), size, 0)?;
+        std::ptr::copy_nonoverlapping(p, owned.get().address(), size);
+        return Ok(owned.into_any());
+    }
+    convert::read(py, ct, p, None)
+}
+
+/// Whether a result is returned widened to a machine word (integers narrower
+/// than 8 bytes, as libffi's closures return them).
+fn is_widened(ct: &CType) -> bool {
+    matches!(ct.kind, Kind::Primitive | Kind::Enum)
+        && ct.prim.is_some_and(|p| {
+            p.size() < 8
+                && !matches!(
+                    p.class(),
+                    PrimClass::Float | PrimClass::Complex | PrimClass::LongDouble
+                )
+        })
+}
+
+/// How many bytes a result occupies in libffi's result buffer.
+fn result_bytes(ct: &CType) -> usize {
+    if is_widened(ct) {
+        8
+    } else {
+        ct.size().unwrap_or(0).min(16)
+    }
+}
+
+/// Writes a callback result; integers narrower than a word are widened, as
+/// libffi's closures return them.
+unsafe fn write_result(
+    py: Python<'_>,
+    ct: &CType,
+    ret: *mut u8,
+    value: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    match ct.kind {
+        Kind::Void => {
+            if value.is_none() {
+                Ok(())
+            } else {
+                Err(PyTypeError::new_err(format!(
+                    "callback with the ctype '{}' must return None",
+                    ct.cname
+                )))
+            }
+        }
+        _ if is_widened(ct) => {
+            let prim = ct.prim.expect("primitive");
+            let mut tmp = [0u8; 16];
+            convert::write(py, ct, tmp.as_mut_ptr(), value)?;
+            let v = convert::load_int(tmp.as_ptr(), prim.size(), prim.is_signed());
+            std::ptr::write_unaligned(ret as *mut i64, v as i64);
+            Ok(())
+        }
+        _ => convert::write(py, ct, ret, value),
+    }
+}
