@@ -7,6 +7,7 @@ use std::ptr::{addr_of_mut, null_mut};
 
 use libffi_sys as ffi;
 
+use crate::abi;
 use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
 use crate::error::Error;
 
@@ -88,9 +89,12 @@ impl Builder<'_> {
                         t.cname(id)
                     )));
                 };
+                if cfg!(all(target_arch = "x86_64", unix)) && !abi::has_long_double(t, id) {
+                    return Ok(self.classified_struct(abi::sysv_x86_64(t, id, layout.size), layout.size, layout.align));
+                }
                 if r.is_union || fields.iter().any(|f| f.bitsize.is_some()) {
                     return Err(Error::Call(format!(
-                        "'{}' is a union or has bitfields: passing it by value is not supported yet",
+                        "'{}' is a union or has bitfields: passing it by value is not supported on this platform",
                         t.cname(id)
                     )));
                 }
@@ -101,6 +105,34 @@ impl Builder<'_> {
                 self.struct_type(elements, layout.size, layout.align)
             }
         })
+    }
+
+    /// A struct type whose stand-in elements make libffi pass it as `passing` says.
+    fn classified_struct(&mut self, passing: abi::Passing, size: usize, align: usize) -> *mut ffi::ffi_type {
+        let u8_t = addr_of_mut!(ffi::ffi_type_uint8);
+        let mut elements = Vec::new();
+        match passing {
+            abi::Passing::Memory => {
+                // libffi sends any struct over 32 bytes to memory before looking
+                // further, so one such member forces the whole aggregate there.
+                let marker = self.struct_type(vec![u8_t], 33, 1);
+                elements.push(marker);
+            }
+            abi::Passing::Registers(classes) => {
+                for class in classes {
+                    match class {
+                        abi::Eightbyte::Integer { len: 8 } => elements.push(addr_of_mut!(ffi::ffi_type_uint64)),
+                        abi::Eightbyte::Integer { len } => elements.extend(std::iter::repeat_n(u8_t, len)),
+                        abi::Eightbyte::Sse { len: 8 } => elements.push(addr_of_mut!(ffi::ffi_type_double)),
+                        abi::Eightbyte::Sse { len } => {
+                            elements.extend(std::iter::repeat_n(addr_of_mut!(ffi::ffi_type_float), len / 4));
+                            elements.extend(std::iter::repeat_n(u8_t, len % 4));
+                        }
+                    }
+                }
+            }
+        }
+        self.struct_type(elements, size, align)
     }
 
     fn push_elements(

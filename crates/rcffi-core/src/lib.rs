@@ -6,6 +6,7 @@
 //! ([`layout`]); libraries are opened with [`dl`], and functions are called through
 //! call plans prepared once per signature ([`call`]).
 
+pub mod abi;
 pub mod call;
 pub mod callback;
 pub mod ctype;
