@@ -86,6 +86,25 @@ def test_function_objects(ffi, libc):
     assert repr(f).startswith("<cdata 'int(*)(int)' 0x")
     assert ffi.typeof(f) is ffi.typeof("int(*)(int)")
     assert libc.abs is f
+    assert isinstance(f, ffi.CData)
+
+
+def test_function_name_module_and_signature(libc):
+    assert libc.abs.__name__ == "abs"
+    assert libc.strcpy.__name__ == "strcpy"
+    assert isinstance(libc.abs.__module__, str)
+    assert libc.abs.__doc__.startswith("int abs(int);")
+    assert libc.strcpy.__doc__.startswith("char *strcpy(char *, char *);")
+    assert libc.snprintf.__doc__.startswith("int snprintf(char *, size_t, char *, ...);")
+
+
+def test_function_keeps_its_library_open(ffi):
+    ffi.cdef("double sqrt(double);")
+    sqrt = ffi.dlopen("m").sqrt
+    import gc
+
+    gc.collect()
+    assert sqrt(16.0) == 4.0
 
 
 def test_missing_symbol_raises_at_access_not_dlopen(libc):

@@ -92,11 +92,26 @@ fn collect_leaves(table: &TypeTable, id: TypeId, base: usize, out: &mut Vec<Leaf
             if p.class() == PrimClass::Complex {
                 let half = p.size() / 2;
                 let aligned = base % p.align() == 0;
-                out.push(Leaf { offset: base, size: half, floating: true, aligned });
-                out.push(Leaf { offset: base + half, size: half, floating: true, aligned });
+                out.push(Leaf {
+                    offset: base,
+                    size: half,
+                    floating: true,
+                    aligned,
+                });
+                out.push(Leaf {
+                    offset: base + half,
+                    size: half,
+                    floating: true,
+                    aligned,
+                });
             } else {
                 let floating = matches!(p.class(), PrimClass::Float);
-                out.push(Leaf { offset: base, size: p.size(), floating, aligned: base % p.align() == 0 });
+                out.push(Leaf {
+                    offset: base,
+                    size: p.size(),
+                    floating,
+                    aligned: base % p.align() == 0,
+                });
             }
         }
         TypeData::Array { item, length } => {
@@ -125,7 +140,12 @@ fn collect_leaves(table: &TypeTable, id: TypeId, base: usize, out: &mut Vec<Leaf
         _ => {
             let size = table.size_of(id).unwrap_or(8);
             let align = table.align_of(id).unwrap_or(1);
-            out.push(Leaf { offset: base, size, floating: false, aligned: base % align == 0 });
+            out.push(Leaf {
+                offset: base,
+                size,
+                floating: false,
+                aligned: base % align == 0,
+            });
         }
     }
 }
@@ -147,15 +167,30 @@ mod tests {
     #[test]
     fn floats_and_ints_split_by_eightbyte() {
         let p = passing("struct s { double d; int i; };", "struct s");
-        assert_eq!(p, Passing::Registers(vec![Eightbyte::Sse { len: 8 }, Eightbyte::Integer { len: 8 }]));
+        assert_eq!(
+            p,
+            Passing::Registers(vec![
+                Eightbyte::Sse { len: 8 },
+                Eightbyte::Integer { len: 8 }
+            ])
+        );
         let p = passing("struct s { float a, b, c; };", "struct s");
-        assert_eq!(p, Passing::Registers(vec![Eightbyte::Sse { len: 8 }, Eightbyte::Sse { len: 4 }]));
+        assert_eq!(
+            p,
+            Passing::Registers(vec![Eightbyte::Sse { len: 8 }, Eightbyte::Sse { len: 4 }])
+        );
     }
 
     #[test]
     fn unions_merge_their_members() {
         let p = passing("union u { float f[3]; int i; };", "union u");
-        assert_eq!(p, Passing::Registers(vec![Eightbyte::Integer { len: 8 }, Eightbyte::Sse { len: 4 }]));
+        assert_eq!(
+            p,
+            Passing::Registers(vec![
+                Eightbyte::Integer { len: 8 },
+                Eightbyte::Sse { len: 4 }
+            ])
+        );
         let p = passing("union u { double d; float f; };", "union u");
         assert_eq!(p, Passing::Registers(vec![Eightbyte::Sse { len: 8 }]));
     }
@@ -170,14 +205,21 @@ mod tests {
     fn unaligned_fields_go_to_memory() {
         let mut t = TypeTable::new();
         let mut d = Declarations::new();
-        let packed = CdefOptions { packing: crate::layout::Packing::Packed, ..Default::default() };
-        d.cdef(&mut t, "struct p { char c; double d; };", packed).unwrap();
+        let packed = CdefOptions {
+            packing: crate::layout::Packing::Packed,
+            ..Default::default()
+        };
+        d.cdef(&mut t, "struct p { char c; double d; };", packed)
+            .unwrap();
         let id = d.parse_type(&mut t, "struct p").unwrap();
         assert_eq!(sysv_x86_64(&t, id, 9), Passing::Memory);
     }
 
     #[test]
     fn large_aggregates_go_to_memory() {
-        assert_eq!(passing("struct l { long a, b, c; };", "struct l"), Passing::Memory);
+        assert_eq!(
+            passing("struct l { long a, b, c; };", "struct l"),
+            Passing::Memory
+        );
     }
 }

@@ -90,7 +90,11 @@ impl Builder<'_> {
                     )));
                 };
                 if cfg!(all(target_arch = "x86_64", unix)) && !abi::has_long_double(t, id) {
-                    return Ok(self.classified_struct(abi::sysv_x86_64(t, id, layout.size), layout.size, layout.align));
+                    return Ok(self.classified_struct(
+                        abi::sysv_x86_64(t, id, layout.size),
+                        layout.size,
+                        layout.align,
+                    ));
                 }
                 if r.is_union || fields.iter().any(|f| f.bitsize.is_some()) {
                     return Err(Error::Call(format!(
@@ -108,7 +112,12 @@ impl Builder<'_> {
     }
 
     /// A struct type whose stand-in elements make libffi pass it as `passing` says.
-    fn classified_struct(&mut self, passing: abi::Passing, size: usize, align: usize) -> *mut ffi::ffi_type {
+    fn classified_struct(
+        &mut self,
+        passing: abi::Passing,
+        size: usize,
+        align: usize,
+    ) -> *mut ffi::ffi_type {
         let u8_t = addr_of_mut!(ffi::ffi_type_uint8);
         let mut elements = Vec::new();
         match passing {
@@ -121,11 +130,20 @@ impl Builder<'_> {
             abi::Passing::Registers(classes) => {
                 for class in classes {
                     match class {
-                        abi::Eightbyte::Integer { len: 8 } => elements.push(addr_of_mut!(ffi::ffi_type_uint64)),
-                        abi::Eightbyte::Integer { len } => elements.extend(std::iter::repeat_n(u8_t, len)),
-                        abi::Eightbyte::Sse { len: 8 } => elements.push(addr_of_mut!(ffi::ffi_type_double)),
+                        abi::Eightbyte::Integer { len: 8 } => {
+                            elements.push(addr_of_mut!(ffi::ffi_type_uint64))
+                        }
+                        abi::Eightbyte::Integer { len } => {
+                            elements.extend(std::iter::repeat_n(u8_t, len))
+                        }
+                        abi::Eightbyte::Sse { len: 8 } => {
+                            elements.push(addr_of_mut!(ffi::ffi_type_double))
+                        }
                         abi::Eightbyte::Sse { len } => {
-                            elements.extend(std::iter::repeat_n(addr_of_mut!(ffi::ffi_type_float), len / 4));
+                            elements.extend(std::iter::repeat_n(
+                                addr_of_mut!(ffi::ffi_type_float),
+                                len / 4,
+                            ));
                             elements.extend(std::iter::repeat_n(u8_t, len % 4));
                         }
                     }

@@ -347,6 +347,19 @@ impl TypeTable {
         insert_declarator(&e.cname, e.name_pos, extra, Spacing::C).0
     }
 
+    /// The C declaration of a function called `name` of function type `func`:
+    /// `int abs(int)`, `char *strchr(char *, int)`.
+    pub fn function_declaration(&self, func: TypeId, name: &str) -> Option<String> {
+        let sig = self.func(func)?;
+        let mut args: Vec<&str> = sig.args.iter().map(|a| self.cname(*a)).collect();
+        if sig.variadic {
+            args.push("...");
+        } else if args.is_empty() {
+            args.push("void");
+        }
+        Some(self.cname_with(sig.result, &format!("{name}({})", args.join(", "))))
+    }
+
     /// cffi's `CType.kind`.
     pub fn kind(&self, id: TypeId) -> Kind {
         match self.data(id) {
@@ -715,6 +728,11 @@ mod tests {
         let c80 = t.array(char_, Some(80));
         assert_eq!(t.cname_with(c80, "a"), "char a[80]");
         assert_eq!(t.cname_with(int, "*"), "int *");
+        assert_eq!(
+            t.function_declaration(fr, "f").unwrap(),
+            "char *f(int, ...)"
+        );
+        assert_eq!(t.function_declaration(fv, "g").unwrap(), "int g(void)");
     }
 
     #[test]

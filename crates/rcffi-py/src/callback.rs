@@ -23,6 +23,14 @@ use crate::types::{ctype_for, table, CType};
 #[pyclass(frozen, module = "rcffi._backend", name = "_CallbackCode")]
 struct CallbackCode {
     _callback: Callback,
+    callable: Py<PyAny>,
+}
+
+/// The Python callable behind a callback cdata's keep-alive object, for `repr`.
+pub fn callable_of<'py>(keep: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
+    keep.cast::<CallbackCode>()
+        .ok()
+        .map(|c| c.get().callable.bind(keep.py()).clone())
 }
 
 /// What the handler needs, fixed when the callback is made.
@@ -84,7 +92,7 @@ pub fn callback(
         unsafe { write_result(py, rct, error_value.as_mut_ptr(), e)? };
     }
     let target = Target {
-        callable: python_callable,
+        callable: python_callable.clone_ref(py),
         args: sig.args.iter().map(|a| ctype_for(py, *a)).collect(),
         result,
         error_value,
@@ -97,7 +105,13 @@ pub fn callback(
     )
     .map_err(to_pyerr)?;
     let code = cb.code_ptr() as *mut u8;
-    let keep = Py::new(py, CallbackCode { _callback: cb })?;
+    let keep = Py::new(
+        py,
+        CallbackCode {
+            _callback: cb,
+            callable: python_callable,
+        },
+    )?;
     CData::new_view(py, ctype, code, Owner::Keep(keep.into_any()), false)
 }
 

@@ -254,9 +254,18 @@ impl CData {
 
 #[pymethods]
 impl CData {
-    fn __repr__(&self) -> String {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         let ct = self.ct();
-        match self.flavor {
+        if let Owner::Keep(keep) = &self.owner {
+            if let Some(callable) = crate::callback::callable_of(keep.bind(py)) {
+                return Ok(format!(
+                    "<cdata '{}' calling {}>",
+                    ct.cname,
+                    callable.repr()?
+                ));
+            }
+        }
+        Ok(match self.flavor {
             Flavor::Owning(n) => format!("<cdata '{}' owning {n} bytes>", ct.cname),
             Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, self.ptr as usize),
             Flavor::Plain => match ct.kind {
@@ -266,7 +275,7 @@ impl CData {
                 _ if self.ptr.is_null() => format!("<cdata '{}' NULL>", ct.cname),
                 _ => format!("<cdata '{}' {:#x}>", ct.cname, self.ptr as usize),
             },
-        }
+        })
     }
 
     /// Field reads come first (they are the hot path); anything else is ordinary
@@ -278,6 +287,11 @@ impl CData {
         if let Some((base, rct)) = record {
             if let Some(f) = rct.record(py).and_then(|rec| rec.field_by_pystr(name)) {
                 return unsafe { convert::read_field(py, f, base, slf.as_any()) };
+            }
+        }
+        if this.ct().kind == Kind::Function {
+            if let Some(v) = this.function_attribute(py, name)? {
+                return Ok(v);
             }
         }
         // SAFETY: both pointers are valid, borrowed objects; the result is a new reference.
@@ -541,6 +555,34 @@ impl CData {
 }
 
 impl CData {
+    /// `__name__`, `__module__` and `__doc__` (the C signature) of a function
+    /// loaded from a library.
+    fn function_attribute(
+        &self,
+        py: Python<'_>,
+        name: &Bound<'_, PyString>,
+    ) -> PyResult<Option<Py<PyAny>>> {
+        let Owner::Keep(keep) = &self.owner else {
+            return Ok(None);
+        };
+        let Ok(origin) = keep.bind(py).cast::<crate::library::FunctionOrigin>() else {
+            return Ok(None);
+        };
+        let fname = &origin.get().name;
+        let value = match name.to_str()? {
+            "__name__" => fname.clone(),
+            "__module__" => "rcffi.lib".to_string(),
+            "__doc__" => {
+                let decl = crate::types::table()
+                    .function_declaration(self.ct().id, fname)
+                    .unwrap_or_default();
+                format!("{decl};\n\nC function from library")
+            }
+            _ => return Ok(None),
+        };
+        Ok(Some(PyString::new(py, &value).into_any().unbind()))
+    }
+
     /// Makes function cdata vectorcall objects: CPython finds the entry point at a
     /// fixed offset in each instance. PyO3 has no switch for this, so the type is
     /// adjusted once, at module creation, before any instance is called.

@@ -8,9 +8,17 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 use rcffi_core::dl::Library;
 
-use crate::cdata::CData;
+use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::types::CType;
+
+/// What a function cdata loaded from a library knows about itself: its name (for
+/// `__name__` and `__doc__`) and its library, kept open while the function lives.
+#[pyclass(frozen, module = "rcffi._backend", name = "_FunctionOrigin")]
+pub struct FunctionOrigin {
+    pub name: String,
+    _lib: Py<CLibrary>,
+}
 
 /// An open library.
 #[pyclass(frozen, module = "rcffi._backend", name = "Lib")]
@@ -49,7 +57,8 @@ pub fn load_library(path: Option<&str>, flags: i32) -> PyResult<CLibrary> {
 #[pymethods]
 impl CLibrary {
     /// A function-pointer cdata of type `ctype` for the function `name`.
-    fn load_function(&self, py: Python<'_>, ctype: Py<CType>, name: &str) -> PyResult<Py<CData>> {
+    fn load_function(slf: &Bound<'_, Self>, ctype: Py<CType>, name: &str) -> PyResult<Py<CData>> {
+        let py = slf.py();
         let ct = ctype.get();
         if !matches!(ct.kind, Kind::Function | Kind::Pointer) {
             return Err(pyo3::exceptions::PyTypeError::new_err(format!(
@@ -57,8 +66,18 @@ impl CLibrary {
                 ct.cname
             )));
         }
-        let addr = self.symbol(name)?;
-        CData::new_pointer(py, ctype, addr)
+        let addr = slf.get().symbol(name)?;
+        let origin = FunctionOrigin {
+            name: name.to_string(),
+            _lib: slf.clone().unbind(),
+        };
+        CData::new_view(
+            py,
+            ctype,
+            addr,
+            Owner::Keep(Py::new(py, origin)?.into_any()),
+            false,
+        )
     }
 
     /// The value of the global variable `name` of type `ctype`.
