@@ -25,11 +25,13 @@ class FFI:
     CData = _backend.CData
     CType = _backend.CType
 
-    def __init__(self, backend=None):
+    def __init__(self, backend=None, _decls=None):
         if backend is not None and backend is not _backend:
             raise ValueError("rcffi.FFI only runs on rcffi._backend")
         self._backend = _backend
-        self._decls = _backend.Declarations()
+        self._decls = _decls if _decls is not None else _backend.Declarations()
+        self._out_of_line = _decls is not None
+        self._source = None
         self._types = {}
         self._lock = threading.Lock()
         self._libs = []
@@ -126,6 +128,51 @@ class FFI:
             self._decls.include(ffi_to_include._decls)
             self._types.clear()
 
+    @classmethod
+    def _from_serialized(cls, blob):
+        """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
+        return cls(_decls=_backend.Declarations.deserialize(blob))
+
+    # ----- out-of-line modules -------------------------------------------------
+
+    def set_source(self, module_name, source, source_extension=".c", **kwds):
+        """Names the module ``compile()`` will build. ``source=None`` means
+        out-of-line ABI mode: a Python module giving ``ffi``, used with ``dlopen()``."""
+        if not isinstance(module_name, str):
+            raise TypeError("module_name must be a str, not %s" % type(module_name).__name__)
+        if self._source is not None:
+            raise ValueError("set_source() cannot be called several times per ffi object")
+        if source is not None:
+            raise NotImplementedError("API mode (set_source with C source) is not available yet; "
+                                      "use set_source(name, None) for out-of-line ABI mode")
+        self._source = (module_name, source, source_extension, kwds)
+
+    def _require_source(self):
+        if self._source is None:
+            raise ValueError("set_source() must be called before compile() or emit_*_code()")
+        return self._source
+
+    def emit_python_code(self, filename):
+        """Writes the out-of-line ABI-mode module to ``filename``."""
+        from . import recompiler
+
+        module_name, source, _, _ = self._require_source()
+        if source is not None:
+            raise TypeError("emit_python_code() is for set_source(name, None); use emit_c_code()")
+        recompiler.write_if_changed(
+            filename, recompiler.python_module_source(module_name, self._decls.serialize()))
+
+    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
+        """Builds the module set by ``set_source()`` under ``tmpdir`` and returns its path."""
+        from . import recompiler
+
+        module_name, _, _, _ = self._require_source()
+        path = recompiler.module_path(tmpdir, module_name, ".py")
+        self.emit_python_code(path)
+        if verbose:
+            print("generated %s" % path)
+        return path
+
     # ----- memory --------------------------------------------------------------
 
     def new(self, cdecl, init=None):
@@ -181,7 +228,9 @@ class FFI:
         """Opens a shared library; its declared functions and globals become attributes."""
         if name is not None and not isinstance(name, str):
             raise TypeError("dlopen() expects a library name or path (str) or None")
-        handle = _backend.load_library(_find_library(name), flags)
+        # Out-of-line modules pass the name to dlopen() as is, as documented.
+        path = name if self._out_of_line else _find_library(name)
+        handle = _backend.load_library(path, flags)
         lib = _make_lib(self, handle, name)
         self._libs.append(lib)
         return lib

@@ -503,6 +503,39 @@ impl TypeTable {
         })
     }
 
+    /// A new enum named `cname` whose integer type is given (cffi's backend
+    /// primitive `new_enum_type` takes it from the caller).
+    pub fn new_enum_with_base(
+        &mut self,
+        cname: &str,
+        values: Vec<(String, i128)>,
+        base: Prim,
+    ) -> TypeId {
+        self.push(TypeEntry {
+            data: TypeData::Enum(Box::new(EnumDef {
+                values,
+                base,
+                partial: false,
+            })),
+            cname: cname.to_string(),
+            name_pos: cname.len(),
+        })
+    }
+
+    /// Marks an enum as declared with `...` (its values come from the compiler).
+    pub fn set_enum_partial(&mut self, id: TypeId, partial: bool) {
+        if let TypeData::Enum(e) = &mut self.entries[id.index()].data {
+            e.partial = partial;
+        }
+    }
+
+    /// Marks a record as declared with `...;` (its layout comes from the compiler).
+    pub fn set_record_partial(&mut self, id: TypeId, partial: bool) {
+        if let TypeData::Record(r) = &mut self.entries[id.index()].data {
+            r.partial = partial;
+        }
+    }
+
     /// Lays out and completes a struct or union with the given members.
     pub fn complete_record(
         &mut self,

@@ -16,6 +16,7 @@ pub mod error;
 pub mod layout;
 pub mod longdouble;
 pub mod parse;
+pub mod serial;
 
 pub use ctype::{Kind, Prim, TypeId, TypeTable};
 pub use decl::Declarations;

@@ -105,6 +105,22 @@ impl Declarations {
         self.lock().list_types()
     }
 
+    /// The declarations and the types they use, as a compact versioned blob for
+    /// out-of-line modules.
+    fn serialize<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
+        let blob = rcffi_core::serial::serialize(&table(), &self.lock());
+        pyo3::types::PyBytes::new(py, &blob)
+    }
+
+    /// Declarations rebuilt from a blob made by `serialize()`, without parsing.
+    #[staticmethod]
+    fn deserialize(blob: &[u8]) -> PyResult<Declarations> {
+        let decls = rcffi_core::serial::deserialize(&mut table(), blob).map_err(to_pyerr)?;
+        Ok(Declarations {
+            inner: Mutex::new(decls),
+        })
+    }
+
     /// Adds every declaration of `other`.
     fn include(&self, other: &Declarations) {
         if std::ptr::eq(self, other) {

@@ -11,6 +11,7 @@ mod convert;
 mod decls;
 mod errors;
 mod library;
+mod typebuild;
 mod types;
 
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
@@ -34,6 +35,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     cdata::CData::enable_vectorcall(py)?;
     m.add_class::<decls::Declarations>()?;
     m.add_class::<library::CLibrary>()?;
+    m.add("_CDataBase", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
     m.add("CDefError", py.get_type::<errors::CDefError>())?;
     m.add_function(wrap_pyfunction!(backend::new_void_type, m)?)?;
@@ -49,6 +51,14 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backend::typeoffsetof, m)?)?;
     m.add_function(wrap_pyfunction!(backend::string, m)?)?;
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::new_struct_type, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::new_union_type, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::complete_struct_or_union, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::new_enum_type, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::new_function_type, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::_get_common_types, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::_get_types, m)?)?;
+    m.add_function(wrap_pyfunction!(typebuild::rawaddressof, m)?)?;
     m.add_function(wrap_pyfunction!(callback::callback, m)?)?;
     m.add_function(wrap_pyfunction!(call::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(call::set_errno, m)?)?;

@@ -21,7 +21,7 @@ pub struct FunctionOrigin {
 }
 
 /// An open library.
-#[pyclass(frozen, module = "rcffi._backend", name = "Lib")]
+#[pyclass(frozen, module = "rcffi._backend", name = "CLibrary")]
 pub struct CLibrary {
     lib: Mutex<Library>,
     name: String,

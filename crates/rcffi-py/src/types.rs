@@ -70,7 +70,7 @@ impl RecordInfo {
 }
 
 /// A C type.
-#[pyclass(frozen, module = "rcffi._backend", name = "CType")]
+#[pyclass(frozen, weakref, module = "rcffi._backend", name = "CType")]
 pub struct CType {
     pub id: TypeId,
     pub kind: Kind,

@@ -1,0 +1,616 @@
+//! A compact, versioned binary form of one FFI's declarations and the types they
+//! use, so that out-of-line modules rebuild their `ffi` at import time without
+//! parsing any C.
+//!
+//! Layout of the blob: a magic and version byte; the types (records and enums as
+//! nominal shells first referenced by index, structural types by their parts);
+//! then the members and layouts of records (a second section, because records may
+//! point to themselves); then typedefs, tags and names. Integers are LEB128
+//! varints (zigzag for signed values), strings are length-prefixed UTF-8.
+
+use std::collections::HashMap;
+
+use crate::ctype::{Field, FuncSig, Prim, TypeData, TypeId, TypeTable};
+use crate::decl::{Declarations, Entity, ExternPython, Typedef, UnknownNumeric};
+use crate::error::Error;
+use crate::layout::Layout;
+
+const MAGIC: &[u8; 4] = b"RCFD";
+/// Bumped whenever the format changes; older blobs are refused with a message
+/// asking to regenerate the module.
+pub const VERSION: u8 = 1;
+
+/// Serialises `decls` and every type they reach.
+pub fn serialize(table: &TypeTable, decls: &Declarations) -> Vec<u8> {
+    let mut w = Writer {
+        out: Vec::new(),
+        index: HashMap::new(),
+        order: Vec::new(),
+    };
+    w.out.extend_from_slice(MAGIC);
+    w.out.push(VERSION);
+    // Collect reachable types in dependency order.
+    let mut roots: Vec<TypeId> = Vec::new();
+    roots.extend(decls.record_order.iter().copied());
+    let mut typedef_names: Vec<&String> = decls.typedefs.keys().collect();
+    typedef_names.sort();
+    roots.extend(typedef_names.iter().map(|n| decls.typedefs[*n].ty));
+    for map in [&decls.structs, &decls.unions, &decls.enums] {
+        let mut names: Vec<&String> = map.keys().collect();
+        names.sort();
+        roots.extend(names.iter().map(|n| map[*n]));
+    }
+    for name in &decls.name_order {
+        match &decls.names[name] {
+            Entity::Function { ty, .. } | Entity::Global { ty, .. } => roots.push(*ty),
+            Entity::IntConstant { ty: Some(ty), .. } => roots.push(*ty),
+            _ => {}
+        }
+    }
+    for r in roots {
+        w.visit(table, r);
+    }
+    w.write_types(table);
+    w.write_records(table);
+    w.write_names(decls);
+    w.out
+}
+
+struct Writer {
+    out: Vec<u8>,
+    index: HashMap<TypeId, u32>,
+    order: Vec<TypeId>,
+}
+
+impl Writer {
+    fn uint(&mut self, mut v: u64) {
+        loop {
+            let byte = (v & 0x7f) as u8;
+            v >>= 7;
+            if v == 0 {
+                self.out.push(byte);
+                return;
+            }
+            self.out.push(byte | 0x80);
+        }
+    }
+
+    fn int(&mut self, v: i128) {
+        let zig = ((v << 1) ^ (v >> 127)) as u128;
+        self.uint((zig & u64::MAX as u128) as u64);
+        self.uint((zig >> 64) as u64);
+    }
+
+    fn string(&mut self, s: &str) {
+        self.uint(s.len() as u64);
+        self.out.extend_from_slice(s.as_bytes());
+    }
+
+    fn reference(&mut self, id: TypeId) {
+        let i = self.index[&id];
+        self.uint(u64::from(i));
+    }
+
+    /// Numbers `id` after everything it is built from. Records and enums are
+    /// numbered before their members are visited, which breaks cycles.
+    fn visit(&mut self, table: &TypeTable, id: TypeId) {
+        if self.index.contains_key(&id) {
+            return;
+        }
+        match table.data(id) {
+            TypeData::Record(r) => {
+                self.number(id);
+                for f in r.fields.iter().flatten() {
+                    self.visit(table, f.ty);
+                }
+                return;
+            }
+            TypeData::Pointer(t) => self.visit(table, *t),
+            TypeData::Array { item, .. } => self.visit(table, *item),
+            TypeData::Function(sig) => {
+                for a in &sig.args {
+                    self.visit(table, *a);
+                }
+                self.visit(table, sig.result);
+            }
+            _ => {}
+        }
+        self.number(id);
+    }
+
+    fn number(&mut self, id: TypeId) {
+        let i = self.order.len() as u32;
+        self.index.insert(id, i);
+        self.order.push(id);
+    }
+
+    fn write_types(&mut self, table: &TypeTable) {
+        let order = self.order.clone();
+        self.uint(order.len() as u64);
+        for id in order {
+            match table.data(id) {
+                TypeData::Void => self.out.push(0),
+                TypeData::Primitive(p) => {
+                    self.out.push(1);
+                    self.uint(prim_index(*p));
+                }
+                TypeData::Pointer(t) => {
+                    self.out.push(2);
+                    self.reference(*t);
+                }
+                TypeData::Array { item, length } => {
+                    self.out.push(3);
+                    self.reference(*item);
+                    self.uint(length.map_or(0, |n| n as u64 + 1));
+                }
+                TypeData::Record(r) => {
+                    self.out.push(if r.is_union { 5 } else { 4 });
+                    self.string(table.cname(id));
+                }
+                TypeData::Enum(e) => {
+                    self.out.push(6);
+                    self.string(table.cname(id));
+                    self.uint(prim_index(e.base));
+                    self.out.push(u8::from(e.partial));
+                    self.uint(e.values.len() as u64);
+                    for (name, v) in &e.values {
+                        self.string(name);
+                        self.int(*v);
+                    }
+                }
+                TypeData::Function(sig) => {
+                    self.out.push(7);
+                    self.uint(sig.args.len() as u64);
+                    for a in &sig.args {
+                        self.reference(*a);
+                    }
+                    self.reference(sig.result);
+                    self.out.push(u8::from(sig.variadic));
+                }
+            }
+        }
+    }
+
+    fn write_records(&mut self, table: &TypeTable) {
+        let records: Vec<TypeId> = self
+            .order
+            .iter()
+            .copied()
+            .filter(|id| table.record(*id).is_some())
+            .collect();
+        self.uint(records.len() as u64);
+        for id in records {
+            let r = table.record(id).expect("record");
+            self.reference(id);
+            self.out.push(u8::from(r.partial));
+            match (&r.fields, r.layout) {
+                (Some(fields), Some(layout)) => {
+                    self.out.push(1);
+                    self.uint(layout.size as u64);
+                    self.uint(layout.align as u64);
+                    self.uint(fields.len() as u64);
+                    for f in fields {
+                        self.string(&f.name);
+                        self.reference(f.ty);
+                        self.uint(f.offset as u64);
+                        self.uint(f.bitshift.map_or(0, |b| u64::from(b) + 1));
+                        self.uint(f.bitsize.map_or(0, |b| u64::from(b) + 1));
+                    }
+                }
+                _ => self.out.push(0),
+            }
+        }
+    }
+
+    fn write_names(&mut self, decls: &Declarations) {
+        let mut typedefs: Vec<(&String, &Typedef)> = decls.typedefs.iter().collect();
+        typedefs.sort_by(|a, b| a.0.cmp(b.0));
+        self.uint(typedefs.len() as u64);
+        for (name, td) in typedefs {
+            self.string(name);
+            self.reference(td.ty);
+            self.out.push(u8::from(td.raw_function));
+        }
+        let mut unknown: Vec<(&String, &UnknownNumeric)> = decls.unknown_typedefs.iter().collect();
+        unknown.sort_by(|a, b| a.0.cmp(b.0));
+        self.uint(unknown.len() as u64);
+        for (name, kind) in unknown {
+            self.string(name);
+            self.out.push(u8::from(*kind == UnknownNumeric::Float));
+        }
+        for map in [&decls.structs, &decls.unions, &decls.enums] {
+            let mut tags: Vec<(&String, &TypeId)> = map.iter().collect();
+            tags.sort_by(|a, b| a.0.cmp(b.0));
+            self.uint(tags.len() as u64);
+            for (name, id) in tags {
+                self.string(name);
+                self.reference(*id);
+            }
+        }
+        self.uint(decls.name_order.len() as u64);
+        for name in &decls.name_order {
+            self.string(name);
+            match &decls.names[name] {
+                Entity::Function { ty, extern_python } => {
+                    self.out.push(0);
+                    self.reference(*ty);
+                    self.out.push(match extern_python {
+                        None => 0,
+                        Some(ExternPython::Static) => 1,
+                        Some(ExternPython::PlusC) => 2,
+                    });
+                }
+                Entity::Global { ty, constant } => {
+                    self.out.push(1);
+                    self.reference(*ty);
+                    self.out.push(u8::from(*constant));
+                }
+                Entity::IntConstant { value, ty } => {
+                    self.out.push(2);
+                    self.int(*value);
+                    match ty {
+                        Some(t) => {
+                            self.out.push(1);
+                            self.reference(*t);
+                        }
+                        None => self.out.push(0),
+                    }
+                }
+                Entity::UnknownConstant => self.out.push(3),
+            }
+        }
+    }
+}
+
+fn prim_index(p: Prim) -> u64 {
+    Prim::ALL
+        .iter()
+        .position(|q| *q == p)
+        .expect("every primitive is listed") as u64
+}
+
+/// Rebuilds declarations from a blob made by [`serialize`], creating their types
+/// in `table` (records and enums are new types; structural ones are interned).
+pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, Error> {
+    let mut r = Reader { data: blob, pos: 0 };
+    if r.take(4)? != MAGIC {
+        return Err(Error::Type(
+            "not a serialised rcffi declaration blob".into(),
+        ));
+    }
+    let version = r.byte()?;
+    if version != VERSION {
+        return Err(Error::Type(format!(
+            "declarations were serialised by another rcffi version (format {version}, this rcffi reads {VERSION}): regenerate the module"
+        )));
+    }
+    let n = r.uint()? as usize;
+    let mut ids: Vec<TypeId> = Vec::with_capacity(n);
+    for _ in 0..n {
+        let tag = r.byte()?;
+        let id = match tag {
+            0 => table.void(),
+            1 => table.primitive(r.prim()?),
+            2 => {
+                let t = r.reference(&ids)?;
+                table.pointer(t)
+            }
+            3 => {
+                let item = r.reference(&ids)?;
+                let len = r.uint()?;
+                table.array(item, len.checked_sub(1).map(|l| l as usize))
+            }
+            4 | 5 => {
+                let name = r.string()?;
+                table.new_record(&name, tag == 5)
+            }
+            6 => {
+                let name = r.string()?;
+                let base = r.prim()?;
+                let partial = r.byte()? != 0;
+                let count = r.uint()? as usize;
+                let mut values = Vec::with_capacity(count);
+                for _ in 0..count {
+                    values.push((r.string()?, r.int()?));
+                }
+                let id = table.new_enum_with_base(&name, values, base);
+                table.set_enum_partial(id, partial);
+                id
+            }
+            7 => {
+                let nargs = r.uint()? as usize;
+                let mut args = Vec::with_capacity(nargs);
+                for _ in 0..nargs {
+                    args.push(r.reference(&ids)?);
+                }
+                let result = r.reference(&ids)?;
+                let variadic = r.byte()? != 0;
+                table.function(FuncSig {
+                    args,
+                    result,
+                    variadic,
+                    abi: None,
+                })
+            }
+            other => {
+                return Err(Error::Type(format!(
+                    "corrupt declaration blob: type tag {other}"
+                )))
+            }
+        };
+        ids.push(id);
+    }
+    let records = r.uint()? as usize;
+    for _ in 0..records {
+        let id = r.reference(&ids)?;
+        let partial = r.byte()? != 0;
+        if r.byte()? == 1 {
+            let size = r.uint()? as usize;
+            let align = r.uint()? as usize;
+            let count = r.uint()? as usize;
+            let mut fields = Vec::with_capacity(count);
+            for _ in 0..count {
+                let name = r.string()?;
+                let ty = r.reference(&ids)?;
+                let offset = r.uint()? as usize;
+                let bitshift = r.uint()?.checked_sub(1).map(|b| b as u32);
+                let bitsize = r.uint()?.checked_sub(1).map(|b| b as u32);
+                fields.push(Field {
+                    name,
+                    ty,
+                    offset,
+                    bitshift,
+                    bitsize,
+                });
+            }
+            table.complete_record_with(id, fields, Layout { size, align });
+        }
+        table.set_record_partial(id, partial);
+    }
+    let mut decls = Declarations::new();
+    for _ in 0..r.uint()? {
+        let name = r.string()?;
+        let ty = r.reference(&ids)?;
+        let raw_function = r.byte()? != 0;
+        decls.typedefs.insert(name, Typedef { ty, raw_function });
+    }
+    for _ in 0..r.uint()? {
+        let name = r.string()?;
+        let kind = if r.byte()? != 0 {
+            UnknownNumeric::Float
+        } else {
+            UnknownNumeric::Integer
+        };
+        decls.unknown_typedefs.insert(name, kind);
+    }
+    for which in 0..3 {
+        for _ in 0..r.uint()? {
+            let name = r.string()?;
+            let id = r.reference(&ids)?;
+            let map = match which {
+                0 => &mut decls.structs,
+                1 => &mut decls.unions,
+                _ => &mut decls.enums,
+            };
+            map.insert(name, id);
+        }
+    }
+    for _ in 0..r.uint()? {
+        let name = r.string()?;
+        let entity = match r.byte()? {
+            0 => {
+                let ty = r.reference(&ids)?;
+                let extern_python = match r.byte()? {
+                    0 => None,
+                    1 => Some(ExternPython::Static),
+                    _ => Some(ExternPython::PlusC),
+                };
+                Entity::Function { ty, extern_python }
+            }
+            1 => {
+                let ty = r.reference(&ids)?;
+                Entity::Global {
+                    ty,
+                    constant: r.byte()? != 0,
+                }
+            }
+            2 => {
+                let value = r.int()?;
+                let ty = if r.byte()? == 1 {
+                    Some(r.reference(&ids)?)
+                } else {
+                    None
+                };
+                Entity::IntConstant { value, ty }
+            }
+            3 => Entity::UnknownConstant,
+            other => {
+                return Err(Error::Type(format!(
+                    "corrupt declaration blob: entity tag {other}"
+                )))
+            }
+        };
+        decls.names.insert(name.clone(), entity);
+        decls.name_order.push(name);
+    }
+    decls.record_order = ids
+        .iter()
+        .copied()
+        .filter(|id| table.record(*id).is_some() || matches!(table.data(*id), TypeData::Enum(_)))
+        .collect();
+    Ok(decls)
+}
+
+struct Reader<'a> {
+    data: &'a [u8],
+    pos: usize,
+}
+
+impl Reader<'_> {
+    fn truncated() -> Error {
+        Error::Type("corrupt declaration blob: truncated".into())
+    }
+
+    fn byte(&mut self) -> Result<u8, Error> {
+        let b = *self.data.get(self.pos).ok_or_else(Self::truncated)?;
+        self.pos += 1;
+        Ok(b)
+    }
+
+    fn take(&mut self, n: usize) -> Result<&[u8], Error> {
+        let end = self
+            .pos
+            .checked_add(n)
+            .filter(|e| *e <= self.data.len())
+            .ok_or_else(Self::truncated)?;
+        let s = &self.data[self.pos..end];
+        self.pos = end;
+        Ok(s)
+    }
+
+    fn uint(&mut self) -> Result<u64, Error> {
+        let mut v: u64 = 0;
+        let mut shift = 0;
+        loop {
+            let b = self.byte()?;
+            if shift >= 64 {
+                return Err(Error::Type(
+                    "corrupt declaration blob: varint too long".into(),
+                ));
+            }
+            v |= u64::from(b & 0x7f) << shift;
+            if b & 0x80 == 0 {
+                return Ok(v);
+            }
+            shift += 7;
+        }
+    }
+
+    fn int(&mut self) -> Result<i128, Error> {
+        let lo = u128::from(self.uint()?);
+        let hi = u128::from(self.uint()?);
+        let zig = lo | (hi << 64);
+        Ok(((zig >> 1) as i128) ^ -((zig & 1) as i128))
+    }
+
+    fn string(&mut self) -> Result<String, Error> {
+        let n = self.uint()? as usize;
+        let bytes = self.take(n)?;
+        String::from_utf8(bytes.to_vec())
+            .map_err(|_| Error::Type("corrupt declaration blob: bad UTF-8".into()))
+    }
+
+    fn prim(&mut self) -> Result<Prim, Error> {
+        let i = self.uint()? as usize;
+        Prim::ALL
+            .get(i)
+            .copied()
+            .ok_or_else(|| Error::Type(format!("corrupt declaration blob: primitive {i}")))
+    }
+
+    fn reference(&mut self, ids: &[TypeId]) -> Result<TypeId, Error> {
+        let i = self.uint()? as usize;
+        ids.get(i)
+            .copied()
+            .ok_or_else(|| Error::Type(format!("corrupt declaration blob: type reference {i}")))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decl::CdefOptions;
+
+    const SRC: &str = "
+        typedef struct node { int value; struct node *next; unsigned flag:1; } node_t;
+        union u { int i; double d; };
+        enum color { RED, GREEN = -5, BLUE = 1 << 40 };
+        typedef int (*cb_t)(node_t *, ...);
+        typedef int fn_t(int);
+        typedef int... opaque_int_t;
+        node_t *make(int, cb_t);
+        extern int counter;
+        static const long LIMIT;
+        #define ANSWER 42
+        #define LATER ...
+        extern \"Python\" int on_event(int);
+        struct later;
+    ";
+
+    fn roundtrip() -> (TypeTable, Declarations, TypeTable, Declarations) {
+        let mut t1 = TypeTable::new();
+        let mut d1 = Declarations::new();
+        d1.cdef(&mut t1, SRC, CdefOptions::default()).unwrap();
+        let blob = serialize(&t1, &d1);
+        let mut t2 = TypeTable::new();
+        let d2 = deserialize(&mut t2, &blob).unwrap();
+        (t1, d1, t2, d2)
+    }
+
+    #[test]
+    fn types_and_names_survive() {
+        let (mut t1, mut d1, mut t2, mut d2) = roundtrip();
+        for ty in [
+            "node_t",
+            "struct node *",
+            "union u",
+            "enum color",
+            "cb_t",
+            "struct later",
+        ] {
+            let a = d1.parse_type(&mut t1, ty).unwrap();
+            let b = d2.parse_type(&mut t2, ty).unwrap();
+            assert_eq!(t1.cname(a), t2.cname(b), "{ty}");
+            assert_eq!(t1.size_of(a), t2.size_of(b), "{ty}");
+            assert_eq!(t1.align_of(a), t2.align_of(b), "{ty}");
+        }
+        let node = d2.parse_type(&mut t2, "node_t").unwrap();
+        assert_eq!(t2.find_field(node, "flag").unwrap().bitsize, Some(1));
+        assert_eq!(d1.name_order, d2.name_order);
+        for name in &d1.name_order {
+            let (a, b) = (&d1.names[name], &d2.names[name]);
+            match (a, b) {
+                (
+                    Entity::Function {
+                        ty: x,
+                        extern_python: p,
+                    },
+                    Entity::Function {
+                        ty: y,
+                        extern_python: q,
+                    },
+                ) => {
+                    assert_eq!((t1.cname(*x), p), (t2.cname(*y), q));
+                }
+                (Entity::Global { ty: x, constant: c }, Entity::Global { ty: y, constant: k }) => {
+                    assert_eq!((t1.cname(*x), c), (t2.cname(*y), k));
+                }
+                (Entity::IntConstant { value: v, .. }, Entity::IntConstant { value: w, .. }) => {
+                    assert_eq!(v, w)
+                }
+                (Entity::UnknownConstant, Entity::UnknownConstant) => {}
+                _ => panic!("{name}: {a:?} vs {b:?}"),
+            }
+        }
+        assert!(d2.unknown_typedefs.contains_key("opaque_int_t"));
+        assert!(d2.typedefs["fn_t"].raw_function);
+    }
+
+    #[test]
+    fn bad_blobs_are_clear_errors() {
+        let mut t = TypeTable::new();
+        assert!(deserialize(&mut t, b"nope")
+            .unwrap_err()
+            .to_string()
+            .contains("not a serialised"));
+        let mut blob = MAGIC.to_vec();
+        blob.push(VERSION + 1);
+        assert!(deserialize(&mut t, &blob)
+            .unwrap_err()
+            .to_string()
+            .contains("regenerate"));
+        let (t1, d1, _, _) = roundtrip();
+        let full = serialize(&t1, &d1);
+        assert!(deserialize(&mut t, &full[..full.len() / 2]).is_err());
+    }
+}

@@ -1,0 +1,285 @@
+//! The type constructors of cffi's backend interface that build nominal and
+//! function types from other ctypes (`new_struct_type` + `complete_struct_or_union`,
+//! `new_enum_type`, `new_function_type`), for code that drives the backend
+//! directly, cffi's own front end among it.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple};
+use rcffi_core::ctype::{Field, FieldDecl, FuncSig, Kind, Prim};
+use rcffi_core::layout::{Layout, Packing};
+
+use crate::cdata::CData;
+use crate::errors::to_pyerr;
+use crate::types::{ctype_for, table, CType};
+
+/// `complete_struct_or_union` flag: lay out as `__attribute__((packed))`.
+const SF_PACKED: i32 = 0x08;
+
+/// `new_struct_type(name)`: an opaque struct, completed later.
+#[pyfunction]
+pub fn new_struct_type(py: Python<'_>, name: &str) -> Py<CType> {
+    let id = table().new_record(name, false);
+    ctype_for(py, id)
+}
+
+/// `new_union_type(name)`: an opaque union, completed later.
+#[pyfunction]
+pub fn new_union_type(py: Python<'_>, name: &str) -> Py<CType> {
+    let id = table().new_record(name, true);
+    ctype_for(py, id)
+}
+
+/// One `(name, ctype, bitsize=-1, offset=-1)` entry of `complete_struct_or_union`.
+struct FieldSpec {
+    name: String,
+    ty: Py<CType>,
+    bits: Option<u32>,
+    offset: Option<usize>,
+}
+
+fn field_spec(item: &Bound<'_, PyAny>) -> PyResult<FieldSpec> {
+    let t = item.cast::<PyTuple>().map_err(|_| {
+        PyTypeError::new_err("each field must be a tuple (name, ctype[, bitsize[, offset]])")
+    })?;
+    if !(2..=4).contains(&t.len()) {
+        return Err(PyTypeError::new_err(
+            "each field must be a tuple (name, ctype[, bitsize[, offset]])",
+        ));
+    }
+    let name: String = t.get_item(0)?.extract()?;
+    let ty: Py<CType> = t
+        .get_item(1)?
+        .extract()
+        .map_err(|_| PyTypeError::new_err(format!("field '{name}': expected a ctype")))?;
+    let bits: i64 = if t.len() > 2 {
+        t.get_item(2)?.extract()?
+    } else {
+        -1
+    };
+    let offset: i64 = if t.len() > 3 {
+        t.get_item(3)?.extract()?
+    } else {
+        -1
+    };
+    Ok(FieldSpec {
+        name,
+        ty,
+        bits: u32::try_from(bits).ok(),
+        offset: usize::try_from(offset).ok(),
+    })
+}
+
+/// `complete_struct_or_union(ctype, fields, ignored=None, totalsize=-1,
+/// totalalignment=-1, sflags=0, pack=0)`: lays the struct out as the C compiler
+/// would, or with the given offsets and total size (from a compiler probe).
+#[pyfunction]
+#[pyo3(signature = (ctype, fields, ignored=None, totalsize=-1, totalalignment=-1, sflags=0, pack=0))]
+#[allow(clippy::too_many_arguments)]
+pub fn complete_struct_or_union(
+    py: Python<'_>,
+    ctype: &CType,
+    fields: &Bound<'_, PyAny>,
+    ignored: Option<&Bound<'_, PyAny>>,
+    totalsize: i64,
+    totalalignment: i64,
+    sflags: i32,
+    pack: i64,
+) -> PyResult<()> {
+    let _ = ignored;
+    if !ctype.is_record() {
+        return Err(PyTypeError::new_err(format!(
+            "first arg must be a non-initialized struct or union ctype, not '{}'",
+            ctype.cname
+        )));
+    }
+    if table().record(ctype.id).is_some_and(|r| r.fields.is_some()) {
+        return Err(PyTypeError::new_err(format!(
+            "'{}' is already complete",
+            ctype.cname
+        )));
+    }
+    let specs = fields
+        .try_iter()?
+        .map(|f| field_spec(&f?))
+        .collect::<PyResult<Vec<_>>>()?;
+    let explicit = specs.iter().any(|f| f.offset.is_some()) || totalsize >= 0;
+    let mut t = table();
+    if explicit {
+        let size = usize::try_from(totalsize)
+            .map_err(|_| PyValueError::new_err("totalsize is required with explicit offsets"))?;
+        let align = usize::try_from(totalalignment).unwrap_or(1).max(1);
+        let mut placed = Vec::with_capacity(specs.len());
+        for f in &specs {
+            let offset = f.offset.ok_or_else(|| {
+                PyValueError::new_err(format!("field '{}' has no offset", f.name))
+            })?;
+            placed.push(Field {
+                name: f.name.clone(),
+                ty: f.ty.get().id,
+                offset,
+                bitshift: f.bits.map(|_| 0),
+                bitsize: f.bits,
+            });
+        }
+        t.complete_record_with(ctype.id, placed, Layout { size, align });
+    } else {
+        let packing = if sflags & SF_PACKED != 0 {
+            Packing::Packed
+        } else if pack > 0 {
+            Packing::Pack(pack as usize)
+        } else {
+            Packing::Natural
+        };
+        let decls: Vec<FieldDecl> = specs
+            .iter()
+            .map(|f| FieldDecl {
+                name: f.name.clone(),
+                ty: f.ty.get().id,
+                bits: f.bits,
+            })
+            .collect();
+        t.complete_record(ctype.id, &decls, packing, false)
+            .map_err(to_pyerr)?;
+    }
+    drop(t);
+    let _ = py;
+    Ok(())
+}
+
+/// `new_enum_type(name, enumerators, values, basetype)`.
+#[pyfunction]
+pub fn new_enum_type(
+    py: Python<'_>,
+    name: &str,
+    enumerators: &Bound<'_, PyTuple>,
+    values: &Bound<'_, PyTuple>,
+    basetype: &CType,
+) -> PyResult<Py<CType>> {
+    if enumerators.len() != values.len() {
+        return Err(PyValueError::new_err("tuple args must have the same size"));
+    }
+    let base = match (basetype.kind, basetype.prim) {
+        (Kind::Primitive, Some(p)) if p.is_integer() && p != Prim::Bool => p,
+        _ => {
+            return Err(PyTypeError::new_err(format!(
+                "expected a primitive signed or unsigned base type, not '{}'",
+                basetype.cname
+            )))
+        }
+    };
+    let mut pairs = Vec::with_capacity(enumerators.len());
+    for (n, v) in enumerators.iter().zip(values.iter()) {
+        let value: i128 = v.extract()?;
+        let (lo, hi) = crate::convert::int_range(base.size(), base.is_signed());
+        if value < lo || value > hi {
+            return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
+                "enum value {value} does not fit '{}'",
+                basetype.cname
+            )));
+        }
+        pairs.push((n.extract::<String>()?, value));
+    }
+    let id = table().new_enum_with_base(name, pairs, base);
+    Ok(ctype_for(py, id))
+}
+
+/// `new_function_type(args, result, ellipsis=0, abi=FFI_DEFAULT_ABI)`.
+#[pyfunction]
+#[pyo3(signature = (args, result, ellipsis=0, abi=crate::FFI_DEFAULT_ABI))]
+pub fn new_function_type(
+    py: Python<'_>,
+    args: &Bound<'_, PyTuple>,
+    result: &CType,
+    ellipsis: i32,
+    abi: i32,
+) -> PyResult<Py<CType>> {
+    let _ = abi;
+    let mut ids = Vec::with_capacity(args.len());
+    for a in args.iter() {
+        let ct = a
+            .cast::<CType>()
+            .map_err(|_| PyTypeError::new_err("expected a tuple of ctypes"))?;
+        let ct = ct.get();
+        match ct.kind {
+            Kind::Void => {
+                return Err(PyTypeError::new_err(
+                    "argument of type 'void' is not allowed",
+                ))
+            }
+            Kind::Array => {
+                let id = table().pointer(ct.item_ref().id);
+                ids.push(id);
+            }
+            _ if ct.is_record() && ct.size().is_none() => {
+                return Err(PyTypeError::new_err(format!(
+                    "argument of incomplete type '{}'",
+                    ct.cname
+                )))
+            }
+            _ => ids.push(ct.id),
+        }
+    }
+    if result.kind == Kind::Array {
+        return Err(PyTypeError::new_err(format!(
+            "invalid result type: '{}'",
+            result.cname
+        )));
+    }
+    let sig = FuncSig {
+        args: ids,
+        result: result.id,
+        variadic: ellipsis != 0,
+        abi: None,
+    };
+    let id = table().function(sig);
+    Ok(ctype_for(py, id))
+}
+
+/// `_get_common_types(dict)`: the standard type names cffi's front end resolves
+/// through the backend.
+#[pyfunction]
+pub fn _get_common_types(d: &Bound<'_, PyDict>) -> PyResult<()> {
+    d.set_item("FILE", "struct _IO_FILE")?;
+    d.set_item("bool", "_Bool")?;
+    Ok(())
+}
+
+/// `_get_types()`: the cdata and ctype classes.
+#[pyfunction]
+pub fn _get_types(py: Python<'_>) -> (Py<PyAny>, Py<PyAny>) {
+    (
+        py.get_type::<CData>().into_any().unbind(),
+        py.get_type::<CType>().into_any().unbind(),
+    )
+}
+
+/// `rawaddressof(ptr_ctype, cdata, offset)`: a pointer of type `ptr_ctype` to
+/// `offset` bytes into what `cdata` designates.
+#[pyfunction]
+pub fn rawaddressof(
+    py: Python<'_>,
+    ptr_ctype: Py<CType>,
+    cdata: &CData,
+    offset: isize,
+) -> PyResult<Py<CData>> {
+    let pt = ptr_ctype.get();
+    if !matches!(pt.kind, Kind::Pointer) {
+        return Err(PyTypeError::new_err(format!(
+            "expected a pointer ctype, not '{}'",
+            pt.cname
+        )));
+    }
+    let ct = cdata.ctype.get();
+    if !(ct.is_record() || matches!(ct.kind, Kind::Array | Kind::Pointer)) {
+        return Err(PyTypeError::new_err(format!(
+            "expected a cdata struct/union/array/pointer object, not '{}'",
+            ct.cname
+        )));
+    }
+    CData::new_pointer(
+        py,
+        ptr_ctype.clone_ref(py),
+        cdata.address().wrapping_offset(offset),
+    )
+}

