@@ -8,7 +8,7 @@
 //! As in cffi, a *function* type stands for a pointer to a function: its C name is
 //! `int(*)(int)`, and a pointer to it is `int(**)(int)`.
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 use std::os::raw::{c_int, c_long, c_longlong, c_short};
 
 use crate::error::Error;
@@ -295,7 +295,7 @@ pub struct TypeEntry {
 #[derive(Debug)]
 pub struct TypeTable {
     entries: Vec<TypeEntry>,
-    interned: HashMap<InternKey, TypeId>,
+    interned: FastMap<InternKey, TypeId>,
 }
 
 impl Default for TypeTable {
@@ -309,7 +309,7 @@ impl TypeTable {
     pub fn new() -> Self {
         let mut t = TypeTable {
             entries: Vec::new(),
-            interned: HashMap::new(),
+            interned: FastMap::default(),
         };
         t.void();
         t

@@ -2,7 +2,7 @@
 //! variables and constants, in the order they were declared. `cdef()` adds to them;
 //! run-time type strings are resolved against them and cached.
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 
 use crate::ctype::{TypeId, TypeTable};
 use crate::error::Error;
@@ -69,17 +69,17 @@ pub struct Warning {
 /// Every declaration of one FFI.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
-    pub typedefs: HashMap<String, Typedef>,
-    pub unknown_typedefs: HashMap<String, UnknownNumeric>,
-    pub structs: HashMap<String, TypeId>,
-    pub unions: HashMap<String, TypeId>,
-    pub enums: HashMap<String, TypeId>,
-    pub names: HashMap<String, Entity>,
+    pub typedefs: FastMap<String, Typedef>,
+    pub unknown_typedefs: FastMap<String, UnknownNumeric>,
+    pub structs: FastMap<String, TypeId>,
+    pub unions: FastMap<String, TypeId>,
+    pub enums: FastMap<String, TypeId>,
+    pub names: FastMap<String, Entity>,
     /// Names in declaration order (for `dir(lib)` and code generation).
     pub name_order: Vec<String>,
     /// Records and enums in declaration order, named or not (for code generation).
     pub record_order: Vec<TypeId>,
-    type_cache: HashMap<String, TypeId>,
+    type_cache: FastMap<String, TypeId>,
 }
 
 impl Declarations {
