@@ -8,6 +8,8 @@
 //! As in cffi, a *function* type stands for a pointer to a function: its C name is
 //! `int(*)(int)`, and a pointer to it is `int(**)(int)`.
 
+use std::cell::OnceCell;
+
 use crate::fasthash::FastMap;
 use std::os::raw::{c_int, c_long, c_longlong, c_short};
 
@@ -69,6 +71,11 @@ macro_rules! primitives {
             /// `alignof` on the running platform.
             pub fn align(self) -> usize {
                 match self { $( Prim::$variant => $align, )* }
+            }
+
+            /// The primitive with this exact cffi name (`"unsigned long"`, `"int32_t"`).
+            pub fn from_name(name: &str) -> Option<Prim> {
+                match name { $( $name => Some(Prim::$variant), )* _ => None }
             }
 
             /// How values of this type convert.
@@ -170,11 +177,6 @@ impl Prim {
             PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
             class => class == PrimClass::Signed,
         }
-    }
-
-    /// The primitive with this exact cffi name (`"unsigned long"`, `"int32_t"`).
-    pub fn from_name(name: &str) -> Option<Prim> {
-        Prim::ALL.iter().copied().find(|p| p.name() == name)
     }
 }
 
@@ -281,14 +283,35 @@ enum InternKey {
     Function(FuncSig),
 }
 
-/// A type: what it is, its C name, and where to insert a declarator into that name.
+/// A type: what it is, and its C name with the place where a declarator goes.
+///
+/// The names of derived types (pointers, arrays, functions) are built on first
+/// use: most of the thousands of types a large `cdef()` creates are never printed,
+/// and building their names was a third of the parse time.
 #[derive(Clone, Debug)]
 pub struct TypeEntry {
     pub data: TypeData,
-    /// The C name as cffi prints it: `int *`, `int(*)[3]`, `struct foo`.
-    pub cname: String,
-    /// Byte position in `cname` where a declarator goes (`int(*` `)[3]`).
-    pub name_pos: usize,
+    /// The C name as cffi prints it (`int *`, `int(*)[3]`, `struct foo`), and the
+    /// byte position in it where a declarator goes (`int(*` `)[3]`).
+    name: OnceCell<(String, usize)>,
+}
+
+impl TypeEntry {
+    /// An entry whose name is built on demand from its data.
+    fn derived(data: TypeData) -> Self {
+        TypeEntry {
+            data,
+            name: OnceCell::new(),
+        }
+    }
+
+    /// An entry with a fixed name (primitives, records, enums), declarator at the end.
+    fn named(data: TypeData, cname: &str) -> Self {
+        TypeEntry {
+            data,
+            name: OnceCell::from((cname.to_string(), cname.len())),
+        }
+    }
 }
 
 /// The interned table of C types.
@@ -337,14 +360,65 @@ impl TypeTable {
 
     /// The C name of `id`.
     pub fn cname(&self, id: TypeId) -> &str {
-        &self.entries[id.index()].cname
+        &self.name(id).0
+    }
+
+    /// The C name of `id` and where a declarator goes in it, built on first use.
+    fn name(&self, id: TypeId) -> &(String, usize) {
+        let e = &self.entries[id.index()];
+        if let Some(n) = e.name.get() {
+            return n;
+        }
+        let built = self.build_name(&e.data);
+        e.name.get_or_init(|| built)
+    }
+
+    /// Builds the name of a derived type from the names of its parts.
+    fn build_name(&self, data: &TypeData) -> (String, usize) {
+        match data {
+            TypeData::Pointer(target) => {
+                let (tname, tpos) = self.name(*target);
+                if matches!(self.data(*target), TypeData::Array { .. }) {
+                    let (cname, pos) = insert_declarator(tname, *tpos, "(*)", Spacing::Cffi);
+                    (cname, pos - 1)
+                } else {
+                    insert_declarator(tname, *tpos, "*", Spacing::Cffi)
+                }
+            }
+            TypeData::Array { item, length } => {
+                let (iname, ipos) = self.name(*item);
+                let brackets = match length {
+                    Some(n) => format!("[{n}]"),
+                    None => "[]".to_string(),
+                };
+                let (cname, _) = insert_declarator(iname, *ipos, &brackets, Spacing::Cffi);
+                (cname, *ipos)
+            }
+            TypeData::Function(sig) => {
+                let (rname, rpos) = self.name(sig.result);
+                let mut args: Vec<&str> = sig.args.iter().map(|a| self.cname(*a)).collect();
+                if sig.variadic {
+                    args.push("...");
+                }
+                let abi = match &sig.abi {
+                    Some(a) => format!("{a} "),
+                    None => String::new(),
+                };
+                let inner = format!("({abi}*)({})", args.join(", "));
+                let (cname, _) = insert_declarator(rname, *rpos, &inner, Spacing::Cffi);
+                (cname, rpos + 2 + abi.len())
+            }
+            TypeData::Void | TypeData::Primitive(_) | TypeData::Record(_) | TypeData::Enum(_) => {
+                unreachable!("named types get their name when created")
+            }
+        }
     }
 
     /// The C name of `id` with `extra` where a declarator goes, spaced as C is
     /// usually written: `cname_with(int(*)(int), "fn")` is `int(*fn)(int)`.
     pub fn cname_with(&self, id: TypeId, extra: &str) -> String {
-        let e = self.get(id);
-        insert_declarator(&e.cname, e.name_pos, extra, Spacing::C).0
+        let (cname, pos) = self.name(id);
+        insert_declarator(cname, *pos, extra, Spacing::C).0
     }
 
     /// cffi's `CType.kind`.
@@ -361,12 +435,11 @@ impl TypeTable {
         }
     }
 
-    fn intern(&mut self, key: InternKey, make: impl FnOnce(&Self) -> TypeEntry) -> TypeId {
+    fn intern(&mut self, key: InternKey, make: impl FnOnce() -> TypeEntry) -> TypeId {
         if let Some(&id) = self.interned.get(&key) {
             return id;
         }
-        let entry = make(self);
-        let id = self.push(entry);
+        let id = self.push(make());
         self.interned.insert(key, id);
         id
     }
@@ -379,115 +452,75 @@ impl TypeTable {
 
     /// `void`.
     pub fn void(&mut self) -> TypeId {
-        self.intern(InternKey::Void, |_| TypeEntry {
-            data: TypeData::Void,
-            cname: "void".into(),
-            name_pos: 4,
-        })
+        self.intern(InternKey::Void, || TypeEntry::named(TypeData::Void, "void"))
     }
 
     /// A primitive type.
     pub fn primitive(&mut self, p: Prim) -> TypeId {
-        self.intern(InternKey::Primitive(p), |_| TypeEntry {
-            data: TypeData::Primitive(p),
-            cname: p.name().into(),
-            name_pos: p.name().len(),
+        self.intern(InternKey::Primitive(p), || {
+            TypeEntry::named(TypeData::Primitive(p), p.name())
         })
     }
 
     /// A pointer to `target`.
     pub fn pointer(&mut self, target: TypeId) -> TypeId {
-        self.intern(InternKey::Pointer(target), |t| {
-            let e = t.get(target);
-            let star = if matches!(e.data, TypeData::Array { .. }) {
-                "(*)"
-            } else {
-                "*"
-            };
-            let (cname, pos) = insert_declarator(&e.cname, e.name_pos, star, Spacing::Cffi);
-            let name_pos = if star == "(*)" { pos - 1 } else { pos };
-            TypeEntry {
-                data: TypeData::Pointer(target),
-                cname,
-                name_pos,
-            }
+        self.intern(InternKey::Pointer(target), || {
+            TypeEntry::derived(TypeData::Pointer(target))
         })
     }
 
     /// An array of `item`; `length` is `None` for `item[]`.
     pub fn array(&mut self, item: TypeId, length: Option<usize>) -> TypeId {
-        self.intern(InternKey::Array(item, length), |t| {
-            let e = t.get(item);
-            let brackets = match length {
-                Some(n) => format!("[{n}]"),
-                None => "[]".to_string(),
-            };
-            let (cname, _) = insert_declarator(&e.cname, e.name_pos, &brackets, Spacing::Cffi);
-            let pos = e.name_pos;
-            TypeEntry {
-                data: TypeData::Array { item, length },
-                cname,
-                name_pos: pos,
-            }
+        self.intern(InternKey::Array(item, length), || {
+            TypeEntry::derived(TypeData::Array { item, length })
         })
     }
 
     /// A function type (pointer to function, as in cffi).
     pub fn function(&mut self, sig: FuncSig) -> TypeId {
-        self.intern(InternKey::Function(sig.clone()), |t| {
-            let r = t.get(sig.result);
-            let mut args: Vec<&str> = sig.args.iter().map(|a| t.cname(*a)).collect();
-            if sig.variadic {
-                args.push("...");
-            }
-            let abi = match &sig.abi {
-                Some(a) => format!("{a} "),
-                None => String::new(),
-            };
-            let inner = format!("({abi}*)({})", args.join(", "));
-            let (cname, _) = insert_declarator(&r.cname, r.name_pos, &inner, Spacing::Cffi);
-            let name_pos = r.name_pos + 2 + abi.len();
-            TypeEntry {
-                data: TypeData::Function(Box::new(sig)),
-                cname,
-                name_pos,
-            }
-        })
+        let key = InternKey::Function(sig);
+        if let Some(&id) = self.interned.get(&key) {
+            return id;
+        }
+        let InternKey::Function(sig) = &key else {
+            unreachable!("built above")
+        };
+        let id = self.push(TypeEntry::derived(TypeData::Function(Box::new(
+            sig.clone(),
+        ))));
+        self.interned.insert(key, id);
+        id
     }
 
     /// A new, incomplete struct or union named `cname` (`struct foo`, `point_t`).
     pub fn new_record(&mut self, cname: &str, is_union: bool) -> TypeId {
-        self.push(TypeEntry {
-            data: TypeData::Record(Box::new(Record {
+        self.push(TypeEntry::named(
+            TypeData::Record(Box::new(Record {
                 is_union,
                 partial: false,
                 fields: None,
                 layout: None,
             })),
-            cname: cname.to_string(),
-            name_pos: cname.len(),
-        })
+            cname,
+        ))
     }
 
     /// Renames a record (used when an anonymous struct gets its typedef name).
     pub fn rename(&mut self, id: TypeId, cname: &str) {
-        let e = &mut self.entries[id.index()];
-        e.cname = cname.to_string();
-        e.name_pos = cname.len();
+        self.entries[id.index()].name = OnceCell::from((cname.to_string(), cname.len()));
     }
 
     /// A new enum named `cname` with its values; the base type is chosen as gcc does.
     pub fn new_enum(&mut self, cname: &str, values: Vec<(String, i128)>, partial: bool) -> TypeId {
         let base = enum_base(&values);
-        self.push(TypeEntry {
-            data: TypeData::Enum(Box::new(EnumDef {
+        self.push(TypeEntry::named(
+            TypeData::Enum(Box::new(EnumDef {
                 values,
                 base,
                 partial,
             })),
-            cname: cname.to_string(),
-            name_pos: cname.len(),
-        })
+            cname,
+        ))
     }
 
     /// Lays out and completes a struct or union with the given members.

@@ -117,29 +117,34 @@ struct Declarator {
     ops: Vec<Op>,
 }
 
-const QUALIFIERS: &[&str] = &[
-    "const",
-    "volatile",
-    "restrict",
-    "__restrict",
-    "__restrict__",
-    "__const",
-    "__const__",
-    "__volatile__",
-    "__volatile",
-    "__extension__",
-    "inline",
-    "__inline",
-    "__inline__",
-    "_Noreturn",
-    "__cdecl",
-    "__stdcall",
-    "WINAPI",
-    "__fastcall",
-    "__thiscall",
-    "register",
-    "auto",
-];
+/// Words accepted and ignored where C allows qualifiers: qualifiers, function
+/// specifiers, calling conventions and storage hints (`const` is also noted).
+fn is_qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "const"
+            | "volatile"
+            | "restrict"
+            | "__restrict"
+            | "__restrict__"
+            | "__const"
+            | "__const__"
+            | "__volatile__"
+            | "__volatile"
+            | "__extension__"
+            | "inline"
+            | "__inline"
+            | "__inline__"
+            | "_Noreturn"
+            | "__cdecl"
+            | "__stdcall"
+            | "WINAPI"
+            | "__fastcall"
+            | "__thiscall"
+            | "register"
+            | "auto"
+    )
+}
 
 /// Identifiers that name primitives without a typedef (`size_t`, `int32_t`, ...).
 fn builtin_type_name(name: &str) -> Option<Prim> {
@@ -344,8 +349,8 @@ impl<'a, 's> Parser<'a, 's> {
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
-            let name = self.text(&self.lx.tokens[name_idx]).to_string();
-            self.declare_one(&spec, d, &name, name_idx, extern_python)?;
+            let name = self.text(&self.lx.tokens[name_idx]);
+            self.declare_one(&spec, d, name, name_idx, extern_python)?;
             if self.eat_punct("=") {
                 return Err(self.error_at(
                     self.pos - 1,
@@ -517,11 +522,13 @@ impl<'a, 's> Parser<'a, 's> {
 
     // ----- specifiers ------------------------------------------------------------
 
+    /// Skips `__attribute__((...))`, `__declspec(...)` and `__asm__(...)`.
     fn skip_attributes(&mut self) -> PResult<()> {
-        while self.is_ident("__attribute__")
-            || self.is_ident("__declspec")
-            || self.is_ident("__asm__")
-            || self.is_ident("__asm")
+        // Called before every specifier and declarator: reject the common case on
+        // the first byte.
+        while self.peek().tok == Tok::Ident
+            && self.lx.src.as_bytes()[self.peek().start] == b'_'
+            && self.is_attribute_keyword()
         {
             self.pos += 1;
             self.expect_punct("(")?;
@@ -536,6 +543,13 @@ impl<'a, 's> Parser<'a, 's> {
             }
         }
         Ok(())
+    }
+
+    fn is_attribute_keyword(&self) -> bool {
+        matches!(
+            self.text(self.peek()),
+            "__attribute__" | "__declspec" | "__asm__" | "__asm"
+        )
     }
 
     fn is_type_start(&self, t: &Token) -> bool {
@@ -560,7 +574,7 @@ impl<'a, 's> Parser<'a, 's> {
                 | "union"
                 | "enum"
                 | "FILE"
-        ) || QUALIFIERS.contains(&w)
+        ) || is_qualifier(w)
             || builtin_type_name(w).is_some()
             || self.decls.typedefs.contains_key(w)
             || self.decls.unknown_typedefs.contains_key(w)
@@ -570,7 +584,7 @@ impl<'a, 's> Parser<'a, 's> {
         let at = self.pos;
         let mut storage = Storage::None;
         let mut is_const = false;
-        let mut words: Vec<&str> = Vec::new();
+        let mut words = Words::default();
         let mut named: Option<Ty> = None;
         let mut base_special: Option<Base> = None;
         loop {
@@ -587,7 +601,11 @@ impl<'a, 's> Parser<'a, 's> {
             }
             if t.tok == Tok::Punct("...") && named.is_none() && !words.is_empty() {
                 self.pos += 1;
-                let kind = if words.iter().any(|w| *w == "float" || *w == "double") {
+                let kind = if words
+                    .as_slice()
+                    .iter()
+                    .any(|w| *w == "float" || *w == "double")
+                {
                     UnknownNumeric::Float
                 } else {
                     UnknownNumeric::Integer
@@ -605,12 +623,14 @@ impl<'a, 's> Parser<'a, 's> {
                 "extern" => storage = Storage::Extern,
                 "static" => storage = Storage::Static,
                 "const" | "__const" | "__const__" => is_const = true,
-                _ if QUALIFIERS.contains(&w) => {}
+                _ if is_qualifier(w) => {}
                 "void" | "char" | "short" | "int" | "long" | "signed" | "unsigned" | "float"
                 | "double" | "_Bool" | "_Complex" | "__complex__"
                     if named.is_none() =>
                 {
-                    words.push(w)
+                    if !words.push(w) {
+                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                    }
                 }
                 "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {
                     self.pos += 1;
@@ -664,7 +684,7 @@ impl<'a, 's> Parser<'a, 's> {
             n.is_const = is_const;
             Base::Type(n)
         } else if !words.is_empty() {
-            let id = match combine_words(&words) {
+            let id = match combine_words(words.as_slice()) {
                 Some(None) => self.table.void(),
                 Some(Some(p)) => self.table.primitive(p),
                 None => {
@@ -672,7 +692,7 @@ impl<'a, 's> Parser<'a, 's> {
                         at,
                         format!(
                             "invalid combination of type specifiers: '{}'",
-                            words.join(" ")
+                            words.as_slice().join(" ")
                         ),
                     ))
                 }
@@ -1022,7 +1042,7 @@ impl<'a, 's> Parser<'a, 's> {
                 continue;
             }
             let t = self.peek();
-            if t.tok == Tok::Ident && QUALIFIERS.contains(&self.text(t)) {
+            if t.tok == Tok::Ident && is_qualifier(self.text(t)) {
                 if matches!(self.text(t), "const" | "__const" | "__const__") {
                     if let Some(Op::Pointer { is_const }) = pointers.last_mut() {
                         *is_const = true;
@@ -1149,6 +1169,38 @@ impl<'a, 's> Parser<'a, 's> {
         };
         let d = self.declarator(true)?;
         self.apply(base, d.ops, spec.at)
+    }
+}
+
+/// The specifier keywords of one declaration (`unsigned long int`), kept on the
+/// stack: `specifiers()` runs for every declaration, field and parameter.
+#[derive(Default)]
+struct Words<'s> {
+    items: [&'s str; 6],
+    len: usize,
+}
+
+impl<'s> Words<'s> {
+    /// Adds a keyword; false when there are more than any valid type has.
+    fn push(&mut self, w: &'s str) -> bool {
+        if self.len == self.items.len() {
+            return false;
+        }
+        self.items[self.len] = w;
+        self.len += 1;
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_slice(&self) -> &[&'s str] {
+        &self.items[..self.len]
     }
 }
 
