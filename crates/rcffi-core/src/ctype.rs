@@ -262,13 +262,55 @@ pub struct FuncSig {
     pub abi: Option<String>,
 }
 
+/// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownNumeric {
+    Integer,
+    Float,
+}
+
+/// Why a type cannot be used before the C compiler has filled it in (API mode).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NeedsCompiler {
+    /// A `typedef int... t;` or `typedef float... t;` type, by name.
+    Numeric(String, UnknownNumeric),
+    /// A struct or union declared with `...;` (or containing such a type by value).
+    Layout(String),
+}
+
+impl std::fmt::Display for NeedsCompiler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NeedsCompiler::Numeric(name, kind) => {
+                let what = match kind {
+                    UnknownNumeric::Integer => "integer",
+                    UnknownNumeric::Float => "floating-point",
+                };
+                write!(
+                    f,
+                    "{what} type '{name}' is declared with '...': its real type is only known after compilation (API mode, set_source)"
+                )
+            }
+            NeedsCompiler::Layout(name) => write!(
+                f,
+                "'{name}' is declared with '...;' (or contains such a type): its layout is only known after compilation (API mode, set_source)"
+            ),
+        }
+    }
+}
+
 /// What a type is.
 #[derive(Clone, Debug)]
 pub enum TypeData {
     Void,
+    /// A placeholder for a `typedef int... t;` type, which API mode resolves.
+    Unknown(UnknownNumeric),
     Primitive(Prim),
     Pointer(TypeId),
-    Array { item: TypeId, length: Option<usize> },
+    Array {
+        item: TypeId,
+        length: Option<usize>,
+    },
     Record(Box<Record>),
     Enum(Box<EnumDef>),
     Function(Box<FuncSig>),
@@ -408,7 +450,11 @@ impl TypeTable {
                 let (cname, _) = insert_declarator(rname, *rpos, &inner, Spacing::Cffi);
                 (cname, rpos + 2 + abi.len())
             }
-            TypeData::Void | TypeData::Primitive(_) | TypeData::Record(_) | TypeData::Enum(_) => {
+            TypeData::Void
+            | TypeData::Primitive(_)
+            | TypeData::Unknown(_)
+            | TypeData::Record(_)
+            | TypeData::Enum(_) => {
                 unreachable!("named types get their name when created")
             }
         }
@@ -425,7 +471,9 @@ impl TypeTable {
     pub fn kind(&self, id: TypeId) -> Kind {
         match self.data(id) {
             TypeData::Void => Kind::Void,
-            TypeData::Primitive(_) => Kind::Primitive,
+            // A numeric type still to be resolved by the compiler; no CType is ever
+            // made for it (see `needs_compiler`).
+            TypeData::Primitive(_) | TypeData::Unknown(_) => Kind::Primitive,
             TypeData::Pointer(_) => Kind::Pointer,
             TypeData::Array { .. } => Kind::Array,
             TypeData::Record(r) if r.is_union => Kind::Union,
@@ -505,6 +553,11 @@ impl TypeTable {
         ))
     }
 
+    /// A new placeholder for `typedef int... name;` / `typedef float... name;`.
+    pub fn new_unknown(&mut self, name: &str, kind: UnknownNumeric) -> TypeId {
+        self.push(TypeEntry::named(TypeData::Unknown(kind), name))
+    }
+
     /// Renames a record (used when an anonymous struct gets its typedef name).
     pub fn rename(&mut self, id: TypeId, cname: &str) {
         self.entries[id.index()].name = OnceCell::from((cname.to_string(), cname.len()));
@@ -548,10 +601,31 @@ impl TypeTable {
                 )))
             }
         };
-        let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+        // A record whose layout depends on types only the compiler knows is
+        // partial too: its members are kept, unplaced, for API mode to lay out.
+        let partial = partial
+            || fields
+                .iter()
+                .any(|f| self.needs_compiler_by_value(f.ty).is_some());
+        let (layout, placed) = if partial {
+            let unplaced = fields
+                .iter()
+                .map(|f| Field {
+                    name: f.name.clone(),
+                    ty: f.ty,
+                    offset: 0,
+                    bitshift: None,
+                    bitsize: f.bits,
+                })
+                .collect();
+            (None, unplaced)
+        } else {
+            let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+            (Some(layout), placed)
+        };
         if let TypeData::Record(r) = &mut self.entries[id.index()].data {
             r.fields = Some(placed);
-            r.layout = Some(layout);
+            r.layout = layout;
             r.partial = partial;
         }
         Ok(())
@@ -570,7 +644,7 @@ impl TypeTable {
     /// incomplete structs). A function type is a function pointer, as in cffi.
     pub fn size_of(&self, id: TypeId) -> Option<usize> {
         match self.data(id) {
-            TypeData::Void => None,
+            TypeData::Void | TypeData::Unknown(_) => None,
             TypeData::Primitive(p) => Some(p.size()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::size_of::<*const u8>()),
             TypeData::Array { item, length } => {
@@ -585,12 +659,63 @@ impl TypeTable {
     /// `alignof`, or `None` when not known.
     pub fn align_of(&self, id: TypeId) -> Option<usize> {
         match self.data(id) {
-            TypeData::Void => None,
+            TypeData::Void | TypeData::Unknown(_) => None,
             TypeData::Primitive(p) => Some(p.align()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::align_of::<*const u8>()),
             TypeData::Array { item, .. } => self.align_of(*item),
             TypeData::Record(r) => r.layout.map(|l| l.align),
             TypeData::Enum(e) => Some(e.base.align()),
+        }
+    }
+
+    /// What in the value of `id` itself only the compiler knows: an unknown numeric
+    /// type, or a partial record, possibly as array items.
+    pub fn needs_compiler_by_value(&self, id: TypeId) -> Option<NeedsCompiler> {
+        match self.data(id) {
+            TypeData::Unknown(kind) => {
+                Some(NeedsCompiler::Numeric(self.cname(id).to_string(), *kind))
+            }
+            TypeData::Record(r) if r.partial => {
+                Some(NeedsCompiler::Layout(self.cname(id).to_string()))
+            }
+            TypeData::Array { item, .. } => self.needs_compiler_by_value(*item),
+            _ => None,
+        }
+    }
+
+    /// What in `id` or in any type it refers to (pointer targets, function
+    /// arguments and results, members) only the compiler knows. Such a type cannot
+    /// be used in ABI mode; cffi refuses it the same way.
+    pub fn needs_compiler(&self, id: TypeId) -> Option<NeedsCompiler> {
+        let mut seen = Vec::new();
+        self.needs_compiler_walk(id, &mut seen)
+    }
+
+    fn needs_compiler_walk(&self, id: TypeId, seen: &mut Vec<TypeId>) -> Option<NeedsCompiler> {
+        if let Some(found) = self.needs_compiler_by_value(id) {
+            return Some(found);
+        }
+        match self.data(id) {
+            TypeData::Pointer(t) | TypeData::Array { item: t, .. } => {
+                self.needs_compiler_walk(*t, seen)
+            }
+            TypeData::Function(sig) => sig
+                .args
+                .iter()
+                .chain(std::iter::once(&sig.result))
+                .find_map(|a| self.needs_compiler_walk(*a, seen)),
+            TypeData::Record(r) => {
+                // Records can refer to themselves through pointers.
+                if seen.contains(&id) {
+                    return None;
+                }
+                seen.push(id);
+                r.fields
+                    .as_ref()?
+                    .iter()
+                    .find_map(|f| self.needs_compiler_walk(f.ty, seen))
+            }
+            _ => None,
         }
     }
 

@@ -43,12 +43,7 @@ pub struct Typedef {
     pub raw_function: bool,
 }
 
-/// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnknownNumeric {
-    Integer,
-    Float,
-}
+pub use crate::ctype::UnknownNumeric;
 
 /// Options of one `cdef()` call.
 #[derive(Clone, Copy, Debug, Default)]
@@ -70,7 +65,6 @@ pub struct Warning {
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
     pub typedefs: FastMap<String, Typedef>,
-    pub unknown_typedefs: FastMap<String, UnknownNumeric>,
     pub structs: FastMap<String, TypeId>,
     pub unions: FastMap<String, TypeId>,
     pub enums: FastMap<String, TypeId>,
@@ -165,12 +159,7 @@ impl Declarations {
             v
         };
         (
-            sorted(
-                self.typedefs
-                    .keys()
-                    .chain(self.unknown_typedefs.keys())
-                    .collect(),
-            ),
+            sorted(self.typedefs.keys().collect()),
             sorted(self.structs.keys().collect()),
             sorted(self.unions.keys().collect()),
         )
@@ -181,9 +170,6 @@ impl Declarations {
     pub fn include(&mut self, other: &Declarations) {
         for (k, v) in &other.typedefs {
             self.typedefs.entry(k.clone()).or_insert(*v);
-        }
-        for (k, v) in &other.unknown_typedefs {
-            self.unknown_typedefs.entry(k.clone()).or_insert(*v);
         }
         for (mine, theirs) in [
             (&mut self.structs, &other.structs),

@@ -388,8 +388,20 @@ impl<'a, 's> Parser<'a, 's> {
                         "'typedef int...' and 'typedef float...' take a plain name",
                     ));
                 }
-                self.decls.unknown_typedefs.insert(name.to_string(), kind);
-                return Ok(());
+                // Declaring the same placeholder again is an identical redefinition.
+                if let Some(old) = self.decls.typedefs.get(name) {
+                    if matches!(self.table.data(old.ty), TypeData::Unknown(k) if *k == kind) {
+                        return Ok(());
+                    }
+                }
+                let td = Typedef {
+                    ty: self.table.new_unknown(name, kind),
+                    raw_function: false,
+                };
+                return self
+                    .decls
+                    .declare_typedef(name, td, self.options.override_)
+                    .map_err(|m| self.error_at(name_idx, m));
             }
             Base::Opaque => {
                 let cname = if d.ops.is_empty() {
@@ -482,7 +494,10 @@ impl<'a, 's> Parser<'a, 's> {
                         ));
                     }
                     if self.table.size_of(cur.id).is_none()
-                        && !matches!(self.table.data(cur.id), TypeData::Record(_))
+                        && !matches!(
+                            self.table.data(cur.id),
+                            TypeData::Record(_) | TypeData::Unknown(_)
+                        )
                     {
                         let kind = self.table.cname(cur.id).to_string();
                         return Err(self.error_at(
@@ -557,29 +572,33 @@ impl<'a, 's> Parser<'a, 's> {
             return false;
         }
         let w = self.text(t);
-        matches!(
-            w,
-            "void"
-                | "char"
-                | "short"
-                | "int"
-                | "long"
-                | "signed"
-                | "unsigned"
-                | "float"
-                | "double"
-                | "_Bool"
-                | "_Complex"
-                | "struct"
-                | "union"
-                | "enum"
-                | "FILE"
-        ) || is_qualifier(w)
-            || builtin_type_name(w).is_some()
-            || self.decls.typedefs.contains_key(w)
-            || self.decls.unknown_typedefs.contains_key(w)
+        is_type_keyword(w) || builtin_type_name(w).is_some() || self.decls.typedefs.contains_key(w)
     }
+}
 
+/// Keywords (and ignored qualifier words) that start or continue a type.
+fn is_type_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "signed"
+            | "unsigned"
+            | "float"
+            | "double"
+            | "_Bool"
+            | "_Complex"
+            | "struct"
+            | "union"
+            | "enum"
+            | "FILE"
+    ) || is_qualifier(w)
+}
+
+impl Parser<'_, '_> {
     fn specifiers(&mut self) -> PResult<Specifiers> {
         let at = self.pos;
         let mut storage = Storage::None;
@@ -653,11 +672,6 @@ impl<'a, 's> Parser<'a, 's> {
                             raw_function: td.raw_function,
                             is_const: false,
                         });
-                    } else if self.decls.unknown_typedefs.contains_key(w) {
-                        return Err(self.lx.error_at(
-                            t,
-                            format!("'{w}' is declared with 'typedef int...' or 'typedef float...': its real type is only known in API mode (set_source)"),
-                        ));
                     } else if let Some(p) = builtin_type_name(w) {
                         named = Some(Ty {
                             id: self.table.primitive(p),
@@ -1060,8 +1074,10 @@ impl<'a, 's> Parser<'a, 's> {
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
             && !abstract_only
-            && !self.is_type_start(self.peek())
+            && !is_type_keyword(self.text(self.peek()))
         {
+            // The specifiers already hold the type, so even a typedef name is the
+            // declared name here (`typedef int foo_t;` said twice).
             let i = self.pos;
             self.pos += 1;
             (Some(i), Vec::new())
