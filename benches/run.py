@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import ctypes
+import functools
 import gc
 import hashlib
 import importlib.machinery
@@ -343,12 +344,14 @@ class Op:
     implementation. A maker takes what that implementation's loader returned
     and returns a `Case`. `expect`, when not None, is the value the statement
     must produce, checked once before timing so that a wrong binding cannot
-    post a good time."""
+    post a good time. `unroll` is how many times the statement is repeated per
+    loop iteration: 1 for ops that take milliseconds, whose loop cost is nothing."""
 
     name: str
     doc: str
     makers: dict[str, Callable[[Any], Case]]
     expect: Any = None
+    unroll: int = UNROLL
 
 
 def same_for(impls: tuple[str, ...], maker: Callable[[Any], Case]) -> dict[str, Callable]:
@@ -366,6 +369,46 @@ def point_floor(m: Any) -> Case:
     p = m.Point()
     p.x = 7
     return case("p.x", p=p)
+
+
+BIG_HEADER_SHAPE = {"structs": 500, "enums": 100, "functions": 3000}
+BIG_HEADER_TYPES = ("int", "unsigned long", "double", "char *", "const char *", "uint32_t",
+                    "short", "float", "void *", "long long", "size_t", "unsigned char")
+
+
+@functools.lru_cache(maxsize=None)
+def big_header(structs: int, enums: int, functions: int) -> str:
+    """A generated header of about 250 KB, the same text on every run.
+
+    It has what real headers have: enums with constant expressions, typedef'd
+    structs with bitfields, arrays, pointers to earlier structs and enum members,
+    and prototypes taking struct pointers and callbacks.
+    """
+    out = []
+    for i in range(enums):
+        values = ", ".join(f"E{i}_V{j} = {j} << 1" if j % 3 == 0 else f"E{i}_V{j}"
+                           for j in range(10))
+        out.append(f"enum enum_{i} {{ {values} }};")
+    for i in range(structs):
+        fields = [f"    {BIG_HEADER_TYPES[(i + j) % len(BIG_HEADER_TYPES)]} f{j};"
+                  for j in range(4)]
+        fields.append("    unsigned int flag_a : 3, flag_b : 5;")
+        fields.append(f"    char name[{16 + i % 16}];")
+        if i:
+            fields.append(f"    struct rec_{i - 1} *prev;")
+        fields.append(f"    enum enum_{i % enums} kind;")
+        body = "\n".join(fields)
+        out.append(f"typedef struct rec_{i} {{\n{body}\n}} rec_{i}_t;")
+    for i in range(functions):
+        result = BIG_HEADER_TYPES[i % len(BIG_HEADER_TYPES)]
+        callback = ", int (*cb)(void *, int)" if i % 8 == 0 else ""
+        out.append(f"{result} fn_{i}(rec_{i % structs}_t *self, size_t n{callback});")
+    return "\n".join(out) + "\n"
+
+
+def cdef_big(b: Any) -> Case:
+    """A fresh FFI of the column's own class parsing the whole generated header."""
+    return case("FFI().cdef(text)", FFI=type(b.ffi), text=big_header(**BIG_HEADER_SHAPE))
 
 
 OPS = [
@@ -407,6 +450,12 @@ OPS = [
             "floor": lambda m: case("new()", new=m.Point),
         },
     ),
+    Op(
+        "cdef",
+        "ffi.cdef() of a generated ~250 KB header: 500 structs, 100 enums, 3000 functions",
+        {"rcffi": cdef_big, "cffi-ABI": cdef_big},
+        unroll=1,
+    ),
 ]
 
 
@@ -433,14 +482,14 @@ def timer(_n, {names}):
 """
 
 
-def make_timer(c: Case) -> Callable[[int], int]:
-    """Compile a loop running `c.stmt` UNROLL times per iteration.
+def make_timer(c: Case, unroll: int) -> Callable[[int], int]:
+    """Compile a loop running `c.stmt` `unroll` times per iteration.
 
     The names are parameters, hence fast locals; unrolling keeps the loop's own
     cost to a small fraction of each operation's.
     """
     names = sorted(c.env)
-    body = "\n".join(f"        {c.stmt}" for _ in range(UNROLL))
+    body = "\n".join(f"        {c.stmt}" for _ in range(unroll))
     source = TIMER_TEMPLATE.format(names=", ".join(names), body=body)
     namespace = {"_perf_counter_ns": time.perf_counter_ns, "_repeat": itertools.repeat}
     exec(compile(source, f"<timer {c.stmt}>", "exec"), namespace)
@@ -470,7 +519,7 @@ def calibrate(timer: Callable[[int], int], target_ns: int) -> int:
         n *= 10 if elapsed < target_ns // 1000 else 2
 
 
-def measure(timer: Callable[[int], int], settings: Settings) -> float:
+def measure(timer: Callable[[int], int], settings: Settings, unroll: int) -> float:
     """ns per operation: best of `repeats` runs, with the GC off like timeit.
 
     The best run is the one least disturbed by the rest of the machine.
@@ -483,7 +532,7 @@ def measure(timer: Callable[[int], int], settings: Settings) -> float:
     finally:
         if was_enabled:
             gc.enable()
-    return best / (n * UNROLL)
+    return best / (n * unroll)
 
 
 @dataclass(frozen=True)
@@ -501,7 +550,7 @@ def run_cell(op: Op, impl: str, backends: Backends, settings: Settings) -> Any:
     try:
         c = maker(backends.get(impl))
         check(op, c)
-        return measure(make_timer(c), settings)
+        return measure(make_timer(c, op.unroll), settings, op.unroll)
     except BackendError as exc:
         return Failure(str(exc))
     except Exception as exc:
@@ -531,9 +580,22 @@ def format_ns(value: Any) -> str:
 
 
 def ratio(numerator: Any, denominator: Any) -> str:
+    """Two decimals, or two significant digits for ratios far below 1."""
     if isinstance(numerator, float) and isinstance(denominator, float) and denominator > 0:
-        return f"{numerator / denominator:.2f}"
+        value = numerator / denominator
+        return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
     return MISSING
+
+
+def speedups(results: dict[str, dict[str, Any]]) -> list[str]:
+    """For ops where rcffi is over 10x faster than cffi-ABI, the factor in words."""
+    lines = []
+    for name, cells in results.items():
+        mine, theirs = cells["rcffi"], cells["cffi-ABI"]
+        if isinstance(mine, float) and isinstance(theirs, float) and mine * 10 < theirs:
+            lines.append(f"  {name}: rcffi {mine / 1e6:.2f} ms, cffi-ABI {theirs / 1e6:.1f} ms, "
+                         f"rcffi is {theirs / mine:.0f}x faster")
+    return lines
 
 
 def table_rows(results: dict[str, dict[str, Any]]) -> list[list[str]]:
@@ -569,7 +631,7 @@ def preamble(settings: Settings) -> str:
         f"rcffi  {describe_rcffi()}",
         f"cffi   {cffi.__version__}",
         f"timing best of {settings.repeats} runs of ~{settings.target_ns / 1e6:g} ms, "
-        f"{UNROLL} ops per loop iteration; ns/op, lower is better",
+        f"{UNROLL} ops per loop iteration (1 for cdef); ns/op, lower is better",
         "floor = C extension releasing the GIL (as rcffi does); floor-GIL keeps it; "
         "ratio < 1: rcffi faster",
     ])
@@ -629,6 +691,10 @@ def main(argv: list[str] | None = None) -> int:
     print(preamble(settings))
     print()
     print(render(table_rows(results)))
+    fast = speedups(results)
+    if fast:
+        print("\nspeedups over cffi-ABI:")
+        print("\n".join(fast))
     errors = failures(results)
     if errors:
         print("\nerrors:")

@@ -199,3 +199,67 @@ def test_enum_constant_expressions(ffi):
     lib = ffi.dlopen(None)
     assert [lib.A, lib.B, lib.C, lib.D, lib.E, lib.F, lib.G] == [0, 5, 6, 21, -3, 16, 44]
     assert ffi.typeof("enum e").cname == "enum e"
+
+
+UNKNOWN_NUMERIC = "typedef int... foo_t; typedef float... real_t; foo_t f(foo_t, real_t *);"
+
+
+def test_unknown_numeric_typedefs_are_accepted_then_refused_on_use_like_cffi(both):
+    r, c = both
+    r.cdef(UNKNOWN_NUMERIC)
+    c.cdef(UNKNOWN_NUMERIC)
+    assert r.list_types() == c.list_types()
+    for cdecl in ["foo_t", "foo_t *", "real_t"]:
+        with pytest.raises(NotImplementedError) as rexc:
+            r.typeof(cdecl)
+        with pytest.raises(NotImplementedError):
+            c.typeof(cdecl)
+        name = cdecl.rstrip(" *")
+        assert "'%s'" % name in str(rexc.value) and "API mode" in str(rexc.value)
+    with pytest.raises(NotImplementedError, match="'foo_t'"):
+        r.dlopen(None).f
+
+
+PARTIAL = "struct p { int a; ...; }; typedef struct { int b; ...; } q_t; struct p *mk(void);"
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda ffi: ffi.sizeof("struct p"),
+        lambda ffi: ffi.new("struct p *"),
+        lambda ffi: ffi.typeof("q_t"),
+        lambda ffi: ffi.offsetof("q_t", "b"),
+        lambda ffi: ffi.dlopen(None).mk,
+    ],
+)
+def test_partial_structs_raise_verification_missing_like_cffi(both, use):
+    r, c = both
+    r.cdef(PARTIAL)
+    c.cdef(PARTIAL)
+    with pytest.raises(rcffi.VerificationMissing, match="API mode"):
+        use(r)
+    assert type(pytest.raises(Exception, use, c).value).__name__ == "VerificationMissing"
+
+
+@pytest.mark.parametrize(
+    "src, needle",
+    [
+        ("struct b {\n  _Bool x:2; };", "wider than its type"),
+        ("struct b {\n  char c:9; };", "wider than its type"),
+        ("struct b {\n  int x:0; };", "zero width"),
+        ("struct b {\n  int a[]; int n; };", "unknown size"),
+        ("struct b {\n  void v; };", "unknown size"),
+    ],
+)
+def test_invalid_fields_are_cdef_errors_with_position(ffi, src, needle):
+    with pytest.raises(CDefError, match=needle) as e:
+        ffi.cdef(src)
+    assert ":1:10:" in str(e.value)
+
+
+def test_typedef_names_can_be_declared_again_identically(ffi):
+    ffi.cdef("typedef int myint_t; typedef int myint_t;")
+    assert ffi.typeof("myint_t") is ffi.typeof("int")
+    with pytest.raises(CDefError, match="myint_t"):
+        ffi.cdef("typedef long myint_t;")

@@ -79,6 +79,12 @@ impl Builder<'_> {
                 self.struct_type(vec![e, e], p.size(), p.align())
             }
             TypeData::Primitive(p) => prim_ffi_type(*p),
+            TypeData::Unknown(_) => {
+                return Err(Error::Call(format!(
+                    "'{}' is only known after compilation (API mode)",
+                    t.cname(id)
+                )))
+            }
             TypeData::Enum(e) => prim_ffi_type(e.base),
             TypeData::Pointer(_) | TypeData::Function(_) => addr_of_mut!(ffi::ffi_type_pointer),
             TypeData::Array { .. } => addr_of_mut!(ffi::ffi_type_pointer),

@@ -8,7 +8,9 @@
 //! As in cffi, a *function* type stands for a pointer to a function: its C name is
 //! `int(*)(int)`, and a pointer to it is `int(**)(int)`.
 
-use std::collections::HashMap;
+use std::cell::OnceCell;
+
+use crate::fasthash::FastMap;
 use std::os::raw::{c_int, c_long, c_longlong, c_short};
 
 use crate::error::Error;
@@ -69,6 +71,11 @@ macro_rules! primitives {
             /// `alignof` on the running platform.
             pub fn align(self) -> usize {
                 match self { $( Prim::$variant => $align, )* }
+            }
+
+            /// The primitive with this exact cffi name (`"unsigned long"`, `"int32_t"`).
+            pub fn from_name(name: &str) -> Option<Prim> {
+                match name { $( $name => Some(Prim::$variant), )* _ => None }
             }
 
             /// How values of this type convert.
@@ -171,11 +178,6 @@ impl Prim {
             class => class == PrimClass::Signed,
         }
     }
-
-    /// The primitive with this exact cffi name (`"unsigned long"`, `"int32_t"`).
-    pub fn from_name(name: &str) -> Option<Prim> {
-        Prim::ALL.iter().copied().find(|p| p.name() == name)
-    }
 }
 
 /// The kind of a type, as cffi's `CType.kind` reports it.
@@ -260,13 +262,55 @@ pub struct FuncSig {
     pub abi: Option<String>,
 }
 
+/// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum UnknownNumeric {
+    Integer,
+    Float,
+}
+
+/// Why a type cannot be used before the C compiler has filled it in (API mode).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NeedsCompiler {
+    /// A `typedef int... t;` or `typedef float... t;` type, by name.
+    Numeric(String, UnknownNumeric),
+    /// A struct or union declared with `...;` (or containing such a type by value).
+    Layout(String),
+}
+
+impl std::fmt::Display for NeedsCompiler {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NeedsCompiler::Numeric(name, kind) => {
+                let what = match kind {
+                    UnknownNumeric::Integer => "integer",
+                    UnknownNumeric::Float => "floating-point",
+                };
+                write!(
+                    f,
+                    "{what} type '{name}' is declared with '...': its real type is only known after compilation (API mode, set_source)"
+                )
+            }
+            NeedsCompiler::Layout(name) => write!(
+                f,
+                "'{name}' is declared with '...;' (or contains such a type): its layout is only known after compilation (API mode, set_source)"
+            ),
+        }
+    }
+}
+
 /// What a type is.
 #[derive(Clone, Debug)]
 pub enum TypeData {
     Void,
+    /// A placeholder for a `typedef int... t;` type, which API mode resolves.
+    Unknown(UnknownNumeric),
     Primitive(Prim),
     Pointer(TypeId),
-    Array { item: TypeId, length: Option<usize> },
+    Array {
+        item: TypeId,
+        length: Option<usize>,
+    },
     Record(Box<Record>),
     Enum(Box<EnumDef>),
     Function(Box<FuncSig>),
@@ -281,21 +325,42 @@ enum InternKey {
     Function(FuncSig),
 }
 
-/// A type: what it is, its C name, and where to insert a declarator into that name.
+/// A type: what it is, and its C name with the place where a declarator goes.
+///
+/// The names of derived types (pointers, arrays, functions) are built on first
+/// use: most of the thousands of types a large `cdef()` creates are never printed,
+/// and building their names was a third of the parse time.
 #[derive(Clone, Debug)]
 pub struct TypeEntry {
     pub data: TypeData,
-    /// The C name as cffi prints it: `int *`, `int(*)[3]`, `struct foo`.
-    pub cname: String,
-    /// Byte position in `cname` where a declarator goes (`int(*` `)[3]`).
-    pub name_pos: usize,
+    /// The C name as cffi prints it (`int *`, `int(*)[3]`, `struct foo`), and the
+    /// byte position in it where a declarator goes (`int(*` `)[3]`).
+    name: OnceCell<(String, usize)>,
+}
+
+impl TypeEntry {
+    /// An entry whose name is built on demand from its data.
+    fn derived(data: TypeData) -> Self {
+        TypeEntry {
+            data,
+            name: OnceCell::new(),
+        }
+    }
+
+    /// An entry with a fixed name (primitives, records, enums), declarator at the end.
+    fn named(data: TypeData, cname: &str) -> Self {
+        TypeEntry {
+            data,
+            name: OnceCell::from((cname.to_string(), cname.len())),
+        }
+    }
 }
 
 /// The interned table of C types.
 #[derive(Debug)]
 pub struct TypeTable {
     entries: Vec<TypeEntry>,
-    interned: HashMap<InternKey, TypeId>,
+    interned: FastMap<InternKey, TypeId>,
 }
 
 impl Default for TypeTable {
@@ -309,7 +374,7 @@ impl TypeTable {
     pub fn new() -> Self {
         let mut t = TypeTable {
             entries: Vec::new(),
-            interned: HashMap::new(),
+            interned: FastMap::default(),
         };
         t.void();
         t
@@ -337,14 +402,69 @@ impl TypeTable {
 
     /// The C name of `id`.
     pub fn cname(&self, id: TypeId) -> &str {
-        &self.entries[id.index()].cname
+        &self.name(id).0
+    }
+
+    /// The C name of `id` and where a declarator goes in it, built on first use.
+    fn name(&self, id: TypeId) -> &(String, usize) {
+        let e = &self.entries[id.index()];
+        if let Some(n) = e.name.get() {
+            return n;
+        }
+        let built = self.build_name(&e.data);
+        e.name.get_or_init(|| built)
+    }
+
+    /// Builds the name of a derived type from the names of its parts.
+    fn build_name(&self, data: &TypeData) -> (String, usize) {
+        match data {
+            TypeData::Pointer(target) => {
+                let (tname, tpos) = self.name(*target);
+                if matches!(self.data(*target), TypeData::Array { .. }) {
+                    let (cname, pos) = insert_declarator(tname, *tpos, "(*)", Spacing::Cffi);
+                    (cname, pos - 1)
+                } else {
+                    insert_declarator(tname, *tpos, "*", Spacing::Cffi)
+                }
+            }
+            TypeData::Array { item, length } => {
+                let (iname, ipos) = self.name(*item);
+                let brackets = match length {
+                    Some(n) => format!("[{n}]"),
+                    None => "[]".to_string(),
+                };
+                let (cname, _) = insert_declarator(iname, *ipos, &brackets, Spacing::Cffi);
+                (cname, *ipos)
+            }
+            TypeData::Function(sig) => {
+                let (rname, rpos) = self.name(sig.result);
+                let mut args: Vec<&str> = sig.args.iter().map(|a| self.cname(*a)).collect();
+                if sig.variadic {
+                    args.push("...");
+                }
+                let abi = match &sig.abi {
+                    Some(a) => format!("{a} "),
+                    None => String::new(),
+                };
+                let inner = format!("({abi}*)({})", args.join(", "));
+                let (cname, _) = insert_declarator(rname, *rpos, &inner, Spacing::Cffi);
+                (cname, rpos + 2 + abi.len())
+            }
+            TypeData::Void
+            | TypeData::Primitive(_)
+            | TypeData::Unknown(_)
+            | TypeData::Record(_)
+            | TypeData::Enum(_) => {
+                unreachable!("named types get their name when created")
+            }
+        }
     }
 
     /// The C name of `id` with `extra` where a declarator goes, spaced as C is
     /// usually written: `cname_with(int(*)(int), "fn")` is `int(*fn)(int)`.
     pub fn cname_with(&self, id: TypeId, extra: &str) -> String {
-        let e = self.get(id);
-        insert_declarator(&e.cname, e.name_pos, extra, Spacing::C).0
+        let (cname, pos) = self.name(id);
+        insert_declarator(cname, *pos, extra, Spacing::C).0
     }
 
     /// The C declaration of a function called `name` of function type `func`:
@@ -364,7 +484,9 @@ impl TypeTable {
     pub fn kind(&self, id: TypeId) -> Kind {
         match self.data(id) {
             TypeData::Void => Kind::Void,
-            TypeData::Primitive(_) => Kind::Primitive,
+            // A numeric type still to be resolved by the compiler; no CType is ever
+            // made for it (see `needs_compiler`).
+            TypeData::Primitive(_) | TypeData::Unknown(_) => Kind::Primitive,
             TypeData::Pointer(_) => Kind::Pointer,
             TypeData::Array { .. } => Kind::Array,
             TypeData::Record(r) if r.is_union => Kind::Union,
@@ -374,12 +496,11 @@ impl TypeTable {
         }
     }
 
-    fn intern(&mut self, key: InternKey, make: impl FnOnce(&Self) -> TypeEntry) -> TypeId {
+    fn intern(&mut self, key: InternKey, make: impl FnOnce() -> TypeEntry) -> TypeId {
         if let Some(&id) = self.interned.get(&key) {
             return id;
         }
-        let entry = make(self);
-        let id = self.push(entry);
+        let id = self.push(make());
         self.interned.insert(key, id);
         id
     }
@@ -392,115 +513,80 @@ impl TypeTable {
 
     /// `void`.
     pub fn void(&mut self) -> TypeId {
-        self.intern(InternKey::Void, |_| TypeEntry {
-            data: TypeData::Void,
-            cname: "void".into(),
-            name_pos: 4,
-        })
+        self.intern(InternKey::Void, || TypeEntry::named(TypeData::Void, "void"))
     }
 
     /// A primitive type.
     pub fn primitive(&mut self, p: Prim) -> TypeId {
-        self.intern(InternKey::Primitive(p), |_| TypeEntry {
-            data: TypeData::Primitive(p),
-            cname: p.name().into(),
-            name_pos: p.name().len(),
+        self.intern(InternKey::Primitive(p), || {
+            TypeEntry::named(TypeData::Primitive(p), p.name())
         })
     }
 
     /// A pointer to `target`.
     pub fn pointer(&mut self, target: TypeId) -> TypeId {
-        self.intern(InternKey::Pointer(target), |t| {
-            let e = t.get(target);
-            let star = if matches!(e.data, TypeData::Array { .. }) {
-                "(*)"
-            } else {
-                "*"
-            };
-            let (cname, pos) = insert_declarator(&e.cname, e.name_pos, star, Spacing::Cffi);
-            let name_pos = if star == "(*)" { pos - 1 } else { pos };
-            TypeEntry {
-                data: TypeData::Pointer(target),
-                cname,
-                name_pos,
-            }
+        self.intern(InternKey::Pointer(target), || {
+            TypeEntry::derived(TypeData::Pointer(target))
         })
     }
 
     /// An array of `item`; `length` is `None` for `item[]`.
     pub fn array(&mut self, item: TypeId, length: Option<usize>) -> TypeId {
-        self.intern(InternKey::Array(item, length), |t| {
-            let e = t.get(item);
-            let brackets = match length {
-                Some(n) => format!("[{n}]"),
-                None => "[]".to_string(),
-            };
-            let (cname, _) = insert_declarator(&e.cname, e.name_pos, &brackets, Spacing::Cffi);
-            let pos = e.name_pos;
-            TypeEntry {
-                data: TypeData::Array { item, length },
-                cname,
-                name_pos: pos,
-            }
+        self.intern(InternKey::Array(item, length), || {
+            TypeEntry::derived(TypeData::Array { item, length })
         })
     }
 
     /// A function type (pointer to function, as in cffi).
     pub fn function(&mut self, sig: FuncSig) -> TypeId {
-        self.intern(InternKey::Function(sig.clone()), |t| {
-            let r = t.get(sig.result);
-            let mut args: Vec<&str> = sig.args.iter().map(|a| t.cname(*a)).collect();
-            if sig.variadic {
-                args.push("...");
-            }
-            let abi = match &sig.abi {
-                Some(a) => format!("{a} "),
-                None => String::new(),
-            };
-            let inner = format!("({abi}*)({})", args.join(", "));
-            let (cname, _) = insert_declarator(&r.cname, r.name_pos, &inner, Spacing::Cffi);
-            let name_pos = r.name_pos + 2 + abi.len();
-            TypeEntry {
-                data: TypeData::Function(Box::new(sig)),
-                cname,
-                name_pos,
-            }
-        })
+        let key = InternKey::Function(sig);
+        if let Some(&id) = self.interned.get(&key) {
+            return id;
+        }
+        let InternKey::Function(sig) = &key else {
+            unreachable!("built above")
+        };
+        let id = self.push(TypeEntry::derived(TypeData::Function(Box::new(
+            sig.clone(),
+        ))));
+        self.interned.insert(key, id);
+        id
     }
 
     /// A new, incomplete struct or union named `cname` (`struct foo`, `point_t`).
     pub fn new_record(&mut self, cname: &str, is_union: bool) -> TypeId {
-        self.push(TypeEntry {
-            data: TypeData::Record(Box::new(Record {
+        self.push(TypeEntry::named(
+            TypeData::Record(Box::new(Record {
                 is_union,
                 partial: false,
                 fields: None,
                 layout: None,
             })),
-            cname: cname.to_string(),
-            name_pos: cname.len(),
-        })
+            cname,
+        ))
+    }
+
+    /// A new placeholder for `typedef int... name;` / `typedef float... name;`.
+    pub fn new_unknown(&mut self, name: &str, kind: UnknownNumeric) -> TypeId {
+        self.push(TypeEntry::named(TypeData::Unknown(kind), name))
     }
 
     /// Renames a record (used when an anonymous struct gets its typedef name).
     pub fn rename(&mut self, id: TypeId, cname: &str) {
-        let e = &mut self.entries[id.index()];
-        e.cname = cname.to_string();
-        e.name_pos = cname.len();
+        self.entries[id.index()].name = OnceCell::from((cname.to_string(), cname.len()));
     }
 
     /// A new enum named `cname` with its values; the base type is chosen as gcc does.
     pub fn new_enum(&mut self, cname: &str, values: Vec<(String, i128)>, partial: bool) -> TypeId {
         let base = enum_base(&values);
-        self.push(TypeEntry {
-            data: TypeData::Enum(Box::new(EnumDef {
+        self.push(TypeEntry::named(
+            TypeData::Enum(Box::new(EnumDef {
                 values,
                 base,
                 partial,
             })),
-            cname: cname.to_string(),
-            name_pos: cname.len(),
-        })
+            cname,
+        ))
     }
 
     /// A new enum named `cname` whose integer type is given (cffi's backend
@@ -561,10 +647,31 @@ impl TypeTable {
                 )))
             }
         };
-        let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+        // A record whose layout depends on types only the compiler knows is
+        // partial too: its members are kept, unplaced, for API mode to lay out.
+        let partial = partial
+            || fields
+                .iter()
+                .any(|f| self.needs_compiler_by_value(f.ty).is_some());
+        let (layout, placed) = if partial {
+            let unplaced = fields
+                .iter()
+                .map(|f| Field {
+                    name: f.name.clone(),
+                    ty: f.ty,
+                    offset: 0,
+                    bitshift: None,
+                    bitsize: f.bits,
+                })
+                .collect();
+            (None, unplaced)
+        } else {
+            let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+            (Some(layout), placed)
+        };
         if let TypeData::Record(r) = &mut self.entries[id.index()].data {
             r.fields = Some(placed);
-            r.layout = Some(layout);
+            r.layout = layout;
             r.partial = partial;
         }
         Ok(())
@@ -583,7 +690,7 @@ impl TypeTable {
     /// incomplete structs). A function type is a function pointer, as in cffi.
     pub fn size_of(&self, id: TypeId) -> Option<usize> {
         match self.data(id) {
-            TypeData::Void => None,
+            TypeData::Void | TypeData::Unknown(_) => None,
             TypeData::Primitive(p) => Some(p.size()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::size_of::<*const u8>()),
             TypeData::Array { item, length } => {
@@ -598,12 +705,63 @@ impl TypeTable {
     /// `alignof`, or `None` when not known.
     pub fn align_of(&self, id: TypeId) -> Option<usize> {
         match self.data(id) {
-            TypeData::Void => None,
+            TypeData::Void | TypeData::Unknown(_) => None,
             TypeData::Primitive(p) => Some(p.align()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::align_of::<*const u8>()),
             TypeData::Array { item, .. } => self.align_of(*item),
             TypeData::Record(r) => r.layout.map(|l| l.align),
             TypeData::Enum(e) => Some(e.base.align()),
+        }
+    }
+
+    /// What in the value of `id` itself only the compiler knows: an unknown numeric
+    /// type, or a partial record, possibly as array items.
+    pub fn needs_compiler_by_value(&self, id: TypeId) -> Option<NeedsCompiler> {
+        match self.data(id) {
+            TypeData::Unknown(kind) => {
+                Some(NeedsCompiler::Numeric(self.cname(id).to_string(), *kind))
+            }
+            TypeData::Record(r) if r.partial => {
+                Some(NeedsCompiler::Layout(self.cname(id).to_string()))
+            }
+            TypeData::Array { item, .. } => self.needs_compiler_by_value(*item),
+            _ => None,
+        }
+    }
+
+    /// What in `id` or in any type it refers to (pointer targets, function
+    /// arguments and results, members) only the compiler knows. Such a type cannot
+    /// be used in ABI mode; cffi refuses it the same way.
+    pub fn needs_compiler(&self, id: TypeId) -> Option<NeedsCompiler> {
+        let mut seen = Vec::new();
+        self.needs_compiler_walk(id, &mut seen)
+    }
+
+    fn needs_compiler_walk(&self, id: TypeId, seen: &mut Vec<TypeId>) -> Option<NeedsCompiler> {
+        if let Some(found) = self.needs_compiler_by_value(id) {
+            return Some(found);
+        }
+        match self.data(id) {
+            TypeData::Pointer(t) | TypeData::Array { item: t, .. } => {
+                self.needs_compiler_walk(*t, seen)
+            }
+            TypeData::Function(sig) => sig
+                .args
+                .iter()
+                .chain(std::iter::once(&sig.result))
+                .find_map(|a| self.needs_compiler_walk(*a, seen)),
+            TypeData::Record(r) => {
+                // Records can refer to themselves through pointers.
+                if seen.contains(&id) {
+                    return None;
+                }
+                seen.push(id);
+                r.fields
+                    .as_ref()?
+                    .iter()
+                    .find_map(|f| self.needs_compiler_walk(f.ty, seen))
+            }
+            _ => None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! variables and constants, in the order they were declared. `cdef()` adds to them;
 //! run-time type strings are resolved against them and cached.
 
-use std::collections::HashMap;
+use crate::fasthash::FastMap;
 
 use crate::ctype::{TypeId, TypeTable};
 use crate::error::Error;
@@ -43,12 +43,7 @@ pub struct Typedef {
     pub raw_function: bool,
 }
 
-/// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum UnknownNumeric {
-    Integer,
-    Float,
-}
+pub use crate::ctype::UnknownNumeric;
 
 /// Options of one `cdef()` call.
 #[derive(Clone, Copy, Debug, Default)]
@@ -69,17 +64,16 @@ pub struct Warning {
 /// Every declaration of one FFI.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
-    pub typedefs: HashMap<String, Typedef>,
-    pub unknown_typedefs: HashMap<String, UnknownNumeric>,
-    pub structs: HashMap<String, TypeId>,
-    pub unions: HashMap<String, TypeId>,
-    pub enums: HashMap<String, TypeId>,
-    pub names: HashMap<String, Entity>,
+    pub typedefs: FastMap<String, Typedef>,
+    pub structs: FastMap<String, TypeId>,
+    pub unions: FastMap<String, TypeId>,
+    pub enums: FastMap<String, TypeId>,
+    pub names: FastMap<String, Entity>,
     /// Names in declaration order (for `dir(lib)` and code generation).
     pub name_order: Vec<String>,
     /// Records and enums in declaration order, named or not (for code generation).
     pub record_order: Vec<TypeId>,
-    type_cache: HashMap<String, TypeId>,
+    type_cache: FastMap<String, TypeId>,
 }
 
 impl Declarations {
@@ -175,12 +169,7 @@ impl Declarations {
             v
         };
         (
-            sorted(
-                self.typedefs
-                    .keys()
-                    .chain(self.unknown_typedefs.keys())
-                    .collect(),
-            ),
+            sorted(self.typedefs.keys().collect()),
             sorted(self.structs.keys().collect()),
             sorted(self.unions.keys().collect()),
         )
@@ -191,9 +180,6 @@ impl Declarations {
     pub fn include(&mut self, other: &Declarations) {
         for (k, v) in &other.typedefs {
             self.typedefs.entry(k.clone()).or_insert(*v);
-        }
-        for (k, v) in &other.unknown_typedefs {
-            self.unknown_typedefs.entry(k.clone()).or_insert(*v);
         }
         for (mine, theirs) in [
             (&mut self.structs, &other.structs),

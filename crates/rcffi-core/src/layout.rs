@@ -2,7 +2,7 @@
 //! as gcc computes them for the System V ABIs (x86-64, aarch64 Linux), including
 //! `__attribute__((packed))` and `#pragma pack(N)`.
 
-use crate::ctype::{Field, FieldDecl, TypeData, TypeTable};
+use crate::ctype::{Field, FieldDecl, Prim, TypeData, TypeTable};
 use crate::error::Error;
 
 /// Size and alignment of a completed struct or union.
@@ -93,9 +93,15 @@ pub fn lay_out(
                         table.cname(f.ty)
                     )));
                 }
-                if width > unit_bits {
+                // gcc: the width of a `_Bool` bitfield is at most 1, not 8.
+                let max_width = if matches!(table.data(f.ty), TypeData::Primitive(Prim::Bool)) {
+                    1
+                } else {
+                    unit_bits
+                };
+                if width > max_width {
                     return Err(Error::Type(format!(
-                        "bit-field '{}' is wider than its type '{}' ({width} > {unit_bits} bits)",
+                        "bit-field '{}' is wider than its type '{}' ({width} > {max_width} bits)",
                         f.name,
                         table.cname(f.ty)
                     )));

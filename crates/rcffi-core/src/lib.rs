@@ -13,6 +13,7 @@ pub mod ctype;
 pub mod decl;
 pub mod dl;
 pub mod error;
+pub mod fasthash;
 pub mod layout;
 pub mod longdouble;
 pub mod parse;

@@ -5,8 +5,9 @@ use std::sync::Mutex;
 use pyo3::prelude::*;
 use rcffi_core::decl::{CdefOptions, Declarations as CoreDeclarations, Entity};
 use rcffi_core::layout::Packing;
+use rcffi_core::TypeTable;
 
-use crate::errors::to_pyerr;
+use crate::errors::{needs_compiler_err, to_pyerr};
 use crate::types::{ctype_for, table, CType};
 
 /// The declarations of one FFI object.
@@ -52,11 +53,14 @@ impl Declarations {
         Ok(warnings.into_iter().map(|w| w.message).collect())
     }
 
-    /// The `CType` a type string names.
+    /// The `CType` a type string names; types that only the C compiler can fill
+    /// in (API mode) are refused as cffi refuses them.
     fn parse_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
         let id = {
             let mut t = table();
-            self.lock().parse_type(&mut t, text).map_err(to_pyerr)?
+            let id = self.lock().parse_type(&mut t, text).map_err(to_pyerr)?;
+            usable_in_abi_mode(&t, id)?;
+            id
         };
         Ok(ctype_for(py, id))
     }
@@ -78,6 +82,9 @@ impl Declarations {
     /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
     fn lookup(&self, py: Python<'_>, name: &str) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
         let entity = self.lock().lookup(name).cloned();
+        if let Some(Entity::Function { ty, .. } | Entity::Global { ty, .. }) = &entity {
+            usable_in_abi_mode(&table(), *ty)?;
+        }
         Ok(match entity {
             None => None,
             Some(Entity::Function { ty, .. }) => Some(("function", ctype_for(py, ty).into_any())),
@@ -128,5 +135,13 @@ impl Declarations {
         }
         let theirs = other.lock().clone();
         self.lock().include(&theirs);
+    }
+}
+
+/// Refuses a type that needs the C compiler (see `TypeTable::needs_compiler`).
+fn usable_in_abi_mode(t: &TypeTable, id: rcffi_core::TypeId) -> PyResult<()> {
+    match t.needs_compiler(id) {
+        Some(what) => Err(needs_compiler_err(&what)),
+        None => Ok(()),
     }
 }

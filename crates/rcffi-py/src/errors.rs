@@ -1,8 +1,9 @@
 //! The exceptions of rcffi and how core errors become them.
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyOSError, PyTypeError};
+use pyo3::exceptions::{PyException, PyNotImplementedError, PyOSError, PyTypeError};
 use pyo3::PyErr;
+use rcffi_core::ctype::NeedsCompiler;
 use rcffi_core::Error;
 
 create_exception!(
@@ -17,6 +18,29 @@ create_exception!(
     FFIError,
     "A C declaration or type string that cannot be parsed or does not make sense."
 );
+
+create_exception!(
+    _backend,
+    VerificationError,
+    FFIError,
+    "An API-mode module could not be generated or compiled."
+);
+create_exception!(
+    _backend,
+    VerificationMissing,
+    FFIError,
+    "A type or value that only the C compiler can fill in (API mode) was used without it."
+);
+
+/// The exception for using, in ABI mode, a type only the compiler knows; the
+/// exception types are cffi's (NotImplementedError for `typedef int...`,
+/// VerificationMissing for `...;` layouts).
+pub fn needs_compiler_err(what: &NeedsCompiler) -> PyErr {
+    match what {
+        NeedsCompiler::Numeric(..) => PyNotImplementedError::new_err(what.to_string()),
+        NeedsCompiler::Layout(_) => VerificationMissing::new_err(what.to_string()),
+    }
+}
 
 /// The Python exception for a core error.
 pub fn to_pyerr(e: Error) -> PyErr {

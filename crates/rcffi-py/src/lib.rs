@@ -38,6 +38,14 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("_CDataBase", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
     m.add("CDefError", py.get_type::<errors::CDefError>())?;
+    m.add(
+        "VerificationError",
+        py.get_type::<errors::VerificationError>(),
+    )?;
+    m.add(
+        "VerificationMissing",
+        py.get_type::<errors::VerificationMissing>(),
+    )?;
     m.add_function(wrap_pyfunction!(backend::new_void_type, m)?)?;
     m.add_function(wrap_pyfunction!(backend::new_primitive_type, m)?)?;
     m.add_function(wrap_pyfunction!(backend::new_pointer_type, m)?)?;

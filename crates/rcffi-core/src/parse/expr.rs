@@ -5,24 +5,27 @@ use super::{PResult, Parser};
 use crate::ctype::TypeData;
 use crate::decl::Entity;
 
-/// Binary operators by precedence, loosest first.
-const LEVELS: &[&[&str]] = &[
-    &["||"],
-    &["&&"],
-    &["|"],
-    &["^"],
-    &["&"],
-    &["==", "!="],
-    &["<", "<=", ">", ">="],
-    &["<<", ">>"],
-    &["+", "-"],
-    &["*", "/", "%"],
-];
+/// The precedence of a binary operator, loosest 1, or `None` for other tokens.
+fn precedence(op: &str) -> Option<u8> {
+    Some(match op {
+        "||" => 1,
+        "&&" => 2,
+        "|" => 3,
+        "^" => 4,
+        "&" => 5,
+        "==" | "!=" => 6,
+        "<" | "<=" | ">" | ">=" => 7,
+        "<<" | ">>" => 8,
+        "+" | "-" => 9,
+        "*" | "/" | "%" => 10,
+        _ => return None,
+    })
+}
 
 impl Parser<'_, '_> {
     /// A constant expression, evaluated.
     pub(super) fn const_expr(&mut self) -> PResult<i128> {
-        let cond = self.binary(0)?;
+        let cond = self.binary(1)?;
         if self.eat_punct("?") {
             let a = self.const_expr()?;
             self.expect_punct(":")?;
@@ -32,19 +35,21 @@ impl Parser<'_, '_> {
         Ok(cond)
     }
 
-    fn binary(&mut self, level: usize) -> PResult<i128> {
-        if level == LEVELS.len() {
-            return self.unary();
-        }
-        let mut lhs = self.binary(level + 1)?;
+    /// Operators binding at least as tightly as `min`, by precedence climbing: one
+    /// table lookup per operator instead of one recursion per precedence level.
+    fn binary(&mut self, min: u8) -> PResult<i128> {
+        let mut lhs = self.unary()?;
         loop {
-            let op = match self.peek().tok {
-                Tok::Punct(p) if LEVELS[level].contains(&p) => p,
+            let (op, prec) = match self.peek().tok {
+                Tok::Punct(p) => match precedence(p) {
+                    Some(prec) if prec >= min => (p, prec),
+                    _ => return Ok(lhs),
+                },
                 _ => return Ok(lhs),
             };
             let at = self.pos;
             self.pos += 1;
-            let rhs = self.binary(level + 1)?;
+            let rhs = self.binary(prec + 1)?;
             lhs = match op {
                 "||" => i128::from(lhs != 0 || rhs != 0),
                 "&&" => i128::from(lhs != 0 && rhs != 0),

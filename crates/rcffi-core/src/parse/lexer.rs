@@ -21,24 +21,24 @@ pub enum Tok {
     Eof,
 }
 
-/// A token with its text and position.
+/// A token with its text. Line and column are not stored: they are computed from
+/// `start` only when a diagnostic needs them, which keeps lexing linear and cheap.
 #[derive(Clone, Debug)]
 pub struct Token {
     pub tok: Tok,
     /// Byte range in the source.
     pub start: usize,
     pub end: usize,
-    /// Index into [`Lexed::lines`].
-    pub line_idx: u32,
-    /// 1-based column.
-    pub col: u32,
 }
 
-/// Where a physical line is reported: after `# 42 "file.h"`, its number and file.
+/// A stretch of source whose line numbering was set by a `# 42 "file.h"` line
+/// directive (the first segment starts at line 1 of no named file).
 #[derive(Clone, Debug)]
-pub struct LineInfo {
+pub struct Segment {
+    /// Byte offset where the segment starts (the line after the directive).
     pub start: usize,
-    pub number: usize,
+    /// The line number of that line.
+    pub first_line: usize,
     pub file: Option<String>,
 }
 
@@ -46,7 +46,7 @@ pub struct LineInfo {
 pub struct Lexed<'a> {
     pub src: &'a str,
     pub tokens: Vec<Token>,
-    pub lines: Vec<LineInfo>,
+    pub segments: Vec<Segment>,
 }
 
 impl<'a> Lexed<'a> {
@@ -59,39 +59,79 @@ impl<'a> Lexed<'a> {
     pub fn error_at(&self, t: &Token, message: impl Into<String>) -> CDefError {
         CDefError {
             message: message.into(),
-            location: Some(self.location(t)),
-        }
-    }
-
-    fn location(&self, t: &Token) -> Location {
-        let info = &self.lines[t.line_idx as usize];
-        let rest = &self.src[info.start..];
-        let source_line = rest
-            .split('\n')
-            .next()
-            .unwrap_or("")
-            .trim_end_matches('\r')
-            .to_string();
-        Location {
-            file: info.file.clone(),
-            line: info.number,
-            column: t.col as usize,
-            source_line,
+            location: Some(locate(self.src, &self.segments, t.start)),
         }
     }
 }
 
-const PUNCTS: &[&str] = &[
-    "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=",
-    "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "(", ")", "[", "]", "{", "}", ";", ",", ":",
-    "*", "=", "+", "-", "/", "%", "&", "|", "^", "~", "!", "<", ">", "?", ".", "#",
-];
+/// The line, column and source line of byte offset `pos`, after line directives.
+fn locate(src: &str, segments: &[Segment], pos: usize) -> Location {
+    let seg = &segments[segments.partition_point(|s| s.start <= pos).max(1) - 1];
+    let before = &src.as_bytes()[seg.start..pos];
+    let line = seg.first_line + before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = src[..pos].rfind('\n').map_or(0, |i| i + 1);
+    let source_line = src[line_start..]
+        .split('\n')
+        .next()
+        .unwrap_or("")
+        .trim_end_matches('\r')
+        .to_string();
+    Location {
+        file: seg.file.clone(),
+        line,
+        column: src[line_start..pos].chars().count() + 1,
+        source_line,
+    }
+}
+
+/// The punctuator at the start of `rest`, longest first: the common one-byte
+/// tokens are decided by their first byte alone.
+fn punct(rest: &[u8]) -> Option<&'static str> {
+    const LONGER: &[&str] = &[
+        "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
+        "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##",
+    ];
+    let single = match rest.first()? {
+        b'(' => return Some("("),
+        b')' => return Some(")"),
+        b';' => return Some(";"),
+        b',' => return Some(","),
+        b'{' => return Some("{"),
+        b'}' => return Some("}"),
+        b'[' => return Some("["),
+        b']' => return Some("]"),
+        b'*' if rest.get(1) != Some(&b'=') => return Some("*"),
+        b':' => ":",
+        b'*' => "*",
+        b'=' => "=",
+        b'+' => "+",
+        b'-' => "-",
+        b'/' => "/",
+        b'%' => "%",
+        b'&' => "&",
+        b'|' => "|",
+        b'^' => "^",
+        b'~' => "~",
+        b'!' => "!",
+        b'<' => "<",
+        b'>' => ">",
+        b'?' => "?",
+        b'.' => ".",
+        b'#' => "#",
+        _ => return None,
+    };
+    LONGER
+        .iter()
+        .copied()
+        .find(|p| rest.starts_with(p.as_bytes()))
+        .or(Some(single))
+}
 
 struct Lexer<'a> {
     src: &'a str,
     b: &'a [u8],
     i: usize,
-    lines: Vec<LineInfo>,
+    segments: Vec<Segment>,
     at_line_start: bool,
     tokens: Vec<Token>,
 }
@@ -102,64 +142,44 @@ pub fn lex(src: &str) -> Result<Lexed<'_>, CDefError> {
         src,
         b: src.as_bytes(),
         i: 0,
-        lines: vec![LineInfo {
+        segments: vec![Segment {
             start: 0,
-            number: 1,
+            first_line: 1,
             file: None,
         }],
         at_line_start: true,
-        tokens: Vec::new(),
+        // Roughly one token per five bytes of header text.
+        tokens: Vec::with_capacity(src.len() / 5 + 1),
     };
     lx.run()?;
-    let eof_line = (lx.lines.len() - 1) as u32;
-    let col = (src.len() - lx.lines.last().map(|l| l.start).unwrap_or(0)) as u32 + 1;
     lx.tokens.push(Token {
         tok: Tok::Eof,
         start: src.len(),
         end: src.len(),
-        line_idx: eof_line,
-        col,
     });
     Ok(Lexed {
         src,
         tokens: lx.tokens,
-        lines: lx.lines,
+        segments: lx.segments,
     })
 }
 
+/// Whether a number's text starts with `0x` or `0X`.
+fn is_hex(text: &str) -> bool {
+    text.starts_with("0x") || text.starts_with("0X")
+}
+
+/// Whether `b` can continue an identifier.
+fn is_ident_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
+}
+
 impl<'a> Lexer<'a> {
-    fn newline(&mut self) {
-        let prev = self.lines.last().expect("at least one line");
-        let info = LineInfo {
-            start: self.i,
-            number: prev.number + 1,
-            file: prev.file.clone(),
-        };
-        self.lines.push(info);
-        self.at_line_start = true;
-    }
-
-    fn col(&self) -> u32 {
-        (self.src[self.lines.last().map(|l| l.start).unwrap_or(0)..self.i]
-            .chars()
-            .count()
-            + 1) as u32
-    }
-
     fn err(&self, msg: &str) -> CDefError {
-        let t = Token {
-            tok: Tok::Eof,
-            start: self.i,
-            end: self.i,
-            line_idx: (self.lines.len() - 1) as u32,
-            col: self.col(),
-        };
-        let lexed = Lexed {
-            src: self.src,
-            tokens: vec![],
-            lines: self.lines.clone(),
-        };
-        lexed.error_at(&t, msg)
+        CDefError {
+            message: msg.to_string(),
+            location: Some(locate(self.src, &self.segments, self.i)),
+        }
     }
 
     fn run(&mut self) -> Result<(), CDefError> {
@@ -168,21 +188,15 @@ impl<'a> Lexer<'a> {
             match c {
                 b'\n' => {
                     self.i += 1;
-                    self.newline();
+                    self.at_line_start = true;
                 }
                 b' ' | b'\t' | b'\r' | 0x0c | 0x0b => self.i += 1,
-                b'\\' if self.b.get(self.i + 1) == Some(&b'\n') => {
-                    self.i += 2;
-                    self.newline();
-                    self.at_line_start = false;
-                }
+                b'\\' if self.b.get(self.i + 1) == Some(&b'\n') => self.i += 2,
                 b'\\'
                     if self.b.get(self.i + 1) == Some(&b'\r')
                         && self.b.get(self.i + 2) == Some(&b'\n') =>
                 {
-                    self.i += 3;
-                    self.newline();
-                    self.at_line_start = false;
+                    self.i += 3
                 }
                 b'/' if self.b.get(self.i + 1) == Some(&b'/') => {
                     while self.i < self.b.len() && self.b[self.i] != b'\n' {
@@ -190,21 +204,12 @@ impl<'a> Lexer<'a> {
                     }
                 }
                 b'/' if self.b.get(self.i + 1) == Some(&b'*') => {
-                    self.i += 2;
-                    loop {
-                        if self.i >= self.b.len() {
+                    let open = self.i;
+                    match self.src[self.i + 2..].find("*/") {
+                        Some(n) => self.i += 2 + n + 2,
+                        None => {
+                            self.i = open;
                             return Err(self.err("unterminated comment"));
-                        }
-                        if self.b[self.i] == b'*' && self.b.get(self.i + 1) == Some(&b'/') {
-                            self.i += 2;
-                            break;
-                        }
-                        if self.b[self.i] == b'\n' {
-                            self.i += 1;
-                            self.newline();
-                            self.at_line_start = false;
-                        } else {
-                            self.i += 1;
                         }
                     }
                 }
@@ -221,30 +226,19 @@ impl<'a> Lexer<'a> {
     /// A preprocessor line. Line directives are applied here; every other
     /// directive becomes one token whose text runs from after `#` to the line end.
     fn directive(&mut self) -> Result<(), CDefError> {
-        let line_idx = (self.lines.len() - 1) as u32;
-        let col = self.col();
         self.i += 1;
         let start = self.i;
         // Read to the end of the line, honouring continuations and comments.
         while self.i < self.b.len() && self.b[self.i] != b'\n' {
             if self.b[self.i] == b'\\' && self.b.get(self.i + 1) == Some(&b'\n') {
                 self.i += 2;
-                self.newline();
                 continue;
             }
             if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'*') {
-                self.i += 2;
-                while self.i < self.b.len()
-                    && !(self.b[self.i] == b'*' && self.b.get(self.i + 1) == Some(&b'/'))
-                {
-                    if self.b[self.i] == b'\n' {
-                        self.i += 1;
-                        self.newline();
-                    } else {
-                        self.i += 1;
-                    }
-                }
-                self.i = (self.i + 2).min(self.b.len());
+                self.i = match self.src[self.i + 2..].find("*/") {
+                    Some(n) => self.i + 2 + n + 2,
+                    None => self.b.len(),
+                };
                 continue;
             }
             if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'/') {
@@ -261,12 +255,12 @@ impl<'a> Lexer<'a> {
             // The line after the directive is `number`.
             if self.i < self.b.len() {
                 self.i += 1;
-                self.newline();
-                let last = self.lines.last_mut().expect("line");
-                last.number = number;
-                if file.is_some() {
-                    last.file = file;
-                }
+                let file = file.or_else(|| self.segments.last().and_then(|s| s.file.clone()));
+                self.segments.push(Segment {
+                    start: self.i,
+                    first_line: number,
+                    file,
+                });
             }
             return Ok(());
         }
@@ -274,23 +268,15 @@ impl<'a> Lexer<'a> {
             tok: Tok::Directive,
             start,
             end,
-            line_idx,
-            col,
         });
         Ok(())
     }
 
     fn token(&mut self) -> Result<(), CDefError> {
         let start = self.i;
-        let line_idx = (self.lines.len() - 1) as u32;
-        let col = self.col();
         let c = self.b[self.i];
         let tok = if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            while self.i < self.b.len()
-                && (self.b[self.i].is_ascii_alphanumeric()
-                    || self.b[self.i] == b'_'
-                    || self.b[self.i] == b'$')
-            {
+            while self.i < self.b.len() && is_ident_byte(self.b[self.i]) {
                 self.i += 1;
             }
             if self.b.get(self.i) == Some(&b'\'')
@@ -310,14 +296,13 @@ impl<'a> Lexer<'a> {
         } else if c == b'\'' {
             self.char_literal()?
         } else {
-            let rest = &self.src[self.i..];
-            match PUNCTS.iter().find(|p| rest.starts_with(**p)) {
+            match punct(&self.b[self.i..]) {
                 Some(p) => {
                     self.i += p.len();
                     Tok::Punct(p)
                 }
                 None => {
-                    let ch = rest.chars().next().unwrap_or('?');
+                    let ch = self.src[self.i..].chars().next().unwrap_or('?');
                     return Err(self.err(&format!("unexpected character {ch:?}")));
                 }
             }
@@ -326,8 +311,6 @@ impl<'a> Lexer<'a> {
             tok,
             start,
             end: self.i,
-            line_idx,
-            col,
         });
         Ok(())
     }
@@ -340,15 +323,14 @@ impl<'a> Lexer<'a> {
                 || self.b[self.i] == b'_'
                 || ((self.b[self.i] == b'+' || self.b[self.i] == b'-')
                     && matches!(self.b[self.i - 1], b'e' | b'E' | b'p' | b'P')
-                    && !self.src[start..self.i].starts_with("0x")
-                    && !self.src[start..self.i].starts_with("0X")))
+                    && !is_hex(&self.src[start..self.i])))
         {
             self.i += 1;
         }
         let text = &self.src[start..self.i];
         match parse_int_literal(text) {
             Some((v, unsigned)) => Ok(Tok::Int(v, unsigned)),
-            None if text.contains(['.', 'e', 'E']) && !text.starts_with("0x") => Ok(Tok::Float),
+            None if text.contains(['.', 'e', 'E']) && !is_hex(text) => Ok(Tok::Float),
             None => {
                 self.i = start;
                 Err(self.err(&format!("invalid number '{text}'")))
@@ -451,18 +433,26 @@ fn parse_line_directive(text: &str) -> Option<(usize, Option<String>)> {
 
 /// An integer literal in C syntax (decimal, `0x`, octal, `0b`; `u`/`l` suffixes).
 pub fn parse_int_literal(text: &str) -> Option<(u128, bool)> {
-    let lower = text.to_ascii_lowercase();
-    let body = lower.trim_end_matches(['u', 'l']);
-    let suffix = &lower[body.len()..];
-    if !matches!(suffix, "" | "u" | "l" | "ul" | "lu" | "ll" | "ull" | "llu") {
+    let body = text.trim_end_matches(['u', 'U', 'l', 'L']);
+    let suffix = &text[body.len()..];
+    let unsigned = suffix.contains(['u', 'U']);
+    let longs = suffix.len() - usize::from(unsigned);
+    // At most one `u`, and `l` or `ll` (same case) before or after it.
+    let valid = suffix.len() <= 3
+        && suffix.matches(['u', 'U']).count() <= 1
+        && match longs {
+            0 | 1 => true,
+            _ => suffix.contains("ll") || suffix.contains("LL"),
+        };
+    if !valid {
         return None;
     }
-    let unsigned = suffix.contains('u');
-    let v = if let Some(h) = body.strip_prefix("0x") {
-        u128::from_str_radix(h, 16).ok()?
-    } else if let Some(b) = body.strip_prefix("0b") {
-        u128::from_str_radix(b, 2).ok()?
-    } else if body.len() > 1 && body.starts_with('0') {
+    let b = body.as_bytes();
+    let v = if b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'x' {
+        u128::from_str_radix(&body[2..], 16).ok()?
+    } else if b.len() > 2 && b[0] == b'0' && (b[1] | 0x20) == b'b' {
+        u128::from_str_radix(&body[2..], 2).ok()?
+    } else if b.len() > 1 && b[0] == b'0' {
         u128::from_str_radix(&body[1..], 8).ok()?
     } else {
         body.parse().ok()?

@@ -120,29 +120,34 @@ struct Declarator {
     ops: Vec<Op>,
 }
 
-const QUALIFIERS: &[&str] = &[
-    "const",
-    "volatile",
-    "restrict",
-    "__restrict",
-    "__restrict__",
-    "__const",
-    "__const__",
-    "__volatile__",
-    "__volatile",
-    "__extension__",
-    "inline",
-    "__inline",
-    "__inline__",
-    "_Noreturn",
-    "__cdecl",
-    "__stdcall",
-    "WINAPI",
-    "__fastcall",
-    "__thiscall",
-    "register",
-    "auto",
-];
+/// Words accepted and ignored where C allows qualifiers: qualifiers, function
+/// specifiers, calling conventions and storage hints (`const` is also noted).
+fn is_qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "const"
+            | "volatile"
+            | "restrict"
+            | "__restrict"
+            | "__restrict__"
+            | "__const"
+            | "__const__"
+            | "__volatile__"
+            | "__volatile"
+            | "__extension__"
+            | "inline"
+            | "__inline"
+            | "__inline__"
+            | "_Noreturn"
+            | "__cdecl"
+            | "__stdcall"
+            | "WINAPI"
+            | "__fastcall"
+            | "__thiscall"
+            | "register"
+            | "auto"
+    )
+}
 
 /// Identifiers that name primitives without a typedef (`size_t`, `int32_t`, ...).
 fn builtin_type_name(name: &str) -> Option<Prim> {
@@ -347,8 +352,8 @@ impl<'a, 's> Parser<'a, 's> {
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
-            let name = self.text(&self.lx.tokens[name_idx]).to_string();
-            self.declare_one(&spec, d, &name, name_idx, extern_python)?;
+            let name = self.text(&self.lx.tokens[name_idx]);
+            self.declare_one(&spec, d, name, name_idx, extern_python)?;
             if self.eat_punct("=") {
                 return Err(self.error_at(
                     self.pos - 1,
@@ -386,8 +391,20 @@ impl<'a, 's> Parser<'a, 's> {
                         "'typedef int...' and 'typedef float...' take a plain name",
                     ));
                 }
-                self.decls.unknown_typedefs.insert(name.to_string(), kind);
-                return Ok(());
+                // Declaring the same placeholder again is an identical redefinition.
+                if let Some(old) = self.decls.typedefs.get(name) {
+                    if matches!(self.table.data(old.ty), TypeData::Unknown(k) if *k == kind) {
+                        return Ok(());
+                    }
+                }
+                let td = Typedef {
+                    ty: self.table.new_unknown(name, kind),
+                    raw_function: false,
+                };
+                return self
+                    .decls
+                    .declare_typedef(name, td, self.options.override_)
+                    .map_err(|m| self.error_at(name_idx, m));
             }
             Base::Opaque => {
                 let cname = if d.ops.is_empty() {
@@ -480,7 +497,10 @@ impl<'a, 's> Parser<'a, 's> {
                         ));
                     }
                     if self.table.size_of(cur.id).is_none()
-                        && !matches!(self.table.data(cur.id), TypeData::Record(_))
+                        && !matches!(
+                            self.table.data(cur.id),
+                            TypeData::Record(_) | TypeData::Unknown(_)
+                        )
                     {
                         let kind = self.table.cname(cur.id).to_string();
                         return Err(self.error_at(
@@ -520,11 +540,13 @@ impl<'a, 's> Parser<'a, 's> {
 
     // ----- specifiers ------------------------------------------------------------
 
+    /// Skips `__attribute__((...))`, `__declspec(...)` and `__asm__(...)`.
     fn skip_attributes(&mut self) -> PResult<()> {
-        while self.is_ident("__attribute__")
-            || self.is_ident("__declspec")
-            || self.is_ident("__asm__")
-            || self.is_ident("__asm")
+        // Called before every specifier and declarator: reject the common case on
+        // the first byte.
+        while self.peek().tok == Tok::Ident
+            && self.lx.src.as_bytes()[self.peek().start] == b'_'
+            && self.is_attribute_keyword()
         {
             self.pos += 1;
             self.expect_punct("(")?;
@@ -541,39 +563,50 @@ impl<'a, 's> Parser<'a, 's> {
         Ok(())
     }
 
+    fn is_attribute_keyword(&self) -> bool {
+        matches!(
+            self.text(self.peek()),
+            "__attribute__" | "__declspec" | "__asm__" | "__asm"
+        )
+    }
+
     fn is_type_start(&self, t: &Token) -> bool {
         if t.tok != Tok::Ident {
             return false;
         }
         let w = self.text(t);
-        matches!(
-            w,
-            "void"
-                | "char"
-                | "short"
-                | "int"
-                | "long"
-                | "signed"
-                | "unsigned"
-                | "float"
-                | "double"
-                | "_Bool"
-                | "_Complex"
-                | "struct"
-                | "union"
-                | "enum"
-                | "FILE"
-        ) || QUALIFIERS.contains(&w)
-            || builtin_type_name(w).is_some()
-            || self.decls.typedefs.contains_key(w)
-            || self.decls.unknown_typedefs.contains_key(w)
+        is_type_keyword(w) || builtin_type_name(w).is_some() || self.decls.typedefs.contains_key(w)
     }
+}
 
+/// Keywords (and ignored qualifier words) that start or continue a type.
+fn is_type_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "signed"
+            | "unsigned"
+            | "float"
+            | "double"
+            | "_Bool"
+            | "_Complex"
+            | "struct"
+            | "union"
+            | "enum"
+            | "FILE"
+    ) || is_qualifier(w)
+}
+
+impl Parser<'_, '_> {
     fn specifiers(&mut self) -> PResult<Specifiers> {
         let at = self.pos;
         let mut storage = Storage::None;
         let mut is_const = false;
-        let mut words: Vec<&str> = Vec::new();
+        let mut words = Words::default();
         let mut named: Option<Ty> = None;
         let mut base_special: Option<Base> = None;
         loop {
@@ -590,7 +623,11 @@ impl<'a, 's> Parser<'a, 's> {
             }
             if t.tok == Tok::Punct("...") && named.is_none() && !words.is_empty() {
                 self.pos += 1;
-                let kind = if words.iter().any(|w| *w == "float" || *w == "double") {
+                let kind = if words
+                    .as_slice()
+                    .iter()
+                    .any(|w| *w == "float" || *w == "double")
+                {
                     UnknownNumeric::Float
                 } else {
                     UnknownNumeric::Integer
@@ -608,12 +645,14 @@ impl<'a, 's> Parser<'a, 's> {
                 "extern" => storage = Storage::Extern,
                 "static" => storage = Storage::Static,
                 "const" | "__const" | "__const__" => is_const = true,
-                _ if QUALIFIERS.contains(&w) => {}
+                _ if is_qualifier(w) => {}
                 "void" | "char" | "short" | "int" | "long" | "signed" | "unsigned" | "float"
                 | "double" | "_Bool" | "_Complex" | "__complex__"
                     if named.is_none() =>
                 {
-                    words.push(w)
+                    if !words.push(w) {
+                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                    }
                 }
                 "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {
                     self.pos += 1;
@@ -636,11 +675,6 @@ impl<'a, 's> Parser<'a, 's> {
                             raw_function: td.raw_function,
                             is_const: false,
                         });
-                    } else if self.decls.unknown_typedefs.contains_key(w) {
-                        return Err(self.lx.error_at(
-                            t,
-                            format!("'{w}' is declared with 'typedef int...' or 'typedef float...': its real type is only known in API mode (set_source)"),
-                        ));
                     } else if let Some(p) = builtin_type_name(w) {
                         named = Some(Ty {
                             id: self.table.primitive(p),
@@ -667,7 +701,7 @@ impl<'a, 's> Parser<'a, 's> {
             n.is_const = is_const;
             Base::Type(n)
         } else if !words.is_empty() {
-            let id = match combine_words(&words) {
+            let id = match combine_words(words.as_slice()) {
                 Some(None) => self.table.void(),
                 Some(Some(p)) => self.table.primitive(p),
                 None => {
@@ -675,7 +709,7 @@ impl<'a, 's> Parser<'a, 's> {
                         at,
                         format!(
                             "invalid combination of type specifiers: '{}'",
-                            words.join(" ")
+                            words.as_slice().join(" ")
                         ),
                     ))
                 }
@@ -1025,7 +1059,7 @@ impl<'a, 's> Parser<'a, 's> {
                 continue;
             }
             let t = self.peek();
-            if t.tok == Tok::Ident && QUALIFIERS.contains(&self.text(t)) {
+            if t.tok == Tok::Ident && is_qualifier(self.text(t)) {
                 if matches!(self.text(t), "const" | "__const" | "__const__") {
                     if let Some(Op::Pointer { is_const }) = pointers.last_mut() {
                         *is_const = true;
@@ -1043,8 +1077,10 @@ impl<'a, 's> Parser<'a, 's> {
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
             && !abstract_only
-            && !self.is_type_start(self.peek())
+            && !is_type_keyword(self.text(self.peek()))
         {
+            // The specifiers already hold the type, so even a typedef name is the
+            // declared name here (`typedef int foo_t;` said twice).
             let i = self.pos;
             self.pos += 1;
             (Some(i), Vec::new())
@@ -1152,6 +1188,38 @@ impl<'a, 's> Parser<'a, 's> {
         };
         let d = self.declarator(true)?;
         self.apply(base, d.ops, spec.at)
+    }
+}
+
+/// The specifier keywords of one declaration (`unsigned long int`), kept on the
+/// stack: `specifiers()` runs for every declaration, field and parameter.
+#[derive(Default)]
+struct Words<'s> {
+    items: [&'s str; 6],
+    len: usize,
+}
+
+impl<'s> Words<'s> {
+    /// Adds a keyword; false when there are more than any valid type has.
+    fn push(&mut self, w: &'s str) -> bool {
+        if self.len == self.items.len() {
+            return false;
+        }
+        self.items[self.len] = w;
+        self.len += 1;
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_slice(&self) -> &[&'s str] {
+        &self.items[..self.len]
     }
 }
 

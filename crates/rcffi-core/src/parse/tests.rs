@@ -1,6 +1,6 @@
 //! Parser tests: every construct of the cdef dialect, and its diagnostics.
 
-use crate::ctype::{Kind, Prim, TypeData, TypeTable};
+use crate::ctype::{Kind, NeedsCompiler, Prim, TypeData, TypeTable, UnknownNumeric};
 use crate::decl::{CdefOptions, Declarations, Entity, ExternPython};
 use crate::error::Error;
 use crate::layout::Packing;
@@ -320,11 +320,67 @@ fn opaque_typedefs() {
     assert_eq!(t.kind(p), Kind::Pointer);
     let part = d.parse_type(&mut t, "part_t").unwrap();
     assert!(t.record(part).unwrap().partial);
-    assert!(d
-        .parse_type(&mut t, "myint_t")
-        .unwrap_err()
+    assert_eq!(t.size_of(part), None, "the compiler gives partial layouts");
+    assert!(matches!(
+        t.needs_compiler(part),
+        Some(NeedsCompiler::Layout(n)) if n == "part_t"
+    ));
+    let myint = d.parse_type(&mut t, "myint_t").unwrap();
+    assert!(matches!(
+        t.data(myint),
+        TypeData::Unknown(UnknownNumeric::Integer)
+    ));
+    assert!(t
+        .needs_compiler(myint)
+        .unwrap()
         .to_string()
         .contains("API mode"));
+}
+
+#[test]
+fn unknown_numeric_typedefs_are_usable_in_declarations() {
+    let (mut t, mut d) = cdef(
+        "typedef int... foo_t; typedef float... real_t;\n\
+         foo_t f(foo_t, real_t *); extern foo_t g; foo_t arr[3];\n\
+         struct holder { int n; foo_t x; }; struct other { int *p; };\n\
+         typedef int... foo_t;",
+    );
+    let Some(Entity::Function { ty, .. }) = d.lookup("f").cloned() else {
+        panic!("f")
+    };
+    assert_eq!(t.cname(ty), "foo_t(*)(foo_t, real_t *)");
+    match t.needs_compiler(ty) {
+        Some(NeedsCompiler::Numeric(name, UnknownNumeric::Integer)) => assert_eq!(name, "foo_t"),
+        other => panic!("{other:?}"),
+    }
+    let real = d.parse_type(&mut t, "real_t *").unwrap();
+    assert!(matches!(
+        t.needs_compiler(real),
+        Some(NeedsCompiler::Numeric(_, UnknownNumeric::Float))
+    ));
+    // A record holding one by value needs the compiler for its layout as well.
+    let holder = d.parse_type(&mut t, "struct holder").unwrap();
+    assert!(t.record(holder).unwrap().partial);
+    assert_eq!(t.size_of(holder), None);
+    let other = d.parse_type(&mut t, "struct other").unwrap();
+    assert_eq!(t.needs_compiler(other), None);
+    assert!(err("typedef int... a_t; typedef float... a_t;").contains("a_t"));
+    assert!(err("typedef int... a_t; int x[sizeof(a_t)];").contains("no known size"));
+}
+
+#[test]
+fn pointers_to_partial_records_need_the_compiler_too() {
+    let (mut t, mut d) = cdef(
+        "struct p { int a; ...; }; struct user { struct p *ptr; struct user *next; };\n\
+         struct p *make(void);",
+    );
+    for s in ["struct p *", "struct user", "struct p *(*)(void)"] {
+        let id = d.parse_type(&mut t, s).unwrap();
+        assert!(
+            matches!(t.needs_compiler(id), Some(NeedsCompiler::Layout(ref n)) if n == "struct p"),
+            "{s}"
+        );
+    }
 }
 
 #[test]
@@ -374,4 +430,23 @@ fn errors_are_cdef_errors() {
         d.cdef(&mut t, "int x[-1];", CdefOptions::default()),
         Err(Error::CDef(_))
     ));
+}
+
+#[test]
+fn invalid_fields_are_errors_at_their_struct() {
+    for (src, needle) in [
+        ("struct b {\n  _Bool x:2; };", "wider than its type"),
+        ("struct b {\n  int x:33; };", "wider than its type"),
+        ("struct b {\n  int x:0; };", "zero width"),
+        ("struct b {\n  int a[]; int n; };", "unknown size"),
+        ("struct b {\n  void v; };", "unknown size"),
+        ("struct b {\n  float f:3; };", "not an integer type"),
+    ] {
+        let e = err(src);
+        assert!(e.contains(needle), "{src}: {e}");
+        assert!(e.contains(":1:10:"), "{src}: {e}");
+    }
+    let (mut t, mut d) = cdef("struct ok { _Bool x:1; unsigned y:31; };");
+    let ok = d.parse_type(&mut t, "struct ok").unwrap();
+    assert_eq!(t.size_of(ok), Some(4));
 }
