@@ -597,15 +597,14 @@ impl TypeTable {
         values: Vec<(String, i128)>,
         base: Prim,
     ) -> TypeId {
-        self.push(TypeEntry {
-            data: TypeData::Enum(Box::new(EnumDef {
+        self.push(TypeEntry::named(
+            TypeData::Enum(Box::new(EnumDef {
                 values,
                 base,
                 partial: false,
             })),
-            cname: cname.to_string(),
-            name_pos: cname.len(),
-        })
+            cname,
+        ))
     }
 
     /// Marks an enum as declared with `...` (its values come from the compiler).

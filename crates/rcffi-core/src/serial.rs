@@ -10,8 +10,8 @@
 
 use std::collections::HashMap;
 
-use crate::ctype::{Field, FuncSig, Prim, TypeData, TypeId, TypeTable};
-use crate::decl::{Declarations, Entity, ExternPython, Typedef, UnknownNumeric};
+use crate::ctype::{Field, FuncSig, Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
+use crate::decl::{Declarations, Entity, ExternPython, Typedef};
 use crate::error::Error;
 use crate::layout::Layout;
 
@@ -158,6 +158,11 @@ impl Writer {
                         self.int(*v);
                     }
                 }
+                TypeData::Unknown(kind) => {
+                    self.out.push(8);
+                    self.string(table.cname(id));
+                    self.out.push(u8::from(*kind == UnknownNumeric::Float));
+                }
                 TypeData::Function(sig) => {
                     self.out.push(7);
                     self.uint(sig.args.len() as u64);
@@ -210,13 +215,6 @@ impl Writer {
             self.string(name);
             self.reference(td.ty);
             self.out.push(u8::from(td.raw_function));
-        }
-        let mut unknown: Vec<(&String, &UnknownNumeric)> = decls.unknown_typedefs.iter().collect();
-        unknown.sort_by(|a, b| a.0.cmp(b.0));
-        self.uint(unknown.len() as u64);
-        for (name, kind) in unknown {
-            self.string(name);
-            self.out.push(u8::from(*kind == UnknownNumeric::Float));
         }
         for map in [&decls.structs, &decls.unions, &decls.enums] {
             let mut tags: Vec<(&String, &TypeId)> = map.iter().collect();
@@ -332,6 +330,15 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                     abi: None,
                 })
             }
+            8 => {
+                let name = r.string()?;
+                let kind = if r.byte()? != 0 {
+                    UnknownNumeric::Float
+                } else {
+                    UnknownNumeric::Integer
+                };
+                table.new_unknown(&name, kind)
+            }
             other => {
                 return Err(Error::Type(format!(
                     "corrupt declaration blob: type tag {other}"
@@ -373,15 +380,6 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
         let ty = r.reference(&ids)?;
         let raw_function = r.byte()? != 0;
         decls.typedefs.insert(name, Typedef { ty, raw_function });
-    }
-    for _ in 0..r.uint()? {
-        let name = r.string()?;
-        let kind = if r.byte()? != 0 {
-            UnknownNumeric::Float
-        } else {
-            UnknownNumeric::Integer
-        };
-        decls.unknown_typedefs.insert(name, kind);
     }
     for which in 0..3 {
         for _ in 0..r.uint()? {
@@ -592,7 +590,11 @@ mod tests {
                 _ => panic!("{name}: {a:?} vs {b:?}"),
             }
         }
-        assert!(d2.unknown_typedefs.contains_key("opaque_int_t"));
+        let unknown = d2.typedefs["opaque_int_t"].ty;
+        assert!(matches!(
+            t2.data(unknown),
+            TypeData::Unknown(UnknownNumeric::Integer)
+        ));
         assert!(d2.typedefs["fn_t"].raw_function);
     }
 
