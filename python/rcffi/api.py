@@ -32,6 +32,7 @@ class FFI:
         self._decls = _decls if _decls is not None else _backend.Declarations()
         self._out_of_line = _decls is not None
         self._source = None
+        self._api_objects = None
         self._types = {}
         self._lock = threading.Lock()
         self._libs = []
@@ -136,15 +137,27 @@ class FFI:
     # ----- out-of-line modules -------------------------------------------------
 
     def set_source(self, module_name, source, source_extension=".c", **kwds):
-        """Names the module ``compile()`` will build. ``source=None`` means
-        out-of-line ABI mode: a Python module giving ``ffi``, used with ``dlopen()``."""
+        """Names the module ``compile()`` will build.
+
+        ``source=None`` is out-of-line ABI mode: a Python module giving ``ffi``,
+        used with ``dlopen()``. Otherwise it is API mode: ``source`` is C code
+        (usually ``#include`` lines) compiled with rcffi's glue into a module
+        giving ``ffi`` and ``lib``; the keywords are those of distutils'
+        ``Extension`` (``libraries``, ``include_dirs``, ...) plus ``pkgconfig``.
+        """
+        from . import recompiler
+
         if not isinstance(module_name, str):
             raise TypeError("module_name must be a str, not %s" % type(module_name).__name__)
         if self._source is not None:
             raise ValueError("set_source() cannot be called several times per ffi object")
-        if source is not None:
-            raise NotImplementedError("API mode (set_source with C source) is not available yet; "
-                                      "use set_source(name, None) for out-of-line ABI mode")
+        if source is not None and not isinstance(source, str):
+            raise TypeError("source must be a str of C code or None")
+        unknown = sorted(set(kwds) - recompiler.SOURCE_KEYWORDS)
+        if unknown:
+            raise TypeError("set_source() got unexpected keyword arguments: %s" % ", ".join(unknown))
+        if source is None and kwds:
+            raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
         self._source = (module_name, source, source_extension, kwds)
 
     def _require_source(self):
@@ -162,13 +175,28 @@ class FFI:
         recompiler.write_if_changed(
             filename, recompiler.python_module_source(module_name, self._decls.serialize()))
 
-    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
-        """Builds the module set by ``set_source()`` under ``tmpdir`` and returns its path."""
+    def emit_c_code(self, filename):
+        """Writes the C file of the API-mode module (user source, then glue)."""
         from . import recompiler
 
-        module_name, _, _, _ = self._require_source()
-        path = recompiler.module_path(tmpdir, module_name, ".py")
-        self.emit_python_code(path)
+        module_name, source, _, _ = self._require_source()
+        if source is None:
+            raise TypeError("emit_c_code() is for API mode; use emit_python_code()")
+        glue, _ = self._decls.generate_c(module_name)
+        recompiler.write_if_changed(filename, recompiler.c_module_source(source, glue))
+
+    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
+        """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
+        directory per dotted component) and returns the path of the module file."""
+        from . import recompiler
+
+        module_name, source, extension, kwds = self._require_source()
+        if source is None:
+            path = recompiler.module_path(tmpdir, module_name, ".py")
+            self.emit_python_code(path)
+        else:
+            path = recompiler.build_api_module(
+                self._decls, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
         if verbose:
             print("generated %s" % path)
         return path
@@ -212,6 +240,27 @@ class FFI:
             return _backend.callback(ctype, fn, error, onerror)
 
         return make if python_callable is None else make(python_callable)
+
+    def def_extern(self, name=None, error=None, onerror=None):
+        """Decorator attaching a Python function to the ``extern "Python"``
+        function of the same name (or ``name``) of this API-mode module; a later
+        ``def_extern`` for the same name replaces the earlier one."""
+        if self._api_objects is None:
+            raise _backend.FFIError("def_extern() is only available on the ffi of a compiled "
+                                    "API-mode module (set_source() with C source)")
+
+        def attach(fn):
+            if not callable(fn):
+                raise TypeError("def_extern() decorates a callable, not %s" % type(fn).__name__)
+            key = name if name is not None else fn.__name__
+            slot = self._api_objects.get("__extern_slot__" + key)
+            if slot is None:
+                raise _backend.FFIError("ffi.def_extern(%r): no 'extern \"Python\"' function "
+                                        "with this name in the cdef" % (key,))
+            slot.attach(_backend.callback(slot.ctype, fn, error, onerror))
+            return fn
+
+        return attach
 
     @property
     def errno(self):

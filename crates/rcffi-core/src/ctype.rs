@@ -607,6 +607,25 @@ impl TypeTable {
         ))
     }
 
+    /// Gives a partial enum the values the C compiler found; its integer type is
+    /// chosen again from them.
+    pub fn set_enum_values(&mut self, id: TypeId, values: Vec<(String, i128)>) {
+        if let TypeData::Enum(e) = &mut self.entries[id.index()].data {
+            e.base = enum_base(&values);
+            e.values = values;
+            e.partial = false;
+        }
+    }
+
+    /// Resolves a `typedef int...` / `typedef float...` placeholder to the
+    /// primitive the C compiler uses. The type keeps its identity (and its name),
+    /// so every type built on it sees the resolution.
+    pub fn resolve_unknown(&mut self, id: TypeId, prim: Prim) {
+        if let TypeData::Unknown(_) = self.entries[id.index()].data {
+            self.entries[id.index()].data = TypeData::Primitive(prim);
+        }
+    }
+
     /// Marks an enum as declared with `...` (its values come from the compiler).
     pub fn set_enum_partial(&mut self, id: TypeId, partial: bool) {
         if let TypeData::Enum(e) = &mut self.entries[id.index()].data {
@@ -676,12 +695,22 @@ impl TypeTable {
         Ok(())
     }
 
+    /// Sets a record's members and, when known, its layout (a record restored
+    /// from a serialised module, whose partial layout the compiler gives later).
+    pub fn set_record_members(&mut self, id: TypeId, fields: Vec<Field>, layout: Option<Layout>) {
+        if let TypeData::Record(r) = &mut self.entries[id.index()].data {
+            r.fields = Some(fields);
+            r.layout = layout;
+        }
+    }
+
     /// Completes a record with a layout given from outside (the C compiler, or
     /// `complete_struct_or_union` with explicit offsets).
     pub fn complete_record_with(&mut self, id: TypeId, fields: Vec<Field>, layout: Layout) {
         if let TypeData::Record(r) = &mut self.entries[id.index()].data {
             r.fields = Some(fields);
             r.layout = Some(layout);
+            r.partial = false;
         }
     }
 

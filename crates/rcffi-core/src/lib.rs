@@ -9,6 +9,7 @@
 pub mod abi;
 pub mod call;
 pub mod callback;
+pub mod codegen;
 pub mod ctype;
 pub mod decl;
 pub mod dl;

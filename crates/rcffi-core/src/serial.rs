@@ -189,10 +189,16 @@ impl Writer {
             self.reference(id);
             self.out.push(u8::from(r.partial));
             match (&r.fields, r.layout) {
-                (Some(fields), Some(layout)) => {
-                    self.out.push(1);
-                    self.uint(layout.size as u64);
-                    self.uint(layout.align as u64);
+                (Some(fields), layout) => {
+                    // 1: members and layout; 2: members whose layout the compiler gives.
+                    match layout {
+                        Some(layout) => {
+                            self.out.push(1);
+                            self.uint(layout.size as u64);
+                            self.uint(layout.align as u64);
+                        }
+                        None => self.out.push(2),
+                    }
                     self.uint(fields.len() as u64);
                     for f in fields {
                         self.string(&f.name);
@@ -202,7 +208,7 @@ impl Writer {
                         self.uint(f.bitsize.map_or(0, |b| u64::from(b) + 1));
                     }
                 }
-                _ => self.out.push(0),
+                (None, _) => self.out.push(0),
             }
         }
     }
@@ -351,9 +357,15 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
     for _ in 0..records {
         let id = r.reference(&ids)?;
         let partial = r.byte()? != 0;
-        if r.byte()? == 1 {
-            let size = r.uint()? as usize;
-            let align = r.uint()? as usize;
+        let form = r.byte()?;
+        if form == 1 || form == 2 {
+            let layout = if form == 1 {
+                let size = r.uint()? as usize;
+                let align = r.uint()? as usize;
+                Some(Layout { size, align })
+            } else {
+                None
+            };
             let count = r.uint()? as usize;
             let mut fields = Vec::with_capacity(count);
             for _ in 0..count {
@@ -370,7 +382,7 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                     bitsize,
                 });
             }
-            table.complete_record_with(id, fields, Layout { size, align });
+            table.set_record_members(id, fields, layout);
         }
         table.set_record_partial(id, partial);
     }
@@ -562,6 +574,16 @@ mod tests {
             assert_eq!(t1.size_of(a), t2.size_of(b), "{ty}");
             assert_eq!(t1.align_of(a), t2.align_of(b), "{ty}");
         }
+        let mut t3 = TypeTable::new();
+        let mut d3 = Declarations::new();
+        d3.cdef(&mut t3, "struct p { int a; ...; };", CdefOptions::default())
+            .unwrap();
+        let blob = serialize(&t3, &d3);
+        let mut t4 = TypeTable::new();
+        let mut d4 = deserialize(&mut t4, &blob).unwrap();
+        let p = d4.parse_type(&mut t4, "struct p").unwrap();
+        assert!(t4.record(p).unwrap().partial);
+        assert_eq!(t4.record(p).unwrap().fields.as_ref().unwrap()[0].name, "a");
         let node = d2.parse_type(&mut t2, "node_t").unwrap();
         assert_eq!(t2.find_field(node, "flag").unwrap().bitsize, Some(1));
         assert_eq!(d1.name_order, d2.name_order);

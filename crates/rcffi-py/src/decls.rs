@@ -17,7 +17,7 @@ pub struct Declarations {
 }
 
 impl Declarations {
-    fn lock(&self) -> std::sync::MutexGuard<'_, CoreDeclarations> {
+    pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, CoreDeclarations> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
@@ -126,6 +126,14 @@ impl Declarations {
         Ok(Declarations {
             inner: Mutex::new(decls),
         })
+    }
+
+    /// The C glue of an API-mode module (appended to the user's source) and the
+    /// symbol of the table it exports.
+    fn generate_c(&self, module_name: &str) -> PyResult<(String, String)> {
+        let g =
+            rcffi_core::codegen::generate(&table(), &self.lock(), module_name).map_err(to_pyerr)?;
+        Ok((g.c_source, g.table_symbol))
     }
 
     /// Adds every declaration of `other`.

@@ -3,6 +3,7 @@
 
 use pyo3::prelude::*;
 
+mod apimodule;
 mod backend;
 mod call;
 mod callback;
@@ -59,6 +60,9 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backend::typeoffsetof, m)?)?;
     m.add_function(wrap_pyfunction!(backend::string, m)?)?;
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
+    m.add_function(wrap_pyfunction!(apimodule::load_api_module, m)?)?;
+    m.add_class::<apimodule::Variable>()?;
+    m.add_class::<apimodule::ExternSlot>()?;
     m.add_function(wrap_pyfunction!(typebuild::new_struct_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::new_union_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::complete_struct_or_union, m)?)?;

@@ -20,6 +20,13 @@ pub struct FunctionOrigin {
     _lib: Py<CLibrary>,
 }
 
+impl FunctionOrigin {
+    /// The origin of function `name` of `lib`.
+    pub fn new(name: String, lib: Py<CLibrary>) -> Self {
+        FunctionOrigin { name, _lib: lib }
+    }
+}
+
 /// An open library.
 #[pyclass(frozen, module = "rcffi._backend", name = "CLibrary")]
 pub struct CLibrary {
@@ -28,6 +35,11 @@ pub struct CLibrary {
 }
 
 impl CLibrary {
+    /// The address of `name`, for other modules of the backend.
+    pub(crate) fn symbol_address_raw(&self, name: &str) -> PyResult<*mut u8> {
+        self.symbol(name)
+    }
+
     fn symbol(&self, name: &str) -> PyResult<*mut u8> {
         let lib = self.lib.lock().unwrap_or_else(|p| p.into_inner());
         if lib.is_closed() {

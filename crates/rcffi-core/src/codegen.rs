@@ -1,0 +1,533 @@
+//! C source for API-mode modules: the glue appended to the user's source.
+//!
+//! The glue never includes Python headers, so the built library works with any
+//! Python. It exports one table of pointers per module; entry `i` is described by
+//! `entries()[i]`, which the loader recomputes from the same declarations:
+//! wrapper functions with the cdef's signature (the C compiler converts to the
+//! real prototype, and macros work), accessors returning the address of global
+//! variables (called at each access, so thread-locals and macros work), functions
+//! writing constants, the layouts of partial structs, the values of partial enums
+//! and the sizes of `typedef int...` types, and the slots of `extern "Python"`
+//! functions, which rcffi fills with callbacks.
+//!
+//! Declarations the compiler can check are checked at build time with static
+//! assertions, so a cdef that disagrees with the headers fails to compile instead
+//! of corrupting memory.
+
+use std::fmt::Write;
+
+use crate::ctype::{Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
+use crate::decl::{Declarations, Entity, ExternPython};
+use crate::error::Error;
+
+/// What one slot of a module's table holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// A function with the cdef's signature (a wrapper, or the function itself
+    /// for variadic ones).
+    Function { name: String, ty: TypeId },
+    /// `void *(void)`: the address of a global variable.
+    Variable { name: String, ty: TypeId },
+    /// `void (void *out)`: writes a `static const` value of type `ty`.
+    Constant { name: String, ty: TypeId },
+    /// `int (unsigned long long *out)`: writes an integer constant's bits; returns
+    /// whether it is negative or zero (so the sign can be recovered).
+    IntConstant { name: String },
+    /// A `long long` array: size, alignment, then each named field's offset.
+    RecordLayout { ty: TypeId },
+    /// A `long long` pair: size and signedness (1 when signed) of a
+    /// `typedef int...` or `typedef float...` type.
+    NumericType { ty: TypeId },
+    /// The address of the function-pointer slot behind an `extern "Python"`
+    /// function; `lib.name` is the function itself, in the next entry.
+    ExternPythonSlot { name: String, ty: TypeId },
+    /// The address of the slot holding rcffi's "no Python function attached"
+    /// reporter, `void (*)(const char *name)`.
+    NotAttachedReporter,
+}
+
+/// The glue for one module.
+#[derive(Debug)]
+pub struct Generated {
+    pub c_source: String,
+    pub entries: Vec<Entry>,
+    /// The exported symbol holding the table.
+    pub table_symbol: String,
+}
+
+/// The exported table symbol of `module_name`.
+pub fn table_symbol(module_name: &str) -> String {
+    let mangled: String = module_name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("_rcffi_table_{mangled}")
+}
+
+/// The table entries for `decls`, in a fixed order.
+pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
+    let mut out = Vec::new();
+    for &id in &decls.record_order {
+        match table.data(id) {
+            TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
+            TypeData::Enum(e) if e.partial => {
+                for (name, _) in &e.values {
+                    out.push(Entry::IntConstant { name: name.clone() });
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut typedef_names: Vec<&String> = decls.typedefs.keys().collect();
+    typedef_names.sort();
+    for name in typedef_names {
+        let ty = decls.typedefs[name].ty;
+        if matches!(table.data(ty), TypeData::Unknown(_))
+            && !out.contains(&Entry::NumericType { ty })
+        {
+            out.push(Entry::NumericType { ty });
+        }
+    }
+    let mut has_extern_python = false;
+    for name in &decls.name_order {
+        match &decls.names[name] {
+            Entity::Function {
+                ty,
+                extern_python: Some(_),
+            } => {
+                has_extern_python = true;
+                out.push(Entry::ExternPythonSlot {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+                out.push(Entry::Function {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+            }
+            Entity::Function {
+                ty,
+                extern_python: None,
+            } => out.push(Entry::Function {
+                name: name.clone(),
+                ty: *ty,
+            }),
+            Entity::Global {
+                ty,
+                constant: false,
+            } => out.push(Entry::Variable {
+                name: name.clone(),
+                ty: *ty,
+            }),
+            Entity::Global { ty, constant: true } => {
+                if table.data(*ty).is_integer_type() {
+                    out.push(Entry::IntConstant { name: name.clone() });
+                } else {
+                    out.push(Entry::Constant {
+                        name: name.clone(),
+                        ty: *ty,
+                    });
+                }
+            }
+            Entity::UnknownConstant => {
+                if !out.contains(&Entry::IntConstant { name: name.clone() }) {
+                    out.push(Entry::IntConstant { name: name.clone() });
+                }
+            }
+            Entity::IntConstant { .. } => {}
+        }
+    }
+    if has_extern_python {
+        out.push(Entry::NotAttachedReporter);
+    }
+    out
+}
+
+impl TypeData {
+    fn is_integer_type(&self) -> bool {
+        match self {
+            TypeData::Primitive(p) => p.is_integer(),
+            TypeData::Enum(_) => true,
+            _ => false,
+        }
+    }
+}
+
+/// The C spelling of a type with `inner` as its declarator (`int x`, `char *(*f)(int)`).
+fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
+    let text = table.cname_with(ty, inner);
+    if text.contains('$') {
+        return Err(Error::Type(format!(
+            "the type '{}' has no name in C (an anonymous struct, union or enum): give it a name or a typedef to use it here",
+            table.cname(ty)
+        )));
+    }
+    Ok(text
+        .replace("_cffi_float_complex_t", "float _Complex")
+        .replace("_cffi_double_complex_t", "double _Complex"))
+}
+
+/// Generates the glue for `decls` as module `module_name`.
+pub fn generate(
+    table: &TypeTable,
+    decls: &Declarations,
+    module_name: &str,
+) -> Result<Generated, Error> {
+    let entries = entries(table, decls);
+    let symbol = table_symbol(module_name);
+    let mut c = String::new();
+    let w = &mut c;
+    writeln!(
+        w,
+        "\n/************************************************************/"
+    )
+    .ok();
+    writeln!(
+        w,
+        "/* rcffi glue for module '{module_name}': generated, do not edit */"
+    )
+    .ok();
+    writeln!(w, "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n#include <wchar.h>\n#include <uchar.h>").ok();
+    writeln!(
+        w,
+        "#pragma GCC diagnostic error \"-Wincompatible-pointer-types\""
+    )
+    .ok();
+    writeln!(w, "#pragma GCC diagnostic error \"-Wint-conversion\"").ok();
+    writeln!(
+        w,
+        "#define _RCFFI_ALIGNOF(T) offsetof(struct {{ char c; T t; }}, t)\n"
+    )
+    .ok();
+    check_complete_records(table, decls, w)?;
+    if entries.contains(&Entry::NotAttachedReporter) {
+        writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
+    }
+    let mut table_items = Vec::with_capacity(entries.len());
+    for (i, e) in entries.iter().enumerate() {
+        match e {
+            Entry::Function { name, ty } => {
+                let sig = table.func(*ty).expect("function type");
+                let is_extern_python = matches!(
+                    decls.names.get(name),
+                    Some(Entity::Function {
+                        extern_python: Some(_),
+                        ..
+                    })
+                );
+                if sig.variadic || is_extern_python {
+                    // No wrapper can forward `...`; extern "Python" functions are ours.
+                    table_items.push(format!("(void *){name}"));
+                    continue;
+                }
+                let params: Vec<String> = sig
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| spell(table, *a, &format!("a{k}")))
+                    .collect::<Result<_, _>>()?;
+                let params = if params.is_empty() {
+                    "void".to_string()
+                } else {
+                    params.join(", ")
+                };
+                let call_args: Vec<String> = (0..sig.args.len()).map(|k| format!("a{k}")).collect();
+                let head = spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?;
+                let is_void = matches!(table.data(sig.result), TypeData::Void);
+                let ret = if is_void { "" } else { "return " };
+                writeln!(
+                    w,
+                    "static {head} {{ {ret}{name}({}); }}",
+                    call_args.join(", ")
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_f{i}"));
+            }
+            Entry::Variable { name, .. } => {
+                writeln!(
+                    w,
+                    "static void *_rcffi_v{i}(void) {{ return (void *)&({name}); }}"
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_v{i}"));
+            }
+            Entry::Constant { name, ty } => {
+                let decl = spell(table, *ty, "*p")?;
+                writeln!(w, "static void _rcffi_c{i}(void *out) {{ {decl} = ({decl_ty} *)out; *p = {name}; }}", decl_ty = spell(table, *ty, "")?.trim_end()).ok();
+                table_items.push(format!("(void *)_rcffi_c{i}"));
+            }
+            Entry::IntConstant { name } => {
+                writeln!(
+                    w,
+                    "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_i{i}"));
+            }
+            Entry::RecordLayout { ty } => {
+                let cname = spell(table, *ty, "")?;
+                let cname = cname.trim_end();
+                let mut numbers = vec![
+                    format!("sizeof({cname})"),
+                    format!("_RCFFI_ALIGNOF({cname})"),
+                ];
+                let rec = table.record(*ty).expect("record");
+                for f in rec.fields.iter().flatten() {
+                    if f.name.is_empty() {
+                        continue;
+                    }
+                    if f.bitsize.is_some() {
+                        return Err(Error::Type(format!(
+                            "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
+                            f.name
+                        )));
+                    }
+                    numbers.push(format!("offsetof({cname}, {})", f.name));
+                    let fdecl = spell(table, f.ty, "")?;
+                    writeln!(
+                        w,
+                        "_Static_assert(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
+                        fname = f.name,
+                        fty = fdecl.trim_end()
+                    )
+                    .ok();
+                }
+                writeln!(
+                    w,
+                    "static const long long _rcffi_l{i}[] = {{ {} }};",
+                    numbers.join(", ")
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_l{i}"));
+            }
+            Entry::NumericType { ty } => {
+                let cname = table.cname(*ty);
+                let signed = match table.data(*ty) {
+                    TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
+                    _ => format!("(({cname})-1) < 0"),
+                };
+                writeln!(
+                    w,
+                    "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_n{i}"));
+            }
+            Entry::ExternPythonSlot { name, ty } => {
+                let sig = table.func(*ty).expect("function type");
+                let params: Vec<String> = sig
+                    .args
+                    .iter()
+                    .enumerate()
+                    .map(|(k, a)| spell(table, *a, &format!("a{k}")))
+                    .collect::<Result<_, _>>()?;
+                let params = if params.is_empty() {
+                    "void".to_string()
+                } else {
+                    params.join(", ")
+                };
+                let call_args: Vec<String> = (0..sig.args.len()).map(|k| format!("a{k}")).collect();
+                let slot = spell(table, *ty, &format!("_rcffi_slot{i}"))?;
+                let storage = match decls.names.get(name) {
+                    Some(Entity::Function {
+                        extern_python: Some(ExternPython::PlusC),
+                        ..
+                    }) => "",
+                    _ => "static ",
+                };
+                writeln!(w, "static {slot};").ok();
+                let head = spell(table, sig.result, &format!("{name}({params})"))?;
+                let is_void = matches!(table.data(sig.result), TypeData::Void);
+                let fallback = if is_void {
+                    "return;".to_string()
+                } else {
+                    let r = spell(table, sig.result, "r")?;
+                    format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}")
+                };
+                let ret = if is_void { "" } else { "return " };
+                writeln!(
+                    w,
+                    "{storage}{head} {{\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
+                    call_args.join(", "),
+                    if is_void { "return;" } else { "" },
+                )
+                .ok();
+                table_items.push(format!("(void *)&_rcffi_slot{i}"));
+            }
+            Entry::NotAttachedReporter => {
+                table_items.push("(void *)&_rcffi_not_attached".to_string());
+            }
+        }
+    }
+    table_items.push("(void *)0".to_string());
+    writeln!(
+        w,
+        "\n__attribute__((visibility(\"default\"))) void *const {symbol}[] = {{\n    {}\n}};",
+        table_items.join(",\n    ")
+    )
+    .ok();
+    Ok(Generated {
+        c_source: c,
+        entries,
+        table_symbol: symbol,
+    })
+}
+
+/// Static assertions that complete (non-partial) named structs have the size and
+/// member offsets the cdef gives them.
+fn check_complete_records(
+    table: &TypeTable,
+    decls: &Declarations,
+    w: &mut String,
+) -> Result<(), Error> {
+    for &id in &decls.record_order {
+        let Some(rec) = table.record(id) else {
+            continue;
+        };
+        let (Some(fields), Some(layout)) = (&rec.fields, rec.layout) else {
+            continue;
+        };
+        if rec.partial || table.cname(id).contains('$') {
+            continue;
+        }
+        let cname = table.cname(id);
+        writeln!(
+            w,
+            "_Static_assert(sizeof({cname}) == {}, \"rcffi: '{cname}' has another size in C than in the cdef (use '...;' to let the compiler decide)\");",
+            layout.size
+        )
+        .ok();
+        for f in fields {
+            if f.name.is_empty() || f.bitsize.is_some() {
+                continue;
+            }
+            writeln!(
+                w,
+                "_Static_assert(offsetof({cname}, {fname}) == {off}, \"rcffi: field '{fname}' of '{cname}' is at another offset in C than in the cdef\");",
+                fname = f.name,
+                off = f.offset
+            )
+            .ok();
+        }
+    }
+    Ok(())
+}
+
+/// The primitive a `typedef int...` type resolves to, from its size and sign.
+pub fn resolve_integer(size: usize, signed: bool) -> Option<Prim> {
+    Some(match (size, signed) {
+        (1, true) => Prim::Int8,
+        (1, false) => Prim::UInt8,
+        (2, true) => Prim::Int16,
+        (2, false) => Prim::UInt16,
+        (4, true) => Prim::Int32,
+        (4, false) => Prim::UInt32,
+        (8, true) => Prim::Int64,
+        (8, false) => Prim::UInt64,
+        _ => return None,
+    })
+}
+
+/// The primitive a `typedef float...` type resolves to, from its size.
+pub fn resolve_float(size: usize) -> Option<Prim> {
+    match size {
+        4 => Some(Prim::Float),
+        8 => Some(Prim::Double),
+        s if s == Prim::LongDouble.size() => Some(Prim::LongDouble),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decl::CdefOptions;
+
+    fn gen(src: &str) -> Generated {
+        let mut t = TypeTable::new();
+        let mut d = Declarations::new();
+        d.cdef(&mut t, src, CdefOptions::default()).unwrap();
+        generate(&t, &d, "pkg._mod").unwrap()
+    }
+
+    #[test]
+    fn functions_get_wrappers_with_the_cdef_signature() {
+        let g = gen("int add(int, int); void noop(void); char *name(const char *);");
+        assert!(
+            g.c_source
+                .contains("static int _rcffi_f0(int a0, int a1) { return add(a0, a1); }"),
+            "{}",
+            g.c_source
+        );
+        assert!(g
+            .c_source
+            .contains("static void _rcffi_f1(void) { noop(); }"));
+        assert!(g
+            .c_source
+            .contains("static char *_rcffi_f2(char *a0) { return name(a0); }"));
+        assert_eq!(g.table_symbol, "_rcffi_table_pkg__mod");
+        assert_eq!(g.entries.len(), 3);
+    }
+
+    #[test]
+    fn partial_records_export_layouts_and_complete_ones_are_checked() {
+        let g = gen("struct p { int a; ...; }; struct q { int x; long y; };");
+        assert!(g.c_source.contains("offsetof(struct p, a)"));
+        assert!(g
+            .c_source
+            .contains("_Static_assert(offsetof(struct q, y) == 8"));
+        assert_eq!(g.entries, vec![Entry::RecordLayout { ty: g_ty(&g) }]);
+    }
+
+    fn g_ty(g: &Generated) -> TypeId {
+        match &g.entries[0] {
+            Entry::RecordLayout { ty } => *ty,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn constants_variables_and_extern_python() {
+        let g = gen(
+            "#define FOO ...\nstatic const int BAR; static char *const NAME; extern int counter;\nextern \"Python\" int cb(int);",
+        );
+        let kinds: Vec<&str> = g
+            .entries
+            .iter()
+            .map(|e| match e {
+                Entry::IntConstant { .. } => "int",
+                Entry::Constant { .. } => "const",
+                Entry::Variable { .. } => "var",
+                Entry::ExternPythonSlot { .. } => "slot",
+                Entry::Function { .. } => "fn",
+                Entry::NotAttachedReporter => "reporter",
+                _ => "other",
+            })
+            .collect();
+        assert_eq!(
+            kinds,
+            ["int", "int", "const", "var", "slot", "fn", "reporter"]
+        );
+        assert!(
+            g.c_source.contains("static int cb(int a0)"),
+            "{}",
+            g.c_source
+        );
+    }
+
+    #[test]
+    fn anonymous_types_cannot_be_spelled() {
+        let mut t = TypeTable::new();
+        let mut d = Declarations::new();
+        d.cdef(
+            &mut t,
+            "struct { int a; } make(void);",
+            CdefOptions::default(),
+        )
+        .unwrap();
+        assert!(generate(&t, &d, "m")
+            .unwrap_err()
+            .to_string()
+            .contains("no name in C"));
+    }
+}

@@ -1,0 +1,272 @@
+//! Loading an API-mode module: reading the table its glue exports (see the core's
+//! `codegen`), completing what the compiler filled in (partial struct layouts,
+//! partial enum values, `typedef int...` types, `#define X ...` constants), and
+//! returning the objects of its `lib`.
+
+use std::os::raw::{c_int, c_void};
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::PyDict;
+use rcffi_core::codegen::{self, Entry};
+use rcffi_core::ctype::{Field, TypeData, UnknownNumeric};
+use rcffi_core::decl::Entity;
+use rcffi_core::layout::Layout;
+
+use crate::cdata::{CData, Owner};
+use crate::convert;
+use crate::decls::Declarations;
+use crate::library::{CLibrary, FunctionOrigin};
+use crate::types::{ctype_for, table, CType};
+
+/// A global variable of an API-mode module, read and written through an
+/// accessor the glue exports, called at each access.
+#[pyclass(frozen, module = "rcffi._backend", name = "_Variable")]
+pub struct Variable {
+    ctype: Py<CType>,
+    accessor: usize,
+    _lib: Py<CLibrary>,
+}
+
+impl Variable {
+    fn address(&self) -> *mut u8 {
+        // SAFETY: the accessor is a `void *(void)` function the glue generated.
+        let f: extern "C" fn() -> *mut c_void = unsafe { std::mem::transmute(self.accessor) };
+        f() as *mut u8
+    }
+}
+
+#[pymethods]
+impl Variable {
+    /// The variable's current value (arrays and structs as cdata into it).
+    fn get(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let this = slf.get();
+        unsafe { convert::read(slf.py(), &this.ctype, this.address(), Some(slf.as_any())) }
+    }
+
+    /// Stores `value` into the variable.
+    fn set(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        if self.ctype.get().kind == rcffi_core::ctype::Kind::Array {
+            return Err(PyTypeError::new_err(
+                "cannot assign to an array global variable: assign its items",
+            ));
+        }
+        unsafe { convert::write(py, self.ctype.get(), self.address(), value) }
+    }
+
+    /// A pointer to the variable (for `ffi.addressof(lib, name)`).
+    fn address_of(&self, py: Python<'_>) -> PyResult<Py<CData>> {
+        let ptr = table().pointer(self.ctype.get().id);
+        CData::new_pointer(py, ctype_for(py, ptr), self.address())
+    }
+}
+
+/// The slot behind an `extern "Python"` function, which `def_extern` fills.
+#[pyclass(frozen, module = "rcffi._backend", name = "_ExternSlot")]
+pub struct ExternSlot {
+    #[pyo3(get)]
+    ctype: Py<CType>,
+    slot: usize,
+    keep: std::sync::Mutex<Option<Py<CData>>>,
+}
+
+#[pymethods]
+impl ExternSlot {
+    /// Makes the C function call `callback` (a callback cdata of the slot's type),
+    /// replacing any earlier one.
+    fn attach(&self, callback: Py<CData>) -> PyResult<()> {
+        let cb = callback.get();
+        if cb.ctype.get().id != self.ctype.get().id {
+            return Err(PyTypeError::new_err(format!(
+                "callback of type '{}' attached to an extern \"Python\" function of type '{}'",
+                cb.ctype.get().cname,
+                self.ctype.get().cname
+            )));
+        }
+        // SAFETY: the slot is a function-pointer variable of this type in the glue.
+        unsafe { std::ptr::write_volatile(self.slot as *mut *mut u8, cb.address()) };
+        *self.keep.lock().unwrap_or_else(|p| p.into_inner()) = Some(callback);
+        Ok(())
+    }
+}
+
+/// Reads one `long long` of a table entry.
+unsafe fn number(entry: *mut c_void, i: usize) -> i64 {
+    *(entry as *const i64).add(i)
+}
+
+/// The value of an integer-constant entry.
+unsafe fn int_constant(entry: *mut c_void) -> i128 {
+    let f: extern "C" fn(*mut u64) -> c_int = std::mem::transmute(entry);
+    let mut bits: u64 = 0;
+    let non_positive = f(&mut bits) != 0;
+    if non_positive && bits != 0 {
+        i128::from(bits as i64)
+    } else {
+        i128::from(bits)
+    }
+}
+
+/// `load_api_module(decls, lib, table_symbol, reporter)`: completes `decls` from
+/// the module's table and returns `{name: object}` for its `lib`.
+#[pyfunction]
+pub fn load_api_module(
+    py: Python<'_>,
+    decls: &Declarations,
+    lib: &Bound<'_, CLibrary>,
+    table_symbol: &str,
+    reporter: Option<Py<CData>>,
+) -> PyResult<Py<PyDict>> {
+    let base = lib.get().symbol_address_raw(table_symbol)? as *const *mut c_void;
+    let entries = {
+        let t = table();
+        codegen::entries(&t, &decls.lock())
+    };
+    let entry = |i: usize| unsafe { *base.add(i) };
+    // First complete the types: every later object must see their final form.
+    {
+        let mut t = table();
+        let mut d = decls.lock();
+        for (i, e) in entries.iter().enumerate() {
+            match e {
+                Entry::RecordLayout { ty } => unsafe {
+                    let p = entry(i);
+                    let size = number(p, 0) as usize;
+                    let align = number(p, 1) as usize;
+                    let declared = t
+                        .record(*ty)
+                        .and_then(|r| r.fields.clone())
+                        .unwrap_or_default();
+                    // The table lists size, alignment, then each named member's offset.
+                    let fields: Vec<Field> = declared
+                        .into_iter()
+                        .filter(|f| !f.name.is_empty())
+                        .zip(2..)
+                        .map(|(f, k)| Field {
+                            offset: number(p, k) as usize,
+                            ..f
+                        })
+                        .collect();
+                    t.complete_record_with(*ty, fields, Layout { size, align });
+                },
+                Entry::NumericType { ty } => unsafe {
+                    let p = entry(i);
+                    let (size, signed) = (number(p, 0) as usize, number(p, 1) != 0);
+                    let prim = match t.data(*ty) {
+                        TypeData::Unknown(UnknownNumeric::Float) => codegen::resolve_float(size),
+                        _ => codegen::resolve_integer(size, signed),
+                    };
+                    let prim = prim.ok_or_else(|| {
+                        PyValueError::new_err(format!(
+                            "'{}' has a size ({size}) no C type of its kind has",
+                            t.cname(*ty)
+                        ))
+                    })?;
+                    t.resolve_unknown(*ty, prim);
+                },
+                Entry::IntConstant { name } => {
+                    let value = unsafe { int_constant(entry(i)) };
+                    let ty = match d.names.get(name) {
+                        Some(Entity::IntConstant { ty, .. }) => *ty,
+                        _ => None,
+                    };
+                    d.names
+                        .insert(name.clone(), Entity::IntConstant { value, ty });
+                }
+                _ => {}
+            }
+        }
+        // Partial enums take the values the compiler found for their enumerators.
+        for &id in &d.record_order {
+            if let TypeData::Enum(e) = t.data(id) {
+                if e.partial {
+                    let values = e
+                        .values
+                        .iter()
+                        .map(|(n, v)| match d.names.get(n) {
+                            Some(Entity::IntConstant { value, .. }) => (n.clone(), *value),
+                            _ => (n.clone(), *v),
+                        })
+                        .collect();
+                    t.set_enum_values(id, values);
+                }
+            }
+        }
+    }
+    let out = PyDict::new(py);
+    for (i, e) in entries.iter().enumerate() {
+        let p = entry(i);
+        match e {
+            Entry::Function { name, ty } => {
+                let origin = Py::new(py, FunctionOrigin::new(name.clone(), lib.clone().unbind()))?;
+                let f = CData::new_view(
+                    py,
+                    ctype_for(py, *ty),
+                    p as *mut u8,
+                    Owner::Keep(origin.into_any()),
+                    false,
+                )?;
+                out.set_item(name, f)?;
+            }
+            Entry::Variable { name, ty } => {
+                let v = Variable {
+                    ctype: ctype_for(py, *ty),
+                    accessor: p as usize,
+                    _lib: lib.clone().unbind(),
+                };
+                out.set_item(name, Py::new(py, v)?)?;
+            }
+            Entry::Constant { name, ty } => {
+                let ct = ctype_for(py, *ty);
+                let size = ct.get().size_or_err()?;
+                let mut buf = vec![0u8; size.max(16)];
+                let f: extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(p) };
+                f(buf.as_mut_ptr() as *mut c_void);
+                let value = match ct.get().kind {
+                    rcffi_core::ctype::Kind::Pointer | rcffi_core::ctype::Kind::Function => unsafe {
+                        convert::read(py, &ct, buf.as_ptr(), None)?
+                    },
+                    _ => {
+                        // Structs and arrays get memory of their own.
+                        let owned = CData::new_owned(
+                            py,
+                            ct.clone_ref(py),
+                            size,
+                            ct.get().length.unwrap_or(0),
+                        )?;
+                        unsafe {
+                            std::ptr::copy_nonoverlapping(buf.as_ptr(), owned.get().address(), size)
+                        };
+                        if ct.get().is_record() || ct.get().kind == rcffi_core::ctype::Kind::Array {
+                            owned.into_any()
+                        } else {
+                            unsafe { convert::read(py, &ct, buf.as_ptr(), None)? }
+                        }
+                    }
+                };
+                out.set_item(name, value)?;
+            }
+            Entry::IntConstant { name } => {
+                if let Some(Entity::IntConstant { value, .. }) = decls.lock().names.get(name) {
+                    out.set_item(name, *value)?;
+                }
+            }
+            Entry::ExternPythonSlot { name, ty } => {
+                let slot = ExternSlot {
+                    ctype: ctype_for(py, *ty),
+                    slot: p as usize,
+                    keep: std::sync::Mutex::new(None),
+                };
+                out.set_item(format!("__extern_slot__{name}"), Py::new(py, slot)?)?;
+            }
+            Entry::NotAttachedReporter => {
+                if let Some(r) = &reporter {
+                    unsafe { std::ptr::write_volatile(p as *mut *mut u8, r.get().address()) };
+                    out.set_item("__not_attached_reporter__", r.clone_ref(py))?;
+                }
+            }
+            Entry::RecordLayout { .. } | Entry::NumericType { .. } => {}
+        }
+    }
+    Ok(out.unbind())
+}

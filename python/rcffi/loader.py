@@ -1,0 +1,88 @@
+"""Loading API-mode modules built by ``FFI.compile()``.
+
+An API-mode module is a small Python file next to a shared library. The library
+holds the user's C code and rcffi's glue (no Python headers: it works with any
+Python); the Python file holds the declarations in compact binary form and calls
+:func:`load_api_module` to rebuild ``ffi`` and make ``lib``.
+"""
+
+import os
+import sys
+
+from . import _backend
+
+__all__ = ["load_api_module"]
+
+
+def _report_not_attached(name):
+    sys.stderr.write(
+        'extern "Python": function %s() called, but no code was attached to it yet '
+        "with @ffi.def_extern().  Returning 0.\n" % (name.decode("utf-8", "replace"),)
+    )
+
+
+def load_api_module(module_name, module_file, library_name, table_symbol, blob):
+    """Returns ``(ffi, lib)`` for the API-mode module ``module_name``."""
+    from .api import FFI
+
+    path = os.path.join(os.path.dirname(os.path.abspath(module_file)), library_name)
+    handle = _backend.load_library(path, _backend.RTLD_NOW)
+    decls = _backend.Declarations.deserialize(blob)
+    ffi = FFI(_decls=decls)
+    reporter = ffi.callback("void(char *)", lambda name: _report_not_attached(ffi.string(name)))
+    objects = _backend.load_api_module(decls, handle, table_symbol, reporter)
+    lib = _make_api_lib(module_name, ffi, objects)
+    ffi._api_lib = lib
+    ffi._api_objects = objects
+    ffi._api_handle = handle
+    sys.modules[module_name + ".lib"] = lib
+    return ffi, lib
+
+
+def _make_api_lib(module_name, ffi, objects):
+    """The ``lib`` of an API-mode module: functions and constants as attributes,
+    global variables as properties reading and writing the C variable each time."""
+    namespace = {"__slots__": (), "__module__": module_name}
+    plain = {}
+    for name, value in objects.items():
+        if name.startswith("__"):
+            continue
+        if isinstance(value, _backend._Variable):
+            namespace[name] = property(
+                lambda self, v=value: v.get(),
+                lambda self, x, v=value: v.set(x),
+                doc="global variable %r of the C library" % (name,),
+            )
+        else:
+            plain[name] = value
+    for name in ffi._decls.names():
+        found = ffi._decls.lookup(name)
+        if found is not None and found[0] == "int" and name not in plain:
+            plain[name] = found[1]
+    variables = {n for n in namespace if not n.startswith("__")}
+    namespace["_names"] = tuple(sorted(set(plain) | variables))
+    cls = type("Lib", (_ApiLib,), namespace)
+    lib = cls.__new__(cls)
+    for name, value in plain.items():
+        lib.__dict__[name] = value
+    return lib
+
+
+class _ApiLib:
+    """Base of API-mode ``lib`` objects (one subclass per module)."""
+
+    def __dir__(self):
+        return list(type(self)._names)
+
+    def __setattr__(self, name, value):
+        if isinstance(getattr(type(self), name, None), property):
+            object.__setattr__(self, name, value)
+        else:
+            raise AttributeError("cannot set %r: it is not a global variable of this lib" % (name,))
+
+    def __getattr__(self, name):
+        raise AttributeError("%r object has no attribute %r: it is not declared in the cdef"
+                             % (type(self).__module__ + ".lib", name))
+
+    def __repr__(self):
+        return "<Lib object for %r>" % (type(self).__module__,)
