@@ -148,15 +148,22 @@ fn on_error(
         Ok(v) => match unsafe { write_result(py, target.result.get(), ret, &v) } {
             Ok(()) => Some(()),
             Err(e) => {
-                e.write_unraisable(py, Some(handler.bind(py)));
+                report_both(py, target, err, handler, e);
                 None
             }
         },
         Err(e) => {
-            e.write_unraisable(py, Some(handler.bind(py)));
+            report_both(py, target, err, handler, e);
             None
         }
     }
+}
+
+/// `onerror` failed: both the callback's exception and onerror's are reported,
+/// in that order (a handler that returns normally silences the first one).
+fn report_both(py: Python<'_>, target: &Target, err: PyErr, handler: &Py<PyAny>, e: PyErr) {
+    err.write_unraisable(py, Some(target.callable.bind(py)));
+    e.write_unraisable(py, Some(handler.bind(py)));
 }
 
 /// An argument as the Python function sees it. Structs are copied: the memory
