@@ -507,3 +507,34 @@ def test_callback_cdata_stays_valid_while_referenced(tl):
     garbage = [ffi.new("char[4096]") for _ in range(100)]  # reuse freed memory, if any
     assert [lib.t_cb_int(cb, 3) for cb in cbs] == [3 * k for k in range(50)]
     assert len(garbage) == 100
+
+
+# ---- differential checks against cffi -----------------------------------------------------
+
+DIFF_CALLBACKS = [
+    ("int(int)", "t_cb_int", lambda x: x * 3, 7),
+    ("int(int)", "t_cb_int", lambda x: 2**31, 1),
+    ("int(int)", "t_cb_int", lambda x: 1.5, 1),
+    ("unsigned char(unsigned char)", "t_cb_uchar", lambda x: -1, 3),
+    ("_Bool(_Bool)", "t_cb_bool", lambda x: not x, True),
+    ("_Bool(_Bool)", "t_cb_bool", lambda x: 2, True),
+    ("char(char)", "t_cb_char", lambda x: x.upper(), b"q"),
+    ("char(char)", "t_cb_char", lambda x: 65, b"q"),
+    ("float(float)", "t_cb_float", lambda x: x / 3, 1.0),
+    ("double(double)", "t_cb_double", lambda x: "x", 1.0),
+    ("enum t_color(enum t_color)", "t_cb_color", lambda x: x + 8, -3),
+    ("uint64_t(uint64_t)", "t_cb_uint64", lambda x: x - 1, 2**64 - 1),
+    ("void(int)", "t_cb_void", lambda x: None, 1),
+    ("void(int)", "t_cb_void", lambda x: 0, 1),
+]
+
+
+@pytest.mark.parametrize("cdecl,caller,fn,arg", DIFF_CALLBACKS,
+                         ids=["%s-%d" % (c[1], i) for i, c in enumerate(DIFF_CALLBACKS)])
+def test_callback_results_and_reports_match_cffi(tl, ref, unraisable, cdecl, caller, fn, arg):
+    results = []
+    for ffi, lib in (tl, ref):
+        unraisable.clear()
+        r = getattr(lib, caller)(ffi.callback(cdecl, fn), arg)
+        results.append((r, [u[0] for u in unraisable]))
+    assert results[0] == results[1]

@@ -102,3 +102,44 @@ def test_errno_matches_cffi(tl, ref):
         assert c.t_get_errno() == 5
         c.t_set_errno(errno.ERANGE)
     assert ffi.errno == cffi_ffi.errno == errno.ERANGE
+
+
+def test_callbacks_see_c_errno_and_hand_back_ffi_errno(tl):
+    ffi, lib = tl
+    seen = []
+
+    @ffi.callback("int(int)")
+    def clobbering(value):
+        seen.append(ffi.errno)
+        with pytest.raises(FileNotFoundError):
+            os.stat("/nonexistent/path/inside/a/callback")
+        return 0
+
+    ffi.errno = 0
+    assert lib.t_errno_around_cb(clobbering, 33) == 33  # Python's ENOENT did not leak
+    assert seen == [33]
+    assert ffi.errno == 33
+
+    @ffi.callback("int(int)")
+    def setting(value):
+        ffi.errno = 77
+        return 0
+
+    assert lib.t_errno_around_cb(setting, 33) == 77
+    assert ffi.errno == 77
+
+
+def test_callback_errno_in_a_foreign_thread(tl):
+    ffi, lib = tl
+    seen = []
+
+    @ffi.callback("int(int, void *)")
+    def f(i, user):
+        seen.append(lib.t_get_errno())  # a C call from the callback's thread
+        ffi.errno = 100 + i
+        return 0
+
+    ffi.errno = 5
+    lib.t_call_in_thread(f, ffi.NULL, 3)
+    assert seen == [0, 100, 101]
+    assert ffi.errno == 5  # the main thread's value is its own

@@ -454,6 +454,12 @@ int t_set_errno(int value) { errno = value; return -1; }
 int t_get_errno(void) { return errno; }
 int t_set_errno_ld(int value, long double unused) { (void)unused; errno = value; return -1; }
 int t_get_errno_ld(long double unused) { (void)unused; return errno; }
+int t_errno_around_cb(int (*cb)(int), int value)
+{
+    errno = value;
+    cb(value);
+    return errno;
+}
 
 /* ---- function pointers ------------------------------------------------------------ */
 

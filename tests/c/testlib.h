@@ -245,6 +245,8 @@ int t_set_errno(int value);
 int t_get_errno(void);
 int t_set_errno_ld(int value, long double unused);
 int t_get_errno_ld(long double unused);
+/* Sets errno to `value`, calls `cb(value)`, and returns errno as the callback left it. */
+int t_errno_around_cb(int (*cb)(int), int value);
 
 /* ---- function pointers ---------------------------------------------------- */
 typedef int (*t_binop)(int, int);

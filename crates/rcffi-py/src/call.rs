@@ -69,6 +69,18 @@ fn errno_location() -> *mut i32 {
     }
 }
 
+/// On entry into a callback: C's `errno` becomes `ffi.errno`, so that the Python
+/// code sees the value C left and its own system calls do not leak into C.
+pub(crate) fn errno_enter_callback() {
+    SAVED_ERRNO.with(|e| e.set(unsafe { *errno_location() }));
+}
+
+/// On return from a callback: `ffi.errno` (possibly set by the Python code)
+/// becomes C's `errno` again.
+pub(crate) fn errno_leave_callback() {
+    unsafe { *errno_location() = SAVED_ERRNO.with(Cell::get) };
+}
+
 /// One argument's storage: big enough and aligned for any scalar, `long double`
 /// and `double _Complex` included.
 #[derive(Clone, Copy)]

@@ -103,6 +103,9 @@ pub fn callback(
 
 /// The handler body: runs with the GIL, never unwinds into C.
 fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
+    // Read before taking the GIL, written back after releasing it: both may
+    // make system calls that change errno.
+    crate::call::errno_enter_callback();
     Python::attach(|py| {
         let ret = ret as *mut u8;
         let outcome = call_python(py, target, args).and_then(|value| unsafe {
@@ -122,6 +125,7 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
             }
         }
     });
+    crate::call::errno_leave_callback();
 }
 
 fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResult<Py<PyAny>> {
