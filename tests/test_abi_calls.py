@@ -617,6 +617,13 @@ def test_variadic_beyond_the_registers(tl):
     assert lib.t_sum_vll(10, *ls) == sum((i + 1) * int(v) for i, v in enumerate(ls))
 
 
+def test_more_than_sixteen_variadic_arguments(tl):
+    ffi, lib = tl
+    values = [(-1) ** i * (i + 1) * 1000 for i in range(40)]
+    args = [ffi.cast("int", v) for v in values]
+    assert lib.t_sum_va(40, *args) == sum((i + 1) * v for i, v in enumerate(values))
+
+
 def test_variadic_mixed_kinds(tl):
     ffi, lib = tl
     p = ffi.new("int[1]", [7])
