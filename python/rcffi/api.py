@@ -288,6 +288,9 @@ class FFI:
         """Closes a library opened with ``dlopen()``; using it afterwards raises."""
         object.__getattribute__(lib, "_handle").close_lib()
         object.__setattr__(lib, "_closed", True)
+        # Functions already looked up are cached in the lib's __dict__: forget
+        # them, so that using one raises instead of jumping into unmapped code.
+        object.__getattribute__(lib, "__dict__").clear()
 
 
 def _find_library(name):

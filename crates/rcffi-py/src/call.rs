@@ -19,7 +19,7 @@ use std::os::raw::c_void;
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rcffi_core::call::CallPlan;
 use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
@@ -67,6 +67,18 @@ fn errno_location() -> *mut i32 {
     unsafe {
         libc::__error()
     }
+}
+
+/// On entry into a callback: C's `errno` becomes `ffi.errno`, so that the Python
+/// code sees the value C left and its own system calls do not leak into C.
+pub(crate) fn errno_enter_callback() {
+    SAVED_ERRNO.with(|e| e.set(unsafe { *errno_location() }));
+}
+
+/// On return from a callback: `ffi.errno` (possibly set by the Python code)
+/// becomes C's `errno` again.
+pub(crate) fn errno_leave_callback() {
+    unsafe { *errno_location() = SAVED_ERRNO.with(Cell::get) };
 }
 
 /// One argument's storage: big enough and aligned for any scalar, `long double`
@@ -662,8 +674,8 @@ fn convert_arg(
 }
 
 /// A pointer argument: a compatible cdata, or what C code would get from a Python
-/// object: bytes for `char *` (not copied), a list or tuple for `T *`, a struct
-/// initializer for `struct *`, str for wide-character pointers.
+/// object: bytes for `char *` (not copied), a list or tuple of item initializers
+/// for `T *` (struct pointers included), str for wide-character pointers.
 fn pointer_arg(
     py: Python<'_>,
     ct: &CType,
@@ -704,21 +716,15 @@ fn pointer_arg(
             return Ok(p);
         }
     }
+    // A list or tuple is an array initializer (`T *` is `T[]` in arguments), for
+    // struct items too: a single struct is passed as `[initializer]`.
     let is_seq = arg.is_instance_of::<PyList>() || arg.is_instance_of::<PyTuple>();
-    if (is_seq || arg.is_instance_of::<PyDict>()) && item.kind != Kind::Void {
+    if is_seq && item.kind != Kind::Void {
         let size = item.size_or_err()?;
-        let count = if is_seq && !item.is_record() {
-            arg.len()?
-        } else {
-            1
-        };
+        let count = arg.len()?;
         let p = temps.alloc(size * count.max(1));
-        if is_seq && !item.is_record() {
-            for (i, v) in arg.try_iter()?.enumerate() {
-                unsafe { convert::write(py, item, p.add(i * size), &v?)? };
-            }
-        } else {
-            unsafe { convert::write(py, item, p, arg)? };
+        for (i, v) in arg.try_iter()?.enumerate() {
+            unsafe { convert::write(py, item, p.add(i * size), &v?)? };
         }
         return Ok(p);
     }

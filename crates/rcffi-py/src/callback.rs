@@ -117,6 +117,9 @@ pub fn callback(
 
 /// The handler body: runs with the GIL, never unwinds into C.
 fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
+    // Read before taking the GIL, written back after releasing it: both may
+    // make system calls that change errno.
+    crate::call::errno_enter_callback();
     Python::attach(|py| {
         let ret = ret as *mut u8;
         let outcome = call_python(py, target, args).and_then(|value| unsafe {
@@ -136,6 +139,7 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
             }
         }
     });
+    crate::call::errno_leave_callback();
 }
 
 fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResult<Py<PyAny>> {
@@ -162,15 +166,22 @@ fn on_error(
         Ok(v) => match unsafe { write_result(py, target.result.get(), ret, &v) } {
             Ok(()) => Some(()),
             Err(e) => {
-                e.write_unraisable(py, Some(handler.bind(py)));
+                report_both(py, target, err, handler, e);
                 None
             }
         },
         Err(e) => {
-            e.write_unraisable(py, Some(handler.bind(py)));
+            report_both(py, target, err, handler, e);
             None
         }
     }
+}
+
+/// `onerror` failed: both the callback's exception and onerror's are reported,
+/// in that order (a handler that returns normally silences the first one).
+fn report_both(py: Python<'_>, target: &Target, err: PyErr, handler: &Py<PyAny>, e: PyErr) {
+    err.write_unraisable(py, Some(target.callable.bind(py)));
+    e.write_unraisable(py, Some(handler.bind(py)));
 }
 
 /// An argument as the Python function sees it. Structs are copied: the memory

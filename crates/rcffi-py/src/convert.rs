@@ -66,6 +66,22 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     let prim = ct.prim.expect("integer type");
     let v: i128 = if let Ok(cd) = obj.cast::<CData>() {
+        // Only integer-like primitives convert: not pointers (whose address
+        // would silently become the value), floats or complex numbers.
+        let c = cd.get().ctype.get();
+        let integral = matches!(c.kind, Kind::Primitive | Kind::Enum)
+            && c.prim.is_some_and(|p| {
+                !matches!(
+                    p.class(),
+                    PrimClass::Float | PrimClass::LongDouble | PrimClass::Complex
+                )
+            });
+        if !integral {
+            return Err(PyTypeError::new_err(format!(
+                "an integer is required for '{}', not cdata '{}'",
+                ct.cname, c.cname
+            )));
+        }
         cd.get().as_integer()?
     } else if obj.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(
@@ -314,7 +330,11 @@ fn float_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     if let Ok(cd) = obj.cast::<CData>() {
         return cd.get().as_float();
     }
-    obj.extract::<f64>().map_err(|_| {
+    obj.extract::<f64>().map_err(|e| {
+        if e.is_instance_of::<PyOverflowError>(obj.py()) {
+            // An int too large for a double: an overflow, not a type error.
+            return e;
+        }
         PyTypeError::new_err(format!(
             "must be real number for '{}', not {}",
             ct.cname,
@@ -379,10 +399,15 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     let compatible = other.id == ct.id
         || match (ct.kind, other.kind) {
             (Kind::Pointer, Kind::Pointer) => {
-                is_void_ptr(ct) || is_void_ptr(other) || ct.item_ref().id == other.item_ref().id
+                is_void_ptr(ct)
+                    || is_void_ptr(other)
+                    || ct.item_ref().id == other.item_ref().id
+                    || char_compatible(ct.item_ref(), other.item_ref())
             }
             (Kind::Pointer, Kind::Array) => {
-                is_void_ptr(ct) || ct.item_ref().id == other.item_ref().id
+                is_void_ptr(ct)
+                    || ct.item_ref().id == other.item_ref().id
+                    || char_compatible(ct.item_ref(), other.item_ref())
             }
             (Kind::Pointer, Kind::Function) => is_void_ptr(ct),
             (Kind::Function, Kind::Pointer) => is_void_ptr(other),
@@ -396,6 +421,17 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     }
     let _ = py;
     Ok(cd.address())
+}
+
+/// `char *` and pointers to the other one-byte integers (`signed char`,
+/// `unsigned char`, `int8_t`, `uint8_t`, `_Bool`) convert to each other, as in
+/// cffi: byte buffers of any signedness go to `char *` parameters.
+fn char_compatible(a: &CType, b: &CType) -> bool {
+    let is_char = |t: &CType| t.kind == Kind::Primitive && t.prim == Some(Prim::Char);
+    let is_byte = |t: &CType| {
+        t.kind == Kind::Primitive && t.prim.is_some_and(|p| p.size() == 1 && p.is_integer())
+    };
+    (is_char(a) && is_byte(b)) || (is_char(b) && is_byte(a))
 }
 
 fn is_void_ptr(ct: &CType) -> bool {
