@@ -20,7 +20,8 @@ def ffi():
 @pytest.fixture
 def both():
     """An rcffi FFI and a cffi FFI, for differential tests."""
-    cffi = pytest.importorskip("cffi")
+    import cffi
+
     return rcffi.FFI(), cffi.FFI()
 
 
