@@ -264,6 +264,9 @@ def load_cffi_api() -> types.SimpleNamespace:
     return types.SimpleNamespace(ffi=module.ffi, lib=module.lib)
 
 
+CTYPES_COMPARATOR = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.c_void_p, ctypes.c_void_p)
+
+
 class CPoint(ctypes.Structure):
     """ctypes mirror of point_t."""
 
@@ -277,6 +280,17 @@ def load_ctypes() -> types.SimpleNamespace:
     lib.add.restype = ctypes.c_int
     lib.noop.argtypes = []
     lib.noop.restype = None
+    lib.sum6.argtypes = [ctypes.c_long] * 6
+    lib.sum6.restype = ctypes.c_long
+    lib.dmul.argtypes = [ctypes.c_double, ctypes.c_double]
+    lib.dmul.restype = ctypes.c_double
+    lib.bench_strlen.argtypes = [ctypes.c_char_p]
+    lib.bench_strlen.restype = ctypes.c_size_t
+    lib.point_sum.argtypes = [ctypes.POINTER(CPoint)]
+    lib.point_sum.restype = ctypes.c_int
+    lib.sort_copy.argtypes = [ctypes.POINTER(ctypes.c_int), ctypes.POINTER(ctypes.c_int),
+                              ctypes.c_size_t, CTYPES_COMPARATOR]
+    lib.sort_copy.restype = None
     return types.SimpleNamespace(lib=lib, Point=CPoint)
 
 
@@ -345,13 +359,16 @@ class Op:
     and returns a `Case`. `expect`, when not None, is the value the statement
     must produce, checked once before timing so that a wrong binding cannot
     post a good time. `unroll` is how many times the statement is repeated per
-    loop iteration: 1 for ops that take milliseconds, whose loop cost is nothing."""
+    loop iteration: 1 for ops that take milliseconds, whose loop cost is nothing.
+    `per` divides the time of one statement (or gives the divisor when called),
+    for ops reported per inner event, like ns per callback of a sort."""
 
     name: str
     doc: str
     makers: dict[str, Callable[[Any], Case]]
     expect: Any = None
     unroll: int = UNROLL
+    per: Callable[[], int] | int = 1
 
 
 def same_for(impls: tuple[str, ...], maker: Callable[[Any], Case]) -> dict[str, Callable]:
@@ -406,6 +423,79 @@ def big_header(structs: int, enums: int, functions: int) -> str:
     return "\n".join(out) + "\n"
 
 
+SORT_N = 20_000
+
+
+@functools.lru_cache(maxsize=None)
+def sort_data() -> list[int]:
+    """The same pseudo-random ints on every run (a fixed LCG, not `random`)."""
+    x, out = 12345, []
+    for _ in range(SORT_N):
+        x = (x * 1103515245 + 12345) % 2**31
+        out.append(x % 1_000_000)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def sort_comparisons() -> int:
+    """How many times the C library's qsort calls the comparator on
+    `sort_data()` (it is deterministic for a given input), counted once through
+    ctypes, to report ns per callback."""
+    count = [0]
+
+    def compare(a: int, c: int) -> int:
+        count[0] += 1
+        x = ctypes.cast(a, ctypes.POINTER(ctypes.c_int))[0]
+        y = ctypes.cast(c, ctypes.POINTER(ctypes.c_int))[0]
+        return (x > y) - (x < y)
+
+    lib = load_ctypes().lib
+    src = (ctypes.c_int * SORT_N)(*sort_data())
+    dst = (ctypes.c_int * SORT_N)()
+    lib.sort_copy(dst, src, SORT_N, CTYPES_COMPARATOR(compare))
+    return count[0]
+
+
+def sort_cdata(b: Any) -> Case:
+    """qsort of 20 000 ints through a Python comparator made with ffi.callback."""
+    ffi = b.ffi
+    cast = ffi.cast
+
+    @ffi.callback("int(*)(void *, void *)")
+    def cmp(a: Any, c: Any) -> int:
+        x = cast("int *", a)[0]
+        y = cast("int *", c)[0]
+        return (x > y) - (x < y)
+
+    src = ffi.new("int[]", sort_data())
+    dst = ffi.new("int[]", SORT_N)
+    return case("f(dst, src, n, cmp)", f=b.lib.sort_copy, dst=dst, src=src, n=SORT_N, cmp=cmp)
+
+
+def sort_ctypes(b: Any) -> Case:
+    as_int = ctypes.POINTER(ctypes.c_int)
+
+    def compare(a: int, c: int) -> int:
+        x = ctypes.cast(a, as_int)[0]
+        y = ctypes.cast(c, as_int)[0]
+        return (x > y) - (x < y)
+
+    cmp = CTYPES_COMPARATOR(compare)
+    src = (ctypes.c_int * SORT_N)(*sort_data())
+    dst = (ctypes.c_int * SORT_N)()
+    return case("f(dst, src, n, cmp)", f=b.lib.sort_copy, dst=dst, src=src, n=SORT_N, cmp=cmp)
+
+
+def struct_arg_cdata(b: Any) -> Case:
+    return case("f(p)", f=b.lib.point_sum, p=b.ffi.new("point_t *", [3, 4]))
+
+
+def struct_arg_floor(m: Any) -> Case:
+    p = m.Point()
+    p.x, p.y = 3, 4
+    return case("f(p)", f=m.point_sum, p=p)
+
+
 def cdef_big(b: Any) -> Case:
     """A fresh FFI of the column's own class parsing the whole generated header."""
     return case("FFI().cdef(text)", FFI=type(b.ffi), text=big_header(**BIG_HEADER_SHAPE))
@@ -449,6 +539,52 @@ OPS = [
             "ctypes": lambda b: case("new()", new=b.Point),
             "floor": lambda m: case("new()", new=m.Point),
         },
+    ),
+    Op(
+        "sum6",
+        "sum6(1, ..., 6) calling long sum6(long x6)",
+        {
+            **same_for(CDEF_STYLE + ("ctypes",),
+                       lambda b: case("f(1, 2, 3, 4, 5, 6)", f=b.lib.sum6)),
+            "floor": lambda m: case("f(1, 2, 3, 4, 5, 6)", f=m.sum6),
+        },
+        expect=21,
+    ),
+    Op(
+        "dmul",
+        "dmul(1.5, 2.0) calling double dmul(double, double)",
+        {
+            **same_for(CDEF_STYLE + ("ctypes",), lambda b: case("f(1.5, 2.0)", f=b.lib.dmul)),
+            "floor": lambda m: case("f(1.5, 2.0)", f=m.dmul),
+        },
+        expect=3.0,
+    ),
+    Op(
+        "strlen",
+        'bench_strlen(b"hello world"): bytes passed as char *',
+        {
+            **same_for(CDEF_STYLE + ("ctypes",),
+                       lambda b: case("f(s)", f=b.lib.bench_strlen, s=b"hello world")),
+            "floor": lambda m: case("f(s)", f=m.bench_strlen, s=b"hello world"),
+        },
+        expect=11,
+    ),
+    Op(
+        "struct*",
+        "point_sum(p) with a point_t * argument",
+        {
+            **same_for(CDEF_STYLE, struct_arg_cdata),
+            "ctypes": lambda b: case("f(p)", f=b.lib.point_sum, p=ctypes.pointer(b.Point(3, 4))),
+            "floor": struct_arg_floor,
+        },
+        expect=7,
+    ),
+    Op(
+        "callback",
+        "qsort of 20 000 ints with a Python comparator: ns per comparator call",
+        {**same_for(CDEF_STYLE, sort_cdata), "ctypes": sort_ctypes},
+        unroll=1,
+        per=sort_comparisons,
     ),
     Op(
         "cdef",
@@ -550,7 +686,8 @@ def run_cell(op: Op, impl: str, backends: Backends, settings: Settings) -> Any:
     try:
         c = maker(backends.get(impl))
         check(op, c)
-        return measure(make_timer(c, op.unroll), settings, op.unroll)
+        per = op.per() if callable(op.per) else op.per
+        return measure(make_timer(c, op.unroll), settings, op.unroll) / per
     except BackendError as exc:
         return Failure(str(exc))
     except Exception as exc:

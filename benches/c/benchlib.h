@@ -8,3 +8,8 @@ typedef struct { int x, y; } point_t;
 
 int add(int a, int b);
 void noop(void);
+long sum6(long a, long b, long c, long d, long e, long f);
+double dmul(double a, double b);
+size_t bench_strlen(const char *s);
+int point_sum(point_t *p);
+void sort_copy(int *dst, const int *src, size_t n, int (*cmp)(const void *, const void *));

@@ -82,10 +82,81 @@ floor_noop_gil(PyObject *self, PyObject *unused)
     Py_RETURN_NONE;
 }
 
+static PyObject *
+floor_sum6(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    long v[6], r;
+    if (nargs != 6) {
+        PyErr_Format(PyExc_TypeError, "sum6() takes 6 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    for (int i = 0; i < 6; i++) {
+        v[i] = PyLong_AsLong(args[i]);
+        if (v[i] == -1 && PyErr_Occurred())
+            return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    r = sum6(v[0], v[1], v[2], v[3], v[4], v[5]);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(r);
+}
+
+static PyObject *
+floor_dmul(PyObject *self, PyObject *const *args, Py_ssize_t nargs)
+{
+    double a, b, r;
+    if (nargs != 2) {
+        PyErr_Format(PyExc_TypeError, "dmul() takes 2 arguments (%zd given)", nargs);
+        return NULL;
+    }
+    a = PyFloat_AsDouble(args[0]);
+    if (a == -1.0 && PyErr_Occurred())
+        return NULL;
+    b = PyFloat_AsDouble(args[1]);
+    if (b == -1.0 && PyErr_Occurred())
+        return NULL;
+    Py_BEGIN_ALLOW_THREADS
+    r = dmul(a, b);
+    Py_END_ALLOW_THREADS
+    return PyFloat_FromDouble(r);
+}
+
+static PyObject *
+floor_strlen(PyObject *self, PyObject *arg)
+{
+    const char *s;
+    size_t r;
+    if (!PyBytes_Check(arg)) {
+        PyErr_SetString(PyExc_TypeError, "bench_strlen() takes bytes");
+        return NULL;
+    }
+    s = PyBytes_AS_STRING(arg);
+    Py_BEGIN_ALLOW_THREADS
+    r = bench_strlen(s);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromSize_t(r);
+}
+
 typedef struct {
     PyObject_HEAD
     point_t pt;
 } PointObject;
+
+static PyTypeObject PointType;
+
+static PyObject *
+floor_point_sum(PyObject *self, PyObject *arg)
+{
+    int r;
+    if (!PyObject_TypeCheck(arg, &PointType)) {
+        PyErr_SetString(PyExc_TypeError, "point_sum() takes a Point");
+        return NULL;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    r = point_sum(&((PointObject *)arg)->pt);
+    Py_END_ALLOW_THREADS
+    return PyLong_FromLong(r);
+}
 
 static PyMemberDef point_members[] = {
     {"x", T_INT, offsetof(PointObject, pt.x), 0, "x field of the point_t"},
@@ -111,6 +182,12 @@ static PyMethodDef floor_methods[] = {
      "add(a, b) calling C add() with the GIL held"},
     {"noop", floor_noop, METH_NOARGS, "noop() with the GIL released"},
     {"noop_gil", floor_noop_gil, METH_NOARGS, "noop() with the GIL held"},
+    {"sum6", (PyCFunction)(void (*)(void))floor_sum6, METH_FASTCALL,
+     "sum6(a, b, c, d, e, f) calling C sum6() with the GIL released"},
+    {"dmul", (PyCFunction)(void (*)(void))floor_dmul, METH_FASTCALL,
+     "dmul(a, b) calling C dmul() with the GIL released"},
+    {"bench_strlen", floor_strlen, METH_O, "bench_strlen(bytes) with the GIL released"},
+    {"point_sum", floor_point_sum, METH_O, "point_sum(Point) with the GIL released"},
     {NULL, NULL, 0, NULL},
 };
 
