@@ -50,7 +50,7 @@ macro_rules! primitives {
     ($( $variant:ident => $name:literal, $size:expr, $align:expr, $class:ident; )*) => {
         /// A primitive C type, named as cffi names it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-        pub enum Prim { $( $variant, )* }
+        pub enum Prim { $( #[doc = concat!("`", $name, "`.")] $variant, )* }
 
         impl Prim {
             /// Every primitive, in declaration order.
@@ -181,13 +181,21 @@ impl Prim {
 /// The kind of a type, as cffi's `CType.kind` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// `void`.
     Void,
+    /// Integers, characters, floating-point and complex numbers.
     Primitive,
+    /// A data pointer.
     Pointer,
+    /// An array, of known or open length.
     Array,
+    /// A struct.
     Struct,
+    /// A union.
     Union,
+    /// An enum.
     Enum,
+    /// A function (pointer), as cffi treats function types.
     Function,
 }
 
@@ -212,6 +220,7 @@ impl Kind {
 pub struct FieldDecl {
     /// Empty for unnamed bitfields and anonymous nested structs/unions.
     pub name: String,
+    /// The member's type.
     pub ty: TypeId,
     /// `Some(width)` for a bitfield.
     pub bits: Option<u32>,
@@ -220,7 +229,9 @@ pub struct FieldDecl {
 /// One member of a completed struct or union.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
+    /// The member's name; empty for unnamed bitfields and anonymous members.
     pub name: String,
+    /// The member's type.
     pub ty: TypeId,
     /// Byte offset of the member, or of the storage unit holding a bitfield.
     pub offset: usize,
@@ -233,18 +244,22 @@ pub struct Field {
 /// A struct or union: nominal, completed at most once.
 #[derive(Clone, Debug)]
 pub struct Record {
+    /// A union (all members at offset 0) rather than a struct.
     pub is_union: bool,
     /// Declared with `...;`: the C compiler must fill in the layout (API mode).
     pub partial: bool,
     /// `None` while the record is only forward-declared (opaque).
     pub fields: Option<Vec<Field>>,
+    /// Size and alignment, once complete.
     pub layout: Option<Layout>,
 }
 
 /// An enum: nominal, with the integer type gcc would pick for its values.
 #[derive(Clone, Debug)]
 pub struct EnumDef {
+    /// The enumerators and their values, in declaration order.
     pub values: Vec<(String, i128)>,
+    /// The integer type the enum is stored as.
     pub base: Prim,
     /// Declared with a trailing `...` or `= ...`: values come from the C compiler.
     pub partial: bool,
@@ -253,8 +268,11 @@ pub struct EnumDef {
 /// A function type (which cffi treats as a pointer to function).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncSig {
+    /// The declared parameter types.
     pub args: Vec<TypeId>,
+    /// The result type (`void` for none).
     pub result: TypeId,
+    /// Whether `...` follows the declared parameters.
     pub variadic: bool,
     /// `__stdcall` etc.; `None` is the platform default.
     pub abi: Option<String>,
@@ -263,12 +281,24 @@ pub struct FuncSig {
 /// What a type is.
 #[derive(Clone, Debug)]
 pub enum TypeData {
+    /// `void`.
     Void,
+    /// A primitive type.
     Primitive(Prim),
+    /// A pointer to the type.
     Pointer(TypeId),
-    Array { item: TypeId, length: Option<usize> },
+    /// An array.
+    Array {
+        /// The item type.
+        item: TypeId,
+        /// The number of items; `None` for `item[]`.
+        length: Option<usize>,
+    },
+    /// A struct or union.
     Record(Box<Record>),
+    /// An enum.
     Enum(Box<EnumDef>),
+    /// A function type (a pointer to function, as in cffi).
     Function(Box<FuncSig>),
 }
 
@@ -284,6 +314,7 @@ enum InternKey {
 /// A type: what it is, its C name, and where to insert a declarator into that name.
 #[derive(Clone, Debug)]
 pub struct TypeEntry {
+    /// What the type is.
     pub data: TypeData,
     /// The C name as cffi prints it: `int *`, `int(*)[3]`, `struct foo`.
     pub cname: String,

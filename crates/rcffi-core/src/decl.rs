@@ -23,14 +23,26 @@ pub enum ExternPython {
 pub enum Entity {
     /// A function; its type is a function type.
     Function {
+        /// The function type.
         ty: TypeId,
+        /// Set for `extern "Python"` functions (API mode).
         extern_python: Option<ExternPython>,
     },
     /// A global variable, or a constant whose value lives in the library
     /// (`static const int FOO;`).
-    Global { ty: TypeId, constant: bool },
+    Global {
+        /// The variable's type.
+        ty: TypeId,
+        /// Declared `const`: read-only.
+        constant: bool,
+    },
     /// An integer constant known at cdef time: `#define X 42` or an enumerator.
-    IntConstant { value: i128, ty: Option<TypeId> },
+    IntConstant {
+        /// The value.
+        value: i128,
+        /// The enum an enumerator belongs to; `None` for `#define`.
+        ty: Option<TypeId>,
+    },
     /// `#define X ...`: an integer constant whose value only the C compiler knows.
     UnknownConstant,
 }
@@ -38,6 +50,7 @@ pub enum Entity {
 /// A typedef name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Typedef {
+    /// The type the name stands for.
     pub ty: TypeId,
     /// Names a function type itself (`typedef int fn_t(int);`), not a pointer to one.
     pub raw_function: bool,
@@ -46,7 +59,9 @@ pub struct Typedef {
 /// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UnknownNumeric {
+    /// `typedef int... t;`
     Integer,
+    /// `typedef float... t;`
     Float,
 }
 
@@ -63,17 +78,24 @@ pub struct CdefOptions {
 /// warnings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
+    /// What the user should know.
     pub message: String,
 }
 
 /// Every declaration of one FFI.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
+    /// Typedef names.
     pub typedefs: HashMap<String, Typedef>,
+    /// `typedef int... t;` names, whose type only the C compiler knows.
     pub unknown_typedefs: HashMap<String, UnknownNumeric>,
+    /// Struct tags (`point` for `struct point`).
     pub structs: HashMap<String, TypeId>,
+    /// Union tags.
     pub unions: HashMap<String, TypeId>,
+    /// Enum tags.
     pub enums: HashMap<String, TypeId>,
+    /// Functions, globals and constants.
     pub names: HashMap<String, Entity>,
     /// Names in declaration order (for `dir(lib)` and code generation).
     pub name_order: Vec<String>,

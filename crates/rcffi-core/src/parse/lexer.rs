@@ -4,8 +4,10 @@
 
 use crate::error::{CDefError, Location};
 
+/// What kind of token, with the value of literals.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Tok {
+    /// An identifier or keyword.
     Ident,
     /// An integer literal: its value and whether it had a `U` suffix.
     Int(u128, bool),
@@ -15,18 +17,22 @@ pub enum Tok {
     Char(u32),
     /// A string literal's contents (for `extern "Python"`).
     Str(String),
+    /// A punctuator (`*`, `(`, `...`).
     Punct(&'static str),
     /// A preprocessor line other than a line directive, from after `#`.
     Directive,
+    /// The end of the source.
     Eof,
 }
 
 /// A token with its text and position.
 #[derive(Clone, Debug)]
 pub struct Token {
+    /// The kind of token.
     pub tok: Tok,
     /// Byte range in the source.
     pub start: usize,
+    /// End of the byte range (exclusive).
     pub end: usize,
     /// Index into [`Lexed::lines`].
     pub line_idx: u32,
@@ -37,15 +43,21 @@ pub struct Token {
 /// Where a physical line is reported: after `# 42 "file.h"`, its number and file.
 #[derive(Clone, Debug)]
 pub struct LineInfo {
+    /// Byte offset of the line in the source.
     pub start: usize,
+    /// The line number reported for it.
     pub number: usize,
+    /// The file reported for it, after a line directive.
     pub file: Option<String>,
 }
 
 /// The result of lexing one source.
 pub struct Lexed<'a> {
+    /// The source.
     pub src: &'a str,
+    /// Its tokens, ending with [`Tok::Eof`].
     pub tokens: Vec<Token>,
+    /// Its physical lines.
     pub lines: Vec<LineInfo>,
 }
 
