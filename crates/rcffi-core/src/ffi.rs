@@ -390,6 +390,18 @@ impl Ffi {
     }
 }
 
+impl std::fmt::Debug for Ffi {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let s = self.read();
+        write!(
+            f,
+            "Ffi({} types, {} names)",
+            s.table.len(),
+            s.decls.names.len()
+        )
+    }
+}
+
 /// Read access to an FFI's type table.
 pub(crate) struct TableGuard<'a>(RwLockReadGuard<'a, State>);
 

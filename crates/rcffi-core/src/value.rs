@@ -250,6 +250,15 @@ impl Repr {
         };
         let (kind, size) = match table.data(id) {
             TypeData::Void => (ReprKind::Void, 0),
+            // The bit conversions of `longdouble` are for the x87 format.
+            TypeData::Primitive(Prim::LongDouble)
+                if Prim::LongDouble.size() > 8 && !cfg!(target_arch = "x86_64") =>
+            {
+                return Err(Error::Type(format!(
+                    "'{cname}' values cannot be converted on this platform (only x86-64's \
+                     80-bit format is supported)"
+                )))
+            }
             TypeData::Primitive(p) => (prim_kind(*p), p.size()),
             TypeData::Enum(e) => (
                 ReprKind::Int {
