@@ -21,9 +21,15 @@ struct Leaf {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Eightbyte {
     /// Passed in a general-purpose register; `len` bytes of the aggregate.
-    Integer { len: usize },
+    Integer {
+        /// Bytes of the aggregate in this eightbyte (1 to 8).
+        len: usize,
+    },
     /// Passed in a vector register; `len` bytes of the aggregate.
-    Sse { len: usize },
+    Sse {
+        /// Bytes of the aggregate in this eightbyte (4 or 8).
+        len: usize,
+    },
 }
 
 /// How an aggregate travels on System V x86-64.

@@ -25,22 +25,51 @@ use crate::error::Error;
 pub enum Entry {
     /// A function with the cdef's signature (a wrapper, or the function itself
     /// for variadic ones).
-    Function { name: String, ty: TypeId },
+    Function {
+        /// The C name.
+        name: String,
+        /// Its function type.
+        ty: TypeId,
+    },
     /// `void *(void)`: the address of a global variable.
-    Variable { name: String, ty: TypeId },
+    Variable {
+        /// The C name.
+        name: String,
+        /// The variable's type.
+        ty: TypeId,
+    },
     /// `void (void *out)`: writes a `static const` value of type `ty`.
-    Constant { name: String, ty: TypeId },
+    Constant {
+        /// The C name.
+        name: String,
+        /// The constant's type.
+        ty: TypeId,
+    },
     /// `int (unsigned long long *out)`: writes an integer constant's bits; returns
     /// whether it is negative or zero (so the sign can be recovered).
-    IntConstant { name: String },
+    IntConstant {
+        /// The C name (macro, enumerator or constant).
+        name: String,
+    },
     /// A `long long` array: size, alignment, then each named field's offset.
-    RecordLayout { ty: TypeId },
+    RecordLayout {
+        /// The partial struct or union.
+        ty: TypeId,
+    },
     /// A `long long` pair: size and signedness (1 when signed) of a
     /// `typedef int...` or `typedef float...` type.
-    NumericType { ty: TypeId },
+    NumericType {
+        /// The placeholder type.
+        ty: TypeId,
+    },
     /// The address of the function-pointer slot behind an `extern "Python"`
     /// function; `lib.name` is the function itself, in the next entry.
-    ExternPythonSlot { name: String, ty: TypeId },
+    ExternPythonSlot {
+        /// The C name of the `extern "Python"` function.
+        name: String,
+        /// Its function type.
+        ty: TypeId,
+    },
     /// The address of the slot holding rcffi's "no Python function attached"
     /// reporter, `void (*)(const char *name)`.
     NotAttachedReporter,
@@ -49,7 +78,9 @@ pub enum Entry {
 /// The glue for one module.
 #[derive(Debug)]
 pub struct Generated {
+    /// The C text to append to the user's source.
     pub c_source: String,
+    /// What each slot of the exported table holds.
     pub entries: Vec<Entry>,
     /// The exported symbol holding the table.
     pub table_symbol: String,

@@ -52,6 +52,7 @@ macro_rules! primitives {
     ($( $variant:ident => $name:literal, $size:expr, $align:expr, $class:ident; )*) => {
         /// A primitive C type, named as cffi names it.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[allow(missing_docs)]
         pub enum Prim { $( $variant, )* }
 
         impl Prim {
@@ -182,6 +183,7 @@ impl Prim {
 
 /// The kind of a type, as cffi's `CType.kind` reports it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[allow(missing_docs)]
 pub enum Kind {
     Void,
     Primitive,
@@ -214,6 +216,7 @@ impl Kind {
 pub struct FieldDecl {
     /// Empty for unnamed bitfields and anonymous nested structs/unions.
     pub name: String,
+    /// The member's type.
     pub ty: TypeId,
     /// `Some(width)` for a bitfield.
     pub bits: Option<u32>,
@@ -222,7 +225,9 @@ pub struct FieldDecl {
 /// One member of a completed struct or union.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Field {
+    /// The member's name (empty for anonymous nested structs and unions).
     pub name: String,
+    /// The member's type.
     pub ty: TypeId,
     /// Byte offset of the member, or of the storage unit holding a bitfield.
     pub offset: usize,
@@ -235,18 +240,22 @@ pub struct Field {
 /// A struct or union: nominal, completed at most once.
 #[derive(Clone, Debug)]
 pub struct Record {
+    /// A union rather than a struct.
     pub is_union: bool,
     /// Declared with `...;`: the C compiler must fill in the layout (API mode).
     pub partial: bool,
     /// `None` while the record is only forward-declared (opaque).
     pub fields: Option<Vec<Field>>,
+    /// Size and alignment, once known.
     pub layout: Option<Layout>,
 }
 
 /// An enum: nominal, with the integer type gcc would pick for its values.
 #[derive(Clone, Debug)]
 pub struct EnumDef {
+    /// The enumerators and their values, in declaration order.
     pub values: Vec<(String, i128)>,
+    /// The integer type that holds the values.
     pub base: Prim,
     /// Declared with a trailing `...` or `= ...`: values come from the C compiler.
     pub partial: bool,
@@ -255,8 +264,11 @@ pub struct EnumDef {
 /// A function type (which cffi treats as a pointer to function).
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct FuncSig {
+    /// The parameter types (arrays and functions already adjusted to pointers).
     pub args: Vec<TypeId>,
+    /// The result type.
     pub result: TypeId,
+    /// Ends with `...`.
     pub variadic: bool,
     /// `__stdcall` etc.; `None` is the platform default.
     pub abi: Option<String>,
@@ -265,7 +277,9 @@ pub struct FuncSig {
 /// `typedef int... t;` / `typedef float... t;`: a numeric type only the compiler knows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum UnknownNumeric {
+    /// `typedef int... t;`
     Integer,
+    /// `typedef float... t;`
     Float,
 }
 
@@ -302,17 +316,26 @@ impl std::fmt::Display for NeedsCompiler {
 /// What a type is.
 #[derive(Clone, Debug)]
 pub enum TypeData {
+    /// `void`.
     Void,
     /// A placeholder for a `typedef int... t;` type, which API mode resolves.
     Unknown(UnknownNumeric),
+    /// A primitive type.
     Primitive(Prim),
+    /// A pointer to the type.
     Pointer(TypeId),
+    /// An array.
     Array {
+        /// The item type.
         item: TypeId,
+        /// `None` for `T[]`.
         length: Option<usize>,
     },
+    /// A struct or union.
     Record(Box<Record>),
+    /// An enum.
     Enum(Box<EnumDef>),
+    /// A function type (a pointer to function, as in cffi).
     Function(Box<FuncSig>),
 }
 
@@ -332,6 +355,7 @@ enum InternKey {
 /// and building their names was a third of the parse time.
 #[derive(Clone, Debug)]
 pub struct TypeEntry {
+    /// What the type is.
     pub data: TypeData,
     /// The C name as cffi prints it (`int *`, `int(*)[3]`, `struct foo`), and the
     /// byte position in it where a declarator goes (`int(*` `)[3]`).

@@ -23,14 +23,26 @@ pub enum ExternPython {
 pub enum Entity {
     /// A function; its type is a function type.
     Function {
+        /// Its function type.
         ty: TypeId,
+        /// Declared in an `extern "Python"` block: API mode generates its body.
         extern_python: Option<ExternPython>,
     },
     /// A global variable, or a constant whose value lives in the library
     /// (`static const int FOO;`).
-    Global { ty: TypeId, constant: bool },
+    Global {
+        /// The variable's type.
+        ty: TypeId,
+        /// `static const`: read once, never written.
+        constant: bool,
+    },
     /// An integer constant known at cdef time: `#define X 42` or an enumerator.
-    IntConstant { value: i128, ty: Option<TypeId> },
+    IntConstant {
+        /// The value.
+        value: i128,
+        /// The enum it belongs to, for enumerators.
+        ty: Option<TypeId>,
+    },
     /// `#define X ...`: an integer constant whose value only the C compiler knows.
     UnknownConstant,
 }
@@ -38,6 +50,7 @@ pub enum Entity {
 /// A typedef name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Typedef {
+    /// The type the name stands for.
     pub ty: TypeId,
     /// Names a function type itself (`typedef int fn_t(int);`), not a pointer to one.
     pub raw_function: bool,
@@ -58,16 +71,22 @@ pub struct CdefOptions {
 /// warnings).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Warning {
+    /// What to tell the user.
     pub message: String,
 }
 
 /// Every declaration of one FFI.
 #[derive(Clone, Debug, Default)]
 pub struct Declarations {
+    /// Typedef names.
     pub typedefs: FastMap<String, Typedef>,
+    /// `struct` tags.
     pub structs: FastMap<String, TypeId>,
+    /// `union` tags.
     pub unions: FastMap<String, TypeId>,
+    /// `enum` tags.
     pub enums: FastMap<String, TypeId>,
+    /// Functions, variables and constants.
     pub names: FastMap<String, Entity>,
     /// Names in declaration order (for `dir(lib)` and code generation).
     pub name_order: Vec<String>,

@@ -18,7 +18,9 @@ pub struct Location {
 /// A declaration that cannot be accepted: where and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CDefError {
+    /// What is wrong, without the location.
     pub message: String,
+    /// Where, when the error comes from source text.
     pub location: Option<Location>,
 }
 
@@ -50,20 +52,52 @@ pub enum Error {
     Type(String),
     /// A library that cannot be opened, or a symbol that is not in it.
     Library(String),
-    /// A call that cannot be prepared (unsupported argument kind, libffi refusal).
+    /// A call that cannot be prepared (unsupported argument kind, libffi refusal),
+    /// or a call made with the wrong number of arguments.
     Call(String),
+    /// A value that does not fit the C type it is converted to (`300` for an
+    /// `unsigned char`).
+    Overflow(String),
+    /// An access outside a block of memory, or a C string that is not one
+    /// (no NUL terminator, invalid UTF-8, a NULL pointer).
+    Memory(String),
+    /// The C compiler (or `pkg-config`) could not be run or reported an error;
+    /// the message holds the command line and what the tool printed.
+    Compile(String),
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Error::CDef(e) => e.fmt(f),
-            Error::Type(m) | Error::Library(m) | Error::Call(m) => f.write_str(m),
+            Error::Type(m)
+            | Error::Library(m)
+            | Error::Call(m)
+            | Error::Overflow(m)
+            | Error::Memory(m)
+            | Error::Compile(m) => f.write_str(m),
         }
     }
 }
 
 impl std::error::Error for Error {}
+
+impl Error {
+    /// The same error with `what` (`"strlen() argument 1"`) in front of its
+    /// message, so that a conversion error says where it happened.
+    pub(crate) fn context(self, what: &str) -> Error {
+        let prefix = |m: String| format!("{what}: {m}");
+        match self {
+            Error::CDef(e) => Error::CDef(e),
+            Error::Type(m) => Error::Type(prefix(m)),
+            Error::Library(m) => Error::Library(prefix(m)),
+            Error::Call(m) => Error::Call(prefix(m)),
+            Error::Overflow(m) => Error::Overflow(prefix(m)),
+            Error::Memory(m) => Error::Memory(prefix(m)),
+            Error::Compile(m) => Error::Compile(prefix(m)),
+        }
+    }
+}
 
 impl From<CDefError> for Error {
     fn from(e: CDefError) -> Self {

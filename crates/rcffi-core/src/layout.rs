@@ -8,7 +8,9 @@ use crate::error::Error;
 /// Size and alignment of a completed struct or union.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Layout {
+    /// `sizeof`, including tail padding.
     pub size: usize,
+    /// `alignof`.
     pub align: usize,
 }
 
@@ -16,9 +18,12 @@ pub struct Layout {
 /// bitfields back to back), or `#pragma pack(N)` (alignments capped at N).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Packing {
+    /// The compiler's default layout.
     #[default]
     Natural,
+    /// `__attribute__((packed))`.
     Packed,
+    /// `#pragma pack(N)`.
     Pack(usize),
 }
 

@@ -1,7 +1,9 @@
 //! The exceptions of rcffi and how core errors become them.
 
 use pyo3::create_exception;
-use pyo3::exceptions::{PyException, PyNotImplementedError, PyOSError, PyTypeError};
+use pyo3::exceptions::{
+    PyException, PyIndexError, PyNotImplementedError, PyOSError, PyOverflowError, PyTypeError,
+};
 use pyo3::PyErr;
 use rcffi_core::ctype::NeedsCompiler;
 use rcffi_core::Error;
@@ -49,5 +51,8 @@ pub fn to_pyerr(e: Error) -> PyErr {
         Error::Type(m) => PyTypeError::new_err(m),
         Error::Library(m) => PyOSError::new_err(m),
         Error::Call(m) => PyTypeError::new_err(m),
+        Error::Overflow(m) => PyOverflowError::new_err(m),
+        Error::Memory(m) => PyIndexError::new_err(m),
+        Error::Compile(m) => FFIError::new_err(m),
     }
 }

@@ -8,6 +8,7 @@ mod backend;
 mod call;
 mod callback;
 mod cdata;
+mod compiler;
 mod convert;
 mod decls;
 mod errors;
@@ -61,6 +62,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backend::string, m)?)?;
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
     m.add_function(wrap_pyfunction!(apimodule::load_api_module, m)?)?;
+    m.add_function(wrap_pyfunction!(compiler::compile_module, m)?)?;
     m.add_class::<apimodule::Variable>()?;
     m.add_class::<apimodule::ExternSlot>()?;
     m.add_function(wrap_pyfunction!(typebuild::new_struct_type, m)?)?;

@@ -5,7 +5,9 @@
 use crate::error::{CDefError, Location};
 
 #[derive(Clone, Debug, PartialEq)]
+/// The kind of a token.
 pub enum Tok {
+    /// An identifier or keyword.
     Ident,
     /// An integer literal: its value and whether it had a `U` suffix.
     Int(u128, bool),
@@ -15,9 +17,11 @@ pub enum Tok {
     Char(u32),
     /// A string literal's contents (for `extern "Python"`).
     Str(String),
+    /// A punctuator (`*`, `(`, `...`, ...).
     Punct(&'static str),
     /// A preprocessor line other than a line directive, from after `#`.
     Directive,
+    /// The end of the source.
     Eof,
 }
 
@@ -25,9 +29,11 @@ pub enum Tok {
 /// `start` only when a diagnostic needs them, which keeps lexing linear and cheap.
 #[derive(Clone, Debug)]
 pub struct Token {
+    /// The kind of token.
     pub tok: Tok,
     /// Byte range in the source.
     pub start: usize,
+    /// End of the byte range (exclusive).
     pub end: usize,
 }
 
@@ -39,13 +45,17 @@ pub struct Segment {
     pub start: usize,
     /// The line number of that line.
     pub first_line: usize,
+    /// The file the directive named, if any.
     pub file: Option<String>,
 }
 
 /// The result of lexing one source.
 pub struct Lexed<'a> {
+    /// The source.
     pub src: &'a str,
+    /// Its tokens, ending with [`Tok::Eof`].
     pub tokens: Vec<Token>,
+    /// Its line numbering, one segment per line directive.
     pub segments: Vec<Segment>,
 }
 

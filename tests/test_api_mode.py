@@ -1,0 +1,319 @@
+"""API mode: set_source() with C source, compile(), the compiler filling the gaps,
+extern "Python" and def_extern()."""
+
+import importlib
+import itertools
+import os
+import sys
+import threading
+import time
+
+import pytest
+
+import rcffi
+from rcffi import VerificationError
+
+
+_module_numbers = itertools.count()
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    """Builds an API-mode module from (cdef, source, **kwargs) and imports it."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def make(cdef, source, name=None, **kwargs):
+        module_name = name or "_api_mod_%d" % next(_module_numbers)
+        ffi = rcffi.FFI()
+        ffi.cdef(cdef)
+        ffi.set_source(module_name, source, **kwargs)
+        path = ffi.compile(tmpdir=str(tmp_path))
+        importlib.invalidate_caches()
+        module = importlib.import_module(module_name)
+        module._built_path = path
+        return module
+
+    return make
+
+
+def test_pi_example(build):
+    m = build(
+        "float pi_approx(int n);",
+        """
+        static float pi_approx(int n) {
+            int i, inside = 0;
+            unsigned int seed = 12345;
+            for (i = 0; i < n; i++) {
+                float x, y;
+                seed = seed * 1103515245u + 12345u; x = (seed >> 8) / 16777216.0f;
+                seed = seed * 1103515245u + 12345u; y = (seed >> 8) / 16777216.0f;
+                if (x * x + y * y < 1.0f) inside++;
+            }
+            return 4.0f * inside / n;
+        }
+        """,
+        libraries=["m"],
+    )
+    assert 3.0 < m.lib.pi_approx(100000) < 3.3
+
+
+def test_functions_called_directly_and_misdeclared_types_still_work(build):
+    m = build(
+        "long add(long, long); double half(int); int isum(short, long);",
+        """
+        static int add(int a, int b) { return a + b; }
+        static float half(long v) { return v / 2.0f; }
+        static long long isum(long long a, long long b) { return a + b; }
+        """,
+    )
+    assert m.lib.add(2, 40) == 42
+    assert m.lib.half(5) == 2.5
+    assert m.lib.isum(300, 7) == 307
+
+
+def test_the_compiler_fills_the_gaps(build):
+    m = build(
+        """
+        struct pt { int y; ...; };
+        enum e { A, B, ... };
+        enum f { C = ..., D };
+        typedef int... myint_t;
+        typedef float... myfloat_t;
+        #define SIZE ...
+        #define NEG ...
+        static const int LIMIT;
+        static const char *const GREETING;
+        static const double RATIO;
+        myint_t twice(myint_t);
+        """,
+        """
+        #include <stdint.h>
+        struct pt { long x; int y; char z; };
+        enum e { A = 10, B = 20 };
+        enum f { C = -7, D };
+        typedef int16_t myint_t;
+        typedef double myfloat_t;
+        #define SIZE 77
+        #define NEG (-5)
+        static const int LIMIT = -3;
+        static const char *const GREETING = "hi";
+        static const double RATIO = 0.25;
+        static myint_t twice(myint_t v) { return v * 2; }
+        """,
+    )
+    ffi, lib = m.ffi, m.lib
+    assert ffi.sizeof("struct pt") == 16
+    assert ffi.offsetof("struct pt", "y") == 8
+    p = ffi.new("struct pt *", {"y": 9})
+    assert p.y == 9
+    assert (lib.A, lib.B, lib.C, lib.D) == (10, 20, -7, -6)
+    assert ffi.sizeof("myint_t") == 2 and ffi.sizeof("myfloat_t") == 8
+    assert (lib.SIZE, lib.NEG, lib.LIMIT, lib.RATIO) == (77, -5, -3, 0.25)
+    assert ffi.string(lib.GREETING) == b"hi"
+    assert lib.twice(21) == 42
+    with pytest.raises(OverflowError):
+        lib.twice(40000)
+
+
+def test_global_variables_are_fetched_at_each_access(build):
+    m = build(
+        "extern int counter; extern int tls_value; extern int values[3]; void bump(void);",
+        """
+        int counter = 5;
+        __thread int tls_value = 1;
+        int values[3] = {1, 2, 3};
+        static void bump(void) { counter++; tls_value++; }
+        """,
+    )
+    lib = m.lib
+    assert lib.counter == 5
+    lib.bump()
+    assert lib.counter == 6
+    lib.counter = 100
+    lib.bump()
+    assert lib.counter == 101
+    assert list(lib.values) == [1, 2, 3]
+    lib.values[1] = 20
+    assert list(lib.values) == [1, 20, 3]
+    seen = []
+
+    def other_thread():
+        seen.append(lib.tls_value)
+
+    lib.tls_value = 50
+    t = threading.Thread(target=other_thread)
+    t.start()
+    t.join()
+    assert seen == [1] and lib.tls_value == 50
+
+
+def test_macros_as_functions_and_variables(build):
+    m = build(
+        "int SQUARE(int); extern int errno_like;",
+        """
+        #define SQUARE(x) ((x) * (x))
+        static int storage = 7;
+        static int *where(void) { return &storage; }
+        #define errno_like (*where())
+        """,
+    )
+    assert m.lib.SQUARE(9) == 81
+    assert m.lib.errno_like == 7
+    m.lib.errno_like = 8
+    assert m.lib.errno_like == 8
+
+
+def test_a_disagreeing_cdef_fails_at_build_time(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("struct s { int a; int b; };")
+    ffi.set_source("_api_bad", "struct s { long a; int b; };")
+    with pytest.raises(VerificationError, match="struct s"):
+        ffi.compile(tmpdir=str(tmp_path))
+    ffi = rcffi.FFI()
+    ffi.cdef("int f(int *);")
+    ffi.set_source("_api_bad2", "static int f(double x) { return (int)x; }")
+    with pytest.raises(VerificationError):
+        ffi.compile(tmpdir=str(tmp_path))
+
+
+def test_extern_python(build):
+    m = build(
+        """
+        extern "Python" int on_value(int);
+        extern "Python+C" void on_done(void);
+        int run(int);
+        int run_in_threads(int);
+        """,
+        """
+        #include <pthread.h>
+        static int on_value(int);
+        void on_done(void);
+        static int run(int x) { int r = on_value(x) + 1; on_done(); return r; }
+        static void *worker(void *arg) { *(int *)arg = on_value(*(int *)arg); return 0; }
+        static int run_in_threads(int n) {
+            pthread_t t[4]; int v[4]; int i, total = 0;
+            for (i = 0; i < 4; i++) { v[i] = n + i; pthread_create(&t[i], 0, worker, &v[i]); }
+            for (i = 0; i < 4; i++) { pthread_join(t[i], 0); total += v[i]; }
+            return total;
+        }
+        """,
+        extra_link_args=["-pthread"],
+    )
+    ffi, lib = m.ffi, m.lib
+    done = []
+
+    @ffi.def_extern()
+    def on_value(x):
+        return x * 10
+
+    @ffi.def_extern(name="on_done")
+    def finished():
+        done.append(True)
+
+    assert lib.run(4) == 41 and done == [True]
+    assert lib.run_in_threads(1) == 10 + 20 + 30 + 40
+
+    @ffi.def_extern(name="on_value")
+    def replacement(x):
+        return -x
+
+    assert lib.run(4) == -3
+    assert ffi.typeof(lib.on_value) is ffi.typeof("int(*)(int)")
+    with pytest.raises(rcffi.FFIError, match="nothing"):
+        ffi.def_extern(name="nothing")(lambda: None)
+
+
+def test_extern_python_errors_return_the_error_value(build):
+    m = build(
+        'extern "Python" int cb(int); int call(int);',
+        "static int cb(int); static int call(int x) { return cb(x); }",
+    )
+    seen = []
+
+    def hook(args):
+        seen.append(args.exc_type)
+
+    @m.ffi.def_extern(error=-1)
+    def cb(x):
+        raise ValueError(x)
+
+    old = sys.unraisablehook
+    sys.unraisablehook = hook
+    try:
+        assert m.lib.call(3) == -1
+    finally:
+        sys.unraisablehook = old
+    assert seen == [ValueError]
+
+
+def test_set_source_keywords(build, tmp_path):
+    inc = tmp_path / "inc"
+    inc.mkdir()
+    (inc / "extra.h").write_text("#define EXTRA_BASE 1000\nint extra(int);\n")
+    src = tmp_path / "extra.c"
+    src.write_text('#include "extra.h"\nint extra(int x) { return EXTRA_BASE + x + OFFSET; }\n')
+    m = build(
+        "int extra(int); double root(double);\n#define EXTRA_BASE ...",
+        '#include "extra.h"\n#include <math.h>\n'
+        "static double root(double x) { return sqrt(x); }\n",
+        include_dirs=[str(inc)],
+        sources=[str(src)],
+        define_macros=[("OFFSET", "5")],
+        libraries=["m"],
+        depends=[str(inc / "extra.h")],
+    )
+    assert m.lib.extra(1) == 1006 and m.lib.root(81.0) == 9.0 and m.lib.EXTRA_BASE == 1000
+
+
+def test_pkgconfig(build):
+    m = build(
+        "const char *zlibVersion(void);",
+        "#include <zlib.h>",
+        pkgconfig=["zlib"],
+    )
+    assert m.ffi.string(m.lib.zlibVersion()).startswith(b"1.")
+
+
+def test_unknown_keyword_is_refused():
+    ffi = rcffi.FFI()
+    with pytest.raises(TypeError, match="bogus"):
+        ffi.set_source("_x", "", bogus=1)
+
+
+def test_generated_c_is_deterministic_and_kept(tmp_path):
+    def emit():
+        ffi = rcffi.FFI()
+        ffi.cdef("int f(int); struct s { int a; ...; };")
+        ffi.set_source("_det", "static int f(int x) { return x; } struct s { int a; };")
+        ffi.emit_c_code(str(tmp_path / "_det.c"))
+
+    emit()
+    first = (tmp_path / "_det.c").read_bytes()
+    mtime = os.stat(tmp_path / "_det.c").st_mtime_ns
+    time.sleep(0.01)
+    emit()
+    assert (tmp_path / "_det.c").read_bytes() == first
+    assert os.stat(tmp_path / "_det.c").st_mtime_ns == mtime
+    assert first.startswith(b"static int f(int x) { return x; } struct s { int a; };")
+    assert b"Python.h" not in first
+
+
+def test_dotted_module_names_make_packages(build, tmp_path):
+    m = build("int one(void);", "static int one(void) { return 1; }", name="pkg_api.sub._mod")
+    assert m._built_path == os.path.join(str(tmp_path), "pkg_api", "sub", "_mod.py")
+    assert m.lib.one() == 1
+
+
+def test_lib_introspection(build):
+    m = build(
+        "int add(int, int); extern int g;\n#define K ...",
+        "static int add(int a, int b) { return a + b; } int g = 3;\n#define K 9",
+    )
+    lib = m.lib
+    assert sorted(dir(lib)) == ["K", "add", "g"]
+    assert "add" in lib.__dict__ and lib.__dict__["K"] == 9
+    assert lib.add.__doc__.startswith("int add(int, int);")
+    exec("from %s.lib import add, K" % m.__name__, globals())
+    assert add(1, 2) == 3 and K == 9  # noqa: F821
+    with pytest.raises(AttributeError):
+        lib.missing
