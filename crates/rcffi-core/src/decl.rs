@@ -74,6 +74,10 @@ pub struct Declarations {
     /// Records and enums in declaration order, named or not (for code generation).
     pub record_order: Vec<TypeId>,
     type_cache: FastMap<String, TypeId>,
+    /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
+    /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef
+    /// names directly (`typedef struct {...} foo_t;` prints as `foo_t`).
+    anonymous: u32,
 }
 
 impl Declarations {
@@ -113,6 +117,12 @@ impl Declarations {
         text: &str,
     ) -> Result<TypeId, Error> {
         parse::parse_type_string(table, self, text, true)
+    }
+
+    /// The C name of the next anonymous struct, union or enum (`struct $3`).
+    pub(crate) fn next_anonymous_name(&mut self, keyword: &str) -> String {
+        self.anonymous += 1;
+        format!("{keyword} ${}", self.anonymous)
     }
 
     /// The entity called `name`.
