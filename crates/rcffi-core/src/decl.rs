@@ -137,13 +137,14 @@ impl Declarations {
         entity: Entity,
         override_: bool,
     ) -> Result<(), String> {
-        match self.names.get(name) {
+        // One hash per declaration: this runs for every function and enumerator.
+        match self.names.get_mut(name) {
             Some(old) if *old == entity => Ok(()),
             Some(_) if !override_ => Err(format!(
                 "'{name}' is already declared differently (use override=True to replace it)"
             )),
-            Some(_) => {
-                self.names.insert(name.to_string(), entity);
+            Some(old) => {
+                *old = entity;
                 Ok(())
             }
             None => {

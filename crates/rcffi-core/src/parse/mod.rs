@@ -260,7 +260,7 @@ impl<'a, 's> Parser<'a, 's> {
                 }
                 Tok::Punct(";") => self.pos += 1,
                 Tok::Ident
-                    if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str(_)) =>
+                    if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str) =>
                 {
                     self.extern_block()?;
                 }
@@ -272,17 +272,17 @@ impl<'a, 's> Parser<'a, 's> {
     fn extern_block(&mut self) -> PResult<()> {
         self.pos += 1;
         let str_tok = self.next();
-        let kind = match &str_tok.tok {
-            Tok::Str(s) if s == "Python" => Some(ExternPython::Static),
-            Tok::Str(s) if s == "Python+C" => Some(ExternPython::PlusC),
-            Tok::Str(s) if s == "C" => None,
-            Tok::Str(s) => {
+        let quoted = self.text(str_tok);
+        let kind = match &quoted[1..quoted.len() - 1] {
+            "Python" => Some(ExternPython::Static),
+            "Python+C" => Some(ExternPython::PlusC),
+            "C" => None,
+            s => {
                 return Err(self.lx.error_at(
                     str_tok,
                     format!("unsupported linkage \"{s}\": use extern \"Python\" or \"Python+C\""),
                 ))
             }
-            _ => unreachable!("checked by the caller"),
         };
         if self.eat_punct("{") {
             while !self.eat_punct("}") {
@@ -1128,15 +1128,15 @@ impl<'s> Parser<'_, 's> {
                 }
             }
         }
-        let id = self.table.new_enum(&cname, values.clone(), partial);
-        for (n, v) in &values {
-            self.decls.names.insert(
-                n.clone(),
-                Entity::IntConstant {
-                    value: *v,
-                    ty: Some(id),
-                },
-            );
+        let id = self.table.new_enum(&cname, values, partial);
+        // The enumerators were declared while reading the body (later values may
+        // use them); now they get their enum type, without new allocations.
+        if let TypeData::Enum(e) = self.table.data(id) {
+            for (n, _) in &e.values {
+                if let Some(Entity::IntConstant { ty, .. }) = self.decls.names.get_mut(n) {
+                    *ty = Some(id);
+                }
+            }
         }
         if let Some(name) = tag {
             self.decls.enums.insert(name, id);
