@@ -317,3 +317,25 @@ def test_lib_introspection(build):
     assert add(1, 2) == 3 and K == 9  # noqa: F821
     with pytest.raises(AttributeError):
         lib.missing
+
+
+def test_array_lengths_from_the_compiler(build):
+    m = build(
+        """
+        extern int table[...];
+        typedef int row_t[...];
+        struct holder { int n; int data[...]; ...; };
+        """,
+        """
+        int table[7] = {1, 2, 3, 4, 5, 6, 7};
+        typedef int row_t[3];
+        struct holder { long pad; int n; int data[5]; };
+        """,
+    )
+    ffi, lib = m.ffi, m.lib
+    assert len(lib.table) == 7 and lib.table[6] == 7
+    assert ffi.sizeof("row_t") == 12
+    assert ffi.sizeof("struct holder") == 32
+    assert ffi.offsetof("struct holder", "data") == 12
+    h = ffi.new("struct holder *")
+    assert len(h.data) == 5

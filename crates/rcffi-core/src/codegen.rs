@@ -70,6 +70,14 @@ pub enum Entry {
         /// Its function type.
         ty: TypeId,
     },
+    /// A `long long`: the length of a `[...]` array type, from `sizeof` of
+    /// something declared with it.
+    ArrayLength {
+        /// The placeholder array type.
+        ty: TypeId,
+        /// A C expression whose `sizeof` is the whole array.
+        sized: String,
+    },
     /// The address of the slot holding rcffi's "no Python function attached"
     /// reporter, `void (*)(const char *name)`.
     NotAttachedReporter,
@@ -98,6 +106,46 @@ pub fn table_symbol(module_name: &str) -> String {
 /// The table entries for `decls`, in a fixed order.
 pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut out = Vec::new();
+    // Array lengths first: layouts and variables built on them need them resolved.
+    let unknown = |ty: TypeId| matches!(table.data(ty), TypeData::UnknownLength(_));
+    for name in &decls.name_order {
+        if let Entity::Global { ty, .. } = &decls.names[name] {
+            if unknown(*ty) {
+                out.push(Entry::ArrayLength {
+                    ty: *ty,
+                    sized: name.clone(),
+                });
+            }
+        }
+    }
+    let mut array_typedefs: Vec<&String> = decls
+        .typedefs
+        .keys()
+        .filter(|n| unknown(decls.typedefs[*n].ty))
+        .collect();
+    array_typedefs.sort();
+    for name in array_typedefs {
+        let ty = decls.typedefs[name].ty;
+        if !out
+            .iter()
+            .any(|e| matches!(e, Entry::ArrayLength { ty: t, .. } if *t == ty))
+        {
+            out.push(Entry::ArrayLength {
+                ty,
+                sized: name.clone(),
+            });
+        }
+    }
+    for &id in &decls.record_order {
+        if let TypeData::Record(r) = table.data(id) {
+            for f in r.fields.iter().flatten() {
+                if unknown(f.ty) && !f.name.is_empty() {
+                    let sized = format!("(({} *)0)->{}", table.cname(id), f.name);
+                    out.push(Entry::ArrayLength { ty: f.ty, sized });
+                }
+            }
+        }
+    }
     for &id in &decls.record_order {
         match table.data(id) {
             TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
@@ -314,6 +362,9 @@ pub fn generate(
                         )));
                     }
                     numbers.push(format!("offsetof({cname}, {})", f.name));
+                    if matches!(table.data(f.ty), TypeData::UnknownLength(_)) {
+                        continue;
+                    }
                     let fdecl = spell(table, f.ty, "")?;
                     writeln!(
                         w,
@@ -387,6 +438,19 @@ pub fn generate(
             }
             Entry::NotAttachedReporter => {
                 table_items.push("(void *)&_rcffi_not_attached".to_string());
+            }
+            Entry::ArrayLength { ty, sized } => {
+                let TypeData::UnknownLength(item) = table.data(*ty) else {
+                    unreachable!("array length entries are for [...] types")
+                };
+                let item = spell(table, *item, "")?;
+                writeln!(
+                    w,
+                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof({})) }};",
+                    item.trim_end()
+                )
+                .ok();
+                table_items.push(format!("(void *)_rcffi_a{i}"));
             }
         }
     }

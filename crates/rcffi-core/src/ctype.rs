@@ -8,7 +8,7 @@
 //! As in cffi, a *function* type stands for a pointer to a function: its C name is
 //! `int(*)(int)`, and a pointer to it is `int(**)(int)`.
 
-use std::cell::OnceCell;
+use std::cell::{Cell, OnceCell};
 
 use crate::fasthash::FastMap;
 use std::os::raw::{c_int, c_long, c_longlong, c_short};
@@ -290,6 +290,8 @@ pub enum NeedsCompiler {
     Numeric(String, UnknownNumeric),
     /// A struct or union declared with `...;` (or containing such a type by value).
     Layout(String),
+    /// An array declared with `[...]`, by its C name (`int[...]`).
+    ArrayLength(String),
 }
 
 impl std::fmt::Display for NeedsCompiler {
@@ -308,6 +310,10 @@ impl std::fmt::Display for NeedsCompiler {
             NeedsCompiler::Layout(name) => write!(
                 f,
                 "'{name}' is declared with '...;' (or contains such a type): its layout is only known after compilation (API mode, set_source)"
+            ),
+            NeedsCompiler::ArrayLength(name) => write!(
+                f,
+                "cannot use the type '{name}': its length is declared as '[...]' and only known after compilation (API mode, set_source)"
             ),
         }
     }
@@ -331,6 +337,10 @@ pub enum TypeData {
         /// `None` for `T[]`.
         length: Option<usize>,
     },
+    /// `int a[...]` (a global, a typedef or a struct field): an array whose length
+    /// only the C compiler knows. Not interned: each declaration gets its own, which
+    /// API mode resolves to the real `Array` using the declaration's name.
+    UnknownLength(TypeId),
     /// A struct or union.
     Record(Box<Record>),
     /// An enum.
@@ -385,6 +395,9 @@ impl TypeEntry {
 pub struct TypeTable {
     entries: Vec<TypeEntry>,
     interned: FastMap<InternKey, TypeId>,
+    /// Whether some derived name was built since the last [`TypeTable::rename`]:
+    /// only then can a rename leave a stale name behind that must be forgotten.
+    derived_named: Cell<bool>,
 }
 
 impl Default for TypeTable {
@@ -399,6 +412,7 @@ impl TypeTable {
         let mut t = TypeTable {
             entries: Vec::new(),
             interned: FastMap::default(),
+            derived_named: Cell::new(false),
         };
         t.void();
         t
@@ -436,6 +450,7 @@ impl TypeTable {
             return n;
         }
         let built = self.build_name(&e.data);
+        self.derived_named.set(true);
         e.name.get_or_init(|| built)
     }
 
@@ -444,19 +459,27 @@ impl TypeTable {
         match data {
             TypeData::Pointer(target) => {
                 let (tname, tpos) = self.name(*target);
-                if matches!(self.data(*target), TypeData::Array { .. }) {
+                if matches!(
+                    self.data(*target),
+                    TypeData::Array { .. } | TypeData::UnknownLength(_)
+                ) {
                     let (cname, pos) = insert_declarator(tname, *tpos, "(*)", Spacing::Cffi);
                     (cname, pos - 1)
                 } else {
                     insert_declarator(tname, *tpos, "*", Spacing::Cffi)
                 }
             }
-            TypeData::Array { item, length } => {
-                let (iname, ipos) = self.name(*item);
-                let brackets = match length {
-                    Some(n) => format!("[{n}]"),
-                    None => "[]".to_string(),
+            TypeData::Array { .. } | TypeData::UnknownLength(_) => {
+                let (item, brackets) = match data {
+                    TypeData::Array {
+                        item,
+                        length: Some(n),
+                    } => (item, format!("[{n}]")),
+                    TypeData::Array { item, length: None } => (item, "[]".to_string()),
+                    TypeData::UnknownLength(item) => (item, "[...]".to_string()),
+                    _ => unreachable!("matched above"),
                 };
+                let (iname, ipos) = self.name(*item);
                 let (cname, _) = insert_declarator(iname, *ipos, &brackets, Spacing::Cffi);
                 (cname, *ipos)
             }
@@ -512,7 +535,7 @@ impl TypeTable {
             // made for it (see `needs_compiler`).
             TypeData::Primitive(_) | TypeData::Unknown(_) => Kind::Primitive,
             TypeData::Pointer(_) => Kind::Pointer,
-            TypeData::Array { .. } => Kind::Array,
+            TypeData::Array { .. } | TypeData::UnknownLength(_) => Kind::Array,
             TypeData::Record(r) if r.is_union => Kind::Union,
             TypeData::Record(_) => Kind::Struct,
             TypeData::Enum(_) => Kind::Enum,
@@ -595,9 +618,46 @@ impl TypeTable {
         self.push(TypeEntry::named(TypeData::Unknown(kind), name))
     }
 
-    /// Renames a record (used when an anonymous struct gets its typedef name).
+    /// Renames a struct, union or enum: as in cffi, a tagged type takes the name of
+    /// the first typedef that names it directly (`typedef struct s_s {...} s_t;`
+    /// prints as `s_t`). Derived names already built from the old name (`struct
+    /// s_s *`) are forgotten, to be rebuilt on use; in the usual case, a typedef
+    /// read right after its struct, none has been built and nothing is scanned.
     pub fn rename(&mut self, id: TypeId, cname: &str) {
         self.entries[id.index()].name = OnceCell::from((cname.to_string(), cname.len()));
+        if self.derived_named.replace(false) {
+            for e in &mut self.entries {
+                if e.data.is_derived() {
+                    e.name = OnceCell::new();
+                }
+            }
+        }
+    }
+
+    /// Whether `id` is a struct, union or enum still called by its tag (`struct s`,
+    /// `enum e`), i.e. not yet named by a typedef.
+    pub fn has_tag_name(&self, id: TypeId) -> bool {
+        matches!(self.data(id), TypeData::Record(_) | TypeData::Enum(_))
+            && self
+                .cname(id)
+                .split_once(' ')
+                .is_some_and(|(kw, _)| matches!(kw, "struct" | "union" | "enum"))
+    }
+
+    /// A new array of `item` whose length only the C compiler knows (`[...]`).
+    pub fn new_unknown_length(&mut self, item: TypeId) -> TypeId {
+        self.push(TypeEntry::derived(TypeData::UnknownLength(item)))
+    }
+
+    /// Resolves a `[...]` array to the length the C compiler found. The type keeps
+    /// its identity, so what was built on it (pointers, structs) sees the length.
+    pub fn resolve_unknown_length(&mut self, id: TypeId, length: usize) {
+        if let TypeData::UnknownLength(item) = self.entries[id.index()].data {
+            self.entries[id.index()] = TypeEntry::derived(TypeData::Array {
+                item,
+                length: Some(length),
+            });
+        }
     }
 
     /// A new enum named `cname` with its values; the base type is chosen as gcc does.
@@ -742,7 +802,7 @@ impl TypeTable {
     /// incomplete structs). A function type is a function pointer, as in cffi.
     pub fn size_of(&self, id: TypeId) -> Option<usize> {
         match self.data(id) {
-            TypeData::Void | TypeData::Unknown(_) => None,
+            TypeData::Void | TypeData::Unknown(_) | TypeData::UnknownLength(_) => None,
             TypeData::Primitive(p) => Some(p.size()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::size_of::<*const u8>()),
             TypeData::Array { item, length } => {
@@ -760,14 +820,14 @@ impl TypeTable {
             TypeData::Void | TypeData::Unknown(_) => None,
             TypeData::Primitive(p) => Some(p.align()),
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::align_of::<*const u8>()),
-            TypeData::Array { item, .. } => self.align_of(*item),
+            TypeData::Array { item, .. } | TypeData::UnknownLength(item) => self.align_of(*item),
             TypeData::Record(r) => r.layout.map(|l| l.align),
             TypeData::Enum(e) => Some(e.base.align()),
         }
     }
 
     /// What in the value of `id` itself only the compiler knows: an unknown numeric
-    /// type, or a partial record, possibly as array items.
+    /// type, a partial record or a `[...]` length, possibly as array items.
     pub fn needs_compiler_by_value(&self, id: TypeId) -> Option<NeedsCompiler> {
         match self.data(id) {
             TypeData::Unknown(kind) => {
@@ -775,6 +835,9 @@ impl TypeTable {
             }
             TypeData::Record(r) if r.partial => {
                 Some(NeedsCompiler::Layout(self.cname(id).to_string()))
+            }
+            TypeData::UnknownLength(_) => {
+                Some(NeedsCompiler::ArrayLength(self.cname(id).to_string()))
             }
             TypeData::Array { item, .. } => self.needs_compiler_by_value(*item),
             _ => None,
@@ -784,37 +847,37 @@ impl TypeTable {
     /// What in `id` or in any type it refers to (pointer targets, function
     /// arguments and results, members) only the compiler knows. Such a type cannot
     /// be used in ABI mode; cffi refuses it the same way.
+    ///
+    /// The walk is depth-first with an explicit stack and a visited set: type
+    /// graphs are cyclic through struct pointers and can be arbitrarily deep (a
+    /// chain of thousands of structs each pointing to the next), so recursion
+    /// could overflow the native stack.
     pub fn needs_compiler(&self, id: TypeId) -> Option<NeedsCompiler> {
-        let mut seen = Vec::new();
-        self.needs_compiler_walk(id, &mut seen)
-    }
-
-    fn needs_compiler_walk(&self, id: TypeId, seen: &mut Vec<TypeId>) -> Option<NeedsCompiler> {
-        if let Some(found) = self.needs_compiler_by_value(id) {
-            return Some(found);
-        }
-        match self.data(id) {
-            TypeData::Pointer(t) | TypeData::Array { item: t, .. } => {
-                self.needs_compiler_walk(*t, seen)
+        let mut stack = vec![id];
+        let mut seen = crate::fasthash::FastSet::default();
+        while let Some(id) = stack.pop() {
+            if !seen.insert(id) {
+                continue;
             }
-            TypeData::Function(sig) => sig
-                .args
-                .iter()
-                .chain(std::iter::once(&sig.result))
-                .find_map(|a| self.needs_compiler_walk(*a, seen)),
-            TypeData::Record(r) => {
-                // Records can refer to themselves through pointers.
-                if seen.contains(&id) {
-                    return None;
+            if let Some(found) = self.needs_compiler_by_value(id) {
+                return Some(found);
+            }
+            match self.data(id) {
+                TypeData::Pointer(t) | TypeData::Array { item: t, .. } => stack.push(*t),
+                TypeData::Function(sig) => {
+                    // Pushed in reverse so that the first argument is reported first.
+                    stack.push(sig.result);
+                    stack.extend(sig.args.iter().rev());
                 }
-                seen.push(id);
-                r.fields
-                    .as_ref()?
-                    .iter()
-                    .find_map(|f| self.needs_compiler_walk(f.ty, seen))
+                TypeData::Record(r) => {
+                    if let Some(fields) = &r.fields {
+                        stack.extend(fields.iter().rev().map(|f| f.ty));
+                    }
+                }
+                _ => {}
             }
-            _ => None,
         }
+        None
     }
 
     /// The record of a struct or union type.
@@ -849,6 +912,20 @@ impl TypeTable {
             }
         }
         None
+    }
+}
+
+impl TypeData {
+    /// Whether the name of a type with this data is built from other types' names
+    /// (and so must be rebuilt when one of those is renamed).
+    fn is_derived(&self) -> bool {
+        matches!(
+            self,
+            TypeData::Pointer(_)
+                | TypeData::Array { .. }
+                | TypeData::UnknownLength(_)
+                | TypeData::Function(_)
+        )
     }
 }
 

@@ -93,6 +93,10 @@ pub struct Declarations {
     /// Records and enums in declaration order, named or not (for code generation).
     pub record_order: Vec<TypeId>,
     type_cache: FastMap<String, TypeId>,
+    /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
+    /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef
+    /// names directly (`typedef struct {...} foo_t;` prints as `foo_t`).
+    anonymous: u32,
 }
 
 impl Declarations {
@@ -134,6 +138,12 @@ impl Declarations {
         parse::parse_type_string(table, self, text, true)
     }
 
+    /// The C name of the next anonymous struct, union or enum (`struct $3`).
+    pub(crate) fn next_anonymous_name(&mut self, keyword: &str) -> String {
+        self.anonymous += 1;
+        format!("{keyword} ${}", self.anonymous)
+    }
+
     /// The entity called `name`.
     pub fn lookup(&self, name: &str) -> Option<&Entity> {
         self.names.get(name)
@@ -146,13 +156,14 @@ impl Declarations {
         entity: Entity,
         override_: bool,
     ) -> Result<(), String> {
-        match self.names.get(name) {
+        // One hash per declaration: this runs for every function and enumerator.
+        match self.names.get_mut(name) {
             Some(old) if *old == entity => Ok(()),
             Some(_) if !override_ => Err(format!(
                 "'{name}' is already declared differently (use override=True to replace it)"
             )),
-            Some(_) => {
-                self.names.insert(name.to_string(), entity);
+            Some(old) => {
+                *old = entity;
                 Ok(())
             }
             None => {

@@ -3,11 +3,14 @@
 //! own headers, so SipHash's resistance to hash flooding buys nothing there, while
 //! its cost showed up as a tenth of `cdef()` time on large headers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// A `HashMap` using [`FastHasher`].
 pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+
+/// A `HashSet` using [`FastHasher`].
+pub type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
 
 /// Multiply-and-rotate hashing of machine words (the scheme of Firefox's and
 /// rustc's "Fx" hashers): one multiplication per 8 input bytes.

@@ -106,7 +106,9 @@ impl Writer {
                 return;
             }
             TypeData::Pointer(t) => self.visit(table, *t),
-            TypeData::Array { item, .. } => self.visit(table, *item),
+            TypeData::Array { item, .. } | TypeData::UnknownLength(item) => {
+                self.visit(table, *item)
+            }
             TypeData::Function(sig) => {
                 for a in &sig.args {
                     self.visit(table, *a);
@@ -157,6 +159,10 @@ impl Writer {
                         self.string(name);
                         self.int(*v);
                     }
+                }
+                TypeData::UnknownLength(item) => {
+                    self.out.push(9);
+                    self.reference(*item);
                 }
                 TypeData::Unknown(kind) => {
                     self.out.push(8);
@@ -344,6 +350,10 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                     UnknownNumeric::Integer
                 };
                 table.new_unknown(&name, kind)
+            }
+            9 => {
+                let item = r.reference(&ids)?;
+                table.new_unknown_length(item)
             }
             other => {
                 return Err(Error::Type(format!(

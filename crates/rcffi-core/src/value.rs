@@ -250,10 +250,10 @@ impl Repr {
         };
         let (kind, size) = match table.data(id) {
             TypeData::Void => (ReprKind::Void, 0),
-            TypeData::Unknown(_) => {
+            TypeData::Unknown(_) | TypeData::UnknownLength(_) => {
                 return Err(Error::Type(format!(
-                    "'{cname}' is declared with 'typedef int...' or 'typedef float...': only the \
-                     C compiler knows its size (compile the declarations with set_source)"
+                    "'{cname}' is declared with '...' ('typedef int...', 'float...' or '[...]'): \
+                     only the C compiler knows its size (compile the declarations with set_source)"
                 )))
             }
             // The bit conversions of `longdouble` are for the x87 format.

@@ -129,6 +129,9 @@ pub fn load_api_module(
         let mut d = decls.lock();
         for (i, e) in entries.iter().enumerate() {
             match e {
+                Entry::ArrayLength { ty, .. } => unsafe {
+                    t.resolve_unknown_length(*ty, number(entry(i), 0) as usize);
+                },
                 Entry::RecordLayout { ty } => unsafe {
                     let p = entry(i);
                     let size = number(p, 0) as usize;
@@ -265,7 +268,7 @@ pub fn load_api_module(
                     out.set_item("__not_attached_reporter__", r.clone_ref(py))?;
                 }
             }
-            Entry::RecordLayout { .. } | Entry::NumericType { .. } => {}
+            Entry::RecordLayout { .. } | Entry::NumericType { .. } | Entry::ArrayLength { .. } => {}
         }
     }
     Ok(out.unbind())

@@ -36,11 +36,12 @@ create_exception!(
 
 /// The exception for using, in ABI mode, a type only the compiler knows; the
 /// exception types are cffi's (NotImplementedError for `typedef int...`,
-/// VerificationMissing for `...;` layouts).
+/// VerificationMissing for `...;` layouts, CDefError for `[...]` lengths).
 pub fn needs_compiler_err(what: &NeedsCompiler) -> PyErr {
     match what {
         NeedsCompiler::Numeric(..) => PyNotImplementedError::new_err(what.to_string()),
         NeedsCompiler::Layout(_) => VerificationMissing::new_err(what.to_string()),
+        NeedsCompiler::ArrayLength(_) => CDefError::new_err(what.to_string()),
     }
 }
 

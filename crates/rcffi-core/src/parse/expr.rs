@@ -125,8 +125,7 @@ impl Parser<'_, '_> {
             }
             Tok::Int(v, _) => {
                 self.pos += 1;
-                i128::try_from(*v)
-                    .map_err(|_| self.error_at(self.pos - 1, "integer constant too large"))
+                Ok(i128::from(*v))
             }
             Tok::Char(c) => {
                 self.pos += 1;

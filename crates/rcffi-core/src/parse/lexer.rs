@@ -4,19 +4,20 @@
 
 use crate::error::{CDefError, Location};
 
-#[derive(Clone, Debug, PartialEq)]
-/// The kind of a token.
+/// A token kind. It has no heap data, so that the token vector (one entry per
+/// five bytes of header) stays small and is freed in one step.
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Tok {
     /// An identifier or keyword.
     Ident,
     /// An integer literal: its value and whether it had a `U` suffix.
-    Int(u128, bool),
+    Int(u64, bool),
     /// A floating literal (only meaningful in `#define`, where it is rejected).
     Float,
     /// A character literal's value.
     Char(u32),
-    /// A string literal's contents (for `extern "Python"`).
-    Str(String),
+    /// A string literal (for `extern "Python"`); its text includes the quotes.
+    Str,
     /// A punctuator (`*`, `(`, `...`, ...).
     Punct(&'static str),
     /// A preprocessor line other than a line directive, from after `#`.
@@ -179,10 +180,18 @@ fn is_hex(text: &str) -> bool {
     text.starts_with("0x") || text.starts_with("0X")
 }
 
-/// Whether `b` can continue an identifier.
-fn is_ident_byte(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || b == b'_' || b == b'$'
-}
+/// Which bytes can continue an identifier, as a table: scanning identifiers is
+/// most of the lexer's work on a header.
+static IDENT_BYTE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    t
+};
 
 impl<'a> Lexer<'a> {
     fn err(&self, msg: &str) -> CDefError {
@@ -286,9 +295,11 @@ impl<'a> Lexer<'a> {
         let start = self.i;
         let c = self.b[self.i];
         let tok = if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            while self.i < self.b.len() && is_ident_byte(self.b[self.i]) {
-                self.i += 1;
-            }
+            let rest = &self.b[self.i..];
+            self.i += rest
+                .iter()
+                .position(|&b| !IDENT_BYTE[usize::from(b)])
+                .unwrap_or(rest.len());
             if self.b.get(self.i) == Some(&b'\'')
                 && matches!(&self.src[start..self.i], "L" | "u" | "U")
             {
@@ -339,7 +350,13 @@ impl<'a> Lexer<'a> {
         }
         let text = &self.src[start..self.i];
         match parse_int_literal(text) {
-            Some((v, unsigned)) => Ok(Tok::Int(v, unsigned)),
+            Some((v, unsigned)) => match u64::try_from(v) {
+                Ok(v) => Ok(Tok::Int(v, unsigned)),
+                Err(_) => {
+                    self.i = start;
+                    Err(self.err(&format!("integer constant '{text}' is too large")))
+                }
+            },
             None if text.contains(['.', 'e', 'E']) && !is_hex(text) => Ok(Tok::Float),
             None => {
                 self.i = start;
@@ -350,7 +367,6 @@ impl<'a> Lexer<'a> {
 
     fn string(&mut self) -> Result<Tok, CDefError> {
         self.i += 1;
-        let mut s = String::new();
         while self.i < self.b.len() && self.b[self.i] != b'"' {
             if self.b[self.i] == b'\n' {
                 return Err(self.err("unterminated string"));
@@ -358,15 +374,13 @@ impl<'a> Lexer<'a> {
             if self.b[self.i] == b'\\' {
                 self.i += 1;
             }
-            let ch = self.src[self.i..].chars().next().unwrap_or('\0');
-            s.push(ch);
-            self.i += ch.len_utf8();
+            self.i += 1;
         }
         if self.i >= self.b.len() {
             return Err(self.err("unterminated string"));
         }
         self.i += 1;
-        Ok(Tok::Str(s))
+        Ok(Tok::Str)
     }
 
     fn char_literal(&mut self) -> Result<Tok, CDefError> {
@@ -535,7 +549,7 @@ mod tests {
             kinds("extern \"Python\" ...;"),
             vec![
                 Tok::Ident,
-                Tok::Str("Python".into()),
+                Tok::Str,
                 Tok::Punct("..."),
                 Tok::Punct(";"),
                 Tok::Eof

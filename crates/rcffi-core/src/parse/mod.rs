@@ -104,15 +104,25 @@ enum Storage {
 struct Specifiers {
     base: Base,
     storage: Storage,
+    /// The type was written as a `struct`, `union` or `enum` specifier (not through
+    /// a typedef name): only then may a typedef give the type its name.
+    tagged: bool,
     /// Where the specifiers started, for diagnostics.
     at: usize,
 }
 
 #[derive(Debug)]
 enum Op {
-    Pointer { is_const: bool },
+    Pointer {
+        is_const: bool,
+    },
     Array(Option<usize>),
-    Function { args: Vec<TypeId>, variadic: bool },
+    /// `[...]`, at this token: a length the C compiler fills in (API mode).
+    UnknownLength(usize),
+    Function {
+        args: Vec<TypeId>,
+        variadic: bool,
+    },
 }
 
 struct Declarator {
@@ -250,7 +260,7 @@ impl<'a, 's> Parser<'a, 's> {
                 }
                 Tok::Punct(";") => self.pos += 1,
                 Tok::Ident
-                    if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str(_)) =>
+                    if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str) =>
                 {
                     self.extern_block()?;
                 }
@@ -262,17 +272,17 @@ impl<'a, 's> Parser<'a, 's> {
     fn extern_block(&mut self) -> PResult<()> {
         self.pos += 1;
         let str_tok = self.next();
-        let kind = match &str_tok.tok {
-            Tok::Str(s) if s == "Python" => Some(ExternPython::Static),
-            Tok::Str(s) if s == "Python+C" => Some(ExternPython::PlusC),
-            Tok::Str(s) if s == "C" => None,
-            Tok::Str(s) => {
+        let quoted = self.text(str_tok);
+        let kind = match &quoted[1..quoted.len() - 1] {
+            "Python" => Some(ExternPython::Static),
+            "Python+C" => Some(ExternPython::PlusC),
+            "C" => None,
+            s => {
                 return Err(self.lx.error_at(
                     str_tok,
                     format!("unsupported linkage \"{s}\": use extern \"Python\" or \"Python+C\""),
                 ))
             }
-            _ => unreachable!("checked by the caller"),
         };
         if self.eat_punct("{") {
             while !self.eat_punct("}") {
@@ -346,6 +356,7 @@ impl<'a, 's> Parser<'a, 's> {
                 _ => Err(self.error_at(spec.at, "declaration declares nothing")),
             };
         }
+        let mut first = true;
         loop {
             let d = self.declarator(false)?;
             self.skip_attributes()?;
@@ -353,7 +364,8 @@ impl<'a, 's> Parser<'a, 's> {
                 return Err(self.error("expected a name in this declaration"));
             };
             let name = self.text(&self.lx.tokens[name_idx]);
-            self.declare_one(&spec, d, name, name_idx, extern_python)?;
+            self.declare_one(&spec, d, name, name_idx, extern_python, first)?;
+            first = false;
             if self.eat_punct("=") {
                 return Err(self.error_at(
                     self.pos - 1,
@@ -377,6 +389,7 @@ impl<'a, 's> Parser<'a, 's> {
         name: &str,
         name_idx: usize,
         extern_python: Option<ExternPython>,
+        first: bool,
     ) -> PResult<()> {
         let ov = self.options.override_;
         let base = match spec.base {
@@ -407,10 +420,11 @@ impl<'a, 's> Parser<'a, 's> {
                     .map_err(|m| self.error_at(name_idx, m));
             }
             Base::Opaque => {
+                // cffi's name for the struct behind `typedef ... *foo_p;`.
                 let cname = if d.ops.is_empty() {
                     name.to_string()
                 } else {
-                    format!("${name}")
+                    format!("struct $${name}")
                 };
                 let id = self.table.new_record(&cname, false);
                 Ty {
@@ -420,12 +434,15 @@ impl<'a, 's> Parser<'a, 's> {
                 }
             }
         };
+        let d_is_direct = d.ops.is_empty();
         let ty = self.apply(base, d.ops, name_idx)?;
         if spec.storage == Storage::Typedef {
-            if let TypeData::Record(_) | TypeData::Enum(_) = self.table.data(ty.id) {
-                if self.table.cname(ty.id).contains('$') && !matches!(spec.base, Base::Opaque) {
-                    self.table.rename(ty.id, name);
-                }
+            // cffi renames a tagged type after the first typedef naming it directly,
+            // in the first declarator of its declaration (`typedef struct s_s *p,
+            // s_t;` leaves `struct s_s` alone). Anonymous types got their name from
+            // `anonymous_name` already.
+            if first && spec.tagged && d_is_direct && self.table.has_tag_name(ty.id) {
+                self.table.rename(ty.id, name);
             }
             let td = Typedef {
                 ty: ty.id,
@@ -470,6 +487,21 @@ impl<'a, 's> Parser<'a, 's> {
             .map_err(|m| self.error_at(name_idx, m))
     }
 
+    /// Refuses `[...]` where no declaration tells API mode how to measure the
+    /// array (parameters, type strings), as cffi does.
+    fn refuse_unknown_length(&self, ops: &[Op]) -> PResult<()> {
+        match ops.iter().find_map(|op| match op {
+            Op::UnknownLength(at) => Some(*at),
+            _ => None,
+        }) {
+            Some(at) => Err(self.error_at(
+                at,
+                "unsupported '[...]' here: the length can only be derived for a global variable, a typedef or a struct field",
+            )),
+            None => Ok(()),
+        }
+    }
+
     fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
         let mut cur = base;
         for op in ops {
@@ -489,7 +521,7 @@ impl<'a, 's> Parser<'a, 's> {
                         }
                     }
                 }
-                Op::Array(n) => {
+                Op::UnknownLength(_) | Op::Array(_) => {
                     if cur.raw_function {
                         return Err(self.error_at(
                             at,
@@ -499,7 +531,7 @@ impl<'a, 's> Parser<'a, 's> {
                     if self.table.size_of(cur.id).is_none()
                         && !matches!(
                             self.table.data(cur.id),
-                            TypeData::Record(_) | TypeData::Unknown(_)
+                            TypeData::Record(_) | TypeData::Unknown(_) | TypeData::UnknownLength(_)
                         )
                     {
                         let kind = self.table.cname(cur.id).to_string();
@@ -508,8 +540,12 @@ impl<'a, 's> Parser<'a, 's> {
                             format!("array items of type '{kind}' have unknown size"),
                         ));
                     }
+                    let id = match op {
+                        Op::Array(n) => self.table.array(cur.id, n),
+                        _ => self.table.new_unknown_length(cur.id),
+                    };
                     Ty {
-                        id: self.table.array(cur.id, n),
+                        id,
                         raw_function: false,
                         is_const: cur.is_const,
                     }
@@ -601,13 +637,14 @@ fn is_type_keyword(w: &str) -> bool {
     ) || is_qualifier(w)
 }
 
-impl Parser<'_, '_> {
+impl<'s> Parser<'_, 's> {
     fn specifiers(&mut self) -> PResult<Specifiers> {
         let at = self.pos;
         let mut storage = Storage::None;
         let mut is_const = false;
         let mut words = Words::default();
         let mut named: Option<Ty> = None;
+        let mut tagged = false;
         let mut base_special: Option<Base> = None;
         loop {
             self.skip_attributes()?;
@@ -656,11 +693,13 @@ impl Parser<'_, '_> {
                 }
                 "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {
                     self.pos += 1;
+                    let in_typedef = storage == Storage::Typedef;
                     let ty = if w == "enum" {
-                        self.enum_specifier()?
+                        self.enum_specifier(in_typedef)?
                     } else {
-                        self.record_specifier(w == "union")?
+                        self.record_specifier(w == "union", in_typedef)?
                     };
+                    tagged = true;
                     named = Some(Ty {
                         id: ty,
                         raw_function: false,
@@ -728,7 +767,12 @@ impl Parser<'_, '_> {
             };
             return Err(self.lx.error_at(t, msg));
         };
-        Ok(Specifiers { base, storage, at })
+        Ok(Specifiers {
+            base,
+            storage,
+            tagged,
+            at,
+        })
     }
 
     fn file_type(&mut self) -> TypeId {
@@ -746,7 +790,57 @@ impl Parser<'_, '_> {
         id
     }
 
-    fn record_specifier(&mut self, is_union: bool) -> PResult<TypeId> {
+    /// The name an anonymous struct, union or enum whose body opens at token `open`
+    /// takes: the typedef name when the first declarator after the body names it
+    /// directly (`typedef struct {...} foo_t, *foo_p;`), as cffi names it, else the
+    /// next `$N`. Decided before the body is read, because anonymous types inside
+    /// the body are numbered after this one.
+    fn anonymous_name(&mut self, keyword: &str, open: usize, in_typedef: bool) -> String {
+        if in_typedef {
+            if let Some(name) = self.direct_typedef_name(open) {
+                return name.to_string();
+            }
+        }
+        self.decls.next_anonymous_name(keyword)
+    }
+
+    /// Looks past the body opening at token `open` for `const`/`volatile` words
+    /// and a plain declarator name followed by `,` or `;`.
+    fn direct_typedef_name(&self, open: usize) -> Option<&'s str> {
+        let toks = &self.lx.tokens;
+        let mut depth = 0usize;
+        let mut i = open;
+        loop {
+            match toks[i].tok {
+                Tok::Punct("{") => depth += 1,
+                Tok::Punct("}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::Eof => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+        while toks[i].tok == Tok::Ident
+            && matches!(
+                self.text(&toks[i]),
+                "const" | "volatile" | "__const" | "__volatile"
+            )
+        {
+            i += 1;
+        }
+        let (name, after) = (&toks[i], &toks[(i + 1).min(toks.len() - 1)]);
+        let direct = name.tok == Tok::Ident
+            && !is_type_keyword(self.text(name))
+            && matches!(after.tok, Tok::Punct(",") | Tok::Punct(";"));
+        direct.then(|| self.text(name))
+    }
+
+    fn record_specifier(&mut self, is_union: bool, in_typedef: bool) -> PResult<TypeId> {
         self.skip_attributes()?;
         let kw = if is_union { "union" } else { "struct" };
         let tag = if self.peek().tok == Tok::Ident {
@@ -783,8 +877,8 @@ impl Parser<'_, '_> {
                 if !has_body {
                     return Err(self.error(&format!("expected a tag name or '{{' after '{kw}'")));
                 }
-                let n = self.table.len();
-                let id = self.table.new_record(&format!("{kw} ${n}"), is_union);
+                let cname = self.anonymous_name(kw, self.pos, in_typedef);
+                let id = self.table.new_record(&cname, is_union);
                 self.decls.record_order.push(id);
                 id
             }
@@ -937,7 +1031,7 @@ impl Parser<'_, '_> {
         Ok((fields, partial))
     }
 
-    fn enum_specifier(&mut self) -> PResult<TypeId> {
+    fn enum_specifier(&mut self, in_typedef: bool) -> PResult<TypeId> {
         self.skip_attributes()?;
         let tag = if self.peek().tok == Tok::Ident {
             let t = self.next();
@@ -959,6 +1053,10 @@ impl Parser<'_, '_> {
             return Ok(id);
         }
         let open = self.pos;
+        let anonymous_name = match tag {
+            Some(_) => None,
+            None => Some(self.anonymous_name("enum", open, in_typedef)),
+        };
         self.pos += 1;
         let mut values: Vec<(String, i128)> = Vec::new();
         let mut partial = false;
@@ -1009,9 +1107,10 @@ impl Parser<'_, '_> {
                 break;
             }
         }
-        let cname = match &tag {
-            Some(n) => format!("enum {n}"),
-            None => format!("enum ${}", self.table.len()),
+        let cname = match (&tag, anonymous_name) {
+            (Some(n), _) => format!("enum {n}"),
+            (None, Some(name)) => name,
+            (None, None) => unreachable!("anonymous enums are named above"),
         };
         if let Some(name) = &tag {
             if let Some(&old) = self.decls.enums.get(name) {
@@ -1029,15 +1128,15 @@ impl Parser<'_, '_> {
                 }
             }
         }
-        let id = self.table.new_enum(&cname, values.clone(), partial);
-        for (n, v) in &values {
-            self.decls.names.insert(
-                n.clone(),
-                Entity::IntConstant {
-                    value: *v,
-                    ty: Some(id),
-                },
-            );
+        let id = self.table.new_enum(&cname, values, partial);
+        // The enumerators were declared while reading the body (later values may
+        // use them); now they get their enum type, without new allocations.
+        if let TypeData::Enum(e) = self.table.data(id) {
+            for (n, _) in &e.values {
+                if let Some(Entity::IntConstant { ty, .. }) = self.decls.names.get_mut(n) {
+                    *ty = Some(id);
+                }
+            }
         }
         if let Some(name) = tag {
             self.decls.enums.insert(name, id);
@@ -1093,9 +1192,10 @@ impl Parser<'_, '_> {
                 if self.eat_punct("]") {
                     suffixes.push(Op::Array(None));
                 } else if self.is_punct("...") {
+                    let at = self.pos;
                     self.pos += 1;
                     self.expect_punct("]")?;
-                    suffixes.push(Op::Array(None));
+                    suffixes.push(Op::UnknownLength(at));
                 } else {
                     let at = self.pos;
                     let n = self.const_expr()?;
@@ -1156,6 +1256,7 @@ impl Parser<'_, '_> {
                 return Err(self.error_at(spec.at, "'...' cannot be a parameter type here"));
             };
             let d = self.declarator(false)?;
+            self.refuse_unknown_length(&d.ops)?;
             let at = d.name.unwrap_or(spec.at);
             let ty = self.apply(base, d.ops, at)?;
             let id = if ty.raw_function {
@@ -1187,6 +1288,7 @@ impl Parser<'_, '_> {
             return Err(self.error_at(spec.at, "'...' is not a type"));
         };
         let d = self.declarator(true)?;
+        self.refuse_unknown_length(&d.ops)?;
         self.apply(base, d.ops, spec.at)
     }
 }

@@ -450,3 +450,141 @@ fn invalid_fields_are_errors_at_their_struct() {
     let ok = d.parse_type(&mut t, "struct ok").unwrap();
     assert_eq!(t.size_of(ok), Some(4));
 }
+
+#[test]
+fn typedefs_name_tagged_types_as_cffi_does() {
+    let (mut t, mut d) = cdef(
+        "typedef struct named_s { int a; } named_t;
+         typedef struct fs_t fs_t;
+         typedef struct n2 *n2p, n2_t;
+         typedef struct n3 n3_t, *n3p;
+         typedef struct n4 *n4p; typedef struct n4 n4_t; typedef struct n4 n4_again;
+         typedef union u_s { int q; } u_t;
+         typedef enum e_s { E1 } e_t;
+         typedef named_t alias_t;
+         typedef ... *opq_p;",
+    );
+    for (cdecl, name) in [
+        ("struct named_s", "named_t"),
+        ("named_t", "named_t"),
+        ("alias_t", "named_t"),
+        ("fs_t", "fs_t"),
+        ("struct fs_t *", "fs_t *"),
+        ("struct n2", "struct n2"),
+        ("n2_t", "struct n2"),
+        ("n3p", "n3_t *"),
+        ("n4p", "n4_t *"),
+        ("n4_again", "n4_t"),
+        ("union u_s", "u_t"),
+        ("enum e_s", "e_t"),
+        ("opq_p", "struct $$opq_p *"),
+    ] {
+        assert_eq!(ty(&mut t, &mut d, cdecl), name, "{cdecl}");
+    }
+}
+
+#[test]
+fn renaming_forgets_derived_names_already_built() {
+    let (mut t, mut d) = cdef("struct later; typedef struct later *later_p;");
+    assert_eq!(ty(&mut t, &mut d, "later_p"), "struct later *");
+    d.cdef(
+        &mut t,
+        "typedef struct later later_t;",
+        CdefOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(ty(&mut t, &mut d, "later_p"), "later_t *");
+}
+
+#[test]
+fn anonymous_types_are_numbered_per_ffi_skipping_direct_typedefs() {
+    let src = "typedef struct { int x; } a_t, *a_p;
+               typedef struct { struct { int i; } in; } *out_p, out_t;
+               enum { K };
+               typedef enum { L } *ep_t;
+               typedef struct { int z; } const c_t;
+               int f(struct { int b; } *);";
+    let (mut t, mut d) = cdef(src);
+    let mut d2 = Declarations::new();
+    d2.cdef(&mut t, src, CdefOptions::default()).unwrap();
+    for d in [&mut d, &mut d2] {
+        for (cdecl, name) in [
+            ("a_p", "a_t *"),
+            ("out_p", "struct $1 *"),
+            ("out_t", "struct $1"),
+            ("ep_t", "enum $4 *"),
+            ("c_t", "c_t"),
+        ] {
+            assert_eq!(ty(&mut t, d, cdecl), name, "{cdecl}");
+        }
+        let out = d.typedefs["out_t"].ty;
+        let inner = t.record(out).unwrap().fields.as_ref().unwrap()[0].ty;
+        assert_eq!(t.cname(inner), "struct $2");
+        let Some(Entity::Function { ty: f, .. }) = d.lookup("f").cloned() else {
+            panic!("f")
+        };
+        assert_eq!(t.cname(f), "int(*)(struct $5 *)");
+    }
+    // Each FFI has its own `struct $1`, and they are different types.
+    assert_ne!(d.typedefs["out_t"].ty, d2.typedefs["out_t"].ty);
+}
+
+#[test]
+fn dotdotdot_lengths_need_the_compiler() {
+    let (mut t, mut d) = cdef(
+        "extern int a[...]; typedef int t[...]; typedef int t2[...][3];
+         extern int h[3][...]; struct s { int x[...]; };",
+    );
+    let a = match d.lookup("a") {
+        Some(Entity::Global { ty, .. }) => *ty,
+        other => panic!("{other:?}"),
+    };
+    assert!(matches!(t.data(a), TypeData::UnknownLength(_)));
+    assert_eq!(t.kind(a), Kind::Array);
+    assert_eq!(t.cname(a), "int[...]");
+    assert_eq!(t.size_of(a), None);
+    let t2 = d.typedefs["t2"].ty;
+    assert_eq!(t.cname(t2), "int[...][3]");
+    assert_eq!(
+        t.needs_compiler(t2),
+        Some(NeedsCompiler::ArrayLength("int[...][3]".into()))
+    );
+    let h = match d.lookup("h") {
+        Some(Entity::Global { ty, .. }) => *ty,
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(t.cname(h), "int[3][...]");
+    assert!(t.needs_compiler(h).is_some());
+    let s = d.structs["s"];
+    assert!(t.record(s).unwrap().partial);
+    // Two declarations never share the placeholder: API mode fills each in.
+    assert_ne!(d.typedefs["t"].ty, a);
+    let ptr = d.parse_type(&mut t, "t *").unwrap();
+    assert!(t.needs_compiler(ptr).is_some());
+    for bad in ["int f(int x[...]);", "typedef void (*cb)(int[...]);"] {
+        let e = err(bad);
+        assert!(e.contains("unsupported '[...]' here"), "{bad}: {e}");
+    }
+    let e = d.parse_type(&mut t, "int[...]").unwrap_err().to_string();
+    assert!(e.contains("<type string>:1:5:"), "{e}");
+}
+
+#[test]
+fn needs_compiler_walks_long_pointer_chains_without_recursing() {
+    // 20000 structs, each pointing to the next, the last one partial: a recursive
+    // walk would need 20000 native frames.
+    let n = 20_000;
+    let mut src = String::with_capacity(n * 40);
+    for i in 0..n {
+        src.push_str(&format!("struct s{i} {{ struct s{} *next; }};\n", i + 1));
+    }
+    src.push_str(&format!("struct s{n} {{ int x; ...; }};\n"));
+    let (t, d) = cdef(&src);
+    let first = d.structs["s0"];
+    assert_eq!(
+        t.needs_compiler(first),
+        Some(NeedsCompiler::Layout(format!("struct s{n}")))
+    );
+    let (t, d) = cdef(&src.replace("...;", ""));
+    assert_eq!(t.needs_compiler(d.structs["s0"]), None);
+}
