@@ -201,6 +201,30 @@ class FFI:
             print("generated %s" % path)
         return path
 
+    def verify(self, source="", tmpdir=None, **kwargs):
+        """Deprecated in-line API mode: compiles ``source`` with the declarations
+        now and returns the ``lib``. Use ``set_source()`` and ``compile()``."""
+        import hashlib
+        import tempfile
+
+        from . import loader, recompiler
+
+        warnings.warn("ffi.verify() is deprecated: use ffi.set_source() and ffi.compile()",
+                      DeprecationWarning, stacklevel=2)
+        unknown = sorted(set(kwargs) - recompiler.SOURCE_KEYWORDS)
+        if unknown:
+            raise TypeError("verify() got unexpected keyword arguments: %s" % ", ".join(unknown))
+        key = hashlib.sha256(self._decls.serialize() + source.encode() +
+                             repr(sorted(kwargs.items())).encode()).hexdigest()[:20]
+        name = "_rcffi_verify_" + key
+        tmpdir = tmpdir or os.path.join(tempfile.gettempdir(), "rcffi-verify")
+        c_path = os.path.join(tmpdir, name + ".c")
+        library = os.path.join(tmpdir, name + ".rcffi.so")
+        glue, symbol = self._decls.generate_c(name)
+        recompiler.write_if_changed(c_path, recompiler.c_module_source(source, glue))
+        _backend.compile_module(c_path, library, dict(kwargs))
+        return loader.attach_library(self, library, symbol, name)
+
     # ----- memory --------------------------------------------------------------
 
     def new(self, cdecl, init=None):

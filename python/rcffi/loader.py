@@ -11,7 +11,7 @@ import sys
 
 from . import _backend
 
-__all__ = ["load_api_module"]
+__all__ = ["load_api_module", "attach_library"]
 
 
 def _report_not_attached(name):
@@ -26,17 +26,23 @@ def load_api_module(module_name, module_file, library_name, table_symbol, blob):
     from .api import FFI
 
     path = os.path.join(os.path.dirname(os.path.abspath(module_file)), library_name)
-    handle = _backend.load_library(path, _backend.RTLD_NOW)
-    decls = _backend.Declarations.deserialize(blob)
-    ffi = FFI(_decls=decls)
-    reporter = ffi.callback("void(char *)", lambda name: _report_not_attached(ffi.string(name)))
-    objects = _backend.load_api_module(decls, handle, table_symbol, reporter)
-    lib = _make_api_lib(module_name, ffi, objects)
-    ffi._api_lib = lib
-    ffi._api_objects = objects
-    ffi._api_handle = handle
+    ffi = FFI(_decls=_backend.Declarations.deserialize(blob))
+    lib = attach_library(ffi, path, table_symbol, module_name)
     sys.modules[module_name + ".lib"] = lib
     return ffi, lib
+
+
+def attach_library(ffi, path, table_symbol, module_name):
+    """Opens the compiled library at ``path``, completes ``ffi``'s declarations
+    from its table and returns the ``lib`` object."""
+    handle = _backend.load_library(path, _backend.RTLD_NOW)
+    reporter = ffi.callback("void(char *)", lambda name: _report_not_attached(ffi.string(name)))
+    objects = _backend.load_api_module(ffi._decls, handle, table_symbol, reporter)
+    ffi._types.clear()
+    lib = _make_api_lib(module_name, ffi, objects)
+    ffi._api_objects = objects
+    ffi._api_handle = handle
+    return lib
 
 
 def _make_api_lib(module_name, ffi, objects):
