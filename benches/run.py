@@ -52,16 +52,20 @@ LIB_PATH = BUILD / "libbenchlib.so"
 EXT_SUFFIX = sysconfig.get_config_var("EXT_SUFFIX") or ".so"
 FLOOR_MODULE = "_benchfloor"
 API_MODULE = "_benchcffi_api"
+RCFFI_API_MODULE = "_benchrcffi_api"
 
 STANDIN_VAR = "RCFFI_BENCH_STANDIN"
 UNROLL = 10
 
-IMPLS = ("rcffi", "cffi-ABI", "cffi-API", "ctypes", "floor", "floor-GIL")
-CDEF_STYLE = ("rcffi", "cffi-ABI", "cffi-API")
+IMPLS = ("rcffi", "rcffi-API", "cffi-ABI", "cffi-API", "ctypes", "floor", "floor-GIL")
+CDEF_STYLE = ("rcffi", "rcffi-API", "cffi-ABI", "cffi-API")
+# (label, numerator, denominator): rcffi's in-line ABI mode against cffi's two
+# modes and the floor, and rcffi's API mode against the floor.
 RATIOS = (
-    ("rcffi/cffi-ABI", "cffi-ABI"),
-    ("rcffi/cffi-API", "cffi-API"),
-    ("rcffi/floor", "floor"),
+    ("rcffi/cffi-ABI", "rcffi", "cffi-ABI"),
+    ("rcffi/cffi-API", "rcffi", "cffi-API"),
+    ("rcffi/floor", "rcffi", "floor"),
+    ("rcffi-API/floor", "rcffi-API", "floor"),
 )
 MISSING = "\u2014"
 
@@ -187,6 +191,29 @@ def build_cffi_api() -> Path:
     return build_once(target, key, lambda: compile_cffi_module(ffi, target, has_setuptools))
 
 
+def load_rcffi_api() -> types.SimpleNamespace:
+    """rcffi's API-mode module for benchlib.h, built once into the build
+    directory (rcffi itself skips the compiler when nothing changed)."""
+    import rcffi
+
+    ffi = rcffi.FFI()
+    ffi.cdef(read_cdef())
+    ffi.set_source(
+        RCFFI_API_MODULE,
+        '#include <stddef.h>\n#include "benchlib.h"',
+        include_dirs=[str(C_DIR)],
+        library_dirs=[str(BUILD)],
+        libraries=["benchlib"],
+        extra_link_args=rpath_flags(),
+    )
+    path = ffi.compile(tmpdir=str(BUILD))
+    spec = importlib.util.spec_from_file_location(RCFFI_API_MODULE, path)
+    built = importlib.util.module_from_spec(spec)
+    sys.modules[RCFFI_API_MODULE] = built
+    spec.loader.exec_module(built)
+    return types.SimpleNamespace(ffi=built.ffi, lib=built.lib)
+
+
 def compile_cffi_module(ffi: Any, target: Path, has_setuptools: bool) -> None:
     """Compile with cffi's own ffi.compile() when setuptools is there.
 
@@ -300,6 +327,7 @@ def load_floor() -> types.ModuleType:
 
 LOADERS: dict[str, Callable[[], Any]] = {
     "rcffi": load_rcffi,
+    "rcffi-API": load_rcffi_api,
     "cffi-ABI": load_cffi_abi,
     "cffi-API": load_cffi_api,
     "ctypes": load_ctypes,
@@ -736,14 +764,13 @@ def speedups(results: dict[str, dict[str, Any]]) -> list[str]:
 
 
 def table_rows(results: dict[str, dict[str, Any]]) -> list[list[str]]:
-    header = ["op", *IMPLS, *(name for name, _ in RATIOS)]
+    header = ["op", *IMPLS, *(name for name, _, _ in RATIOS)]
     rows = [header]
     for name, cells in results.items():
-        rcffi = cells["rcffi"]
         rows.append(
             [name]
             + [format_ns(cells[impl]) for impl in IMPLS]
-            + [ratio(rcffi, cells[other]) for _, other in RATIOS]
+            + [ratio(cells[top], cells[bottom]) for _, top, bottom in RATIOS]
         )
     return rows
 

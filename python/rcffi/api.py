@@ -77,6 +77,10 @@ class FFI:
             return _backend.typeof(cdecl)
         if isinstance(cdecl, _backend.CType):
             return cdecl
+        # The builtin functions of API-mode libs wrap a function cdata.
+        wrapped = getattr(cdecl, "__self__", None)
+        if isinstance(wrapped, _backend.CData):
+            return _backend.typeof(wrapped)
         raise TypeError("typeof() expects a type string or a cdata, not %s" % type(cdecl).__name__)
 
     def _ctype(self, cdecl):

@@ -37,7 +37,7 @@ def attach_library(ffi, path, table_symbol, module_name):
     from its table and returns the ``lib`` object."""
     handle = _backend.load_library(path, _backend.RTLD_NOW)
     reporter = ffi.callback("void(char *)", lambda name: _report_not_attached(ffi.string(name)))
-    objects = _backend.load_api_module(ffi._decls, handle, table_symbol, reporter)
+    objects = _backend.load_api_module(ffi._decls, handle, table_symbol, reporter, module_name)
     ffi._types.clear()
     lib = _make_api_lib(module_name, ffi, objects)
     ffi._api_objects = objects

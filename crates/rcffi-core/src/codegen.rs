@@ -269,7 +269,7 @@ pub fn generate(
     writeln!(w, "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n#include <wchar.h>\n#include <uchar.h>").ok();
     writeln!(
         w,
-        "#pragma GCC diagnostic error \"-Wincompatible-pointer-types\""
+        "#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\""
     )
     .ok();
     writeln!(w, "#pragma GCC diagnostic error \"-Wint-conversion\"").ok();

@@ -107,8 +107,9 @@ unsafe fn int_constant(entry: *mut c_void) -> i128 {
     }
 }
 
-/// `load_api_module(decls, lib, table_symbol, reporter)`: completes `decls` from
-/// the module's table and returns `{name: object}` for its `lib`.
+/// `load_api_module(decls, lib, table_symbol, reporter, module_name)`: completes
+/// `decls` from the module's table and returns `{name: object}` for its `lib`
+/// (functions as builtins, with their cdata under `__cdata__<name>`).
 #[pyfunction]
 pub fn load_api_module(
     py: Python<'_>,
@@ -116,6 +117,7 @@ pub fn load_api_module(
     lib: &Bound<'_, CLibrary>,
     table_symbol: &str,
     reporter: Option<Py<CData>>,
+    module_name: &str,
 ) -> PyResult<Py<PyDict>> {
     let base = lib.get().symbol_address_raw(table_symbol)? as *const *mut c_void;
     let entries = {
@@ -209,7 +211,29 @@ pub fn load_api_module(
                     Owner::Keep(origin.into_any()),
                     false,
                 )?;
-                out.set_item(name, f)?;
+                let extern_python = matches!(
+                    decls.lock().names.get(name),
+                    Some(Entity::Function {
+                        extern_python: Some(_),
+                        ..
+                    })
+                );
+                if extern_python {
+                    // What C calls: given to C code as a function pointer.
+                    out.set_item(name, f)?;
+                    continue;
+                }
+                let decl = table().function_declaration(*ty, name).unwrap_or_default();
+                let doc = format!("{decl};\n\nC function of the API-mode module {module_name}");
+                let builtin = crate::call::builtin_function(
+                    py,
+                    f.clone_ref(py),
+                    name,
+                    &doc,
+                    &format!("{module_name}.lib"),
+                )?;
+                out.set_item(name, builtin)?;
+                out.set_item(format!("__cdata__{name}"), f)?;
             }
             Entry::Variable { name, ty } => {
                 let v = Variable {

@@ -124,8 +124,12 @@ pub struct FunctionPlan {
     fixed: Option<CallPlan>,
     args: Vec<Py<CType>>,
     classes: Vec<Class>,
+    /// For integer arguments, the range a machine-word value must be in to take
+    /// the fast path (values outside go through the full conversion).
+    bounds: Vec<(i64, i64)>,
     result: Py<CType>,
     result_class: Class,
+    returns_void: bool,
     variadic: bool,
     /// All arguments fit the registers and all are direct-path classes.
     direct: bool,
@@ -164,12 +168,36 @@ impl FunctionPlan {
             && floats <= FLOAT_REGS
             && !classes.contains(&Class::Other)
             && (result.get().kind == Kind::Void || result_class != Class::Other);
+        let bounds = classes
+            .iter()
+            .map(|c| match *c {
+                Class::Int {
+                    size: 8,
+                    signed: true,
+                } => (i64::MIN, i64::MAX),
+                Class::Int {
+                    size: 8,
+                    signed: false,
+                } => (0, i64::MAX),
+                Class::Int { size, signed: true } => {
+                    (-(1i64 << (size * 8 - 1)), (1i64 << (size * 8 - 1)) - 1)
+                }
+                Class::Int {
+                    size,
+                    signed: false,
+                } => (0, (1i64 << (size * 8)) - 1),
+                _ => (0, 0),
+            })
+            .collect();
+        let returns_void = result.get().kind == Kind::Void;
         Ok(FunctionPlan {
             fixed,
             args,
             classes,
+            bounds,
             result,
             result_class,
+            returns_void,
             variadic: sig.variadic,
             direct,
         })
@@ -232,6 +260,66 @@ pub unsafe extern "C" fn vectorcall(
     }
 }
 
+/// The C function behind the builtin functions of API-mode libs: `slf` is the
+/// function cdata.
+unsafe extern "C" fn builtin_call(
+    slf: *mut ffi::PyObject,
+    args: *mut *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let n = nargs as usize;
+        let args = if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, n)
+        };
+        let cd = Borrowed::from_ptr(py, slf).cast_unchecked::<CData>();
+        call_cdata(&cd, args)
+    }));
+    match outcome {
+        Ok(Ok(obj)) => obj.into_ptr(),
+        Ok(Err(err)) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// A builtin function calling the function cdata `func`: what API-mode libs
+/// expose, as cffi's do. The interpreter calls builtins through its most direct
+/// path, and `help()` shows `doc` (the C declaration).
+pub fn builtin_function(
+    py: Python<'_>,
+    func: Py<CData>,
+    name: &str,
+    doc: &str,
+    module: &str,
+) -> PyResult<Py<PyAny>> {
+    let c = |s: &str| std::ffi::CString::new(s.replace('\0', "")).expect("NUL removed");
+    // The method definition must outlive the function object: it is leaked, once
+    // per function of a loaded module, like a static table in a C extension.
+    let def = Box::leak(Box::new(ffi::PyMethodDef {
+        ml_name: c(name).into_raw(),
+        ml_meth: ffi::PyMethodDefPointer {
+            PyCFunctionFast: builtin_call,
+        },
+        ml_flags: ffi::METH_FASTCALL,
+        ml_doc: c(doc).into_raw(),
+    }));
+    let module = pyo3::types::PyString::new(py, module);
+    // SAFETY: `def` is valid forever; `func` and `module` are live references.
+    unsafe {
+        let f = ffi::PyCFunction_NewEx(def, func.as_ptr(), module.as_ptr());
+        Bound::from_owned_ptr_or_err(py, f).map(Bound::unbind)
+    }
+}
+
 /// `cdata(*args)` through the tuple protocol.
 pub fn call_cdata_tuple(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
     let ptrs: Vec<*mut ffi::PyObject> = args.iter().map(|a| a.as_ptr()).collect();
@@ -286,32 +374,23 @@ fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<P
     }
 }
 
-/// An integer argument: exact ints take the machine-word path, anything else
-/// the general conversion (with its range checks and messages).
-fn int_arg(ct: &CType, obj: &Bound<'_, PyAny>, size: u8, signed: bool) -> PyResult<i64> {
-    let value = if unsafe { ffi::PyLong_CheckExact(obj.as_ptr()) } != 0 {
-        let v = unsafe { ffi::PyLong_AsLongLong(obj.as_ptr()) };
-        if v == -1 && unsafe { !ffi::PyErr_Occurred().is_null() } {
-            unsafe { ffi::PyErr_Clear() };
-            return convert::int_for(ct, obj).map(|v| v as i64);
+/// The value of an exact Python int that fits a machine word; `None` for
+/// anything else (which then takes the general conversion, with its checks and
+/// messages).
+#[inline]
+fn exact_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
+    // SAFETY: `obj` is a live object; the error indicator is only cleared when
+    // this call set it.
+    unsafe {
+        if ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
+            return None;
         }
-        v
-    } else {
-        return convert::int_for(ct, obj).map(|v| v as i64);
-    };
-    let fits = match (size, signed) {
-        (8, true) => true,
-        (8, false) => value >= 0,
-        (s, true) => {
-            let half = 1i64 << (s * 8 - 1);
-            (-half..half).contains(&value)
+        let v = ffi::PyLong_AsLongLong(obj.as_ptr());
+        if v == -1 && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
         }
-        (s, false) => (0..1i64 << (s * 8)).contains(&value),
-    };
-    if fits {
-        Ok(value)
-    } else {
-        convert::int_for(ct, obj).map(|v| v as i64)
+        Some(v)
     }
 }
 
@@ -401,6 +480,11 @@ type DirectFloat = unsafe extern "C" fn(
     f64,
 ) -> f64;
 
+#[cfg(target_arch = "x86_64")]
+type DirectIntOnly = unsafe extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64;
+#[cfg(not(target_arch = "x86_64"))]
+type DirectIntOnly = unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64) -> i64;
+
 /// Calls `func` with every argument register filled; returns the integer or
 /// floating result register's bits.
 ///
@@ -410,8 +494,18 @@ unsafe fn call_registers(
     func: *const c_void,
     i: &[i64; 8],
     x: &[f64; 8],
+    float_args: bool,
     float_result: bool,
 ) -> u64 {
+    if !float_args && !float_result {
+        // The most common shape: integers and pointers only, no vector registers.
+        let g: DirectIntOnly = std::mem::transmute(func);
+        #[cfg(target_arch = "x86_64")]
+        let r = g(i[0], i[1], i[2], i[3], i[4], i[5]);
+        #[cfg(not(target_arch = "x86_64"))]
+        let r = g(i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7]);
+        return r as u64;
+    }
     if float_result {
         let g: DirectFloat = std::mem::transmute(func);
         #[cfg(target_arch = "x86_64")]
@@ -487,8 +581,12 @@ fn call_direct(
         let act = plan.args[i].get();
         let fail = |e: PyErr| annotate(py, e, i, ct);
         match *class {
-            Class::Int { size, signed } => {
-                frame.ints[ni] = int_arg(act, &a, size, signed).map_err(fail)?;
+            Class::Int { .. } => {
+                let (lo, hi) = plan.bounds[i];
+                frame.ints[ni] = match exact_int(&a) {
+                    Some(v) if v >= lo && v <= hi => v,
+                    _ => convert::int_for(act, &a).map_err(fail)? as i64,
+                };
                 ni += 1;
             }
             Class::Pointer => {
@@ -513,7 +611,13 @@ fn call_direct(
     let raw = unsafe {
         let saved = without_gil();
         *errno_location() = SAVED_ERRNO.with(Cell::get);
-        let r = call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result);
+        let r = call_registers(
+            frame.func,
+            &frame.ints,
+            &frame.floats,
+            nf > 0,
+            frame.float_result,
+        );
         SAVED_ERRNO.with(|e| e.set(*errno_location()));
         with_gil(saved);
         r
@@ -524,7 +628,7 @@ fn call_direct(
 
 fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
     Ok(match plan.result_class {
-        _ if plan.result.get().kind == Kind::Void => py.None(),
+        _ if plan.returns_void => py.None(),
         Class::Int { size, signed } => {
             // Only the low `size` bytes of the register are defined.
             let v: i64 = match (size, signed) {
