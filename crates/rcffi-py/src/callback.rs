@@ -142,13 +142,42 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
     crate::call::errno_leave_callback();
 }
 
+/// Arguments up to this count are passed to Python from a stack array.
+const STACK_ARGS: usize = 8;
+
 fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResult<Py<PyAny>> {
-    let mut values = Vec::with_capacity(args.len());
-    for (ct, p) in target.args.iter().zip(args) {
-        values.push(unsafe { read_arg(py, ct, *p as *mut u8)? });
+    if args.len() > STACK_ARGS {
+        let mut values = Vec::with_capacity(args.len());
+        for (ct, p) in target.args.iter().zip(args) {
+            values.push(unsafe { read_arg(py, ct, *p as *mut u8)? });
+        }
+        return Ok(target
+            .callable
+            .bind(py)
+            .call1(PyTuple::new(py, values)?)?
+            .unbind());
     }
-    let tuple = PyTuple::new(py, values)?;
-    Ok(target.callable.bind(py).call1(tuple)?.unbind())
+    // The common case: a vectorcall with the arguments in a stack array, no tuple.
+    let mut values: [Option<Py<PyAny>>; STACK_ARGS] = Default::default();
+    for (slot, (ct, p)) in values.iter_mut().zip(target.args.iter().zip(args)) {
+        *slot = Some(unsafe { read_arg(py, ct, *p as *mut u8)? });
+    }
+    let mut raw = [std::ptr::null_mut::<pyo3::ffi::PyObject>(); STACK_ARGS];
+    for (r, v) in raw.iter_mut().zip(&values) {
+        if let Some(v) = v {
+            *r = v.as_ptr();
+        }
+    }
+    // SAFETY: `raw` holds `args.len()` live references owned by `values`.
+    unsafe {
+        let result = pyo3::ffi::PyObject_Vectorcall(
+            target.callable.as_ptr(),
+            raw.as_ptr(),
+            args.len(),
+            std::ptr::null_mut(),
+        );
+        Bound::from_owned_ptr_or_err(py, result).map(Bound::unbind)
+    }
 }
 
 /// Calls `onerror(exc_type, exc_value, traceback)`; a non-None result becomes the
