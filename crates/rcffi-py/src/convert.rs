@@ -200,15 +200,55 @@ pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
     })
 }
 
-fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
-    let ch = char::from_u32(code).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "character U+{code:x} is not a valid Unicode code point"
-        ))
-    })?;
-    Ok(PyString::new(py, ch.encode_utf8(&mut [0; 4]))
-        .into_any()
-        .unbind())
+/// A one-character str from a wide character's code (surrogates included, as
+/// Python strings allow them).
+pub(crate) fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
+    str_from_code_points(py, &[code])
+}
+
+/// A str from the code units of a wide string: 16-bit units are UTF-16 (pairs
+/// of surrogates join), 32-bit units are code points.
+pub(crate) fn wide_units_to_str(py: Python<'_>, units: &[u32], unit_size: usize) -> PyResult<Py<PyAny>> {
+    if unit_size != 2 {
+        return str_from_code_points(py, units);
+    }
+    let mut points = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i] & 0xffff;
+        let next = units.get(i + 1).map(|n| n & 0xffff);
+        match next {
+            Some(lo) if (0xd800..0xdc00).contains(&u) && (0xdc00..0xe000).contains(&lo) => {
+                points.push(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                i += 2;
+            }
+            _ => {
+                points.push(u);
+                i += 1;
+            }
+        }
+    }
+    str_from_code_points(py, &points)
+}
+
+fn str_from_code_points(py: Python<'_>, points: &[u32]) -> PyResult<Py<PyAny>> {
+    if let Some(bad) = points.iter().find(|c| **c > 0x10ffff) {
+        return Err(PyValueError::new_err(format!(
+            "character U+{bad:x} is not a valid Unicode code point"
+        )));
+    }
+    // SAFETY: `points` is a valid array of UCS4 code points of that length.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            pyo3::ffi::PyUnicode_FromKindAndData(
+                pyo3::ffi::PyUnicode_4BYTE_KIND as std::ffi::c_int,
+                points.as_ptr().cast(),
+                points.len() as isize,
+            ),
+        )
+    }
+    .map(Bound::unbind)
 }
 
 /// Writes `obj` as a C value of type `ct` at `addr`.
@@ -365,7 +405,8 @@ fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
 }
 
 /// The address a pointer of type `ct` gets from `obj`: a cdata of a compatible
-/// pointer type, or an array of the pointed-to type.
+/// pointer type (same target, `void *` on either side, `char`-like targets for
+/// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
     let Ok(cd) = obj.cast::<CData>() else {
         return Err(PyTypeError::new_err(format!(
@@ -376,26 +417,63 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     };
     let cd = cd.get();
     let other = cd.ctype.get();
+    if !matches!(other.kind, Kind::Pointer | Kind::Array | Kind::Function) {
+        return Err(PyTypeError::new_err(format!(
+            "initializer for ctype '{}' must be a pointer or array, not cdata '{}'",
+            ct.cname, other.cname
+        )));
+    }
     let compatible = other.id == ct.id
         || match (ct.kind, other.kind) {
-            (Kind::Pointer, Kind::Pointer) => {
-                is_void_ptr(ct) || is_void_ptr(other) || ct.item_ref().id == other.item_ref().id
-            }
-            (Kind::Pointer, Kind::Array) => {
-                is_void_ptr(ct) || ct.item_ref().id == other.item_ref().id
+            (Kind::Pointer, Kind::Pointer | Kind::Array) => {
+                is_void_ptr(ct)
+                    || (other.kind == Kind::Pointer && is_void_ptr(other))
+                    || ct.item_ref().id == other.item_ref().id
+                    || chars_match(ct.item_ref(), other.item_ref())
             }
             (Kind::Pointer, Kind::Function) => is_void_ptr(ct),
             (Kind::Function, Kind::Pointer) => is_void_ptr(other),
             _ => false,
         };
     if !compatible {
-        return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a '{}', not cdata '{}'",
-            ct.cname, ct.cname, other.cname
-        )));
+        let (mine, theirs) = (is_char(ct.item_ref()), is_char(other.item_ref()));
+        let msg = if theirs && !mine && other.kind != Kind::Function {
+            format!(
+                "implicit cast from '{}' to a different pointer type: (check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
+                other.cname
+            )
+        } else if mine && !theirs {
+            format!(
+                "implicit cast to '{}' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
+                ct.cname
+            )
+        } else {
+            format!(
+                "initializer for ctype '{}' must be a pointer to same type, not cdata '{}'",
+                ct.cname, other.cname
+            )
+        };
+        return Err(PyTypeError::new_err(msg));
     }
-    let _ = py;
+    cd.check_alive(py)?;
     Ok(cd.address())
+}
+
+/// Plain `char`, the type C strings are made of.
+fn is_char(ct: &CType) -> bool {
+    ct.kind == Kind::Primitive && ct.prim == Some(Prim::Char)
+}
+
+/// `char *` and pointers to other byte-sized integers convert into each other.
+fn chars_match(a: &CType, b: &CType) -> bool {
+    let byte_int = |t: &CType| {
+        t.kind == Kind::Primitive
+            && matches!(
+                t.prim,
+                Some(Prim::Char | Prim::SChar | Prim::UChar | Prim::Int8 | Prim::UInt8)
+            )
+    };
+    (is_char(a) && byte_int(b)) || (is_char(b) && byte_int(a))
 }
 
 fn is_void_ptr(ct: &CType) -> bool {
@@ -506,6 +584,9 @@ pub unsafe fn write_field(
             );
             Ok(())
         }
+        // A flexible array member given as a number: only the length, which
+        // the allocation used; the items stay zero.
+        _ if f.flexible && !v.is_instance_of::<CData>() && v.extract::<i128>().is_ok() => Ok(()),
         _ => write(py, ct, addr, v),
     }
 }

@@ -3,13 +3,18 @@
 
 use pyo3::prelude::*;
 
+mod allocator;
 mod backend;
+mod buffer;
 mod call;
 mod cdata;
 mod convert;
 mod decls;
 mod errors;
+mod handles;
 mod library;
+mod lifetime;
+mod slicing;
 mod types;
 
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
@@ -47,6 +52,17 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(backend::typeoffsetof, m)?)?;
     m.add_function(wrap_pyfunction!(backend::string, m)?)?;
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
+    m.add_class::<buffer::CBuffer>()?;
+    m.add_class::<allocator::Allocator>()?;
+    m.add_class::<allocator::TypeCache>()?;
+    m.add_function(wrap_pyfunction!(backend::rawaddressof, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::unpack, m)?)?;
+    m.add_function(wrap_pyfunction!(buffer::from_buffer, m)?)?;
+    m.add_function(wrap_pyfunction!(buffer::memmove, m)?)?;
+    m.add_function(wrap_pyfunction!(lifetime::gcp, m)?)?;
+    m.add_function(wrap_pyfunction!(lifetime::release, m)?)?;
+    m.add_function(wrap_pyfunction!(handles::newp_handle, m)?)?;
+    m.add_function(wrap_pyfunction!(handles::from_handle, m)?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     for (name, value) in [
