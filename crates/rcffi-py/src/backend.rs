@@ -81,6 +81,9 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     Kind::Pointer | Kind::Function | Kind::Array => c.address(),
                     _ => c.as_integer()? as usize as *mut u8,
                 }
+            } else if value.is_instance_of::<pyo3::types::PyFloat>() {
+                // As cffi: int(value), truncated to an address.
+                integer_of(&value.call_method0("__int__")?, &ct.cname)? as usize as *mut u8
             } else {
                 integer_of(value, &ct.cname)? as usize as *mut u8
             };
@@ -132,7 +135,12 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                             }
                         }
                     } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-                        float_of(value, &ct.cname)? as i128
+                        if prim == Prim::Bool {
+                            i128::from(float_of(value, &ct.cname)? != 0.0)
+                        } else {
+                            // As int(value), then truncated like any integer.
+                            integer_of(&value.call_method0("__int__")?, &ct.cname)?
+                        }
                     } else {
                         integer_of(value, &ct.cname)?
                     };
@@ -141,6 +149,15 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     } else {
                         v
                     };
+                    if prim.class() == PrimClass::WideChar {
+                        let code = (v as u128 & ((1u128 << (8 * prim.size())) - 1)) as u32;
+                        if code > 0x10ffff {
+                            return Err(PyValueError::new_err(format!(
+                                "cannot cast to '{}': U+{code:x} is not a valid Unicode code point",
+                                ct.cname
+                            )));
+                        }
+                    }
                     unsafe { convert::store_int(bytes.as_mut_ptr(), prim.size(), v) };
                 }
             }
@@ -178,6 +195,19 @@ fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
 fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
     if let Ok(cd) = value.cast::<CData>() {
         return cd.get().as_float();
+    }
+    // A character casts as its code, as it would to an integer type.
+    if let Ok(b) = value.cast::<PyBytes>() {
+        if let [c] = b.as_bytes() {
+            return Ok(f64::from(*c));
+        }
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        let s = s.to_cow()?;
+        let mut it = s.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            return Ok(f64::from(c as u32));
+        }
     }
     value.extract::<f64>().map_err(|_| {
         PyTypeError::new_err(format!(

@@ -610,10 +610,11 @@ impl CData {
 
     fn __float__(&self) -> PyResult<f64> {
         let ct = self.ct();
-        let numeric = matches!(ct.kind, Kind::Primitive | Kind::Enum)
-            && !matches!(
+        // As in cffi, only floating types: float(ffi.cast("int", 1)) is an error.
+        let numeric = ct.kind == Kind::Primitive
+            && matches!(
                 ct.prim.map(Prim::class),
-                Some(PrimClass::Char | PrimClass::WideChar | PrimClass::Complex)
+                Some(PrimClass::Float | PrimClass::LongDouble)
             );
         if !numeric {
             return Err(PyTypeError::new_err(format!(

@@ -75,6 +75,12 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     } else if let Ok(small) = obj.extract::<i64>() {
         // The machine-word conversion is the common case and much cheaper.
         i128::from(small)
+    } else if !obj.is_instance_of::<pyo3::types::PyInt>()
+        && !obj.hasattr(pyo3::intern!(obj.py(), "__index__"))?
+        && obj.hasattr(pyo3::intern!(obj.py(), "__int__"))?
+    {
+        // Anything `int()` works on, except floats (refused above) and strings.
+        return int_for(ct, &obj.call_method0(pyo3::intern!(obj.py(), "__int__"))?);
     } else {
         obj.extract::<i128>().map_err(|e| {
             if e.is_instance_of::<PyOverflowError>(obj.py()) {
@@ -147,11 +153,14 @@ unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> Py
         PrimClass::Signed | PrimClass::Unsigned => {
             int_object(py, load_int(addr, prim.size(), prim.is_signed()))?
         }
-        PrimClass::Bool => (*addr != 0)
-            .into_pyobject(py)?
-            .to_owned()
-            .into_any()
-            .unbind(),
+        PrimClass::Bool => match *addr {
+            b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
+            b => {
+                return Err(PyValueError::new_err(format!(
+                    "got a _Bool of value {b}, expected 0 or 1"
+                )))
+            }
+        },
         PrimClass::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
         PrimClass::Float if prim == Prim::Float => {
             f64::from(ptr::read_unaligned(addr as *const f32))
@@ -389,7 +398,7 @@ fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
         if let (Some(c), None) = (chars.next(), chars.next()) {
             let code = c as u32;
             if ct.prim == Some(Prim::Char16) && code > 0xffff {
-                return Err(PyValueError::new_err(format!(
+                return Err(PyTypeError::new_err(format!(
                     "initializer for ctype '{}': character U+{code:x} does not fit 16 bits",
                     ct.cname
                 )));
@@ -675,6 +684,12 @@ unsafe fn write_array(
             )
         {
             let bytes = b.as_bytes();
+            if item.prim == Some(Prim::Bool) && bytes.iter().any(|c| *c > 1) {
+                return Err(PyValueError::new_err(format!(
+                    "initializer for '{}': only the bytes \\x00 and \\x01 make _Bool values",
+                    ct.cname
+                )));
+            }
             if let Some(len) = length {
                 if bytes.len() > len {
                     return Err(PyIndexError::new_err(format!(
