@@ -215,7 +215,9 @@ impl Allocator {
                         && res.kind == Kind::Pointer
                 })? {
                     // SAFETY: a C function of type `void *(size_t)` (checked above).
-                    Some(addr) => AllocFn::C(unsafe { std::mem::transmute::<*mut u8, CAlloc>(addr) }),
+                    Some(addr) => {
+                        AllocFn::C(unsafe { std::mem::transmute::<*mut u8, CAlloc>(addr) })
+                    }
                     None => AllocFn::Py(a.clone().unbind()),
                 },
             ),

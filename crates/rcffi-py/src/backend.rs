@@ -362,8 +362,11 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
     }
     c.check_alive(py)?;
     let base = c.address();
-    if base.is_null() && n > 0 {
-        return Err(crate::cdata::null_error(ct));
+    if base.is_null() {
+        return Err(PyRuntimeError::new_err(format!(
+            "cannot use unpack() on NULL cdata '{}'",
+            ct.cname
+        )));
     }
     let item = ct.item.as_ref().expect("pointer or array");
     let it = item.get();
@@ -385,9 +388,11 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
                 .collect();
             convert::wide_units_to_str(py, &units, size)
         }
-        _ => Ok(crate::cdata::read_item_list(py, item, base, n, Some(cdata.as_any()))?
-            .into_any()
-            .unbind()),
+        _ => Ok(
+            crate::cdata::read_item_list(py, item, base, n, Some(cdata.as_any()))?
+                .into_any()
+                .unbind(),
+        ),
     }
 }
 
@@ -412,9 +417,10 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                 let code = u32::from_le_bytes(cdata.value[..4].try_into().expect("4 bytes"));
                 convert::wide_char_to_str(py, code)
             }
-            _ => Ok(PyString::new(py, &cdata.as_integer()?.to_string())
-                .into_any()
-                .unbind()),
+            _ => Err(PyTypeError::new_err(format!(
+                "string(): unexpected cdata '{}' argument",
+                ct.cname
+            ))),
         },
         Kind::Pointer | Kind::Array => {
             let item = ct.item_ref();
@@ -464,7 +470,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                         }
                         units.push(u);
                     }
-convert::wide_units_to_str(py, &units, size)
+                    convert::wide_units_to_str(py, &units, size)
                 }
                 _ => Err(PyTypeError::new_err(format!(
                     "string(): unexpected cdata '{}' argument",

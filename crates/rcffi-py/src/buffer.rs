@@ -99,7 +99,9 @@ impl CBuffer {
         let i: isize = key.extract()?;
         let j = if i < 0 { i + self.len as isize } else { i };
         if j < 0 || j as usize >= self.len {
-            return Err(PyIndexError::new_err(format!("buffer {what}index out of range")));
+            return Err(PyIndexError::new_err(format!(
+                "buffer {what}index out of range"
+            )));
         }
         Ok(j as usize)
     }
@@ -312,7 +314,10 @@ pub fn from_buffer_repr(py: Python<'_>, c: &CData) -> String {
             Some(Resource::Buffer(view)) if !c.is_released() && !view.obj.is_null() => {
                 // SAFETY: the exported buffer holds a reference to its object.
                 let obj = unsafe { Bound::from_borrowed_ptr(py, view.obj) };
-                obj.get_type().fully_qualified_name().ok().map(|n| n.to_string())
+                obj.get_type()
+                    .fully_qualified_name()
+                    .ok()
+                    .map(|n| n.to_string())
             }
             _ => None,
         }),

@@ -835,7 +835,10 @@ impl CData {
             PrimClass::Char => PyBytes::new(py, &self.value[..1]).repr()?.to_string(),
             PrimClass::WideChar => {
                 let code = u32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
-                convert::wide_char_to_str(py, code)?.bind(py).repr()?.to_string()
+                convert::wide_char_to_str(py, code)?
+                    .bind(py)
+                    .repr()?
+                    .to_string()
             }
             _ => {
                 let v = self.python_value(py)?.expect("primitive");

@@ -217,7 +217,11 @@ pub(crate) fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>>
 
 /// A str from the code units of a wide string: 16-bit units are UTF-16 (pairs
 /// of surrogates join), 32-bit units are code points.
-pub(crate) fn wide_units_to_str(py: Python<'_>, units: &[u32], unit_size: usize) -> PyResult<Py<PyAny>> {
+pub(crate) fn wide_units_to_str(
+    py: Python<'_>,
+    units: &[u32],
+    unit_size: usize,
+) -> PyResult<Py<PyAny>> {
     if unit_size != 2 {
         return str_from_code_points(py, units);
     }

@@ -96,7 +96,8 @@ pub fn set(
             return Ok(());
         }
     }
-    let is_char = item.kind == Kind::Primitive && item.prim.map(|p| p.class()) == Some(PrimClass::Char);
+    let is_char =
+        item.kind == Kind::Primitive && item.prim.map(|p| p.class()) == Some(PrimClass::Char);
     if is_char {
         let bytes: Option<Vec<u8>> = if let Ok(b) = value.cast::<PyBytes>() {
             Some(b.as_bytes().to_vec())
