@@ -188,6 +188,7 @@ impl CData {
     }
 
     /// Whether `ffi.release()` was called on this cdata.
+    #[inline]
     pub(crate) fn is_released(&self) -> bool {
         self.released.load(Ordering::Relaxed)
     }
@@ -199,7 +200,16 @@ impl CData {
 
     /// Fails when this cdata, or the cdata whose memory it views, was released:
     /// the memory may be gone.
+    #[inline]
     pub(crate) fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
+        if !self.is_released() && !matches!(self.owner, Owner::Keep(_)) {
+            return Ok(());
+        }
+        self.check_alive_chain(py)
+    }
+
+    #[cold]
+    fn check_alive_chain(&self, py: Python<'_>) -> PyResult<()> {
         let mut c = self;
         loop {
             if c.is_released() {
@@ -305,6 +315,7 @@ impl CData {
 
     /// The address of item `index`, bounds-checked for arrays, NULL-checked for
     /// pointers.
+    #[inline]
     fn item_address(&self, py: Python<'_>, index: isize) -> PyResult<*mut u8> {
         let ct = self.ct();
         self.check_alive(py)?;
@@ -337,7 +348,40 @@ impl CData {
         Ok(self.ptr.wrapping_offset(index.wrapping_mul(size as isize)))
     }
 
+    /// `self[i]` for the commonest case, all checks in one place and no calls:
+    /// an integer item (up to 32 bits) of an array that is not a view, or of a
+    /// non-NULL pointer. `None` sends everything else down the general path.
+    #[inline(always)]
+    fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
+        let ct = self.ct();
+        if self.is_released() || matches!(self.owner, Owner::Keep(_)) {
+            return None;
+        }
+        match ct.kind {
+            Kind::Array if (i as u64) < self.array_length() as u64 => {}
+            Kind::Pointer if !self.ptr.is_null() => {}
+            _ => return None,
+        }
+        let item = ct.item_ref();
+        let prim = item.prim?;
+        if item.kind != Kind::Primitive
+            || !matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned)
+            || prim.size() > 4
+        {
+            return None;
+        }
+        let addr = self
+            .ptr
+            .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
+        // SAFETY: in bounds of the array (checked), or where the pointer says.
+        let v = unsafe { convert::load_int(addr, prim.size(), prim.is_signed()) } as i64;
+        // SAFETY: PyLong_FromLongLong returns a new reference (or NULL on error).
+        unsafe { Bound::from_owned_ptr_or_opt(py, pyo3::ffi::PyLong_FromLongLong(v)) }
+            .map(Bound::unbind)
+    }
+
     /// The size of the items of a pointer or array (`void *` counts bytes).
+    #[inline]
     pub(crate) fn item_size(&self) -> PyResult<usize> {
         let ct = self.ct();
         let item = ct.item_ref();
@@ -352,7 +396,11 @@ impl CData {
         })
     }
 
+    #[inline]
     fn index_arg(key: &Bound<'_, PyAny>) -> PyResult<isize> {
+        if let Some(i) = convert::exact_small_int(key) {
+            return Ok(i as isize);
+        }
         key.extract::<isize>().map_err(|e| {
             if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(key.py()) {
                 return PyIndexError::new_err("cannot fit 'int' into an index-sized integer");
@@ -522,10 +570,20 @@ impl CData {
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
-        if let Ok(slice) = key.cast::<PySlice>() {
-            return crate::slicing::get(slf, slice);
-        }
-        let index = Self::index_arg(key)?;
+        let index = match convert::exact_small_int(key) {
+            Some(i) => {
+                if let Some(v) = this.fast_int_item(py, i) {
+                    return Ok(v);
+                }
+                i as isize
+            }
+            None => {
+                if let Ok(slice) = key.cast::<PySlice>() {
+                    return crate::slicing::get(slf, slice);
+                }
+                Self::index_arg(key)?
+            }
+        };
         let addr = this.item_address(py, index)?;
         let item = this.ct().item.as_ref().expect("indexable");
         if let (Kind::Pointer, Flavor::Owning(n), 0) = (this.ct().kind, this.flavor, index) {
@@ -548,10 +606,15 @@ impl CData {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let this = slf.get();
-        if let Ok(slice) = key.cast::<PySlice>() {
-            return crate::slicing::set(slf, slice, value);
-        }
-        let index = Self::index_arg(key)?;
+        let index = match convert::exact_small_int(key) {
+            Some(i) => i as isize,
+            None => {
+                if let Ok(slice) = key.cast::<PySlice>() {
+                    return crate::slicing::set(slf, slice, value);
+                }
+                Self::index_arg(key)?
+            }
+        };
         let addr = this.item_address(slf.py(), index)?;
         let item = this.ct().item_ref();
         unsafe { convert::write(slf.py(), item, addr, value) }

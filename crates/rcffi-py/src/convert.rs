@@ -65,7 +65,10 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// A Python integer (or `__index__` object) as the integer type `ct`, range-checked.
 pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     let prim = ct.prim.expect("integer type");
-    let v: i128 = if let Ok(cd) = obj.cast::<CData>() {
+    let v: i128 = if let Some(small) = exact_small_int(obj) {
+        // The common case first: a machine-word Python int.
+        i128::from(small)
+    } else if let Ok(cd) = obj.cast::<CData>() {
         cd.get().as_integer()?
     } else if obj.is_instance_of::<PyFloat>() {
         return Err(PyTypeError::new_err(format!(
@@ -108,6 +111,20 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     Ok(v)
 }
 
+/// The value of an exact Python `int` that fits 64 bits, without raising.
+#[inline]
+pub fn exact_small_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
+    // SAFETY: `obj` is a live object; a failed conversion's error is cleared.
+    unsafe {
+        if pyo3::ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
+            return None;
+        }
+        let mut overflow = 0;
+        let v = pyo3::ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
+        (overflow == 0 && !(v == -1 && !pyo3::ffi::PyErr_Occurred().is_null())).then_some(v)
+    }
+}
+
 /// Reads the C value of type `ct` at `addr` as a Python object.
 ///
 /// Structs, unions and arrays come back as cdata viewing the memory, keeping
@@ -115,6 +132,7 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
 ///
 /// # Safety
 /// `addr` must be readable for the type's size.
+#[inline]
 pub unsafe fn read(
     py: Python<'_>,
     ctp: &Py<CType>,
@@ -143,11 +161,17 @@ pub unsafe fn read(
     }
 }
 
+#[inline]
 unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> PyResult<Py<PyAny>> {
     let ct = ctp.get();
     let prim = ct.prim.expect("primitive");
     if ct.kind == Kind::Enum {
         return int_object(py, load_int(addr, prim.size(), prim.is_signed()));
+    }
+    // `int` and other integers up to 32 bits: the hot case, one branch away.
+    if matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned) && prim.size() <= 4 {
+        let v = load_int(addr, prim.size(), prim.is_signed()) as i64;
+        return Ok(Bound::from_owned_ptr(py, pyo3::ffi::PyLong_FromLongLong(v)).unbind());
     }
     Ok(match prim.class() {
         PrimClass::Signed | PrimClass::Unsigned => {
