@@ -150,13 +150,14 @@ class FFI:
         """A C cast of ``source`` to the given type."""
         return _backend.cast(self._ctype(cdecl), source)
 
-    def string(self, cdata, maxlen=-1):
-        """The bytes (or str) of a C string, or the name of an enum value."""
-        return _backend.string(cdata, maxlen)
+    # The bytes (or str) of a C string, or the name of an enum value:
+    # string(cdata, maxlen=-1). Built-in functions do not bind, so the backend
+    # primitive is the method itself, with no Python frame in between.
+    string = _backend.string
 
-    def unpack(self, cdata, length):
-        """``length`` items of a pointer or array: bytes, str or a list."""
-        return _backend.unpack(cdata, length)
+    # unpack(cdata, length): ``length`` items of a pointer or array, as bytes,
+    # str or a list.
+    unpack = _backend.unpack
 
     def from_buffer(self, cdecl, python_buffer=_MISSING, require_writable=False):
         """A cdata (``char[]`` by default) over the memory of a Python buffer object,

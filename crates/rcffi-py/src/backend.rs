@@ -449,10 +449,19 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                     ),
                     Some(1),
                 ) => {
-                    let mut n = 0usize;
-                    while limit.is_none_or(|l| n < l) && unsafe { *base.add(n) } != 0 {
-                        n += 1;
-                    }
+                    // SAFETY: an array is `limit` bytes long; a pointer's string
+                    // ends at its NUL (C's contract for `char *`).
+                    let n = match limit {
+                        Some(l) => {
+                            let nul = unsafe { libc::memchr(base.cast(), 0, l) } as *const u8;
+                            if nul.is_null() {
+                                l
+                            } else {
+                                nul as usize - base as usize
+                            }
+                        }
+                        None => unsafe { libc::strlen(base.cast()) },
+                    };
                     let bytes = unsafe { std::slice::from_raw_parts(base, n) };
                     Ok(PyBytes::new(py, bytes).into_any().unbind())
                 }

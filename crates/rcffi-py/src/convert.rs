@@ -121,7 +121,11 @@ pub fn exact_small_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
         }
         let mut overflow = 0;
         let v = pyo3::ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
-        (overflow == 0 && !(v == -1 && !pyo3::ffi::PyErr_Occurred().is_null())).then_some(v)
+        if v == -1 && !pyo3::ffi::PyErr_Occurred().is_null() {
+            pyo3::ffi::PyErr_Clear();
+            return None;
+        }
+        (overflow == 0).then_some(v)
     }
 }
 
