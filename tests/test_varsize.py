@@ -64,3 +64,12 @@ def test_flexible_array_through_a_cast_is_a_pointer(pair):
     p = r.cast("foo_t *", arr)
     assert r.typeof(p.y) is r.typeof("int *")
     assert p.y[2] == 4
+
+
+def test_writing_the_flexible_member_stays_within_the_allocation(pair):
+    r, _ = pair
+    p = r.new("foo_t *", [5, 3])
+    p.y = [1, 2, 3]
+    assert list(p.y) == [1, 2, 3]
+    with pytest.raises(IndexError):
+        p.y = [1, 2, 3, 4]

@@ -536,6 +536,13 @@ impl CData {
                     ))
                 })?;
                 match rec.field_by_pystr(name) {
+                    Some(f) if f.flexible && this.owned_size().is_some() => {
+                        // Only as many items as the allocation has room for.
+                        let total = this.owned_size().unwrap_or(0);
+                        let item = f.ctype.get().item_ref();
+                        let room = total.saturating_sub(f.offset) / item.size_or_err()?.max(1);
+                        unsafe { convert::write_flexible(py, f, base, value, room) }
+                    }
                     Some(f) => unsafe { convert::write_field(py, f, base, value) },
                     None => Err(PyAttributeError::new_err(format!(
                         "cdata '{}' has no field '{name}'",

@@ -632,6 +632,20 @@ pub unsafe fn write_field(
     }
 }
 
+/// Writes a flexible array member that has room for `room` items.
+///
+/// # Safety
+/// `base` must point to a writable record with that much room after it.
+pub unsafe fn write_flexible(
+    py: Python<'_>,
+    f: &FieldInfo,
+    base: *mut u8,
+    v: &Bound<'_, PyAny>,
+    room: usize,
+) -> PyResult<()> {
+    write_array(py, f.ctype.get(), base.add(f.offset), Some(room), v)
+}
+
 /// How many bytes from its unit's start a bitfield touches. Packed layouts can
 /// put a bitfield across the end of its type's unit, so this, not the type's
 /// size, bounds every bitfield access.
