@@ -39,7 +39,9 @@ class FFI:
         # ffi.new() is the default allocator, callable straight into Rust:
         # new(cdecl, init=None) allocates zeroed memory for a pointer or array
         # type, initialized from init and owned by the result.
-        self.new = _backend.Allocator(self._types, self._decls)
+        self.new = _backend.Allocator(self._types, self._decls).allocate
+        # cast(cdecl, source): a C cast of source to the given type.
+        self.cast = _backend.Caster(self._types, self._decls).cast
         self._init_once_lock = threading.Lock()
         self._init_once = {}
         self._lock = threading.Lock()
@@ -144,11 +146,7 @@ class FFI:
         and gives it back with ``free(ptr)``; both may be C functions or Python
         callables, ``None`` for both means the default."""
         return _backend.Allocator(self._types, self._decls, alloc, free,
-                                  should_clear_after_alloc)
-
-    def cast(self, cdecl, source):
-        """A C cast of ``source`` to the given type."""
-        return _backend.cast(self._ctype(cdecl), source)
+                                  should_clear_after_alloc).allocate
 
     # The bytes (or str) of a C string, or the name of an enum value:
     # string(cdata, maxlen=-1). Built-in functions do not bind, so the backend

@@ -90,6 +90,57 @@ impl TypeCache {
     }
 }
 
+/// The ctype `cdecl` names: a ctype itself, or a type string looked up in
+/// `types` (by identity first) and parsed by `decls` when missing.
+pub fn resolve(
+    py: Python<'_>,
+    types: &Py<TypeCache>,
+    decls: &Py<PyAny>,
+    cdecl: &Bound<'_, PyAny>,
+) -> PyResult<Py<CType>> {
+    if let Ok(s) = cdecl.cast::<PyString>() {
+        if let Some(ct) = types.get().lookup(py, s) {
+            return Ok(ct);
+        }
+        let ct: Py<CType> = decls.bind(py).call_method1("parse_type", (s,))?.extract()?;
+        types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
+        return Ok(ct);
+    }
+    if let Ok(ct) = cdecl.cast::<CType>() {
+        return Ok(ct.clone().unbind());
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a type string or a ctype, not {}",
+        cdecl.get_type().name()?
+    )))
+}
+
+/// `ffi.cast` straight into Rust: the type string resolved as `ffi.new` does.
+#[pyclass(frozen, module = "rcffi._backend", name = "Caster")]
+pub struct Caster {
+    types: Py<TypeCache>,
+    decls: Py<PyAny>,
+}
+
+#[pymethods]
+impl Caster {
+    #[new]
+    fn py_new(types: Py<TypeCache>, decls: Py<PyAny>) -> Self {
+        Caster { types, decls }
+    }
+
+    /// `cast(cdecl, source)`: a C cast of `source` to the type `cdecl`.
+    fn cast(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        source: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<CData>> {
+        let ctype = resolve(py, &self.types, &self.decls, cdecl)?;
+        crate::backend::cast(py, ctype, source)
+    }
+}
+
 /// A C function given as `alloc`: `void *(*)(size_t)`.
 type CAlloc = unsafe extern "C" fn(usize) -> *mut c_void;
 /// A C function given as `free`: `void (*)(void *)`.
@@ -243,8 +294,7 @@ impl Allocator {
         })
     }
 
-    /// `allocator(cdecl, init=None)`: new memory for a pointer or array type,
-    /// initialized from `init`, owned by the returned cdata.
+    /// `allocator(cdecl, init=None)`: as `allocate`.
     #[pyo3(signature = (cdecl, init=None))]
     fn __call__(
         &self,
@@ -252,27 +302,21 @@ impl Allocator {
         cdecl: &Bound<'_, PyAny>,
         init: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<CData>> {
-        let ctype = if let Ok(s) = cdecl.cast::<PyString>() {
-            match self.types.get().lookup(py, s) {
-                Some(ct) => ct,
-                None => {
-                    let ct: Py<CType> = self
-                        .decls
-                        .bind(py)
-                        .call_method1("parse_type", (s,))?
-                        .extract()?;
-                    self.types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
-                    ct
-                }
-            }
-        } else if let Ok(ct) = cdecl.cast::<CType>() {
-            ct.clone().unbind()
-        } else {
-            return Err(PyTypeError::new_err(format!(
-                "expected a type string or a ctype, not {}",
-                cdecl.get_type().name()?
-            )));
-        };
+        self.allocate(py, cdecl, init)
+    }
+
+    /// `allocate(cdecl, init=None)`: new memory for a pointer or array type,
+    /// initialized from `init`, owned by the returned cdata. As a bound method
+    /// it is called through vectorcall, without building an argument tuple,
+    /// which is why the FFI front end uses it for `ffi.new`.
+    #[pyo3(signature = (cdecl, init=None))]
+    fn allocate(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        init: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<CData>> {
+        let ctype = resolve(py, &self.types, &self.decls, cdecl)?;
         match &self.alloc {
             None => newp(py, ctype, init),
             Some(alloc) => self.allocate_custom(py, ctype, alloc, init),
