@@ -410,6 +410,14 @@ def point_cdata(b: Any) -> Case:
     return case("p.x", p=p)
 
 
+def int_array(ffi: Any) -> Any:
+    return ffi.new("int[100]", list(range(100)))
+
+
+def ctypes_int_array() -> Any:
+    return (ctypes.c_int * 100)(*range(100))
+
+
 def point_floor(m: Any) -> Case:
     p = m.Point()
     p.x = 7
@@ -560,6 +568,15 @@ OPS = [
         expect=7,
     ),
     Op(
+        "p.x = 5",
+        "writing the int field x of a point_t",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("p.x = 5", p=b.ffi.new("point_t *"))),
+            "ctypes": lambda b: case("p.x = 5", p=b.Point(7, 0)),
+            "floor": lambda m: case("p.x = 5", p=m.Point()),
+        },
+    ),
+    Op(
         "new",
         'ffi.new("point_t *"), a zeroed point_t owned by Python, then freed',
         {
@@ -567,6 +584,49 @@ OPS = [
             "ctypes": lambda b: case("new()", new=b.Point),
             "floor": lambda m: case("new()", new=m.Point),
         },
+    ),
+    Op(
+        "new int[100]",
+        'ffi.new("int[100]"), 400 zeroed bytes owned by Python, then freed',
+        {
+            **same_for(CDEF_STYLE, lambda b: case('new("int[100]")', new=b.ffi.new)),
+            "ctypes": lambda b: case("new()", new=ctypes.c_int * 100),
+        },
+    ),
+    Op(
+        "arr[5]",
+        "reading item 5 of an int[100]",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("arr[5]", arr=int_array(b.ffi))),
+            "ctypes": lambda b: case("arr[5]", arr=ctypes_int_array()),
+        },
+        expect=5,
+    ),
+    Op(
+        "arr[5] = 7",
+        "writing item 5 of an int[100]",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("arr[5] = 7", arr=int_array(b.ffi))),
+            "ctypes": lambda b: case("arr[5] = 7", arr=ctypes_int_array()),
+        },
+    ),
+    Op(
+        "cast",
+        'ffi.cast("int", 5)',
+        {
+            **same_for(CDEF_STYLE, lambda b: case('cast("int", 5)', cast=b.ffi.cast)),
+            "ctypes": lambda b: case("c_int(5)", c_int=ctypes.c_int),
+        },
+    ),
+    Op(
+        "string",
+        "ffi.string() of a char[64] holding 63 bytes",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("string(s)", string=b.ffi.string,
+                                                  s=b.ffi.new("char[64]", b"x" * 63))),
+            "ctypes": lambda b: case("s.value", s=ctypes.create_string_buffer(b"x" * 63, 64)),
+        },
+        expect=b"x" * 63,
     ),
     Op(
         "sum6",
@@ -663,8 +723,14 @@ def make_timer(c: Case, unroll: int) -> Callable[[int], int]:
 
 
 def check(op: Op, c: Case) -> None:
-    """Run the statement once and compare with the expected value."""
-    result = eval(c.stmt, {}, dict(c.env))
+    """Run the statement once and compare with the expected value.
+
+    Assignments (`p.x = 5`) are statements: they run, and give None."""
+    try:
+        code = compile(c.stmt, "<check>", "eval")
+    except SyntaxError:
+        code = compile(c.stmt, "<check>", "exec")
+    result = eval(code, {}, dict(c.env))
     if op.expect is not None and result != op.expect:
         raise AssertionError(f"{c.stmt} gave {result!r}, expected {op.expect!r}")
 

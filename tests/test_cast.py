@@ -64,9 +64,9 @@ def test_cast_wrong_types(ffi):
     with pytest.raises(TypeError):
         ffi.cast("int", "ab")
     with pytest.raises(TypeError):
-        ffi.cast("int *", 1.5)
+        ffi.cast("int *", b"ab")
     with pytest.raises(TypeError):
-        ffi.cast("double", "x")
+        ffi.cast("double", "xy")
 
 
 def test_long_double_keeps_its_value(ffi):

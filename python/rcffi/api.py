@@ -15,6 +15,8 @@ from .error import CDefError
 
 __all__ = ["FFI"]
 
+_MISSING = object()
+
 
 class FFI:
     """The entry point: declare C with ``cdef()``, then use libraries and memory.
@@ -24,6 +26,7 @@ class FFI:
 
     CData = _backend.CData
     CType = _backend.CType
+    buffer = _backend.buffer
 
     def __init__(self, backend=None, _decls=None):
         if backend is not None and backend is not _backend:
@@ -33,7 +36,17 @@ class FFI:
         self._out_of_line = _decls is not None
         self._source = None
         self._api_objects = None
-        self._types = {}
+        # Type strings already parsed; a mapping that the Rust allocators read
+        # too, by string identity first.
+        self._types = _backend.TypeCache()
+        # ffi.new() is the default allocator, callable straight into Rust:
+        # new(cdecl, init=None) allocates zeroed memory for a pointer or array
+        # type, initialized from init and owned by the result.
+        self.new = _backend.Allocator(self._types, self._decls).allocate
+        # cast(cdecl, source): a C cast of source to the given type.
+        self.cast = _backend.Caster(self._types, self._decls).cast
+        self._init_once_lock = threading.Lock()
+        self._init_once = {}
         self._lock = threading.Lock()
         self._libs = []
         self.NULL = _backend.cast(self._typeof("void *"), 0)
@@ -231,17 +244,85 @@ class FFI:
 
     # ----- memory --------------------------------------------------------------
 
-    def new(self, cdecl, init=None):
-        """Allocates zeroed C memory for a pointer or array type, owned by the result."""
-        return _backend.newp(self._ctype(cdecl), init)
+    def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
+        """An allocator: a callable like ``new()`` that gets memory from ``alloc(size)``
+        and gives it back with ``free(ptr)``; both may be C functions or Python
+        callables, ``None`` for both means the default."""
+        return _backend.Allocator(self._types, self._decls, alloc, free,
+                                  should_clear_after_alloc).allocate
 
-    def cast(self, cdecl, source):
-        """A C cast of ``source`` to the given type."""
-        return _backend.cast(self._ctype(cdecl), source)
+    # The bytes (or str) of a C string, or the name of an enum value:
+    # string(cdata, maxlen=-1). Built-in functions do not bind, so the backend
+    # primitive is the method itself, with no Python frame in between.
+    string = _backend.string
 
-    def string(self, cdata, maxlen=-1):
-        """The bytes (or str) of a C string, or the name of an enum value."""
-        return _backend.string(cdata, maxlen)
+    # unpack(cdata, length): ``length`` items of a pointer or array, as bytes,
+    # str or a list.
+    unpack = _backend.unpack
+
+    def from_buffer(self, cdecl, python_buffer=_MISSING, require_writable=False):
+        """A cdata (``char[]`` by default) over the memory of a Python buffer object,
+        which stays alive and locked while the cdata lives."""
+        if python_buffer is _MISSING:
+            cdecl, python_buffer = "char[]", cdecl
+        return _backend.from_buffer(self._ctype(cdecl), python_buffer, require_writable)
+
+    def memmove(self, dest, src, n):
+        """Copies ``n`` bytes from ``src`` to ``dest`` (cdata or buffer objects); the
+        areas may overlap."""
+        return _backend.memmove(dest, src, n)
+
+    def addressof(self, cdata, *fields_or_indexes):
+        """``&cdata`` of a struct, union or array, or ``&cdata->field[index]...``;
+        ``addressof(lib, "name")`` for a library's function or global."""
+        if not isinstance(cdata, _backend.CData):
+            if type(cdata).__name__ == "Lib" and type(cdata).__module__ == "rcffi":
+                handle = object.__getattribute__(cdata, "_handle")
+                lib_addressof = getattr(handle, "lib_addressof", None)
+                if lib_addressof is None:
+                    raise TypeError("addressof(lib, name) is not supported yet")
+                return lib_addressof(*fields_or_indexes)
+            raise TypeError("expected a 'cdata' object, not %s" % type(cdata).__name__)
+        ctype = _backend.typeof(cdata)
+        offset = 0
+        if not fields_or_indexes and ctype.kind == "pointer":
+            raise TypeError("addressof(pointer)")
+        for i, step in enumerate(fields_or_indexes):
+            ctype, delta = _backend.typeoffsetof(ctype, step, i)
+            offset += delta
+        return _backend.rawaddressof(_backend.new_pointer_type(ctype), cdata, offset)
+
+    def gc(self, cdata, destructor, size=0):
+        """A new cdata for the same data; ``destructor(cdata)`` runs when it dies or
+        is released. ``gc(p, None)`` removes the destructor of such a cdata."""
+        return _backend.gcp(cdata, destructor, size)
+
+    def release(self, cdata):
+        """Gives back now what a cdata from new, gc, from_buffer or an allocator
+        holds; the cdata must not be used afterwards (it raises)."""
+        _backend.release(cdata)
+
+    def new_handle(self, x):
+        """A unique ``void *`` standing for ``x``, which it keeps alive."""
+        return _backend.newp_handle(self._typeof("void *"), x)
+
+    def from_handle(self, x):
+        """The object of a handle from ``new_handle()`` (which must still be alive)."""
+        return _backend.from_handle(x)
+
+    def init_once(self, func, tag):
+        """Runs ``func()`` the first time ``tag`` is seen and returns its result, then
+        and afterwards. Concurrent callers wait; an exception is not remembered."""
+        try:
+            return self._init_once[tag][1]
+        except (KeyError, IndexError):
+            pass
+        with self._init_once_lock:
+            entry = self._init_once.setdefault(tag, [threading.Lock()])
+        with entry[0]:
+            if len(entry) == 1:
+                entry.append(func())
+            return entry[1]
 
     # ----- calls ---------------------------------------------------------------
 

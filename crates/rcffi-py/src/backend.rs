@@ -1,7 +1,7 @@
 //! The module-level primitives of `rcffi._backend`, named and shaped as in cffi's
 //! `_cffi_backend`: type constructors, `newp`, `cast`, `sizeof`, `string`, ...
 
-use pyo3::exceptions::{PyKeyError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyIndexError, PyKeyError, PyRuntimeError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -66,71 +66,7 @@ pub fn newp(
     ctype: Py<CType>,
     init: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<CData>> {
-    let ct = ctype.get();
-    let init = init.filter(|i| !i.is_none());
-    match ct.kind {
-        Kind::Pointer => {
-            let item = ct.item_ref();
-            let size = item.size().ok_or_else(|| {
-                PyTypeError::new_err(format!(
-                    "cannot instantiate ctype '{}' of unknown size",
-                    item.cname
-                ))
-            })?;
-            let cd = CData::new_owned(py, ctype.clone_ref(py), size, 0)?;
-            if let Some(init) = init {
-                unsafe { convert::write(py, item, cd.get().address(), init)? };
-            }
-            Ok(cd)
-        }
-        Kind::Array => {
-            let item = ct.item_ref();
-            let item_size = item.size_or_err()?;
-            let length = match (ct.length, init) {
-                (Some(n), _) => n,
-                (None, Some(init)) => convert::open_array_length(item, init)?,
-                (None, None) => {
-                    return Err(PyTypeError::new_err(format!(
-                        "ctype '{}' needs a length or an initializer",
-                        ct.cname
-                    )))
-                }
-            };
-            let size = length
-                .checked_mul(item_size)
-                .filter(|s| *s <= isize::MAX as usize)
-                .ok_or_else(|| {
-                    pyo3::exceptions::PyOverflowError::new_err(
-                        "array size would overflow a ssize_t",
-                    )
-                })?;
-            let cd = CData::new_owned(py, ctype.clone_ref(py), size, length)?;
-            if let Some(init) = init {
-                let is_count = ct.length.is_none() && init.extract::<usize>().is_ok();
-                if !is_count {
-                    unsafe { fill_array(py, item, cd.get().address(), length, init)? };
-                }
-            }
-            Ok(cd)
-        }
-        _ => Err(PyTypeError::new_err(format!(
-            "expected a pointer or array ctype, got '{}'",
-            ct.cname
-        ))),
-    }
-}
-
-/// Writes an array initializer into `length` items at `addr`.
-unsafe fn fill_array(
-    py: Python<'_>,
-    item: &CType,
-    addr: *mut u8,
-    length: usize,
-    init: &Bound<'_, PyAny>,
-) -> PyResult<()> {
-    let arr = table().array(item.id, Some(length));
-    let arr_ct = ctype_for(py, arr);
-    convert::write(py, arr_ct.get(), addr, init)
+    crate::allocator::newp(py, ctype, init)
 }
 
 /// `cast(ctype, value)`: C cast semantics (truncating integers, no range checks).
@@ -145,6 +81,9 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     Kind::Pointer | Kind::Function | Kind::Array => c.address(),
                     _ => c.as_integer()? as usize as *mut u8,
                 }
+            } else if value.is_instance_of::<pyo3::types::PyFloat>() {
+                // As cffi: int(value), truncated to an address.
+                integer_of(&value.call_method0("__int__")?, &ct.cname)? as usize as *mut u8
             } else {
                 integer_of(value, &ct.cname)? as usize as *mut u8
             };
@@ -196,7 +135,12 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                             }
                         }
                     } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-                        float_of(value, &ct.cname)? as i128
+                        if prim == Prim::Bool {
+                            i128::from(float_of(value, &ct.cname)? != 0.0)
+                        } else {
+                            // As int(value), then truncated like any integer.
+                            integer_of(&value.call_method0("__int__")?, &ct.cname)?
+                        }
                     } else {
                         integer_of(value, &ct.cname)?
                     };
@@ -205,6 +149,15 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     } else {
                         v
                     };
+                    if prim.class() == PrimClass::WideChar {
+                        let code = (v as u128 & ((1u128 << (8 * prim.size())) - 1)) as u32;
+                        if code > 0x10ffff {
+                            return Err(PyValueError::new_err(format!(
+                                "cannot cast to '{}': U+{code:x} is not a valid Unicode code point",
+                                ct.cname
+                            )));
+                        }
+                    }
                     unsafe { convert::store_int(bytes.as_mut_ptr(), prim.size(), v) };
                 }
             }
@@ -243,6 +196,19 @@ fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
     if let Ok(cd) = value.cast::<CData>() {
         return cd.get().as_float();
     }
+    // A character casts as its code, as it would to an integer type.
+    if let Ok(b) = value.cast::<PyBytes>() {
+        if let [c] = b.as_bytes() {
+            return Ok(f64::from(*c));
+        }
+    }
+    if let Ok(s) = value.cast::<PyString>() {
+        let s = s.to_cow()?;
+        let mut it = s.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            return Ok(f64::from(c as u32));
+        }
+    }
     value.extract::<f64>().map_err(|_| {
         PyTypeError::new_err(format!(
             "cannot cast {} to ctype '{target}'",
@@ -262,12 +228,7 @@ pub fn sizeof(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
         return ct.get().size_or_err();
     }
     if let Ok(cd) = obj.cast::<CData>() {
-        let c = cd.get();
-        let ct = c.ctype.get();
-        if ct.kind == Kind::Array {
-            return Ok(c.array_length() * ct.item_ref().size_or_err()?);
-        }
-        return ct.size_or_err();
+        return cd.get().data_size();
     }
     Err(PyTypeError::new_err("expected a 'cdata' or 'ctype' object"))
 }
@@ -294,7 +255,8 @@ pub fn getcname(ctype: &CType, replace_with: &str) -> String {
 }
 
 /// `typeoffsetof(ctype, field_or_index, following=0)`: the type of a field (or
-/// array item) and its offset.
+/// array item) and its offset. `following` counts the steps already taken: only
+/// the first may look through a pointer, since later ones would need memory.
 #[pyfunction]
 #[pyo3(signature = (ctype, field_or_index, following=0))]
 pub fn typeoffsetof(
@@ -303,23 +265,26 @@ pub fn typeoffsetof(
     field_or_index: &Bound<'_, PyAny>,
     following: i32,
 ) -> PyResult<(Py<CType>, isize)> {
-    let mut ct = ctype.get();
-    if ct.kind == Kind::Pointer && following > 0 {
-        ct = ct.item_ref();
-    }
-    if let Ok(name) = field_or_index.extract::<String>() {
-        if !ct.is_record() {
+    let ct = ctype.get();
+    if let Ok(name) = field_or_index.cast::<PyString>() {
+        let name = name.to_str()?;
+        let rct = if ct.kind == Kind::Pointer && following == 0 {
+            ct.item_ref()
+        } else {
+            ct
+        };
+        if !rct.is_record() {
             return Err(PyTypeError::new_err(format!(
                 "with a field name argument, expected a struct or union ctype, not '{}'",
                 ct.cname
             )));
         }
-        let rec = ct.record(py).ok_or_else(|| {
-            PyTypeError::new_err(format!("struct or union '{}' is opaque", ct.cname))
+        let rec = rct.record(py).ok_or_else(|| {
+            PyTypeError::new_err(format!("struct or union '{}' is opaque", rct.cname))
         })?;
         let f = rec
-            .field(&name)
-            .ok_or_else(|| PyKeyError::new_err(name.clone()))?;
+            .field(name)
+            .ok_or_else(|| PyKeyError::new_err(name.to_string()))?;
         if f.bitsize.is_some() {
             return Err(PyTypeError::new_err(format!(
                 "field '{name}' is a bitfield: it has no offset"
@@ -328,9 +293,11 @@ pub fn typeoffsetof(
         return Ok((f.ctype.clone_ref(py), f.offset as isize));
     }
     let index: isize = field_or_index.extract()?;
-    if !matches!(ct.kind, Kind::Array | Kind::Pointer) {
+    let indexable = ct.kind == Kind::Array
+        || (ct.kind == Kind::Pointer && following == 0 && ct.item_ref().size().is_some());
+    if !indexable {
         return Err(PyTypeError::new_err(format!(
-            "with an integer argument, expected an array or pointer ctype, not '{}'",
+            "with an integer argument, expected an array ctype or a pointer to non-opaque, not '{}'",
             ct.cname
         )));
     }
@@ -341,12 +308,101 @@ pub fn typeoffsetof(
     ))
 }
 
+/// `rawaddressof(ctype, cdata, offset)`: a pointer of type `ctype` to `offset`
+/// bytes into the struct, union or array `cdata` (or past a pointer's value).
+#[pyfunction]
+pub fn rawaddressof(
+    py: Python<'_>,
+    ctype: Py<CType>,
+    cdata: &Bound<'_, PyAny>,
+    offset: isize,
+) -> PyResult<Py<CData>> {
+    let Ok(cd) = cdata.cast::<CData>() else {
+        return Err(PyTypeError::new_err("expected a 'cdata' object"));
+    };
+    let c = cd.get();
+    if !matches!(
+        c.ct().kind,
+        Kind::Struct | Kind::Union | Kind::Array | Kind::Pointer
+    ) {
+        return Err(PyTypeError::new_err(
+            "expected a cdata struct/union/array/pointer object",
+        ));
+    }
+    if ctype.get().kind != Kind::Pointer {
+        return Err(PyTypeError::new_err("expected a pointer ctype"));
+    }
+    c.check_alive(py)?;
+    CData::new_pointer(py, ctype, c.address().wrapping_offset(offset))
+}
+
+/// `unpack(cdata, length)`: `length` items from a pointer or array: bytes for
+/// `char`, str for wide characters, else a list. Unlike `string()`, NULs do not
+/// stop it.
+#[pyfunction]
+pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResult<Py<PyAny>> {
+    let c = cdata.get();
+    let ct = c.ct();
+    if !matches!(ct.kind, Kind::Pointer | Kind::Array) {
+        return Err(PyTypeError::new_err(format!(
+            "expected a pointer or array, got '{}'",
+            ct.cname
+        )));
+    }
+    if length < 0 {
+        return Err(PyValueError::new_err("negative array length"));
+    }
+    let n = length as usize;
+    if ct.kind == Kind::Array && n > c.array_length() {
+        return Err(PyIndexError::new_err(format!(
+            "unpack(): {n} items asked from cdata '{}' of length {}",
+            ct.cname,
+            c.array_length()
+        )));
+    }
+    c.check_alive(py)?;
+    let base = c.address();
+    if base.is_null() {
+        return Err(PyRuntimeError::new_err(format!(
+            "cannot use unpack() on NULL cdata '{}'",
+            ct.cname
+        )));
+    }
+    let item = ct.item.as_ref().expect("pointer or array");
+    let it = item.get();
+    if it.kind == Kind::Void {
+        return Err(PyTypeError::new_err(format!(
+            "unpack(): cannot read items of cdata '{}'",
+            ct.cname
+        )));
+    }
+    match (it.kind, it.prim.map(Prim::class)) {
+        (Kind::Primitive, Some(PrimClass::Char)) => {
+            let bytes = unsafe { std::slice::from_raw_parts(base, n) };
+            Ok(PyBytes::new(py, bytes).into_any().unbind())
+        }
+        (Kind::Primitive, Some(PrimClass::WideChar)) => {
+            let size = it.size_or_err()?;
+            let units: Vec<u32> = (0..n)
+                .map(|i| unsafe { convert::load_int(base.add(i * size), size, false) } as u32)
+                .collect();
+            convert::wide_units_to_str(py, &units, size)
+        }
+        _ => Ok(
+            crate::cdata::read_item_list(py, item, base, n, Some(cdata.as_any()))?
+                .into_any()
+                .unbind(),
+        ),
+    }
+}
+
 /// `string(cdata, maxlen=-1)`: the bytes (or str) of a `char` (or wide char) array
 /// or pointer up to the first NUL; the name of an enum value.
 #[pyfunction]
 #[pyo3(signature = (cdata, maxlen=-1))]
 pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny>> {
     let ct = cdata.ctype.get();
+    cdata.check_alive(py)?;
     match ct.kind {
         Kind::Enum => {
             let v = cdata.as_integer()?;
@@ -359,15 +415,12 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
             Some(PrimClass::Char) => Ok(PyBytes::new(py, &cdata.value[..1]).into_any().unbind()),
             Some(PrimClass::WideChar) => {
                 let code = u32::from_le_bytes(cdata.value[..4].try_into().expect("4 bytes"));
-                Ok(
-                    PyString::new(py, &char::from_u32(code).unwrap_or('\u{fffd}').to_string())
-                        .into_any()
-                        .unbind(),
-                )
+                convert::wide_char_to_str(py, code)
             }
-            _ => Ok(PyString::new(py, &cdata.as_integer()?.to_string())
-                .into_any()
-                .unbind()),
+            _ => Err(PyTypeError::new_err(format!(
+                "string(): unexpected cdata '{}' argument",
+                ct.cname
+            ))),
         },
         Kind::Pointer | Kind::Array => {
             let item = ct.item_ref();
@@ -396,10 +449,19 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                     ),
                     Some(1),
                 ) => {
-                    let mut n = 0usize;
-                    while limit.is_none_or(|l| n < l) && unsafe { *base.add(n) } != 0 {
-                        n += 1;
-                    }
+                    // SAFETY: an array is `limit` bytes long; a pointer's string
+                    // ends at its NUL (C's contract for `char *`).
+                    let n = match limit {
+                        Some(l) => {
+                            let nul = unsafe { libc::memchr(base.cast(), 0, l) } as *const u8;
+                            if nul.is_null() {
+                                l
+                            } else {
+                                nul as usize - base as usize
+                            }
+                        }
+                        None => unsafe { libc::strlen(base.cast()) },
+                    };
                     let bytes = unsafe { std::slice::from_raw_parts(base, n) };
                     Ok(PyBytes::new(py, bytes).into_any().unbind())
                 }
@@ -417,16 +479,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                         }
                         units.push(u);
                     }
-                    let s: String = if size == 2 {
-                        let u16s: Vec<u16> = units.iter().map(|u| *u as u16).collect();
-                        String::from_utf16_lossy(&u16s)
-                    } else {
-                        units
-                            .iter()
-                            .map(|u| char::from_u32(*u).unwrap_or('\u{fffd}'))
-                            .collect()
-                    };
-                    Ok(PyString::new(py, &s).into_any().unbind())
+                    convert::wide_units_to_str(py, &units, size)
                 }
                 _ => Err(PyTypeError::new_err(format!(
                     "string(): unexpected cdata '{}' argument",

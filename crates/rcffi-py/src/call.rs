@@ -764,6 +764,7 @@ fn convert_arg(
         Kind::Struct | Kind::Union => {
             if let Ok(cd) = arg.cast::<CData>() {
                 if cd.get().ctype.get().id == ct.id {
+                    cd.get().check_alive(py)?;
                     return Ok(cd.get().address() as *mut c_void);
                 }
             }
@@ -789,6 +790,7 @@ fn pointer_arg(
     if let Ok(cd) = arg.cast::<CData>() {
         let c = cd.get();
         if c.ctype.get().id == ct.id {
+            c.check_alive(py)?;
             return Ok(c.address());
         }
         return convert::pointer_for(py, ct, arg);

@@ -6,14 +6,16 @@
 //! Only the object `new` returned owns memory; views keep their parent alive.
 
 use std::ptr;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::exceptions::{PyAttributeError, PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyList, PySlice, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
 use crate::convert;
+use crate::lifetime::Resources;
 use crate::types::CType;
 
 /// What keeps a cdata's memory alive.
@@ -24,16 +26,25 @@ pub enum Owner {
     Malloc(*mut u8),
     /// Another object that owns or views the memory.
     Keep(Py<PyAny>),
+    /// Something given back at death or by `ffi.release()`: a `gc` destructor,
+    /// a locked Python buffer, an allocator's memory. Boxed: it is rare.
+    Resource(Box<Resources>),
+    /// `new_handle()`: the box holding the object; its address is the pointer.
+    Handle(Box<crate::handles::HandleBox>),
 }
 
 /// How the cdata presents itself in `repr`.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Flavor {
+pub(crate) enum Flavor {
     Plain,
     /// Owns (or co-owns) this many bytes: `<cdata 'int[10]' owning 40 bytes>`.
     Owning(usize),
     /// A struct reached through a field or an index: `<cdata 'point_t &' 0x...>`.
     Ref,
+    /// An array from slicing: `<cdata 'int[]' sliced length 3>`.
+    Slice,
+    /// `from_buffer()`: `<cdata 'char[]' buffer len 8 from 'bytearray' object>`.
+    FromBuffer,
 }
 
 /// A C value or a view of C memory.
@@ -50,17 +61,21 @@ pub struct CData {
     length: usize,
     owner: Owner,
     flavor: Flavor,
+    /// Set by `ffi.release()`: the memory may be gone, every access raises.
+    released: AtomicBool,
 }
 
 // The raw pointers are C addresses, usable from any thread as in C; everything
-// else is immutable after creation.
+// else is immutable after creation or behind a lock.
 unsafe impl Send for CData {}
 unsafe impl Sync for CData {}
 
 impl Drop for CData {
     fn drop(&mut self) {
-        if let Owner::Malloc(p) = self.owner {
-            unsafe { libc::free(p.cast()) };
+        match &self.owner {
+            Owner::Malloc(p) => unsafe { libc::free(p.cast()) },
+            Owner::Resource(r) => Python::attach(|py| r.release(py)),
+            _ => {}
         }
     }
 }
@@ -77,7 +92,22 @@ impl CData {
             length: 0,
             owner,
             flavor,
+            released: AtomicBool::new(false),
         }
+    }
+
+    /// A cdata of any kind with all its parts given: for the modules that make
+    /// cdata with resources (`from_buffer`, `gc`, allocators, handles).
+    pub(crate) fn with_parts(
+        ctype: Py<CType>,
+        ptr: *mut u8,
+        length: usize,
+        owner: Owner,
+        flavor: Flavor,
+    ) -> CData {
+        let mut c = CData::make(ctype, ptr, owner, flavor);
+        c.length = length;
+        c
     }
 
     /// A pointer (or function pointer) cdata with value `p`.
@@ -97,6 +127,21 @@ impl CData {
         Py::new(py, CData::make(ctype, addr, owner, flavor))
     }
 
+    /// An array cdata of type `T[]` viewing `length` items at `addr`, shown as a
+    /// slice (slicing, flexible array members).
+    pub fn new_slice(
+        py: Python<'_>,
+        ctype: Py<CType>,
+        addr: *mut u8,
+        length: usize,
+        owner: Owner,
+    ) -> PyResult<Py<CData>> {
+        Py::new(
+            py,
+            CData::with_parts(ctype, addr, length, owner, Flavor::Slice),
+        )
+    }
+
     /// A primitive cdata holding `value`.
     pub fn new_value(py: Python<'_>, ctype: Py<CType>, value: [u8; 16]) -> PyResult<Py<CData>> {
         let mut c = CData::make(ctype, ptr::null_mut(), Owner::None, Flavor::Plain);
@@ -112,14 +157,16 @@ impl CData {
         size: usize,
         length: usize,
     ) -> PyResult<Py<CData>> {
-        let p = unsafe { libc::calloc(1, size.max(1)) } as *mut u8;
+        // malloc + memset rather than calloc: glibc's calloc skips the per-thread
+        // cache that makes small malloc/free pairs cheap.
+        let p = unsafe { libc::malloc(size.max(1)) } as *mut u8;
         if p.is_null() {
             return Err(pyo3::exceptions::PyMemoryError::new_err(format!(
                 "cannot allocate {size} bytes"
             )));
         }
-        let mut c = CData::make(ctype, p, Owner::Malloc(p), Flavor::Owning(size));
-        c.length = length;
+        unsafe { ptr::write_bytes(p, 0, size) };
+        let c = CData::with_parts(ctype, p, length, Owner::Malloc(p), Flavor::Owning(size));
         Py::new(py, c)
     }
 
@@ -133,8 +180,74 @@ impl CData {
         self.ctype.get().length.unwrap_or(self.length)
     }
 
-    fn ct(&self) -> &CType {
+    pub(crate) fn ct(&self) -> &CType {
         self.ctype.get()
+    }
+
+    pub(crate) fn owner(&self) -> &Owner {
+        &self.owner
+    }
+
+    /// The bytes this cdata owns when it came from `new` (or co-owns them).
+    pub(crate) fn owned_size(&self) -> Option<usize> {
+        match self.flavor {
+            Flavor::Owning(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// Whether `ffi.release()` was called on this cdata.
+    #[inline]
+    pub(crate) fn is_released(&self) -> bool {
+        self.released.load(Ordering::Relaxed)
+    }
+
+    /// Marks the cdata released; `false` when it already was.
+    pub(crate) fn mark_released(&self) -> bool {
+        !self.released.swap(true, Ordering::AcqRel)
+    }
+
+    /// Fails when this cdata, or the cdata whose memory it views, was released:
+    /// the memory may be gone.
+    #[inline]
+    pub(crate) fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
+        if !self.is_released() && !matches!(self.owner, Owner::Keep(_)) {
+            return Ok(());
+        }
+        self.check_alive_chain(py)
+    }
+
+    #[cold]
+    fn check_alive_chain(&self, py: Python<'_>) -> PyResult<()> {
+        let mut c = self;
+        loop {
+            if c.is_released() {
+                return Err(PyRuntimeError::new_err(format!(
+                    "cdata '{}' was released (ffi.release() or 'with'): it cannot be used any more",
+                    self.ct().cname
+                )));
+            }
+            match &c.owner {
+                Owner::Keep(parent) => match parent.bind(py).cast::<CData>() {
+                    Ok(p) => c = p.get(),
+                    Err(_) => return Ok(()),
+                },
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    /// The size of the data: the whole array, or what a variable-size struct got.
+    pub fn data_size(&self) -> PyResult<usize> {
+        let ct = self.ct();
+        match ct.kind {
+            Kind::Array => Ok(self.array_length() * ct.item_ref().size_or_err()?),
+            Kind::Struct | Kind::Union => match self.flavor {
+                Flavor::Owning(n) => Ok(n),
+                _ => ct.size_or_err(),
+            },
+            _ => ct.size_or_err(),
+        }
     }
 
     /// The integer value of a primitive cdata, or the address of a pointer.
@@ -143,7 +256,7 @@ impl CData {
         match (ct.kind, ct.prim.map(Prim::class)) {
             (Kind::Pointer | Kind::Function, _) => Ok(self.ptr as usize as i128),
             (Kind::Primitive | Kind::Enum, Some(PrimClass::Float | PrimClass::LongDouble)) => {
-                Ok(self.as_float()? as i128)
+                float_to_int(self.as_float()?)
             }
             (Kind::Primitive | Kind::Enum, Some(PrimClass::Complex)) => Err(PyTypeError::new_err(
                 format!("int() not supported on cdata '{}'", ct.cname),
@@ -178,19 +291,31 @@ impl CData {
         }
     }
 
+    /// The Python object a primitive cdata stands for, as reading it from memory
+    /// would give (`long double` stays a cdata).
+    fn python_value(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+        let ct = self.ct();
+        if !matches!(ct.kind, Kind::Primitive | Kind::Enum) {
+            return Ok(None);
+        }
+        if ct.prim == Some(Prim::LongDouble) {
+            return Ok(Some(PyFloat::new(py, self.as_float()?).into_any().unbind()));
+        }
+        unsafe { convert::read(py, &self.ctype, self.value.as_ptr(), None).map(Some) }
+    }
+
     /// Where the struct or union this cdata designates lives: itself, or the target
     /// of a struct pointer (checked for NULL).
-    fn record_base(&self) -> PyResult<Option<(*mut u8, &CType)>> {
+    fn record_base(&self, py: Python<'_>) -> PyResult<Option<(*mut u8, &CType)>> {
         let ct = self.ct();
         if ct.is_record() {
+            self.check_alive(py)?;
             return Ok(Some((self.ptr, ct)));
         }
         if ct.kind == Kind::Pointer && ct.item_ref().is_record() {
+            self.check_alive(py)?;
             if self.ptr.is_null() {
-                return Err(PyRuntimeError::new_err(format!(
-                    "cannot dereference null pointer from cdata '{}'",
-                    ct.cname
-                )));
+                return Err(null_error(ct));
             }
             return Ok(Some((self.ptr, ct.item_ref())));
         }
@@ -199,8 +324,10 @@ impl CData {
 
     /// The address of item `index`, bounds-checked for arrays, NULL-checked for
     /// pointers.
-    fn item_address(&self, index: isize) -> PyResult<*mut u8> {
+    #[inline]
+    fn item_address(&self, py: Python<'_>, index: isize) -> PyResult<*mut u8> {
         let ct = self.ct();
+        self.check_alive(py)?;
         match ct.kind {
             Kind::Array => {
                 let len = self.array_length();
@@ -216,10 +343,7 @@ impl CData {
             }
             Kind::Pointer => {
                 if self.ptr.is_null() {
-                    return Err(PyRuntimeError::new_err(format!(
-                        "cannot dereference null pointer from cdata '{}'",
-                        ct.cname
-                    )));
+                    return Err(null_error(ct));
                 }
             }
             _ => {
@@ -229,18 +353,67 @@ impl CData {
                 )))
             }
         }
+        let size = self.item_size()?;
+        Ok(self.ptr.wrapping_offset(index.wrapping_mul(size as isize)))
+    }
+
+    /// `self[i]` for the commonest case, all checks in one place and no calls:
+    /// an integer item (up to 32 bits) of an array that is not a view, or of a
+    /// non-NULL pointer. `None` sends everything else down the general path.
+    #[inline(always)]
+    fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
+        let ct = self.ct();
+        if self.is_released() || matches!(self.owner, Owner::Keep(_)) {
+            return None;
+        }
+        match ct.kind {
+            Kind::Array if (i as u64) < self.array_length() as u64 => {}
+            Kind::Pointer if !self.ptr.is_null() => {}
+            _ => return None,
+        }
         let item = ct.item_ref();
-        let size = item.size().ok_or_else(|| {
+        let prim = item.prim?;
+        if item.kind != Kind::Primitive
+            || !matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned)
+            || prim.size() > 4
+        {
+            return None;
+        }
+        let addr = self
+            .ptr
+            .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
+        // SAFETY: in bounds of the array (checked), or where the pointer says.
+        let v = unsafe { convert::load_int(addr, prim.size(), prim.is_signed()) } as i64;
+        // SAFETY: PyLong_FromLongLong returns a new reference (or NULL on error).
+        unsafe { Bound::from_owned_ptr_or_opt(py, pyo3::ffi::PyLong_FromLongLong(v)) }
+            .map(Bound::unbind)
+    }
+
+    /// The size of the items of a pointer or array (`void *` counts bytes).
+    #[inline]
+    pub(crate) fn item_size(&self) -> PyResult<usize> {
+        let ct = self.ct();
+        let item = ct.item_ref();
+        if item.kind == Kind::Void {
+            return Ok(1);
+        }
+        item.size().ok_or_else(|| {
             PyTypeError::new_err(format!(
                 "cdata '{}' points to items of unknown size",
                 ct.cname
             ))
-        })?;
-        Ok(self.ptr.wrapping_offset(index * size as isize))
+        })
     }
 
+    #[inline]
     fn index_arg(key: &Bound<'_, PyAny>) -> PyResult<isize> {
-        key.extract::<isize>().map_err(|_| {
+        if let Some(i) = convert::exact_small_int(key) {
+            return Ok(i as isize);
+        }
+        key.extract::<isize>().map_err(|e| {
+            if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(key.py()) {
+                return PyIndexError::new_err("cannot fit 'int' into an index-sized integer");
+            }
             PyTypeError::new_err(format!(
                 "cdata indexes must be integers, not {}",
                 key.get_type()
@@ -252,11 +425,45 @@ impl CData {
     }
 }
 
+/// The error for dereferencing a NULL pointer.
+pub(crate) fn null_error(ct: &CType) -> PyErr {
+    PyRuntimeError::new_err(format!(
+        "cannot dereference null pointer from cdata '{}'",
+        ct.cname
+    ))
+}
+
+/// C's truncation of a floating value to an integer; NaN and infinities refused
+/// as Python refuses them.
+fn float_to_int(v: f64) -> PyResult<i128> {
+    if v.is_nan() {
+        return Err(pyo3::exceptions::PyValueError::new_err(
+            "cannot convert float NaN to integer",
+        ));
+    }
+    if v.is_infinite() {
+        return Err(pyo3::exceptions::PyOverflowError::new_err(
+            "cannot convert float infinity to integer",
+        ));
+    }
+    Ok(v as i128)
+}
+
+fn bool_object(py: Python<'_>, b: bool) -> Py<PyAny> {
+    b.into_pyobject(py)
+        .expect("bool")
+        .to_owned()
+        .into_any()
+        .unbind()
+}
+
 #[pymethods]
 impl CData {
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let ct = self.ct();
-        if let Owner::Keep(keep) = &self.owner {
+    fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
+        let this = slf.get();
+        let ct = this.ct();
+        let py = slf.py();
+        if let Owner::Keep(keep) = &this.owner {
             if let Some(callable) = crate::callback::callable_of(keep.bind(py)) {
                 return Ok(format!(
                     "<cdata '{}' calling {}>",
@@ -265,15 +472,28 @@ impl CData {
                 ));
             }
         }
-        Ok(match self.flavor {
+        Ok(match this.flavor {
             Flavor::Owning(n) => format!("<cdata '{}' owning {n} bytes>", ct.cname),
-            Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, self.ptr as usize),
-            Flavor::Plain => match ct.kind {
-                Kind::Primitive | Kind::Enum => {
-                    format!("<cdata '{}' {}>", ct.cname, self.value_repr())
+            Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, this.ptr as usize),
+            Flavor::Slice => format!(
+                "<cdata '{}' sliced length {}>",
+                ct.cname,
+                this.array_length()
+            ),
+            Flavor::FromBuffer => crate::buffer::from_buffer_repr(py, this),
+            Flavor::Plain => match (ct.kind, &this.owner) {
+                (_, Owner::Handle(h)) => {
+                    format!(
+                        "<cdata '{}' handle to {}>",
+                        ct.cname,
+                        h.object.bind(py).repr()?
+                    )
                 }
-                _ if self.ptr.is_null() => format!("<cdata '{}' NULL>", ct.cname),
-                _ => format!("<cdata '{}' {:#x}>", ct.cname, self.ptr as usize),
+                (Kind::Primitive | Kind::Enum, _) => {
+                    format!("<cdata '{}' {}>", ct.cname, this.value_repr(py)?)
+                }
+                _ if this.ptr.is_null() => format!("<cdata '{}' NULL>", ct.cname),
+                _ => format!("<cdata '{}' {:#x}>", ct.cname, this.ptr as usize),
             },
         })
     }
@@ -283,9 +503,12 @@ impl CData {
     fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
         let this = slf.get();
         let py = slf.py();
-        let record = this.record_base()?;
+        let record = this.record_base(py)?;
         if let Some((base, rct)) = record {
             if let Some(f) = rct.record(py).and_then(|rec| rec.field_by_pystr(name)) {
+                if f.flexible {
+                    return this.read_flexible(slf, f, base);
+                }
                 return unsafe { convert::read_field(py, f, base, slf.as_any()) };
             }
         }
@@ -327,7 +550,7 @@ impl CData {
     ) -> PyResult<()> {
         let this = slf.get();
         let py = slf.py();
-        match this.record_base()? {
+        match this.record_base(py)? {
             Some((base, rct)) => {
                 let rec = rct.record(py).ok_or_else(|| {
                     PyAttributeError::new_err(format!(
@@ -336,6 +559,13 @@ impl CData {
                     ))
                 })?;
                 match rec.field_by_pystr(name) {
+                    Some(f) if f.flexible && this.owned_size().is_some() => {
+                        // Only as many items as the allocation has room for.
+                        let total = this.owned_size().unwrap_or(0);
+                        let item = f.ctype.get().item_ref();
+                        let room = total.saturating_sub(f.offset) / item.size_or_err()?.max(1);
+                        unsafe { convert::write_flexible(py, f, base, value, room) }
+                    }
                     Some(f) => unsafe { convert::write_field(py, f, base, value) },
                     None => Err(PyAttributeError::new_err(format!(
                         "cdata '{}' has no field '{name}'",
@@ -352,7 +582,7 @@ impl CData {
 
     fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
         let this = slf.get();
-        match this.record_base() {
+        match this.record_base(slf.py()) {
             Ok(Some((_, rct))) => Ok(rct
                 .record(slf.py())
                 .map(|r| {
@@ -370,11 +600,21 @@ impl CData {
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
-        if key.is_instance_of::<PySlice>() {
-            return Err(PyTypeError::new_err("slicing cdata is not supported yet"));
-        }
-        let index = Self::index_arg(key)?;
-        let addr = this.item_address(index)?;
+        let index = match convert::exact_small_int(key) {
+            Some(i) => {
+                if let Some(v) = this.fast_int_item(py, i) {
+                    return Ok(v);
+                }
+                i as isize
+            }
+            None => {
+                if let Ok(slice) = key.cast::<PySlice>() {
+                    return crate::slicing::get(slf, slice);
+                }
+                Self::index_arg(key)?
+            }
+        };
+        let addr = this.item_address(py, index)?;
         let item = this.ct().item.as_ref().expect("indexable");
         if let (Kind::Pointer, Flavor::Owning(n), 0) = (this.ct().kind, this.flavor, index) {
             if item.get().is_record() {
@@ -396,13 +636,16 @@ impl CData {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let this = slf.get();
-        if key.is_instance_of::<PySlice>() {
-            return Err(PyTypeError::new_err(
-                "slice assignment to cdata is not supported yet",
-            ));
-        }
-        let index = Self::index_arg(key)?;
-        let addr = this.item_address(index)?;
+        let index = match convert::exact_small_int(key) {
+            Some(i) => i as isize,
+            None => {
+                if let Ok(slice) = key.cast::<PySlice>() {
+                    return crate::slicing::set(slf, slice, value);
+                }
+                Self::index_arg(key)?
+            }
+        };
+        let addr = this.item_address(slf.py(), index)?;
         let item = this.ct().item_ref();
         unsafe { convert::write(slf.py(), item, addr, value) }
     }
@@ -420,19 +663,15 @@ impl CData {
 
     fn __iter__(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let this = slf.get();
+        let py = slf.py();
         if this.ct().kind != Kind::Array {
             return Err(PyTypeError::new_err(format!(
                 "cdata '{}' does not support iteration",
                 this.ct().cname
             )));
         }
-        let items = PyList::empty(slf.py());
-        for i in 0..this.array_length() {
-            items.append(Self::__getitem__(
-                slf,
-                &(i as isize).into_pyobject(slf.py())?.into_any(),
-            )?)?;
-        }
+        this.check_alive(py)?;
+        let items = crate::slicing::read_items(slf, this.ptr, this.array_length())?;
         Ok(items.as_any().try_iter()?.into_any().unbind())
     }
 
@@ -442,81 +681,93 @@ impl CData {
             Kind::Pointer | Kind::Function => !self.ptr.is_null(),
             Kind::Primitive | Kind::Enum => match ct.prim.map(Prim::class) {
                 Some(PrimClass::Float | PrimClass::LongDouble) => self.as_float()? != 0.0,
+                Some(PrimClass::Complex) => {
+                    let (re, im) = self.as_complex()?;
+                    re != 0.0 || im != 0.0
+                }
                 _ => self.value.iter().any(|b| *b != 0),
             },
             _ => true,
         })
     }
 
-    fn __int__(&self) -> PyResult<i128> {
-        self.as_integer()
+    fn __int__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
+        if matches!(self.ct().kind, Kind::Primitive | Kind::Enum) {
+            return convert::int_object(py, self.as_integer()?);
+        }
+        Err(PyTypeError::new_err(format!(
+            "int() not supported on cdata '{}'",
+            self.ct().cname
+        )))
     }
 
     fn __float__(&self) -> PyResult<f64> {
+        let ct = self.ct();
+        // As in cffi, only floating types: float(ffi.cast("int", 1)) is an error.
+        let numeric = ct.kind == Kind::Primitive
+            && matches!(
+                ct.prim.map(Prim::class),
+                Some(PrimClass::Float | PrimClass::LongDouble)
+            );
+        if !numeric {
+            return Err(PyTypeError::new_err(format!(
+                "float() not supported on cdata '{}'",
+                ct.cname
+            )));
+        }
         self.as_float()
     }
 
-    fn __hash__(&self) -> PyResult<isize> {
-        let ct = self.ct();
-        match ct.kind {
-            Kind::Primitive | Kind::Enum => match ct.prim.map(Prim::class) {
-                Some(PrimClass::Float | PrimClass::LongDouble) => {
-                    Ok(self.as_float()?.to_bits() as isize)
-                }
-                _ => Ok(self.as_integer()? as isize),
-            },
-            _ => Ok(self.ptr as isize),
+    fn __complex__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyComplex>> {
+        let (re, im) = self.as_complex()?;
+        Ok(PyComplex::from_doubles(py, re, im))
+    }
+
+    fn __hash__(slf: &Bound<'_, Self>) -> PyResult<isize> {
+        let this = slf.get();
+        match this.python_value(slf.py())? {
+            Some(v) => v.bind(slf.py()).hash(),
+            None => {
+                // As CPython hashes pointers: the low bits of an address are zero.
+                let p = this.ptr as usize;
+                let h = p.rotate_right(4) as isize;
+                Ok(if h == -1 { -2 } else { h })
+            }
         }
     }
 
     fn __richcmp__(
-        &self,
+        slf: &Bound<'_, Self>,
         other: &Bound<'_, PyAny>,
         op: pyo3::basic::CompareOp,
     ) -> PyResult<Py<PyAny>> {
-        let py = other.py();
-        let ct = self.ct();
-        let ordering = if let Ok(o) = other.cast::<CData>() {
-            let o = o.get();
-            let oct = o.ctype.get();
-            match (ct.kind, oct.kind) {
-                (Kind::Primitive | Kind::Enum, Kind::Primitive | Kind::Enum) => {
-                    self.as_float()?.partial_cmp(&o.as_float()?)
-                }
-                (Kind::Primitive | Kind::Enum, _) | (_, Kind::Primitive | Kind::Enum) => None,
-                _ => Some((self.ptr as usize).cmp(&(o.ptr as usize))),
-            }
-        } else if matches!(ct.kind, Kind::Primitive | Kind::Enum) {
-            match other.extract::<f64>() {
-                Ok(v) => self.as_float()?.partial_cmp(&v),
-                Err(_) => None,
-            }
-        } else {
-            None
-        };
-        match ordering {
-            Some(ord) => Ok(op
-                .matches(ord)
-                .into_pyobject(py)?
-                .to_owned()
-                .into_any()
-                .unbind()),
-            None => match op {
-                pyo3::basic::CompareOp::Eq => {
-                    Ok(false.into_pyobject(py)?.to_owned().into_any().unbind())
-                }
-                pyo3::basic::CompareOp::Ne => {
-                    Ok(true.into_pyobject(py)?.to_owned().into_any().unbind())
-                }
-                _ => Ok(py.NotImplemented()),
-            },
+        let py = slf.py();
+        let this = slf.get();
+        // Primitives compare as the Python values they stand for.
+        if let Some(mine) = this.python_value(py)? {
+            let theirs = match other.cast::<CData>() {
+                Ok(o) => match o.get().python_value(py)? {
+                    Some(v) => v.into_bound(py),
+                    None => return Ok(unordered(py, op)),
+                },
+                Err(_) => other.clone(),
+            };
+            return Ok(mine.bind(py).rich_compare(theirs, op)?.unbind());
         }
+        let Ok(o) = other.cast::<CData>() else {
+            return Ok(unordered(py, op));
+        };
+        if matches!(o.get().ct().kind, Kind::Primitive | Kind::Enum) {
+            return Ok(unordered(py, op));
+        }
+        let (a, b) = (this.ptr as usize, o.get().ptr as usize);
+        Ok(bool_object(py, op.matches(a.cmp(&b))))
     }
 
     fn __add__(slf: &Bound<'_, Self>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
-        match other.extract::<isize>() {
-            Ok(n) => Ok(slf.get().offset_pointer(slf.py(), n)?.into_any()),
-            Err(_) => Ok(slf.py().NotImplemented()),
+        match offset_arg(other)? {
+            Some(n) => Ok(slf.get().offset_pointer(slf.py(), n)?.into_any()),
+            None => Ok(slf.py().NotImplemented()),
         }
     }
 
@@ -538,19 +789,50 @@ impl CData {
                     a.cname, b.cname
                 )));
             }
-            let size = a.item_ref().size().unwrap_or(1).max(1) as isize;
+            let size = this.item_size()?.max(1) as isize;
             let diff = (this.ptr as isize).wrapping_sub(o.get().ptr as isize) / size;
             return Ok(diff.into_pyobject(py)?.into_any().unbind());
         }
-        match other.extract::<isize>() {
-            Ok(n) => Ok(this.offset_pointer(py, n.wrapping_neg())?.into_any()),
-            Err(_) => Ok(py.NotImplemented()),
+        match offset_arg(other)? {
+            Some(n) => Ok(this.offset_pointer(py, n.wrapping_neg())?.into_any()),
+            None => Ok(py.NotImplemented()),
         }
     }
 
     #[pyo3(signature = (*args))]
     fn __call__(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
         crate::call::call_cdata_tuple(slf, args)
+    }
+
+    fn __enter__(slf: Py<Self>) -> Py<Self> {
+        slf
+    }
+
+    #[pyo3(signature = (*_args))]
+    fn __exit__(slf: &Bound<'_, Self>, _args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        crate::lifetime::release(slf)
+    }
+}
+
+/// `==` and `!=` between unrelated objects: by identity, as Python does; the
+/// orderings are not defined.
+fn unordered(py: Python<'_>, op: pyo3::basic::CompareOp) -> Py<PyAny> {
+    match op {
+        pyo3::basic::CompareOp::Eq => bool_object(py, false),
+        pyo3::basic::CompareOp::Ne => bool_object(py, true),
+        _ => py.NotImplemented(),
+    }
+}
+
+/// The integer added to a pointer; `None` (NotImplemented) for non-integers.
+fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
+    if other.is_instance_of::<CData>() || other.is_instance_of::<PyFloat>() {
+        return Ok(None);
+    }
+    match other.extract::<isize>() {
+        Ok(n) => Ok(Some(n)),
+        Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(other.py()) => Err(e),
+        Err(_) => Ok(None),
     }
 }
 
@@ -619,12 +901,12 @@ impl CData {
             }
             _ => {
                 return Err(PyTypeError::new_err(format!(
-                    "cannot add a number to cdata '{}'",
+                    "cannot add a cdata '{}' and a number",
                     ct.cname
                 )))
             }
         };
-        let size = ct.item_ref().size().ok_or_else(|| {
+        let size = self.item_size().map_err(|_| {
             PyTypeError::new_err(format!(
                 "cannot do pointer arithmetic on cdata '{}': items of unknown size",
                 ct.cname
@@ -634,39 +916,81 @@ impl CData {
         CData::new_pointer(py, ptr_type, p)
     }
 
-    fn value_repr(&self) -> String {
+    /// A complex cdata as (real, imaginary).
+    fn as_complex(&self) -> PyResult<(f64, f64)> {
+        let ct = self.ct();
+        match ct.prim {
+            Some(Prim::FloatComplex) => {
+                let re = f32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
+                let im = f32::from_le_bytes(self.value[4..8].try_into().expect("4 bytes"));
+                Ok((f64::from(re), f64::from(im)))
+            }
+            Some(Prim::DoubleComplex) => Ok((
+                f64::from_le_bytes(self.value[..8].try_into().expect("8 bytes")),
+                f64::from_le_bytes(self.value[8..].try_into().expect("8 bytes")),
+            )),
+            _ => Err(PyTypeError::new_err(format!(
+                "complex() not supported on cdata '{}'",
+                ct.cname
+            ))),
+        }
+    }
+
+    /// `p.data` for a flexible array member: an array of the items the
+    /// allocation has room for when this cdata came from `new`, else a pointer
+    /// to the first item (the length is unknown).
+    fn read_flexible(
+        &self,
+        slf: &Bound<'_, Self>,
+        f: &crate::types::FieldInfo,
+        base: *mut u8,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let arr = f.ctype.get();
+        let item = arr.item.as_ref().expect("array field");
+        let addr = base.wrapping_add(f.offset);
+        let item_size = item.get().size_or_err()?.max(1);
+        match self.owned_size() {
+            Some(total) => {
+                let n = total.saturating_sub(f.offset) / item_size;
+                let owner = Owner::Keep(slf.clone().into_any().unbind());
+                Ok(CData::new_slice(py, f.ctype.clone_ref(py), addr, n, owner)?.into_any())
+            }
+            None => {
+                let id = crate::types::table().pointer(item.get().id);
+                let ptr_type = crate::types::ctype_for(py, id);
+                Ok(CData::new_pointer(py, ptr_type, addr)?.into_any())
+            }
+        }
+    }
+
+    fn value_repr(&self, py: Python<'_>) -> PyResult<String> {
         let ct = self.ct();
         let prim = ct.prim.expect("primitive");
-        match prim.class() {
-            PrimClass::Char => {
-                let b = self.value[0];
-                if (0x20..0x7f).contains(&b) && b != b'\'' && b != b'\\' {
-                    format!("b'{}'", b as char)
-                } else {
-                    format!("b'\\x{b:02x}'")
-                }
-            }
-            PrimClass::Float => {
-                let v = self.as_float().unwrap_or(f64::NAN);
-                Python::attach(|py| {
-                    pyo3::types::PyFloat::new(py, v)
-                        .repr()
-                        .map(|r| r.to_string())
-                        .unwrap_or_default()
-                })
-            }
+        if ct.kind == Kind::Enum {
+            let v = self.as_integer()?;
+            let name = crate::types::enum_values(ct.id)
+                .and_then(|vals| vals.into_iter().find(|(_, x)| *x == v).map(|(n, _)| n));
+            return Ok(match name {
+                Some(n) => format!("{v}: {n}"),
+                None => v.to_string(),
+            });
+        }
+        Ok(match prim.class() {
             PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(&self.value)),
-            PrimClass::Bool => (self.value[0] != 0)
-                .to_string()
-                .replace("true", "True")
-                .replace("false", "False"),
+            PrimClass::Char => PyBytes::new(py, &self.value[..1]).repr()?.to_string(),
             PrimClass::WideChar => {
                 let code = u32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
-                format!("'{}'", char::from_u32(code).unwrap_or('?'))
+                convert::wide_char_to_str(py, code)?
+                    .bind(py)
+                    .repr()?
+                    .to_string()
             }
-            PrimClass::Complex => "complex".into(),
-            _ => self.as_integer().map(|v| v.to_string()).unwrap_or_default(),
-        }
+            _ => {
+                let v = self.python_value(py)?.expect("primitive");
+                v.bind(py).repr()?.to_string()
+            }
+        })
     }
 }
 
@@ -680,4 +1004,20 @@ fn c_exponent_format(v: f64) -> String {
         }
         None => s,
     }
+}
+
+/// Reads `n` items from `addr` as a list; used by iteration and `unpack`.
+pub(crate) fn read_item_list<'py>(
+    py: Python<'py>,
+    item: &Py<CType>,
+    addr: *mut u8,
+    n: usize,
+    parent: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let size = item.get().size_or_err()?;
+    let list = PyList::empty(py);
+    for i in 0..n {
+        list.append(unsafe { convert::read(py, item, addr.add(i * size), parent)? })?;
+    }
+    Ok(list)
 }

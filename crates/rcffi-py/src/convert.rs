@@ -65,7 +65,10 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 /// A Python integer (or `__index__` object) as the integer type `ct`, range-checked.
 pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     let prim = ct.prim.expect("integer type");
-    let v: i128 = if let Ok(cd) = obj.cast::<CData>() {
+    let v: i128 = if let Some(small) = exact_small_int(obj) {
+        // The common case first: a machine-word Python int.
+        i128::from(small)
+    } else if let Ok(cd) = obj.cast::<CData>() {
         // Only integer-like primitives convert: not pointers (whose address
         // would silently become the value), floats or complex numbers.
         let c = cd.get().ctype.get();
@@ -91,6 +94,12 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     } else if let Ok(small) = obj.extract::<i64>() {
         // The machine-word conversion is the common case and much cheaper.
         i128::from(small)
+    } else if !obj.is_instance_of::<pyo3::types::PyInt>()
+        && !obj.hasattr(pyo3::intern!(obj.py(), "__index__"))?
+        && obj.hasattr(pyo3::intern!(obj.py(), "__int__"))?
+    {
+        // Anything `int()` works on, except floats (refused above) and strings.
+        return int_for(ct, &obj.call_method0(pyo3::intern!(obj.py(), "__int__"))?);
     } else {
         obj.extract::<i128>().map_err(|e| {
             if e.is_instance_of::<PyOverflowError>(obj.py()) {
@@ -118,6 +127,24 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     Ok(v)
 }
 
+/// The value of an exact Python `int` that fits 64 bits, without raising.
+#[inline]
+pub fn exact_small_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
+    // SAFETY: `obj` is a live object; a failed conversion's error is cleared.
+    unsafe {
+        if pyo3::ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
+            return None;
+        }
+        let mut overflow = 0;
+        let v = pyo3::ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
+        if v == -1 && !pyo3::ffi::PyErr_Occurred().is_null() {
+            pyo3::ffi::PyErr_Clear();
+            return None;
+        }
+        (overflow == 0).then_some(v)
+    }
+}
+
 /// Reads the C value of type `ct` at `addr` as a Python object.
 ///
 /// Structs, unions and arrays come back as cdata viewing the memory, keeping
@@ -125,6 +152,7 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
 ///
 /// # Safety
 /// `addr` must be readable for the type's size.
+#[inline]
 pub unsafe fn read(
     py: Python<'_>,
     ctp: &Py<CType>,
@@ -153,21 +181,30 @@ pub unsafe fn read(
     }
 }
 
+#[inline]
 unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> PyResult<Py<PyAny>> {
     let ct = ctp.get();
     let prim = ct.prim.expect("primitive");
     if ct.kind == Kind::Enum {
         return int_object(py, load_int(addr, prim.size(), prim.is_signed()));
     }
+    // `int` and other integers up to 32 bits: the hot case, one branch away.
+    if matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned) && prim.size() <= 4 {
+        let v = load_int(addr, prim.size(), prim.is_signed()) as i64;
+        return Ok(Bound::from_owned_ptr(py, pyo3::ffi::PyLong_FromLongLong(v)).unbind());
+    }
     Ok(match prim.class() {
         PrimClass::Signed | PrimClass::Unsigned => {
             int_object(py, load_int(addr, prim.size(), prim.is_signed()))?
         }
-        PrimClass::Bool => (*addr != 0)
-            .into_pyobject(py)?
-            .to_owned()
-            .into_any()
-            .unbind(),
+        PrimClass::Bool => match *addr {
+            b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
+            b => {
+                return Err(PyValueError::new_err(format!(
+                    "got a _Bool of value {b}, expected 0 or 1"
+                )))
+            }
+        },
         PrimClass::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
         PrimClass::Float if prim == Prim::Float => {
             f64::from(ptr::read_unaligned(addr as *const f32))
@@ -216,15 +253,59 @@ pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
     })
 }
 
-fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
-    let ch = char::from_u32(code).ok_or_else(|| {
-        PyValueError::new_err(format!(
-            "character U+{code:x} is not a valid Unicode code point"
-        ))
-    })?;
-    Ok(PyString::new(py, ch.encode_utf8(&mut [0; 4]))
-        .into_any()
-        .unbind())
+/// A one-character str from a wide character's code (surrogates included, as
+/// Python strings allow them).
+pub(crate) fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
+    str_from_code_points(py, &[code])
+}
+
+/// A str from the code units of a wide string: 16-bit units are UTF-16 (pairs
+/// of surrogates join), 32-bit units are code points.
+pub(crate) fn wide_units_to_str(
+    py: Python<'_>,
+    units: &[u32],
+    unit_size: usize,
+) -> PyResult<Py<PyAny>> {
+    if unit_size != 2 {
+        return str_from_code_points(py, units);
+    }
+    let mut points = Vec::with_capacity(units.len());
+    let mut i = 0;
+    while i < units.len() {
+        let u = units[i] & 0xffff;
+        let next = units.get(i + 1).map(|n| n & 0xffff);
+        match next {
+            Some(lo) if (0xd800..0xdc00).contains(&u) && (0xdc00..0xe000).contains(&lo) => {
+                points.push(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
+                i += 2;
+            }
+            _ => {
+                points.push(u);
+                i += 1;
+            }
+        }
+    }
+    str_from_code_points(py, &points)
+}
+
+fn str_from_code_points(py: Python<'_>, points: &[u32]) -> PyResult<Py<PyAny>> {
+    if let Some(bad) = points.iter().find(|c| **c > 0x10ffff) {
+        return Err(PyValueError::new_err(format!(
+            "character U+{bad:x} is not a valid Unicode code point"
+        )));
+    }
+    // SAFETY: `points` is a valid array of UCS4 code points of that length.
+    unsafe {
+        Bound::from_owned_ptr_or_err(
+            py,
+            pyo3::ffi::PyUnicode_FromKindAndData(
+                pyo3::ffi::PyUnicode_4BYTE_KIND as std::ffi::c_int,
+                points.as_ptr().cast(),
+                points.len() as isize,
+            ),
+        )
+    }
+    .map(Bound::unbind)
 }
 
 /// Writes `obj` as a C value of type `ct` at `addr`.
@@ -369,7 +450,7 @@ fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
         if let (Some(c), None) = (chars.next(), chars.next()) {
             let code = c as u32;
             if ct.prim == Some(Prim::Char16) && code > 0xffff {
-                return Err(PyValueError::new_err(format!(
+                return Err(PyTypeError::new_err(format!(
                     "initializer for ctype '{}': character U+{code:x} does not fit 16 bits",
                     ct.cname
                 )));
@@ -385,7 +466,8 @@ fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
 }
 
 /// The address a pointer of type `ct` gets from `obj`: a cdata of a compatible
-/// pointer type, or an array of the pointed-to type.
+/// pointer type (same target, `void *` on either side, `char`-like targets for
+/// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
     let Ok(cd) = obj.cast::<CData>() else {
         return Err(PyTypeError::new_err(format!(
@@ -396,42 +478,68 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     };
     let cd = cd.get();
     let other = cd.ctype.get();
+    if !matches!(other.kind, Kind::Pointer | Kind::Array | Kind::Function) {
+        return Err(PyTypeError::new_err(format!(
+            "initializer for ctype '{}' must be a pointer or array, not cdata '{}'",
+            ct.cname, other.cname
+        )));
+    }
     let compatible = other.id == ct.id
         || match (ct.kind, other.kind) {
-            (Kind::Pointer, Kind::Pointer) => {
+            (Kind::Pointer, Kind::Pointer | Kind::Array) => {
                 is_void_ptr(ct)
-                    || is_void_ptr(other)
+                    || (other.kind == Kind::Pointer && is_void_ptr(other))
                     || ct.item_ref().id == other.item_ref().id
-                    || char_compatible(ct.item_ref(), other.item_ref())
-            }
-            (Kind::Pointer, Kind::Array) => {
-                is_void_ptr(ct)
-                    || ct.item_ref().id == other.item_ref().id
-                    || char_compatible(ct.item_ref(), other.item_ref())
+                    || chars_match(ct.item_ref(), other.item_ref())
             }
             (Kind::Pointer, Kind::Function) => is_void_ptr(ct),
             (Kind::Function, Kind::Pointer) => is_void_ptr(other),
             _ => false,
         };
     if !compatible {
-        return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a '{}', not cdata '{}'",
-            ct.cname, ct.cname, other.cname
-        )));
+        // Function types have no item: only pointers and arrays can be `char *`.
+        let points_to_char =
+            |t: &CType| matches!(t.kind, Kind::Pointer | Kind::Array) && is_char(t.item_ref());
+        let (mine, theirs) = (points_to_char(ct), points_to_char(other));
+        let msg = if theirs && !mine && other.kind != Kind::Function {
+            format!(
+                "implicit cast from '{}' to a different pointer type: (check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
+                other.cname
+            )
+        } else if mine && !theirs {
+            format!(
+                "implicit cast to '{}' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
+                ct.cname
+            )
+        } else {
+            format!(
+                "initializer for ctype '{}' must be a pointer to same type, not cdata '{}'",
+                ct.cname, other.cname
+            )
+        };
+        return Err(PyTypeError::new_err(msg));
     }
-    let _ = py;
+    cd.check_alive(py)?;
     Ok(cd.address())
 }
 
-/// `char *` and pointers to the other one-byte integers (`signed char`,
-/// `unsigned char`, `int8_t`, `uint8_t`, `_Bool`) convert to each other, as in
-/// cffi: byte buffers of any signedness go to `char *` parameters.
-fn char_compatible(a: &CType, b: &CType) -> bool {
-    let is_char = |t: &CType| t.kind == Kind::Primitive && t.prim == Some(Prim::Char);
-    let is_byte = |t: &CType| {
-        t.kind == Kind::Primitive && t.prim.is_some_and(|p| p.size() == 1 && p.is_integer())
+/// Plain `char`, the type C strings are made of.
+fn is_char(ct: &CType) -> bool {
+    ct.kind == Kind::Primitive && ct.prim == Some(Prim::Char)
+}
+
+/// `char *` and pointers to other byte-sized integers convert into each other.
+fn chars_match(a: &CType, b: &CType) -> bool {
+    let byte_int = |t: &CType| {
+        t.kind == Kind::Primitive
+            && matches!(
+                t.prim,
+                Some(
+                    Prim::Char | Prim::SChar | Prim::UChar | Prim::Int8 | Prim::UInt8 | Prim::Bool
+                )
+            )
     };
-    (is_char(a) && is_byte(b)) || (is_char(b) && is_byte(a))
+    (is_char(a) && byte_int(b)) || (is_char(b) && byte_int(a))
 }
 
 fn is_void_ptr(ct: &CType) -> bool {
@@ -542,8 +650,25 @@ pub unsafe fn write_field(
             );
             Ok(())
         }
+        // A flexible array member given as a number: only the length, which
+        // the allocation used; the items stay zero.
+        _ if f.flexible && !v.is_instance_of::<CData>() && v.extract::<i128>().is_ok() => Ok(()),
         _ => write(py, ct, addr, v),
     }
+}
+
+/// Writes a flexible array member that has room for `room` items.
+///
+/// # Safety
+/// `base` must point to a writable record with that much room after it.
+pub unsafe fn write_flexible(
+    py: Python<'_>,
+    f: &FieldInfo,
+    base: *mut u8,
+    v: &Bound<'_, PyAny>,
+    room: usize,
+) -> PyResult<()> {
+    write_array(py, f.ctype.get(), base.add(f.offset), Some(room), v)
 }
 
 /// How many bytes from its unit's start a bitfield touches. Packed layouts can
@@ -630,6 +755,12 @@ unsafe fn write_array(
             )
         {
             let bytes = b.as_bytes();
+            if item.prim == Some(Prim::Bool) && bytes.iter().any(|c| *c > 1) {
+                return Err(PyValueError::new_err(format!(
+                    "initializer for '{}': only the bytes \\x00 and \\x01 make _Bool values",
+                    ct.cname
+                )));
+            }
             if let Some(len) = length {
                 if bytes.len() > len {
                     return Err(PyIndexError::new_err(format!(

@@ -3,8 +3,10 @@
 
 use pyo3::prelude::*;
 
+mod allocator;
 mod apimodule;
 mod backend;
+mod buffer;
 mod call;
 mod callback;
 mod cdata;
@@ -12,7 +14,10 @@ mod compiler;
 mod convert;
 mod decls;
 mod errors;
+mod handles;
 mod library;
+mod lifetime;
+mod slicing;
 mod typebuild;
 mod types;
 
@@ -72,10 +77,21 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(typebuild::new_function_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::_get_common_types, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::_get_types, m)?)?;
-    m.add_function(wrap_pyfunction!(typebuild::rawaddressof, m)?)?;
     m.add_function(wrap_pyfunction!(callback::callback, m)?)?;
     m.add_function(wrap_pyfunction!(call::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(call::set_errno, m)?)?;
+    m.add_class::<buffer::CBuffer>()?;
+    m.add_class::<allocator::Allocator>()?;
+    m.add_class::<allocator::TypeCache>()?;
+    m.add_class::<allocator::Caster>()?;
+    m.add_function(wrap_pyfunction!(backend::rawaddressof, m)?)?;
+    m.add_function(wrap_pyfunction!(backend::unpack, m)?)?;
+    m.add_function(wrap_pyfunction!(buffer::from_buffer, m)?)?;
+    m.add_function(wrap_pyfunction!(buffer::memmove, m)?)?;
+    m.add_function(wrap_pyfunction!(lifetime::gcp, m)?)?;
+    m.add_function(wrap_pyfunction!(lifetime::release, m)?)?;
+    m.add_function(wrap_pyfunction!(handles::newp_handle, m)?)?;
+    m.add_function(wrap_pyfunction!(handles::from_handle, m)?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     for (name, value) in [

@@ -253,33 +253,3 @@ pub fn _get_types(py: Python<'_>) -> (Py<PyAny>, Py<PyAny>) {
         py.get_type::<CType>().into_any().unbind(),
     )
 }
-
-/// `rawaddressof(ptr_ctype, cdata, offset)`: a pointer of type `ptr_ctype` to
-/// `offset` bytes into what `cdata` designates.
-#[pyfunction]
-pub fn rawaddressof(
-    py: Python<'_>,
-    ptr_ctype: Py<CType>,
-    cdata: &CData,
-    offset: isize,
-) -> PyResult<Py<CData>> {
-    let pt = ptr_ctype.get();
-    if !matches!(pt.kind, Kind::Pointer) {
-        return Err(PyTypeError::new_err(format!(
-            "expected a pointer ctype, not '{}'",
-            pt.cname
-        )));
-    }
-    let ct = cdata.ctype.get();
-    if !(ct.is_record() || matches!(ct.kind, Kind::Array | Kind::Pointer)) {
-        return Err(PyTypeError::new_err(format!(
-            "expected a cdata struct/union/array/pointer object, not '{}'",
-            ct.cname
-        )));
-    }
-    CData::new_pointer(
-        py,
-        ptr_ctype.clone_ref(py),
-        cdata.address().wrapping_offset(offset),
-    )
-}

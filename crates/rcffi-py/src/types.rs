@@ -140,6 +140,7 @@ pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
 
 impl CType {
     /// `sizeof`, once known.
+    #[inline]
     pub fn size(&self) -> Option<usize> {
         if let Some(s) = self.size.get() {
             return Some(*s);

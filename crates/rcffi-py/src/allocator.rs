@@ -1,0 +1,525 @@
+//! Allocation: `ffi.new()` and the allocators of `ffi.new_allocator()`.
+//!
+//! `ffi.new` is itself an `Allocator` (the default one), so the common call
+//! `ffi.new("point_t *")` goes from Python straight into Rust: the type string is
+//! found by identity in the FFI's `TypeCache` (string literals are the same
+//! object every time), and the only allocations are the memory and the cdata.
+
+use std::collections::HashMap;
+use std::ffi::c_void;
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyKeyError, PyMemoryError, PyOverflowError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use rcffi_core::ctype::Kind;
+
+use crate::cdata::{CData, Flavor, Owner};
+use crate::convert;
+use crate::lifetime::{Resource, Resources};
+use crate::types::{ctype_for, table, CType, FieldInfo};
+
+/// How many type strings the identity cache remembers; more still work, through
+/// the by-name map.
+const IDENTITY_SLOTS: usize = 64;
+
+#[derive(Default)]
+struct CacheInner {
+    /// `(string object, ctype)`, searched by object identity.
+    by_identity: Vec<(Py<PyString>, Py<CType>)>,
+    by_name: HashMap<String, Py<CType>>,
+}
+
+/// The type strings an FFI has resolved, as a small mapping: the FFI front end
+/// fills it and clears it when declarations change.
+#[pyclass(frozen, module = "rcffi._backend", name = "TypeCache")]
+#[derive(Default)]
+pub struct TypeCache(Mutex<CacheInner>);
+
+impl TypeCache {
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The cached type for `key`, by identity first.
+    pub fn lookup(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> Option<Py<CType>> {
+        let mut inner = self.lock();
+        let target = key.as_ptr();
+        if let Some((_, ct)) = inner.by_identity.iter().find(|(k, _)| k.as_ptr() == target) {
+            return Some(ct.clone_ref(py));
+        }
+        let ct = inner.by_name.get(key.to_str().ok()?)?.clone_ref(py);
+        if inner.by_identity.len() < IDENTITY_SLOTS {
+            inner
+                .by_identity
+                .push((key.clone().unbind(), ct.clone_ref(py)));
+        }
+        Some(ct)
+    }
+}
+
+#[pymethods]
+impl TypeCache {
+    #[new]
+    fn py_new() -> Self {
+        TypeCache::default()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> PyResult<Py<CType>> {
+        self.lookup(py, key)
+            .ok_or_else(|| PyKeyError::new_err(key.clone().unbind()))
+    }
+
+    fn __setitem__(&self, key: &str, value: Py<CType>) {
+        self.lock().by_name.insert(key.to_string(), value);
+    }
+
+    fn __len__(&self) -> usize {
+        self.lock().by_name.len()
+    }
+
+    fn __contains__(&self, key: &str) -> bool {
+        self.lock().by_name.contains_key(key)
+    }
+
+    /// Forgets everything (declarations changed).
+    fn clear(&self) {
+        let mut inner = self.lock();
+        inner.by_identity.clear();
+        inner.by_name.clear();
+    }
+}
+
+/// The ctype `cdecl` names: a ctype itself, or a type string looked up in
+/// `types` (by identity first) and parsed by `decls` when missing.
+pub fn resolve(
+    py: Python<'_>,
+    types: &Py<TypeCache>,
+    decls: &Py<PyAny>,
+    cdecl: &Bound<'_, PyAny>,
+) -> PyResult<Py<CType>> {
+    if let Ok(s) = cdecl.cast::<PyString>() {
+        if let Some(ct) = types.get().lookup(py, s) {
+            return Ok(ct);
+        }
+        let ct: Py<CType> = decls.bind(py).call_method1("parse_type", (s,))?.extract()?;
+        types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
+        return Ok(ct);
+    }
+    if let Ok(ct) = cdecl.cast::<CType>() {
+        return Ok(ct.clone().unbind());
+    }
+    Err(PyTypeError::new_err(format!(
+        "expected a type string or a ctype, not {}",
+        cdecl.get_type().name()?
+    )))
+}
+
+/// `ffi.cast` straight into Rust: the type string resolved as `ffi.new` does.
+#[pyclass(frozen, module = "rcffi._backend", name = "Caster")]
+pub struct Caster {
+    types: Py<TypeCache>,
+    decls: Py<PyAny>,
+}
+
+#[pymethods]
+impl Caster {
+    #[new]
+    fn py_new(types: Py<TypeCache>, decls: Py<PyAny>) -> Self {
+        Caster { types, decls }
+    }
+
+    /// `cast(cdecl, source)`: a C cast of `source` to the type `cdecl`.
+    fn cast(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        source: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<CData>> {
+        let ctype = resolve(py, &self.types, &self.decls, cdecl)?;
+        crate::backend::cast(py, ctype, source)
+    }
+}
+
+/// A C function given as `alloc`: `void *(*)(size_t)`.
+type CAlloc = unsafe extern "C" fn(usize) -> *mut c_void;
+/// A C function given as `free`: `void (*)(void *)`.
+type CFree = unsafe extern "C" fn(*mut c_void);
+
+/// The `alloc` of a custom allocator.
+enum AllocFn {
+    C(CAlloc),
+    Py(Py<PyAny>),
+}
+
+/// The `free` of a custom allocator.
+pub enum FreeFn {
+    C(CFree),
+    Py(Py<PyAny>),
+}
+
+impl FreeFn {
+    /// Frees `ptr`; a Python `free` gets it as a `void *` cdata.
+    pub fn call(&self, py: Python<'_>, ptr: *mut u8) -> PyResult<()> {
+        match self {
+            FreeFn::C(f) => {
+                unsafe { f(ptr.cast()) };
+                Ok(())
+            }
+            FreeFn::Py(f) => {
+                let arg = CData::new_pointer(py, void_pointer(py), ptr)?;
+                f.bind(py).call1((arg,)).map(drop)
+            }
+        }
+    }
+}
+
+fn void_pointer(py: Python<'_>) -> Py<CType> {
+    let id = {
+        let mut t = table();
+        let v = t.void();
+        t.pointer(v)
+    };
+    ctype_for(py, id)
+}
+
+/// The address of a C function cdata whose type has the given shape, or `None`
+/// when `obj` is not a cdata (a Python callable).
+fn c_function(
+    obj: &Bound<'_, PyAny>,
+    role: &str,
+    shape_ok: impl Fn(&CType, &CType) -> bool,
+) -> PyResult<Option<*mut u8>> {
+    let Ok(cd) = obj.cast::<CData>() else {
+        if !obj.is_callable() {
+            return Err(PyTypeError::new_err(format!(
+                "'{role}' must be a callable or a C function cdata, not {}",
+                obj.get_type().name()?
+            )));
+        }
+        return Ok(None);
+    };
+    let c = cd.get();
+    let ct = c.ct();
+    let func = match ct.kind {
+        Kind::Function => Some(ct),
+        Kind::Pointer if ct.item_ref().kind == Kind::Function => Some(ct.item_ref()),
+        _ => None,
+    };
+    let sig = func.and_then(|f| table().func(f.id).cloned());
+    let ok = sig.as_ref().is_some_and(|s| {
+        !s.variadic && s.args.len() == 1 && {
+            let py = obj.py();
+            let arg = ctype_for(py, s.args[0]);
+            let result = ctype_for(py, s.result);
+            shape_ok(arg.get(), result.get())
+        }
+    });
+    if !ok || c.address().is_null() {
+        return Err(PyTypeError::new_err(format!(
+            "'{role}' cannot be the C function cdata '{}': expected {}",
+            ct.cname,
+            if role == "alloc" {
+                "'void *(*)(size_t)'"
+            } else {
+                "'void (*)(void *)'"
+            }
+        )));
+    }
+    Ok(Some(c.address()))
+}
+
+/// Something that behaves like `ffi.new()` with its own `alloc` and `free`
+/// (`ffi.new_allocator()`), or `ffi.new()` itself when both are absent.
+#[pyclass(frozen, module = "rcffi._backend", name = "Allocator")]
+pub struct Allocator {
+    types: Py<TypeCache>,
+    /// Resolves type strings missing from `types` (the FFI's declarations).
+    decls: Py<PyAny>,
+    alloc: Option<AllocFn>,
+    free: Option<std::sync::Arc<FreeFn>>,
+    clear: bool,
+}
+
+#[pymethods]
+impl Allocator {
+    #[new]
+    #[pyo3(signature = (types, decls, alloc=None, free=None, should_clear_after_alloc=true))]
+    fn py_new(
+        types: Py<TypeCache>,
+        decls: Py<PyAny>,
+        alloc: Option<&Bound<'_, PyAny>>,
+        free: Option<&Bound<'_, PyAny>>,
+        should_clear_after_alloc: bool,
+    ) -> PyResult<Self> {
+        let alloc = alloc.filter(|a| !a.is_none());
+        let free = free.filter(|f| !f.is_none());
+        if alloc.is_none() && free.is_some() {
+            return Err(PyTypeError::new_err("cannot pass 'free' without 'alloc'"));
+        }
+        let alloc = match alloc {
+            None => None,
+            Some(a) => Some(
+                match c_function(a, "alloc", |arg, res| {
+                    arg.kind == Kind::Primitive
+                        && arg.prim.is_some_and(|p| p.is_integer())
+                        && res.kind == Kind::Pointer
+                })? {
+                    // SAFETY: a C function of type `void *(size_t)` (checked above).
+                    Some(addr) => {
+                        AllocFn::C(unsafe { std::mem::transmute::<*mut u8, CAlloc>(addr) })
+                    }
+                    None => AllocFn::Py(a.clone().unbind()),
+                },
+            ),
+        };
+        let free = match free {
+            None => None,
+            Some(f) => Some(std::sync::Arc::new(
+                match c_function(f, "free", |arg, res| {
+                    arg.kind == Kind::Pointer && res.kind == Kind::Void
+                })? {
+                    // SAFETY: a C function of type `void (void *)` (checked above).
+                    Some(addr) => FreeFn::C(unsafe { std::mem::transmute::<*mut u8, CFree>(addr) }),
+                    None => FreeFn::Py(f.clone().unbind()),
+                },
+            )),
+        };
+        Ok(Allocator {
+            types,
+            decls,
+            alloc,
+            free,
+            clear: should_clear_after_alloc,
+        })
+    }
+
+    /// `allocator(cdecl, init=None)`: as `allocate`.
+    #[pyo3(signature = (cdecl, init=None))]
+    fn __call__(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        init: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<CData>> {
+        self.allocate(py, cdecl, init)
+    }
+
+    /// `allocate(cdecl, init=None)`: new memory for a pointer or array type,
+    /// initialized from `init`, owned by the returned cdata. As a bound method
+    /// it is called through vectorcall, without building an argument tuple,
+    /// which is why the FFI front end uses it for `ffi.new`.
+    #[pyo3(signature = (cdecl, init=None))]
+    fn allocate(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        init: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<CData>> {
+        let ctype = resolve(py, &self.types, &self.decls, cdecl)?;
+        match &self.alloc {
+            None => newp(py, ctype, init),
+            Some(alloc) => self.allocate_custom(py, ctype, alloc, init),
+        }
+    }
+}
+
+impl Allocator {
+    fn allocate_custom(
+        &self,
+        py: Python<'_>,
+        ctype: Py<CType>,
+        alloc: &AllocFn,
+        init: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<CData>> {
+        let init = init.filter(|i| !i.is_none());
+        let (size, length) = size_and_length(py, ctype.get(), init)?;
+        let (ptr, keep) = match alloc {
+            AllocFn::C(f) => (unsafe { f(size) } as *mut u8, None),
+            AllocFn::Py(f) => {
+                let got = f.bind(py).call1((size,))?;
+                let Ok(cd) = got.cast::<CData>() else {
+                    return Err(PyTypeError::new_err(format!(
+                        "alloc() must return a cdata object (got {})",
+                        got.get_type().name()?
+                    )));
+                };
+                let c = cd.get();
+                if !matches!(c.ct().kind, Kind::Pointer | Kind::Array) {
+                    return Err(PyTypeError::new_err(format!(
+                        "alloc() must return a cdata pointer, not '{}'",
+                        c.ct().cname
+                    )));
+                }
+                (c.address(), Some(got.clone().unbind()))
+            }
+        };
+        if ptr.is_null() {
+            return Err(PyMemoryError::new_err("alloc() returned NULL"));
+        }
+        if self.clear {
+            unsafe { std::ptr::write_bytes(ptr, 0, size) };
+        }
+        let ct = ctype.get();
+        let flavor = if ct.kind == Kind::Pointer && ct.item_ref().is_record() {
+            Flavor::Owning(size)
+        } else {
+            Flavor::Plain
+        };
+        let owner = Owner::Resource(Resources::new(Resource::Alloc {
+            free: self.free.as_ref().map(|f| match &**f {
+                FreeFn::C(c) => FreeFn::C(*c),
+                FreeFn::Py(p) => FreeFn::Py(p.clone_ref(py)),
+            }),
+            ptr,
+            keep,
+        }));
+        let cd = Py::new(
+            py,
+            CData::with_parts(ctype.clone_ref(py), ptr, length, owner, flavor),
+        )?;
+        if let Some(init) = init {
+            unsafe { initialize(py, ct, ptr, length, init)? };
+        }
+        Ok(cd)
+    }
+}
+
+/// `newp(ctype, init)` with calloc'ed memory: the default allocator.
+pub fn newp(
+    py: Python<'_>,
+    ctype: Py<CType>,
+    init: Option<&Bound<'_, PyAny>>,
+) -> PyResult<Py<CData>> {
+    let init = init.filter(|i| !i.is_none());
+    let ct = ctype.get();
+    let (size, length) = size_and_length(py, ct, init)?;
+    let cd = CData::new_owned(py, ctype.clone_ref(py), size, length)?;
+    if let Some(init) = init {
+        unsafe { initialize(py, ct, cd.get().address(), length, init)? };
+    }
+    Ok(cd)
+}
+
+/// The bytes to allocate for `new(ct, init)` and the array length (0 for
+/// pointers). Open arrays take their length from `init`; a struct ending in a
+/// flexible array member gets room for the items `init` gives it.
+fn size_and_length(
+    py: Python<'_>,
+    ct: &CType,
+    init: Option<&Bound<'_, PyAny>>,
+) -> PyResult<(usize, usize)> {
+    match ct.kind {
+        Kind::Pointer => {
+            let item = ct.item_ref();
+            let size = item.size().ok_or_else(|| {
+                PyTypeError::new_err(format!(
+                    "cannot instantiate ctype '{}' of unknown size",
+                    item.cname
+                ))
+            })?;
+            if let (Some(init), true) = (init, item.is_record()) {
+                if let Some(total) = varsize_total(py, item, init)? {
+                    return Ok((total, 0));
+                }
+            }
+            Ok((size, 0))
+        }
+        Kind::Array => {
+            let item = ct.item_ref();
+            let item_size = item.size_or_err()?;
+            let length = match (ct.length, init) {
+                (Some(n), _) => n,
+                (None, Some(init)) => convert::open_array_length(item, init)?,
+                (None, None) => {
+                    return Err(PyTypeError::new_err(format!(
+                        "ctype '{}' needs a length or an initializer",
+                        ct.cname
+                    )))
+                }
+            };
+            let size = length
+                .checked_mul(item_size)
+                .filter(|s| *s <= isize::MAX as usize)
+                .ok_or_else(|| PyOverflowError::new_err("array size would overflow a ssize_t"))?;
+            Ok((size, length))
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "expected a pointer or array ctype, got '{}'",
+            ct.cname
+        ))),
+    }
+}
+
+/// For a struct with a flexible array member, the size `init` asks for: the
+/// member's offset plus its items (an integer, or a sequence of items).
+fn varsize_total(
+    py: Python<'_>,
+    record: &CType,
+    init: &Bound<'_, PyAny>,
+) -> PyResult<Option<usize>> {
+    let Some(rec) = record.record(py) else {
+        return Ok(None);
+    };
+    let Some(flex) = rec.fields.iter().find(|f| f.flexible) else {
+        return Ok(None);
+    };
+    let value = if let Ok(d) = init.cast::<PyDict>() {
+        d.get_item(&flex.name)?
+    } else {
+        let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
+        let pos = named.iter().position(|f| std::ptr::eq(*f, flex));
+        let seq: Option<Vec<Bound<'_, PyAny>>> = if let Ok(l) = init.cast::<PyList>() {
+            Some(l.iter().collect())
+        } else if let Ok(t) = init.cast::<PyTuple>() {
+            Some(t.iter().collect())
+        } else {
+            None
+        };
+        match (seq, pos) {
+            (Some(items), Some(i)) => items.get(i).cloned(),
+            _ => None,
+        }
+    };
+    let Some(value) = value else {
+        return Ok(None);
+    };
+    let item = flex.ctype.get().item_ref();
+    let n = convert::open_array_length(item, &value)?;
+    let total = n
+        .checked_mul(item.size_or_err()?)
+        .and_then(|b| b.checked_add(flex.offset))
+        .filter(|s| *s <= isize::MAX as usize)
+        .ok_or_else(|| PyOverflowError::new_err("array size would overflow a ssize_t"))?;
+    Ok(Some(total))
+}
+
+/// Writes `init` into new memory of type `ct` (a pointer's target or an array).
+unsafe fn initialize(
+    py: Python<'_>,
+    ct: &CType,
+    addr: *mut u8,
+    length: usize,
+    init: &Bound<'_, PyAny>,
+) -> PyResult<()> {
+    match ct.kind {
+        Kind::Pointer => convert::write(py, ct.item_ref(), addr, init),
+        _ => {
+            // `new("T[]", n)`: the integer is the length, the memory stays zero.
+            if ct.length.is_none() && is_length(init) {
+                return Ok(());
+            }
+            // Two statements: the table lock must be gone before `ctype_for`.
+            let id = table().array(ct.item_ref().id, Some(length));
+            let arr = ctype_for(py, id);
+            convert::write(py, arr.get(), addr, init)
+        }
+    }
+}
+
+fn is_length(init: &Bound<'_, PyAny>) -> bool {
+    !init.is_instance_of::<CData>()
+        && !init.is_instance_of::<pyo3::types::PyBytes>()
+        && !init.is_instance_of::<PyString>()
+        && init.extract::<i128>().is_ok()
+}

@@ -1,0 +1,84 @@
+//! `new_handle()` / `from_handle()`: a `void *` standing for a Python object.
+//!
+//! The pointer is the address of a box owned by the handle cdata, holding the
+//! object; every call makes a new box, so two handles never compare equal, and
+//! the object lives as long as the handle cdata does.
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::prelude::*;
+use rcffi_core::ctype::{Kind, PrimClass};
+
+use crate::cdata::{CData, Flavor, Owner};
+use crate::types::CType;
+
+/// Marks a live handle box, so that `from_handle()` on a pointer that is not a
+/// handle (or no longer one) is usually caught instead of crashing.
+const MAGIC: u64 = 0x7263_6666_6948_6e64;
+
+/// What a handle's pointer points to.
+#[repr(C)]
+pub struct HandleBox {
+    magic: u64,
+    pub object: Py<PyAny>,
+}
+
+impl Drop for HandleBox {
+    fn drop(&mut self) {
+        // SAFETY: our own field; the volatile write is not optimised away, so a
+        // stale pointer read later sees no magic.
+        unsafe { std::ptr::write_volatile(&mut self.magic, 0) };
+    }
+}
+
+/// `newp_handle(ctype, x)`: a `void *` cdata for `x`, keeping `x` alive.
+#[pyfunction]
+pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<Py<CData>> {
+    let ct = ctype.get();
+    if ct.kind != Kind::Pointer || ct.item_ref().kind != Kind::Void {
+        return Err(PyTypeError::new_err(format!(
+            "needs 'void *', got '{}'",
+            ct.cname
+        )));
+    }
+    let boxed = Box::new(HandleBox {
+        magic: MAGIC,
+        object: x,
+    });
+    let addr = &*boxed as *const HandleBox as *mut u8;
+    let cd = CData::with_parts(ctype, addr, 0, Owner::Handle(boxed), Flavor::Plain);
+    Py::new(py, cd)
+}
+
+/// `from_handle(cdata)`: the object of the handle whose pointer `cdata` holds.
+#[pyfunction]
+pub fn from_handle(py: Python<'_>, cdata: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let Ok(cd) = cdata.cast::<CData>() else {
+        return Err(PyTypeError::new_err("expected a 'cdata' object"));
+    };
+    let c = cd.get();
+    let ct = c.ct();
+    let is_void_or_char = ct.kind == Kind::Pointer
+        && (ct.item_ref().kind == Kind::Void
+            || ct.item_ref().prim.map(|p| p.class()) == Some(PrimClass::Char));
+    if !is_void_or_char {
+        return Err(PyTypeError::new_err(format!(
+            "expected a 'cdata' object with a 'void *' out of new_handle(), got '{}'",
+            ct.cname
+        )));
+    }
+    let p = c.address() as *const HandleBox;
+    if p.is_null() {
+        return Err(PyRuntimeError::new_err(
+            "cannot use from_handle() on NULL pointer",
+        ));
+    }
+    // SAFETY: as documented for cffi, `p` must come from a live handle; a forged
+    // pointer may crash here, a dead handle's box is usually caught by the magic.
+    let handle = unsafe { &*p };
+    if unsafe { std::ptr::read_volatile(&handle.magic) } != MAGIC {
+        return Err(PyRuntimeError::new_err(
+            "from_handle(): the pointer is not a live handle from new_handle()",
+        ));
+    }
+    Ok(handle.object.clone_ref(py))
+}

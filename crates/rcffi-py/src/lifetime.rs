@@ -1,0 +1,158 @@
+//! What happens when a cdata's resources are given back: at death, or earlier
+//! through `ffi.release()` / the `with` statement. Also `ffi.gc()`, whose whole
+//! job is to attach such a resource (a destructor) to a new cdata.
+
+use std::sync::Mutex;
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::prelude::*;
+
+use crate::allocator::FreeFn;
+use crate::cdata::{CData, Flavor, Owner};
+
+/// A resource held by a cdata until death or `release()`.
+pub enum Resource {
+    /// `ffi.gc(original, destructor)`: `destructor(original)` runs once.
+    Gc {
+        destructor: Py<PyAny>,
+        original: Py<PyAny>,
+    },
+    /// `ffi.from_buffer()`: the exported buffer, which keeps the source object
+    /// alive and locked (a `bytearray` cannot be resized under us).
+    Buffer(Box<pyo3::ffi::Py_buffer>),
+    /// Memory from a custom allocator: `free(ptr)` runs once, if there is a
+    /// `free`; `keep` is what `alloc` returned, when that is a Python object.
+    Alloc {
+        free: Option<FreeFn>,
+        ptr: *mut u8,
+        keep: Option<Py<PyAny>>,
+    },
+}
+
+// The raw pointers are C addresses (and a Py_buffer only ever used with the
+// GIL held); nothing here is tied to a thread.
+unsafe impl Send for Resource {}
+
+/// The resource slot of a cdata: emptied by the first release.
+pub struct Resources(Mutex<Option<Resource>>);
+
+impl Resources {
+    pub fn new(r: Resource) -> Box<Resources> {
+        Box::new(Resources(Mutex::new(Some(r))))
+    }
+
+    fn take(&self) -> Option<Resource> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take()
+    }
+
+    /// Runs `f` on the resource, if it is still held.
+    pub fn with<R>(&self, f: impl FnOnce(Option<&Resource>) -> R) -> R {
+        let guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        f(guard.as_ref())
+    }
+
+    /// Gives the resource back now; later calls do nothing.
+    pub fn release(&self, py: Python<'_>) {
+        if let Some(r) = self.take() {
+            r.give_back(py);
+        }
+    }
+}
+
+impl Resource {
+    fn give_back(self, py: Python<'_>) {
+        match self {
+            Resource::Gc {
+                destructor,
+                original,
+            } => {
+                if let Err(e) = destructor.bind(py).call1((original.clone_ref(py),)) {
+                    e.write_unraisable(py, Some(original.bind(py)));
+                }
+            }
+            Resource::Buffer(mut view) => unsafe { pyo3::ffi::PyBuffer_Release(&mut *view) },
+            Resource::Alloc { free, ptr, keep } => {
+                if let Some(free) = free {
+                    if let Err(e) = free.call(py, ptr) {
+                        e.write_unraisable(py, keep.as_ref().map(|k| k.bind(py)));
+                    }
+                }
+                drop(keep);
+            }
+        }
+    }
+}
+
+/// `release(cdata)`: gives back what a cdata from `new`, `gc`, `from_buffer` or
+/// an allocator holds. The cdata is unusable afterwards (every access raises);
+/// releasing twice does nothing. Memory from `new` stays until the object dies,
+/// since views made from it may still point there.
+#[pyfunction]
+pub fn release(cdata: &Bound<'_, CData>) -> PyResult<()> {
+    let this = cdata.get();
+    match this.owner() {
+        Owner::Resource(r) => {
+            this.mark_released();
+            r.release(cdata.py());
+            Ok(())
+        }
+        Owner::Malloc(_) => {
+            this.mark_released();
+            Ok(())
+        }
+        _ => Err(PyValueError::new_err(
+            "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or \
+             ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()",
+        )),
+    }
+}
+
+/// `gcp(cdata, destructor, size=0)`: a new cdata for the same data whose death
+/// (or release) calls `destructor(cdata)`; with `destructor=None`, removes the
+/// destructor of a cdata `gcp` returned and gives `None`. `size` is a hint for
+/// garbage collectors that CPython does not need.
+#[pyfunction]
+#[pyo3(signature = (cdata, destructor, size=0))]
+pub fn gcp(
+    py: Python<'_>,
+    cdata: &Bound<'_, CData>,
+    destructor: &Bound<'_, PyAny>,
+    size: isize,
+) -> PyResult<Option<Py<CData>>> {
+    let _ = size;
+    let this = cdata.get();
+    if destructor.is_none() {
+        let removed = match this.owner() {
+            Owner::Resource(r) => r.with(|res| matches!(res, Some(Resource::Gc { .. }))),
+            _ => false,
+        };
+        if !removed {
+            return Err(PyTypeError::new_err(
+                "Can remove destructor only on a object previously returned by ffi.gc()",
+            ));
+        }
+        if let Owner::Resource(r) = this.owner() {
+            // Dropping the resource unrun forgets the destructor.
+            drop(r.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+        }
+        return Ok(None);
+    }
+    let flavor = if this.ct().is_record() {
+        Flavor::Ref
+    } else {
+        Flavor::Plain
+    };
+    let owner = Owner::Resource(Resources::new(Resource::Gc {
+        destructor: destructor.clone().unbind(),
+        original: cdata.clone().into_any().unbind(),
+    }));
+    let mut made = CData::with_parts(
+        this.ctype.clone_ref(py),
+        this.address(),
+        this.array_length(),
+        owner,
+        flavor,
+    );
+    made.value = this.value;
+    Ok(Some(Py::new(py, made)?))
+}

@@ -1,0 +1,60 @@
+"""ffi.new_handle / ffi.from_handle."""
+
+import gc
+import re
+
+import pytest
+
+
+def outcome(fn):
+    try:
+        value = fn()
+    except Exception as e:  # noqa: BLE001 - the type is the outcome
+        return ("raises", type(e).__name__)
+    return ("gives", re.sub(r"0x[0-9a-f]+", "ADDR", repr(value)))
+
+
+def test_roundtrip_and_repr(both):
+    for ffi in both:
+        obj = [1]
+        h = ffi.new_handle(obj)
+        assert repr(h) == "<cdata 'void *' handle to [1]>"
+        assert ffi.from_handle(h) is obj
+        assert ffi.from_handle(ffi.cast("char *", h)) is obj
+        stored = ffi.new("void *[1]", [h])
+        assert ffi.from_handle(stored[0]) is obj
+
+
+def test_each_handle_is_unique(ffi):
+    obj = object()
+    h1, h2 = ffi.new_handle(obj), ffi.new_handle(obj)
+    assert h1 != h2
+    assert len({h1, h2}) == 2
+
+
+def test_handle_keeps_the_object_alive(ffi):
+    class Thing:
+        pass
+
+    h = ffi.new_handle(Thing())
+    gc.collect()
+    assert isinstance(ffi.from_handle(h), Thing)
+
+
+ERRORS = ["ffi.from_handle(ffi.NULL)", "ffi.from_handle(5)",
+          "ffi.from_handle(ffi.cast('int *', h))", "ffi.from_handle(ffi.cast('intptr_t', h))",
+          "ffi.release(h)", "ffi.new_handle()"]
+
+
+@pytest.mark.parametrize("expr", ERRORS)
+def test_errors_match_cffi(both, expr):
+    def run(ffi):
+        return eval(expr, {"ffi": ffi, "h": ffi.new_handle(1)})
+
+    r, c = both
+    assert outcome(lambda: run(r)) == outcome(lambda: run(c))
+
+
+def test_pointer_that_is_not_a_handle_raises(ffi):
+    with pytest.raises(RuntimeError):
+        ffi.from_handle(ffi.cast("void *", ffi.new("long[2]")))

@@ -1,0 +1,71 @@
+"""Slicing pointer and array cdata: views, bounds and slice assignment."""
+
+import re
+
+import pytest
+
+
+def outcome(fn):
+    try:
+        value = fn()
+    except Exception as e:  # noqa: BLE001 - the type is the outcome
+        return ("raises", type(e).__name__)
+    return ("gives", re.sub(r"0x[0-9a-f]+", "ADDR", repr(value)))
+
+
+GETS = ["a[2:5]", "list(a[2:5])", "a[2:5][0]", "a[:5]", "a[2:]", "a[2:5:1]", "a[5:2]",
+        "a[-1:2]", "a[0:11]", "a[10:10]", "len(a[3:7])", "p[2:5]", "list(p[-2:1])", "p[:3]",
+        "c[1:3]", "list(c[1:3])", "ffi.typeof(p[2:5])", "a[2:5][3]"]
+
+
+@pytest.mark.parametrize("expr", GETS)
+def test_slices_match_cffi(both, expr):
+    def run(ffi):
+        a = ffi.new("int[10]", list(range(10)))
+        env = {"ffi": ffi, "a": a, "p": ffi.cast("int *", a) + 5,
+               "c": ffi.new("char[10]", b"abcdefg")}
+        return eval(expr, env)
+
+    r, c = both
+    assert outcome(lambda: run(r)) == outcome(lambda: run(c))
+
+
+SETS = ["a[0:3] = [7, 8, 9]", "a[0:3] = [7, 8]", "a[0:3] = [7, 8, 9, 10]",
+        "a[0:3] = (x for x in [1, 2, 3])", "a[0:3] = range(3)", "a[0:3] = a[5:8]",
+        "a[0:3] = ffi.new('long[3]', [4, 5, 6])", "a[0:3] = b'abc'", "a[0:3] = 5",
+        "c[0:3] = b'xyz'", "c[0:3] = bytearray(b'xyz')", "c[0:3] = b'xy'",
+        "c[0:3] = [b'a', b'b', b'c']", "c[0:3] = 'abc'", "u[0:3] = b'xyz'", "a[3:1] = []",
+        "a[-1:1] = [0, 0]", "p[-1:1] = [0, 0]", "a[0:2] = ffi.new('int[3]')"]
+
+
+@pytest.mark.parametrize("stmt", SETS)
+def test_slice_assignment_matches_cffi(both, stmt):
+    def run(ffi):
+        a = ffi.new("int[10]", list(range(10)))
+        c = ffi.new("char[10]", b"abcdefg")
+        u = ffi.new("unsigned char[5]")
+        exec(stmt, {"ffi": ffi, "a": a, "c": c, "u": u, "p": ffi.cast("int *", a) + 5})
+        return list(a), ffi.string(c), list(u)
+
+    r, c = both
+    assert outcome(lambda: run(r)) == outcome(lambda: run(c))
+
+
+def test_slice_is_a_view_that_keeps_the_array_alive(ffi):
+    view = ffi.new("int[4]", [1, 2, 3, 4])[1:3]
+    assert list(view) == [2, 3]
+    view[0] = 20
+    assert view[0] == 20
+    with pytest.raises(IndexError):
+        view[2]
+
+
+def test_slice_of_null_pointer_raises(ffi):
+    with pytest.raises(RuntimeError):
+        ffi.cast("int *", 0)[0:2]
+
+
+def test_overlapping_slice_assignment_moves_like_memmove(ffi):
+    a = ffi.new("int[6]", [0, 1, 2, 3, 4, 5])
+    a[1:5] = a[0:4]
+    assert list(a) == [0, 0, 1, 2, 3, 5]
