@@ -74,3 +74,15 @@ def test_addressof_of_a_released_cdata_raises(pair):
     r.release(n)
     with pytest.raises(RuntimeError):
         r.addressof(n, "z")
+
+
+def test_addressof_lib_function_and_global_in_abi_mode(ffi):
+    ffi.cdef("int abs(int); extern char **environ;")
+    lib = ffi.dlopen(None)
+    f = ffi.addressof(lib, "abs")
+    assert ffi.typeof(f) is ffi.typeof("int(*)(int)") and f(-3) == 3
+    p = ffi.addressof(lib, "environ")
+    assert ffi.typeof(p) is ffi.typeof("char * * *")
+    assert p[0] == lib.environ
+    with pytest.raises(AttributeError):
+        ffi.addressof(lib, "nothing_declared")

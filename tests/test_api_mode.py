@@ -339,3 +339,17 @@ def test_array_lengths_from_the_compiler(build):
     assert ffi.offsetof("struct holder", "data") == 12
     h = ffi.new("struct holder *")
     assert len(h.data) == 5
+
+
+def test_addressof_in_api_mode(build):
+    m = build(
+        "int add(int, int); extern int g;",
+        "static int add(int a, int b) { return a + b; } int g = 3;",
+    )
+    ffi, lib = m.ffi, m.lib
+    f = ffi.addressof(lib, "add")
+    assert ffi.typeof(f) is ffi.typeof("int(*)(int, int)") and f(2, 5) == 7
+    p = ffi.addressof(lib, "g")
+    p[0] = 44
+    assert lib.g == 44
+    assert ffi.typeof(lib.add) is ffi.typeof("int(*)(int, int)")

@@ -276,12 +276,10 @@ class FFI:
         """``&cdata`` of a struct, union or array, or ``&cdata->field[index]...``;
         ``addressof(lib, "name")`` for a library's function or global."""
         if not isinstance(cdata, _backend.CData):
-            if type(cdata).__name__ == "Lib" and type(cdata).__module__ == "rcffi":
-                handle = object.__getattribute__(cdata, "_handle")
-                lib_addressof = getattr(handle, "lib_addressof", None)
-                if lib_addressof is None:
-                    raise TypeError("addressof(lib, name) is not supported yet")
-                return lib_addressof(*fields_or_indexes)
+            if _is_lib(cdata):
+                if len(fields_or_indexes) != 1 or not isinstance(fields_or_indexes[0], str):
+                    raise TypeError("addressof(lib, name) takes exactly one name")
+                return self._lib_addressof(cdata, fields_or_indexes[0])
             raise TypeError("expected a 'cdata' object, not %s" % type(cdata).__name__)
         ctype = _backend.typeof(cdata)
         offset = 0
@@ -291,6 +289,29 @@ class FFI:
             ctype, delta = _backend.typeoffsetof(ctype, step, i)
             offset += delta
         return _backend.rawaddressof(_backend.new_pointer_type(ctype), cdata, offset)
+
+    def _lib_addressof(self, lib, name):
+        """A function-pointer cdata for a function, a pointer to a global."""
+        from .loader import _ApiLib
+
+        if isinstance(lib, _ApiLib):
+            objects = lib._ffi._api_objects
+            found = objects.get("__cdata__" + name, objects.get(name))
+            if isinstance(found, _backend.CData):
+                return found
+            if isinstance(found, _backend._Variable):
+                return found.address_of()
+            raise AttributeError("lib has no function or global variable named %r" % (name,))
+        _check_open(lib, name)
+        ffi = object.__getattribute__(lib, "_ffi")
+        handle = object.__getattribute__(lib, "_handle")
+        found = ffi._decls.lookup(name)
+        if found is None or found[0] not in ("function", "variable", "constant"):
+            raise AttributeError("lib has no function or global variable named %r" % (name,))
+        kind, ctype = found
+        if kind == "function":
+            return handle.load_function(ctype, name)
+        return _backend.cast(_backend.new_pointer_type(ctype), handle.symbol_address(name))
 
     def gc(self, cdata, destructor, size=0):
         """A new cdata for the same data; ``destructor(cdata)`` runs when it dies or
@@ -400,6 +421,13 @@ class FFI:
         # Functions already looked up are cached in the lib's __dict__: forget
         # them, so that using one raises instead of jumping into unmapped code.
         object.__getattribute__(lib, "__dict__").clear()
+
+
+def _is_lib(obj):
+    """Whether ``obj`` is a lib object (from ``dlopen()`` or an API-mode module)."""
+    from .loader import _ApiLib
+
+    return isinstance(obj, _ApiLib) or (type(obj).__name__ == "Lib" and type(obj).__module__ == "rcffi")
 
 
 def _find_library(name):

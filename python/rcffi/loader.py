@@ -67,6 +67,7 @@ def _make_api_lib(module_name, ffi, objects):
             plain[name] = found[1]
     variables = {n for n in namespace if not n.startswith("__")}
     namespace["_names"] = tuple(sorted(set(plain) | variables))
+    namespace["_ffi"] = ffi
     cls = type("Lib", (_ApiLib,), namespace)
     lib = cls.__new__(cls)
     for name, value in plain.items():
@@ -79,6 +80,8 @@ class _ApiLib:
 
     def __dir__(self):
         return list(type(self)._names)
+
+    # `_names` and `_ffi` are class attributes of each module's subclass.
 
     def __setattr__(self, name, value):
         if isinstance(getattr(type(self), name, None), property):
