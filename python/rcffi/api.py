@@ -18,39 +18,26 @@ __all__ = ["FFI"]
 _MISSING = object()
 
 
-class FFI:
+class FFI(_backend.FFI):
     """The entry point: declare C with ``cdef()``, then use libraries and memory.
 
-    Code written for ``cffi.FFI`` runs unchanged.
+    Code written for ``cffi.FFI`` runs unchanged. The type and memory operations
+    (``typeof``, ``sizeof``, ``alignof``, ``offsetof``, ``getctype``, ``new``,
+    ``cast``, ``string``, ``NULL``, ``errno``, ...) come from the backend's
+    ``FFI`` in Rust; this class adds declarations, libraries and modules.
     """
-
-    CData = _backend.CData
-    CType = _backend.CType
-    buffer = _backend.buffer
 
     def __init__(self, backend=None, _decls=None):
         if backend is not None and backend is not _backend:
             raise ValueError("rcffi.FFI only runs on rcffi._backend")
         self._backend = _backend
-        self._decls = _decls if _decls is not None else _backend.Declarations()
         self._out_of_line = _decls is not None
         self._source = None
         self._api_objects = None
-        # Type strings already parsed; a mapping that the Rust allocators read
-        # too, by string identity first.
-        self._types = _backend.TypeCache()
-        # ffi.new() is the default allocator, callable straight into Rust:
-        # new(cdecl, init=None) allocates zeroed memory for a pointer or array
-        # type, initialized from init and owned by the result.
-        self.new = _backend.Allocator(self._types, self._decls).allocate
-        # cast(cdecl, source): a C cast of source to the given type.
-        self.cast = _backend.Caster(self._types, self._decls).cast
         self._init_once_lock = threading.Lock()
         self._init_once = {}
         self._lock = threading.Lock()
         self._libs = []
-        self.NULL = _backend.cast(self._typeof("void *"), 0)
-        self.error = _backend.FFIError
         for name in dir(_backend):
             if name.startswith("RTLD_"):
                 setattr(self, name, getattr(_backend, name))
@@ -71,70 +58,12 @@ class FFI:
         for message in found:
             warnings.warn(message, UserWarning, stacklevel=2)
 
-    def _typeof(self, cdecl):
-        # The backend caches parsed strings too; this dict spares the hot paths
-        # (``ffi.new("point_t *")``) the trip into Rust and its lock.
-        try:
-            return self._types[cdecl]
-        except KeyError:
-            pass
-        ctype = self._decls.parse_type(cdecl)
-        self._types[cdecl] = ctype
-        return ctype
-
-    def typeof(self, cdecl):
-        """The ``CType`` of a type string or of a cdata."""
-        if isinstance(cdecl, str):
-            return self._typeof(cdecl)
-        if isinstance(cdecl, _backend.CData):
-            return _backend.typeof(cdecl)
-        if isinstance(cdecl, _backend.CType):
-            return cdecl
-        # The builtin functions of API-mode libs wrap a function cdata.
-        wrapped = getattr(cdecl, "__self__", None)
-        if isinstance(wrapped, _backend.CData):
-            return _backend.typeof(wrapped)
-        raise TypeError("typeof() expects a type string or a cdata, not %s" % type(cdecl).__name__)
-
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):
             return self._typeof(cdecl)
         if isinstance(cdecl, _backend.CType):
             return cdecl
         raise TypeError("expected a type string or a ctype, not %s" % type(cdecl).__name__)
-
-    def sizeof(self, cdecl):
-        """``sizeof`` of a type (string or ctype) or of a cdata's value."""
-        if isinstance(cdecl, str):
-            cdecl = self._typeof(cdecl)
-        return _backend.sizeof(cdecl)
-
-    def alignof(self, cdecl):
-        """The alignment of a type."""
-        return _backend.alignof(self._ctype(cdecl))
-
-    def offsetof(self, cdecl, *fields_or_indexes):
-        """Offset of a (nested) field or array item inside a struct type."""
-        ctype = self._ctype(cdecl)
-        if not fields_or_indexes:
-            raise TypeError("offsetof() needs at least one field name or index")
-        offset = 0
-        for i, step in enumerate(fields_or_indexes):
-            ctype, delta = _backend.typeoffsetof(ctype, step, i)
-            offset += delta
-        return offset
-
-    def getctype(self, cdecl, replace_with=""):
-        """The C name of a type, with ``replace_with`` where a declarator goes."""
-        ctype = self._ctype(cdecl)
-        replace_with = replace_with.strip()
-        if replace_with.startswith("*") and ctype.kind == "array":
-            replace_with = "(%s)" % replace_with
-        return _backend.getcname(ctype, replace_with)
-
-    def list_types(self):
-        """``(typedef names, struct names, union names)``, each sorted."""
-        return self._decls.list_types()
 
     def include(self, ffi_to_include):
         """Makes the types and constants of another FFI available here."""
@@ -391,15 +320,6 @@ class FFI:
             return fn
 
         return attach
-
-    @property
-    def errno(self):
-        """The C ``errno`` saved after this thread's last C call."""
-        return _backend.get_errno()
-
-    @errno.setter
-    def errno(self, value):
-        _backend.set_errno(value)
 
     # ----- libraries -----------------------------------------------------------
 

@@ -14,6 +14,7 @@ mod compiler;
 mod convert;
 mod decls;
 mod errors;
+mod ffiobj;
 mod handles;
 mod library;
 mod lifetime;
@@ -41,6 +42,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cdata::CData>()?;
     cdata::CData::enable_vectorcall(py)?;
     m.add_class::<decls::Declarations>()?;
+    m.add_class::<ffiobj::FfiObject>()?;
     m.add_class::<library::CLibrary>()?;
     m.add("_CDataBase", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
