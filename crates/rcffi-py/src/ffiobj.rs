@@ -84,8 +84,8 @@ impl FfiObject {
 
     /// `new(cdecl, init=None)`: zeroed memory for a pointer or array type, owned
     /// by the result.
-    #[getter]
-    fn new(&self, py: Python<'_>) -> Py<PyAny> {
+    #[getter(new)]
+    fn allocate(&self, py: Python<'_>) -> Py<PyAny> {
         self.new.clone_ref(py)
     }
 
