@@ -33,6 +33,7 @@ import os
 import platform
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -532,6 +533,35 @@ def struct_arg_floor(m: Any) -> Case:
     return case("f(p)", f=m.point_sum, p=p)
 
 
+BUILD_FUNCTIONS = 100
+_build_numbers = itertools.count()
+
+
+def build_inputs() -> tuple[str, str]:
+    """The cdef and C source of a module with `BUILD_FUNCTIONS` functions."""
+    cdef = "\n".join(f"int f{i}(int);" for i in range(BUILD_FUNCTIONS))
+    source = "\n".join(f"static int f{i}(int x) {{ return x + {i}; }}"
+                       for i in range(BUILD_FUNCTIONS))
+    return cdef, source
+
+
+def build_module(module: Any) -> Case:
+    """Generating and compiling a fresh API-mode module of 100 functions, from
+    cdef() to the built library (a new name each time, so nothing is reused)."""
+    cdef, source = build_inputs()
+    target = BUILD / "build-timing"
+    # Each build leaves a module behind: start from an empty directory.
+    shutil.rmtree(target, ignore_errors=True)
+
+    def build() -> None:
+        ffi = module.FFI()
+        ffi.cdef(cdef)
+        ffi.set_source(f"_bench_build_{os.getpid()}_{next(_build_numbers)}", source)
+        ffi.compile(tmpdir=str(target))
+
+    return case("build()", build=build)
+
+
 def cdef_big(b: Any) -> Case:
     """A fresh FFI of the column's own class parsing the whole generated header."""
     return case("FFI().cdef(text)", FFI=type(b.ffi), text=big_header(**BIG_HEADER_SHAPE))
@@ -673,6 +703,15 @@ OPS = [
         {**same_for(CDEF_STYLE, sort_cdata), "ctypes": sort_ctypes},
         unroll=1,
         per=sort_comparisons,
+    ),
+    Op(
+        "build100",
+        "set_source + compile() of a module with 100 functions (C compiler included)",
+        {
+            "rcffi-API": lambda b: build_module(rcffi_module()),
+            "cffi-API": lambda b: build_module(importlib.import_module("cffi")),
+        },
+        unroll=1,
     ),
     Op(
         "cdef",

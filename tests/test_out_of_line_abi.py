@@ -93,3 +93,24 @@ def test_set_source_rules(ffi):
 def test_corrupt_blob_is_a_clear_error():
     with pytest.raises(TypeError, match="not a serialised"):
         rcffi.FFI._from_serialized(b"garbage")
+
+
+def test_include_across_two_out_of_line_modules(tmp_path, import_from):
+    base = rcffi.FFI()
+    base.cdef("typedef struct { int x, y; } point_t; #define ORIGIN 7".replace("; #", ";\n#"))
+    base.set_source("_base_decls", None)
+    base.compile(tmpdir=str(tmp_path))
+    base_ffi = import_from("_base_decls").ffi
+
+    user = rcffi.FFI()
+    user.include(base_ffi)
+    user.cdef("int abs(int); point_t *make_point(void);")
+    user.set_source("_user_decls", None)
+    user.compile(tmpdir=str(tmp_path))
+    ffi = import_from("_user_decls").ffi
+    assert ffi.sizeof("point_t") == 8
+    p = ffi.new("point_t *", {"y": 3})
+    assert p.y == 3
+    lib = ffi.dlopen(None)
+    assert lib.abs(-1) == 1 and lib.ORIGIN == 7
+    assert ffi.typeof("point_t *(*)(void)").result.item.cname == "point_t"
