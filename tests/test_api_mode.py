@@ -353,3 +353,40 @@ def test_addressof_in_api_mode(build):
     p[0] = 44
     assert lib.g == 44
     assert ffi.typeof(lib.add) is ffi.typeof("int(*)(int, int)")
+
+
+def test_the_documents_foo_example(build):
+    m = build(
+        "int foo(int *, int *, int);",
+        """
+        static int foo(int *buffer_in, int *buffer_out, int x)
+        {
+            int i, total = 0;
+            for (i = 0; i < x; i++) { buffer_out[i] = 2 * buffer_in[i]; total += buffer_out[i]; }
+            return total;
+        }
+        """,
+    )
+    ffi, lib = m.ffi, m.lib
+    buffer_in = ffi.new("int[]", list(range(1000)))
+    buffer_out = ffi.new("int[]", 1000)
+    assert lib.foo(buffer_in, buffer_out, 1000) == 2 * sum(range(1000))
+    assert buffer_out[999] == 1998
+
+
+def test_the_documents_passwd_example(build):
+    m = build(
+        """
+        struct passwd { char *pw_name; ...; };
+        struct passwd *getpwuid(int uid);
+        struct passwd *get_pw_for_root(void);
+        """,
+        r"""
+        #include <sys/types.h>
+        #include <pwd.h>
+        static struct passwd *get_pw_for_root(void) { return getpwuid(0); }
+        """,
+    )
+    ffi, lib = m.ffi, m.lib
+    assert ffi.string(lib.getpwuid(0).pw_name) == b"root"
+    assert ffi.string(lib.get_pw_for_root().pw_name) == b"root"
