@@ -133,6 +133,9 @@ pub struct FunctionPlan {
     variadic: bool,
     /// All arguments fit the registers and all are direct-path classes.
     direct: bool,
+    /// A direct plan whose arguments are all integers and pointers and whose
+    /// result is one too (or void): the tightest path.
+    integers_only: bool,
 }
 
 impl FunctionPlan {
@@ -163,6 +166,10 @@ impl FunctionPlan {
             .iter()
             .filter(|c| matches!(c, Class::F32 | Class::F64))
             .count();
+        let integers_only = classes
+            .iter()
+            .all(|c| matches!(c, Class::Int { .. } | Class::Pointer))
+            && !matches!(result_class, Class::F32 | Class::F64);
         let direct = !sig.variadic
             && ints <= INT_REGS
             && floats <= FLOAT_REGS
@@ -200,6 +207,7 @@ impl FunctionPlan {
             returns_void,
             variadic: sig.variadic,
             direct,
+            integers_only,
         })
     }
 }
@@ -367,7 +375,9 @@ fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<P
             ct.cname
         )));
     }
-    if plan.direct {
+    if plan.integers_only && plan.direct {
+        call_integers(py, this.address(), plan, ct, args)
+    } else if plan.direct {
         call_direct(py, this.address(), plan, ct, args)
     } else {
         call_libffi(py, this.address(), plan, ct, args)
@@ -621,6 +631,54 @@ fn call_direct(
         SAVED_ERRNO.with(|e| e.set(*errno_location()));
         with_gil(saved);
         r
+    };
+    drop(temps);
+    direct_result(py, plan, raw)
+}
+
+/// `call_direct` for signatures of integers and pointers only: arguments go
+/// straight into the integer registers, with no frame to fill or copy.
+fn call_integers(
+    py: Python<'_>,
+    func: *mut u8,
+    plan: &FunctionPlan,
+    ct: &CType,
+    args: &[*mut ffi::PyObject],
+) -> PyResult<Py<PyAny>> {
+    let mut ints = [0i64; 8];
+    let mut temps: Option<Temporaries> = None;
+    for (i, (&obj, class)) in args.iter().zip(&plan.classes).enumerate() {
+        let a = unsafe { Borrowed::from_ptr(py, obj) };
+        ints[i] = match *class {
+            Class::Int { .. } => {
+                let (lo, hi) = plan.bounds[i];
+                match exact_int(&a) {
+                    Some(v) if v >= lo && v <= hi => v,
+                    _ => convert::int_for(plan.args[i].get(), &a)
+                        .map_err(|e| annotate(py, e, i, ct))? as i64,
+                }
+            }
+            _ => {
+                let t = temps.get_or_insert_with(Temporaries::default);
+                pointer_arg(py, plan.args[i].get(), &a, t).map_err(|e| annotate(py, e, i, ct))?
+                    as i64
+            }
+        };
+    }
+    // SAFETY: as in `call_direct`; only integer registers are used.
+    let raw = unsafe {
+        let saved = without_gil();
+        *errno_location() = SAVED_ERRNO.with(Cell::get);
+        let g: DirectIntOnly = std::mem::transmute(func);
+        #[cfg(target_arch = "x86_64")]
+        let r = g(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5]);
+        #[cfg(not(target_arch = "x86_64"))]
+        let r = g(
+            ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7],
+        );
+        SAVED_ERRNO.with(|e| e.set(*errno_location()));
+        with_gil(saved);
+        r as u64
     };
     drop(temps);
     direct_result(py, plan, raw)
