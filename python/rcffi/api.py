@@ -180,15 +180,6 @@ class FFI(_backend.FFI):
         return _backend.Allocator(self._types, self._decls, alloc, free,
                                   should_clear_after_alloc).allocate
 
-    # The bytes (or str) of a C string, or the name of an enum value:
-    # string(cdata, maxlen=-1). Built-in functions do not bind, so the backend
-    # primitive is the method itself, with no Python frame in between.
-    string = _backend.string
-
-    # unpack(cdata, length): ``length`` items of a pointer or array, as bytes,
-    # str or a list.
-    unpack = _backend.unpack
-
     def from_buffer(self, cdecl, python_buffer=_MISSING, require_writable=False):
         """A cdata (``char[]`` by default) over the memory of a Python buffer object,
         which stays alive and locked while the cdata lives."""

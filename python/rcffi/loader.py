@@ -75,7 +75,7 @@ def _make_api_lib(module_name, ffi, objects):
     return lib
 
 
-class _ApiLib:
+class _ApiLib(_backend.Lib):
     """Base of API-mode ``lib`` objects (one subclass per module)."""
 
     def __dir__(self):

@@ -297,3 +297,20 @@ pub fn load_api_module(
     }
     Ok(out.unbind())
 }
+
+/// `Lib`: the type of API-mode `lib` objects (each module's lib is an instance of
+/// a subclass adding its global variables as properties).
+#[pyclass(subclass, dict, module = "rcffi._backend", name = "Lib")]
+pub struct LibBase;
+
+#[pymethods]
+impl LibBase {
+    #[new]
+    #[pyo3(signature = (*_args, **_kwargs))]
+    fn py_new(
+        _args: &Bound<'_, pyo3::types::PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> Self {
+        LibBase
+    }
+}

@@ -215,6 +215,29 @@ impl FfiObject {
             .map(Bound::unbind)
     }
 
+    /// `string(cdata, maxlen=-1)`: the bytes (or str) of a C string, or the name
+    /// of an enum value.
+    #[pyo3(signature = (cdata, maxlen=-1))]
+    fn string(
+        &self,
+        py: Python<'_>,
+        cdata: &Bound<'_, CData>,
+        maxlen: isize,
+    ) -> PyResult<Py<PyAny>> {
+        crate::backend::string(py, cdata.get(), maxlen)
+    }
+
+    /// `unpack(cdata, length)`: `length` items of a pointer or array, as bytes,
+    /// str or a list.
+    fn unpack(
+        &self,
+        py: Python<'_>,
+        cdata: &Bound<'_, CData>,
+        length: isize,
+    ) -> PyResult<Py<PyAny>> {
+        crate::backend::unpack(py, cdata, length)
+    }
+
     /// `errno`: the C `errno` saved after this thread's last C call.
     #[getter]
     fn get_errno(&self) -> i32 {

@@ -71,6 +71,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(apimodule::load_api_module, m)?)?;
     m.add_function(wrap_pyfunction!(compiler::compile_module, m)?)?;
     m.add_class::<apimodule::Variable>()?;
+    m.add_class::<apimodule::LibBase>()?;
     m.add_class::<apimodule::ExternSlot>()?;
     m.add_function(wrap_pyfunction!(typebuild::new_struct_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::new_union_type, m)?)?;
