@@ -58,27 +58,39 @@ pub fn set_errno(value: i32) {
     SAVED_ERRNO.with(|e| e.set(value));
 }
 
+thread_local! {
+    /// This thread's `errno` address, asked from libc once: it never changes for
+    /// a thread, and asking is a call on every C call otherwise.
+    static ERRNO_ADDRESS: Cell<*mut i32> = const { Cell::new(std::ptr::null_mut()) };
+}
+
 fn errno_location() -> *mut i32 {
-    #[cfg(any(target_os = "linux", target_os = "android"))]
-    unsafe {
-        libc::__errno_location()
-    }
-    #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-    unsafe {
-        libc::__error()
-    }
+    ERRNO_ADDRESS.with(|cached| {
+        let known = cached.get();
+        if !known.is_null() {
+            return known;
+        }
+        #[cfg(any(target_os = "linux", target_os = "android"))]
+        let address = unsafe { libc::__errno_location() };
+        #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
+        let address = unsafe { libc::__error() };
+        cached.set(address);
+        address
+    })
 }
 
-/// On entry into a callback: C's `errno` becomes `ffi.errno`, so that the Python
-/// code sees the value C left and its own system calls do not leak into C.
-pub(crate) fn errno_enter_callback() {
-    SAVED_ERRNO.with(|e| e.set(unsafe { *errno_location() }));
-}
-
-/// On return from a callback: `ffi.errno` (possibly set by the Python code)
-/// becomes C's `errno` again.
-pub(crate) fn errno_leave_callback() {
+/// `ffi.errno` into C's `errno`: before each C call, and on return from a
+/// callback (whose Python code may have set `ffi.errno`).
+#[inline]
+pub(crate) fn errno_to_c() {
     unsafe { *errno_location() = SAVED_ERRNO.with(Cell::get) };
+}
+
+/// C's `errno` into `ffi.errno`: after each C call, and on entry into a callback
+/// (so its Python code sees what C left, and its own system calls don't leak).
+#[inline]
+pub(crate) fn errno_from_c() {
+    SAVED_ERRNO.with(|e| e.set(unsafe { *errno_location() }));
 }
 
 /// One argument's storage: big enough and aligned for any scalar, `long double`
@@ -620,7 +632,7 @@ fn call_direct(
     // between releasing and retaking the GIL.
     let raw = unsafe {
         let saved = without_gil();
-        *errno_location() = SAVED_ERRNO.with(Cell::get);
+        errno_to_c();
         let r = call_registers(
             frame.func,
             &frame.ints,
@@ -628,7 +640,7 @@ fn call_direct(
             nf > 0,
             frame.float_result,
         );
-        SAVED_ERRNO.with(|e| e.set(*errno_location()));
+        errno_from_c();
         with_gil(saved);
         r
     };
@@ -668,7 +680,7 @@ fn call_integers(
     // SAFETY: as in `call_direct`; only integer registers are used.
     let raw = unsafe {
         let saved = without_gil();
-        *errno_location() = SAVED_ERRNO.with(Cell::get);
+        errno_to_c();
         let g: DirectIntOnly = std::mem::transmute(func);
         #[cfg(target_arch = "x86_64")]
         let r = g(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5]);
@@ -676,7 +688,7 @@ fn call_integers(
         let r = g(
             ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7],
         );
-        SAVED_ERRNO.with(|e| e.set(*errno_location()));
+        errno_from_c();
         with_gil(saved);
         r as u64
     };
@@ -790,9 +802,9 @@ fn call_libffi(
         // SAFETY: the plan matches the function type, avalues point at converted
         // arguments that outlive the call, and the result buffer is large enough.
         unsafe {
-            *errno_location() = SAVED_ERRNO.with(Cell::get);
+            errno_to_c();
             (*f.plan).call(f.func, f.args, f.result);
-            SAVED_ERRNO.with(|e| e.set(*errno_location()));
+            errno_from_c();
         }
     });
     drop(temps);

@@ -119,7 +119,7 @@ pub fn callback(
 fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
     // Read before taking the GIL, written back after releasing it: both may
     // make system calls that change errno.
-    crate::call::errno_enter_callback();
+    crate::call::errno_from_c();
     Python::attach(|py| {
         let ret = ret as *mut u8;
         let outcome = call_python(py, target, args).and_then(|value| unsafe {
@@ -139,7 +139,7 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
             }
         }
     });
-    crate::call::errno_leave_callback();
+    crate::call::errno_to_c();
 }
 
 /// Arguments up to this count are passed to Python from a stack array.
