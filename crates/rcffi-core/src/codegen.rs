@@ -246,6 +246,24 @@ fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
         .replace("_cffi_double_complex_t", "double _Complex"))
 }
 
+/// The parameter list of a C definition with the signature `sig` (`int a0, char
+/// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
+fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+    let params: Vec<String> = sig
+        .args
+        .iter()
+        .enumerate()
+        .map(|(k, a)| spell(table, *a, &format!("a{k}")))
+        .collect::<Result<_, _>>()?;
+    let params = if params.is_empty() {
+        "void".to_string()
+    } else {
+        params.join(", ")
+    };
+    let args: Vec<String> = (0..sig.args.len()).map(|k| format!("a{k}")).collect();
+    Ok((params, args.join(", ")))
+}
+
 /// Generates the glue for `decls` as module `module_name`.
 pub fn generate(
     table: &TypeTable,
@@ -299,27 +317,11 @@ pub fn generate(
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }
-                let params: Vec<String> = sig
-                    .args
-                    .iter()
-                    .enumerate()
-                    .map(|(k, a)| spell(table, *a, &format!("a{k}")))
-                    .collect::<Result<_, _>>()?;
-                let params = if params.is_empty() {
-                    "void".to_string()
-                } else {
-                    params.join(", ")
-                };
-                let call_args: Vec<String> = (0..sig.args.len()).map(|k| format!("a{k}")).collect();
+                let (params, call_args) = parameters(table, sig)?;
                 let head = spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?;
                 let is_void = matches!(table.data(sig.result), TypeData::Void);
                 let ret = if is_void { "" } else { "return " };
-                writeln!(
-                    w,
-                    "static {head} {{ {ret}{name}({}); }}",
-                    call_args.join(", ")
-                )
-                .ok();
+                writeln!(w, "static {head} {{ {ret}{name}({}); }}", call_args).ok();
                 table_items.push(format!("(void *)_rcffi_f{i}"));
             }
             Entry::Variable { name, .. } => {
@@ -397,18 +399,7 @@ pub fn generate(
             }
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
-                let params: Vec<String> = sig
-                    .args
-                    .iter()
-                    .enumerate()
-                    .map(|(k, a)| spell(table, *a, &format!("a{k}")))
-                    .collect::<Result<_, _>>()?;
-                let params = if params.is_empty() {
-                    "void".to_string()
-                } else {
-                    params.join(", ")
-                };
-                let call_args: Vec<String> = (0..sig.args.len()).map(|k| format!("a{k}")).collect();
+                let (params, call_args) = parameters(table, sig)?;
                 let slot = spell(table, *ty, &format!("_rcffi_slot{i}"))?;
                 let storage = match decls.names.get(name) {
                     Some(Entity::Function {
@@ -430,7 +421,7 @@ pub fn generate(
                 writeln!(
                     w,
                     "{storage}{head} {{\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
-                    call_args.join(", "),
+                    call_args,
                     if is_void { "return;" } else { "" },
                 )
                 .ok();

@@ -252,13 +252,26 @@ pub unsafe extern "C" fn vectorcall(
     kwnames: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     let py = Python::assume_attached();
+    if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
+        PyTypeError::new_err("C functions take no keyword arguments").restore(py);
+        return std::ptr::null_mut();
+    }
+    enter_from_interpreter(py, callable, args, ffi::PyVectorcall_NARGS(nargsf) as usize)
+}
+
+/// What both entry points do: call the function cdata with the borrowed
+/// argument array, turn errors into the interpreter's error indicator, and keep
+/// a Rust panic from unwinding into C.
+///
+/// # Safety
+/// `callable` must be a function `CData` and `args` hold `n` borrowed references.
+unsafe fn enter_from_interpreter(
+    py: Python<'_>,
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    n: usize,
+) -> *mut ffi::PyObject {
     let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
-            return Err(PyTypeError::new_err(
-                "C functions take no keyword arguments",
-            ));
-        }
-        let n = ffi::PyVectorcall_NARGS(nargsf) as usize;
         let args = if n == 0 {
             &[][..]
         } else {
@@ -288,27 +301,7 @@ unsafe extern "C" fn builtin_call(
     nargs: ffi::Py_ssize_t,
 ) -> *mut ffi::PyObject {
     let py = Python::assume_attached();
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let n = nargs as usize;
-        let args = if n == 0 {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(args, n)
-        };
-        let cd = Borrowed::from_ptr(py, slf).cast_unchecked::<CData>();
-        call_cdata(&cd, args)
-    }));
-    match outcome {
-        Ok(Ok(obj)) => obj.into_ptr(),
-        Ok(Err(err)) => {
-            err.restore(py);
-            std::ptr::null_mut()
-        }
-        Err(_) => {
-            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
-            std::ptr::null_mut()
-        }
-    }
+    enter_from_interpreter(py, slf, args, nargs as usize)
 }
 
 /// A builtin function calling the function cdata `func`: what API-mode libs
