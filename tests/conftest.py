@@ -1,6 +1,8 @@
 """Shared fixtures: rcffi and, as the behavioural reference, cffi; the C test
 library (tests/c/testlib.c), compiled once per session."""
 
+import importlib
+import itertools
 import shutil
 import subprocess
 from pathlib import Path
@@ -23,6 +25,29 @@ def both():
     import cffi
 
     return rcffi.FFI(), cffi.FFI()
+
+
+_module_numbers = itertools.count()
+
+
+@pytest.fixture
+def build(tmp_path, monkeypatch):
+    """Builds an API-mode module from (cdef, source, **kwargs) with rcffi and
+    imports it; the module's ``ffi`` and ``lib`` are its attributes."""
+    monkeypatch.syspath_prepend(str(tmp_path))
+
+    def make(cdef, source, name=None, **kwargs):
+        module_name = name or "_api_mod_%d" % next(_module_numbers)
+        ffi = rcffi.FFI()
+        ffi.cdef(cdef)
+        ffi.set_source(module_name, source, **kwargs)
+        path = ffi.compile(tmpdir=str(tmp_path))
+        importlib.invalidate_caches()
+        module = importlib.import_module(module_name)
+        module._built_path = path
+        return module
+
+    return make
 
 
 @pytest.fixture(scope="session")

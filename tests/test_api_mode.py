@@ -1,8 +1,6 @@
 """API mode: set_source() with C source, compile(), the compiler filling the gaps,
 extern "Python" and def_extern()."""
 
-import importlib
-import itertools
 import os
 import sys
 import threading
@@ -12,28 +10,6 @@ import pytest
 
 import rcffi
 from rcffi import VerificationError
-
-
-_module_numbers = itertools.count()
-
-
-@pytest.fixture
-def build(tmp_path, monkeypatch):
-    """Builds an API-mode module from (cdef, source, **kwargs) and imports it."""
-    monkeypatch.syspath_prepend(str(tmp_path))
-
-    def make(cdef, source, name=None, **kwargs):
-        module_name = name or "_api_mod_%d" % next(_module_numbers)
-        ffi = rcffi.FFI()
-        ffi.cdef(cdef)
-        ffi.set_source(module_name, source, **kwargs)
-        path = ffi.compile(tmpdir=str(tmp_path))
-        importlib.invalidate_caches()
-        module = importlib.import_module(module_name)
-        module._built_path = path
-        return module
-
-    return make
 
 
 def test_pi_example(build):

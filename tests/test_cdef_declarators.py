@@ -1,8 +1,125 @@
-"""Array lengths written `[...]`: accepted where API mode can measure them."""
+"""Declarators: pointers, arrays ([N], [], [...], multi-dimensional, constant
+expression lengths), function pointers, pointers to arrays, arrays of function
+pointers and abstract declarators in type strings, differential against cffi."""
 
+import cffi
 import pytest
 
 from rcffi import CDefError, VerificationMissing
+
+TYPE_STRINGS = [
+    "void *", "int *", "int **", "int * const *", "unsigned char const * volatile",
+    "char *[]", "int[3]", "int[]", "int[3][4]", "int[][4]", "int[1][2][3]", "int *[3]",
+    "int[0]", "int(*)[3]", "int(**)[3]", "int (*)[]", "int(*[4])[3]",
+    "int(*)(int)", "int(*[5])(void)", "int(*)()", "int(*)(void)", "int(*)(int, ...)",
+    "int(**)(long, ...)", "char *(*)(int)", "int(*)(int a, char *b)",
+    "int(*(*)(void))[3]", "void(*(*)(int))(long)", "int(*)(int(*)[3])",
+    "unsigned(*)(unsigned)", "FILE *", "struct foo *", "struct foo[2]", "struct foo(*)[2]",
+    "struct foo *(*[2])(struct foo)",
+]
+
+
+@pytest.mark.parametrize("cdecl", TYPE_STRINGS)
+def test_abstract_declarators_match_cffi(both, cdecl):
+    r, c = both
+    r.cdef("struct foo { int x; };")
+    c.cdef("struct foo { int x; };")
+    rt, ct = r.typeof(cdecl), c.typeof(cdecl)
+    assert (repr(rt), rt.kind, rt.cname) == (repr(ct), ct.kind, ct.cname)
+    if ct.kind != "void" and not (ct.kind == "array" and ct.length is None):
+        assert (r.sizeof(cdecl), r.alignof(cdecl)) == (c.sizeof(cdecl), c.alignof(cdecl))
+
+
+@pytest.mark.parametrize(
+    "length, value",
+    [("2+3", 5), ("10/3", 3), ("7%4", 3), ("-1+5", 4), ("2*3-1", 5), ("5-2-1", 2),
+     ("16>>2>>1", 2), ("1<<3", 8), ("2^3", 1), ("6&3", 2), ("0x10", 16), ("010", 8),
+     ("3u", 3), ("3UL", 3), ("(1+1)*3", 6)],
+)
+def test_constant_expression_lengths_match_cffi(both, length, value):
+    r, c = both
+    cdecl = "int[%s]" % length
+    assert r.typeof(cdecl).length == c.typeof(cdecl).length == value
+    assert r.typeof(cdecl) is r.typeof("int[%d]" % value)
+
+
+@pytest.mark.parametrize(
+    "length, value",
+    [("sizeof(int)", 4), ("sizeof(int*)", 8), ("sizeof(struct foo)", 4), ("~-5", 4),
+     ("!0", 1), ("1?2:3", 2), ("3 > 2", 1), ("3 == 3", 1), ("3 != 3", 0), ("2 <= 3", 1),
+     ("2 >= 3", 0), ("1 && 2", 1), ("0 || 2", 1), ("(unsigned char)258", 2),
+     ("sizeof(int[10]) / sizeof(int)", 10)],
+)
+def test_wider_constant_expressions_are_accepted(ffi, length, value):
+    # cffi only accepts + - * / % << >> & | ^ and parentheses in array lengths.
+    ffi.cdef("struct foo { int x; };")
+    assert ffi.typeof("int[%s]" % length).length == value
+
+
+def test_declarators_in_cdef_match_cffi(both):
+    r, c = both
+    src = """
+        struct foo { int x; };
+        typedef int *ip, **ipp, arr5[5], (*fp)(int), (*pa)[4], (*afp[3])(char);
+        typedef struct foo *fooarr[2][3];
+        typedef int (*(*fpfp)(int))(long);
+        typedef char mat[2][3][4];
+        extern int (*handlers[4])(void *);
+        extern char *names[];
+        void (*signal(int, void (*)(int)))(int);
+        int (*get_row(int))[4];
+    """
+    r.cdef(src)
+    c.cdef(src)
+    for name in ["ip", "ipp", "arr5", "fp", "pa", "afp", "fooarr", "fpfp", "mat"]:
+        rt, ct = r.typeof(name), c.typeof(name)
+        assert (rt.kind, rt.cname, r.sizeof(rt)) == (ct.kind, ct.cname, c.sizeof(ct)), name
+    lib = r.dlopen(None)
+    assert r.typeof("int(*(*)(int))[4]").cname == c.typeof("int(*(*)(int))[4]").cname
+    assert lib.signal is not None
+    assert r.typeof(lib.signal).cname == "void(*(*)(int, void(*)(int)))(int)"
+
+
+def test_multidimensional_arrays_nest_like_c(ffi):
+    t = ffi.typeof("int[2][3][4]")
+    assert (t.length, t.item.length, t.item.item.length) == (2, 3, 4)
+    assert t.item.item.item is ffi.typeof("int")
+    assert ffi.sizeof(t) == 2 * 3 * 4 * 4
+    a = ffi.new("int[2][3][4]")
+    a[1][2][3] = 7
+    assert ffi.cast("int *", a)[23] == 7
+
+
+def test_pointer_to_array_and_array_of_function_pointers(ffi):
+    pa = ffi.typeof("int(*)[3]")
+    assert pa.kind == "pointer" and pa.item is ffi.typeof("int[3]")
+    afp = ffi.typeof("int(*[5])(void)")
+    assert afp.kind == "array" and afp.length == 5
+    assert afp.item is ffi.typeof("int(*)(void)") and afp.item.kind == "function"
+
+
+@pytest.mark.parametrize(
+    "cdecl", ["int[3] *", "char(*)(*)(int)", "int[", "int[3", "*int", "int(*", "int)"],
+)
+def test_malformed_type_strings_are_refused_like_cffi(both, cdecl):
+    r, c = both
+    with pytest.raises(CDefError) as e:
+        r.typeof(cdecl)
+    assert '"%s"' % cdecl in str(e.value)
+    with pytest.raises(cffi.CDefError):
+        c.typeof(cdecl)
+
+
+def test_negative_array_length_is_refused(both):
+    r, c = both
+    with pytest.raises(CDefError, match="invalid array length -1"):
+        r.typeof("char[-1]")
+    with pytest.raises(ValueError):
+        c.typeof("char[-1]")
+
+
+
+# ----- [...] lengths: accepted where API mode can measure them -----------------
 
 DOTS = """
     extern int a[...];
@@ -58,7 +175,7 @@ def test_unknown_length_in_parameters_is_refused_like_cffi(both, src):
     assert str(e.value).endswith(" " * (column - 1) + "^")
     # cffi raises its FFIError, the base class of rcffi's CDefError too.
     assert isinstance(e.value, r.error)
-    with pytest.raises(pytest.importorskip("cffi").FFIError):
+    with pytest.raises(cffi.FFIError):
         c.cdef(src)
 
 
@@ -66,5 +183,5 @@ def test_unknown_length_in_a_type_string_is_refused(both):
     r, c = both
     with pytest.raises(CDefError, match=r"<type string>:1:5:.*unsupported '\[\.\.\.\]'"):
         r.typeof("int[...]")
-    with pytest.raises(pytest.importorskip("cffi").FFIError):
+    with pytest.raises(cffi.FFIError):
         c.typeof("int[...]")

@@ -1,6 +1,217 @@
-"""Struct, union and enum naming: typedef names, anonymous numbering (vs cffi)."""
+"""Structs and unions: layouts, anonymous and nested members, forward
+declarations, bitfields, flexible array members, `...;` partial structs, opaque
+typedefs and the naming rules, differential against cffi."""
 
 import pytest
+
+import rcffi
+
+STRUCTS = """
+    typedef struct { int x, y; } point_t;
+    struct mixed { char c; double d; short s[3]; void *p; };
+    struct bits { unsigned a:3, :0, b:5; int c:7; char d; };
+    union u { char c[9]; double d; };
+    struct nested { struct mixed m; union u un; point_t pts[2]; };
+    struct anon { int kind; union { int i; float f; }; };
+    struct flex { int n; double data[]; };
+    struct deep { int x; struct { int y; union { char z; double w; }; }; int tail; };
+    struct named_and_anon { int a; struct { int b; } named; struct { int c; }; };
+    struct bf_named { unsigned a:1, b:2, :3, c:4; };
+    struct bf_zero { char a; int :0; char b; };
+    struct bf_mixed { int a:3; long long b:40; short c:5; };
+    struct bf_after_char { char a; unsigned b:7; unsigned c:2; };
+    struct bf_small { signed char a:2; unsigned char b:3; _Bool c:1; };
+    union bf_union { int a:3; char b; };
+    struct flex_char { int n; char data[]; };
+    struct zero_len { short n; long long data[0]; };
+    struct zero_len_middle { int n; int d[0]; int m; };
+    struct self_ref { struct self_ref *next; int v; };
+"""
+
+RECORDS = ["point_t", "struct mixed", "struct bits", "union u", "struct nested", "struct anon",
+           "struct flex", "struct deep", "struct named_and_anon", "struct bf_named",
+           "struct bf_zero", "struct bf_mixed", "struct bf_after_char", "struct bf_small",
+           "union bf_union", "struct flex_char", "struct zero_len", "struct zero_len_middle",
+           "struct self_ref"]
+
+
+def _fields(ffi, name):
+    return [(n, f.type.cname, f.offset, f.bitshift, f.bitsize, f.flags)
+            for n, f in ffi.typeof(name).fields]
+
+
+@pytest.mark.parametrize("name", RECORDS)
+def test_record_layouts_match_cffi(both, name):
+    r, c = both
+    r.cdef(STRUCTS)
+    c.cdef(STRUCTS)
+    assert r.sizeof(name) == c.sizeof(name)
+    assert r.alignof(name) == c.alignof(name)
+    assert _fields(r, name) == _fields(c, name)
+
+
+def test_offsetof_nested_fields_and_indexes(both):
+    r, c = both
+    r.cdef(STRUCTS)
+    c.cdef(STRUCTS)
+    for args in [("struct mixed", "d"), ("struct nested", "un"), ("struct nested", "pts", 1, "y"),
+                 ("struct anon", "f"), ("struct deep", "w"), ("struct deep", "tail"),
+                 ("struct named_and_anon", "c")]:
+        assert r.offsetof(*args) == c.offsetof(*args), args
+
+
+def test_anonymous_members_are_reached_through_the_parent(ffi):
+    ffi.cdef(STRUCTS)
+    p = ffi.new("struct deep *", {"x": 1, "y": 2, "z": b"q", "tail": 3})
+    assert (p.x, p.y, p.z, p.tail) == (1, 2, b"q", 3)
+    p.w = 1.5
+    assert p.w == 1.5
+    names = [n for n, _ in ffi.typeof("struct deep").fields]
+    assert names == ["x", "y", "z", "w", "tail"]
+    # Only the unnamed member is flattened; a named one stays a struct.
+    assert [n for n, _ in ffi.typeof("struct named_and_anon").fields] == ["a", "named", "c"]
+
+
+def test_bitfields_read_and_write_like_cffi(both):
+    r, c = both
+    r.cdef(STRUCTS)
+    c.cdef(STRUCTS)
+    values = {"a": -4, "b": (1 << 39) - 1, "c": -16}
+    rp, cp = r.new("struct bf_mixed *", values), c.new("struct bf_mixed *", values)
+    assert bytes(r.buffer(rp)) == bytes(c.buffer(cp))
+    assert (rp.a, rp.b, rp.c) == (cp.a, cp.b, cp.c) == (-4, (1 << 39) - 1, -16)
+    rp.a = 3
+    with pytest.raises(OverflowError):
+        rp.a = 4
+    with pytest.raises(OverflowError):
+        cp.a = 4
+
+
+def test_unnamed_bitfields_are_padding_not_fields(ffi):
+    ffi.cdef(STRUCTS)
+    assert [n for n, _ in ffi.typeof("struct bf_named").fields] == ["a", "b", "c"]
+    assert ffi.typeof("struct bf_named").fields[2][1].bitshift == 6
+    # `int :0` moves the next member to the next int boundary.
+    assert ffi.offsetof("struct bf_zero", "b") == 4
+
+
+def test_flexible_array_member(both):
+    r, c = both
+    r.cdef(STRUCTS)
+    c.cdef(STRUCTS)
+    assert r.sizeof("struct flex") == c.sizeof("struct flex") == 8
+    rp, cp = r.new("struct flex *", [3, [1.0, 2.0, 3.0]]), c.new("struct flex *", [3, [1.0, 2.0, 3.0]])
+    assert list(rp.data) == list(cp.data) == [1.0, 2.0, 3.0]
+    assert len(r.buffer(rp)) == len(c.buffer(cp))
+    assert r.typeof("struct flex").fields[1][1].bitshift == -2
+
+
+def test_zero_length_arrays_are_reported_as_empty_arrays_like_cffi(both):
+    # Bug fixed here: rcffi reported bitshift -1 for `T x[0]` members, cffi -2.
+    r, c = both
+    r.cdef(STRUCTS)
+    c.cdef(STRUCTS)
+    for name in ("struct zero_len", "struct zero_len_middle"):
+        rshift = [f.bitshift for _, f in r.typeof(name).fields]
+        assert rshift == [f.bitshift for _, f in c.typeof(name).fields]
+        assert -2 in rshift
+
+
+def test_forward_declared_struct_completed_by_later_cdef(ffi):
+    ffi.cdef("struct later; typedef struct later later_t; later_t *mk(void);")
+    t = ffi.typeof("later_t")
+    assert t.fields is None
+    with pytest.raises(ValueError):
+        ffi.sizeof(t)
+    ffi.new("later_t **")
+    ffi.cdef("struct later { long a, b; };")
+    assert ffi.sizeof(t) == 16
+    assert ffi.typeof("struct later") is t
+    assert [n for n, _ in t.fields] == ["a", "b"]
+
+
+def test_forward_declared_union_and_use_by_pointer_before_completion(both):
+    r, c = both
+    for ffi in (r, c):
+        ffi.cdef("union later; struct holder { union later *p; };")
+        ffi.cdef("union later { int i; char c[6]; };")
+    assert r.sizeof("union later") == c.sizeof("union later") == 8
+    assert r.typeof("struct holder").fields[0][1].type is r.typeof("union later *")
+
+
+def test_struct_of_itself_by_value_is_refused(ffi):
+    with pytest.raises(rcffi.CDefError, match="unknown size"):
+        ffi.cdef("struct s; struct s { struct s inner; };")
+
+
+PARTIAL = "struct p { int a; ...; }; typedef struct { int b; ...; } q_t; struct p *mk(void);"
+
+
+@pytest.mark.parametrize(
+    "use",
+    [
+        lambda ffi: ffi.sizeof("struct p"),
+        lambda ffi: ffi.new("struct p *"),
+        lambda ffi: ffi.typeof("q_t"),
+        lambda ffi: ffi.offsetof("q_t", "b"),
+        lambda ffi: ffi.dlopen(None).mk,
+        lambda ffi: ffi.typeof("struct p *"),
+        lambda ffi: ffi.cast("struct p *", 0),
+    ],
+)
+def test_partial_structs_raise_verification_missing_like_cffi(both, use):
+    r, c = both
+    r.cdef(PARTIAL)
+    c.cdef(PARTIAL)
+    with pytest.raises(rcffi.VerificationMissing, match="API mode"):
+        use(r)
+    assert type(pytest.raises(Exception, use, c).value).__name__ == "VerificationMissing"
+
+
+def test_partial_struct_declarations_are_listed_like_cffi(both):
+    r, c = both
+    r.cdef(PARTIAL)
+    c.cdef(PARTIAL)
+    assert r.list_types() == c.list_types() == (["q_t"], ["p"], [])
+
+
+OPAQUE = "typedef ... opq_t; typedef ... *opq_p; typedef struct { ...; } dd_t;"
+
+
+@pytest.mark.parametrize("cdecl", ["opq_t", "opq_t *", "opq_p", "opq_t **"])
+def test_opaque_typedefs_match_cffi(both, cdecl):
+    r, c = both
+    r.cdef(OPAQUE)
+    c.cdef(OPAQUE)
+    rt, ct = r.typeof(cdecl), c.typeof(cdecl)
+    assert (repr(rt), rt.kind, rt.cname) == (repr(ct), ct.kind, ct.cname)
+
+
+def test_opaque_types_can_only_be_pointed_to(both):
+    r, c = both
+    r.cdef(OPAQUE)
+    c.cdef(OPAQUE)
+    for ffi in (r, c):
+        assert ffi.typeof("opq_t").fields is None
+        assert ffi.typeof("opq_p").item.kind == "struct"
+        with pytest.raises(ValueError, match="unknown size"):
+            ffi.sizeof("opq_t")
+        with pytest.raises(TypeError):
+            ffi.new("opq_t *")
+        assert ffi.cast("opq_p", 0) == ffi.NULL
+    assert r.typeof("opq_p").cname == "struct $$opq_p *"
+
+
+def test_typedef_of_anonymous_partial_struct_needs_api_mode(both):
+    r, c = both
+    r.cdef(OPAQUE)
+    c.cdef(OPAQUE)
+    with pytest.raises(rcffi.VerificationMissing, match="dd_t"):
+        r.sizeof("dd_t")
+    assert type(pytest.raises(Exception, c.sizeof, "dd_t").value).__name__ == "VerificationMissing"
+
+
+# ----- naming ------------------------------------------------------------------
 
 NAMING = """
     typedef struct named_s { int a; } named_t;

@@ -48,6 +48,8 @@ class FFI(_backend.FFI):
         """Parses C declarations and adds them to this FFI."""
         if not isinstance(csource, str):
             raise TypeError("cdef() argument must be a string, not %s" % type(csource).__name__)
+        if pack == 0:
+            pack = None  # cffi's spelling of "the default packing" too
         if pack is not None and packed:
             raise ValueError("'packed' and 'pack' cannot both be given")
         if pack is not None and (pack <= 0 or pack & (pack - 1)):

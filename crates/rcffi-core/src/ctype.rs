@@ -292,6 +292,8 @@ pub enum NeedsCompiler {
     Layout(String),
     /// An array declared with `[...]`, by its C name (`int[...]`).
     ArrayLength(String),
+    /// An enum declared with a trailing `...` or an `= ...` value.
+    EnumValues(String),
 }
 
 impl std::fmt::Display for NeedsCompiler {
@@ -314,6 +316,10 @@ impl std::fmt::Display for NeedsCompiler {
             NeedsCompiler::ArrayLength(name) => write!(
                 f,
                 "cannot use the type '{name}': its length is declared as '[...]' and only known after compilation (API mode, set_source)"
+            ),
+            NeedsCompiler::EnumValues(name) => write!(
+                f,
+                "'{name}' is declared with '...': its values are only known after compilation (API mode, set_source)"
             ),
         }
     }
@@ -863,6 +869,12 @@ impl TypeTable {
                 return Some(found);
             }
             match self.data(id) {
+                // The values, and so the integer type, of a partial enum come from
+                // the compiler (checked here rather than by value, so that records
+                // holding one keep their cdef-time layout for API mode to verify).
+                TypeData::Enum(e) if e.partial => {
+                    return Some(NeedsCompiler::EnumValues(self.cname(id).to_string()));
+                }
                 TypeData::Pointer(t) | TypeData::Array { item: t, .. } => stack.push(*t),
                 TypeData::Function(sig) => {
                     // Pushed in reverse so that the first argument is reported first.

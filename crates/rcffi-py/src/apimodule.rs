@@ -36,12 +36,31 @@ impl Variable {
     }
 }
 
+/// The value of a global variable at `addr`: arrays and structs as cdata into
+/// it, except that `extern T a[];` (length unknown) is a `T *`, as in cffi.
+///
+/// # Safety
+/// `addr` must be the address of a live object of type `ctype`.
+pub(crate) unsafe fn read_global(
+    py: Python<'_>,
+    ctype: &Py<CType>,
+    addr: *mut u8,
+    owner: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let t = ctype.get();
+    if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
+        let ptr = table().pointer(item.get().id);
+        return Ok(CData::new_pointer(py, ctype_for(py, ptr), addr)?.into_any());
+    }
+    convert::read(py, ctype, addr, Some(owner))
+}
+
 #[pymethods]
 impl Variable {
     /// The variable's current value (arrays and structs as cdata into it).
     fn get(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
         let this = slf.get();
-        unsafe { convert::read(slf.py(), &this.ctype, this.address(), Some(slf.as_any())) }
+        unsafe { read_global(slf.py(), &this.ctype, this.address(), slf.as_any()) }
     }
 
     /// Stores `value` into the variable.

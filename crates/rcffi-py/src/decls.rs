@@ -82,7 +82,12 @@ impl Declarations {
     /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
     fn lookup(&self, py: Python<'_>, name: &str) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
         let entity = self.lock().lookup(name).cloned();
-        if let Some(Entity::Function { ty, .. } | Entity::Global { ty, .. }) = &entity {
+        if let Some(
+            Entity::Function { ty, .. }
+            | Entity::Global { ty, .. }
+            | Entity::IntConstant { ty: Some(ty), .. },
+        ) = &entity
+        {
             usable_in_abi_mode(&table(), *ty)?;
         }
         Ok(match entity {

@@ -40,7 +40,9 @@ create_exception!(
 pub fn needs_compiler_err(what: &NeedsCompiler) -> PyErr {
     match what {
         NeedsCompiler::Numeric(..) => PyNotImplementedError::new_err(what.to_string()),
-        NeedsCompiler::Layout(_) => VerificationMissing::new_err(what.to_string()),
+        NeedsCompiler::Layout(_) | NeedsCompiler::EnumValues(_) => {
+            VerificationMissing::new_err(what.to_string())
+        }
         NeedsCompiler::ArrayLength(_) => CDefError::new_err(what.to_string()),
     }
 }

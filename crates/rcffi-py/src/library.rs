@@ -95,7 +95,7 @@ impl CLibrary {
     /// The value of the global variable `name` of type `ctype`.
     fn read_variable(slf: &Bound<'_, Self>, ctype: Py<CType>, name: &str) -> PyResult<Py<PyAny>> {
         let addr = slf.get().symbol(name)?;
-        unsafe { convert::read(slf.py(), &ctype, addr, Some(slf.as_any())) }
+        unsafe { crate::apimodule::read_global(slf.py(), &ctype, addr, slf.as_any()) }
     }
 
     /// Stores `value` into the global variable `name` of type `ctype`.

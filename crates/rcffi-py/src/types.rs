@@ -276,6 +276,11 @@ fn flatten(
     }
 }
 
+/// An array type of length 0 (`T x[0]`).
+fn is_empty_array(t: &CType) -> bool {
+    t.kind == Kind::Array && t.length == Some(0)
+}
+
 /// A member as `CType.fields` reports it.
 #[pyclass(frozen, module = "rcffi._backend", name = "CField")]
 pub struct CField {
@@ -333,9 +338,12 @@ impl CType {
             let field = CField {
                 ty: f.ctype.clone_ref(py),
                 offset: f.offset,
+                // -2 marks an array member of no items (`T x[]` or `T x[0]`), as
+                // cffi reports it.
                 bitshift: match (f.bitshift, f.flexible) {
                     (Some(b), _) => i64::from(b),
                     (None, true) => -2,
+                    (None, false) if is_empty_array(f.ctype.get()) => -2,
                     (None, false) => -1,
                 },
                 bitsize: f.bitsize.map_or(-1, i64::from),
@@ -385,7 +393,8 @@ impl CType {
     fn elements(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         let values = enum_values(self.id).ok_or_else(|| PyAttributeError::new_err("elements"))?;
         let d = pyo3::types::PyDict::new(py);
-        for (name, v) in values {
+        // A value given to several enumerators names the first, as cffi does.
+        for (name, v) in values.into_iter().rev() {
             d.set_item(v, name)?;
         }
         Ok(d.into_any().unbind())

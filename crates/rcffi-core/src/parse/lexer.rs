@@ -253,10 +253,14 @@ impl<'a> Lexer<'a> {
                 self.i += 2;
                 continue;
             }
+            if self.b[self.i..].starts_with(b"\\\r\n") {
+                self.i += 3;
+                continue;
+            }
             if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'*') {
                 self.i = match self.src[self.i + 2..].find("*/") {
                     Some(n) => self.i + 2 + n + 2,
-                    None => self.b.len(),
+                    None => return Err(self.err("unterminated comment")),
                 };
                 continue;
             }

@@ -301,7 +301,8 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     fn directive(&mut self, t: &Token) -> PResult<()> {
-        let text = self.text(t);
+        let cleaned = clean_directive(self.text(t));
+        let text = cleaned.trim();
         let mut words = text.splitn(2, |c: char| c.is_whitespace());
         let word = words.next().unwrap_or("");
         let rest = words.next().unwrap_or("").trim();
@@ -470,7 +471,16 @@ impl<'a, 's> Parser<'a, 's> {
             if matches!(self.table.data(ty.id), TypeData::Void) {
                 return Err(self.error_at(name_idx, format!("'{name}' is declared as 'void'")));
             }
-            if spec.storage == Storage::None {
+            // A const-qualified global (`static const int X;`, `extern char *const
+            // p;`) is a constant: read, never written (its storage may be read-only).
+            // An array of const items stays a variable, as in cffi, since an array
+            // cannot be copied out as a value.
+            let constant = ty.is_const
+                && !matches!(
+                    self.table.data(ty.id),
+                    TypeData::Array { .. } | TypeData::UnknownLength(_)
+                );
+            if spec.storage == Storage::None && !constant {
                 self.warnings.push(Warning {
                     message: format!(
                         "Global variable '{name}' in cdef(): for consistency with C it should have a storage class specifier (usually 'extern')"
@@ -479,7 +489,7 @@ impl<'a, 's> Parser<'a, 's> {
             }
             Entity::Global {
                 ty: ty.id,
-                constant: spec.storage == Storage::Static && ty.is_const,
+                constant,
             }
         };
         self.decls
@@ -1408,6 +1418,29 @@ fn combine_words(words: &[&str]) -> Option<Option<Prim>> {
         }
     };
     Some(Some(p))
+}
+
+/// The text of a directive as the preprocessor sees it: line continuations
+/// joined and block comments replaced by a space (a `//` comment already ends
+/// the token).
+fn clean_directive(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("/*") {
+            out.push(' ');
+            rest = after.find("*/").map_or("", |n| &after[n + 2..]);
+        } else if let Some(after) = rest
+            .strip_prefix("\\\r\n")
+            .or_else(|| rest.strip_prefix("\\\n"))
+        {
+            rest = after;
+        } else {
+            out.push(c);
+            rest = &rest[c.len_utf8()..];
+        }
+    }
+    out
 }
 
 /// The value of `#define NAME value`: an integer literal, optionally negated or
