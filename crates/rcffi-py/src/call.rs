@@ -455,6 +455,17 @@ unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
     Some((1 - (tag & 3) as i64) * digit)
 }
 
+/// Integer argument `i`: a machine-word int within the type's range takes the
+/// fast path, anything else the full conversion (with its checks and messages).
+#[inline]
+fn integer_arg(plan: &FunctionPlan, i: usize, a: &Bound<'_, PyAny>) -> PyResult<i64> {
+    let (lo, hi) = plan.bounds[i];
+    match exact_int(a) {
+        Some(v) if v >= lo && v <= hi => Ok(v),
+        _ => convert::int_for(plan.args[i].get(), a).map(|v| v as i64),
+    }
+}
+
 fn float_arg(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     if unsafe { ffi::PyFloat_CheckExact(obj.as_ptr()) } != 0 {
         return Ok(unsafe { ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) });
@@ -468,86 +479,39 @@ fn float_arg(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     })
 }
 
+/// The type of a function taking every argument register of the platform: the
+/// integer ones, then (with `floats`) the vector ones, returning `$ret`.
 #[cfg(target_arch = "x86_64")]
-type DirectInt = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> i64;
-#[cfg(target_arch = "x86_64")]
-type DirectFloat = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> f64;
+macro_rules! register_fn {
+    ($ret:ty) => { unsafe extern "C" fn(i64, i64, i64, i64, i64, i64) -> $ret };
+    ($ret:ty, floats) => {
+        unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, f64, f64, f64, f64, f64, f64, f64, f64) -> $ret
+    };
+}
 #[cfg(not(target_arch = "x86_64"))]
-type DirectInt = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> i64;
-#[cfg(not(target_arch = "x86_64"))]
-type DirectFloat = unsafe extern "C" fn(
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    i64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-    f64,
-) -> f64;
+macro_rules! register_fn {
+    ($ret:ty) => { unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64) -> $ret };
+    ($ret:ty, floats) => {
+        unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64, f64, f64, f64, f64, f64, f64, f64, f64) -> $ret
+    };
+}
 
-#[cfg(target_arch = "x86_64")]
-type DirectIntOnly = unsafe extern "C" fn(i64, i64, i64, i64, i64, i64) -> i64;
-#[cfg(not(target_arch = "x86_64"))]
-type DirectIntOnly = unsafe extern "C" fn(i64, i64, i64, i64, i64, i64, i64, i64) -> i64;
+/// Calls `func` with the integer registers in `i`; returns the integer result
+/// register.
+///
+/// # Safety
+/// `func` must take only integer-class register arguments.
+unsafe fn call_integer_registers(func: *const c_void, i: &[i64; 8]) -> u64 {
+    let g: register_fn!(i64) = std::mem::transmute(func);
+    #[cfg(target_arch = "x86_64")]
+    let r = g(i[0], i[1], i[2], i[3], i[4], i[5]);
+    #[cfg(not(target_arch = "x86_64"))]
+    let r = g(i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7]);
+    r as u64
+}
 
-/// Calls `func` with every argument register filled; returns the integer or
-/// floating result register's bits.
+/// Calls `func` with every argument register filled; returns the bits of the
+/// integer or floating result register.
 ///
 /// # Safety
 /// `func` must take only register arguments of the classes placed in `i` and `x`.
@@ -555,42 +519,28 @@ unsafe fn call_registers(
     func: *const c_void,
     i: &[i64; 8],
     x: &[f64; 8],
-    float_args: bool,
     float_result: bool,
 ) -> u64 {
-    if !float_args && !float_result {
-        // The most common shape: integers and pointers only, no vector registers.
-        let g: DirectIntOnly = std::mem::transmute(func);
-        #[cfg(target_arch = "x86_64")]
-        let r = g(i[0], i[1], i[2], i[3], i[4], i[5]);
-        #[cfg(not(target_arch = "x86_64"))]
-        let r = g(i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7]);
-        return r as u64;
+    macro_rules! call {
+        ($g:expr) => {{
+            #[cfg(target_arch = "x86_64")]
+            let r = $g(
+                i[0], i[1], i[2], i[3], i[4], i[5], x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
+            );
+            #[cfg(not(target_arch = "x86_64"))]
+            let r = $g(
+                i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], x[0], x[1], x[2], x[3], x[4], x[5],
+                x[6], x[7],
+            );
+            r
+        }};
     }
     if float_result {
-        let g: DirectFloat = std::mem::transmute(func);
-        #[cfg(target_arch = "x86_64")]
-        let r = g(
-            i[0], i[1], i[2], i[3], i[4], i[5], x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
-        );
-        #[cfg(not(target_arch = "x86_64"))]
-        let r = g(
-            i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], x[0], x[1], x[2], x[3], x[4], x[5],
-            x[6], x[7],
-        );
-        r.to_bits()
+        let g: register_fn!(f64, floats) = std::mem::transmute(func);
+        call!(g).to_bits()
     } else {
-        let g: DirectInt = std::mem::transmute(func);
-        #[cfg(target_arch = "x86_64")]
-        let r = g(
-            i[0], i[1], i[2], i[3], i[4], i[5], x[0], x[1], x[2], x[3], x[4], x[5], x[6], x[7],
-        );
-        #[cfg(not(target_arch = "x86_64"))]
-        let r = g(
-            i[0], i[1], i[2], i[3], i[4], i[5], i[6], i[7], x[0], x[1], x[2], x[3], x[4], x[5],
-            x[6], x[7],
-        );
-        r as u64
+        let g: register_fn!(i64, floats) = std::mem::transmute(func);
+        call!(g) as u64
     }
 }
 
@@ -643,11 +593,7 @@ fn call_direct(
         let fail = |e: PyErr| annotate(py, e, i, ct);
         match *class {
             Class::Int { .. } => {
-                let (lo, hi) = plan.bounds[i];
-                frame.ints[ni] = match exact_int(&a) {
-                    Some(v) if v >= lo && v <= hi => v,
-                    _ => convert::int_for(act, &a).map_err(fail)? as i64,
-                };
+                frame.ints[ni] = integer_arg(plan, i, &a).map_err(fail)?;
                 ni += 1;
             }
             Class::Pointer => {
@@ -672,13 +618,7 @@ fn call_direct(
     let raw = unsafe {
         let saved = without_gil();
         errno_to_c();
-        let r = call_registers(
-            frame.func,
-            &frame.ints,
-            &frame.floats,
-            nf > 0,
-            frame.float_result,
-        );
+        let r = call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result);
         errno_from_c();
         with_gil(saved);
         r
@@ -720,16 +660,10 @@ fn call_integers(
     let raw = unsafe {
         let saved = without_gil();
         errno_to_c();
-        let g: DirectIntOnly = std::mem::transmute(func);
-        #[cfg(target_arch = "x86_64")]
-        let r = g(ints[0], ints[1], ints[2], ints[3], ints[4], ints[5]);
-        #[cfg(not(target_arch = "x86_64"))]
-        let r = g(
-            ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7],
-        );
+        let r = call_integer_registers(func as *const c_void, &ints);
         errno_from_c();
         with_gil(saved);
-        r as u64
+        r
     };
     drop(temps);
     direct_result(py, plan, raw)
