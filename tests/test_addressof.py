@@ -1,22 +1,14 @@
 """ffi.addressof and ffi.offsetof: nested fields and array indexes."""
 
-import re
-
 import pytest
+
+from differential import outcome
 
 DECLS = """
     typedef struct { int a, b; } pt;
     typedef struct { pt p[3]; int z; } nest_t;
     struct anon { int k; union { int u; struct { char c1, c2; }; }; };
 """
-
-
-def outcome(fn):
-    try:
-        value = fn()
-    except Exception as e:  # noqa: BLE001 - the type is the outcome
-        return ("raises", type(e).__name__)
-    return ("gives", re.sub(r"0x[0-9a-f]+", "ADDR", repr(value)))
 
 
 @pytest.fixture

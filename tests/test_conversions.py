@@ -1,9 +1,9 @@
 """The conversion table (cffi doc 7.2): writing Python values into C data, reading
 them back, and the operations on primitive cdata. Differential against cffi."""
 
-import re
-
 import pytest
+
+from differential import outcome
 
 DECLS = """
     enum color { RED, GREEN = 5, BLUE = -2 };
@@ -11,20 +11,6 @@ DECLS = """
 """
 
 HUGE = 2**200
-
-
-def outcome(fn):
-    """What an operation gives, comparable across rcffi and cffi: the result's
-    repr with addresses blanked, or the exception type."""
-    try:
-        value = fn()
-    except Exception as e:  # noqa: BLE001 - the type is the outcome
-        return ("raises", type(e).__name__)
-    text = repr(value)
-    text = re.sub(r"0x[0-9a-f]+", "ADDR", text)
-    text = text.replace("_cffi_double_complex_t", "double _Complex")
-    text = text.replace("_cffi_float_complex_t", "float _Complex")
-    return ("gives", text)
 
 
 @pytest.fixture

@@ -2,20 +2,13 @@
 pointer); casts, arithmetic, slices and field reads never own."""
 
 import gc
-import re
 import weakref
 
 import pytest
 
+from differential import outcome
+
 DECLS = "typedef struct { int x, y; } point_t; struct outer { point_t p; int a[2]; struct { int k; }; };"
-
-
-def outcome(fn):
-    try:
-        value = fn()
-    except Exception as e:  # noqa: BLE001 - the type is the outcome
-        return ("raises", type(e).__name__)
-    return ("gives", re.sub(r"0x[0-9a-f]+", "ADDR", repr(value)))
 
 
 @pytest.fixture

@@ -1,16 +1,8 @@
 """ffi.unpack and ffi.string on characters, wide characters and other items."""
 
-import re
-
 import pytest
 
-
-def outcome(fn):
-    try:
-        value = fn()
-    except Exception as e:  # noqa: BLE001 - the type is the outcome
-        return ("raises", type(e).__name__)
-    return ("gives", re.sub(r"0x[0-9a-f]+", "ADDR", repr(value)))
+from differential import outcome
 
 
 EXPRS = [
