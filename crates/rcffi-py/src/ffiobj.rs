@@ -18,7 +18,9 @@ use crate::types::CType;
 /// The FFI object of the backend.
 #[pyclass(subclass, dict, weakref, module = "rcffi._backend", name = "FFI")]
 pub struct FfiObject {
-    decls: Py<Declarations>,
+    /// The declarations, typed as `resolve()` takes them (it calls their
+    /// `parse_type` on a cache miss).
+    decls: Py<PyAny>,
     types: Py<TypeCache>,
     new: Py<PyAny>,
     cast: Py<PyAny>,
@@ -27,8 +29,7 @@ pub struct FfiObject {
 
 impl FfiObject {
     fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
-        let decls = self.decls.clone_ref(py).into_any();
-        resolve(py, &self.types, &decls, cdecl)
+        resolve(py, &self.types, &self.decls, cdecl)
     }
 }
 
@@ -62,7 +63,7 @@ impl FfiObject {
         let void_ptr = resolve(py, &types, &decls_any, PyString::new(py, "void *").as_any())?;
         let null = CData::new_pointer(py, void_ptr, std::ptr::null_mut())?;
         Ok(FfiObject {
-            decls,
+            decls: decls_any,
             types,
             new,
             cast,
@@ -72,7 +73,7 @@ impl FfiObject {
 
     /// The declarations (for the Python front end and module builders).
     #[getter(_decls)]
-    fn decls(&self, py: Python<'_>) -> Py<Declarations> {
+    fn decls(&self, py: Python<'_>) -> Py<PyAny> {
         self.decls.clone_ref(py)
     }
 
