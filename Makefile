@@ -10,7 +10,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 # cargo builds rcffi-py (PyO3) against the venv's interpreter.
 export PYO3_PYTHON := $(abspath $(VPY))
 
-.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean
+.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat
 
 all: test
 
@@ -41,14 +41,19 @@ demo: build
 bench: build-release
 	$(VPY) benches/run.py
 
+# cffi 2.0.0's own test suite (fetched now) against rcffi, compared with
+# compat/cffi/expected-failures.txt; see compat/run.py.
+compat: build
+	$(VPY) compat/run.py cffi
+
 lint: $(DEPS)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	$(VENV)/bin/ruff check python tests benches examples
+	$(VENV)/bin/ruff check python tests benches examples compat
 
 fmt: $(DEPS)
 	cargo fmt --all
-	$(VENV)/bin/ruff check --fix python tests benches examples
+	$(VENV)/bin/ruff check --fix python tests benches examples compat
 
 clean:
-	rm -rf $(VENV) target benches/build python/rcffi/*.so
+	rm -rf $(VENV) target build benches/build python/rcffi/*.so

@@ -1,0 +1,26 @@
+"""``import cffi`` in cffi's test suite gives rcffi's front end.
+
+This package exists only for the compatibility run (``make compat``); it maps
+the names the test suite imports onto rcffi and holds no cffi code.
+"""
+
+import rcffi
+from rcffi import CDefError, FFIError, VerificationError, VerificationMissing
+from rcffi.api import FFI
+
+__version__ = rcffi.CFFI_VERSION
+__version_info__ = tuple(int(x) for x in __version__.split("."))
+
+
+class PkgConfigError(Exception):
+    """pkg-config failed (name kept for code that catches it)."""
+
+
+__all__ = [
+    "FFI",
+    "CDefError",
+    "FFIError",
+    "VerificationError",
+    "VerificationMissing",
+    "PkgConfigError",
+]

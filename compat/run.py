@@ -1,0 +1,244 @@
+"""Runs a peer's test suite against rcffi and compares it with the checked-in lists.
+
+    python compat/run.py cffi        # cffi 2.0.0's own tests (sdist fetched now)
+
+The suite is fetched from the package index at run time into ``build/compat/``
+(never committed), unpacked into a temporary directory and run with pytest-xdist
+(a crashing test costs one worker, not the run) and a per-test timeout.  Then:
+
+* a test that fails and is not in ``<suite>/expected-failures.txt`` is a
+  regression, and a listed test that passes is a stale entry: both fail the run;
+* tests in ``<suite>/out-of-scope.txt`` test the peer's internals and are not run;
+  an entry naming no collected test fails the run too.
+
+Each list has one test id per line, then ``#`` and the reason.
+``--update`` rewrites the expected failures from this run (reasons kept for the
+tests already listed, the failure's message for new ones).
+"""
+
+import argparse
+import collections
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+CACHE = os.path.join(ROOT, "build", "compat")
+
+CFFI_FILES = [
+    "src/c/test_c.py",
+    "testing/cffi0/test_ffi_backend.py",
+    "testing/cffi0/test_parsing.py",
+    "testing/cffi1/test_ffi_obj.py",
+    "testing/cffi1/test_new_ffi_1.py",
+    "testing/cffi1/test_dlopen.py",
+    "testing/cffi1/test_re_python.py",
+    "testing/cffi1/test_recompiler.py",
+    "testing/cffi1/test_verify1.py",
+    "testing/cffi1/test_function_args.py",
+    "testing/cffi1/test_commontypes.py",
+    "testing/cffi1/test_unicode_literals.py",
+    "testing/cffi1/test_dlopen_unicode_literals.py",
+    "testing/cffi1/test_zdist.py",
+]
+
+
+def fetch_sdist(requirement, archive_prefix):
+    """The path of the peer's sdist in the cache, downloaded if missing."""
+    os.makedirs(CACHE, exist_ok=True)
+    for name in os.listdir(CACHE):
+        if name.startswith(archive_prefix) and name.endswith(".tar.gz"):
+            return os.path.join(CACHE, name)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-binary", ":all:",
+                    "--no-deps", "--no-build-isolation", requirement, "-d", CACHE], check=True)
+    return fetch_sdist(requirement, archive_prefix)
+
+
+def unpack(archive, into):
+    with tarfile.open(archive) as tar:
+        tar.extractall(into, filter="data")
+    (top,) = os.listdir(into)
+    return os.path.join(into, top)
+
+
+def read_list(path):
+    """``{test id: reason}`` from a list file (blank lines and ``#`` lines skipped)."""
+    entries = {}
+    if not os.path.exists(path):
+        return entries
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.strip()
+            if not line or line.startswith("#"):
+                continue
+            test_id, _, reason = line.partition(" # ")
+            entries[test_id.strip()] = reason.strip()
+    return entries
+
+
+def write_list(path, header, entries):
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(header)
+        for test_id in sorted(entries):
+            f.write("%s # %s\n" % (test_id, entries[test_id]))
+
+
+def collect(tree, env, files):
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider",
+         "-o", "addopts=", *files],
+        cwd=tree, env=env, capture_output=True, text=True)
+    return {line.strip() for line in done.stdout.splitlines() if "::" in line}
+
+
+def run_pytest(tree, env, files, deselect, workers, timeout):
+    command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
+               "-p", "rcffi_compat_plugin", "-n", str(workers), "--max-worker-restart", "10000",
+               "--timeout", str(timeout), "--timeout-method", "thread",
+               "-W", "ignore::DeprecationWarning"]
+    for test_id in sorted(deselect):
+        command += ["--deselect", test_id]
+    done = subprocess.run(command + files, cwd=tree, env=env, capture_output=True, text=True)
+    return done.stdout + done.stderr
+
+
+def outcomes(path):
+    """``{test id: (outcome, message)}`` from the plugin's records; outcome is
+    passed, failed or skipped (a failure in any phase makes the test failed)."""
+    rank = {"passed": 0, "skipped": 1, "failed": 2}
+    results = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            record = json.loads(line)
+            test_id, outcome = record["id"], record["outcome"]
+            if test_id not in results or rank[outcome] > rank[results[test_id][0]]:
+                results[test_id] = (outcome, record["message"])
+    return results
+
+
+def first_line(message):
+    """A message's first line, without the run's temporary directory in it."""
+    for line in message.splitlines():
+        line = re.sub(r"/\S*/rcffi-compat-[^/\s]+/", "<tmp>/", line.strip())
+        if line:
+            return line[:160]
+    return "failed"
+
+
+def report(results, files):
+    per_file = collections.OrderedDict((f, collections.Counter()) for f in files)
+    for test_id, (outcome, _) in results.items():
+        per_file.setdefault(test_id.split("::")[0], collections.Counter())[outcome] += 1
+    print("%-48s %7s %7s %7s" % ("file", "passed", "failed", "skipped"))
+    total = collections.Counter()
+    for name, counts in per_file.items():
+        total.update(counts)
+        print("%-48s %7d %7d %7d" % (name, counts["passed"], counts["failed"], counts["skipped"]))
+    ran = total["passed"] + total["failed"]
+    share = 100.0 * total["passed"] / ran if ran else 0.0
+    print("%-48s %7d %7d %7d   %.1f %% of %d pass" % (
+        "total", total["passed"], total["failed"], total["skipped"], share, ran))
+    crashed = sorted(t for t, (_, message) in results.items() if "crashed while running" in message)
+    timed_out = sorted(t for t, (_, message) in results.items() if "Timeout" in message)
+    print("%d crashed the interpreter, %d timed out" % (len(crashed), len(timed_out)))
+
+
+def compare(results, expected):
+    problems = []
+    for test_id, (outcome, message) in sorted(results.items()):
+        if outcome == "failed" and test_id not in expected:
+            problems.append("REGRESSION %s\n    %s" % (test_id, first_line(message)))
+        if outcome == "passed" and test_id in expected:
+            problems.append("STALE %s (listed: %s) now passes" % (test_id, expected[test_id]))
+    for test_id in sorted(set(expected) - set(results)):
+        problems.append("STALE %s is listed but was not run" % test_id)
+    return problems
+
+
+def run_cffi(args):
+    suite = os.path.join(HERE, "cffi")
+    expected_path = os.path.join(suite, "expected-failures.txt")
+    scope_path = os.path.join(suite, "out-of-scope.txt")
+    archive = fetch_sdist("cffi==2.0.0", "cffi-2.0.0")
+    with tempfile.TemporaryDirectory(prefix="rcffi-compat-") as work:
+        tree = unpack(archive, os.path.join(work, "sdist"))
+        # The peer's own package must not be importable: the shim stands in for it.
+        shutil.rmtree(os.path.join(tree, "src", "cffi"))
+        shim = os.path.join(work, "shim")
+        shutil.copytree(os.path.join(suite, "shim"), shim)
+        testfuncs = os.path.join(work, "testfuncs.so")
+        subprocess.run([os.environ.get("CC", "cc"), "-O1", "-shared", "-fPIC", "-o", testfuncs,
+                        os.path.join(suite, "testfuncs.c")], check=True)
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join([shim, tree]),
+                   RCFFI_COMPAT_TESTFUNCS=testfuncs, PYTHONDONTWRITEBYTECODE="1",
+                   TMPDIR=work)
+        files = args.files or CFFI_FILES
+        collected = collect(tree, env, files)
+        out_of_scope = read_list(scope_path)
+        problems = ["STALE out-of-scope %s was not collected" % t
+                    for t in sorted(set(out_of_scope) - collected) if not args.files]
+        results_path = os.path.join(work, "results.jsonl")
+        env["RCFFI_COMPAT_RESULTS"] = results_path
+        started = time.monotonic()
+        log = run_pytest(tree, env, files, set(out_of_scope) & collected, args.workers,
+                         args.timeout)
+        elapsed = time.monotonic() - started
+        if not os.path.exists(results_path):
+            print(log)
+            sys.exit("pytest reported no test")
+        results = outcomes(results_path)
+    if args.verbose:
+        print(log)
+    report(results, files)
+    print("%d collected, %d out of scope (not run), %.0f s" % (
+        len(collected), len(set(out_of_scope) & collected), elapsed))
+    expected = read_list(expected_path)
+    if args.files:
+        expected = {t: r for t, r in expected.items() if t.split("::")[0] in files}
+    if args.update:
+        kept = {t: r for t, r in read_list(expected_path).items()
+                if t.split("::")[0] not in files}
+        for test_id, (outcome, message) in results.items():
+            if outcome == "failed":
+                kept[test_id] = expected.get(test_id) or first_line(message)
+        write_list(expected_path, EXPECTED_HEADER, kept)
+        print("wrote %s (%d entries)" % (expected_path, len(kept)))
+        return 0
+    problems += compare(results, expected)
+    for problem in problems:
+        print(problem)
+    if problems:
+        print("%d problem(s) against %s" % (len(problems), os.path.relpath(expected_path, ROOT)))
+        return 1
+    print("matches %s" % os.path.relpath(expected_path, ROOT))
+    return 0
+
+
+EXPECTED_HEADER = """\
+# cffi 2.0.0's tests that fail on rcffi today, one per line: test id # reason.
+# compat/run.py fails when a test not listed here fails, or a listed one passes.
+"""
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("suite", choices=["cffi"])
+    parser.add_argument("files", nargs="*", help="only these test files (paths in the sdist)")
+    parser.add_argument("--workers", default="auto")
+    parser.add_argument("--timeout", type=int, default=120)
+    parser.add_argument("--update", action="store_true",
+                        help="rewrite the expected failures from this run")
+    parser.add_argument("-v", "--verbose", action="store_true", help="print pytest's output")
+    args = parser.parse_args()
+    sys.exit(run_cffi(args))
+
+
+if __name__ == "__main__":
+    main()
