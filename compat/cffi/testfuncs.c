@@ -39,7 +39,6 @@ static int *pointer_minus_1000(int *p)
 }
 
 static short struct_by_value_sum(struct char_short s) { return (short)(s.a1 + s.a2); }
-static void *standard_error_stream(void) { return stderr; }
 
 static int sum_of_varargs(int count, ...)
 {
@@ -133,7 +132,8 @@ static double _Complex make_double_complex(double re, double im)
     return re + im * 2 * 1.0i;
 }
 
-/* Indexed by the test number; NULL where the test suite uses no function. */
+/* Indexed by the test number; NULL where the test suite uses no function.
+ * Number 8 is not a function: the suite compares it with libc's `stderr`. */
 static void *const table[] = {
     [0] = (void *)add_schar,
     [1] = (void *)add_int_long,
@@ -143,7 +143,6 @@ static void *const table[] = {
     [5] = (void *)bump_errno,
     [6] = (void *)pointer_minus_1000,
     [7] = (void *)struct_by_value_sum,
-    [8] = (void *)standard_error_stream,
     [9] = (void *)sum_of_varargs,
     [10] = (void *)make_char_short,
     [11] = (void *)make_two_ints,
@@ -166,6 +165,8 @@ static void *const table[] = {
 /* The address of test function `n`, or 0 when there is none. */
 uintptr_t rcffi_compat_testfunc(int n)
 {
+    if (n == 8)
+        return (uintptr_t)stderr;
     if (n < 0 || n >= (int)(sizeof table / sizeof table[0]))
         return 0;
     return (uintptr_t)table[n];
