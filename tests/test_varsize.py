@@ -65,3 +65,32 @@ def test_writing_the_flexible_member_stays_within_the_allocation(pair):
     assert list(p.y) == [1, 2, 3]
     with pytest.raises(IndexError):
         p.y = [1, 2, 3, 4]
+
+
+NESTED = """
+    struct tail_s { int len[4]; short data[]; };
+    struct outer_s { int head[8]; struct tail_s tail; };
+    struct early_s { signed char n; signed char data[]; };
+    struct holder_s { struct early_s early; int after; };
+"""
+
+
+def test_a_flexible_member_in_the_last_field_sizes_the_allocation(both):
+    results = []
+    for ffi in both:
+        ffi.cdef(NESTED)
+        items = list(range(1, 301))
+        p = ffi.new("struct outer_s *", [[7], [[9], items]])
+        results.append((ffi.sizeof(p[0]), len(ffi.buffer(p)), p.head[0], p.tail.len[0],
+                        [p.tail.data[i] for i in range(300)]))
+    assert results[0] == results[1]
+    assert results[0][1] >= 8 * 4 + 4 * 4 + 300 * 2
+
+
+def test_a_flexible_member_of_an_inner_field_writes_only_within_the_allocation(ffi):
+    ffi.cdef(NESTED)
+    size = ffi.sizeof("struct holder_s")
+    p = ffi.new("struct holder_s *", [[1, [2, 3, 4]], 5])
+    assert (p.early.n, p.early.data[0], p.early.data[1], p.after) == (1, 2, 3, 5)
+    with pytest.raises(IndexError):
+        ffi.new("struct holder_s *", [[1, list(range(size + 1))], 5])

@@ -15,8 +15,6 @@ from .error import CDefError
 
 __all__ = ["FFI"]
 
-_MISSING = object()
-
 
 class FFI(_backend.FFI):
     """The entry point: declare C with ``cdef()``, then use libraries and memory.
@@ -34,8 +32,6 @@ class FFI(_backend.FFI):
         self._out_of_line = _decls is not None
         self._source = None
         self._api_objects = None
-        self._init_once_lock = threading.Lock()
-        self._init_once = {}
         self._lock = threading.Lock()
         self._libs = []
         for name in dir(_backend):
@@ -175,42 +171,14 @@ class FFI(_backend.FFI):
 
     # ----- memory --------------------------------------------------------------
 
-    def new_allocator(self, alloc=None, free=None, should_clear_after_alloc=True):
-        """An allocator: a callable like ``new()`` that gets memory from ``alloc(size)``
-        and gives it back with ``free(ptr)``; both may be C functions or Python
-        callables, ``None`` for both means the default."""
-        return _backend.Allocator(self._types, self._decls, alloc, free,
-                                  should_clear_after_alloc).allocate
-
-    def from_buffer(self, cdecl, python_buffer=_MISSING, require_writable=False):
-        """A cdata (``char[]`` by default) over the memory of a Python buffer object,
-        which stays alive and locked while the cdata lives."""
-        if python_buffer is _MISSING:
-            cdecl, python_buffer = "char[]", cdecl
-        return _backend.from_buffer(self._ctype(cdecl), python_buffer, require_writable)
-
-    def memmove(self, dest, src, n):
-        """Copies ``n`` bytes from ``src`` to ``dest`` (cdata or buffer objects); the
-        areas may overlap."""
-        return _backend.memmove(dest, src, n)
-
     def addressof(self, cdata, *fields_or_indexes):
         """``&cdata`` of a struct, union or array, or ``&cdata->field[index]...``;
         ``addressof(lib, "name")`` for a library's function or global."""
-        if not isinstance(cdata, _backend.CData):
-            if _is_lib(cdata):
-                if len(fields_or_indexes) != 1 or not isinstance(fields_or_indexes[0], str):
-                    raise TypeError("addressof(lib, name) takes exactly one name")
-                return self._lib_addressof(cdata, fields_or_indexes[0])
-            raise TypeError("expected a 'cdata' object, not %s" % type(cdata).__name__)
-        ctype = _backend.typeof(cdata)
-        offset = 0
-        if not fields_or_indexes and ctype.kind == "pointer":
-            raise TypeError("addressof(pointer)")
-        for i, step in enumerate(fields_or_indexes):
-            ctype, delta = _backend.typeoffsetof(ctype, step, i)
-            offset += delta
-        return _backend.rawaddressof(_backend.new_pointer_type(ctype), cdata, offset)
+        if _is_lib(cdata):
+            if len(fields_or_indexes) != 1 or not isinstance(fields_or_indexes[0], str):
+                raise TypeError("addressof(lib, name) takes exactly one name")
+            return self._lib_addressof(cdata, fields_or_indexes[0])
+        return super().addressof(cdata, *fields_or_indexes)
 
     def _lib_addressof(self, lib, name):
         """A function-pointer cdata for a function, a pointer to a global."""
@@ -235,63 +203,7 @@ class FFI(_backend.FFI):
             return handle.load_function(ctype, name)
         return _backend.cast(_backend.new_pointer_type(ctype), handle.symbol_address(name))
 
-    def gc(self, cdata, destructor, size=0):
-        """A new cdata for the same data; ``destructor(cdata)`` runs when it dies or
-        is released. ``gc(p, None)`` removes the destructor of such a cdata."""
-        return _backend.gcp(cdata, destructor, size)
-
-    def release(self, cdata):
-        """Gives back now what a cdata from new, gc, from_buffer or an allocator
-        holds; the cdata must not be used afterwards (it raises)."""
-        _backend.release(cdata)
-
-    def new_handle(self, x):
-        """A unique ``void *`` standing for ``x``, which it keeps alive."""
-        return _backend.newp_handle(self._typeof("void *"), x)
-
-    def from_handle(self, x):
-        """The object of a handle from ``new_handle()`` (which must still be alive)."""
-        return _backend.from_handle(x)
-
-    def init_once(self, func, tag):
-        """Runs ``func()`` the first time ``tag`` is seen and returns its result, then
-        and afterwards. Concurrent callers wait; an exception is not remembered."""
-        try:
-            return self._init_once[tag][1]
-        except (KeyError, IndexError):
-            pass
-        with self._init_once_lock:
-            entry = self._init_once.setdefault(tag, [threading.Lock()])
-        with entry[0]:
-            if len(entry) == 1:
-                entry.append(func())
-            return entry[1]
-
     # ----- calls ---------------------------------------------------------------
-
-    def callback(self, cdecl, python_callable=None, error=None, onerror=None):
-        """A C function pointer that calls ``python_callable``; a decorator when
-        ``python_callable`` is omitted.
-
-        If the Python function raises, ``onerror(exc, value, tb)`` is called (its
-        non-None result is returned to C), otherwise the exception is reported
-        through ``sys.unraisablehook``; then ``error`` is returned to C.
-        """
-        if isinstance(cdecl, str):
-            ctype = self._decls.parse_callback_type(cdecl)
-        else:
-            ctype = self._ctype(cdecl)
-        if ctype.kind != "function":
-            raise TypeError("expected a function type, not %r" % (ctype.cname,))
-        if onerror is not None and not callable(onerror):
-            raise TypeError("onerror must be callable, not %s" % type(onerror).__name__)
-
-        def make(fn):
-            if not callable(fn):
-                raise TypeError("expected a callable object, not %s" % type(fn).__name__)
-            return _backend.callback(ctype, fn, error, onerror)
-
-        return make if python_callable is None else make(python_callable)
 
     def def_extern(self, name=None, error=None, onerror=None):
         """Decorator attaching a Python function to the ``extern "Python"``

@@ -125,7 +125,7 @@ pub struct Caster {
 #[pymethods]
 impl Caster {
     #[new]
-    fn py_new(types: Py<TypeCache>, decls: Py<PyAny>) -> Self {
+    pub(crate) fn new(types: Py<TypeCache>, decls: Py<PyAny>) -> Self {
         Caster { types, decls }
     }
 
@@ -245,7 +245,7 @@ pub struct Allocator {
 impl Allocator {
     #[new]
     #[pyo3(signature = (types, decls, alloc=None, free=None, should_clear_after_alloc=true))]
-    fn py_new(
+    pub(crate) fn new(
         types: Py<TypeCache>,
         decls: Py<PyAny>,
         alloc: Option<&Bound<'_, PyAny>>,
@@ -379,7 +379,7 @@ impl Allocator {
             CData::with_parts(ctype.clone_ref(py), ptr, length, owner, flavor),
         )?;
         if let Some(init) = init {
-            unsafe { initialize(py, ct, ptr, length, init)? };
+            unsafe { initialize(py, ct, ptr, size, length, init)? };
         }
         Ok(cd)
     }
@@ -396,7 +396,7 @@ pub fn newp(
     let (size, length) = size_and_length(py, ct, init)?;
     let cd = CData::new_owned(py, ctype.clone_ref(py), size, length)?;
     if let Some(init) = init {
-        unsafe { initialize(py, ct, cd.get().address(), length, init)? };
+        unsafe { initialize(py, ct, cd.get().address(), size, length, init)? };
     }
     Ok(cd)
 }
@@ -452,7 +452,8 @@ fn size_and_length(
 }
 
 /// For a struct with a flexible array member, the size `init` asks for: the
-/// member's offset plus its items (an integer, or a sequence of items).
+/// member's offset plus its items (an integer, or a sequence of items). The
+/// member may also be that of a struct in the last field, at any depth.
 fn varsize_total(
     py: Python<'_>,
     record: &CType,
@@ -461,48 +462,68 @@ fn varsize_total(
     let Some(rec) = record.record(py) else {
         return Ok(None);
     };
-    let Some(flex) = rec.fields.iter().find(|f| f.flexible) else {
+    let tail = match rec.fields.iter().find(|f| f.flexible) {
+        Some(flex) => flex,
+        None => match rec.fields.last() {
+            Some(last) if last.bitsize.is_none() && last.ctype.get().is_record() => last,
+            _ => return Ok(None),
+        },
+    };
+    let Some(value) = field_initializer(rec, tail, init)? else {
         return Ok(None);
     };
-    let value = if let Ok(d) = init.cast::<PyDict>() {
-        d.get_item(&flex.name)?
+    let needed = if tail.flexible {
+        let item = tail.ctype.get().item_ref();
+        convert::open_array_length(item, &value)?.checked_mul(item.size_or_err()?)
     } else {
-        let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
-        let pos = named.iter().position(|f| std::ptr::eq(*f, flex));
-        let seq: Option<Vec<Bound<'_, PyAny>>> = if let Ok(l) = init.cast::<PyList>() {
-            Some(l.iter().collect())
-        } else if let Ok(t) = init.cast::<PyTuple>() {
-            Some(t.iter().collect())
-        } else {
-            None
-        };
-        match (seq, pos) {
-            (Some(items), Some(i)) => items.get(i).cloned(),
-            _ => None,
+        match varsize_total(py, tail.ctype.get(), &value)? {
+            Some(inner) => Some(inner),
+            None => return Ok(None),
         }
     };
-    let Some(value) = value else {
-        return Ok(None);
-    };
-    let item = flex.ctype.get().item_ref();
-    let n = convert::open_array_length(item, &value)?;
-    let total = n
-        .checked_mul(item.size_or_err()?)
-        .and_then(|b| b.checked_add(flex.offset))
+    let total = needed
+        .and_then(|b| b.checked_add(tail.offset))
         .filter(|s| *s <= isize::MAX as usize)
         .ok_or_else(|| PyOverflowError::new_err("array size would overflow a ssize_t"))?;
-    Ok(Some(total))
+    Ok(Some(total.max(record.size().unwrap_or(0))))
 }
 
-/// Writes `init` into new memory of type `ct` (a pointer's target or an array).
+/// The part of a record initializer (dict, list or tuple) that is for `field`.
+fn field_initializer<'py>(
+    rec: &crate::types::RecordInfo,
+    field: &FieldInfo,
+    init: &Bound<'py, PyAny>,
+) -> PyResult<Option<Bound<'py, PyAny>>> {
+    if let Ok(d) = init.cast::<PyDict>() {
+        return d.get_item(&field.name);
+    }
+    let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
+    let Some(i) = named.iter().position(|f| std::ptr::eq(*f, field)) else {
+        return Ok(None);
+    };
+    if let Ok(l) = init.cast::<PyList>() {
+        return Ok(l.get_item(i).ok());
+    }
+    if let Ok(t) = init.cast::<PyTuple>() {
+        return Ok(t.get_item(i).ok());
+    }
+    Ok(None)
+}
+
+/// Writes `init` into `size` bytes of new memory of type `ct` (a pointer's
+/// target or an array).
 unsafe fn initialize(
     py: Python<'_>,
     ct: &CType,
     addr: *mut u8,
+    size: usize,
     length: usize,
     init: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     match ct.kind {
+        Kind::Pointer if ct.item_ref().is_record() => {
+            convert::write_record(py, ct.item_ref(), addr, init, size)
+        }
         Kind::Pointer => convert::write(py, ct.item_ref(), addr, init),
         _ => {
             // `new("T[]", n)`: the integer is the length, the memory stays zero.

@@ -325,7 +325,7 @@ pub unsafe fn write(
             ptr::write_unaligned(addr as *mut *mut u8, p);
             Ok(())
         }
-        Kind::Struct | Kind::Union => write_record(py, ct, addr, obj),
+        Kind::Struct | Kind::Union => write_record(py, ct, addr, obj, ct.size().unwrap_or(0)),
         Kind::Array => write_array(py, ct, addr, ct.length, obj),
         Kind::Void => Err(PyTypeError::new_err("cannot write a value of type 'void'")),
     }
@@ -546,11 +546,19 @@ fn is_void_ptr(ct: &CType) -> bool {
     ct.kind == Kind::Pointer && ct.item_ref().kind == Kind::Void
 }
 
-unsafe fn write_record(
+/// Writes a struct or union into `room` bytes at `addr`: its size, or more when
+/// it is the start of an allocation that also holds the items of a flexible
+/// array member (its own, or one of a struct in its last field). Items of such
+/// a member are written only as far as `room` goes.
+///
+/// # Safety
+/// `addr` must be writable for `room` bytes, and `room` at least the size.
+pub unsafe fn write_record(
     py: Python<'_>,
     ct: &CType,
     addr: *mut u8,
     obj: &Bound<'_, PyAny>,
+    room: usize,
 ) -> PyResult<()> {
     if let Ok(cd) = obj.cast::<CData>() {
         let c = cd.get();
@@ -566,10 +574,10 @@ unsafe fn write_record(
         )));
     };
     if let Ok(list) = obj.cast::<PyList>() {
-        return write_fields_seq(py, ct, rec, addr, list.iter());
+        return write_fields_seq(py, ct, rec, addr, list.iter(), room);
     }
     if let Ok(tuple) = obj.cast::<PyTuple>() {
-        return write_fields_seq(py, ct, rec, addr, tuple.iter());
+        return write_fields_seq(py, ct, rec, addr, tuple.iter(), room);
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
         for (k, v) in dict.iter() {
@@ -580,7 +588,7 @@ unsafe fn write_record(
                     ct.cname
                 ))
             })?;
-            write_field(py, f, addr, &v)?;
+            write_member(py, f, addr, &v, room)?;
         }
         return Ok(());
     }
@@ -597,6 +605,7 @@ unsafe fn write_fields_seq<'py>(
     rec: &crate::types::RecordInfo,
     addr: *mut u8,
     items: impl ExactSizeIterator<Item = Bound<'py, PyAny>>,
+    room: usize,
 ) -> PyResult<()> {
     let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
     let n = items.len();
@@ -607,9 +616,31 @@ unsafe fn write_fields_seq<'py>(
         )));
     }
     for (f, v) in named.iter().zip(items) {
-        write_field(py, f, addr, &v)?;
+        write_member(py, f, addr, &v, room)?;
     }
     Ok(())
+}
+
+/// Writes one member of a record that has `room` bytes at `base`: a flexible
+/// array member gets the items that fit, a nested record the room after its
+/// offset (its own flexible member may extend into it).
+unsafe fn write_member(
+    py: Python<'_>,
+    f: &FieldInfo,
+    base: *mut u8,
+    v: &Bound<'_, PyAny>,
+    room: usize,
+) -> PyResult<()> {
+    let ct = f.ctype.get();
+    let after = room.saturating_sub(f.offset);
+    if f.flexible && (v.is_instance_of::<CData>() || v.extract::<i128>().is_err()) {
+        let items = after / ct.item_ref().size_or_err()?.max(1);
+        return write_flexible(py, f, base, v, items);
+    }
+    if f.bitsize.is_none() && ct.is_record() && ct.size().is_some_and(|s| s <= after) {
+        return write_record(py, ct, base.add(f.offset), v, after);
+    }
+    write_field(py, f, base, v)
 }
 
 /// Writes one member of the record at `base`.

@@ -67,7 +67,7 @@ impl Declarations {
 
     /// The function type a callback is declared with: `"int(int)"` or
     /// `"int(*)(int)"`.
-    fn parse_callback_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
+    pub(crate) fn parse_callback_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
         let id = {
             let mut t = table();
             self.lock()
@@ -80,7 +80,11 @@ impl Declarations {
     /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
     /// `("constant", ctype)` (a `static const` read from the library),
     /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
-    fn lookup(&self, py: Python<'_>, name: &str) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
+    pub(crate) fn lookup(
+        &self,
+        py: Python<'_>,
+        name: &str,
+    ) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
         let entity = self.lock().lookup(name).cloned();
         if let Some(
             Entity::Function { ty, .. }
