@@ -5,13 +5,12 @@ out by the Rust core, type strings resolve to interned ``CType`` objects, and
 every memory or call operation is one backend primitive.
 """
 
-import ctypes.util
 import os
 import threading
 import warnings
+import weakref
 
 from . import _backend
-from .error import CDefError
 
 __all__ = ["FFI"]
 
@@ -33,7 +32,7 @@ class FFI(_backend.FFI):
         self._source = None
         self._api_objects = None
         self._lock = threading.Lock()
-        self._libs = []
+        self._libs = weakref.WeakSet()
         for name in dir(_backend):
             if name.startswith("RTLD_"):
                 setattr(self, name, getattr(_backend, name))
@@ -53,6 +52,8 @@ class FFI(_backend.FFI):
         with self._lock:
             found = self._decls.cdef(csource, override, bool(packed), pack or 0)
             self._types.clear()
+            for lib in list(self._libs):
+                _backend.extend_abi_lib(lib, self._decls)
         for message in found:
             warnings.warn(message, UserWarning, stacklevel=2)
 
@@ -174,34 +175,11 @@ class FFI(_backend.FFI):
     def addressof(self, cdata, *fields_or_indexes):
         """``&cdata`` of a struct, union or array, or ``&cdata->field[index]...``;
         ``addressof(lib, "name")`` for a library's function or global."""
-        if _is_lib(cdata):
+        if isinstance(cdata, _backend.Lib):
             if len(fields_or_indexes) != 1 or not isinstance(fields_or_indexes[0], str):
                 raise TypeError("addressof(lib, name) takes exactly one name")
-            return self._lib_addressof(cdata, fields_or_indexes[0])
+            return cdata._address_of(fields_or_indexes[0])
         return super().addressof(cdata, *fields_or_indexes)
-
-    def _lib_addressof(self, lib, name):
-        """A function-pointer cdata for a function, a pointer to a global."""
-        from .loader import _ApiLib
-
-        if isinstance(lib, _ApiLib):
-            objects = lib._ffi._api_objects
-            found = objects.get("__cdata__" + name, objects.get(name))
-            if isinstance(found, _backend.CData):
-                return found
-            if isinstance(found, _backend._Variable):
-                return found.address_of()
-            raise AttributeError("lib has no function or global variable named %r" % (name,))
-        _check_open(lib, name)
-        ffi = object.__getattribute__(lib, "_ffi")
-        handle = object.__getattribute__(lib, "_handle")
-        found = ffi._decls.lookup(name)
-        if found is None or found[0] not in ("function", "variable", "constant"):
-            raise AttributeError("lib has no function or global variable named %r" % (name,))
-        kind, ctype = found
-        if kind == "function":
-            return handle.load_function(ctype, name)
-        return _backend.cast(_backend.new_pointer_type(ctype), handle.symbol_address(name))
 
     # ----- calls ---------------------------------------------------------------
 
@@ -235,24 +213,17 @@ class FFI(_backend.FFI):
         # Out-of-line modules pass the name to dlopen() as is, as documented.
         path = name if self._out_of_line else _find_library(name)
         handle = _backend.load_library(path, flags)
-        lib = _make_lib(self, handle, name)
-        self._libs.append(lib)
+        shown = name if name is not None else "<None>"
+        lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
+                                _backend.abi_contents(self._decls, handle), handle)
+        self._libs.add(lib)
         return lib
 
     def dlclose(self, lib):
         """Closes a library opened with ``dlopen()``; using it afterwards raises."""
-        object.__getattribute__(lib, "_handle").close_lib()
-        object.__setattr__(lib, "_closed", True)
-        # Functions already looked up are cached in the lib's __dict__: forget
-        # them, so that using one raises instead of jumping into unmapped code.
-        object.__getattribute__(lib, "__dict__").clear()
-
-
-def _is_lib(obj):
-    """Whether ``obj`` is a lib object (from ``dlopen()`` or an API-mode module)."""
-    from .loader import _ApiLib
-
-    return isinstance(obj, _ApiLib) or (type(obj).__name__ == "Lib" and type(obj).__module__ == "rcffi")
+        if not isinstance(lib, _backend.Lib):
+            raise TypeError("dlclose() expects a lib object, not %s" % type(lib).__name__)
+        lib._close()
 
 
 def _find_library(name):
@@ -261,75 +232,7 @@ def _find_library(name):
         return None
     if os.sep in name or name.endswith((".so", ".dylib", ".dll")) or ".so." in name:
         return name
+    import ctypes.util  # costly (subprocess, re): only imported when needed
+
     found = ctypes.util.find_library(name)
     return found if found is not None else name
-
-
-def _make_lib(ffi, handle, name):
-    """A fresh lib object: attributes resolve through the FFI's declarations."""
-
-    class Lib:
-        __slots__ = ("_ffi", "_handle", "_closed", "_name", "__dict__")
-
-        def __init__(self):
-            object.__setattr__(self, "_ffi", ffi)
-            object.__setattr__(self, "_handle", handle)
-            object.__setattr__(self, "_closed", False)
-            object.__setattr__(self, "_name", name)
-
-        def __getattr__(self, attr):
-            return _lib_getattr(self, attr)
-
-        def __setattr__(self, attr, value):
-            _lib_setattr(self, attr, value)
-
-        def __dir__(self):
-            return list(ffi._decls.names())
-
-        def __repr__(self):
-            return "<rcffi library %r>" % (name if name is not None else "<None>",)
-
-    Lib.__module__ = "rcffi"
-    Lib.__qualname__ = Lib.__name__ = "Lib"
-    return Lib()
-
-
-def _check_open(lib, attr):
-    if object.__getattribute__(lib, "_closed"):
-        raise ValueError("library %r has been closed (with ffi.dlclose()); cannot access %r"
-                         % (object.__getattribute__(lib, "_name"), attr))
-
-
-def _lib_getattr(lib, attr):
-    _check_open(lib, attr)
-    ffi = object.__getattribute__(lib, "_ffi")
-    handle = object.__getattribute__(lib, "_handle")
-    found = ffi._decls.lookup(attr)
-    if found is None:
-        raise AttributeError("lib has no function, global variable or constant named %r" % (attr,))
-    kind, value = found
-    if kind == "function":
-        fn = handle.load_function(value, attr)
-        lib.__dict__[attr] = fn
-        return fn
-    if kind == "variable":
-        return handle.read_variable(value, attr)
-    if kind == "constant":
-        result = handle.read_variable(value, attr)
-        lib.__dict__[attr] = result
-        return result
-    if kind == "int":
-        lib.__dict__[attr] = value
-        return value
-    raise CDefError("constant %r is declared with '...': its value is only known in API mode "
-                    "(set_source)" % (attr,))
-
-
-def _lib_setattr(lib, attr, value):
-    _check_open(lib, attr)
-    ffi = object.__getattribute__(lib, "_ffi")
-    found = ffi._decls.lookup(attr)
-    if found is None or found[0] != "variable":
-        raise AttributeError("cannot write to %r: it is not a global variable of the lib" % (attr,))
-    object.__getattribute__(lib, "_handle").write_variable(found[1], attr, value)
-

@@ -46,52 +46,12 @@ def attach_library(ffi, path, table_symbol, module_name):
 
 
 def _make_api_lib(module_name, ffi, objects):
-    """The ``lib`` of an API-mode module: functions and constants as attributes,
-    global variables as properties reading and writing the C variable each time."""
-    namespace = {"__slots__": (), "__module__": module_name}
-    plain = {}
-    for name, value in objects.items():
-        if name.startswith("__"):
-            continue
-        if isinstance(value, _backend._Variable):
-            namespace[name] = property(
-                lambda self, v=value: v.get(),
-                lambda self, x, v=value: v.set(x),
-                doc="global variable %r of the C library" % (name,),
-            )
-        else:
-            plain[name] = value
+    """The ``lib`` of an API-mode module: functions and constants in its dict,
+    global variables as descriptors reading and writing the C variable."""
+    contents = dict(objects)
     for name in ffi._decls.names():
         found = ffi._decls.lookup(name)
-        if found is not None and found[0] == "int" and name not in plain:
-            plain[name] = found[1]
-    variables = {n for n in namespace if not n.startswith("__")}
-    namespace["_names"] = tuple(sorted(set(plain) | variables))
-    namespace["_ffi"] = ffi
-    cls = type("Lib", (_ApiLib,), namespace)
-    lib = cls.__new__(cls)
-    for name, value in plain.items():
-        lib.__dict__[name] = value
-    return lib
-
-
-class _ApiLib(_backend.Lib):
-    """Base of API-mode ``lib`` objects (one subclass per module)."""
-
-    def __dir__(self):
-        return list(type(self)._names)
-
-    # `_names` and `_ffi` are class attributes of each module's subclass.
-
-    def __setattr__(self, name, value):
-        if isinstance(getattr(type(self), name, None), property):
-            object.__setattr__(self, name, value)
-        else:
-            raise AttributeError("cannot set %r: it is not a global variable of this lib" % (name,))
-
-    def __getattr__(self, name):
-        raise AttributeError("%r object has no attribute %r: it is not declared in the cdef"
-                             % (type(self).__module__ + ".lib", name))
-
-    def __repr__(self):
-        return "<Lib object for %r>" % (type(self).__module__,)
+        if found is not None and found[0] == "int" and name not in contents:
+            contents[name] = found[1]
+    return _backend.make_lib("<Lib object for %r>" % (module_name,), module_name, contents,
+                             None, module_name)

@@ -16,69 +16,9 @@ use rcffi_core::layout::Layout;
 use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::decls::Declarations;
+use crate::libobj::Variable;
 use crate::library::{CLibrary, FunctionOrigin};
 use crate::types::{ctype_for, table, CType};
-
-/// A global variable of an API-mode module, read and written through an
-/// accessor the glue exports, called at each access.
-#[pyclass(frozen, module = "rcffi._backend", name = "_Variable")]
-pub struct Variable {
-    ctype: Py<CType>,
-    accessor: usize,
-    _lib: Py<CLibrary>,
-}
-
-impl Variable {
-    fn address(&self) -> *mut u8 {
-        // SAFETY: the accessor is a `void *(void)` function the glue generated.
-        let f: extern "C" fn() -> *mut c_void = unsafe { std::mem::transmute(self.accessor) };
-        f() as *mut u8
-    }
-}
-
-/// The value of a global variable at `addr`: arrays and structs as cdata into
-/// it, except that `extern T a[];` (length unknown) is a `T *`, as in cffi.
-///
-/// # Safety
-/// `addr` must be the address of a live object of type `ctype`.
-pub(crate) unsafe fn read_global(
-    py: Python<'_>,
-    ctype: &Py<CType>,
-    addr: *mut u8,
-    owner: &Bound<'_, PyAny>,
-) -> PyResult<Py<PyAny>> {
-    let t = ctype.get();
-    if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
-        let ptr = table().pointer(item.get().id);
-        return Ok(CData::new_pointer(py, ctype_for(py, ptr), addr)?.into_any());
-    }
-    convert::read(py, ctype, addr, Some(owner))
-}
-
-#[pymethods]
-impl Variable {
-    /// The variable's current value (arrays and structs as cdata into it).
-    fn get(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
-        let this = slf.get();
-        unsafe { read_global(slf.py(), &this.ctype, this.address(), slf.as_any()) }
-    }
-
-    /// Stores `value` into the variable.
-    fn set(&self, py: Python<'_>, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        if self.ctype.get().kind == rcffi_core::ctype::Kind::Array {
-            return Err(PyTypeError::new_err(
-                "cannot assign to an array global variable: assign its items",
-            ));
-        }
-        unsafe { convert::write(py, self.ctype.get(), self.address(), value) }
-    }
-
-    /// A pointer to the variable (for `ffi.addressof(lib, name)`).
-    fn address_of(&self, py: Python<'_>) -> PyResult<Py<CData>> {
-        let ptr = table().pointer(self.ctype.get().id);
-        CData::new_pointer(py, ctype_for(py, ptr), self.address())
-    }
-}
 
 /// The slot behind an `extern "Python"` function, which `def_extern` fills.
 #[pyclass(frozen, module = "rcffi._backend", name = "_ExternSlot")]
@@ -255,11 +195,11 @@ pub fn load_api_module(
                 out.set_item(format!("__cdata__{name}"), f)?;
             }
             Entry::Variable { name, ty } => {
-                let v = Variable {
-                    ctype: ctype_for(py, *ty),
-                    accessor: p as usize,
-                    _lib: lib.clone().unbind(),
-                };
+                let v = Variable::with_accessor(
+                    ctype_for(py, *ty),
+                    p as usize,
+                    lib.clone().into_any().unbind(),
+                );
                 out.set_item(name, Py::new(py, v)?)?;
             }
             Entry::Constant { name, ty } => {
@@ -315,21 +255,4 @@ pub fn load_api_module(
         }
     }
     Ok(out.unbind())
-}
-
-/// `Lib`: the type of API-mode `lib` objects (each module's lib is an instance of
-/// a subclass adding its global variables as properties).
-#[pyclass(subclass, dict, module = "rcffi._backend", name = "Lib")]
-pub struct LibBase;
-
-#[pymethods]
-impl LibBase {
-    #[new]
-    #[pyo3(signature = (*_args, **_kwargs))]
-    fn py_new(
-        _args: &Bound<'_, pyo3::types::PyTuple>,
-        _kwargs: Option<&Bound<'_, PyDict>>,
-    ) -> Self {
-        LibBase
-    }
 }

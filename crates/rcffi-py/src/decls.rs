@@ -112,7 +112,7 @@ impl Declarations {
     }
 
     /// Every declared name (functions, variables, constants), in declaration order.
-    fn names(&self) -> Vec<String> {
+    pub(crate) fn names(&self) -> Vec<String> {
         self.lock().name_order.clone()
     }
 

@@ -69,7 +69,11 @@ pub fn load_library(path: Option<&str>, flags: i32) -> PyResult<CLibrary> {
 #[pymethods]
 impl CLibrary {
     /// A function-pointer cdata of type `ctype` for the function `name`.
-    fn load_function(slf: &Bound<'_, Self>, ctype: Py<CType>, name: &str) -> PyResult<Py<CData>> {
+    pub(crate) fn load_function(
+        slf: &Bound<'_, Self>,
+        ctype: Py<CType>,
+        name: &str,
+    ) -> PyResult<Py<CData>> {
         let py = slf.py();
         let ct = ctype.get();
         if !matches!(ct.kind, Kind::Function | Kind::Pointer) {
@@ -95,7 +99,7 @@ impl CLibrary {
     /// The value of the global variable `name` of type `ctype`.
     fn read_variable(slf: &Bound<'_, Self>, ctype: Py<CType>, name: &str) -> PyResult<Py<PyAny>> {
         let addr = slf.get().symbol(name)?;
-        unsafe { crate::apimodule::read_global(slf.py(), &ctype, addr, slf.as_any()) }
+        unsafe { crate::libobj::read_global(slf.py(), &ctype, addr, slf.as_any()) }
     }
 
     /// Stores `value` into the global variable `name` of type `ctype`.
@@ -116,7 +120,7 @@ impl CLibrary {
     }
 
     /// Closes the library; later accesses raise `ValueError`.
-    fn close_lib(&self) {
+    pub(crate) fn close_lib(&self) {
         self.lib.lock().unwrap_or_else(|p| p.into_inner()).close();
     }
 

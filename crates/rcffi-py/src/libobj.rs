@@ -1,0 +1,468 @@
+//! `Lib`: the one type of lib objects — libraries from `dlopen()` (ABI mode,
+//! in-line or out-of-line) and the `lib` of API-mode modules.
+//!
+//! Attribute reads must stay on the interpreter's generic path, the only one
+//! CPython specialises (~1 ns against ~20 ns through any `__getattr__` or own
+//! `tp_getattro`). So each lib is the one instance of its own subclass of `Lib`:
+//! functions and constants are entries of the instance dict, and global
+//! variables are data descriptors of the subclass reading and writing the C
+//! variable at each access. Names declared but unusable (a symbol missing from
+//! the library, a `#define X ...` outside API mode, every name once the library
+//! is closed) are descriptors raising a clear error. `Lib` itself only refuses
+//! writes to anything but a global variable.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+
+use crate::cdata::CData;
+use crate::convert;
+use crate::decls::Declarations;
+use crate::errors::CDefError;
+use crate::library::CLibrary;
+use crate::types::{ctype_for, table, CType};
+
+/// Where a global variable lives.
+enum Place {
+    /// A fixed address (ABI mode: the symbol's address).
+    Address(usize),
+    /// A `void *(void)` function returning the address (API-mode glue).
+    Accessor(usize),
+}
+
+/// A global variable of a lib: a data descriptor of the lib's type.
+#[pyclass(frozen, module = "rcffi._backend", name = "_Variable")]
+pub struct Variable {
+    ctype: Py<CType>,
+    place: Place,
+    /// What keeps the memory mapped (the library).
+    _keep: Py<PyAny>,
+}
+
+impl Variable {
+    /// The variable at the address `accessor()` returns (API-mode glue).
+    pub fn with_accessor(ctype: Py<CType>, accessor: usize, keep: Py<PyAny>) -> Self {
+        Variable {
+            ctype,
+            place: Place::Accessor(accessor),
+            _keep: keep,
+        }
+    }
+
+    fn store(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        unsafe { convert::write(value.py(), self.ctype.get(), self.address(), value) }
+    }
+
+    fn address(&self) -> *mut u8 {
+        match self.place {
+            Place::Address(a) => a as *mut u8,
+            Place::Accessor(f) => {
+                // SAFETY: the accessor is a `void *(void)` function the glue generated.
+                let f: extern "C" fn() -> *mut std::ffi::c_void = unsafe { std::mem::transmute(f) };
+                f() as *mut u8
+            }
+        }
+    }
+}
+
+/// The value of a global variable at `addr`: arrays and structs as cdata into
+/// it, except that `extern T a[];` (length unknown) is a `T *`, as in cffi.
+///
+/// # Safety
+/// `addr` must be the address of a live object of type `ctype`.
+pub(crate) unsafe fn read_global(
+    py: Python<'_>,
+    ctype: &Py<CType>,
+    addr: *mut u8,
+    owner: &Bound<'_, PyAny>,
+) -> PyResult<Py<PyAny>> {
+    let t = ctype.get();
+    if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
+        let ptr = table().pointer(item.get().id);
+        return Ok(CData::new_pointer(py, ctype_for(py, ptr), addr)?.into_any());
+    }
+    convert::read(py, ctype, addr, Some(owner))
+}
+
+#[pymethods]
+impl Variable {
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        obj: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        if obj.is_none() {
+            return Ok(slf.clone().into_any().unbind());
+        }
+        let this = slf.get();
+        unsafe { read_global(slf.py(), &this.ctype, this.address(), slf.as_any()) }
+    }
+
+    fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let _ = obj;
+        self.store(value)
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyAttributeError::new_err(
+            "cannot delete a global variable of a lib",
+        ))
+    }
+
+    /// A pointer to the variable (for `ffi.addressof(lib, name)`).
+    fn address_of(&self, py: Python<'_>) -> PyResult<Py<CData>> {
+        let ptr = table().pointer(self.ctype.get().id);
+        CData::new_pointer(py, ctype_for(py, ptr), self.address())
+    }
+}
+
+/// A declared name that cannot be used: reading or writing it raises the
+/// error found when the lib was made (or when the library was closed).
+#[pyclass(frozen, module = "rcffi._backend", name = "_Unavailable")]
+pub struct Unavailable {
+    error_type: Py<PyType>,
+    message: String,
+}
+
+impl Unavailable {
+    fn new(py: Python<'_>, error: &PyErr) -> Self {
+        Unavailable {
+            error_type: error.get_type(py).unbind(),
+            message: error.value(py).to_string(),
+        }
+    }
+
+    fn error(&self) -> PyErr {
+        Python::attach(|py| {
+            PyErr::from_type(self.error_type.bind(py).clone(), self.message.clone())
+        })
+    }
+}
+
+#[pymethods]
+impl Unavailable {
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        obj: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        match obj {
+            None => Ok(slf.clone().into_any().unbind()),
+            Some(_) => Err(slf.get().error()),
+        }
+    }
+
+    fn __set__(&self, _obj: &Bound<'_, PyAny>, _value: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(self.error())
+    }
+}
+
+/// The base type of every lib object.
+#[pyclass(frozen, subclass, weakref, module = "rcffi._backend", name = "Lib")]
+pub struct Lib {
+    repr: String,
+    /// The library name errors and the closed state speak of.
+    name: String,
+    /// What `ffi.addressof(lib, name)` answers: function cdata and variables.
+    addresses: Py<PyDict>,
+    library: Option<Py<CLibrary>>,
+    closed: AtomicBool,
+}
+
+impl Lib {
+    fn check_open(&self, attr: &str) -> PyResult<()> {
+        if self.closed.load(Ordering::Acquire) {
+            return Err(closed_error(&self.name, attr));
+        }
+        Ok(())
+    }
+}
+
+fn closed_error(library: &str, attr: &str) -> PyErr {
+    PyValueError::new_err(format!(
+        "library '{library}' has been closed (with ffi.dlclose()); cannot access '{attr}'"
+    ))
+}
+
+fn is_descriptor(value: &Bound<'_, PyAny>) -> bool {
+    value.is_instance_of::<Variable>() || value.is_instance_of::<Unavailable>()
+}
+
+#[pymethods]
+impl Lib {
+    #[new]
+    fn py_new(
+        repr: String,
+        name: String,
+        addresses: Py<PyDict>,
+        library: Option<Py<CLibrary>>,
+    ) -> Self {
+        Lib {
+            repr,
+            name,
+            addresses,
+            library,
+            closed: AtomicBool::new(false),
+        }
+    }
+
+    /// Only global variables can be assigned (through their descriptor).
+    fn __setattr__(
+        slf: &Bound<'_, Self>,
+        name: &Bound<'_, PyString>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let found = slf.get_type().getattr(name).ok();
+        if let Some(var) = found.as_ref().and_then(|d| d.cast::<Variable>().ok()) {
+            return var.get().store(value);
+        }
+        match found.as_ref().and_then(|d| d.cast::<Unavailable>().ok()) {
+            Some(refused) => Err(refused.get().error()),
+            None => {
+                slf.get().check_open(name.to_str()?)?;
+                Err(PyAttributeError::new_err(format!(
+                    "cannot set '{name}': it is not a global variable of the lib"
+                )))
+            }
+        }
+    }
+
+    fn __delattr__(&self, name: &str) -> PyResult<()> {
+        Err(PyAttributeError::new_err(format!(
+            "cannot delete '{name}' from a lib"
+        )))
+    }
+
+    /// The declared names: functions, constants and global variables.
+    fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
+        let mut names: Vec<String> = Vec::new();
+        if let Ok(d) = slf.getattr("__dict__") {
+            for k in d.cast::<PyDict>()?.keys() {
+                names.push(k.extract()?);
+            }
+        }
+        let type_dict = slf.get_type().getattr("__dict__")?;
+        for item in type_dict.call_method0("items")?.try_iter()? {
+            let (k, v): (String, Bound<'_, PyAny>) = item?.extract()?;
+            if is_descriptor(&v) {
+                names.push(k);
+            }
+        }
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
+    fn __repr__(&self) -> String {
+        self.repr.clone()
+    }
+
+    /// `ffi.addressof(lib, name)`: a function's cdata, or a pointer to a global.
+    fn _address_of(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+        self.check_open(name)?;
+        match self.addresses.bind(py).get_item(name)? {
+            Some(v) => match v.cast::<Variable>() {
+                Ok(var) => Ok(var.get().address_of(py)?.into_any()),
+                Err(_) => Ok(v.unbind()),
+            },
+            None => Err(PyAttributeError::new_err(format!(
+                "lib has no function or global variable named '{name}'"
+            ))),
+        }
+    }
+
+    /// Closes the library (`ffi.dlclose()`): every name raises from now on.
+    /// Closing twice does nothing.
+    fn _close(slf: &Bound<'_, Self>) -> PyResult<()> {
+        let this = slf.get();
+        if this.closed.swap(true, Ordering::AcqRel) {
+            return Ok(());
+        }
+        let names = Lib::__dir__(slf)?;
+        if let Some(library) = &this.library {
+            library.get().close_lib();
+        }
+        slf.getattr("__dict__")?.cast::<PyDict>()?.clear();
+        this.addresses.bind(slf.py()).clear();
+        let ty = slf.get_type();
+        for name in names {
+            let marker = Unavailable::new(slf.py(), &closed_error(&this.name, &name));
+            ty.setattr(name.as_str(), Py::new(slf.py(), marker)?)?;
+        }
+        Ok(())
+    }
+}
+
+/// `make_lib(repr, name, contents, library=None, module="rcffi")`: a new lib
+/// object. `contents` maps names to values: `_Variable`s and `_Unavailable`s
+/// become descriptors of the lib's type, anything else an entry of its dict;
+/// `__cdata__<name>` entries (the function cdata behind an API-mode builtin)
+/// only serve `ffi.addressof()`, and other `__` names are skipped.
+#[pyfunction]
+#[pyo3(signature = (repr, name, contents, library=None, module="rcffi"))]
+pub fn make_lib(
+    py: Python<'_>,
+    repr: String,
+    name: String,
+    contents: &Bound<'_, PyDict>,
+    library: Option<Py<CLibrary>>,
+    module: &str,
+) -> PyResult<Py<PyAny>> {
+    let namespace = PyDict::new(py);
+    namespace.set_item("__module__", module)?;
+    namespace.set_item("__qualname__", "Lib")?;
+    let plain = PyList::empty(py);
+    let addresses = PyDict::new(py);
+    sort_contents(contents, &namespace, &plain, &addresses)?;
+    let bases = PyTuple::new(py, [py.get_type::<Lib>()])?;
+    let cls = py.get_type::<PyType>().call1(("Lib", bases, namespace))?;
+    let lib = cls.call1((repr, name, addresses, library))?;
+    fill_dict(&lib, &plain)?;
+    Ok(lib.unbind())
+}
+
+/// Splits `contents` into descriptors (into `namespace`), plain `(name,
+/// value)` pairs (into `plain`) and `addressof()` answers.
+fn sort_contents(
+    contents: &Bound<'_, PyDict>,
+    namespace: &Bound<'_, PyDict>,
+    plain: &Bound<'_, PyList>,
+    addresses: &Bound<'_, PyDict>,
+) -> PyResult<()> {
+    for (key, value) in contents.iter() {
+        let key: String = key.extract()?;
+        if let Some(function) = key.strip_prefix("__cdata__") {
+            addresses.set_item(function, value)?;
+        } else if key.starts_with("__") {
+            continue;
+        } else if is_descriptor(&value) {
+            if value.is_instance_of::<Variable>() {
+                addresses.set_item(&key, &value)?;
+            }
+            namespace.set_item(&key, value)?;
+        } else {
+            if value.is_instance_of::<CData>() && !addresses.contains(&key)? {
+                addresses.set_item(&key, &value)?;
+            }
+            // Interned, as the names in code are: the interpreter's cached
+            // lookup compares keys by identity.
+            plain.append((PyString::intern(contents.py(), &key), value))?;
+        }
+    }
+    Ok(())
+}
+
+fn fill_dict(lib: &Bound<'_, PyAny>, plain: &Bound<'_, PyList>) -> PyResult<()> {
+    let dict = lib.getattr("__dict__")?;
+    let dict = dict.cast::<PyDict>()?;
+    for pair in plain.iter() {
+        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
+        dict.set_item(k, v)?;
+    }
+    Ok(())
+}
+
+/// `extend_abi_lib(lib, decls)`: adds to a library from `dlopen()` what later
+/// `cdef()` calls declared.
+#[pyfunction]
+pub fn extend_abi_lib(lib: &Bound<'_, Lib>, decls: &Declarations) -> PyResult<()> {
+    let py = lib.py();
+    let this = lib.get();
+    let Some(library) = this
+        .library
+        .as_ref()
+        .filter(|_| !this.closed.load(Ordering::Acquire))
+    else {
+        return Ok(());
+    };
+    let contents = abi_contents(py, decls, library.bind(py))?;
+    let contents = contents.bind(py);
+    let known: Vec<String> = Lib::__dir__(lib)?;
+    let fresh = PyDict::new(py);
+    for (k, v) in contents.iter() {
+        let name: String = k.extract()?;
+        if !known.contains(&name) {
+            fresh.set_item(k, v)?;
+        }
+    }
+    let namespace = PyDict::new(py);
+    let plain = PyList::empty(py);
+    sort_contents(&fresh, &namespace, &plain, lib.get().addresses.bind(py))?;
+    let ty = lib.get_type();
+    for (k, v) in namespace.iter() {
+        if k.extract::<String>()?.starts_with("__") {
+            continue;
+        }
+        ty.setattr(k.cast::<PyString>()?, v)?;
+    }
+    fill_dict(lib.as_any(), &plain)
+}
+
+/// `abi_contents(decls, library)`: what a library opened by `dlopen()` holds,
+/// for `make_lib`: every declared function, global and constant looked up now.
+#[pyfunction]
+pub fn abi_contents(
+    py: Python<'_>,
+    decls: &Declarations,
+    library: &Bound<'_, CLibrary>,
+) -> PyResult<Py<PyDict>> {
+    let out = PyDict::new(py);
+    for name in decls.names() {
+        let entry = match abi_entry(py, decls, library, &name) {
+            Ok(Some(entry)) => entry,
+            Ok(None) => continue,
+            Err(e) => Py::new(py, Unavailable::new(py, &e))?.into_any(),
+        };
+        out.set_item(&name, entry)?;
+    }
+    Ok(out.unbind())
+}
+
+/// What `name` is in a library from `dlopen()`: a function cdata, a variable
+/// descriptor, a constant's value, or the error using it would raise.
+fn abi_entry(
+    py: Python<'_>,
+    decls: &Declarations,
+    library: &Bound<'_, CLibrary>,
+    name: &str,
+) -> PyResult<Option<Py<PyAny>>> {
+    let Some((kind, value)) = decls.lookup(py, name)? else {
+        return Ok(None);
+    };
+    let symbol = |e: PyErr| missing(py, name, e);
+    Ok(Some(match kind {
+        "function" => CLibrary::load_function(library, value.extract(py)?, name)
+            .map_err(symbol)?
+            .into_any(),
+        "variable" => {
+            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            let var = Variable {
+                ctype: value.extract(py)?,
+                place: Place::Address(addr as usize),
+                _keep: library.clone().into_any().unbind(),
+            };
+            Py::new(py, var)?.into_any()
+        }
+        "constant" => {
+            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            let ctype: Py<CType> = value.extract(py)?;
+            unsafe { read_global(py, &ctype, addr, library.as_any())? }
+        }
+        "int" => value,
+        _ => {
+            return Err(CDefError::new_err(format!(
+                "constant '{name}' is declared with '...': its value is only known in API \
+                 mode (set_source)"
+            )))
+        }
+    }))
+}
+
+fn missing(py: Python<'_>, name: &str, error: PyErr) -> PyErr {
+    PyAttributeError::new_err(format!(
+        "symbol '{name}' is declared but cannot be used: {}",
+        error.value(py)
+    ))
+}
