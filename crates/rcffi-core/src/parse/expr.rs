@@ -27,9 +27,9 @@ impl Parser<'_, '_> {
     pub(super) fn const_expr(&mut self) -> PResult<i128> {
         let cond = self.binary(1)?;
         if self.eat_punct("?") {
-            let a = self.const_expr()?;
+            let a = self.nested(|p| p.const_expr())?;
             self.expect_punct(":")?;
-            let b = self.const_expr()?;
+            let b = self.nested(|p| p.const_expr())?;
             return Ok(if cond != 0 { a } else { b });
         }
         Ok(cond)
@@ -81,7 +81,13 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// A unary expression: each one is a nesting level, since `-`, casts and
+    /// parentheses recurse.
     fn unary(&mut self) -> PResult<i128> {
+        self.nested(|p| p.unary_term())
+    }
+
+    fn unary_term(&mut self) -> PResult<i128> {
         let t = self.peek();
         match &t.tok {
             Tok::Punct("-") => {

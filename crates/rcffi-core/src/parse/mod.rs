@@ -4,6 +4,7 @@
 
 mod expr;
 pub mod lexer;
+mod stack;
 
 use crate::ctype::{FieldDecl, FuncSig, Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{
@@ -27,6 +28,7 @@ pub fn parse_cdef(
         decls,
         options,
         warnings: Vec::new(),
+        depth: 0,
     };
     p.top_level()?;
     Ok(p.warnings)
@@ -49,6 +51,7 @@ pub fn parse_type_string(
         decls,
         options: CdefOptions::default(),
         warnings: Vec::new(),
+        depth: 0,
     };
     let ty = p.type_name().map_err(|e| name_string(e, text))?;
     if p.peek().tok != Tok::Eof {
@@ -170,6 +173,17 @@ fn builtin_type_name(name: &str) -> Option<Prim> {
     }
 }
 
+/// How deeply declarators, parameter lists, struct bodies and constant
+/// expressions may nest, and how many pointer, array and function levels a type
+/// may have. The parser and the code walking types recurse once per level; this
+/// bound keeps that well inside a 512 KiB thread stack in a debug build (about
+/// 2,000 levels fit there), far beyond what real headers use.
+pub const MAX_NESTING: usize = 200;
+
+/// The stack kept free below the deepest parser frame, for one more level's
+/// frames, the error report and the type-name building at the leaves.
+const STACK_RESERVE: usize = 128 * 1024;
+
 struct Parser<'a, 's> {
     lx: &'a Lexed<'s>,
     pos: usize,
@@ -177,6 +191,8 @@ struct Parser<'a, 's> {
     decls: &'a mut Declarations,
     options: CdefOptions,
     warnings: Vec<Warning>,
+    /// The current nesting level, bounded by [`MAX_NESTING`].
+    depth: usize,
 }
 
 type PResult<T> = Result<T, CDefError>;
@@ -245,6 +261,28 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn error_at(&self, tok_index: usize, msg: impl Into<String>) -> CDefError {
         self.lx.error_at(&self.lx.tokens[tok_index], msg)
+    }
+
+    /// Runs `f` one nesting level deeper, refusing to go past [`MAX_NESTING`]
+    /// or into the thread's last [`STACK_RESERVE`] bytes of stack: every
+    /// recursion of the parser goes through here, so no input can exhaust the
+    /// stack.
+    fn nested<T>(&mut self, f: impl FnOnce(&mut Self) -> PResult<T>) -> PResult<T> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.error(&format!(
+                "declaration nested too deeply (more than {MAX_NESTING} levels)"
+            )));
+        }
+        if stack::remaining().is_some_and(|r| r < STACK_RESERVE) {
+            return Err(self.error(&format!(
+                "declaration nested too deeply for this thread's stack ({} levels)",
+                self.depth
+            )));
+        }
+        self.depth += 1;
+        let result = f(self);
+        self.depth -= 1;
+        result
     }
 
     // ----- top level -------------------------------------------------------------
@@ -513,6 +551,14 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
+        if self.derivation_depth(base.id) + ops.len() > MAX_NESTING {
+            return Err(self.error_at(
+                at,
+                format!(
+                    "type with more than {MAX_NESTING} levels of pointers, arrays and functions"
+                ),
+            ));
+        }
         let mut cur = base;
         for op in ops {
             cur = match op {
@@ -582,6 +628,23 @@ impl<'a, 's> Parser<'a, 's> {
             };
         }
         Ok(cur)
+    }
+
+    /// How many pointer, array and function-result levels lead from `id` to a
+    /// named type, counted up to just past [`MAX_NESTING`] (types built with the
+    /// backend primitives may go deeper than the parser allows).
+    fn derivation_depth(&self, mut id: TypeId) -> usize {
+        let mut depth = 0;
+        while depth <= MAX_NESTING {
+            id = match self.table.data(id) {
+                TypeData::Pointer(t) | TypeData::UnknownLength(t) => *t,
+                TypeData::Array { item, .. } => *item,
+                TypeData::Function(sig) => sig.result,
+                _ => break,
+            };
+            depth += 1;
+        }
+        depth
     }
 
     // ----- specifiers ------------------------------------------------------------
@@ -896,7 +959,7 @@ impl<'s> Parser<'_, 's> {
         if has_body {
             let open = self.pos;
             self.pos += 1;
-            let (fields, partial) = self.record_body()?;
+            let (fields, partial) = self.nested(|p| p.record_body())?;
             self.skip_attributes()?;
             let already = self
                 .table
@@ -1181,7 +1244,7 @@ impl<'s> Parser<'_, 's> {
         }
         let (name, inner) = if self.is_punct("(") && self.is_grouping() {
             self.pos += 1;
-            let d = self.declarator(abstract_only)?;
+            let d = self.nested(|p| p.declarator(abstract_only))?;
             self.expect_punct(")")?;
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
@@ -1217,7 +1280,7 @@ impl<'s> Parser<'_, 's> {
                 }
             } else if self.is_punct("(") {
                 self.pos += 1;
-                let (args, variadic) = self.parameters()?;
+                let (args, variadic) = self.nested(|p| p.parameters())?;
                 suffixes.push(Op::Function { args, variadic });
             } else {
                 break;
