@@ -254,3 +254,76 @@ def test_deep_nesting_in_a_small_thread_stack_is_an_error_not_a_crash():
                           timeout=120)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip() == str([True] * len(sources) + [200])
+
+
+# ---- hostile text: errors, never a Rust panic ------------------------------------------
+
+BIG = "0x8000000000000000"  # 2**63: two of them multiply to 2**126
+
+
+@pytest.mark.parametrize(
+    "src, needle",
+    [
+        ('"\\', "unterminated string"),
+        ('extern "\\', "unterminated string"),
+        ('"\\\u00e9', "unterminated string"),
+        ("int x; '\\\u00e9", "unterminated character"),
+        ("'\\01234'", "unterminated character constant"),
+        ("x\u00e9\\", "unexpected character"),
+        ("enum e { A = %s * %s + %s * %s };" % (BIG, BIG, BIG, BIG), "constant overflow"),
+        ("enum e { A = (0 - %s * %s) - %s * %s, B = A / -1 };" % (BIG, BIG, BIG, BIG),
+         "constant overflow"),
+        ("enum e { A = (0 - %s * %s) - %s * %s, B = A %% -1 };" % (BIG, BIG, BIG, BIG),
+         "constant overflow"),
+        ("enum e { A = -((0 - %s * %s) - %s * %s) };" % (BIG, BIG, BIG, BIG),
+         "constant overflow"),
+        ("enum e { A = (%s * %s - 1) + %s * %s, B };" % (BIG, BIG, BIG, BIG),
+         "enumerator value overflow"),
+    ],
+)
+def test_malformed_literals_and_overflowing_constants_are_cdef_errors(ffi, src, needle):
+    with pytest.raises(CDefError, match=needle) as e:
+        ffi.cdef(src)
+    assert re.search(r"<cdef source string>:1:\d+: ", str(e.value))
+
+
+def test_string_literal_ending_in_a_backslash_matches_cffi(both):
+    r, c = both
+    with pytest.raises(CDefError, match="unterminated string"):
+        r.cdef('"\\')
+    with pytest.warns(UserWarning), pytest.raises(cffi.CDefError):
+        c.cdef('"\\')
+
+
+def test_deeply_parenthesized_define_values(ffi):
+    n = 100000
+    ffi.cdef("#define X " + "(" * n + "5" + ")" * n + "\n#define Y " + "-" * (n + 1) + "5")
+    lib = ffi.dlopen(None)
+    assert (lib.X, lib.Y) == (5, -5)
+
+
+HOSTILE_PIECES = [
+    '"a\\"b\\', "'\\x", "'\\777'", "'\\\u00e9'", "L'\\", "u'", "/* x", "# 1 \"f.h", "#define Z (",
+    "enum e { A = 1 ? : }", "struct { int a : ", "int (*f)(int (*)[", "typedef int t[...",
+    "0x", "1e+", ".5", "\u00e9\u00e9", "\\\r", "extern \"Python+C\" {", "int a[sizeof(",
+    "enum { A = (char)(", "__attribute__((", "int f(...", "struct s { ...; ",
+]
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_every_prefix_of_hostile_text_is_accepted_or_an_exception():
+    import rcffi
+
+    outcomes = set()
+    for piece in HOSTILE_PIECES:
+        for text in (piece, "int x;\n" + piece + " y;"):
+            for end in range(len(text) + 1):
+                for use in ("cdef", "typeof"):
+                    # A Rust panic would be a PanicException, which derives from
+                    # BaseException only: it escapes this and fails the test.
+                    try:
+                        getattr(rcffi.FFI(), use)(text[:end])
+                        outcomes.add("accepted")
+                    except Exception as e:  # noqa: BLE001 - any ordinary error is fine
+                        outcomes.add(type(e).__name__)
+    assert "CDefError" in outcomes and "accepted" in outcomes

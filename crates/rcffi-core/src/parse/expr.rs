@@ -65,17 +65,18 @@ impl Parser<'_, '_> {
                 "<<" if (0..64).contains(&rhs) => lhs << rhs,
                 ">>" if (0..128).contains(&rhs) => lhs >> rhs,
                 "<<" | ">>" => return Err(self.error_at(at, format!("invalid shift count {rhs}"))),
-                "+" => lhs + rhs,
-                "-" => lhs - rhs,
-                "*" => lhs
-                    .checked_mul(rhs)
-                    .ok_or_else(|| self.error_at(at, "constant overflow"))?,
                 "/" | "%" if rhs == 0 => {
                     return Err(self.error_at(at, "division by zero in a constant expression"))
                 }
                 // C division truncates toward zero, as Rust's does.
-                "/" => lhs / rhs,
-                "%" => lhs % rhs,
+                "+" | "-" | "*" | "/" | "%" => match op {
+                    "+" => lhs.checked_add(rhs),
+                    "-" => lhs.checked_sub(rhs),
+                    "*" => lhs.checked_mul(rhs),
+                    "/" => lhs.checked_div(rhs),
+                    _ => lhs.checked_rem(rhs),
+                }
+                .ok_or_else(|| self.error_at(at, "constant overflow"))?,
                 _ => unreachable!("operator table"),
             };
         }
@@ -92,7 +93,10 @@ impl Parser<'_, '_> {
         match &t.tok {
             Tok::Punct("-") => {
                 self.pos += 1;
-                Ok(-self.unary()?)
+                let at = self.pos;
+                self.unary()?
+                    .checked_neg()
+                    .ok_or_else(|| self.error_at(at, "constant overflow"))
             }
             Tok::Punct("+") => {
                 self.pos += 1;

@@ -20,6 +20,15 @@ pub fn parse_cdef(
     source: &str,
     options: CdefOptions,
 ) -> Result<Vec<Warning>, Error> {
+    guarded(|| cdef_unguarded(table, decls, source, options))
+}
+
+fn cdef_unguarded(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    source: &str,
+    options: CdefOptions,
+) -> Result<Vec<Warning>, Error> {
     let lexed = lexer::lex(source)?;
     let mut p = Parser {
         lx: &lexed,
@@ -38,6 +47,32 @@ pub fn parse_cdef(
 /// (`"int(int)"`) is refused unless `function_as_pointer`, where it means the
 /// pointer to such a function (callbacks are declared that way).
 pub fn parse_type_string(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    text: &str,
+    function_as_pointer: bool,
+) -> Result<TypeId, Error> {
+    guarded(|| type_string_unguarded(table, decls, text, function_as_pointer))
+}
+
+/// Runs a parse, turning a panic (a parser bug) into an error: unwinding
+/// further would reach Python as a `PanicException`, which `except Exception`
+/// does not catch, or abort a Rust caller's thread.
+fn guarded<T>(parse: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(parse)).unwrap_or_else(|payload| {
+        let why = payload
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(Error::CDef(CDefError {
+            message: format!("internal error in the cdef parser ({why}); please report this input"),
+            location: None,
+        }))
+    })
+}
+
+fn type_string_unguarded(
     table: &mut TypeTable,
     decls: &mut Declarations,
     text: &str,
@@ -1174,7 +1209,9 @@ impl<'s> Parser<'_, 's> {
                     self.options.override_,
                 )
                 .map_err(|m| self.lx.error_at(t, m))?;
-            next += 1;
+            next = next
+                .checked_add(1)
+                .ok_or_else(|| self.lx.error_at(t, "enumerator value overflow"))?;
             if !self.eat_punct(",") {
                 self.expect_punct("}")?;
                 break;
@@ -1507,19 +1544,25 @@ fn clean_directive(text: &str) -> String {
 }
 
 /// The value of `#define NAME value`: an integer literal, optionally negated or
-/// parenthesized.
+/// parenthesized (read in a loop, not a recursion: the value is input of any
+/// length).
 fn parse_define_value(value: &str) -> Option<i128> {
-    let v = value.trim();
-    if let Some(inner) = v.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
-        return parse_define_value(inner);
+    let mut v = value.trim();
+    let mut negative = false;
+    loop {
+        if let Some(inner) = v.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            v = inner.trim();
+        } else if let Some(rest) = v.strip_prefix('-') {
+            negative = !negative;
+            v = rest.trim();
+        } else if let Some(rest) = v.strip_prefix('+') {
+            v = rest.trim();
+        } else {
+            break;
+        }
     }
-    if let Some(rest) = v.strip_prefix('-') {
-        return parse_define_value(rest).map(|x| -x);
-    }
-    if let Some(rest) = v.strip_prefix('+') {
-        return parse_define_value(rest);
-    }
-    lexer::parse_int_literal(v).and_then(|(x, _)| i128::try_from(x).ok())
+    let x = lexer::parse_int_literal(v).and_then(|(x, _)| i128::try_from(x).ok())?;
+    Some(if negative { -x } else { x })
 }
 
 #[cfg(test)]
