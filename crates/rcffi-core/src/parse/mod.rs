@@ -632,6 +632,16 @@ impl<'a, 's> Parser<'a, 's> {
                         ));
                     }
                     let id = match op {
+                        Op::Array(Some(n))
+                            if self.table.size_of(cur.id).is_some_and(|s| {
+                                s.checked_mul(n).is_none_or(|b| b > isize::MAX as usize)
+                            }) =>
+                        {
+                            return Err(self.error_at(
+                                at,
+                                format!("array of {n} items is larger than the address space"),
+                            ));
+                        }
                         Op::Array(n) => self.table.array(cur.id, n),
                         _ => self.table.new_unknown_length(cur.id),
                     };
