@@ -366,3 +366,33 @@ def test_the_documents_passwd_example(build):
     ffi, lib = m.ffi, m.lib
     assert ffi.string(lib.getpwuid(0).pw_name) == b"root"
     assert ffi.string(lib.get_pw_for_root().pw_name) == b"root"
+
+
+@pytest.mark.parametrize("name", ["../escape_up", "/abs_escape_x", "a/b", "a\\b", "a..b", "",
+                                  ".x", "x.", "x-y", "1x", "a b"])
+def test_module_names_must_be_dotted_identifiers(tmp_path, name):
+    for source in ("int f(void) { return 1; }", None):
+        ffi = rcffi.FFI()
+        ffi.cdef("int f(void);")
+        with pytest.raises(ValueError, match="dotted Python name"):
+            ffi.set_source(name, source)
+        # Nothing was recorded: compile() still asks for set_source().
+        with pytest.raises(ValueError, match="set_source"):
+            ffi.compile(tmpdir=str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("name", ["../escape_up", "/abs_escape_x"])
+def test_escaping_module_names_are_refused_like_cffi(name):
+    import cffi
+
+    with pytest.raises(ValueError):
+        cffi.FFI().set_source(name, None)
+
+
+def test_dotted_module_names_build_inside_tmpdir(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("int f(void);")
+    ffi.set_source("pkg_x._sub_mod", None)
+    path = ffi.compile(tmpdir=str(tmp_path))
+    assert str(path).startswith(str(tmp_path))

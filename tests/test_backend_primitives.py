@@ -242,3 +242,90 @@ def test_same_behaviour_on_both_backends(name):
     theirs = outcome(scenario, _cffi_backend)
     ours = outcome(scenario, rcffi._backend)
     assert ours == theirs
+
+
+# ---- hostile type shapes: errors, never a crash ------------------------------------------
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_struct_array_no_length_is_a_type_error(name):
+    b = BACKENDS[name]
+    p = b.new_primitive_type("int")
+    s = b.new_struct_type("foo")
+    with pytest.raises(TypeError, match="unknown size"):
+        b.complete_struct_or_union(s, [("x", b.new_array_type(b.new_pointer_type(p), None), -1),
+                                       ("y", p, -1)])
+
+
+@pytest.mark.parametrize("name", BACKENDS)
+def test_arrays_larger_than_the_address_space_are_overflow_errors(name):
+    import sys
+
+    b = BACKENDS[name]
+    pp = b.new_pointer_type(b.new_pointer_type(b.new_primitive_type("int")))
+    for n in (sys.maxsize // 3, sys.maxsize):
+        with pytest.raises(OverflowError):
+            b.new_array_type(pp, n)
+
+
+def test_huge_char_arrays_overflow_in_offsets_and_layouts():
+    import sys
+
+    b = rcffi._backend
+    a = b.new_array_type(b.new_pointer_type(b.new_primitive_type("char")), sys.maxsize)
+    assert b.sizeof(a) == sys.maxsize
+    assert b.typeoffsetof(a, 5)[1] == 5
+    with pytest.raises(OverflowError):
+        b.typeoffsetof(b.new_pointer_type(a), 3)
+    s = b.new_struct_type("big")
+    with pytest.raises(OverflowError):
+        b.complete_struct_or_union(s, [("x", a, -1), ("y", a, -1)])
+
+
+def test_huge_arrays_in_type_strings_are_errors_not_panics():
+    import sys
+
+    ffi = rcffi.FFI()
+    for text in ("int[%d]" % (sys.maxsize // 3), "char[%d][2]" % sys.maxsize):
+        with pytest.raises(rcffi.CDefError, match="larger than the address space"):
+            ffi.sizeof(text)
+    assert ffi.sizeof("char[%d]" % sys.maxsize) == sys.maxsize
+
+
+UNPASSABLE = """
+    struct empty { };
+    union uempty { };
+    struct flex { int n; int a[]; };
+    struct zero { int n; int a[0]; };
+    struct outer { int k; struct zero z; };
+"""
+
+
+@pytest.mark.parametrize("record", ["struct empty", "union uempty", "struct flex",
+                                    "struct zero", "struct outer"])
+def test_unpassable_records_by_value_are_not_implemented_before_the_call(record):
+    ffi = rcffi.FFI()
+    ffi.cdef(UNPASSABLE)
+    # The address is never called: the error comes while preparing the call.
+    bogus = ffi.cast("void *", 1)
+    result = ffi.cast("%s(*)(void)" % record, bogus)
+    with pytest.raises(NotImplementedError, match="cannot be a result"):
+        result()
+    argument = ffi.cast("int(*)(%s)" % record, bogus)
+    with pytest.raises(NotImplementedError, match="cannot be an argument"):
+        argument(ffi.new("%s *" % record)[0])
+    with pytest.raises(NotImplementedError, match="cannot be a result"):
+        ffi.callback("%s(*)(void)" % record, lambda: None)
+
+
+@pytest.mark.parametrize("record", ["struct flex", "struct zero"])
+def test_flexible_array_records_by_value_match_cffi(record):
+    import cffi
+
+    ffi = cffi.FFI()
+    ffi.cdef(UNPASSABLE.replace("struct empty { };\n    union uempty { };", ""))
+    bogus = ffi.cast("void *", 1)
+    with pytest.raises(NotImplementedError):
+        ffi.cast("%s(*)(void)" % record, bogus)()
+    with pytest.raises(NotImplementedError):
+        ffi.cast("int(*)(%s)" % record, bogus)(ffi.new("%s *" % record)[0])

@@ -538,3 +538,146 @@ def test_callback_results_and_reports_match_cffi(tl, ref, unraisable, cdecl, cal
         r = getattr(lib, caller)(ffi.callback(cdecl, fn), arg)
         results.append((r, [u[0] for u in unraisable]))
     assert results[0] == results[1]
+
+
+# ---- re-entrancy: callbacks called while another callback, or a destructor, runs ------
+
+
+@pytest.mark.parametrize("side", ["rcffi", "cffi"])
+def test_callback_calling_another_callback(side, tl, ref):
+    ffi, lib = tl if side == "rcffi" else ref
+    cb2 = ffi.callback("int(*)(int)", lambda x: x + 1)
+    cb1 = ffi.callback("int(*)(int)", lambda x: cb2(x) * 2)
+    assert cb1(3) == 8
+    assert lib.t_cb_int(cb1, 3) == 8
+
+
+def test_callback_calling_itself_through_c(tl):
+    ffi, lib = tl
+
+    @ffi.callback("int(int)")
+    def factorial(n):
+        return 1 if n <= 1 else n * lib.t_cb_int(factorial, n - 1)
+
+    assert factorial(10) == 3628800
+    assert lib.t_cb_int(factorial, 12) == 479001600
+
+
+def test_callback_recursion_deeper_than_a_few_levels(tl):
+    ffi, lib = tl
+
+    @ffi.callback("int(int)")
+    def down(n):
+        return 0 if n == 0 else 1 + down(n - 1)
+
+    assert lib.t_cb_int(down, 200) == 200
+
+
+def test_qsort_inside_a_qsort_comparator():
+    import rcffi
+
+    ffi = rcffi.FFI()
+    ffi.cdef("void qsort(void *, size_t, size_t, int(*)(const void *, const void *));")
+    c = ffi.dlopen(None)
+    inner_sorted = []
+
+    @ffi.callback("int(const void *, const void *)")
+    def by_value(a, b):
+        x, y = ffi.cast("int *", a)[0], ffi.cast("int *", b)[0]
+        return (x > y) - (x < y)
+
+    @ffi.callback("int(const void *, const void *)")
+    def outer(a, b):
+        inner = ffi.new("int[]", [5, 3, 9, 1])
+        c.qsort(inner, 4, ffi.sizeof("int"), by_value)
+        inner_sorted.append(list(inner))
+        return by_value(a, b)
+
+    arr = ffi.new("int[]", [4, 2, 8, 6, 1])
+    c.qsort(arr, 5, ffi.sizeof("int"), outer)
+    assert list(arr) == [1, 2, 4, 6, 8]
+    assert inner_sorted and all(s == [1, 3, 5, 9] for s in inner_sorted)
+
+
+def test_callback_as_a_gc_destructor(tl):
+    ffi, lib = tl
+    freed = []
+
+    @ffi.callback("void(void *)")
+    def destroy(p):
+        freed.append(ffi.cast("int *", p)[0])
+
+    p = ffi.gc(ffi.new("int *", 41), destroy)
+    del p
+    gc.collect()
+    assert freed == [41]
+
+
+def test_destructor_calling_c_that_calls_back(tl):
+    ffi, lib = tl
+    seen = []
+
+    @ffi.callback("int(int, void *)")
+    def visit(i, user):
+        seen.append(ffi.cast("int *", user)[0] + i)
+        return i
+
+    def destroy(p):
+        # A library's *_destroy that calls a user-data callback.
+        seen.append(lib.t_call_n(visit, p, 3))
+
+    p = ffi.gc(ffi.new("int *", 100), destroy)
+    del p
+    gc.collect()
+    assert seen == [100, 101, 102, 0 + 1 + 2]
+
+
+def test_destructor_released_explicitly_calls_back(tl):
+    ffi, lib = tl
+    cb = ffi.callback("int(int)", lambda x: x * 5)
+    out = []
+    p = ffi.gc(ffi.new("int *", 7), lambda q: out.append(lib.t_cb_int(cb, q[0])))
+    ffi.release(p)
+    assert out == [35]
+
+
+def test_nested_callbacks_in_a_c_thread(tl):
+    ffi, lib = tl
+    inner = ffi.callback("int(int)", lambda x: x * 10)
+    idents = set()
+
+    @ffi.callback("int(int, void *)")
+    def outer(i, user):
+        idents.add(threading.get_ident())
+        return lib.t_cb_int(inner, i)
+
+    assert lib.t_call_in_thread(outer, ffi.NULL, 20) == 10 * sum(range(20))
+    assert len(idents) == 1 and threading.get_ident() not in idents
+
+
+def test_nested_callbacks_in_many_c_threads(tl):
+    ffi, lib = tl
+    inner = ffi.callback("int(int)", lambda x: x + 1)
+
+    @ffi.callback("int(int, void *)")
+    def outer(i, user):
+        return lib.t_cb_int(inner, i) - 1
+
+    assert lib.t_call_in_threads(outer, ffi.NULL, 4, 200) == 4 * sum(range(200))
+
+
+def test_nested_callbacks_in_python_threads(tl):
+    ffi, lib = tl
+    inner = ffi.callback("int(int)", lambda x: x * 2)
+    outer = ffi.callback("int(int)", lambda x: lib.t_cb_int(inner, x) + 1)
+    results = [None] * 8
+
+    def work(k):
+        results[k] = sum(lib.t_cb_int(outer, i) for i in range(300))
+
+    threads = [threading.Thread(target=work, args=(k,)) for k in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [sum(2 * i + 1 for i in range(300))] * 8

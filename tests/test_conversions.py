@@ -215,6 +215,20 @@ def test_pointers_compare_by_address_in_order(ffi):
     assert (q - p) == 2
 
 
+@pytest.mark.parametrize("offset", [1, 2, 3, 6, -5])
+def test_pointer_subtraction_off_the_item_grid_raises_like_cffi(both, offset):
+    for ffi in both:
+        a = ffi.new("int[4]")
+        p = ffi.cast("int *", a)
+        q = ffi.cast("int *", ffi.cast("char *", a) + offset)
+        with pytest.raises(ValueError, match="pointer subtraction"):
+            q - p
+        with pytest.raises(ValueError, match="pointer subtraction"):
+            p - q
+        r8 = ffi.cast("int *", ffi.cast("char *", a) + 8)
+        assert (r8 - p, p - r8) == (2, -2)
+
+
 def test_enum_string_gives_name_or_number(pair):
     for ffi in pair:
         assert ffi.string(ffi.cast("enum color", 5)) == "GREEN"

@@ -183,3 +183,37 @@ def test_pointer_fields_accept_compatible_pointers(ffi):
     h.ip = ffi.cast("void *", h.vp)
     with pytest.raises(TypeError):
         h.ip = ffi.new("long *")
+
+
+def test_dict_initializer_changed_while_converting(ffi):
+    ffi.cdef("struct m { int a, b, c; };")
+    d = {}
+
+    class Clears:
+        def __index__(self):
+            d.clear()
+            d["zz"] = 5
+            return 7
+
+    d.update(a=Clears(), b=2, c=3)
+    p = ffi.new("struct m *", d)
+    # The items as they were when the conversion started.
+    assert (p.a, p.b, p.c) == (7, 2, 3)
+    assert d == {"zz": 5}
+
+
+def test_dict_initializer_growing_while_converting(ffi):
+    ffi.cdef("struct m { int a, b; };")
+    d = {}
+
+    class Grows:
+        def __index__(self):
+            for i in range(100):
+                d["k%d" % i] = i
+            return 1
+
+    d.update(a=Grows(), b=2)
+    p = ffi.new("struct m *", d)
+    assert (p.a, p.b) == (1, 2)
+    with pytest.raises(KeyError, match="k0"):
+        ffi.new("struct m *", d)

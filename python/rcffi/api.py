@@ -94,6 +94,11 @@ class FFI(_backend.FFI):
 
         if not isinstance(module_name, str):
             raise TypeError("module_name must be a str, not %s" % type(module_name).__name__)
+        # The name becomes file paths under compile()'s tmpdir: anything but a
+        # dotted name ("../x", "/x", "a/b") would write elsewhere.
+        if not all(part.isidentifier() for part in module_name.split(".")):
+            raise ValueError("module_name must be a dotted Python name such as 'pkg._mod', not %r"
+                             % (module_name,))
         if self._source is not None:
             raise ValueError("set_source() cannot be called several times per ffi object")
         if source is not None and not isinstance(source, str):

@@ -26,6 +26,32 @@ pub struct CallPlan {
 unsafe impl Send for CallPlan {}
 unsafe impl Sync for CallPlan {}
 
+/// Why libffi cannot pass the complete record `id` by value, if it cannot: it
+/// has no size (an empty struct or union, a GNU extension) or ends in an array
+/// of no or zero length, here or in a nested record; libffi would mis-size it.
+fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
+    let mut pending = vec![id];
+    while let Some(rec) = pending.pop() {
+        let TypeData::Record(r) = t.data(rec) else {
+            continue;
+        };
+        if r.layout.is_some_and(|l| l.size == 0) {
+            return Some("it is empty");
+        }
+        for f in r.fields.iter().flatten() {
+            match t.data(f.ty) {
+                TypeData::Array {
+                    length: None | Some(0),
+                    ..
+                } => return Some("it has a flexible or zero-length array"),
+                TypeData::Record(_) => pending.push(f.ty),
+                _ => {}
+            }
+        }
+    }
+    None
+}
+
 /// An `ffi_type` for a struct with its element array, kept at stable addresses.
 struct OwnedStructType {
     _ty: Box<ffi::ffi_type>,
@@ -95,6 +121,13 @@ impl Builder<'_> {
                         t.cname(id)
                     )));
                 };
+                if let Some(why) = not_passable(t, id) {
+                    let role = if is_result { "a result" } else { "an argument" };
+                    return Err(Error::Unsupported(format!(
+                        "'{}' cannot be {role} here: {why}, which libffi cannot pass by value",
+                        t.cname(id)
+                    )));
+                }
                 if cfg!(all(target_arch = "x86_64", unix)) && !abi::has_long_double(t, id) {
                     return Ok(self.classified_struct(
                         abi::sysv_x86_64(t, id, layout.size),

@@ -813,7 +813,7 @@ impl TypeTable {
             TypeData::Pointer(_) | TypeData::Function(_) => Some(std::mem::size_of::<*const u8>()),
             TypeData::Array { item, length } => {
                 let n = (*length)?;
-                self.size_of(*item).map(|s| s * n)
+                self.size_of(*item).and_then(|s| s.checked_mul(n))
             }
             TypeData::Record(r) => r.layout.map(|l| l.size),
             TypeData::Enum(e) => Some(e.base.size()),

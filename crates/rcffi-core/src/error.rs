@@ -64,6 +64,9 @@ pub enum Error {
     /// The C compiler (or `pkg-config`) could not be run or reported an error;
     /// the message holds the command line and what the tool printed.
     Compile(String),
+    /// Valid C that libffi cannot do (an empty struct, or one ending in a
+    /// flexible array, passed or returned by value).
+    Unsupported(String),
 }
 
 impl fmt::Display for Error {
@@ -75,7 +78,8 @@ impl fmt::Display for Error {
             | Error::Call(m)
             | Error::Overflow(m)
             | Error::Memory(m)
-            | Error::Compile(m) => f.write_str(m),
+            | Error::Compile(m)
+            | Error::Unsupported(m) => f.write_str(m),
         }
     }
 }
@@ -95,6 +99,7 @@ impl Error {
             Error::Overflow(m) => Error::Overflow(prefix(m)),
             Error::Memory(m) => Error::Memory(prefix(m)),
             Error::Compile(m) => Error::Compile(prefix(m)),
+            Error::Unsupported(m) => Error::Unsupported(prefix(m)),
         }
     }
 }

@@ -84,7 +84,22 @@ pub fn lay_out(
                     bitshift: None,
                     bitsize: None,
                 });
-                let end = (offset + fsize) * 8;
+                // Positions are counted in bits, so a record is bounded by
+                // usize::MAX / 8 bytes, still far beyond any address space.
+                let end = offset
+                    .checked_add(fsize)
+                    .filter(|&e| e <= usize::MAX / 8)
+                    .map(|e| e * 8)
+                    .ok_or_else(|| {
+                        Error::Overflow(format!(
+                            "{} is larger than the address space",
+                            if f.name.is_empty() {
+                                "an unnamed member's end".to_string()
+                            } else {
+                                format!("the end of field '{}'", f.name)
+                            }
+                        ))
+                    })?;
                 bitpos = end;
                 size_bits = size_bits.max(end);
             }

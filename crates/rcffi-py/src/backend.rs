@@ -1,7 +1,9 @@
 //! The module-level primitives of `rcffi._backend`, named and shaped as in cffi's
 //! `_cffi_backend`: type constructors, `newp`, `cast`, `sizeof`, `string`, ...
 
-use pyo3::exceptions::{PyIndexError, PyKeyError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyIndexError, PyKeyError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
+};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -52,6 +54,16 @@ pub fn new_array_type(
             "array item of unknown size: '{}'",
             item.cname
         )));
+    }
+    // Sizes are isize in C and Python: a larger array could not be addressed.
+    if let Some(n) = length {
+        let bytes = item.size().and_then(|s| s.checked_mul(n));
+        if bytes.is_none_or(|b| b > isize::MAX as usize) {
+            return Err(PyOverflowError::new_err(format!(
+                "array of {n} items of '{}' is larger than the address space",
+                item.cname
+            )));
+        }
     }
     let id = table().array(item.id, length);
     Ok(ctype_for(py, id))
@@ -302,10 +314,16 @@ pub fn typeoffsetof(
         )));
     }
     let item = ct.item.as_ref().expect("array or pointer");
-    Ok((
-        item.clone_ref(py),
-        index * item.get().size_or_err()? as isize,
-    ))
+    let offset = isize::try_from(item.get().size_or_err()?)
+        .ok()
+        .and_then(|size| index.checked_mul(size))
+        .ok_or_else(|| {
+            PyOverflowError::new_err(format!(
+                "offset of item {index} of '{}' overflows",
+                ct.cname
+            ))
+        })?;
+    Ok((item.clone_ref(py), offset))
 }
 
 /// `rawaddressof(ctype, cdata, offset)`: a pointer of type `ctype` to `offset`

@@ -116,10 +116,21 @@ pub fn callback(
 }
 
 /// The handler body: runs with the GIL, never unwinds into C.
+///
+/// The GIL is taken with `PyGILState_Ensure` first, because only CPython knows
+/// this thread's real state: the thread may hold the GIL (a destructor calling
+/// C that calls back), may have released it around a C call without PyO3's
+/// bookkeeping (the per-call fast path), or may be a C thread Python never saw.
+/// PyO3's `attach` trusts its own counter, which is stale in the second case
+/// and would run Python without a thread state; inside the ensured section its
+/// `attach` is correct in all three.
 fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
     // Read before taking the GIL, written back after releasing it: both may
     // make system calls that change errno.
     crate::call::errno_from_c();
+    // SAFETY: the interpreter is initialized (this callback was made by it);
+    // paired with the release below on the same thread.
+    let gil = unsafe { pyo3::ffi::PyGILState_Ensure() };
     Python::attach(|py| {
         let ret = ret as *mut u8;
         let outcome = call_python(py, target, args).and_then(|value| unsafe {
@@ -139,6 +150,7 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
             }
         }
     });
+    unsafe { pyo3::ffi::PyGILState_Release(gil) };
     crate::call::errno_to_c();
 }
 

@@ -790,8 +790,8 @@ impl CData {
                 )));
             }
             let size = this.item_size()?.max(1) as isize;
-            let diff = (this.ptr as isize).wrapping_sub(o.get().ptr as isize) / size;
-            return Ok(diff.into_pyobject(py)?.into_any().unbind());
+            let bytes = (this.ptr as isize).wrapping_sub(o.get().ptr as isize);
+            return crate::slicing::item_distance(py, bytes, size, b);
         }
         match offset_arg(other)? {
             Some(n) => Ok(this.offset_pointer(py, n.wrapping_neg())?.into_any()),

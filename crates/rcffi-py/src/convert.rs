@@ -580,7 +580,14 @@ pub unsafe fn write_record(
         return write_fields_seq(py, ct, rec, addr, tuple.iter(), room);
     }
     if let Ok(dict) = obj.cast::<PyDict>() {
-        for (k, v) in dict.iter() {
+        // A snapshot of the items: converting a value runs Python code
+        // (`__index__`, `__float__`) that may change the dict.
+        for (k, v) in dict
+            .items()
+            .iter()
+            .map(|kv| kv.extract::<(Bound<'_, PyAny>, Bound<'_, PyAny>)>())
+            .collect::<PyResult<Vec<_>>>()?
+        {
             let name: String = k.extract()?;
             let f = rec.field(&name).ok_or_else(|| {
                 pyo3::exceptions::PyKeyError::new_err(format!(

@@ -57,5 +57,6 @@ pub fn to_pyerr(e: Error) -> PyErr {
         Error::Overflow(m) => PyOverflowError::new_err(m),
         Error::Memory(m) => PyIndexError::new_err(m),
         Error::Compile(m) => FFIError::new_err(m),
+        Error::Unsupported(m) => PyNotImplementedError::new_err(m),
     }
 }

@@ -143,3 +143,21 @@ pub fn read_items<'py>(
     let item = slf.get().ct().item.as_ref().expect("array");
     read_item_list(slf.py(), item, addr, n, Some(slf.as_any()))
 }
+
+/// `p - q` in items, from the byte distance: a distance that is not a whole
+/// number of items (pointers cast from unrelated addresses) is an error rather
+/// than silently rounded.
+pub fn item_distance(
+    py: Python<'_>,
+    bytes: isize,
+    item_size: isize,
+    ct: &crate::types::CType,
+) -> PyResult<Py<PyAny>> {
+    if bytes % item_size != 0 {
+        return Err(PyValueError::new_err(format!(
+            "pointer subtraction: the pointers are {bytes} bytes apart, not a whole number of '{}' items ({item_size} bytes each)",
+            ct.item_ref().cname
+        )));
+    }
+    Ok((bytes / item_size).into_pyobject(py)?.into_any().unbind())
+}

@@ -88,15 +88,50 @@ pub struct CType {
     pub(crate) call_plan: OnceLock<crate::call::FunctionPlan>,
 }
 
-/// The `CType` for `id`, creating and caching it on first use.
-pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
-    if let Some(Some(ct)) = CTYPES
+/// The cached `CType` for `id`, if made already.
+fn cached_ctype(py: Python<'_>, id: TypeId) -> Option<Py<CType>> {
+    CTYPES
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .get(id.index())
-    {
-        return ct.clone_ref(py);
+        .and_then(|ct| ct.as_ref().map(|ct| ct.clone_ref(py)))
+}
+
+/// The pointer target or array item of `id`, if any.
+fn item_of(id: TypeId) -> Option<TypeId> {
+    match table().data(id) {
+        TypeData::Pointer(target) => Some(*target),
+        TypeData::Array { item, .. } => Some(*item),
+        _ => None,
     }
+}
+
+/// The `CType` for `id`, creating and caching it on first use.
+///
+/// A `CType` holds its item's, so the missing ones of a pointer or array chain
+/// are made innermost first: each then finds its item (and the parts of its C
+/// name) ready, and a deep chain costs a loop, not a recursion per level that
+/// a small thread stack could not hold.
+pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
+    if let Some(ct) = cached_ctype(py, id) {
+        return ct;
+    }
+    let mut missing = vec![id];
+    while let Some(item) = missing.last().and_then(|&last| item_of(last)) {
+        if cached_ctype(py, item).is_some() {
+            break;
+        }
+        missing.push(item);
+    }
+    let mut made = None;
+    for id in missing.into_iter().rev() {
+        made = Some(make_ctype(py, id));
+    }
+    made.expect("at least `id` itself")
+}
+
+/// Makes and caches the `CType` for `id`, whose item's `CType` exists.
+fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
     let (kind, cname, prim, item_id, length) = {
         let t = table();
         let (prim, item, length) = match t.data(id) {
@@ -108,7 +143,7 @@ pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
         };
         (t.kind(id), t.cname(id).to_string(), prim, item, length)
     };
-    let item = item_id.map(|i| ctype_for(py, i));
+    let item = item_id.map(|i| cached_ctype(py, i).unwrap_or_else(|| make_ctype(py, i)));
     let ct = Py::new(
         py,
         CType {

@@ -27,9 +27,9 @@ impl Parser<'_, '_> {
     pub(super) fn const_expr(&mut self) -> PResult<i128> {
         let cond = self.binary(1)?;
         if self.eat_punct("?") {
-            let a = self.const_expr()?;
+            let a = self.nested(|p| p.const_expr())?;
             self.expect_punct(":")?;
-            let b = self.const_expr()?;
+            let b = self.nested(|p| p.const_expr())?;
             return Ok(if cond != 0 { a } else { b });
         }
         Ok(cond)
@@ -65,28 +65,38 @@ impl Parser<'_, '_> {
                 "<<" if (0..64).contains(&rhs) => lhs << rhs,
                 ">>" if (0..128).contains(&rhs) => lhs >> rhs,
                 "<<" | ">>" => return Err(self.error_at(at, format!("invalid shift count {rhs}"))),
-                "+" => lhs + rhs,
-                "-" => lhs - rhs,
-                "*" => lhs
-                    .checked_mul(rhs)
-                    .ok_or_else(|| self.error_at(at, "constant overflow"))?,
                 "/" | "%" if rhs == 0 => {
                     return Err(self.error_at(at, "division by zero in a constant expression"))
                 }
                 // C division truncates toward zero, as Rust's does.
-                "/" => lhs / rhs,
-                "%" => lhs % rhs,
+                "+" | "-" | "*" | "/" | "%" => match op {
+                    "+" => lhs.checked_add(rhs),
+                    "-" => lhs.checked_sub(rhs),
+                    "*" => lhs.checked_mul(rhs),
+                    "/" => lhs.checked_div(rhs),
+                    _ => lhs.checked_rem(rhs),
+                }
+                .ok_or_else(|| self.error_at(at, "constant overflow"))?,
                 _ => unreachable!("operator table"),
             };
         }
     }
 
+    /// A unary expression: each one is a nesting level, since `-`, casts and
+    /// parentheses recurse.
     fn unary(&mut self) -> PResult<i128> {
+        self.nested(|p| p.unary_term())
+    }
+
+    fn unary_term(&mut self) -> PResult<i128> {
         let t = self.peek();
         match &t.tok {
             Tok::Punct("-") => {
                 self.pos += 1;
-                Ok(-self.unary()?)
+                let at = self.pos;
+                self.unary()?
+                    .checked_neg()
+                    .ok_or_else(|| self.error_at(at, "constant overflow"))
             }
             Tok::Punct("+") => {
                 self.pos += 1;

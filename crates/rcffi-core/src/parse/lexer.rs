@@ -76,7 +76,13 @@ impl<'a> Lexed<'a> {
 }
 
 /// The line, column and source line of byte offset `pos`, after line directives.
+/// A position past the end or inside a multi-byte character (where a malformed
+/// literal stopped) is moved back to the character it falls in.
 fn locate(src: &str, segments: &[Segment], pos: usize) -> Location {
+    let mut pos = pos.min(src.len());
+    while !src.is_char_boundary(pos) {
+        pos -= 1;
+    }
     let seg = &segments[segments.partition_point(|s| s.start <= pos).max(1) - 1];
     let before = &src.as_bytes()[seg.start..pos];
     let line = seg.first_line + before.iter().filter(|&&b| b == b'\n').count();
@@ -370,6 +376,7 @@ impl<'a> Lexer<'a> {
     }
 
     fn string(&mut self) -> Result<Tok, CDefError> {
+        let open = self.i;
         self.i += 1;
         while self.i < self.b.len() && self.b[self.i] != b'"' {
             if self.b[self.i] == b'\n' {
@@ -378,9 +385,12 @@ impl<'a> Lexer<'a> {
             if self.b[self.i] == b'\\' {
                 self.i += 1;
             }
-            self.i += 1;
+            // One whole character (the escaped one, after a backslash), so the
+            // position stays on a character boundary.
+            self.i += self.src[self.i..].chars().next().map_or(0, char::len_utf8);
         }
         if self.i >= self.b.len() {
+            self.i = open;
             return Err(self.err("unterminated string"));
         }
         self.i += 1;
@@ -402,9 +412,13 @@ impl<'a> Lexer<'a> {
                     b't' => 9,
                     b'r' => 13,
                     b'0'..=b'7' => {
-                        let mut v = (e - b'0') as u32;
-                        while let Some(d @ b'0'..=b'7') = self.b.get(self.i) {
-                            v = v * 8 + (d - b'0') as u32;
+                        // As in C, an octal escape has at most three digits.
+                        let mut v = u32::from(e - b'0');
+                        for _ in 0..2 {
+                            let Some(d @ b'0'..=b'7') = self.b.get(self.i) else {
+                                break;
+                            };
+                            v = v * 8 + u32::from(d - b'0');
                             self.i += 1;
                         }
                         v
@@ -421,7 +435,14 @@ impl<'a> Lexer<'a> {
                     b'b' => 8,
                     b'f' => 12,
                     b'v' => 11,
-                    other => other as u32,
+                    other if other.is_ascii() => u32::from(other),
+                    _ => {
+                        // A backslash before a non-ASCII character stands for it.
+                        self.i -= 1;
+                        let ch = self.src[self.i..].chars().next().unwrap_or('\0');
+                        self.i += ch.len_utf8();
+                        ch as u32
+                    }
                 }
             }
             Some(_) => {

@@ -1,0 +1,152 @@
+//! Declarators (`*p`, `(*f)(int)`, `a[3]`), parameter lists and type names.
+
+use super::lexer::Tok;
+use super::{is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty};
+use crate::ctype::{TypeData, TypeId};
+
+impl Parser<'_, '_> {
+    /// A declarator, named or abstract. `abstract_only` forbids a name (type strings
+    /// and casts).
+    pub(super) fn declarator(&mut self, abstract_only: bool) -> PResult<Declarator> {
+        let mut pointers = Vec::new();
+        loop {
+            self.skip_attributes()?;
+            if self.eat_punct("*") || self.eat_punct("^") {
+                pointers.push(Op::Pointer { is_const: false });
+                continue;
+            }
+            let t = self.peek();
+            if t.tok == Tok::Ident && is_qualifier(self.text(t)) {
+                if matches!(self.text(t), "const" | "__const" | "__const__") {
+                    if let Some(Op::Pointer { is_const }) = pointers.last_mut() {
+                        *is_const = true;
+                    }
+                }
+                self.pos += 1;
+                continue;
+            }
+            break;
+        }
+        let (name, inner) = if self.is_punct("(") && self.is_grouping() {
+            self.pos += 1;
+            let d = self.nested(|p| p.declarator(abstract_only))?;
+            self.expect_punct(")")?;
+            (d.name, d.ops)
+        } else if self.peek().tok == Tok::Ident
+            && !abstract_only
+            && !is_type_keyword(self.text(self.peek()))
+        {
+            // The specifiers already hold the type, so even a typedef name is the
+            // declared name here (`typedef int foo_t;` said twice).
+            let i = self.pos;
+            self.pos += 1;
+            (Some(i), Vec::new())
+        } else {
+            (None, Vec::new())
+        };
+        let mut suffixes = Vec::new();
+        loop {
+            if self.eat_punct("[") {
+                if self.eat_punct("]") {
+                    suffixes.push(Op::Array(None));
+                } else if self.is_punct("...") {
+                    let at = self.pos;
+                    self.pos += 1;
+                    self.expect_punct("]")?;
+                    suffixes.push(Op::UnknownLength(at));
+                } else {
+                    let at = self.pos;
+                    let n = self.const_expr()?;
+                    if n < 0 || n > isize::MAX as i128 {
+                        return Err(self.error_at(at, format!("invalid array length {n}")));
+                    }
+                    self.expect_punct("]")?;
+                    suffixes.push(Op::Array(Some(n as usize)));
+                }
+            } else if self.is_punct("(") {
+                self.pos += 1;
+                let (args, variadic) = self.nested(|p| p.parameters())?;
+                suffixes.push(Op::Function { args, variadic });
+            } else {
+                break;
+            }
+        }
+        let mut ops = pointers;
+        ops.extend(suffixes.into_iter().rev());
+        ops.extend(inner);
+        Ok(Declarator { name, ops })
+    }
+
+    /// After `(` in a declarator: does it group (`(*fp)`) rather than open
+    /// parameters (`(int)`)?
+    pub(super) fn is_grouping(&self) -> bool {
+        let t = self.peek_at(1);
+        match &t.tok {
+            Tok::Punct("*") | Tok::Punct("^") | Tok::Punct("(") | Tok::Punct("[") => true,
+            Tok::Ident => {
+                let w = self.text(t);
+                matches!(
+                    w,
+                    "__cdecl" | "__stdcall" | "WINAPI" | "__fastcall" | "__attribute__"
+                ) || !self.is_type_start(t)
+            }
+            _ => false,
+        }
+    }
+
+    /// Parameters after `(`, through `)`. Arrays and functions become pointers.
+    pub(super) fn parameters(&mut self) -> PResult<(Vec<TypeId>, bool)> {
+        let mut args = Vec::new();
+        if self.eat_punct(")") {
+            return Ok((args, false));
+        }
+        if self.is_ident("void") && matches!(self.peek_at(1).tok, Tok::Punct(")")) {
+            self.pos += 2;
+            return Ok((args, false));
+        }
+        loop {
+            if self.eat_punct("...") {
+                self.expect_punct(")")?;
+                return Ok((args, true));
+            }
+            let spec = self.specifiers()?;
+            let Base::Type(base) = spec.base else {
+                return Err(self.error_at(spec.at, "'...' cannot be a parameter type here"));
+            };
+            let d = self.declarator(false)?;
+            self.refuse_unknown_length(&d.ops)?;
+            let at = d.name.unwrap_or(spec.at);
+            let ty = self.apply(base, d.ops, at)?;
+            let id = if ty.raw_function {
+                ty.id
+            } else if let TypeData::Array { item, .. } = *self.table.data(ty.id) {
+                self.table.pointer(item)
+            } else {
+                ty.id
+            };
+            if matches!(self.table.data(id), TypeData::Void) {
+                return Err(self.error_at(at, "a parameter cannot have type 'void'"));
+            }
+            args.push(id);
+            if self.eat_punct(",") {
+                continue;
+            }
+            self.expect_punct(")")?;
+            return Ok((args, false));
+        }
+    }
+
+    /// A type name: specifiers and an abstract declarator.
+    pub(super) fn type_name(&mut self) -> PResult<Ty> {
+        let spec = self.specifiers()?;
+        if spec.storage != Storage::None {
+            return Err(self.error_at(spec.at, "storage class in a type name"));
+        }
+        let Base::Type(base) = spec.base else {
+            return Err(self.error_at(spec.at, "'...' is not a type"));
+        };
+        let d = self.declarator(true)?;
+        self.refuse_unknown_length(&d.ops)?;
+        self.apply(base, d.ops, spec.at)
+    }
+}
