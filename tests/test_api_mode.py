@@ -270,7 +270,9 @@ def test_generated_c_is_deterministic_and_kept(tmp_path):
     emit()
     assert (tmp_path / "_det.c").read_bytes() == first
     assert os.stat(tmp_path / "_det.c").st_mtime_ns == mtime
-    assert first.startswith(b"static int f(int x) { return x; } struct s { int a; };")
+    # The user's source comes after rcffi's standard headers, unchanged.
+    prelude, _, rest = first.partition(b"static int f(int x) { return x; } struct s { int a; };")
+    assert b"#include <stddef.h>" in prelude and rest.startswith(b"\n")
     assert b"Python.h" not in first
 
 

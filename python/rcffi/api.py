@@ -130,8 +130,8 @@ class FFI(_backend.FFI):
         module_name, source, _, _ = self._require_source()
         if source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code()")
-        glue, _ = self._decls.generate_c(module_name)
-        recompiler.write_if_changed(filename, recompiler.c_module_source(source, glue))
+        c_text, _ = self._decls.generate_c(module_name, source)
+        recompiler.write_if_changed(filename, c_text)
 
     def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
@@ -168,9 +168,9 @@ class FFI(_backend.FFI):
         tmpdir = tmpdir or os.path.join(tempfile.gettempdir(), "rcffi-verify")
         c_path = os.path.join(tmpdir, name + ".c")
         library = os.path.join(tmpdir, name + ".rcffi.so")
-        glue, symbol = self._decls.generate_c(name)
-        recompiler.write_if_changed(c_path, recompiler.c_module_source(source, glue))
-        _backend.compile_module(c_path, library, dict(kwargs))
+        c_text, symbol = self._decls.generate_c(name, source)
+        recompiler.write_if_changed(c_path, c_text)
+        _backend.compile_module(c_path, library, recompiler.compile_options(kwargs))
         return loader.attach_library(self, library, symbol, name)
 
     # ----- memory --------------------------------------------------------------
