@@ -1,0 +1,369 @@
+//! Struct, union and enum specifiers: their bodies, and the names anonymous ones take.
+
+use super::lexer::Tok;
+use super::specifiers::is_type_keyword;
+use super::{Base, PResult, Parser};
+use crate::ctype::{FieldDecl, TypeData, TypeId};
+use crate::decl::Entity;
+
+impl<'s> Parser<'_, 's> {
+    /// The name an anonymous struct, union or enum whose body opens at token `open`
+    /// takes: the typedef name when the first declarator after the body names it
+    /// directly (`typedef struct {...} foo_t, *foo_p;`), as cffi names it, else the
+    /// next `$N`. Decided before the body is read, because anonymous types inside
+    /// the body are numbered after this one.
+    pub(super) fn anonymous_name(
+        &mut self,
+        keyword: &str,
+        open: usize,
+        in_typedef: bool,
+    ) -> String {
+        if in_typedef {
+            if let Some(name) = self.direct_typedef_name(open) {
+                return name.to_string();
+            }
+        }
+        self.decls.next_anonymous_name(keyword)
+    }
+
+    /// Looks past the body opening at token `open` for `const`/`volatile` words
+    /// and a plain declarator name followed by `,` or `;`.
+    fn direct_typedef_name(&self, open: usize) -> Option<&'s str> {
+        let toks = &self.lx.tokens;
+        let mut depth = 0usize;
+        let mut i = open;
+        loop {
+            match toks[i].tok {
+                Tok::Punct("{") => depth += 1,
+                Tok::Punct("}") => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                }
+                Tok::Eof => return None,
+                _ => {}
+            }
+            i += 1;
+        }
+        i += 1;
+        while toks[i].tok == Tok::Ident
+            && matches!(
+                self.text(&toks[i]),
+                "const" | "volatile" | "__const" | "__volatile"
+            )
+        {
+            i += 1;
+        }
+        let (name, after) = (&toks[i], &toks[(i + 1).min(toks.len() - 1)]);
+        let direct = name.tok == Tok::Ident
+            && !is_type_keyword(self.text(name))
+            && matches!(after.tok, Tok::Punct(",") | Tok::Punct(";"));
+        direct.then(|| self.text(name))
+    }
+
+    pub(super) fn record_specifier(&mut self, is_union: bool, in_typedef: bool) -> PResult<TypeId> {
+        self.skip_attributes()?;
+        let kw = if is_union { "union" } else { "struct" };
+        let tag = if self.peek().tok == Tok::Ident {
+            let t = self.next();
+            Some(self.text(t).to_string())
+        } else {
+            None
+        };
+        self.skip_attributes()?;
+        let has_body = self.is_punct("{");
+        let id = match &tag {
+            Some(name) => {
+                let map = if is_union {
+                    &self.decls.unions
+                } else {
+                    &self.decls.structs
+                };
+                match map.get(name) {
+                    Some(&id) => id,
+                    None => {
+                        let id = self.table.new_record(&format!("{kw} {name}"), is_union);
+                        let map = if is_union {
+                            &mut self.decls.unions
+                        } else {
+                            &mut self.decls.structs
+                        };
+                        map.insert(name.clone(), id);
+                        self.decls.record_order.push(id);
+                        id
+                    }
+                }
+            }
+            None => {
+                if !has_body {
+                    return Err(self.error(&format!("expected a tag name or '{{' after '{kw}'")));
+                }
+                let cname = self.anonymous_name(kw, self.pos, in_typedef);
+                let id = self.table.new_record(&cname, is_union);
+                self.decls.record_order.push(id);
+                id
+            }
+        };
+        if has_body {
+            let open = self.pos;
+            self.pos += 1;
+            let (fields, partial) = self.record_body()?;
+            self.skip_attributes()?;
+            let already = self
+                .table
+                .record(id)
+                .and_then(|r| r.fields.as_ref())
+                .is_some();
+            if already {
+                let same = {
+                    let r = self.table.record(id).expect("record");
+                    let old = r.fields.as_ref().expect("complete");
+                    old.len() == fields.len()
+                        && old
+                            .iter()
+                            .zip(&fields)
+                            .all(|(a, b)| a.name == b.name && a.ty == b.ty && a.bitsize == b.bits)
+                };
+                if !same {
+                    if !self.options.override_ {
+                        let cname = self.table.cname(id).to_string();
+                        return Err(self.error_at(
+                            open,
+                            format!("'{cname}' is already defined with different fields"),
+                        ));
+                    }
+                    let cname = self.table.cname(id).to_string();
+                    let fresh = self.table.new_record(&cname, is_union);
+                    if let Some(name) = &tag {
+                        let map = if is_union {
+                            &mut self.decls.unions
+                        } else {
+                            &mut self.decls.structs
+                        };
+                        map.insert(name.clone(), fresh);
+                    }
+                    self.complete(fresh, &fields, partial, open)?;
+                    return Ok(fresh);
+                }
+                return Ok(id);
+            }
+            self.complete(id, &fields, partial, open)?;
+        }
+        Ok(id)
+    }
+
+    fn complete(
+        &mut self,
+        id: TypeId,
+        fields: &[FieldDecl],
+        partial: bool,
+        at: usize,
+    ) -> PResult<()> {
+        self.table
+            .complete_record(id, fields, self.options.packing, partial)
+            .map_err(|e| self.error_at(at, e.to_string()))
+    }
+
+    fn record_body(&mut self) -> PResult<(Vec<FieldDecl>, bool)> {
+        let mut fields = Vec::new();
+        let mut partial = false;
+        while !self.eat_punct("}") {
+            if self.peek().tok == Tok::Eof {
+                return Err(self.error("expected '}' closing the struct"));
+            }
+            if self.eat_punct(";") {
+                continue;
+            }
+            if self.is_punct("...") && matches!(self.peek_at(1).tok, Tok::Punct(";")) {
+                self.pos += 2;
+                partial = true;
+                continue;
+            }
+            let spec = self.specifiers()?;
+            let Base::Type(base) = spec.base else {
+                return Err(self.error_at(spec.at, "'...' cannot be the type of a field"));
+            };
+            if self.eat_punct(";") {
+                // An anonymous nested struct or union: its members belong to the parent.
+                if matches!(self.table.data(base.id), TypeData::Record(_))
+                    && self.table.cname(base.id).contains('$')
+                {
+                    fields.push(FieldDecl {
+                        name: String::new(),
+                        ty: base.id,
+                        bits: None,
+                    });
+                    continue;
+                }
+                return Err(self.error_at(spec.at, "declaration declares no field"));
+            }
+            loop {
+                let (name, ty) = if self.is_punct(":") {
+                    (String::new(), base)
+                } else {
+                    let d = self.declarator(false)?;
+                    let at = d.name.unwrap_or(self.pos);
+                    let name = d
+                        .name
+                        .map(|i| self.text(&self.lx.tokens[i]).to_string())
+                        .unwrap_or_default();
+                    (name, self.apply(base, d.ops, at)?)
+                };
+                if ty.raw_function {
+                    return Err(self.error(&format!(
+                        "field '{name}' is a function; use a function pointer"
+                    )));
+                }
+                let bits = if self.eat_punct(":") {
+                    let v = self.const_expr()?;
+                    if !(0..=i128::from(u16::MAX)).contains(&v) {
+                        return Err(
+                            self.error_at(self.pos - 1, format!("invalid bit-field width {v}"))
+                        );
+                    }
+                    Some(v as u32)
+                } else {
+                    if name.is_empty() {
+                        return Err(self.error("expected a field name"));
+                    }
+                    None
+                };
+                self.skip_attributes()?;
+                if fields
+                    .iter()
+                    .any(|f: &FieldDecl| !name.is_empty() && f.name == name)
+                {
+                    return Err(
+                        self.error_at(self.pos - 1, format!("duplicate field name '{name}'"))
+                    );
+                }
+                fields.push(FieldDecl {
+                    name,
+                    ty: ty.id,
+                    bits,
+                });
+                if self.eat_punct(",") {
+                    continue;
+                }
+                self.expect_punct(";")?;
+                break;
+            }
+        }
+        Ok((fields, partial))
+    }
+
+    pub(super) fn enum_specifier(&mut self, in_typedef: bool) -> PResult<TypeId> {
+        self.skip_attributes()?;
+        let tag = if self.peek().tok == Tok::Ident {
+            let t = self.next();
+            Some(self.text(t).to_string())
+        } else {
+            None
+        };
+        if !self.is_punct("{") {
+            let Some(name) = tag else {
+                return Err(self.error("expected a tag name or '{' after 'enum'"));
+            };
+            if let Some(&id) = self.decls.enums.get(&name) {
+                return Ok(id);
+            }
+            let id = self
+                .table
+                .new_enum(&format!("enum {name}"), Vec::new(), true);
+            self.decls.enums.insert(name, id);
+            return Ok(id);
+        }
+        let open = self.pos;
+        let anonymous_name = match tag {
+            Some(_) => None,
+            None => Some(self.anonymous_name("enum", open, in_typedef)),
+        };
+        self.pos += 1;
+        let mut values: Vec<(String, i128)> = Vec::new();
+        let mut partial = false;
+        let mut next: i128 = 0;
+        while !self.eat_punct("}") {
+            if self.eat_punct("...") {
+                partial = true;
+                self.eat_punct(",");
+                continue;
+            }
+            let t = self.next();
+            if t.tok != Tok::Ident {
+                return Err(self.lx.error_at(
+                    t,
+                    format!("expected an enumerator name, found {}", self.describe(t)),
+                ));
+            }
+            let name = self.text(t).to_string();
+            if self.eat_punct("=") {
+                if self.eat_punct("...") {
+                    partial = true;
+                    self.decls
+                        .declare(&name, Entity::UnknownConstant, self.options.override_)
+                        .map_err(|m| self.lx.error_at(t, m))?;
+                    if !self.eat_punct(",") {
+                        self.expect_punct("}")?;
+                        break;
+                    }
+                    continue;
+                }
+                next = self.const_expr()?;
+            }
+            values.push((name.clone(), next));
+            // Enumerators are usable in later constant expressions of this enum.
+            self.decls
+                .declare(
+                    &name,
+                    Entity::IntConstant {
+                        value: next,
+                        ty: None,
+                    },
+                    self.options.override_,
+                )
+                .map_err(|m| self.lx.error_at(t, m))?;
+            next += 1;
+            if !self.eat_punct(",") {
+                self.expect_punct("}")?;
+                break;
+            }
+        }
+        let cname = match (&tag, anonymous_name) {
+            (Some(n), _) => format!("enum {n}"),
+            (None, Some(name)) => name,
+            (None, None) => unreachable!("anonymous enums are named above"),
+        };
+        if let Some(name) = &tag {
+            if let Some(&old) = self.decls.enums.get(name) {
+                let same = matches!(self.table.data(old), TypeData::Enum(e) if e.values == values);
+                let forward_only =
+                    matches!(self.table.data(old), TypeData::Enum(e) if e.values.is_empty());
+                if same {
+                    return Ok(old);
+                }
+                if !forward_only && !self.options.override_ {
+                    return Err(self.error_at(
+                        open,
+                        format!("'enum {name}' is already defined with different values"),
+                    ));
+                }
+            }
+        }
+        let id = self.table.new_enum(&cname, values, partial);
+        // The enumerators were declared while reading the body (later values may
+        // use them); now they get their enum type, without new allocations.
+        if let TypeData::Enum(e) = self.table.data(id) {
+            for (n, _) in &e.values {
+                if let Some(Entity::IntConstant { ty, .. }) = self.decls.names.get_mut(n) {
+                    *ty = Some(id);
+                }
+            }
+        }
+        if let Some(name) = tag {
+            self.decls.enums.insert(name, id);
+        }
+        self.decls.record_order.push(id);
+        Ok(id)
+    }
+}

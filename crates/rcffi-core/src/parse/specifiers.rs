@@ -1,0 +1,379 @@
+//! Declaration specifiers: storage class, qualifiers and the base type
+//! (keywords, typedef names, struct/union/enum), and the attributes skipped
+//! around them.
+
+use super::lexer::{Tok, Token};
+use super::{Base, PResult, Parser, Specifiers, Storage, Ty};
+use crate::ctype::{Prim, TypeId};
+use crate::decl::{Typedef, UnknownNumeric};
+
+impl<'s> Parser<'_, 's> {
+    /// Skips `__attribute__((...))`, `__declspec(...)` and `__asm__(...)`.
+    pub(super) fn skip_attributes(&mut self) -> PResult<()> {
+        // Called before every specifier and declarator: reject the common case on
+        // the first byte.
+        while self.peek().tok == Tok::Ident
+            && self.lx.src.as_bytes()[self.peek().start] == b'_'
+            && self.is_attribute_keyword()
+        {
+            self.pos += 1;
+            self.expect_punct("(")?;
+            let mut depth = 1;
+            while depth > 0 {
+                match self.next().tok {
+                    Tok::Punct("(") => depth += 1,
+                    Tok::Punct(")") => depth -= 1,
+                    Tok::Eof => return Err(self.error("unbalanced parentheses in an attribute")),
+                    _ => {}
+                }
+            }
+        }
+        Ok(())
+    }
+
+    pub(super) fn is_attribute_keyword(&self) -> bool {
+        matches!(
+            self.text(self.peek()),
+            "__attribute__" | "__declspec" | "__asm__" | "__asm"
+        )
+    }
+
+    pub(super) fn is_type_start(&self, t: &Token) -> bool {
+        if t.tok != Tok::Ident {
+            return false;
+        }
+        let w = self.text(t);
+        is_type_keyword(w) || builtin_type_name(w).is_some() || self.decls.typedefs.contains_key(w)
+    }
+
+    pub(super) fn specifiers(&mut self) -> PResult<Specifiers> {
+        let at = self.pos;
+        let mut storage = Storage::None;
+        let mut is_const = false;
+        let mut words = Words::default();
+        let mut named: Option<Ty> = None;
+        let mut tagged = false;
+        let mut base_special: Option<Base> = None;
+        loop {
+            self.skip_attributes()?;
+            let t = self.peek();
+            if t.tok == Tok::Punct("...")
+                && words.is_empty()
+                && named.is_none()
+                && base_special.is_none()
+            {
+                self.pos += 1;
+                base_special = Some(Base::Opaque);
+                continue;
+            }
+            if t.tok == Tok::Punct("...") && named.is_none() && !words.is_empty() {
+                self.pos += 1;
+                let kind = if words
+                    .as_slice()
+                    .iter()
+                    .any(|w| *w == "float" || *w == "double")
+                {
+                    UnknownNumeric::Float
+                } else {
+                    UnknownNumeric::Integer
+                };
+                base_special = Some(Base::Unknown(kind));
+                words.clear();
+                continue;
+            }
+            if t.tok != Tok::Ident {
+                break;
+            }
+            let w = self.text(t);
+            match w {
+                "typedef" => storage = Storage::Typedef,
+                "extern" => storage = Storage::Extern,
+                "static" => storage = Storage::Static,
+                "const" | "__const" | "__const__" => is_const = true,
+                _ if is_qualifier(w) => {}
+                "void" | "char" | "short" | "int" | "long" | "signed" | "unsigned" | "float"
+                | "double" | "_Bool" | "_Complex" | "__complex__"
+                    if named.is_none() =>
+                {
+                    if !words.push(w) {
+                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                    }
+                }
+                "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {
+                    self.pos += 1;
+                    let in_typedef = storage == Storage::Typedef;
+                    let ty = if w == "enum" {
+                        self.enum_specifier(in_typedef)?
+                    } else {
+                        self.record_specifier(w == "union", in_typedef)?
+                    };
+                    tagged = true;
+                    named = Some(Ty {
+                        id: ty,
+                        raw_function: false,
+                        is_const: false,
+                    });
+                    continue;
+                }
+                _ if named.is_none() && words.is_empty() && base_special.is_none() => {
+                    if let Some(td) = self.decls.typedefs.get(w) {
+                        named = Some(Ty {
+                            id: td.ty,
+                            raw_function: td.raw_function,
+                            is_const: false,
+                        });
+                    } else if let Some(p) = builtin_type_name(w) {
+                        named = Some(Ty {
+                            id: self.table.primitive(p),
+                            raw_function: false,
+                            is_const: false,
+                        });
+                    } else if w == "FILE" {
+                        named = Some(Ty {
+                            id: self.file_type(),
+                            raw_function: false,
+                            is_const: false,
+                        });
+                    } else {
+                        break;
+                    }
+                }
+                _ => break,
+            }
+            self.pos += 1;
+        }
+        let base = if let Some(b) = base_special {
+            b
+        } else if let Some(mut n) = named {
+            n.is_const = is_const;
+            Base::Type(n)
+        } else if !words.is_empty() {
+            let id = match combine_words(words.as_slice()) {
+                Some(None) => self.table.void(),
+                Some(Some(p)) => self.table.primitive(p),
+                None => {
+                    return Err(self.error_at(
+                        at,
+                        format!(
+                            "invalid combination of type specifiers: '{}'",
+                            words.as_slice().join(" ")
+                        ),
+                    ))
+                }
+            };
+            Base::Type(Ty {
+                id,
+                raw_function: false,
+                is_const,
+            })
+        } else {
+            let t = self.peek();
+            let msg = if t.tok == Tok::Ident {
+                format!("unknown type name '{}'", self.text(t))
+            } else {
+                format!("expected a type, found {}", self.describe(t))
+            };
+            return Err(self.lx.error_at(t, msg));
+        };
+        Ok(Specifiers {
+            base,
+            storage,
+            tagged,
+            at,
+        })
+    }
+
+    pub(super) fn file_type(&mut self) -> TypeId {
+        if let Some(td) = self.decls.typedefs.get("FILE") {
+            return td.ty;
+        }
+        let id = self.table.new_record("FILE", false);
+        self.decls.typedefs.insert(
+            "FILE".into(),
+            Typedef {
+                ty: id,
+                raw_function: false,
+            },
+        );
+        id
+    }
+}
+
+/// Keywords (and ignored qualifier words) that start or continue a type.
+pub(super) fn is_type_keyword(w: &str) -> bool {
+    matches!(
+        w,
+        "void"
+            | "char"
+            | "short"
+            | "int"
+            | "long"
+            | "signed"
+            | "unsigned"
+            | "float"
+            | "double"
+            | "_Bool"
+            | "_Complex"
+            | "struct"
+            | "union"
+            | "enum"
+            | "FILE"
+    ) || is_qualifier(w)
+}
+
+/// Words accepted and ignored where C allows qualifiers: qualifiers, function
+/// specifiers, calling conventions and storage hints (`const` is also noted).
+pub(super) fn is_qualifier(w: &str) -> bool {
+    matches!(
+        w,
+        "const"
+            | "volatile"
+            | "restrict"
+            | "__restrict"
+            | "__restrict__"
+            | "__const"
+            | "__const__"
+            | "__volatile__"
+            | "__volatile"
+            | "__extension__"
+            | "inline"
+            | "__inline"
+            | "__inline__"
+            | "_Noreturn"
+            | "__cdecl"
+            | "__stdcall"
+            | "WINAPI"
+            | "__fastcall"
+            | "__thiscall"
+            | "register"
+            | "auto"
+    )
+}
+
+/// Identifiers that name primitives without a typedef (`size_t`, `int32_t`, ...).
+pub(super) fn builtin_type_name(name: &str) -> Option<Prim> {
+    match name {
+        "bool" => Some(Prim::Bool),
+        "_Bool" | "char" | "short" | "int" | "long" | "float" | "double" | "signed"
+        | "unsigned" => None,
+        _ if name.ends_with("_t") => Prim::from_name(name),
+        _ => None,
+    }
+}
+
+/// The specifier keywords of one declaration (`unsigned long int`), kept on the
+/// stack: `specifiers()` runs for every declaration, field and parameter.
+#[derive(Default)]
+pub(super) struct Words<'s> {
+    items: [&'s str; 6],
+    len: usize,
+}
+
+impl<'s> Words<'s> {
+    /// Adds a keyword; false when there are more than any valid type has.
+    fn push(&mut self, w: &'s str) -> bool {
+        if self.len == self.items.len() {
+            return false;
+        }
+        self.items[self.len] = w;
+        self.len += 1;
+        true
+    }
+
+    fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_slice(&self) -> &[&'s str] {
+        &self.items[..self.len]
+    }
+}
+
+/// Maps a multiset of specifier keywords to a primitive (`None` inside for void).
+pub(super) fn combine_words(words: &[&str]) -> Option<Option<Prim>> {
+    let count = |w: &str| words.iter().filter(|x| **x == w).count();
+    let (signed, unsigned, long, short) = (
+        count("signed"),
+        count("unsigned"),
+        count("long"),
+        count("short"),
+    );
+    let (int, char_, float, double) =
+        (count("int"), count("char"), count("float"), count("double"));
+    let (void, bool_, complex) = (
+        count("void"),
+        count("_Bool"),
+        count("_Complex") + count("__complex__"),
+    );
+    if signed + unsigned > 1
+        || short > 1
+        || long > 2
+        || int > 1
+        || char_ > 1
+        || float > 1
+        || double > 1
+        || void > 1
+        || bool_ > 1
+        || complex > 1
+    {
+        return None;
+    }
+    let sign = signed + unsigned;
+    let p = if void == 1 {
+        if words.len() != 1 {
+            return None;
+        }
+        return Some(None);
+    } else if bool_ == 1 {
+        if words.len() != 1 {
+            return None;
+        }
+        Prim::Bool
+    } else if float == 1 || double == 1 {
+        if sign + short + int + char_ > 0 || (float == 1 && (double == 1 || long > 0)) || long > 1 {
+            return None;
+        }
+        match (float, long, complex) {
+            (1, 0, 0) => Prim::Float,
+            (1, 0, 1) => Prim::FloatComplex,
+            (0, 0, 0) => Prim::Double,
+            (0, 0, 1) => Prim::DoubleComplex,
+            (0, 1, 0) => Prim::LongDouble,
+            _ => return None,
+        }
+    } else if complex == 1 {
+        return None;
+    } else if char_ == 1 {
+        if short + long + int > 0 {
+            return None;
+        }
+        match (signed, unsigned) {
+            (0, 0) => Prim::Char,
+            (1, 0) => Prim::SChar,
+            _ => Prim::UChar,
+        }
+    } else if short == 1 {
+        if long > 0 {
+            return None;
+        }
+        if unsigned == 1 {
+            Prim::UShort
+        } else {
+            Prim::Short
+        }
+    } else {
+        match (long, unsigned) {
+            (0, 0) => Prim::Int,
+            (0, _) => Prim::UInt,
+            (1, 0) => Prim::Long,
+            (1, _) => Prim::ULong,
+            (_, 0) => Prim::LongLong,
+            (_, _) => Prim::ULongLong,
+        }
+    };
+    Some(Some(p))
+}
