@@ -77,6 +77,21 @@ class FFI(_backend.FFI):
             self._decls.include(ffi_to_include._decls)
             self._types.clear()
 
+    def integer_const(self, name):
+        """The value of the integer constant ``name`` (a ``#define``, an
+        enumerator, a ``static const int X = 42;``), for code that has the
+        ``ffi`` but not its ``lib``; ``#define X ...`` once the module is built."""
+        found = self._decls.lookup(name)
+        if found is None:
+            raise AttributeError("integer constant %r not found" % (name,))
+        kind, value = found
+        if kind == "int":
+            return value
+        if kind == "unknown" and self._api_objects is not None:
+            return self._api_objects[name]
+        raise self.error("function, global variable or non-integer constant %r must be fetched "
+                         "from its original 'lib' object" % (name,))
+
     @classmethod
     def _from_serialized(cls, blob):
         """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
