@@ -151,3 +151,36 @@ def test_strict_flags_still_report_the_users_own_warnings(tmp_path):
                    extra_compile_args=STRICT)
     with pytest.raises(rcffi.VerificationError, match="Wconversion"):
         ffi.compile(tmpdir=str(tmp_path))
+
+
+def test_nested_unknown_lengths_are_measured(build):
+    m = build(
+        """
+        extern int glob[...][...];
+        typedef int mat_t[...][...];
+        typedef int open_t[][...];
+        struct holder { int a[][...]; };
+        struct s { mat_t *p; };
+        int corner(mat_t *);
+        """,
+        """
+        int glob[10][5];
+        typedef int mat_t[6][7];
+        typedef int open_t[][8];
+        struct holder { int x; int a[5][3]; };
+        struct s { mat_t *p; };
+        static int corner(mat_t *m) { return (*m)[5][6]; }
+        """)
+    ffi, lib = m.ffi, m.lib
+    # The resolved types are the interned ones unless those existed before (the
+    # type table is per process), so compare what they are, not their identity.
+    assert ffi.typeof(lib.glob).cname == "int[10][5]"
+    assert ffi.sizeof(lib.glob) == 50 * ffi.sizeof("int") and len(lib.glob[9]) == 5
+    assert ffi.sizeof("mat_t") == 42 * ffi.sizeof("int")
+    assert len(ffi.new("mat_t")[0]) == 7
+    assert ffi.typeof("open_t").item.length == 8
+    assert ffi.typeof("struct holder").fields[0][1].type.cname == "int[][3]"
+    assert ffi.offsetof("struct holder", "a") == ffi.sizeof("int")
+    mat = ffi.new("mat_t")
+    mat[5][6] = 99
+    assert lib.corner(ffi.addressof(mat)) == 99

@@ -160,41 +160,23 @@ pub fn table_symbol(module_name: &str) -> String {
 pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut out = Vec::new();
     // Array lengths first: layouts and variables built on them need them resolved.
-    let unknown = |ty: TypeId| matches!(table.data(ty), TypeData::UnknownLength(_));
     for name in &decls.name_order {
         if let Entity::Global { ty, .. } = &decls.names[name] {
-            if unknown(*ty) {
-                out.push(Entry::ArrayLength {
-                    ty: *ty,
-                    sized: name.clone(),
-                });
-            }
+            push_array_lengths(table, &mut out, *ty, name.clone());
         }
     }
-    let mut array_typedefs: Vec<&String> = decls
-        .typedefs
-        .keys()
-        .filter(|n| unknown(decls.typedefs[*n].ty))
-        .collect();
+    let mut array_typedefs: Vec<&String> = decls.typedefs.keys().collect();
     array_typedefs.sort();
     for name in array_typedefs {
-        let ty = decls.typedefs[name].ty;
-        if !out
-            .iter()
-            .any(|e| matches!(e, Entry::ArrayLength { ty: t, .. } if *t == ty))
-        {
-            out.push(Entry::ArrayLength {
-                ty,
-                sized: name.clone(),
-            });
-        }
+        let sized = format!("(*({name} *)0)");
+        push_array_lengths(table, &mut out, decls.typedefs[name].ty, sized);
     }
     for &id in &decls.record_order {
         if let TypeData::Record(r) = table.data(id) {
             for f in r.fields.iter().flatten() {
-                if unknown(f.ty) && !f.name.is_empty() {
+                if !f.name.is_empty() {
                     let sized = format!("(({} *)0)->{}", table.cname(id), f.name);
-                    out.push(Entry::ArrayLength { ty: f.ty, sized });
+                    push_array_lengths(table, &mut out, f.ty, sized);
                 }
             }
         }
@@ -275,6 +257,28 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     out
 }
 
+/// The length entries of the `[...]` arrays in array type `ty`, innermost first
+/// (`int a[...][...]` measures `a[0]`, then `a`; `int a[][...]` measures `a[0]`);
+/// `sized` is a C expression of that type. A type already measured through
+/// another declaration is skipped.
+fn push_array_lengths(table: &TypeTable, out: &mut Vec<Entry>, ty: TypeId, sized: String) {
+    let item = match table.data(ty) {
+        TypeData::UnknownLength(item) => *item,
+        TypeData::Array { item, .. } => {
+            push_array_lengths(table, out, *item, format!("({sized})[0]"));
+            return;
+        }
+        _ => return,
+    };
+    push_array_lengths(table, out, item, format!("({sized})[0]"));
+    if !out
+        .iter()
+        .any(|e| matches!(e, Entry::ArrayLength { ty: t, .. } if *t == ty))
+    {
+        out.push(Entry::ArrayLength { ty, sized });
+    }
+}
+
 impl TypeData {
     fn is_integer_type(&self) -> bool {
         match self {
@@ -294,7 +298,10 @@ fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
             table.cname(ty)
         )));
     }
+    // A `[...]` length is only known once compiled; until then the C type is
+    // the array of unknown bound, compatible with every length.
     Ok(text
+        .replace("[...]", "[]")
         .replace("_cffi_float_complex_t", "float _Complex")
         .replace("_cffi_double_complex_t", "double _Complex"))
 }
@@ -359,7 +366,11 @@ pub fn generate(
                         ..
                     })
                 );
-                if sig.variadic || is_extern_python {
+                // A `[...]` in the signature may have no C spelling before the
+                // length is known (`int (*)[][]`); only pointers can hold one, so
+                // the function itself has the same calling convention.
+                let unknown_length = table.cname(*ty).contains("[...]");
+                if sig.variadic || is_extern_python || unknown_length {
                     // No wrapper can forward `...`; extern "Python" functions are ours.
                     table_items.push(format!("(void *){name}"));
                     continue;
@@ -394,7 +405,12 @@ pub fn generate(
                 } else {
                     name.clone()
                 };
-                writeln!(w, "static void _rcffi_c{i}(void *out) {{ {decl} = ({decl_ty} *)out; *p = {value}; }}").ok();
+                let ptr_ty = spell(table, *ty, "*")?;
+                writeln!(
+                    w,
+                    "static void _rcffi_c{i}(void *out) {{ {decl} = ({ptr_ty})out; *p = {value}; }}"
+                )
+                .ok();
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
             Entry::IntConstant { name } => {
@@ -424,10 +440,11 @@ pub fn generate(
                         )));
                     }
                     numbers.push(format!("offsetof({cname}, {})", f.name));
-                    if matches!(table.data(f.ty), TypeData::UnknownLength(_)) {
+                    let fdecl = spell(table, f.ty, "")?;
+                    // `int a[]` and `int a[...]` have no size to compare.
+                    if fdecl.contains("[]") {
                         continue;
                     }
-                    let fdecl = spell(table, f.ty, "")?;
                     writeln!(
                         w,
                         "_RCFFI_STATIC_ASSERT(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
@@ -491,15 +508,10 @@ pub fn generate(
             Entry::NotAttachedReporter => {
                 table_items.push("(void *)&_rcffi_not_attached".to_string());
             }
-            Entry::ArrayLength { ty, sized } => {
-                let TypeData::UnknownLength(item) = table.data(*ty) else {
-                    unreachable!("array length entries are for [...] types")
-                };
-                let item = spell(table, *item, "")?;
+            Entry::ArrayLength { sized, .. } => {
                 writeln!(
                     w,
-                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof({})) }};",
-                    item.trim_end()
+                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
                 )
                 .ok();
                 table_items.push(format!("(void *)_rcffi_a{i}"));
@@ -660,6 +672,23 @@ mod tests {
             "{}",
             g.c_source
         );
+    }
+
+    #[test]
+    fn nested_unknown_lengths_are_measured_innermost_first() {
+        let g = gen("extern int g[...][...]; typedef int v_t[][...];");
+        let sized: Vec<&str> = g
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::ArrayLength { sized, .. } => Some(sized.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sized, ["(g)[0]", "g", "((*(v_t *)0))[0]"]);
+        assert!(g
+            .c_source
+            .contains("(long long)(sizeof((g)[0]) / sizeof(((g)[0])[0]))"));
     }
 
     #[test]
