@@ -368,3 +368,17 @@ def test_the_documents_passwd_example(build):
     ffi, lib = m.ffi, m.lib
     assert ffi.string(lib.getpwuid(0).pw_name) == b"root"
     assert ffi.string(lib.get_pw_for_root().pw_name) == b"root"
+
+
+def test_deleting_the_assigned_source_allows_another(build, tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("int one(void);")
+    with pytest.raises(AttributeError):
+        del ffi._assigned_source
+    ffi.set_source("_first_src", "static int one(void) { return 1; }")
+    assert ffi._assigned_source[0] == "_first_src"
+    with pytest.raises(ValueError, match="several times"):
+        ffi.set_source("_second_src", "static int one(void) { return 2; }")
+    del ffi._assigned_source
+    ffi.set_source("_second_src", "static int one(void) { return 2; }")
+    assert ffi.compile(tmpdir=str(tmp_path)).endswith("_second_src.py")

@@ -123,6 +123,20 @@ class FFI(_backend.FFI):
             raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
         self._source = (module_name, source, source_extension, kwds)
 
+    @property
+    def _assigned_source(self):
+        """What ``set_source()`` recorded, under cffi's name: code written for
+        cffi deletes it to call ``set_source()`` again on the same ffi."""
+        if self._source is None:
+            raise AttributeError("_assigned_source: set_source() was not called")
+        return self._source
+
+    @_assigned_source.deleter
+    def _assigned_source(self):
+        if self._source is None:
+            raise AttributeError("_assigned_source: set_source() was not called")
+        self._source = None
+
     def _require_source(self):
         if self._source is None:
             raise ValueError("set_source() must be called before compile() or emit_*_code()")
