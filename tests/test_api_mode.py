@@ -270,7 +270,9 @@ def test_generated_c_is_deterministic_and_kept(tmp_path):
     emit()
     assert (tmp_path / "_det.c").read_bytes() == first
     assert os.stat(tmp_path / "_det.c").st_mtime_ns == mtime
-    assert first.startswith(b"static int f(int x) { return x; } struct s { int a; };")
+    # The user's source comes after rcffi's standard headers, unchanged.
+    prelude, _, rest = first.partition(b"static int f(int x) { return x; } struct s { int a; };")
+    assert b"#include <stddef.h>" in prelude and rest.startswith(b"\n")
     assert b"Python.h" not in first
 
 
@@ -396,3 +398,17 @@ def test_dotted_module_names_build_inside_tmpdir(tmp_path):
     ffi.set_source("pkg_x._sub_mod", None)
     path = ffi.compile(tmpdir=str(tmp_path))
     assert str(path).startswith(str(tmp_path))
+
+
+def test_deleting_the_assigned_source_allows_another(build, tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("int one(void);")
+    with pytest.raises(AttributeError):
+        del ffi._assigned_source
+    ffi.set_source("_first_src", "static int one(void) { return 1; }")
+    assert ffi._assigned_source[0] == "_first_src"
+    with pytest.raises(ValueError, match="several times"):
+        ffi.set_source("_second_src", "static int one(void) { return 2; }")
+    del ffi._assigned_source
+    ffi.set_source("_second_src", "static int one(void) { return 2; }")
+    assert ffi.compile(tmpdir=str(tmp_path)).endswith("_second_src.py")

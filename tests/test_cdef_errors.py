@@ -20,7 +20,7 @@ def _check(message, line, column, source_line):
 @pytest.mark.parametrize(
     "src, line, column, needle",
     [
-        ("int a;\nint b = ;\n", 2, 7, "initializers are not supported"),
+        ("int a;\nint b = ;\n", 2, 9, "expected an initializer after '='"),
         ("int f(int;", 1, 10, "expected ')', found ';'"),
         ("int x", 1, 6, "expected ',' or ';' after a declarator"),
         ("struct s { int a; }", 1, 20, "found end of input"),

@@ -199,7 +199,8 @@ def test_unknown_length_global_is_accepted_then_refused_in_abi_mode(ffi):
     "src, needle",
     [
         ("void v;", "'v' is declared as 'void'"),
-        ("int x = 5;", "initializers are not supported"),
+        ("int f(int) = 0;", "only a variable or constant can have an initializer"),
+        ("typedef int t = 1;", "only a variable or constant can have an initializer"),
         ("int f(int) { return 0; }", "found '{'"),
         ("int f(void, int);", "cannot have type 'void'"),
     ],

@@ -74,6 +74,21 @@ class FFI(_backend.FFI):
             self._decls.include(ffi_to_include._decls)
             self._types.clear()
 
+    def integer_const(self, name):
+        """The value of the integer constant ``name`` (a ``#define``, an
+        enumerator, a ``static const int X = 42;``), for code that has the
+        ``ffi`` but not its ``lib``; ``#define X ...`` once the module is built."""
+        found = self._decls.lookup(name)
+        if found is None:
+            raise AttributeError("integer constant %r not found" % (name,))
+        kind, value = found
+        if kind == "int":
+            return value
+        if kind == "unknown" and self._api_objects is not None:
+            return self._api_objects[name]
+        raise self.error("function, global variable or non-integer constant %r must be fetched "
+                         "from its original 'lib' object" % (name,))
+
     @classmethod
     def _from_serialized(cls, blob):
         """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
@@ -110,6 +125,20 @@ class FFI(_backend.FFI):
             raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
         self._source = (module_name, source, source_extension, kwds)
 
+    @property
+    def _assigned_source(self):
+        """What ``set_source()`` recorded, under cffi's name: code written for
+        cffi deletes it to call ``set_source()`` again on the same ffi."""
+        if self._source is None:
+            raise AttributeError("_assigned_source: set_source() was not called")
+        return self._source
+
+    @_assigned_source.deleter
+    def _assigned_source(self):
+        if self._source is None:
+            raise AttributeError("_assigned_source: set_source() was not called")
+        self._source = None
+
     def _require_source(self):
         if self._source is None:
             raise ValueError("set_source() must be called before compile() or emit_*_code()")
@@ -132,8 +161,8 @@ class FFI(_backend.FFI):
         module_name, source, _, _ = self._require_source()
         if source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code()")
-        glue, _ = self._decls.generate_c(module_name)
-        recompiler.write_if_changed(filename, recompiler.c_module_source(source, glue))
+        c_text, _ = self._decls.generate_c(module_name, source)
+        recompiler.write_if_changed(filename, c_text)
 
     def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
@@ -170,9 +199,9 @@ class FFI(_backend.FFI):
         tmpdir = tmpdir or os.path.join(tempfile.gettempdir(), "rcffi-verify")
         c_path = os.path.join(tmpdir, name + ".c")
         library = os.path.join(tmpdir, name + ".rcffi.so")
-        glue, symbol = self._decls.generate_c(name)
-        recompiler.write_if_changed(c_path, recompiler.c_module_source(source, glue))
-        _backend.compile_module(c_path, library, dict(kwargs))
+        c_text, symbol = self._decls.generate_c(name, source)
+        recompiler.write_if_changed(c_path, c_text)
+        _backend.compile_module(c_path, library, recompiler.compile_options(kwargs))
         return loader.attach_library(self, library, symbol, name)
 
     # ----- memory --------------------------------------------------------------

@@ -6,11 +6,13 @@ importing it rebuilds ``ffi`` without parsing any C.
 """
 
 import os
+import sysconfig
 
 __all__ = [
     "python_module_source",
     "api_module_source",
-    "c_module_source",
+    "python_include_dirs",
+    "compile_options",
     "write_if_changed",
     "module_path",
     "SOURCE_KEYWORDS",
@@ -53,12 +55,24 @@ def api_module_source(module_name, library_name, table_symbol, blob):
     return "".join(lines)
 
 
-def c_module_source(source, glue):
-    """The one C file of an API-mode module: the user's source unchanged, then
-    rcffi's glue."""
-    if source and not source.endswith("\n"):
-        source += "\n"
-    return source + glue
+def python_include_dirs():
+    """The interpreter's header directories: sources may include ``Python.h``
+    (for its macros and types; the library is not linked with libpython)."""
+    paths = sysconfig.get_paths()
+    dirs = []
+    for key in ("include", "platinclude"):
+        if paths.get(key) and paths[key] not in dirs:
+            dirs.append(paths[key])
+    return dirs
+
+
+def compile_options(kwds, debug=False):
+    """The options ``_backend.compile_module()`` takes for set_source()'s
+    keywords: the interpreter's include directories after the user's."""
+    options = dict(kwds)
+    options["include_dirs"] = list(kwds.get("include_dirs") or ()) + python_include_dirs()
+    options["debug"] = bool(debug)
+    return options
 
 
 def write_if_changed(path, text):
@@ -92,15 +106,13 @@ def build_api_module(decls, module_name, source, extension, kwds, tmpdir, verbos
     from . import _backend
 
     c_path = module_path(tmpdir, module_name, extension)
-    glue, symbol = decls.generate_c(module_name)
-    write_if_changed(c_path, c_module_source(source, glue))
+    c_text, symbol = decls.generate_c(module_name, source)
+    write_if_changed(c_path, c_text)
     last = module_name.rsplit(".", 1)[-1]
     # Not a name Python would take for an extension module of the same name.
     library_name = os.path.basename(target) if target else last + ".rcffi.so"
     library_path = os.path.join(os.path.dirname(c_path), library_name)
-    options = dict(kwds)
-    options["debug"] = bool(debug)
-    _backend.compile_module(c_path, library_path, options, bool(verbose))
+    _backend.compile_module(c_path, library_path, compile_options(kwds, debug), bool(verbose))
     py_path = module_path(tmpdir, module_name, ".py")
     write_if_changed(py_path, api_module_source(module_name, library_name, symbol, decls.serialize()))
     return py_path

@@ -83,6 +83,46 @@ pub enum Entry {
     NotAttachedReporter,
 }
 
+/// What the C file of a module starts with, before the user's source.
+///
+/// cffi compiles the user's source after `Python.h` and its own header, so code
+/// written for it uses `size_t`, `ssize_t`, `wchar_t`, `va_list`, `errno`,
+/// `bool`, `int64_t`, `printf`, `strlen`, ... without including anything. These
+/// standard headers give the same names without Python's. In C++ (a `.cpp`
+/// source), `_Bool`, which the glue spells for `bool` values, is C++'s `bool`.
+pub const PRELUDE: &str = "\
+/* rcffi: the standard headers sources written for cffi expect */
+#include <stddef.h>
+#include <stdint.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <errno.h>
+#include <assert.h>
+#include <math.h>
+#include <wchar.h>
+#include <uchar.h>
+#include <time.h>
+#include <sys/types.h>
+#include <unistd.h>
+#ifdef __cplusplus
+#  ifndef _Bool
+typedef bool _Bool;
+#  endif
+#  define _RCFFI_EXTERN_C extern \"C\"
+#  define _RCFFI_STATIC_ASSERT static_assert
+#  define _RCFFI_ALIGNOF(T) alignof(T)
+#else
+#  include <stdbool.h>
+#  define _RCFFI_EXTERN_C
+#  define _RCFFI_STATIC_ASSERT _Static_assert
+#  define _RCFFI_ALIGNOF(T) offsetof(struct { char c; T t; }, t)
+#endif
+";
+
 /// The glue for one module.
 #[derive(Debug)]
 pub struct Generated {
@@ -92,6 +132,19 @@ pub struct Generated {
     pub entries: Vec<Entry>,
     /// The exported symbol holding the table.
     pub table_symbol: String,
+}
+
+impl Generated {
+    /// The whole C file of the module: the prelude, `user_source` unchanged,
+    /// then the glue.
+    pub fn module_source(&self, user_source: &str) -> String {
+        let newline = if user_source.is_empty() || user_source.ends_with('\n') {
+            ""
+        } else {
+            "\n"
+        };
+        format!("{PRELUDE}\n{user_source}{newline}{}", self.c_source)
+    }
 }
 
 /// The exported table symbol of `module_name`.
@@ -107,41 +160,23 @@ pub fn table_symbol(module_name: &str) -> String {
 pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut out = Vec::new();
     // Array lengths first: layouts and variables built on them need them resolved.
-    let unknown = |ty: TypeId| matches!(table.data(ty), TypeData::UnknownLength(_));
     for name in &decls.name_order {
         if let Entity::Global { ty, .. } = &decls.names[name] {
-            if unknown(*ty) {
-                out.push(Entry::ArrayLength {
-                    ty: *ty,
-                    sized: name.clone(),
-                });
-            }
+            push_array_lengths(table, &mut out, *ty, name.clone());
         }
     }
-    let mut array_typedefs: Vec<&String> = decls
-        .typedefs
-        .keys()
-        .filter(|n| unknown(decls.typedefs[*n].ty))
-        .collect();
+    let mut array_typedefs: Vec<&String> = decls.typedefs.keys().collect();
     array_typedefs.sort();
     for name in array_typedefs {
-        let ty = decls.typedefs[name].ty;
-        if !out
-            .iter()
-            .any(|e| matches!(e, Entry::ArrayLength { ty: t, .. } if *t == ty))
-        {
-            out.push(Entry::ArrayLength {
-                ty,
-                sized: name.clone(),
-            });
-        }
+        let sized = format!("(*({name} *)0)");
+        push_array_lengths(table, &mut out, decls.typedefs[name].ty, sized);
     }
     for &id in &decls.record_order {
         if let TypeData::Record(r) = table.data(id) {
             for f in r.fields.iter().flatten() {
-                if unknown(f.ty) && !f.name.is_empty() {
+                if !f.name.is_empty() {
                     let sized = format!("(({} *)0)->{}", table.cname(id), f.name);
-                    out.push(Entry::ArrayLength { ty: f.ty, sized });
+                    push_array_lengths(table, &mut out, f.ty, sized);
                 }
             }
         }
@@ -222,6 +257,28 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     out
 }
 
+/// The length entries of the `[...]` arrays in array type `ty`, innermost first
+/// (`int a[...][...]` measures `a[0]`, then `a`; `int a[][...]` measures `a[0]`);
+/// `sized` is a C expression of that type. A type already measured through
+/// another declaration is skipped.
+fn push_array_lengths(table: &TypeTable, out: &mut Vec<Entry>, ty: TypeId, sized: String) {
+    let item = match table.data(ty) {
+        TypeData::UnknownLength(item) => *item,
+        TypeData::Array { item, .. } => {
+            push_array_lengths(table, out, *item, format!("({sized})[0]"));
+            return;
+        }
+        _ => return,
+    };
+    push_array_lengths(table, out, item, format!("({sized})[0]"));
+    if !out
+        .iter()
+        .any(|e| matches!(e, Entry::ArrayLength { ty: t, .. } if *t == ty))
+    {
+        out.push(Entry::ArrayLength { ty, sized });
+    }
+}
+
 impl TypeData {
     fn is_integer_type(&self) -> bool {
         match self {
@@ -241,7 +298,10 @@ fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
             table.cname(ty)
         )));
     }
+    // A `[...]` length is only known once compiled; until then the C type is
+    // the array of unknown bound, compatible with every length.
     Ok(text
+        .replace("[...]", "[]")
         .replace("_cffi_float_complex_t", "float _Complex")
         .replace("_cffi_double_complex_t", "double _Complex"))
 }
@@ -284,16 +344,10 @@ pub fn generate(
         "/* rcffi glue for module '{module_name}': generated, do not edit */"
     )
     .ok();
-    writeln!(w, "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n#include <wchar.h>\n#include <uchar.h>").ok();
+    // C++ has neither warning: it refuses both conversions outright.
     writeln!(
         w,
-        "#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\""
-    )
-    .ok();
-    writeln!(w, "#pragma GCC diagnostic error \"-Wint-conversion\"").ok();
-    writeln!(
-        w,
-        "#define _RCFFI_ALIGNOF(T) offsetof(struct {{ char c; T t; }}, t)\n"
+        "#ifndef __cplusplus\n#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\"\n#pragma GCC diagnostic error \"-Wint-conversion\"\n#endif\n"
     )
     .ok();
     check_complete_records(table, decls, w)?;
@@ -312,15 +366,24 @@ pub fn generate(
                         ..
                     })
                 );
-                if sig.variadic || is_extern_python {
+                // A `[...]` in the signature may have no C spelling before the
+                // length is known (`int (*)[][]`); only pointers can hold one, so
+                // the function itself has the same calling convention.
+                let unknown_length = table.cname(*ty).contains("[...]");
+                if sig.variadic || is_extern_python || unknown_length {
                     // No wrapper can forward `...`; extern "Python" functions are ours.
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }
                 let (params, call_args) = parameters(table, sig)?;
                 let head = spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?;
-                let is_void = matches!(table.data(sig.result), TypeData::Void);
-                let ret = if is_void { "" } else { "return " };
+                // Types keep no qualifiers (`const char *` is spelled `char *`):
+                // the cast drops a `const` C would warn about and C++ refuse.
+                let ret = match table.data(sig.result) {
+                    TypeData::Void => String::new(),
+                    TypeData::Pointer(_) => format!("return ({})", spell(table, sig.result, "")?),
+                    _ => "return ".to_string(),
+                };
                 writeln!(w, "static {head} {{ {ret}{name}({}); }}", call_args).ok();
                 table_items.push(format!("(void *)_rcffi_f{i}"));
             }
@@ -334,7 +397,20 @@ pub fn generate(
             }
             Entry::Constant { name, ty } => {
                 let decl = spell(table, *ty, "*p")?;
-                writeln!(w, "static void _rcffi_c{i}(void *out) {{ {decl} = ({decl_ty} *)out; *p = {name}; }}", decl_ty = spell(table, *ty, "")?.trim_end()).ok();
+                let decl_ty = spell(table, *ty, "")?;
+                let decl_ty = decl_ty.trim_end();
+                // A cast for pointers, as for function results above.
+                let value = if matches!(table.data(*ty), TypeData::Pointer(_)) {
+                    format!("({decl_ty})({name})")
+                } else {
+                    name.clone()
+                };
+                let ptr_ty = spell(table, *ty, "*")?;
+                writeln!(
+                    w,
+                    "static void _rcffi_c{i}(void *out) {{ {decl} = ({ptr_ty})out; *p = {value}; }}"
+                )
+                .ok();
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
             Entry::IntConstant { name } => {
@@ -364,13 +440,14 @@ pub fn generate(
                         )));
                     }
                     numbers.push(format!("offsetof({cname}, {})", f.name));
-                    if matches!(table.data(f.ty), TypeData::UnknownLength(_)) {
+                    let fdecl = spell(table, f.ty, "")?;
+                    // `int a[]` and `int a[...]` have no size to compare.
+                    if fdecl.contains("[]") {
                         continue;
                     }
-                    let fdecl = spell(table, f.ty, "")?;
                     writeln!(
                         w,
-                        "_Static_assert(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
+                        "_RCFFI_STATIC_ASSERT(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
                         fname = f.name,
                         fty = fdecl.trim_end()
                     )
@@ -388,7 +465,8 @@ pub fn generate(
                 let cname = table.cname(*ty);
                 let signed = match table.data(*ty) {
                     TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
-                    _ => format!("(({cname})-1) < 0"),
+                    // `<= 0`, not `< 0`: the latter warns (-Wtype-limits) for unsigned types.
+                    _ => format!("(({cname})-1) <= 0"),
                 };
                 writeln!(
                     w,
@@ -405,7 +483,7 @@ pub fn generate(
                     Some(Entity::Function {
                         extern_python: Some(ExternPython::PlusC),
                         ..
-                    }) => "",
+                    }) => "_RCFFI_EXTERN_C ",
                     _ => "static ",
                 };
                 writeln!(w, "static {slot};").ok();
@@ -430,15 +508,10 @@ pub fn generate(
             Entry::NotAttachedReporter => {
                 table_items.push("(void *)&_rcffi_not_attached".to_string());
             }
-            Entry::ArrayLength { ty, sized } => {
-                let TypeData::UnknownLength(item) = table.data(*ty) else {
-                    unreachable!("array length entries are for [...] types")
-                };
-                let item = spell(table, *item, "")?;
+            Entry::ArrayLength { sized, .. } => {
                 writeln!(
                     w,
-                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof({})) }};",
-                    item.trim_end()
+                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
                 )
                 .ok();
                 table_items.push(format!("(void *)_rcffi_a{i}"));
@@ -448,7 +521,7 @@ pub fn generate(
     table_items.push("(void *)0".to_string());
     writeln!(
         w,
-        "\n__attribute__((visibility(\"default\"))) void *const {symbol}[] = {{\n    {}\n}};",
+        "\n_RCFFI_EXTERN_C __attribute__((visibility(\"default\"))) void *const {symbol}[] = {{\n    {}\n}};",
         table_items.join(",\n    ")
     )
     .ok();
@@ -479,7 +552,7 @@ fn check_complete_records(
         let cname = table.cname(id);
         writeln!(
             w,
-            "_Static_assert(sizeof({cname}) == {}, \"rcffi: '{cname}' has another size in C than in the cdef (use '...;' to let the compiler decide)\");",
+            "_RCFFI_STATIC_ASSERT(sizeof({cname}) == {}, \"rcffi: '{cname}' has another size in C than in the cdef (use '...;' to let the compiler decide)\");",
             layout.size
         )
         .ok();
@@ -489,7 +562,7 @@ fn check_complete_records(
             }
             writeln!(
                 w,
-                "_Static_assert(offsetof({cname}, {fname}) == {off}, \"rcffi: field '{fname}' of '{cname}' is at another offset in C than in the cdef\");",
+                "_RCFFI_STATIC_ASSERT(offsetof({cname}, {fname}) == {off}, \"rcffi: field '{fname}' of '{cname}' is at another offset in C than in the cdef\");",
                 fname = f.name,
                 off = f.offset
             )
@@ -550,7 +623,7 @@ mod tests {
             .contains("static void _rcffi_f1(void) { noop(); }"));
         assert!(g
             .c_source
-            .contains("static char *_rcffi_f2(char *a0) { return name(a0); }"));
+            .contains("static char *_rcffi_f2(char *a0) { return (char *)name(a0); }"));
         assert_eq!(g.table_symbol, "_rcffi_table_pkg__mod");
         assert_eq!(g.entries.len(), 3);
     }
@@ -561,7 +634,7 @@ mod tests {
         assert!(g.c_source.contains("offsetof(struct p, a)"));
         assert!(g
             .c_source
-            .contains("_Static_assert(offsetof(struct q, y) == 8"));
+            .contains("_RCFFI_STATIC_ASSERT(offsetof(struct q, y) == 8"));
         assert_eq!(g.entries, vec![Entry::RecordLayout { ty: g_ty(&g) }]);
     }
 
@@ -599,6 +672,23 @@ mod tests {
             "{}",
             g.c_source
         );
+    }
+
+    #[test]
+    fn nested_unknown_lengths_are_measured_innermost_first() {
+        let g = gen("extern int g[...][...]; typedef int v_t[][...];");
+        let sized: Vec<&str> = g
+            .entries
+            .iter()
+            .filter_map(|e| match e {
+                Entry::ArrayLength { sized, .. } => Some(sized.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(sized, ["(g)[0]", "g", "((*(v_t *)0))[0]"]);
+        assert!(g
+            .c_source
+            .contains("(long long)(sizeof((g)[0]) / sizeof(((g)[0])[0]))"));
     }
 
     #[test]

@@ -656,13 +656,18 @@ impl TypeTable {
     }
 
     /// Resolves a `[...]` array to the length the C compiler found. The type keeps
-    /// its identity, so what was built on it (pointers, structs) sees the length.
+    /// its identity, so what was built on it (pointers, structs) sees the length;
+    /// it also becomes the interned array of that item and length unless one was
+    /// made before, so `item[length]` spelled later is the same type.
     pub fn resolve_unknown_length(&mut self, id: TypeId, length: usize) {
         if let TypeData::UnknownLength(item) = self.entries[id.index()].data {
             self.entries[id.index()] = TypeEntry::derived(TypeData::Array {
                 item,
                 length: Some(length),
             });
+            self.interned
+                .entry(InternKey::Array(item, Some(length)))
+                .or_insert(id);
         }
     }
 

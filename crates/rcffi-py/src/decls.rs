@@ -137,12 +137,12 @@ impl Declarations {
         })
     }
 
-    /// The C glue of an API-mode module (appended to the user's source) and the
-    /// symbol of the table it exports.
-    fn generate_c(&self, module_name: &str) -> PyResult<(String, String)> {
+    /// The C file of an API-mode module (rcffi's prelude, the user's `source`,
+    /// then the glue) and the symbol of the table it exports.
+    fn generate_c(&self, module_name: &str, source: &str) -> PyResult<(String, String)> {
         let g =
             rcffi_core::codegen::generate(&table(), &self.lock(), module_name).map_err(to_pyerr)?;
-        Ok((g.c_source, g.table_symbol))
+        Ok((g.module_source(source), g.table_symbol))
     }
 
     /// Adds every declaration of `other`.

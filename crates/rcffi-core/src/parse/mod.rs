@@ -440,15 +440,9 @@ impl<'a, 's> Parser<'a, 's> {
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
-            let name = self.text(&self.lx.tokens[name_idx]);
-            self.declare_one(&spec, d, name, name_idx, extern_python, first)?;
+            let init = self.initializer()?;
+            self.declare_one(&spec, d, name_idx, extern_python, first, init)?;
             first = false;
-            if self.eat_punct("=") {
-                return Err(self.error_at(
-                    self.pos - 1,
-                    format!("'{name}': initializers are not supported in cdef()"),
-                ));
-            }
             if self.eat_punct(",") {
                 continue;
             }
@@ -459,15 +453,47 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
+    /// The initializer after `=` in a declaration, if any: `Some(Some(value))`
+    /// for an integer constant expression, `Some(None)` for anything else (a
+    /// float, a string, an address), which is skipped: as in cffi, the value of
+    /// such a declaration comes from the library.
+    fn initializer(&mut self) -> PResult<Option<Option<i128>>> {
+        if !self.eat_punct("=") {
+            return Ok(None);
+        }
+        let start = self.pos;
+        if let Ok(value) = self.const_expr() {
+            if self.is_punct(",") || self.is_punct(";") {
+                return Ok(Some(Some(value)));
+            }
+        }
+        self.pos = start;
+        let mut depth = 0usize;
+        loop {
+            match self.peek().tok {
+                Tok::Eof => return Err(self.error("expected ';' after the initializer")),
+                Tok::Punct("," | ";") if depth == 0 && self.pos == start => {
+                    return Err(self.error("expected an initializer after '='"))
+                }
+                Tok::Punct("," | ";") if depth == 0 => return Ok(Some(None)),
+                Tok::Punct("(" | "[" | "{") => depth += 1,
+                Tok::Punct(")" | "]" | "}") => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            self.pos += 1;
+        }
+    }
+
     fn declare_one(
         &mut self,
         spec: &Specifiers,
         d: Declarator,
-        name: &str,
         name_idx: usize,
         extern_python: Option<ExternPython>,
         first: bool,
+        init: Option<Option<i128>>,
     ) -> PResult<()> {
+        let name = self.text(&self.lx.tokens[name_idx]);
         let ov = self.options.override_;
         let base = match spec.base {
             Base::Type(t) => t,
@@ -513,6 +539,12 @@ impl<'a, 's> Parser<'a, 's> {
         };
         let d_is_direct = d.ops.is_empty();
         let ty = self.apply(base, d.ops, name_idx)?;
+        if init.is_some() && (spec.storage == Storage::Typedef || ty.raw_function) {
+            return Err(self.error_at(
+                name_idx,
+                format!("'{name}': only a variable or constant can have an initializer"),
+            ));
+        }
         if spec.storage == Storage::Typedef {
             // cffi renames a tagged type after the first typedef naming it directly,
             // in the first declarator of its declaration (`typedef struct s_s *p,
@@ -556,6 +588,20 @@ impl<'a, 's> Parser<'a, 's> {
                     self.table.data(ty.id),
                     TypeData::Array { .. } | TypeData::UnknownLength(_)
                 );
+            let integer = match self.table.data(ty.id) {
+                TypeData::Primitive(p) => p.is_integer(),
+                TypeData::Enum(_) => true,
+                _ => false,
+            };
+            if let (Some(Some(value)), true) = (init, integer) {
+                // The cdef gives the value (`static const int FOO = -43;`, or even
+                // `int x = 5;`, as cffi takes it): an integer constant of the lib,
+                // in ABI mode as in API mode, like `#define FOO -43`.
+                return self
+                    .decls
+                    .declare(name, Entity::IntConstant { value, ty: None }, ov)
+                    .map_err(|m| self.error_at(name_idx, m));
+            }
             if spec.storage == Storage::None && !constant {
                 self.warnings.push(Warning {
                     message: format!(

@@ -409,7 +409,7 @@ fn calling_conventions_and_attributes_are_accepted() {
 #[test]
 fn errors_carry_line_column_and_caret() {
     let e = err("int a;\nint b = ;\n");
-    assert!(e.contains(":2:7:"), "{e}");
+    assert!(e.contains(":2:9:"), "{e}");
     assert!(e.contains("int b = ;") && e.contains('^'), "{e}");
     let e = err("\n\n  foo_t x;");
     assert!(
@@ -587,4 +587,40 @@ fn needs_compiler_walks_long_pointer_chains_without_recursing() {
     );
     let (t, d) = cdef(&src.replace("...;", ""));
     assert_eq!(t.needs_compiler(d.structs["s0"]), None);
+}
+
+#[test]
+fn integer_initializers_make_constants() {
+    let (_, d) = cdef(
+        "#define BASE 40\nstatic const int FOOBAZ = -43; const long long BIG = 420000000000; \
+         int x = 5; static const unsigned char K = BASE + 2, L = 1;",
+    );
+    let value = |n: &str| match d.lookup(n) {
+        Some(Entity::IntConstant { value, ty: None }) => *value,
+        other => panic!("{n}: {other:?}"),
+    };
+    assert_eq!(
+        [
+            value("FOOBAZ"),
+            value("BIG"),
+            value("x"),
+            value("K"),
+            value("L")
+        ],
+        [-43, 420_000_000_000, 5, 42, 1]
+    );
+}
+
+#[test]
+fn other_initializers_leave_the_value_to_the_library() {
+    let (_, d) = cdef("static const double D = 1.5; static char *const S = \"s\", *const T = 0;");
+    for n in ["D", "S", "T"] {
+        assert!(
+            matches!(d.lookup(n), Some(Entity::Global { constant: true, .. })),
+            "{n}: {:?}",
+            d.lookup(n)
+        );
+    }
+    assert!(err("int f(int) = 0;").contains("only a variable or constant"));
+    assert!(err("int a = ;").contains("expected an initializer"));
 }
