@@ -10,7 +10,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 # cargo builds rcffi-py (PyO3) against the venv's interpreter.
 export PYO3_PYTHON := $(abspath $(VPY))
 
-.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat
+.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat docs
 
 all: test
 
@@ -45,6 +45,11 @@ bench: build-release
 # compat/cffi/expected-failures.txt; see compat/run.py.
 compat: build
 	$(VPY) compat/run.py cffi
+
+# The documentation site (docs/, mkdocs.yml) into build/docs; --strict makes a
+# broken link or a page missing from the navigation an error.
+docs: $(DEPS)
+	$(VENV)/bin/mkdocs build --strict --quiet
 
 lint: $(DEPS)
 	cargo fmt --all --check
