@@ -10,6 +10,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
+
 import rcffi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,6 +46,7 @@ def test_library_needs_no_python(tmp_path):
     assert not [line for line in symbols.splitlines() if " Py" in line or "_Py" in line]
 
 
+@pytest.mark.timeout(600)  # builds a wheel and two virtual environments
 def test_module_imports_under_another_python(tmp_path):
     exe = other_python()
     ffi = rcffi.FFI()

@@ -59,3 +59,79 @@ def test_pip_install_builds_the_modules(tmp_path):
     out = subprocess.run([sys.executable, "-c", check], env=env, cwd=str(tmp_path),
                          capture_output=True, text=True, timeout=120)
     assert out.stdout.strip() == "ok", out.stderr
+
+
+def isolated_site(tmp_path):
+    """A site directory holding setuptools and rcffi but no cffi: what a build
+    environment looks like when rcffi stands in for cffi."""
+    import rcffi
+    import setuptools
+
+    site = tmp_path / "site"
+    site.mkdir()
+    packages = os.path.dirname(os.path.dirname(setuptools.__file__))
+    for name in os.listdir(packages):
+        if name.startswith(("setuptools", "pkg_resources", "_distutils_hack", "rcffi-")):
+            (site / name).symlink_to(os.path.join(packages, name))
+    (site / "rcffi").symlink_to(os.path.dirname(rcffi.__file__))
+    return site
+
+
+def test_cffi_modules_builds_with_ext_package_and_static_libraries(tmp_path):
+    project = tmp_path / "ecoproj"
+    (project / "ecoproj").mkdir(parents=True)
+    (project / "ecoproj" / "__init__.py").write_text("")
+    (project / "helper.h").write_text("const char *eco_name(void);\nint eco_twice(int);\n")
+    (project / "helper.c").write_text(
+        '#include "helper.h"\nconst char *eco_name(void) { return "eco"; }\n'
+        "int eco_twice(int x) { return 2 * x; }\n")
+    (project / "build_eco.py").write_text(textwrap.dedent("""
+        from cffi import FFI
+
+        ffibuilder = FFI()
+        ffibuilder.cdef("const char *eco_name(void); int eco_twice(int);")
+        ffibuilder.set_source("_eco", '#include "helper.h"', include_dirs=["."],
+                              extra_compile_args=["-Wall", "-Werror"])
+    """))
+    (project / "build_eco_abi.py").write_text(textwrap.dedent("""
+        import cffi
+
+        ffibuilder = cffi.FFI()
+        ffibuilder.cdef("int abs(int);")
+        ffibuilder.set_source("_eco_abi", None)
+    """))
+    (project / "setup.py").write_text(textwrap.dedent("""
+        from setuptools import setup
+
+        setup(name="ecoproj", version="0.1", packages=["ecoproj"], ext_package="ecoproj",
+              libraries=[("ecohelper", {"sources": ["helper.c"]})],
+              cffi_modules=["build_eco.py:ffibuilder", "build_eco_abi.py:ffibuilder"])
+    """))
+    build_lib = tmp_path / "lib"
+    env = dict(os.environ, PYTHONPATH=str(isolated_site(tmp_path)))
+    out = subprocess.run([sys.executable, "-S", "setup.py", "-q", "build", "--build-lib",
+                          str(build_lib)], cwd=str(project), env=env, capture_output=True,
+                         text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert sorted(os.listdir(build_lib / "ecoproj")) == [
+        "__init__.py", "_eco.py", "_eco.rcffi.so", "_eco_abi.py"]
+    check = textwrap.dedent("""
+        from ecoproj._eco import ffi, lib
+        from ecoproj._eco_abi import ffi as abi_ffi
+        print(ffi.string(lib.eco_name()).decode(), lib.eco_twice(21),
+              abi_ffi.dlopen(None).abs(-4))
+    """)
+    out = subprocess.run([sys.executable, "-c", check], cwd=str(tmp_path),
+                         env=dict(os.environ, PYTHONPATH=str(build_lib)),
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["eco", "42", "4"], out.stderr
+
+
+def test_cffi_modules_is_left_to_a_real_cffi():
+    from rcffi import setuptools_ext
+
+    class Dist:
+        cmdclass = {}
+
+    setuptools_ext.cffi_modules(Dist(), "cffi_modules", ["no/such/build.py:ffibuilder"])
+    assert Dist.cmdclass == {}

@@ -16,9 +16,28 @@ __version_info__ = tuple(int(x) for x in __version__.split("."))
 CFFI_VERSION = "2.0.0"
 
 
+class _MissingCffiPart:
+    """A last-resort import finder: a ``cffi.*`` submodule that rcffi standing
+    in for cffi does not provide raises an ImportError saying so, instead of
+    a bare "No module named" that hides who answered the import."""
+
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.startswith("cffi."):
+            raise ImportError("rcffi standing in for cffi does not provide %r (one of cffi's "
+                              "internal modules); only cffi.FFI, its errors, cffi.api, "
+                              "cffi.error and cffi.setuptools_ext are available" % (name,),
+                              name=name)
+        return None
+
+
 def install_as_cffi():
     """Makes later ``import cffi`` (and ``import _cffi_backend``) give rcffi, so
-    existing cffi code, build scripts included, runs unchanged on rcffi."""
+    existing cffi code, build scripts included, runs unchanged on rcffi.
+
+    A real ``_cffi_backend`` already imported is kept: extension modules
+    compiled by cffi that the process loads later still need it.
+    """
     import sys
     import types
 
@@ -30,12 +49,17 @@ def install_as_cffi():
     shim.__version__ = CFFI_VERSION
     shim.__version_info__ = tuple(int(x) for x in CFFI_VERSION.split("."))
     shim.__path__ = []
+    shim.__rcffi_stand_in__ = True
     shim.api, shim.error, shim.setuptools_ext = api, error, setuptools_ext
     sys.modules["cffi"] = shim
     sys.modules["cffi.api"] = api
     sys.modules["cffi.error"] = error
     sys.modules["cffi.setuptools_ext"] = setuptools_ext
-    sys.modules["_cffi_backend"] = _backend
+    backend = sys.modules.get("_cffi_backend")
+    if backend is None or backend is _backend:
+        sys.modules["_cffi_backend"] = _backend
+    if not any(isinstance(f, _MissingCffiPart) for f in sys.meta_path):
+        sys.meta_path.append(_MissingCffiPart())
 
 
 __all__ = [

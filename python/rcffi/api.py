@@ -33,9 +33,6 @@ class FFI(_backend.FFI):
         self._api_objects = None
         self._lock = threading.Lock()
         self._libs = weakref.WeakSet()
-        for name in dir(_backend):
-            if name.startswith("RTLD_"):
-                setattr(self, name, getattr(_backend, name))
 
     # ----- declarations --------------------------------------------------------
 
@@ -252,12 +249,6 @@ class FFI(_backend.FFI):
                                 _backend.abi_contents(self._decls, handle), handle)
         self._libs.add(lib)
         return lib
-
-    def dlclose(self, lib):
-        """Closes a library opened with ``dlopen()``; using it afterwards raises."""
-        if not isinstance(lib, _backend.Lib):
-            raise TypeError("dlclose() expects a lib object, not %s" % type(lib).__name__)
-        lib._close()
 
 
 def _find_library(name):

@@ -376,14 +376,26 @@ pub fn generate(
                     continue;
                 }
                 let (params, call_args) = parameters(table, sig)?;
-                let head = spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?;
-                // Types keep no qualifiers (`const char *` is spelled `char *`):
-                // the cast drops a `const` C would warn about and C++ refuse.
-                let ret = match table.data(sig.result) {
-                    TypeData::Void => String::new(),
-                    TypeData::Pointer(_) => format!("return ({})", spell(table, sig.result, "")?),
-                    _ => "return ".to_string(),
+                let head = match table.data(sig.result) {
+                    // A pointer result is returned as the C declaration types
+                    // it (`const char *` stays const, so -Werror builds pass);
+                    // all pointers are returned alike, so this cannot change
+                    // the ABI the cdef type implies.
+                    TypeData::Pointer(_) => {
+                        let dummies = sig
+                            .args
+                            .iter()
+                            .map(|a| Ok(format!("*({})0", spell(table, *a, "*")?)))
+                            .collect::<Result<Vec<_>, Error>>()?;
+                        format!(
+                            "__typeof__({name}({})) _rcffi_f{i}({params})",
+                            dummies.join(", ")
+                        )
+                    }
+                    _ => spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?,
                 };
+                let is_void = matches!(table.data(sig.result), TypeData::Void);
+                let ret = if is_void { "" } else { "return " };
                 writeln!(w, "static {head} {{ {ret}{name}({}); }}", call_args).ok();
                 table_items.push(format!("(void *)_rcffi_f{i}"));
             }
@@ -621,9 +633,9 @@ mod tests {
         assert!(g
             .c_source
             .contains("static void _rcffi_f1(void) { noop(); }"));
-        assert!(g
-            .c_source
-            .contains("static char *_rcffi_f2(char *a0) { return (char *)name(a0); }"));
+        assert!(g.c_source.contains(
+            "static __typeof__(name(*(char * *)0)) _rcffi_f2(char *a0) { return name(a0); }"
+        ));
         assert_eq!(g.table_symbol, "_rcffi_table_pkg__mod");
         assert_eq!(g.entries.len(), 3);
     }

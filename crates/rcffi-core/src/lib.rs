@@ -40,6 +40,7 @@
 pub mod abi;
 pub mod call;
 pub mod callback;
+pub mod cffi_format;
 pub mod closure;
 pub mod codegen;
 pub mod compile;

@@ -14,6 +14,7 @@ mod compiler;
 mod convert;
 mod decls;
 mod errors;
+mod external;
 mod ffiobj;
 mod handles;
 mod libobj;
@@ -98,6 +99,10 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(lifetime::release, m)?)?;
     m.add_function(wrap_pyfunction!(handles::newp_handle, m)?)?;
     m.add_function(wrap_pyfunction!(handles::from_handle, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        external::_init_cffi_1_0_external_module,
+        m
+    )?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     for (name, value) in [
