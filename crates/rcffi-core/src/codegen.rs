@@ -284,18 +284,7 @@ pub fn generate(
         "/* rcffi glue for module '{module_name}': generated, do not edit */"
     )
     .ok();
-    writeln!(w, "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n#include <wchar.h>\n#include <uchar.h>").ok();
-    writeln!(
-        w,
-        "#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\""
-    )
-    .ok();
-    writeln!(w, "#pragma GCC diagnostic error \"-Wint-conversion\"").ok();
-    writeln!(
-        w,
-        "#define _RCFFI_ALIGNOF(T) offsetof(struct {{ char c; T t; }}, t)\n"
-    )
-    .ok();
+    write_preamble(w);
     check_complete_records(table, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
@@ -337,66 +326,10 @@ pub fn generate(
                 writeln!(w, "static void _rcffi_c{i}(void *out) {{ {decl} = ({decl_ty} *)out; *p = {name}; }}", decl_ty = spell(table, *ty, "")?.trim_end()).ok();
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
-            Entry::IntConstant { name } => {
-                writeln!(
-                    w,
-                    "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_i{i}"));
-            }
-            Entry::RecordLayout { ty } => {
-                let cname = spell(table, *ty, "")?;
-                let cname = cname.trim_end();
-                let mut numbers = vec![
-                    format!("sizeof({cname})"),
-                    format!("_RCFFI_ALIGNOF({cname})"),
-                ];
-                let rec = table.record(*ty).expect("record");
-                for f in rec.fields.iter().flatten() {
-                    if f.name.is_empty() {
-                        continue;
-                    }
-                    if f.bitsize.is_some() {
-                        return Err(Error::Type(format!(
-                            "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
-                            f.name
-                        )));
-                    }
-                    numbers.push(format!("offsetof({cname}, {})", f.name));
-                    if matches!(table.data(f.ty), TypeData::UnknownLength(_)) {
-                        continue;
-                    }
-                    let fdecl = spell(table, f.ty, "")?;
-                    writeln!(
-                        w,
-                        "_Static_assert(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
-                        fname = f.name,
-                        fty = fdecl.trim_end()
-                    )
-                    .ok();
-                }
-                writeln!(
-                    w,
-                    "static const long long _rcffi_l{i}[] = {{ {} }};",
-                    numbers.join(", ")
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_l{i}"));
-            }
-            Entry::NumericType { ty } => {
-                let cname = table.cname(*ty);
-                let signed = match table.data(*ty) {
-                    TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
-                    _ => format!("(({cname})-1) < 0"),
-                };
-                writeln!(
-                    w,
-                    "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_n{i}"));
-            }
+            Entry::IntConstant { .. }
+            | Entry::RecordLayout { .. }
+            | Entry::NumericType { .. }
+            | Entry::ArrayLength { .. } => table_items.push(emit_answer(table, i, e, w)?),
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
                 let (params, call_args) = parameters(table, sig)?;
@@ -430,19 +363,6 @@ pub fn generate(
             Entry::NotAttachedReporter => {
                 table_items.push("(void *)&_rcffi_not_attached".to_string());
             }
-            Entry::ArrayLength { ty, sized } => {
-                let TypeData::UnknownLength(item) = table.data(*ty) else {
-                    unreachable!("array length entries are for [...] types")
-                };
-                let item = spell(table, *item, "")?;
-                writeln!(
-                    w,
-                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof({})) }};",
-                    item.trim_end()
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_a{i}"));
-            }
         }
     }
     table_items.push("(void *)0".to_string());
@@ -459,9 +379,108 @@ pub fn generate(
     })
 }
 
+/// Writes the C for one entry that carries an answer of the compiler (a constant,
+/// a record layout, a numeric type's size and sign, an array length) and returns
+/// its table item. API-mode glue and configure probes share it, so both ask the
+/// compiler the same questions with the same checks.
+pub(crate) fn emit_answer(
+    table: &TypeTable,
+    i: usize,
+    e: &Entry,
+    w: &mut String,
+) -> Result<String, Error> {
+    match e {
+        Entry::IntConstant { name } => {
+            writeln!(
+                w,
+                "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_i{i}"))
+        }
+        Entry::RecordLayout { ty } => {
+            let cname = spell(table, *ty, "")?;
+            let cname = cname.trim_end();
+            let mut numbers = vec![
+                format!("sizeof({cname})"),
+                format!("_RCFFI_ALIGNOF({cname})"),
+            ];
+            let rec = table.record(*ty).expect("record");
+            for f in rec.fields.iter().flatten() {
+                if f.name.is_empty() {
+                    continue;
+                }
+                if f.bitsize.is_some() {
+                    return Err(Error::Type(format!(
+                        "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
+                        f.name
+                    )));
+                }
+                numbers.push(format!("offsetof({cname}, {})", f.name));
+                if matches!(table.data(f.ty), TypeData::UnknownLength(_)) {
+                    continue;
+                }
+                let fdecl = spell(table, f.ty, "")?;
+                writeln!(
+                    w,
+                    "_Static_assert(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
+                    fname = f.name,
+                    fty = fdecl.trim_end()
+                )
+                .ok();
+            }
+            writeln!(
+                w,
+                "static const long long _rcffi_l{i}[] = {{ {} }};",
+                numbers.join(", ")
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_l{i}"))
+        }
+        Entry::NumericType { ty } => {
+            let cname = table.cname(*ty);
+            let signed = match table.data(*ty) {
+                TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
+                _ => format!("(({cname})-1) < 0"),
+            };
+            writeln!(
+                w,
+                "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_n{i}"))
+        }
+        Entry::ArrayLength { ty, sized } => {
+            let TypeData::UnknownLength(item) = table.data(*ty) else {
+                unreachable!("array length entries are for [...] types")
+            };
+            let item = spell(table, *item, "")?;
+            writeln!(
+                w,
+                "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof({})) }};",
+                item.trim_end()
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_a{i}"))
+        }
+        _ => unreachable!("only answer entries are emitted here"),
+    }
+}
+
+/// The includes, diagnostics and macros every piece of glue starts with.
+pub(crate) fn write_preamble(w: &mut String) {
+    w.push_str(concat!(
+        "#include <stddef.h>\n#include <stdint.h>\n#include <string.h>\n",
+        "#include <wchar.h>\n#include <uchar.h>\n",
+        "#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\"\n",
+        "#pragma GCC diagnostic error \"-Wint-conversion\"\n",
+        "#define _RCFFI_ALIGNOF(T) offsetof(struct { char c; T t; }, t)\n\n",
+    ));
+}
+
 /// Static assertions that complete (non-partial) named structs have the size and
 /// member offsets the cdef gives them.
-fn check_complete_records(
+pub(crate) fn check_complete_records(
     table: &TypeTable,
     decls: &Declarations,
     w: &mut String,
