@@ -91,6 +91,49 @@ class FFI(_backend.FFI):
         """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
         return cls(_decls=_backend.Declarations.deserialize(blob))
 
+    # ----- configure: ABI mode with `...` ----------------------------------------
+
+    def configure(self, includes=(), source="", answers=None, cache_dir=None, **keywords):
+        """Fills every ``...`` of the declarations (partial structs and unions,
+        ``typedef int...``/``float...``, ``[...]`` lengths, ``#define X ...``,
+        partial enums) with the C compiler's answers, as API mode does, but
+        without building a module: ``dlopen()`` then uses the real layouts.
+
+        ``includes`` are header names and ``source`` extra C text before the
+        questions; the other keywords are ``rcffi.configure.CompileInfo``'s
+        (``include_dirs``, ``define_macros``, ``libraries``, ...). The compiler
+        is ``$CC`` (default ``cc``). The answers are cached in ``cache_dir``
+        (default: ``rcffi._probe.cache_dir()``). ``answers`` is the text a probe
+        printed (see ``configure_probe()``): it is used instead of any compiler.
+        """
+        from . import _probe
+
+        if not isinstance(source, str):
+            raise TypeError("source must be a str of C code")
+        info = _probe.CompileInfo(includes=includes, **keywords)
+        if answers is None:
+            probe = self.configure_probe(includes, source, **keywords)
+            answers = _probe.cached(
+                ["ffi.configure", probe, info.key()],
+                lambda words: _probe.build_and_run(words, probe, info), cache_dir)
+        elif not isinstance(answers, str):
+            raise TypeError("answers must be the text a configure probe printed")
+        with self._lock:
+            self._decls.complete_from_answers(answers)
+            self._types.clear()
+            for lib in list(self._libs):
+                _backend.extend_abi_lib(lib, self._decls)
+
+    def configure_probe(self, includes=(), source="", **keywords):
+        """The C program ``configure()`` compiles and runs: for a cross-compiled
+        target, build it with the target's compiler, run it there, and pass its
+        output to ``configure(answers=...)``."""
+        from . import _probe
+
+        info = _probe.CompileInfo(includes=includes, **keywords)
+        prelude = info.prelude() + (source + "\n" if source else "")
+        return self._decls.probe_source(prelude)
+
     # ----- out-of-line modules -------------------------------------------------
 
     def set_source(self, module_name, source, source_extension=".c", **kwds):

@@ -344,12 +344,7 @@ pub fn generate(
         "/* rcffi glue for module '{module_name}': generated, do not edit */"
     )
     .ok();
-    // C++ has neither warning: it refuses both conversions outright.
-    writeln!(
-        w,
-        "#ifndef __cplusplus\n#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\"\n#pragma GCC diagnostic error \"-Wint-conversion\"\n#endif\n"
-    )
-    .ok();
+    write_preamble(w);
     check_complete_records(table, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
@@ -425,68 +420,10 @@ pub fn generate(
                 .ok();
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
-            Entry::IntConstant { name } => {
-                writeln!(
-                    w,
-                    "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_i{i}"));
-            }
-            Entry::RecordLayout { ty } => {
-                let cname = spell(table, *ty, "")?;
-                let cname = cname.trim_end();
-                let mut numbers = vec![
-                    format!("sizeof({cname})"),
-                    format!("_RCFFI_ALIGNOF({cname})"),
-                ];
-                let rec = table.record(*ty).expect("record");
-                for f in rec.fields.iter().flatten() {
-                    if f.name.is_empty() {
-                        continue;
-                    }
-                    if f.bitsize.is_some() {
-                        return Err(Error::Type(format!(
-                            "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
-                            f.name
-                        )));
-                    }
-                    numbers.push(format!("offsetof({cname}, {})", f.name));
-                    let fdecl = spell(table, f.ty, "")?;
-                    // `int a[]` and `int a[...]` have no size to compare.
-                    if fdecl.contains("[]") {
-                        continue;
-                    }
-                    writeln!(
-                        w,
-                        "_RCFFI_STATIC_ASSERT(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
-                        fname = f.name,
-                        fty = fdecl.trim_end()
-                    )
-                    .ok();
-                }
-                writeln!(
-                    w,
-                    "static const long long _rcffi_l{i}[] = {{ {} }};",
-                    numbers.join(", ")
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_l{i}"));
-            }
-            Entry::NumericType { ty } => {
-                let cname = table.cname(*ty);
-                let signed = match table.data(*ty) {
-                    TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
-                    // `<= 0`, not `< 0`: the latter warns (-Wtype-limits) for unsigned types.
-                    _ => format!("(({cname})-1) <= 0"),
-                };
-                writeln!(
-                    w,
-                    "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_n{i}"));
-            }
+            Entry::IntConstant { .. }
+            | Entry::RecordLayout { .. }
+            | Entry::NumericType { .. }
+            | Entry::ArrayLength { .. } => table_items.push(emit_answer(table, i, e, w)?),
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
                 let (params, call_args) = parameters(table, sig)?;
@@ -520,14 +457,6 @@ pub fn generate(
             Entry::NotAttachedReporter => {
                 table_items.push("(void *)&_rcffi_not_attached".to_string());
             }
-            Entry::ArrayLength { sized, .. } => {
-                writeln!(
-                    w,
-                    "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
-                )
-                .ok();
-                table_items.push(format!("(void *)_rcffi_a{i}"));
-            }
         }
     }
     table_items.push("(void *)0".to_string());
@@ -544,9 +473,106 @@ pub fn generate(
     })
 }
 
+/// Writes the C for one entry that carries an answer of the compiler (a constant,
+/// a record layout, a numeric type's size and sign, an array length) and returns
+/// its table item. API-mode glue and configure probes share it, so both ask the
+/// compiler the same questions with the same checks.
+pub(crate) fn emit_answer(
+    table: &TypeTable,
+    i: usize,
+    e: &Entry,
+    w: &mut String,
+) -> Result<String, Error> {
+    match e {
+        Entry::IntConstant { name } => {
+            writeln!(
+                w,
+                "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_i{i}"))
+        }
+        Entry::RecordLayout { ty } => {
+            let cname = spell(table, *ty, "")?;
+            let cname = cname.trim_end();
+            let mut numbers = vec![
+                format!("sizeof({cname})"),
+                format!("_RCFFI_ALIGNOF({cname})"),
+            ];
+            let rec = table.record(*ty).expect("record");
+            for f in rec.fields.iter().flatten() {
+                if f.name.is_empty() {
+                    continue;
+                }
+                if f.bitsize.is_some() {
+                    return Err(Error::Type(format!(
+                        "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
+                        f.name
+                    )));
+                }
+                numbers.push(format!("offsetof({cname}, {})", f.name));
+                let fdecl = spell(table, f.ty, "")?;
+                // `int a[]` and `int a[...]` (at any depth) have no size to compare.
+                if fdecl.contains("[]") {
+                    continue;
+                }
+                writeln!(
+                    w,
+                    "_RCFFI_STATIC_ASSERT(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
+                    fname = f.name,
+                    fty = fdecl.trim_end()
+                )
+                .ok();
+            }
+            writeln!(
+                w,
+                "static const long long _rcffi_l{i}[] = {{ {} }};",
+                numbers.join(", ")
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_l{i}"))
+        }
+        Entry::NumericType { ty } => {
+            let cname = table.cname(*ty);
+            let signed = match table.data(*ty) {
+                TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
+                // `<= 0`, not `< 0`: the latter warns (-Wtype-limits) for unsigned types.
+                _ => format!("(({cname})-1) <= 0"),
+            };
+            writeln!(
+                w,
+                "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_n{i}"))
+        }
+        Entry::ArrayLength { sized, .. } => {
+            writeln!(
+                w,
+                "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_a{i}"))
+        }
+        _ => unreachable!("only answer entries are emitted here"),
+    }
+}
+
+/// The diagnostics every piece of glue starts with (after `PRELUDE` and the
+/// user's source).
+pub(crate) fn write_preamble(w: &mut String) {
+    // C++ has neither warning: it refuses both conversions outright.
+    w.push_str(concat!(
+        "#ifndef __cplusplus\n",
+        "#pragma GCC diagnostic ignored \"-Wincompatible-pointer-types\"\n",
+        "#pragma GCC diagnostic error \"-Wint-conversion\"\n",
+        "#endif\n\n",
+    ));
+}
+
 /// Static assertions that complete (non-partial) named structs have the size and
 /// member offsets the cdef gives them.
-fn check_complete_records(
+pub(crate) fn check_complete_records(
     table: &TypeTable,
     decls: &Declarations,
     w: &mut String,

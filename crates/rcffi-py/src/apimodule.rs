@@ -1,21 +1,22 @@
 //! Loading an API-mode module: reading the table its glue exports (see the core's
 //! `codegen`), completing what the compiler filled in (partial struct layouts,
-//! partial enum values, `typedef int...` types, `#define X ...` constants), and
-//! returning the objects of its `lib`.
+//! partial enum values, `typedef int...` types, `#define X ...` constants) with the
+//! core's `probe::complete`, which ABI mode's `configure()` shares, and returning
+//! the objects of its `lib`.
 
 use std::os::raw::{c_int, c_void};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::codegen::{self, Entry};
-use rcffi_core::ctype::{Field, TypeData, UnknownNumeric};
 use rcffi_core::decl::Entity;
-use rcffi_core::layout::Layout;
+use rcffi_core::probe;
 
 use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::decls::Declarations;
+use crate::errors::to_pyerr;
 use crate::libobj::Variable;
 use crate::library::{CLibrary, FunctionOrigin};
 use crate::types::{ctype_for, table, CType};
@@ -87,75 +88,17 @@ pub fn load_api_module(
     // First complete the types: every later object must see their final form.
     {
         let mut t = table();
-        let mut d = decls.lock();
-        for (i, e) in entries.iter().enumerate() {
-            match e {
-                Entry::ArrayLength { ty, .. } => unsafe {
-                    t.resolve_unknown_length(*ty, number(entry(i), 0) as usize);
-                },
-                Entry::RecordLayout { ty } => unsafe {
-                    let p = entry(i);
-                    let size = number(p, 0) as usize;
-                    let align = number(p, 1) as usize;
-                    let declared = t
-                        .record(*ty)
-                        .and_then(|r| r.fields.clone())
-                        .unwrap_or_default();
-                    // The table lists size, alignment, then each named member's offset.
-                    let fields: Vec<Field> = declared
-                        .into_iter()
-                        .filter(|f| !f.name.is_empty())
-                        .zip(2..)
-                        .map(|(f, k)| Field {
-                            offset: number(p, k) as usize,
-                            ..f
-                        })
-                        .collect();
-                    t.complete_record_with(*ty, fields, Layout { size, align });
-                },
-                Entry::NumericType { ty } => unsafe {
-                    let p = entry(i);
-                    let (size, signed) = (number(p, 0) as usize, number(p, 1) != 0);
-                    let prim = match t.data(*ty) {
-                        TypeData::Unknown(UnknownNumeric::Float) => codegen::resolve_float(size),
-                        _ => codegen::resolve_integer(size, signed),
-                    };
-                    let prim = prim.ok_or_else(|| {
-                        PyValueError::new_err(format!(
-                            "'{}' has a size ({size}) no C type of its kind has",
-                            t.cname(*ty)
-                        ))
-                    })?;
-                    t.resolve_unknown(*ty, prim);
-                },
-                Entry::IntConstant { name } => {
-                    let value = unsafe { int_constant(entry(i)) };
-                    let ty = match d.names.get(name) {
-                        Some(Entity::IntConstant { ty, .. }) => *ty,
-                        _ => None,
-                    };
-                    d.names
-                        .insert(name.clone(), Entity::IntConstant { value, ty });
-                }
-                _ => {}
-            }
-        }
-        // Partial enums take the values the compiler found for their enumerators.
-        for &id in &d.record_order {
-            if let TypeData::Enum(e) = t.data(id) {
-                if e.partial {
-                    let values = e
-                        .values
-                        .iter()
-                        .map(|(n, v)| match d.names.get(n) {
-                            Some(Entity::IntConstant { value, .. }) => (n.clone(), *value),
-                            _ => (n.clone(), *v),
-                        })
-                        .collect();
-                    t.set_enum_values(id, values);
-                }
-            }
-        }
+        let answers: Vec<Vec<i128>> = entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| match e {
+                Entry::IntConstant { .. } => vec![unsafe { int_constant(entry(i)) }],
+                _ => (0..probe::answer_len(&t, e))
+                    .map(|k| i128::from(unsafe { number(entry(i), k) }))
+                    .collect(),
+            })
+            .collect();
+        probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
     }
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {

@@ -223,6 +223,22 @@ impl Declarations {
         Ok((g.module_source(source), g.table_symbol))
     }
 
+    /// The C program whose output answers what the compiler fills in these
+    /// declarations (see the core's `probe`), after `prelude` (the includes).
+    fn probe_source(&self, prelude: &str) -> PyResult<String> {
+        rcffi_core::probe::probe_source(&table(), &self.lock(), prelude).map_err(to_pyerr)
+    }
+
+    /// Completes the declarations from a probe's output (or a saved answers
+    /// file), as API mode completes them from its module's table.
+    fn complete_from_answers(&self, text: &str) -> PyResult<()> {
+        let mut t = table();
+        let mut d = self.lock();
+        let entries = rcffi_core::probe::probe_entries(&t, &d);
+        let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
+        rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)
+    }
+
     /// Adds every declaration of `other`.
     fn include(&self, other: &Declarations) {
         if std::ptr::eq(self, other) {

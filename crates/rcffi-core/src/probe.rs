@@ -1,0 +1,277 @@
+//! What the C compiler fills in a cdef, as numbers: the questions and the one
+//! place their answers complete the declarations.
+//!
+//! API mode reads the answers from the table of its compiled module; ABI mode's
+//! `configure()` reads them from the output of a probe program built from the
+//! same entries with the same C (see [`codegen::emit_answer`]). Both then call
+//! [`complete`], so a layout, numeric type, array length or constant comes out
+//! the same whichever way the compiler was asked.
+//!
+//! The probe prints one line per entry, integers separated by spaces. That text is
+//! also the format of a saved answers file: on a cross-compiling setup the probe
+//! is built with the target's compiler, run on the target, and its output loaded.
+
+use std::fmt::Write;
+
+use crate::codegen::{self, Entry};
+use crate::ctype::{Field, TypeData, TypeTable, UnknownNumeric};
+use crate::decl::{Declarations, Entity};
+use crate::error::Error;
+use crate::layout::Layout;
+
+/// The entries of `decls` whose answers only the compiler has, in table order:
+/// array lengths, partial record layouts, `typedef int...` types, and the values
+/// of `#define X ...` and of partial enums' enumerators.
+pub fn probe_entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
+    codegen::entries(table, decls)
+        .into_iter()
+        .filter(|e| match e {
+            Entry::ArrayLength { .. } | Entry::RecordLayout { .. } | Entry::NumericType { .. } => {
+                true
+            }
+            // `static const int X;` is read from the library in ABI mode: the
+            // header need not define it.
+            Entry::IntConstant { name } => {
+                !matches!(decls.names.get(name), Some(Entity::Global { .. }))
+            }
+            _ => false,
+        })
+        .collect()
+}
+
+/// How many integers the answer of `entry` holds.
+pub fn answer_len(table: &TypeTable, entry: &Entry) -> usize {
+    match entry {
+        Entry::RecordLayout { ty } => {
+            2 + table
+                .record(*ty)
+                .and_then(|r| r.fields.as_ref())
+                .map_or(0, |f| f.iter().filter(|f| !f.name.is_empty()).count())
+        }
+        Entry::NumericType { .. } => 2,
+        Entry::ArrayLength { .. } | Entry::IntConstant { .. } => 1,
+        _ => 0,
+    }
+}
+
+/// The C program that prints the answers of `probe_entries(table, decls)`:
+/// `prelude` (the `#include` lines), the glue's checks and answer entries, and a
+/// `main` printing one line per entry.
+pub fn probe_source(
+    table: &TypeTable,
+    decls: &Declarations,
+    prelude: &str,
+) -> Result<String, Error> {
+    let entries = probe_entries(table, decls);
+    // The standard headers first, as API mode has them (`printf` among them).
+    let mut c = format!("{}\n{prelude}", codegen::PRELUDE);
+    if !c.ends_with('\n') {
+        c.push('\n');
+    }
+    c.push_str("/* rcffi configure probe: generated, do not edit */\n");
+    codegen::write_preamble(&mut c);
+    codegen::check_complete_records(table, decls, &mut c)?;
+    let mut main = String::from("int main(void) {\n");
+    for (i, e) in entries.iter().enumerate() {
+        codegen::emit_answer(table, i, e, &mut c)?;
+        match e {
+            Entry::IntConstant { .. } => {
+                // Negative values print signed; everything else as the unsigned bits.
+                writeln!(
+                    main,
+                    "    {{ unsigned long long v; if (_rcffi_i{i}(&v) && v) printf(\"%lld\\n\", (long long)v); else printf(\"%llu\\n\", v); }}"
+                )
+                .ok();
+            }
+            _ => {
+                let array = match e {
+                    Entry::RecordLayout { .. } => 'l',
+                    Entry::NumericType { .. } => 'n',
+                    _ => 'a',
+                };
+                let n = answer_len(table, e);
+                let formats = vec!["%lld"; n].join(" ");
+                let args: Vec<String> = (0..n).map(|k| format!("_rcffi_{array}{i}[{k}]")).collect();
+                writeln!(main, "    printf(\"{formats}\\n\", {});", args.join(", ")).ok();
+            }
+        }
+    }
+    main.push_str("    return 0;\n}\n");
+    c.push_str(&main);
+    Ok(c)
+}
+
+/// Reads a probe's output: one line of integers per entry of `entries`.
+pub fn parse_answers(
+    table: &TypeTable,
+    entries: &[Entry],
+    text: &str,
+) -> Result<Vec<Vec<i128>>, Error> {
+    let mismatch = |why: String| {
+        Error::Compile(format!(
+            "configure answers do not match the declarations: {why}"
+        ))
+    };
+    let lines: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    if lines.len() != entries.len() {
+        return Err(mismatch(format!(
+            "{} lines for {} questions",
+            lines.len(),
+            entries.len()
+        )));
+    }
+    let mut out = Vec::with_capacity(entries.len());
+    for (k, (line, e)) in lines.iter().zip(entries).enumerate() {
+        let numbers: Vec<i128> = line
+            .split_whitespace()
+            .map(|n| n.parse::<i128>())
+            .collect::<Result<_, _>>()
+            .map_err(|_| mismatch(format!("line {} is not integers: {line:?}", k + 1)))?;
+        if numbers.len() != answer_len(table, e) {
+            return Err(mismatch(format!(
+                "line {} has {} numbers, not {}",
+                k + 1,
+                numbers.len(),
+                answer_len(table, e)
+            )));
+        }
+        out.push(numbers);
+    }
+    Ok(out)
+}
+
+/// A size, offset or length answer as a `usize`.
+fn count(n: i128, what: &str) -> Result<usize, Error> {
+    usize::try_from(n)
+        .map_err(|_| Error::Type(format!("the compiler gave {what} the impossible value {n}")))
+}
+
+/// Completes `decls` with the compiler's `answers` to `entries` (one list of
+/// integers per entry, `answer_len` long): resolves array lengths, lays out
+/// partial records, resolves numeric types, records constants and gives partial
+/// enums their values.
+pub fn complete(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    entries: &[Entry],
+    answers: &[Vec<i128>],
+) -> Result<(), Error> {
+    for (e, a) in entries.iter().zip(answers) {
+        if a.len() != answer_len(table, e) {
+            return Err(Error::Type(format!("malformed compiler answer for {e:?}")));
+        }
+        match e {
+            Entry::ArrayLength { ty, sized } => {
+                table
+                    .resolve_unknown_length(*ty, count(a[0], &format!("the length of '{sized}'"))?);
+            }
+            Entry::RecordLayout { ty } => {
+                let cname = table.cname(*ty).to_string();
+                let size = count(a[0], &format!("the size of '{cname}'"))?;
+                let align = count(a[1], &format!("the alignment of '{cname}'"))?;
+                let declared = table
+                    .record(*ty)
+                    .and_then(|r| r.fields.clone())
+                    .unwrap_or_default();
+                let mut fields = Vec::with_capacity(declared.len());
+                for (f, offset) in declared
+                    .into_iter()
+                    .filter(|f| !f.name.is_empty())
+                    .zip(&a[2..])
+                {
+                    let offset =
+                        count(*offset, &format!("the offset of '{}' in '{cname}'", f.name))?;
+                    fields.push(Field { offset, ..f });
+                }
+                table.complete_record_with(*ty, fields, Layout { size, align });
+            }
+            Entry::NumericType { ty } => {
+                let size = count(a[0], &format!("the size of '{}'", table.cname(*ty)))?;
+                let prim = match table.data(*ty) {
+                    TypeData::Unknown(UnknownNumeric::Float) => codegen::resolve_float(size),
+                    _ => codegen::resolve_integer(size, a[1] != 0),
+                };
+                let prim = prim.ok_or_else(|| {
+                    Error::Type(format!(
+                        "'{}' has a size ({size}) no C type of its kind has",
+                        table.cname(*ty)
+                    ))
+                })?;
+                table.resolve_unknown(*ty, prim);
+            }
+            Entry::IntConstant { name } => {
+                let ty = match decls.names.get(name) {
+                    Some(Entity::IntConstant { ty, .. }) => *ty,
+                    _ => None,
+                };
+                decls
+                    .names
+                    .insert(name.clone(), Entity::IntConstant { value: a[0], ty });
+            }
+            _ => {}
+        }
+    }
+    // Partial enums take the values the compiler found for their enumerators.
+    for &id in &decls.record_order {
+        if let TypeData::Enum(e) = table.data(id) {
+            if e.partial {
+                let values = e
+                    .values
+                    .iter()
+                    .map(|(n, v)| match decls.names.get(n) {
+                        Some(Entity::IntConstant { value, .. }) => (n.clone(), *value),
+                        _ => (n.clone(), *v),
+                    })
+                    .collect();
+                table.set_enum_values(id, values);
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::decl::CdefOptions;
+
+    fn declared(src: &str) -> (TypeTable, Declarations) {
+        let mut t = TypeTable::new();
+        let mut d = Declarations::new();
+        d.cdef(&mut t, src, CdefOptions::default()).unwrap();
+        (t, d)
+    }
+
+    #[test]
+    fn the_probe_prints_one_line_per_question_and_skips_library_constants() {
+        let (t, d) = declared(
+            "typedef int... t; struct s { t a; ...; };\n#define X ...\nstatic const int K; int f(void);",
+        );
+        let entries = probe_entries(&t, &d);
+        assert_eq!(entries.len(), 3, "{entries:?}");
+        let src = probe_source(&t, &d, "#include <x.h>").unwrap();
+        assert!(src.starts_with(codegen::PRELUDE) && src.contains("\n#include <x.h>\n"));
+        assert_eq!(src.matches("printf(\"%lld").count(), 3);
+        assert!(!src.contains("_rcffi_f") && !src.contains("K"), "{src}");
+    }
+
+    #[test]
+    fn answers_complete_the_declarations_and_bad_ones_are_refused() {
+        let (mut t, mut d) =
+            declared("typedef int... t; struct s { t a; char b; ...; };\n#define X ...");
+        let entries = probe_entries(&t, &d);
+        assert!(parse_answers(&t, &entries, "1 2\n").is_err());
+        assert!(parse_answers(&t, &entries, "16 4 0 8\n-3\n2 0\n").is_err());
+        let answers = parse_answers(&t, &entries, "16 4 0 8\n2 0\n-3\n").unwrap();
+        complete(&mut t, &mut d, &entries, &answers).unwrap();
+        let s = d.parse_type(&mut t, "struct s").unwrap();
+        assert_eq!(t.size_of(s), Some(16));
+        assert_eq!(t.record(s).unwrap().fields.as_ref().unwrap()[1].offset, 8);
+        assert!(matches!(
+            d.names["X"],
+            Entity::IntConstant { value: -3, .. }
+        ));
+        let ty = d.parse_type(&mut t, "t").unwrap();
+        assert_eq!(t.size_of(ty), Some(2));
+    }
+}
