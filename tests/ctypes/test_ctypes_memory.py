@@ -86,3 +86,31 @@ def test_resize(same):
         except ValueError as e:
             return m.sizeof(x), str(e)
     same(run)
+
+
+def test_deletions_are_refused(same):
+    def run(m):
+        outcomes = []
+        for action in (lambda: delattr(m.c_int(1), "value"),
+                       lambda: (m.c_int * 2)().__delitem__(0),
+                       lambda: m.pointer(m.c_int()).__delitem__(0)):
+            try:
+                action()
+            except TypeError as e:
+                outcomes.append(str(e))
+        return outcomes
+    same(run)
+
+
+def test_char_pointer_params_take_strings(same):
+    def run(m, name, argtype, text):
+        f = getattr(m.CDLL(None), name)
+        f.argtypes = [m.POINTER(argtype)]
+        return f(text)
+    same(lambda m: run(m, "strlen", m.c_char, b"abcd"))
+    same(lambda m: run(m, "wcslen", m.c_wchar, "abc"))
+    same(lambda m: run(m, "strlen", m.c_int, b"abc"))
+
+
+def test_in_dll_missing_symbol(same):
+    same(lambda m: m.c_int.in_dll(m.pythonapi, "no_such_symbol_anywhere"))

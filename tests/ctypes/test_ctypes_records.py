@@ -110,3 +110,22 @@ def test_fields_final_and_subclassing(same):
             error = str(e)
         return m.sizeof(Derived), d.a, d.b, error
     same(run)
+
+
+def test_nested_anonymous(same):
+    def run(m):
+        class X(m.Structure):
+            _fields_ = [("a", m.c_int), ("b", m.c_int)]
+
+        class Y(m.Structure):
+            _anonymous_ = ["x"]
+            _fields_ = [("pad", m.c_char), ("x", X)]
+
+        class Z(m.Structure):
+            _anonymous_ = ["y"]
+            _fields_ = [("y", Y), ("c", m.c_int)]
+
+        z = Z()
+        z.b = 5
+        return Z.b.offset, z.y.x.b, z.b
+    same(run)

@@ -129,7 +129,10 @@ class CDataType(type):
         return result
 
     def in_dll(cls, dll, name):
-        address = dll._lib.symbol_address(name)
+        try:
+            address = dll._lib.symbol_address(name)
+        except (AttributeError, KeyError) as e:
+            raise ValueError("symbol '%s' not found" % name) from e
         return cls._b_view_(address, None)
 
     def from_param(cls, obj):

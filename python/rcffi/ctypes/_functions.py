@@ -481,7 +481,7 @@ def _make_callback(self, func):
             args = [from_native(t, r) for t, r in zip(argtypes, raw)]
             result = func(*args)
         except BaseException:
-            _write_unraisable("on calling ctypes callback function", func)
+            _write_unraisable("Exception ignored on calling ctypes callback function", func)
             return 0 if restype is not None else None
         if restype is None:
             return None
@@ -490,7 +490,8 @@ def _make_callback(self, func):
                 return native(result, [])[0]
             value, keeper = _simple.convert(code, result)
         except BaseException:
-            _write_unraisable("on converting result of ctypes callback function", func)
+            _write_unraisable("Exception ignored on converting result of ctypes callback "
+                              "function", func)
             return 0
         if keeper is not None and code in "zZ":
             self._b_returned = keeper

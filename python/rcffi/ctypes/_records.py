@@ -108,7 +108,7 @@ class StructType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
-        cls._b_ctype_ = None if "_fields_" not in namespace else cls._b_ctype_
+        cls._b_ctype_ = None
         if "_fields_" in namespace:
             cls._b_layout_(namespace["_fields_"])
         elif any(getattr(b, "_b_ctype_", None) is not None for b in bases):
@@ -243,7 +243,7 @@ def _lift_anonymous(cls, anon, outer_offset):
     inner = anon.type
     if not isinstance(inner, StructType):
         raise TypeError("_anonymous_ field '%s' must be a structure or union" % anon.name)
-    for field in inner._b_fields_:
+    for field in [v for v in vars(inner).values() if isinstance(v, CField)]:
         if field.name in cls.__dict__:
             continue
         lifted = CField(field.name, field.type, outer_offset + anon.offset + field.offset,

@@ -92,6 +92,9 @@ class Array(CData, metaclass=ArrayType):
     def __len__(self):
         return type(self)._length_
 
+    def __delitem__(self, key):
+        raise TypeError("Array does not support item deletion")
+
     def _index(self, i):
         length = type(self)._length_
         if i < 0:
@@ -157,6 +160,10 @@ class Array(CData, metaclass=ArrayType):
             type(self)._b_store_(self._b_addr, value, self, "0")
         else:
             raise AttributeError("'%s' object has no attribute 'value'" % type(self).__name__)
+
+    @value.deleter
+    def value(self):
+        raise TypeError("can't delete attribute")
 
     @property
     def raw(self):
@@ -246,6 +253,10 @@ class PointerType(CDataType):
             return obj
         if item is not None and isinstance(obj, item):
             return CArgObject(obj, 0)
+        item_code = getattr(item, "_b_code_", None)
+        if (item_code == "c" and isinstance(obj, bytes)) or (item_code == "u"
+                                                            and isinstance(obj, str)):
+            return obj
         as_parameter = getattr(obj, "_as_parameter_", None)
         if as_parameter is not None:
             return cls.from_param(as_parameter)
@@ -338,6 +349,9 @@ class _Pointer(CData, metaclass=PointerType):
             raise ValueError("NULL pointer access")
         i = _index_of(key)
         item._b_store_(address + i * item._b_size_, value, self, "%x" % i)
+
+    def __delitem__(self, key):
+        raise TypeError("Pointer does not support item deletion")
 
     def __bool__(self):
         return _core.read_pointer(self._b_addr) != 0

@@ -345,6 +345,10 @@ class _SimpleCData(CData, metaclass=SimpleType):
         if keeper is not None:
             _core.keep(self, "0", keeper)
 
+    @value.deleter
+    def value(self):
+        raise TypeError("can't delete attribute")
+
     def __repr__(self):
         cls = type(self)
         if not cls._b_plain_:
