@@ -10,7 +10,8 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 # cargo builds rcffi-py (PyO3) against the venv's interpreter.
 export PYO3_PYTHON := $(abspath $(VPY))
 
-.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat docs
+.PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
+	compat-cffi compat-ctypes docs
 
 all: test
 
@@ -41,10 +42,15 @@ demo: build
 bench: build-release
 	$(VPY) benches/run.py
 
-# cffi 2.0.0's own test suite (fetched now) against rcffi, compared with
-# compat/cffi/expected-failures.txt; see compat/run.py.
-compat: build
+# cffi 2.0.0's own test suite (fetched now) and CPython's ctypes tests against
+# rcffi, compared with compat/<suite>/expected-failures.txt; see compat/run.py.
+compat: compat-cffi compat-ctypes
+
+compat-cffi: build
 	$(VPY) compat/run.py cffi
+
+compat-ctypes: build
+	$(VPY) compat/run.py ctypes
 
 # The documentation site (docs/, mkdocs.yml) into build/docs; --strict makes a
 # broken link or a page missing from the navigation an error.

@@ -1,8 +1,9 @@
 """Runs a peer's test suite against rcffi and compares it with the checked-in lists.
 
     python compat/run.py cffi        # cffi 2.0.0's own tests (sdist fetched now)
+    python compat/run.py ctypes      # CPython's ctypes tests, from this interpreter
 
-The suite is fetched from the package index at run time into ``build/compat/``
+The cffi suite is fetched from the package index at run time into ``build/compat/``
 (never committed), unpacked into a temporary directory and run with pytest-xdist
 (a crashing test costs one worker, not the run) and a per-test timeout.  Then:
 
@@ -14,6 +15,12 @@ The suite is fetched from the package index at run time into ``build/compat/``
   way that would crash a later test at random: it is not run, and counts as
   failed (the run fails if it is not collected, so the entry cannot go stale
   unnoticed; delete it to run the test again).
+
+The ctypes suite is the ``ctypes/test`` package of the running interpreter's
+standard library, copied at run time into the temporary directory as package
+``ctypes_test`` (never committed); ``compat/ctypes/conftest.py`` makes
+``import ctypes`` give rcffi.ctypes there.  Its out-of-scope list names whole
+files, which are not copied.
 
 Each list has one test id per line, then ``#`` and the reason.
 ``--update`` rewrites the expected failures from this run (reasons kept for the
@@ -28,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import sysconfig
 import tarfile
 import tempfile
 import time
@@ -166,26 +174,58 @@ def compare(results, expected):
     return problems
 
 
-def run_cffi(args):
-    suite = os.path.join(HERE, "cffi")
-    expected_path = os.path.join(suite, "expected-failures.txt")
-    scope_path = os.path.join(suite, "out-of-scope.txt")
+def prepare_cffi(work, suite):
+    """The cffi suite's tree, environment and default files in ``work``."""
     archive = fetch_sdist("cffi==2.0.0", "cffi-2.0.0")
+    tree = unpack(archive, os.path.join(work, "sdist"))
+    # The peer's own package must not be importable: the shim stands in for it.
+    shutil.rmtree(os.path.join(tree, "src", "cffi"))
+    shim = os.path.join(work, "shim")
+    shutil.copytree(os.path.join(suite, "shim"), shim)
+    testfuncs = os.path.join(work, "testfuncs.so")
+    subprocess.run([os.environ.get("CC", "cc"), "-O1", "-shared", "-fPIC", "-o", testfuncs,
+                    os.path.join(suite, "testfuncs.c")], check=True)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([shim, tree]),
+               RCFFI_COMPAT_TESTFUNCS=testfuncs, PYTHONDONTWRITEBYTECODE="1", TMPDIR=work)
+    return tree, env, CFFI_FILES, read_list(os.path.join(suite, "out-of-scope.txt"))
+
+
+def prepare_ctypes(work, suite):
+    """CPython's ctypes tests copied into ``work`` as package ``ctypes_test``,
+    without the out-of-scope files (they test the C implementation's internals)."""
+    source = os.path.join(sysconfig.get_paths()["stdlib"], "ctypes", "test")
+    tree = os.path.join(work, "suite")
+    package = os.path.join(tree, "ctypes_test")
+    os.makedirs(package)
+    out_of_scope = read_list(os.path.join(suite, "out-of-scope.txt"))
+    files = []
+    for name in sorted(os.listdir(source)):
+        if not name.endswith(".py") or name in out_of_scope:
+            continue
+        shutil.copy(os.path.join(source, name), package)
+        if name.startswith("test_"):
+            files.append("ctypes_test/" + name)
+    missing = sorted(set(out_of_scope) - set(os.listdir(source)))
+    if missing:
+        sys.exit("out-of-scope files not in the suite: %s" % ", ".join(missing))
+    shutil.copy(os.path.join(suite, "conftest.py"), tree)
+    plugin = os.path.join(HERE, "cffi", "shim", "rcffi_compat_plugin.py")
+    shim = os.path.join(work, "shim")
+    os.makedirs(shim)
+    shutil.copy(plugin, shim)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([shim, tree]),
+               PYTHONDONTWRITEBYTECODE="1", TMPDIR=work)
+    return tree, env, files, {}
+
+
+def run_suite(args):
+    suite = os.path.join(HERE, args.suite)
+    expected_path = os.path.join(suite, "expected-failures.txt")
+    prepare = prepare_cffi if args.suite == "cffi" else prepare_ctypes
     with tempfile.TemporaryDirectory(prefix="rcffi-compat-") as work:
-        tree = unpack(archive, os.path.join(work, "sdist"))
-        # The peer's own package must not be importable: the shim stands in for it.
-        shutil.rmtree(os.path.join(tree, "src", "cffi"))
-        shim = os.path.join(work, "shim")
-        shutil.copytree(os.path.join(suite, "shim"), shim)
-        testfuncs = os.path.join(work, "testfuncs.so")
-        subprocess.run([os.environ.get("CC", "cc"), "-O1", "-shared", "-fPIC", "-o", testfuncs,
-                        os.path.join(suite, "testfuncs.c")], check=True)
-        env = dict(os.environ, PYTHONPATH=os.pathsep.join([shim, tree]),
-                   RCFFI_COMPAT_TESTFUNCS=testfuncs, PYTHONDONTWRITEBYTECODE="1",
-                   TMPDIR=work)
-        files = args.files or CFFI_FILES
+        tree, env, default_files, out_of_scope = prepare(work, suite)
+        files = args.files or default_files
         collected = collect(tree, env, files)
-        out_of_scope = read_list(scope_path)
         problems = ["STALE out-of-scope %s was not collected" % t
                     for t in sorted(set(out_of_scope) - collected) if not args.files]
         results_path = os.path.join(work, "results.jsonl")
@@ -217,7 +257,7 @@ def run_cffi(args):
         for test_id, (outcome, message) in results.items():
             if outcome == "failed":
                 kept[test_id] = expected.get(test_id) or first_line(message)
-        write_list(expected_path, EXPECTED_HEADER, kept)
+        write_list(expected_path, EXPECTED_HEADER % PEERS[args.suite], kept)
         print("wrote %s (%d entries)" % (expected_path, len(kept)))
         return 0
     problems += compare(results, expected)
@@ -233,22 +273,24 @@ def run_cffi(args):
 NOT_RUN = "not run:"
 
 EXPECTED_HEADER = """\
-# cffi 2.0.0's tests that fail on rcffi today, one per line: test id # reason.
+# %s's tests that fail on rcffi today, one per line: test id # reason.
 # compat/run.py fails when a test not listed here fails, or a listed one passes.
 """
+
+PEERS = {"cffi": "cffi 2.0.0", "ctypes": "CPython %d.%d ctypes" % sys.version_info[:2]}
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("suite", choices=["cffi"])
-    parser.add_argument("files", nargs="*", help="only these test files (paths in the sdist)")
+    parser.add_argument("suite", choices=sorted(PEERS))
+    parser.add_argument("files", nargs="*", help="only these test files (paths in the suite)")
     parser.add_argument("--workers", default="auto")
     parser.add_argument("--timeout", type=int, default=120)
     parser.add_argument("--update", action="store_true",
                         help="rewrite the expected failures from this run")
     parser.add_argument("-v", "--verbose", action="store_true", help="print pytest's output")
     args = parser.parse_args()
-    sys.exit(run_cffi(args))
+    sys.exit(run_suite(args))
 
 
 if __name__ == "__main__":

@@ -62,6 +62,20 @@ def install_as_cffi():
         sys.meta_path.append(_MissingCffiPart())
 
 
+def install_as_ctypes():
+    """Makes later ``import ctypes`` (``ctypes.util``, ``ctypes.wintypes`` and the
+    ``_ctypes`` names the standard module re-exports) give ``rcffi.ctypes``."""
+    import sys
+
+    from . import ctypes
+    from .ctypes import util, wintypes
+
+    sys.modules["ctypes"] = ctypes
+    sys.modules["ctypes.util"] = util
+    sys.modules["ctypes.wintypes"] = wintypes
+    sys.modules["_ctypes"] = ctypes
+
+
 __all__ = [
     "FFI",
     "FFIError",
@@ -69,5 +83,6 @@ __all__ = [
     "VerificationError",
     "VerificationMissing",
     "install_as_cffi",
+    "install_as_ctypes",
     "__version__",
 ]

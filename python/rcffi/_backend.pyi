@@ -12,6 +12,8 @@ __version__: str
 
 FFI_DEFAULT_ABI: int
 FFI_CDECL: int
+#: The ABI of function types called with the GIL held (ctypes' PyDLL).
+ABI_KEEP_GIL: int
 RTLD_LAZY: int
 RTLD_NOW: int
 RTLD_GLOBAL: int
@@ -253,6 +255,9 @@ def load_api_module(decls: Declarations, lib: CLibrary, table_symbol: str,
                     reporter: Optional[CData], module_name: str) -> dict[str, Any]: ...
 def _init_cffi_1_0_external_module(raw: int) -> Any:
     """Refuses, with an ImportError naming the module, extensions compiled by cffi."""
+
+def object_at(address: int) -> Any:
+    """The Python object whose ``PyObject *`` is ``address`` (ctypes' py_object)."""
 
 def compile_module(c_path: str, output: str, options: dict[str, Any],
                    verbose: bool = False) -> None: ...

@@ -511,3 +511,16 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
         ))),
     }
 }
+
+/// `object_at(address)`: the Python object whose `PyObject *` is `address`, as
+/// ctypes' `py_object` reads one back from C memory. Like any forged address, a
+/// value that is not a live object's address crashes the interpreter.
+#[pyfunction]
+pub fn object_at(py: Python<'_>, address: usize) -> PyResult<Py<PyAny>> {
+    if address == 0 {
+        return Err(PyValueError::new_err("PyObject is NULL"));
+    }
+    // SAFETY: the caller vouches that `address` is a live object; the new
+    // reference is ours.
+    Ok(unsafe { Py::from_borrowed_ptr(py, address as *mut pyo3::ffi::PyObject) })
+}

@@ -148,6 +148,9 @@ pub struct FunctionPlan {
     /// A direct plan whose arguments are all integers and pointers and whose
     /// result is one too (or void): the tightest path.
     integers_only: bool,
+    /// Calls keep the GIL: the function is Python's own C API (ctypes' PyDLL),
+    /// which must run with it held.
+    keeps_gil: bool,
 }
 
 impl FunctionPlan {
@@ -220,6 +223,7 @@ impl FunctionPlan {
             variadic: sig.variadic,
             direct,
             integers_only,
+            keeps_gil: sig.abi.as_deref() == Some(crate::KEEP_GIL_ABI_NAME),
         })
     }
 }
@@ -551,8 +555,12 @@ unsafe fn call_registers(
 /// # Safety
 /// Must be paired with [`with_gil`] on the same thread, with no Python API use in
 /// between.
-unsafe fn without_gil() -> *mut ffi::PyThreadState {
-    ffi::PyEval_SaveThread()
+unsafe fn without_gil(keep: bool) -> *mut ffi::PyThreadState {
+    if keep {
+        std::ptr::null_mut()
+    } else {
+        ffi::PyEval_SaveThread()
+    }
 }
 
 /// Retakes the GIL released by [`without_gil`].
@@ -560,7 +568,9 @@ unsafe fn without_gil() -> *mut ffi::PyThreadState {
 /// # Safety
 /// `state` must come from [`without_gil`] on this thread.
 unsafe fn with_gil(state: *mut ffi::PyThreadState) {
-    ffi::PyEval_RestoreThread(state)
+    if !state.is_null() {
+        ffi::PyEval_RestoreThread(state)
+    }
 }
 
 /// Register contents of a direct call.
@@ -616,7 +626,7 @@ fn call_direct(
     // its class; extra registers are ignored by the callee. Nothing touches Python
     // between releasing and retaking the GIL.
     let raw = unsafe {
-        let saved = without_gil();
+        let saved = without_gil(plan.keeps_gil);
         errno_to_c();
         let r = call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result);
         errno_from_c();
@@ -658,7 +668,7 @@ fn call_integers(
     }
     // SAFETY: as in `call_direct`; only integer registers are used.
     let raw = unsafe {
-        let saved = without_gil();
+        let saved = without_gil(plan.keeps_gil);
         errno_to_c();
         let r = call_integer_registers(func as *const c_void, &ints);
         errno_from_c();
@@ -770,7 +780,7 @@ fn call_libffi(
         args: avalues.as_mut_ptr(),
         result: ret as *mut c_void,
     };
-    py.detach(move || {
+    let run = move || {
         let f = frame;
         // SAFETY: the plan matches the function type, avalues point at converted
         // arguments that outlive the call, and the result buffer is large enough.
@@ -779,7 +789,12 @@ fn call_libffi(
             (*f.plan).call(f.func, f.args, f.result);
             errno_from_c();
         }
-    });
+    };
+    if fplan.keeps_gil {
+        run();
+    } else {
+        py.detach(run);
+    }
     drop(temps);
     unsafe { convert_result(py, &fplan.result, ret) }
 }

@@ -27,6 +27,13 @@ mod types;
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
 pub const FFI_DEFAULT_ABI: i32 = libffi_default_abi();
 
+/// The `abi` of `new_function_type` whose functions are called with the GIL
+/// held: Python's C API, which ctypes' `PyDLL` calls.
+pub const ABI_KEEP_GIL: i32 = 0x1000;
+
+/// How such function types spell their ABI in their C name.
+pub const KEEP_GIL_ABI_NAME: &str = "__keep_gil";
+
 const fn libffi_default_abi() -> i32 {
     if cfg!(all(target_arch = "x86_64", not(windows))) {
         2
@@ -105,6 +112,8 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     )?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
+    m.add("ABI_KEEP_GIL", ABI_KEEP_GIL)?;
+    m.add_function(wrap_pyfunction!(backend::object_at, m)?)?;
     for (name, value) in [
         ("RTLD_LAZY", libc::RTLD_LAZY),
         ("RTLD_NOW", libc::RTLD_NOW),

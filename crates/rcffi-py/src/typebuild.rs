@@ -194,7 +194,6 @@ pub fn new_function_type(
     ellipsis: i32,
     abi: i32,
 ) -> PyResult<Py<CType>> {
-    let _ = abi;
     let mut ids = Vec::with_capacity(args.len());
     for a in args.iter() {
         let ct = a
@@ -230,7 +229,7 @@ pub fn new_function_type(
         args: ids,
         result: result.id,
         variadic: ellipsis != 0,
-        abi: None,
+        abi: (abi == crate::ABI_KEEP_GIL).then(|| crate::KEEP_GIL_ABI_NAME.to_string()),
     };
     let id = table().function(sig);
     Ok(ctype_for(py, id))

@@ -1,0 +1,333 @@
+"""The memory model every rcffi.ctypes type shares.
+
+A ctypes instance is a box over C memory: it either owns a zeroed block that the
+backend allocated (``newp`` of a ``char[]``), or it is a view at an address in
+memory it does not own, keeping the object that owns it alive through
+``_b_base_``.  Every type knows its size, alignment and the backend ctype that
+stands for it in struct layouts and call signatures (pointers of every kind are
+``uintptr_t`` there: they travel in the same registers, and an integer needs no
+cdata to be made per call).
+"""
+
+import sys
+
+from .. import _backend as B
+
+UINTPTR = B.new_primitive_type("uintptr_t")
+CHAR = B.new_primitive_type("char")
+PCHAR = B.new_pointer_type(CHAR)
+WCHAR = B.new_primitive_type("wchar_t")
+PWCHAR = B.new_pointer_type(WCHAR)
+VOID = B.new_void_type()
+POINTER_SIZE = B.sizeof(UINTPTR)
+
+_char_arrays = {}
+
+
+class ArgumentError(Exception):
+    """Raised when a foreign function call cannot convert one of its arguments."""
+
+
+def char_array_type(length):
+    """The backend ``char[length]`` type (``char[]`` for ``None``), made once."""
+    t = _char_arrays.get(length)
+    if t is None:
+        t = _char_arrays[length] = B.new_array_type(PCHAR, length)
+    return t
+
+
+def alloc(size):
+    """A new zeroed block of ``size`` bytes: ``(owning cdata, address)``."""
+    mem = B.newp(char_array_type(max(size, 1)), None)
+    return mem, int(B.cast(UINTPTR, mem))
+
+
+def address_of_cdata(cdata):
+    return int(B.cast(UINTPTR, cdata))
+
+
+def read_bytes(address, size):
+    if size <= 0:
+        return b""
+    return B.unpack(B.cast(PCHAR, address), size)
+
+
+def write_bytes(address, data):
+    if data:
+        B.memmove(B.cast(PCHAR, address), data, len(data))
+
+
+def copy_memory(dest, src, size):
+    if size > 0:
+        B.memmove(B.cast(PCHAR, dest), B.cast(PCHAR, src), size)
+
+
+def read_pointer(address):
+    return B.cast(B.new_pointer_type(UINTPTR), address)[0]
+
+
+def write_pointer(address, value):
+    B.cast(B.new_pointer_type(UINTPTR), address)[0] = value & ((1 << (8 * POINTER_SIZE)) - 1)
+
+
+def buffer_address(obj, writable):
+    """``(address, length, keeper)`` of a Python buffer's memory; ``keeper`` holds
+    the export for as long as the memory is used."""
+    view = memoryview(obj)
+    if writable and view.readonly:
+        raise TypeError("underlying buffer is not writable")
+    if not view.c_contiguous:
+        raise TypeError("underlying buffer is not C contiguous")
+    if view.nbytes == 0:
+        return 0, 0, view
+    cdata = B.from_buffer(char_array_type(None), view.cast("B") if view.format != "B"
+                          or view.ndim != 1 else view)
+    return address_of_cdata(cdata), view.nbytes, (view, cdata)
+
+
+class CDataType(type):
+    """The metaclass of every ctypes type: the class-level constructors."""
+
+    def from_address(cls, address):
+        if not isinstance(address, int):
+            raise TypeError("integer expected")
+        return cls._b_view_(address, None)
+
+    def from_buffer(cls, obj, offset=0):
+        check_complete(cls)
+        view = memoryview(obj)
+        if view.readonly:
+            raise TypeError("underlying buffer is not writable")
+        if not view.c_contiguous:
+            raise TypeError("underlying buffer is not C contiguous")
+        if offset < 0:
+            raise ValueError("offset cannot be negative")
+        size = cls._b_size_
+        if view.nbytes < offset + size:
+            raise ValueError("Buffer size too small (%d instead of at least %d bytes)"
+                             % (view.nbytes, offset + size))
+        address, _, keeper = buffer_address(obj, True)
+        result = cls._b_view_(address + offset, None)
+        result._objects = {"ffffffff": keeper}
+        return result
+
+    def from_buffer_copy(cls, obj, offset=0):
+        check_complete(cls)
+        view = memoryview(obj)
+        if not view.c_contiguous:
+            raise TypeError("underlying buffer is not C contiguous")
+        if offset < 0:
+            raise ValueError("offset cannot be negative")
+        size = cls._b_size_
+        if view.nbytes < offset + size:
+            raise ValueError("Buffer size too small (%d instead of at least %d bytes)"
+                             % (view.nbytes, offset + size))
+        result = cls._b_new_()
+        write_bytes(result._b_addr, view.cast("B").tobytes()[offset:offset + size]
+                    if view.ndim != 1 or view.format != "B"
+                    else view[offset:offset + size].tobytes())
+        return result
+
+    def in_dll(cls, dll, name):
+        try:
+            address = dll._lib.symbol_address(name)
+        except (AttributeError, KeyError) as e:
+            raise ValueError("symbol '%s' not found" % name) from e
+        return cls._b_view_(address, None)
+
+    def from_param(cls, obj):
+        if isinstance(obj, cls):
+            return obj
+        if isinstance(obj, CArgObject) and isinstance(obj._obj, cls._b_pointee_()):
+            return obj
+        as_parameter = getattr(obj, "_as_parameter_", None)
+        if as_parameter is not None:
+            return cls.from_param(as_parameter)
+        raise TypeError("expected %s instance instead of %s"
+                        % (cls.__name__, type(obj).__name__))
+
+    def _b_pointee_(cls):
+        return ()
+
+    def _b_finish_(cls):
+        raise TypeError("abstract class")
+
+    def __mul__(cls, length):
+        from ._sequences import array_type
+        return array_type(cls, length)
+
+    __rmul__ = __mul__
+
+
+class CData(metaclass=CDataType):
+    """The base of every ctypes instance: an address, the memory's owner and the
+    objects it keeps alive (``_objects``)."""
+
+    __slots__ = ("_b_addr", "_b_base_", "_b_mem", "_objects", "_b_index", "__weakref__")
+    _b_size_ = 0
+    _b_align_ = 1
+    _b_ctype_ = None
+    _b_has_pointers_ = False
+
+    @classmethod
+    def _b_new_(cls):
+        """A zeroed instance that owns its memory, without running ``__init__``."""
+        check_complete(cls)
+        self = cls.__new__(cls)
+        return self
+
+    @classmethod
+    def _b_view_(cls, address, base, index=0):
+        """An instance over memory at ``address``, owned by ``base`` (or nobody)."""
+        check_complete(cls)
+        self = object.__new__(cls)
+        self._b_addr = address
+        self._b_base_ = base
+        self._b_mem = None
+        self._objects = None
+        self._b_index = index
+        return self
+
+    def __new__(cls, *args, **kwargs):
+        check_complete(cls)
+        self = object.__new__(cls)
+        self._b_mem, self._b_addr = alloc(cls._b_size_)
+        self._b_base_ = None
+        self._objects = None
+        self._b_index = 0
+        return self
+
+    @property
+    def _b_needsfree_(self):
+        return self._b_mem is not None
+
+    def __ctypes_from_outparam__(self):
+        return self
+
+    def __buffer_bytes__(self):
+        return read_bytes(self._b_addr, type(self)._b_size_)
+
+    def __reduce__(self):
+        cls = type(self)
+        if cls._b_has_pointers_:
+            raise ValueError("ctypes objects containing pointers cannot be pickled")
+        state = getattr(self, "__dict__", {})
+        return (_unpickle, (cls, (state, read_bytes(self._b_addr, cls._b_size_))))
+
+    def __setstate__(self, state):
+        attributes, data = state
+        write_bytes(self._b_addr, data[:type(self)._b_size_])
+        if attributes:
+            self.__dict__.update(attributes)
+
+
+def _unpickle(cls, state):
+    obj = cls.__new__(cls)
+    obj.__setstate__(state)
+    return obj
+
+
+def check_complete(cls):
+    """Raises unless ``cls`` has a layout; a Structure without ``_fields_`` gets
+    its (empty) one now, as it does in ctypes."""
+    if cls._b_ctype_ is None:
+        cls._b_finish_()
+
+
+def is_complete(cls):
+    try:
+        check_complete(cls)
+    except TypeError:
+        return False
+    return True
+
+
+def keep(target, key, value):
+    """Keeps ``value`` alive as long as ``target``'s root owner, under ``key``
+    (the item's index, as ctypes' ``_objects`` does)."""
+    if value is None:
+        return
+    while target._b_base_ is not None:
+        key = "%x:%s" % (target._b_index, key)
+        target = target._b_base_
+    if target._objects is None:
+        target._objects = {}
+    target._objects[key] = value
+
+
+def objects_of(value):
+    """What storing ``value`` somewhere must keep alive."""
+    if isinstance(value, CData):
+        return value._objects if value._b_base_ is None else value
+    return value
+
+
+class CArgObject:
+    """What ``byref()`` returns: the address of a ctypes instance plus an offset,
+    usable only as a function argument."""
+
+    __slots__ = ("_obj", "_offset")
+
+    def __init__(self, obj, offset):
+        self._obj = obj
+        self._offset = offset
+
+    @property
+    def _b_address_(self):
+        return self._obj._b_addr + self._offset
+
+    def __repr__(self):
+        return "<cparam 'P' (0x%x)>" % self._b_address_
+
+
+def byref(obj, offset=0):
+    if not isinstance(obj, CData):
+        raise TypeError("byref() argument must be a ctypes instance, not '%s'"
+                        % type(obj).__name__)
+    return CArgObject(obj, offset)
+
+
+def addressof(obj):
+    if not isinstance(obj, CData):
+        raise TypeError("invalid type")
+    if sys.audit:
+        sys.audit("ctypes.addressof", obj)
+    return obj._b_addr
+
+
+def _type_of(obj_or_type):
+    if isinstance(obj_or_type, CDataType):
+        return obj_or_type
+    if isinstance(obj_or_type, CData):
+        return type(obj_or_type)
+    return None
+
+
+def sizeof(obj_or_type):
+    if isinstance(obj_or_type, CData):
+        size, mem = type(obj_or_type)._b_size_, obj_or_type._b_mem
+        return len(mem) if mem is not None and len(mem) > size else size
+    cls = _type_of(obj_or_type)
+    if cls is None or not is_complete(cls):
+        raise TypeError("this type has no size")
+    return cls._b_size_
+
+
+def alignment(obj_or_type):
+    cls = _type_of(obj_or_type)
+    if cls is None or not is_complete(cls):
+        raise TypeError("no alignment info")
+    return cls._b_align_
+
+
+def resize(obj, size):
+    if not isinstance(obj, CData):
+        raise TypeError("excepted ctypes instance")
+    cls = type(obj)
+    if size < cls._b_size_:
+        raise ValueError("minimum size is %d" % cls._b_size_)
+    if obj._b_mem is None:
+        raise ValueError("Memory cannot be resized because this object doesn't own it")
+    mem, address = alloc(size)
+    copy_memory(address, obj._b_addr, min(len(obj._b_mem), size))
+    obj._b_mem, obj._b_addr = mem, address

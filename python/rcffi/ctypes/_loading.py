@@ -1,0 +1,177 @@
+"""Libraries (``CDLL``, ``PyDLL``, ``LibraryLoader`` and the ``cdll``, ``pydll``,
+``pythonapi`` instances) and the memory functions (``memmove``, ``memset``,
+``string_at``, ``wstring_at``, ``create_string_buffer``,
+``create_unicode_buffer``).
+"""
+
+import os
+import sys
+import types
+
+from .. import _backend as B
+from . import _core
+from ._functions import (CFuncPtr, FUNCFLAG_CDECL, FUNCFLAG_PYTHONAPI, FUNCFLAG_USE_ERRNO,
+                         FUNCFLAG_USE_LASTERROR)
+from ._sequences import address_value
+from ._simple import c_char, c_int, c_wchar
+
+RTLD_LOCAL = B.RTLD_LOCAL
+RTLD_GLOBAL = B.RTLD_GLOBAL
+DEFAULT_MODE = RTLD_LOCAL
+
+
+class CDLL:
+    """A shared library; its functions are attributes (or items, by name)."""
+
+    _func_flags_ = FUNCFLAG_CDECL
+    _func_restype_ = c_int
+    _name = "<uninitialized>"
+    _handle = 0
+    _FuncPtr = None
+
+    def __init__(self, name, mode=DEFAULT_MODE, handle=None, use_errno=False,
+                 use_last_error=False, winmode=None):
+        if name is not None and not isinstance(name, (str, bytes, os.PathLike)):
+            raise TypeError("expected str, bytes or os.PathLike object, not %s"
+                            % type(name).__name__)
+        self._name = os.fspath(name) if name is not None else None
+        flags = self._func_flags_
+        if use_errno:
+            flags |= FUNCFLAG_USE_ERRNO
+        if use_last_error:
+            flags |= FUNCFLAG_USE_LASTERROR
+
+        class _FuncPtr(CFuncPtr):
+            _flags_ = flags
+            _restype_ = self._func_restype_
+
+        self._FuncPtr = _FuncPtr
+        path = self._name
+        if isinstance(path, bytes):
+            path = os.fsdecode(path)
+        try:
+            self._lib = B.load_library(path, mode | (B.RTLD_NOW if mode & 3 == 0 else 0))
+        except OSError:
+            raise
+        except Exception as e:
+            raise OSError(str(e)) from None
+        self._handle = handle if handle is not None else id(self._lib)
+
+    def __repr__(self):
+        return "<%s '%s', handle %x at %#x>" % (type(self).__name__, self._name,
+                                                self._handle & (sys.maxsize * 2 + 1), id(self))
+
+    def __getattr__(self, name):
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
+        func = self.__getitem__(name)
+        setattr(self, name, func)
+        return func
+
+    def __getitem__(self, name_or_ordinal):
+        func = self._FuncPtr((name_or_ordinal, self))
+        if not isinstance(name_or_ordinal, int):
+            func.__name__ = name_or_ordinal
+        return func
+
+
+class PyDLL(CDLL):
+    """A library of functions that use Python's C API: called with the GIL held,
+    and a raised Python exception is raised to the caller."""
+
+    _func_flags_ = FUNCFLAG_CDECL | FUNCFLAG_PYTHONAPI
+
+
+class LibraryLoader:
+    """``cdll.LoadLibrary(name)`` or ``cdll.name``: a library class bound to a
+    loader."""
+
+    def __init__(self, dlltype):
+        self._dlltype = dlltype
+
+    def __getattr__(self, name):
+        if name[0] == "_":
+            raise AttributeError(name)
+        try:
+            dll = self._dlltype(name)
+        except OSError:
+            raise AttributeError(name) from None
+        setattr(self, name, dll)
+        return dll
+
+    def __getitem__(self, name):
+        return getattr(self, name)
+
+    def LoadLibrary(self, name):
+        return self._dlltype(name)
+
+    __class_getitem__ = classmethod(types.GenericAlias)
+
+
+cdll = LibraryLoader(CDLL)
+pydll = LibraryLoader(PyDLL)
+pythonapi = PyDLL(None)
+
+
+def memmove(dst, src, count):
+    """Copies ``count`` bytes; returns the destination address."""
+    dst_address, _dst = address_value(dst)
+    src_address, _src = address_value(src)
+    _core.copy_memory(dst_address, src_address, count)
+    return dst_address
+
+
+def memset(dst, c, count):
+    address, _keep = address_value(dst)
+    if count > 0:
+        _core.write_bytes(address, bytes((c & 0xFF,)) * count)
+    return address
+
+
+def string_at(ptr, size=-1):
+    """The bytes at ``ptr``: ``size`` of them, or up to the first NUL."""
+    address, _keep = address_value(ptr)
+    if size < 0:
+        return B.string(B.cast(_core.PCHAR, address))
+    return _core.read_bytes(address, size)
+
+
+def wstring_at(ptr, size=-1):
+    address, _keep = address_value(ptr)
+    if size < 0:
+        return B.string(B.cast(_core.PWCHAR, address))
+    if size == 0:
+        return ""
+    return B.unpack(B.cast(_core.PWCHAR, address), size)
+
+
+def create_string_buffer(init, size=None):
+    """A mutable ``c_char`` array from bytes (with a NUL added) or of a size."""
+    if isinstance(init, bytes):
+        if size is None:
+            size = len(init) + 1
+        sys.audit("ctypes.create_string_buffer", init, size)
+        buf = (c_char * size)()
+        buf.value = init
+        return buf
+    if isinstance(init, int):
+        sys.audit("ctypes.create_string_buffer", None, init)
+        return (c_char * init)()
+    raise TypeError(init)
+
+
+def create_unicode_buffer(init, size=None):
+    if isinstance(init, str):
+        if size is None:
+            size = len(init) + 1
+        sys.audit("ctypes.create_unicode_buffer", init, size)
+        buf = (c_wchar * size)()
+        buf.value = init
+        return buf
+    if isinstance(init, int):
+        sys.audit("ctypes.create_unicode_buffer", None, init)
+        return (c_wchar * init)()
+    raise TypeError(init)
+
+
+c_buffer = create_string_buffer

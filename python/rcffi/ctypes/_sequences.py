@@ -1,0 +1,448 @@
+"""Arrays (``T * n``), pointers (``POINTER(T)``) and the conversions between
+addresses and objects: ``pointer``, ``cast``, and the address of any value that
+may stand for a pointer in a call.
+"""
+
+import sys
+
+from .. import _backend as B
+from . import _core
+from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
+
+
+def _items(cls, address, indices, base):
+    item = cls._type_ if not hasattr(cls, "_b_item_") else cls._b_item_
+    size = item._b_size_
+    values = [item._b_load_(address + i * size, base, i) for i in indices]
+    code = getattr(item, "_b_code_", None) if getattr(item, "_b_plain_", False) else None
+    if code == "c":
+        return b"".join(values)
+    if code == "u":
+        return "".join(values)
+    return values
+
+
+class ArrayType(CDataType):
+    """The metaclass of arrays: checks ``_type_`` and ``_length_``."""
+
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        if "_length_" not in namespace and "_type_" not in namespace and \
+                not any(isinstance(b, ArrayType) and b.__dict__.get("_b_final_") for b in bases):
+            if name == "Array":
+                return cls
+        length = getattr(cls, "_length_", None)
+        if length is None:
+            raise AttributeError("class must define a '_length_' attribute")
+        if not isinstance(length, int):
+            raise TypeError("The '_length_' attribute must be an integer")
+        if length < 0:
+            raise ValueError("The '_length_' attribute must not be negative")
+        item = getattr(cls, "_type_", None)
+        if item is None:
+            raise AttributeError("class must define a '_type_' attribute")
+        if not isinstance(item, CDataType) or not _core.is_complete(item):
+            raise TypeError("_type_ must have storage info")
+        if item._b_size_ and length > sys.maxsize // item._b_size_:
+            raise OverflowError("array too large")
+        cls._b_size_ = item._b_size_ * length
+        cls._b_align_ = item._b_align_
+        cls._b_has_pointers_ = item._b_has_pointers_
+        cls._b_ctype_ = B.new_array_type(B.new_pointer_type(item._b_ctype_), length)
+        cls._b_final_ = True
+        cls._b_chars_ = getattr(item, "_b_code_", None) if getattr(item, "_b_code_", None) in ("c", "u") \
+            else None
+        return cls
+
+    def _b_load_(cls, address, base, index):
+        return cls._b_view_(address, base, index)
+
+    def _b_store_(cls, address, value, owner, key):
+        if cls._b_chars_ == "c" and isinstance(value, bytes):
+            if len(value) > cls._length_:
+                raise ValueError("bytes too long (%d, maximum length %d)"
+                                 % (len(value), cls._length_))
+            _core.write_bytes(address, value + (b"\0" if len(value) < cls._length_ else b""))
+            return
+        if cls._b_chars_ == "u" and isinstance(value, str):
+            if len(value) > cls._length_:
+                raise ValueError("string too long (%d, maximum length %d)"
+                                 % (len(value), cls._length_))
+            B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
+                   address)[0] = value
+            return
+        if not isinstance(value, cls):
+            raise TypeError("incompatible types, %s instance instead of %s instance"
+                            % (type(value).__name__, cls.__name__))
+        _core.copy_memory(address, value._b_addr, cls._b_size_)
+        _core.keep(owner, key, _core.objects_of(value))
+
+
+class Array(CData, metaclass=ArrayType):
+    """A fixed-length C array; subclasses set ``_type_`` and ``_length_``."""
+
+    __slots__ = ()
+
+    def __init__(self, *args):
+        if len(args) > type(self)._length_:
+            raise IndexError("invalid index")
+        for i, value in enumerate(args):
+            self[i] = value
+
+    def __len__(self):
+        return type(self)._length_
+
+    def __delitem__(self, key):
+        raise TypeError("Array does not support item deletion")
+
+    def _index(self, i):
+        length = type(self)._length_
+        if i < 0:
+            i += length
+        if not 0 <= i < length:
+            raise IndexError("invalid index")
+        return i
+
+    def __getitem__(self, key):
+        cls = type(self)
+        if isinstance(key, slice):
+            return _items(cls, self._b_addr, range(*key.indices(cls._length_)), self)
+        i = self._index(_index_of(key))
+        item = cls._type_
+        return item._b_load_(self._b_addr + i * item._b_size_, self, i)
+
+    def __setitem__(self, key, value):
+        cls = type(self)
+        item = cls._type_
+        if isinstance(key, slice):
+            indices = range(*key.indices(cls._length_))
+            values = list(value) if not isinstance(value, (bytes, str)) else value
+            if len(values) != len(indices):
+                raise ValueError("Can only assign sequence of same size")
+            for i, v in zip(indices, values):
+                item._b_store_(self._b_addr + i * item._b_size_, v, self, "%x" % i)
+            return
+        i = self._index(_index_of(key))
+        item._b_store_(self._b_addr + i * item._b_size_, value, self, "%x" % i)
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def __repr__(self):
+        return "<%s object at %#x>" % (type(self).__name__, id(self))
+
+    @property
+    def value(self):
+        chars = type(self)._b_chars_
+        if chars == "c":
+            return _core.read_bytes(self._b_addr, type(self)._length_).split(b"\0", 1)[0]
+        if chars == "u":
+            return B.string(B.cast(_core.PWCHAR, self._b_addr), type(self)._length_)
+        raise AttributeError("'%s' object has no attribute 'value'" % type(self).__name__)
+
+    @value.setter
+    def value(self, value):
+        chars = type(self)._b_chars_
+        if chars == "c":
+            if not isinstance(value, bytes):
+                raise TypeError("bytes expected instead of %s instance" % type(value).__name__)
+            if len(value) > type(self)._length_:
+                raise ValueError("byte string too long")
+            _core.write_bytes(self._b_addr,
+                              value + (b"\0" if len(value) < type(self)._length_ else b""))
+        elif chars == "u":
+            if not isinstance(value, str):
+                raise TypeError("unicode string expected instead of %s instance"
+                                % type(value).__name__)
+            if len(value) > type(self)._length_:
+                raise ValueError("string too long")
+            type(self)._b_store_(self._b_addr, value, self, "0")
+        else:
+            raise AttributeError("'%s' object has no attribute 'value'" % type(self).__name__)
+
+    @value.deleter
+    def value(self):
+        raise TypeError("can't delete attribute")
+
+    @property
+    def raw(self):
+        if type(self)._b_chars_ != "c":
+            raise AttributeError("'%s' object has no attribute 'raw'" % type(self).__name__)
+        return _core.read_bytes(self._b_addr, type(self)._length_)
+
+    @raw.setter
+    def raw(self, value):
+        if type(self)._b_chars_ != "c":
+            raise AttributeError("'%s' object has no attribute 'raw'" % type(self).__name__)
+        data = bytes(memoryview(value))
+        if len(data) > type(self)._length_:
+            raise ValueError("byte string too long")
+        _core.write_bytes(self._b_addr, data)
+
+
+def _index_of(key):
+    if isinstance(key, int):
+        return key
+    try:
+        return key.__index__()
+    except AttributeError:
+        raise TypeError("indices must be integers") from None
+
+
+_array_types = {}
+
+
+def array_type(item, length):
+    """``item * length``: the array class, made once per pair."""
+    if not isinstance(length, int):
+        raise TypeError("can't multiply sequence by non-int of type '%s'"
+                        % type(length).__name__)
+    if length < 0:
+        raise ValueError("Array length must be >= 0, not %d" % length)
+    key = (item, length)
+    cls = _array_types.get(key)
+    if cls is None:
+        cls = ArrayType("%s_Array_%d" % (item.__name__, length), (Array,),
+                        {"_type_": item, "_length_": length, "__slots__": (),
+                         "__module__": item.__module__})
+        _array_types[key] = cls
+    return cls
+
+
+def ARRAY(item, length):
+    return item * length
+
+
+class PointerType(CDataType):
+    """The metaclass of pointer types: ``_type_`` is the pointed-to type (set
+    later for pointers to incomplete types)."""
+
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        cls._b_size_ = POINTER_SIZE
+        cls._b_align_ = B.alignof(UINTPTR)
+        cls._b_has_pointers_ = True
+        cls._b_is_pointer_ = True
+        if name == "_Pointer" and "_type_" not in namespace:
+            return cls
+        cls._b_ctype_ = UINTPTR
+        item = namespace.get("_type_", getattr(cls, "_type_", None))
+        if item is not None:
+            cls._b_check_item_(item)
+        return cls
+
+    def _b_check_item_(cls, item):
+        if not isinstance(item, CDataType):
+            raise TypeError("_type_ must have storage info")
+
+    def set_type(cls, item):
+        cls._b_check_item_(item)
+        cls._type_ = item
+
+    def _b_pointee_(cls):
+        return getattr(cls, "_type_", None) or ()
+
+    def from_param(cls, obj):
+        if obj is None or isinstance(obj, cls):
+            return obj
+        item = getattr(cls, "_type_", None)
+        if isinstance(obj, CArgObject) and isinstance(obj._obj, item):
+            return obj
+        if isinstance(obj, (Array, _Pointer)) and _compatible(type(obj)._type_, item):
+            return obj
+        if item is not None and isinstance(obj, item):
+            return CArgObject(obj, 0)
+        item_code = getattr(item, "_b_code_", None)
+        if (item_code == "c" and isinstance(obj, bytes)) or (item_code == "u"
+                                                            and isinstance(obj, str)):
+            return obj
+        as_parameter = getattr(obj, "_as_parameter_", None)
+        if as_parameter is not None:
+            return cls.from_param(as_parameter)
+        raise TypeError("expected %s instance instead of %s"
+                        % (cls.__name__, type(obj).__name__))
+
+    def _b_load_(cls, address, base, index):
+        return cls._b_view_(address, base, index)
+
+    def _b_store_(cls, address, value, owner, key):
+        if value is None:
+            _core.write_pointer(address, 0)
+            return
+        if isinstance(value, tuple):
+            value = cls(*value)
+        if isinstance(value, cls):
+            _core.copy_memory(address, value._b_addr, POINTER_SIZE)
+            _core.keep(owner, key, _core.objects_of(value))
+            return
+        if isinstance(value, Array) and _compatible(type(value)._type_, cls._type_):
+            _core.write_pointer(address, value._b_addr)
+            _core.keep(owner, key, (_core.objects_of(value), value))
+            return
+        raise TypeError("incompatible types, %s instance instead of %s instance"
+                        % (type(value).__name__, cls.__name__))
+
+
+def _compatible(item, target):
+    return isinstance(item, type) and isinstance(target, type) and issubclass(item, target)
+
+
+class _Pointer(CData, metaclass=PointerType):
+    """A C pointer; subclasses (made by ``POINTER``) set ``_type_``."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args, **kwargs):
+        if getattr(cls, "_type_", None) is None:
+            raise TypeError("Cannot create instance: has no _type_")
+        return CData.__new__(cls)
+
+    def __init__(self, value=None):
+        if value is not None:
+            self.contents = value
+
+    @property
+    def _b_target_(self):
+        return _core.read_pointer(self._b_addr)
+
+    @property
+    def contents(self):
+        address = _core.read_pointer(self._b_addr)
+        if not address:
+            raise ValueError("NULL pointer access")
+        return type(self)._type_._b_view_(address, self, 0)
+
+    @contents.setter
+    def contents(self, value):
+        item = type(self)._type_
+        if not isinstance(value, CData) or not isinstance(value, item):
+            raise TypeError("expected %s instead of %s" % (item.__name__, type(value).__name__))
+        _core.write_pointer(self._b_addr, value._b_addr)
+        _core.keep(self, "1", value)
+        _core.keep(self, "0", value._objects)
+
+    def __getitem__(self, key):
+        cls = type(self)
+        item = cls._type_
+        address = _core.read_pointer(self._b_addr)
+        if isinstance(key, slice):
+            if key.stop is None:
+                raise ValueError("slice stop is required")
+            step = 1 if key.step is None else key.step
+            if step == 0:
+                raise ValueError("slice step cannot be zero")
+            start = key.start if key.start is not None else (0 if step > 0 else None)
+            if start is None:
+                raise ValueError("slice start is required for step < 0")
+            return _items(cls, address, range(start, key.stop, step), self) \
+                if hasattr(cls, "_type_") else []
+        if not address:
+            raise ValueError("NULL pointer access")
+        i = _index_of(key)
+        return item._b_load_(address + i * item._b_size_, self, i)
+
+    def __setitem__(self, key, value):
+        item = type(self)._type_
+        address = _core.read_pointer(self._b_addr)
+        if not address:
+            raise ValueError("NULL pointer access")
+        i = _index_of(key)
+        item._b_store_(address + i * item._b_size_, value, self, "%x" % i)
+
+    def __delitem__(self, key):
+        raise TypeError("Pointer does not support item deletion")
+
+    def __bool__(self):
+        return _core.read_pointer(self._b_addr) != 0
+
+    def __repr__(self):
+        return "<%s object at %#x>" % (type(self).__name__, id(self))
+
+
+_pointer_type_cache = {}
+
+
+def POINTER(item):
+    """The pointer type to ``item`` (a ctypes type, or a name for an incomplete
+    type completed later with ``SetPointerType``), made once per type."""
+    cls = _pointer_type_cache.get(item)
+    if cls is not None:
+        return cls
+    if isinstance(item, str):
+        cls = PointerType("LP_%s" % item, (_Pointer,), {"__slots__": ()})
+        _pointer_type_cache[id(cls)] = cls
+        return cls
+    if not isinstance(item, CDataType):
+        raise TypeError("must be a ctypes type")
+    cls = PointerType("LP_%s" % item.__name__, (_Pointer,),
+                      {"_type_": item, "__slots__": (), "__module__": item.__module__})
+    _pointer_type_cache[item] = cls
+    return cls
+
+
+def SetPointerType(pointer, cls):
+    if _pointer_type_cache.get(cls, None) is not None:
+        raise RuntimeError("This type already exists in the cache")
+    if id(pointer) not in _pointer_type_cache:
+        raise RuntimeError("What's this???")
+    pointer.set_type(cls)
+    _pointer_type_cache[cls] = pointer
+    del _pointer_type_cache[id(pointer)]
+
+
+def pointer(obj):
+    return POINTER(type(obj))(obj)
+
+
+def address_value(obj):
+    """``(address, what to keep alive)`` of any value that stands for a pointer
+    in a call or a cast: integers, None, bytes and str, ctypes pointers, arrays,
+    byref() results and objects with ``_as_parameter_``."""
+    if obj is None:
+        return 0, None
+    if isinstance(obj, int):
+        return obj, None
+    if isinstance(obj, CData):
+        cls = type(obj)
+        if getattr(cls, "_b_is_pointer_", False) or getattr(cls, "_b_code_", None) in ("z", "Z", "P"):
+            return _core.read_pointer(obj._b_addr), obj
+        return obj._b_addr, obj
+    if isinstance(obj, CArgObject):
+        return obj._b_address_, obj
+    if isinstance(obj, bytes):
+        mem = B.from_buffer(_core.char_array_type(None), obj)
+        return _core.address_of_cdata(mem), (obj, mem)
+    if isinstance(obj, str):
+        mem = B.newp(B.new_array_type(_core.PWCHAR, None), obj)
+        return _core.address_of_cdata(mem), mem
+    as_parameter = getattr(obj, "_as_parameter_", None)
+    if as_parameter is not None:
+        return address_value(as_parameter)
+    raise TypeError("wrong type")
+
+
+def is_pointer_type(cls):
+    return isinstance(cls, type) and (getattr(cls, "_b_is_pointer_", False)
+                                      or getattr(cls, "_b_code_", None) in ("z", "Z", "P"))
+
+
+def cast(obj, typ):
+    if isinstance(obj, CData) and not (is_pointer_type(type(obj)) or isinstance(obj, Array)):
+        raise ArgumentError("argument 1: TypeError: wrong type")
+    if not is_pointer_type(typ):
+        raise TypeError("cast() argument 2 must be a pointer type, not %s"
+                        % getattr(typ, "__name__", type(typ).__name__))
+    try:
+        address, keeper = address_value(obj)
+    except TypeError as e:
+        raise ArgumentError("argument 1: TypeError: %s" % e) from None
+    result = typ.__new__(typ)
+    _core.write_pointer(result._b_addr, address)
+    if isinstance(obj, CData):
+        result._objects = {} if obj._objects is None and obj._b_base_ is None else \
+            ({id(obj): obj} if not isinstance(obj._objects, dict) else dict(obj._objects))
+        result._objects[id(obj)] = obj
+    elif keeper is not None:
+        result._objects = {id(keeper): keeper}
+    return result

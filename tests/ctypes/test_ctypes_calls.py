@@ -1,0 +1,156 @@
+"""Foreign calls: argtypes, restype, errcheck, callbacks, paramflags, errno."""
+
+import errno as errno_codes
+
+import pytest
+
+
+def libc(m):
+    return m.CDLL(None)
+
+
+def test_calls_without_argtypes(same):
+    same(lambda m: (libc(m).abs(-5), libc(m).strlen(b"hello"), libc(m).wcslen("h\xe9")))
+    same(lambda m: libc(m).abs(1.5))
+    same(lambda m: libc(m).abs(2**40))
+
+
+def test_argtypes_and_restype(same):
+    def run(m):
+        labs = libc(m).labs
+        labs.argtypes = [m.c_long]
+        labs.restype = m.c_long
+        strchr = libc(m).strchr
+        strchr.argtypes = [m.c_char_p, m.c_int]
+        strchr.restype = m.c_char_p
+        return labs(-2**40), strchr(b"hello", ord("l")), strchr(b"hello", ord("q"))
+    same(run)
+
+
+def test_argument_errors(same):
+    def run(m):
+        f = libc(m).strlen
+        f.argtypes = [m.c_char_p]
+        return f(5.5)
+    same(run)
+    same(lambda m: libc(m).no_such_function_here)
+
+
+def test_errcheck(same):
+    def run(m):
+        f = libc(m).abs
+        seen = []
+        f.errcheck = lambda result, func, args: seen.append(args) or result * 10
+        return f(-3), seen
+    same(run)
+
+
+def test_callbacks_sort(same):
+    def run(m):
+        compare = m.CFUNCTYPE(m.c_int, m.POINTER(m.c_int), m.POINTER(m.c_int))
+        values = (m.c_int * 6)(5, 1, 4, 2, 6, 3)
+        libc(m).qsort(values, len(values), m.sizeof(m.c_int),
+                      compare(lambda a, b: a[0] - b[0]))
+        return list(values)
+    same(run)
+
+
+def test_callback_called_from_python(same):
+    def run(m):
+        proto = m.CFUNCTYPE(m.c_double, m.c_double, m.c_int, m.c_char_p)
+        f = proto(lambda x, n, s: x * n + len(s))
+        return f(1.5, 4, b"abc")
+    same(run)
+
+
+def test_callback_exception_is_unraisable(ct):
+    import sys
+    seen = []
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda args: seen.append((args.exc_type, args.err_msg))
+    try:
+        proto = ct.CFUNCTYPE(ct.c_int, ct.c_int)
+        proto(lambda x: 1 // x)(0)
+    finally:
+        sys.unraisablehook = old
+    assert seen[0][0] is ZeroDivisionError
+    assert "on calling ctypes callback function" in seen[0][1]
+
+
+def test_prototype_with_paramflags(same):
+    def run(m):
+        proto = m.CFUNCTYPE(m.c_char_p, m.c_char_p, m.c_int)
+        strchr = proto(("strchr", libc(m)), ((1, "s"), (1, "c", ord("e"))))
+        return strchr(b"hello"), strchr(b"hello", c=ord("o")), strchr(s=b"xyz", c=ord("y"))
+    same(run)
+
+
+def test_out_parameter(same):
+    def run(m):
+        proto = m.CFUNCTYPE(m.c_int, m.c_char_p, m.POINTER(m.c_int))
+        sscanf = proto(("sscanf", libc(m)), ((1, "s"),))
+        return sscanf
+    same(run)
+
+
+def test_use_errno(ct):
+    lib = ct.CDLL(None, use_errno=True)
+    lib.close.argtypes = [ct.c_int]
+    ct.set_errno(0)
+    assert lib.close(-1) == -1
+    assert ct.get_errno() == errno_codes.EBADF
+    assert ct.set_errno(5) == errno_codes.EBADF
+    assert ct.get_errno() == 5
+
+
+def test_struct_by_value(same):
+    def run(m):
+        class Div(m.Structure):
+            _fields_ = [("quot", m.c_int), ("rem", m.c_int)]
+        div = libc(m).div
+        div.restype = Div
+        div.argtypes = [m.c_int, m.c_int]
+        r = div(17, 5)
+        return r.quot, r.rem
+    same(run)
+
+
+def test_pythonapi_holds_the_gil(ct):
+    f = ct.pythonapi.PyLong_FromLong
+    f.argtypes = [ct.c_long]
+    f.restype = ct.py_object
+    assert f(123456) == 123456
+
+
+@pytest.mark.parametrize("name", ["c", "m"])
+def test_find_library(name):
+    import ctypes.util
+
+    import rcffi.ctypes.util
+    assert rcffi.ctypes.util.find_library(name) == ctypes.util.find_library(name)
+
+
+def test_in_dll(same):
+    same(lambda m: m.c_int.in_dll(m.pythonapi, "Py_OptimizeFlag").value)
+
+
+def test_install_as_ctypes():
+    import sys
+
+    import rcffi
+    saved = {k: sys.modules.get(k) for k in ("ctypes", "ctypes.util", "ctypes.wintypes",
+                                             "_ctypes")}
+    try:
+        rcffi.install_as_ctypes()
+        import ctypes
+        from ctypes import wintypes
+
+        import rcffi.ctypes
+        assert ctypes is rcffi.ctypes
+        assert wintypes.DWORD is rcffi.ctypes.c_ulong
+    finally:
+        for k, v in saved.items():
+            if v is None:
+                sys.modules.pop(k, None)
+            else:
+                sys.modules[k] = v

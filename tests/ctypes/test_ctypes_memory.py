@@ -1,0 +1,116 @@
+"""Arrays, pointers, casts, buffers and the memory functions."""
+
+
+def test_arrays(same):
+    def run(m):
+        a = (m.c_int * 5)(1, 2, 3)
+        a[4] = 2**40 + 1
+        return list(a), a[1:4], a[::-2], len(a), type(a).__name__, a[-1]
+    same(run)
+
+
+def test_array_errors(same):
+    same(lambda m: (m.c_int * 2)(1, 2, 3))
+    same(lambda m: (m.c_int * 2)()[2])
+    same(lambda m: m.c_int * -1)
+
+
+def test_char_arrays(same):
+    def run(m):
+        buf = m.create_string_buffer(b"hello", 8)
+        buf.value = b"hi"
+        out = [buf.value, buf.raw, buf[:3]]
+        w = m.create_unicode_buffer("h\xe9llo")
+        return out + [w.value, w[1], m.sizeof(w) // m.sizeof(m.c_wchar)]
+    same(run)
+
+
+def test_pointers(same):
+    def run(m):
+        x = m.c_int(10)
+        p = m.pointer(x)
+        p[0] = 11
+        q = m.POINTER(m.c_int)()
+        out = [x.value, p.contents.value, bool(p), bool(q)]
+        try:
+            q.contents
+        except ValueError as e:
+            out.append(str(e))
+        arr = (m.c_int * 3)(5, 6, 7)
+        r = m.cast(arr, m.POINTER(m.c_int))
+        return out + [r[2], r[:3], m.POINTER(m.c_int) is m.POINTER(m.c_int)]
+    same(run)
+
+
+def test_cast_rules(same):
+    same(lambda m: m.cast(m.c_int(1), m.c_int))
+    same(lambda m: m.cast(0, m.c_char_p).value)
+    same(lambda m: m.cast(b"abc", m.c_char_p).value)
+
+
+def test_memory_functions(same):
+    def run(m):
+        buf = m.create_string_buffer(10)
+        m.memmove(buf, b"abcdef", 6)
+        m.memset(m.byref(buf, 2), ord("z"), 2)
+        return buf.raw, m.string_at(buf), m.string_at(buf, 3), \
+            m.wstring_at(m.create_unicode_buffer("wide"), 2)
+    same(run)
+
+
+def test_buffers(same):
+    def run(m):
+        data = bytearray(b"\x01\x00\x00\x00\x02\x00\x00\x00")
+        view = (m.c_int * 2).from_buffer(data)
+        view[1] = 5
+        copy = m.c_int.from_buffer_copy(data, 4)
+        data[0] = 9
+        return list(view), copy.value, bytes(data)
+    same(run)
+    same(lambda m: m.c_int.from_buffer(b"1234"))
+    same(lambda m: m.c_int.from_buffer(bytearray(2)))
+
+
+def test_sizeof_errors(same):
+    same(lambda m: m.sizeof(5))
+    same(lambda m: m.addressof(5))
+    same(lambda m: m.byref(5))
+
+
+def test_resize(same):
+    def run(m):
+        x = m.c_int()
+        m.resize(x, 32)
+        try:
+            m.resize(x, 2)
+        except ValueError as e:
+            return m.sizeof(x), str(e)
+    same(run)
+
+
+def test_deletions_are_refused(same):
+    def run(m):
+        outcomes = []
+        for action in (lambda: delattr(m.c_int(1), "value"),
+                       lambda: (m.c_int * 2)().__delitem__(0),
+                       lambda: m.pointer(m.c_int()).__delitem__(0)):
+            try:
+                action()
+            except TypeError as e:
+                outcomes.append(str(e))
+        return outcomes
+    same(run)
+
+
+def test_char_pointer_params_take_strings(same):
+    def run(m, name, argtype, text):
+        f = getattr(m.CDLL(None), name)
+        f.argtypes = [m.POINTER(argtype)]
+        return f(text)
+    same(lambda m: run(m, "strlen", m.c_char, b"abcd"))
+    same(lambda m: run(m, "wcslen", m.c_wchar, "abc"))
+    same(lambda m: run(m, "strlen", m.c_int, b"abc"))
+
+
+def test_in_dll_missing_symbol(same):
+    same(lambda m: m.c_int.in_dll(m.pythonapi, "no_such_symbol_anywhere"))

@@ -1,0 +1,131 @@
+"""Structure and Union layouts, fields, bitfields, anonymous members, packing."""
+
+import pytest
+
+
+def layout(m, cls):
+    return (m.sizeof(cls), m.alignment(cls),
+            [(f[0], repr(getattr(cls, f[0]))) for f in cls._fields_])
+
+
+@pytest.mark.parametrize("fields", [
+    "[('a', c_char), ('b', c_int), ('c', c_short)]",
+    "[('a', c_double), ('b', c_char)]",
+    "[('a', c_char * 3), ('b', c_longlong)]",
+    "[('a', c_int, 3), ('b', c_int, 5), ('c', c_short)]",
+    "[('a', c_uint, 31), ('b', c_uint, 2)]",
+    "[('a', c_short, 4), ('b', c_int, 20), ('c', c_char)]",
+    "[('a', c_longlong, 40), ('b', c_int, 30)]",
+    "[('a', c_ubyte, 1), ('b', c_ushort, 15), ('c', c_uint, 16)]",
+])
+@pytest.mark.parametrize("pack", [None, 1, 2])
+def test_struct_layouts(same, fields, pack):
+    def run(m):
+        namespace = {"_fields_": eval(fields, vars(m))}
+        if pack:
+            namespace["_pack_"] = pack
+        return layout(m, type(m.Structure)("S", (m.Structure,), namespace))
+    same(run)
+
+
+def test_union_layout(same):
+    def run(m):
+        class U(m.Union):
+            _fields_ = [("i", m.c_int), ("d", m.c_double), ("c", m.c_char * 11)]
+        u = U()
+        u.i = 0x41424344
+        return layout(m, U), u.c
+    same(run)
+
+
+def test_bitfield_values(same):
+    def run(m):
+        class B(m.Structure):
+            _fields_ = [("a", m.c_int, 3), ("b", m.c_uint, 5), ("c", m.c_short, 7)]
+        b = B(-1, 31, 100)
+        out = [b.a, b.b, b.c, m.string_at(m.addressof(b), m.sizeof(b))]
+        b.a, b.b, b.c = 9, 33, -65
+        return out + [b.a, b.b, b.c]
+    same(run)
+
+
+@pytest.mark.parametrize("field", ["('a', c_int, 0)", "('a', c_int, 33)", "('a', c_char, 1)",
+                                   "('a', c_double, 2)", "('a', c_void_p, 1)"])
+def test_bad_bitfields(same, field):
+    same(lambda m: type(m.Structure)("S", (m.Structure,),
+                                     {"_fields_": [eval(field, vars(m))]}))
+
+
+def test_init_and_nesting(same):
+    def run(m):
+        class P(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+
+        class R(m.Structure):
+            _fields_ = [("a", P), ("b", P), ("name", m.c_char * 8), ("n", m.c_int * 2)]
+
+        r = R((1, 2), P(3, 4), b"ab")
+        r.a.y = 20
+        r.n[1] = 9
+        return r.a.x, r.a.y, r.b.x, r.name, list(r.n), r.a._b_base_ is r
+    same(run)
+
+
+def test_init_errors(same):
+    def run(m):
+        class P(m.Structure):
+            _fields_ = [("x", m.c_int)]
+        return P(1, 2)
+    same(run)
+    same(lambda m: type(m.Structure)("S", (m.Structure,), {"_fields_": [("x", 1)]}))
+
+
+def test_anonymous(same):
+    def run(m):
+        class Inner(m.Union):
+            _fields_ = [("i", m.c_int), ("f", m.c_float)]
+
+        class Outer(m.Structure):
+            _anonymous_ = ("u",)
+            _fields_ = [("tag", m.c_char), ("u", Inner)]
+
+        o = Outer()
+        o.i = 7
+        return Outer.i.offset, o.u.i, o.i
+    same(run)
+
+
+def test_fields_final_and_subclassing(same):
+    def run(m):
+        class Base(m.Structure):
+            _fields_ = [("a", m.c_int)]
+
+        class Derived(Base):
+            _fields_ = [("b", m.c_char)]
+
+        d = Derived(1, b"x")
+        try:
+            Base._fields_ = []
+        except AttributeError as e:
+            error = str(e)
+        return m.sizeof(Derived), d.a, d.b, error
+    same(run)
+
+
+def test_nested_anonymous(same):
+    def run(m):
+        class X(m.Structure):
+            _fields_ = [("a", m.c_int), ("b", m.c_int)]
+
+        class Y(m.Structure):
+            _anonymous_ = ["x"]
+            _fields_ = [("pad", m.c_char), ("x", X)]
+
+        class Z(m.Structure):
+            _anonymous_ = ["y"]
+            _fields_ = [("y", Y), ("c", m.c_int)]
+
+        z = Z()
+        z.b = 5
+        return Z.b.offset, z.y.x.b, z.b
+    same(run)
