@@ -17,6 +17,7 @@ mod errors;
 mod external;
 mod ffiobj;
 mod handles;
+mod libfunc;
 mod libobj;
 mod library;
 mod lifetime;
@@ -50,6 +51,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
     cdata::CData::enable_vectorcall(py)?;
+    libfunc::LibFunction::enable_method_calls(py)?;
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
     m.add_class::<library::CLibrary>()?;

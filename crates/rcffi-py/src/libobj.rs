@@ -21,6 +21,7 @@ use crate::cdata::CData;
 use crate::convert;
 use crate::decls::Declarations;
 use crate::errors::CDefError;
+use crate::libfunc::LibFunction;
 use crate::library::CLibrary;
 use crate::types::{ctype_for, table, CType};
 
@@ -190,6 +191,11 @@ fn is_descriptor(value: &Bound<'_, PyAny>) -> bool {
     value.is_instance_of::<Variable>() || value.is_instance_of::<Unavailable>()
 }
 
+/// Whether a member of a lib's type is one of the lib's names.
+fn is_member(value: &Bound<'_, PyAny>) -> bool {
+    is_descriptor(value) || value.is_instance_of::<LibFunction>()
+}
+
 #[pymethods]
 impl Lib {
     #[new]
@@ -246,7 +252,7 @@ impl Lib {
         let type_dict = slf.get_type().getattr("__dict__")?;
         for item in type_dict.call_method0("items")?.try_iter()? {
             let (k, v): (String, Bound<'_, PyAny>) = item?.extract()?;
-            if is_descriptor(&v) {
+            if is_member(&v) {
                 names.push(k);
             }
         }
@@ -331,27 +337,54 @@ fn sort_contents(
     plain: &Bound<'_, PyList>,
     addresses: &Bound<'_, PyDict>,
 ) -> PyResult<()> {
+    let py = contents.py();
+    for (key, value) in contents.iter() {
+        if let Some(function) = key.extract::<String>()?.strip_prefix("__cdata__") {
+            addresses.set_item(function, value)?;
+        }
+    }
     for (key, value) in contents.iter() {
         let key: String = key.extract()?;
-        if let Some(function) = key.strip_prefix("__cdata__") {
-            addresses.set_item(function, value)?;
-        } else if key.starts_with("__") {
+        if key.starts_with("__") {
             continue;
-        } else if is_descriptor(&value) {
+        }
+        if is_descriptor(&value) {
             if value.is_instance_of::<Variable>() {
                 addresses.set_item(&key, &value)?;
             }
             namespace.set_item(&key, value)?;
+        } else if let Some(cdata) = function_cdata(&value, addresses.get_item(&key)?)? {
+            addresses.set_item(&key, cdata.clone_ref(py))?;
+            let member = LibFunction::new(value.unbind(), cdata);
+            namespace.set_item(&key, Py::new(py, member)?)?;
         } else {
-            if value.is_instance_of::<CData>() && !addresses.contains(&key)? {
-                addresses.set_item(&key, &value)?;
-            }
             // Interned, as the names in code are: the interpreter's cached
             // lookup compares keys by identity.
-            plain.append((PyString::intern(contents.py(), &key), value))?;
+            plain.append((PyString::intern(py, &key), value))?;
         }
     }
     Ok(())
+}
+
+/// The function cdata a lib entry calls: the entry itself (ABI mode), or the
+/// cdata behind an API-mode builtin (its `__cdata__` entry); None for values.
+fn function_cdata(
+    value: &Bound<'_, PyAny>,
+    behind: Option<Bound<'_, PyAny>>,
+) -> PyResult<Option<Py<CData>>> {
+    let is_function = |v: &Bound<'_, PyAny>| {
+        v.cast::<CData>()
+            .ok()
+            .filter(|c| c.get().ctype.get().kind == rcffi_core::ctype::Kind::Function)
+            .map(|c| c.clone().unbind())
+    };
+    if let Some(cdata) = is_function(value) {
+        return Ok(Some(cdata));
+    }
+    if value.is_instance_of::<pyo3::types::PyCFunction>() {
+        return Ok(behind.as_ref().and_then(is_function));
+    }
+    Ok(None)
 }
 
 fn fill_dict(lib: &Bound<'_, PyAny>, plain: &Bound<'_, PyList>) -> PyResult<()> {

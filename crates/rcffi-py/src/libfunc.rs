@@ -1,0 +1,101 @@
+//! `_LibFunction`: how a lib holds a C function so that `lib.f(...)` stays on
+//! the interpreter's specialised paths.
+//!
+//! CPython 3.11 compiles `lib.f(x)` to `LOAD_METHOD`, which it specialises only
+//! for modules and for *method descriptors found on the type*; a function in
+//! the instance dict takes the generic path (~250 instructions against ~35).
+//! So each lib's type holds, per function, this small object flagged as a
+//! method descriptor: `lib.f(x)` then calls it with the lib first, and it calls
+//! the function with the rest. `lib.f` alone (`LOAD_ATTR`) goes through
+//! `__get__` and gives the function itself (the cdata, or the API-mode builtin
+//! that `help()` documents), as before.
+
+use std::ptr;
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+use crate::cdata::CData;
+
+/// A C function as a member of a lib's type.
+#[pyclass(frozen, module = "rcffi._backend", name = "_LibFunction")]
+pub struct LibFunction {
+    /// CPython's vectorcall entry; the type's `tp_vectorcall_offset` points here.
+    vectorcall: Option<ffi::vectorcallfunc>,
+    /// What `lib.f` gives: the function cdata, or the builtin wrapping it.
+    function: Py<PyAny>,
+    /// The function cdata that calls run.
+    cdata: Py<CData>,
+}
+
+impl LibFunction {
+    pub fn new(function: Py<PyAny>, cdata: Py<CData>) -> Self {
+        LibFunction {
+            vectorcall: Some(lib_function_vectorcall),
+            function,
+            cdata,
+        }
+    }
+
+    /// Flags the type as a method descriptor with a vectorcall entry. PyO3 has
+    /// no switch for either, so the type is adjusted once, at module creation,
+    /// before any instance exists.
+    pub fn enable_method_calls(py: Python<'_>) -> PyResult<()> {
+        let void = crate::backend::new_void_type(py);
+        let probe = Py::new(
+            py,
+            LibFunction::new(py.None(), CData::new_pointer(py, void, ptr::null_mut())?),
+        )?;
+        let offset = (&probe.get().vectorcall as *const _ as usize) - (probe.as_ptr() as usize);
+        let tp = py.get_type::<LibFunction>().as_type_ptr();
+        // SAFETY: the type object is ours and fully created, no instance was
+        // called yet, and the offset is inside every instance (measured above).
+        unsafe {
+            debug_assert!((offset as isize) < (*tp).tp_basicsize);
+            (*tp).tp_vectorcall_offset = offset as isize;
+            (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR;
+            ffi::PyType_Modified(tp);
+        }
+        Ok(())
+    }
+}
+
+#[pymethods]
+impl LibFunction {
+    fn __get__(
+        &self,
+        py: Python<'_>,
+        _obj: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> Py<PyAny> {
+        self.function.clone_ref(py)
+    }
+}
+
+/// `lib.f(args)` arrives as `member(lib, args)`: the lib is dropped. A direct
+/// call of the member (only reachable through the type's `__dict__`) has no
+/// lib in front, and passes all its arguments.
+///
+/// # Safety
+/// Called by CPython with the GIL held, `callable` a `LibFunction`, `args`
+/// holding `PyVectorcall_NARGS(nargsf)` borrowed references.
+unsafe extern "C" fn lib_function_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    let mut n = ffi::PyVectorcall_NARGS(nargsf) as usize;
+    let mut args = args;
+    if n > 0 {
+        let lib_type = py.get_type::<crate::libobj::Lib>().as_type_ptr();
+        if ffi::PyObject_TypeCheck(*args, lib_type) != 0 {
+            args = args.add(1);
+            n -= 1;
+        }
+    }
+    let member = Borrowed::from_ptr(py, callable).cast_unchecked::<LibFunction>();
+    let cdata = member.get().cdata.as_ptr();
+    crate::call::vectorcall(cdata, args, n, kwnames)
+}
