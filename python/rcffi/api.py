@@ -269,7 +269,7 @@ def _make_lib(ffi, handle, name):
     """A fresh lib object: attributes resolve through the FFI's declarations."""
 
     class Lib:
-        __slots__ = ("_ffi", "_handle", "_closed", "_name", "__dict__")
+        __slots__ = ("_ffi", "_handle", "_closed", "_name", "__dict__", "__weakref__")
 
         def __init__(self):
             object.__setattr__(self, "_ffi", ffi)

@@ -319,7 +319,7 @@ pub fn load_api_module(
 
 /// `Lib`: the type of API-mode `lib` objects (each module's lib is an instance of
 /// a subclass adding its global variables as properties).
-#[pyclass(subclass, dict, module = "rcffi._backend", name = "Lib")]
+#[pyclass(subclass, dict, weakref, module = "rcffi._backend", name = "Lib")]
 pub struct LibBase;
 
 #[pymethods]
