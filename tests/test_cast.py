@@ -2,6 +2,8 @@
 
 import pytest
 
+from differential import outcome
+
 
 @pytest.mark.parametrize(
     "cdecl, value",
@@ -74,3 +76,15 @@ def test_long_double_keeps_its_value(ffi):
     assert float(v) == 1e300
     p = ffi.new("long double *", v)
     assert float(p[0]) == 1e300
+
+
+@pytest.mark.parametrize("expr", ["repr(ffi.cast('int[3]', 0))", "list(ffi.cast('int[3]', a))",
+                                  "len(ffi.cast('int[3]', a))", "ffi.cast('int[]', 0)",
+                                  "ffi.cast('int[3]', 'x')", "ffi.cast('int[2]', ffi.NULL)"])
+def test_cast_to_an_array_type_views_the_address(both, expr):
+    def run(ffi):
+        a = ffi.new("int[3]", [1, 2, 3])
+        return outcome(lambda: eval(expr, {"ffi": ffi, "a": a}))
+
+    r, c = both
+    assert run(r) == run(c)

@@ -289,3 +289,31 @@ def test_rename_updates_pointer_names_already_printed(both):
     c.cdef("typedef struct later later_t;")
     # A fresh type string sees the new name in both.
     assert r.typeof("struct later **").cname == c.typeof("struct later **").cname == "later_t * *"
+
+
+def test_zero_length_array_field_reads_as_a_pointer(both):
+    for ffi in both:
+        ffi.cdef("struct foo_s { int len; short data[0]; };")
+        buf = ffi.new("char[]", ffi.sizeof("struct foo_s") + 8 * ffi.sizeof("short"))
+        q = ffi.cast("struct foo_s *", buf)
+        assert repr(q.data).startswith("<cdata 'short *' 0x")
+        q.data[6] = 15
+        assert q.data[6] == 15
+
+
+@pytest.mark.parametrize("expr", ["p.nope", "s.nope", "o.nope", "i.nope", "ip.nope",
+                                  "dir(p)", "dir(s)", "dir(o)", "dir(n)", "dir(i)",
+                                  "p.__delitem__(0)", "i.__delitem__(0)"])
+def test_attribute_errors_and_dir_as_in_cffi(both, expr):
+    def run(ffi):
+        ffi.cdef("struct pt { int y, x; }; struct opaque;")
+        p = ffi.new("struct pt *")
+        env = {"p": p, "s": p[0], "o": ffi.cast("struct opaque *", 8), "i": ffi.cast("int", 1),
+               "ip": ffi.new("int *"), "n": ffi.cast("struct pt *", 0)}
+        try:
+            return repr(eval(expr, env))
+        except Exception as e:  # noqa: BLE001 - the message is compared
+            return type(e).__name__, str(e)
+
+    r, c = both
+    assert run(r) == run(c)

@@ -91,11 +91,22 @@ def test_integers_accept_index_objects(ffi):
         p[0] = 7.0
 
 
-def test_wide_char_casts_beyond_unicode_raise(ffi):
+@pytest.mark.parametrize("cdecl, value", [("wchar_t", -1), ("char32_t", -1),
+                                          ("char32_t", 0x110000), ("char16_t", -1)])
+def test_wide_char_casts_keep_any_value(pair, cdecl, value):
+    r, c = pair
+    assert int(r.cast(cdecl, value)) == int(c.cast(cdecl, value))
+    assert int(r.cast("long long", r.cast(cdecl, value))) == int(
+        c.cast("long long", c.cast(cdecl, value)))
+
+
+def test_wide_char_beyond_unicode_has_no_str(ffi):
     # cffi raises SystemError from deep inside; the point is not to crash.
     for cdecl, value in [("wchar_t", -1), ("char32_t", 0x110000)]:
-        with pytest.raises(ValueError):
-            ffi.cast(cdecl, value)
+        x = ffi.cast(cdecl, value)
+        for op in (repr, str, ffi.string):
+            with pytest.raises(ValueError):
+                op(x)
 
 
 def test_bool_reads_as_python_bool_and_refuses_other_bytes(pair):
@@ -273,3 +284,28 @@ def test_void_pointer_accepts_any_pointer_and_gives_it_back(ffi):
     ip = ffi.new("int *[1]")
     ip[0] = holder[0]
     assert ip[0] == holder[0]
+
+
+BOOL_EXPRS = [
+    "int(ffi.cast('_Bool', 10**4000))", "int(ffi.cast('_Bool', 2**64))",
+    "int(ffi.cast('_Bool', -0.1))", "int(ffi.cast('_Bool', -0.0))",
+    "int(ffi.cast('_Bool', ffi.cast('double', 0.1)))", "int(ffi.cast('_Bool', '\\xff'))",
+    "int(ffi.cast('_Bool', b'\\x00'))", "ffi.new('_Bool[]', b'\\x00\\x01\\x02')",
+    "list(ffi.new('_Bool[]', b'\\x00\\x01'))", "ffi.new('_Bool[]', [0, 1, 2])",
+    "ffi.new('_Bool *', 1.0)", "ffi.new('_Bool *', -1)",
+]
+
+
+@pytest.mark.parametrize("expr", BOOL_EXPRS)
+def test_bool_conversions_as_in_cffi(both, expr):
+    r, c = both
+    assert outcome(lambda: eval(expr, {"ffi": r})) == outcome(lambda: eval(expr, {"ffi": c}))
+
+
+def test_bool_array_argument_refuses_other_bytes(both):
+    for ffi in both:
+        ffi.cdef("int memcmp(const void *, const void *, size_t);")
+        f = ffi.cast("int(*)(_Bool *, _Bool *, size_t)", ffi.dlopen(None).memcmp)
+        assert f(b"\x01\x00", b"\x01\x00", 2) == 0
+        with pytest.raises(ValueError):
+            f(b"\x02", b"\x02", 1)

@@ -61,7 +61,8 @@ def test_with_statement_releases(ffi):
     data = bytearray(4)
     with ffi.from_buffer(data) as p:
         p[0] = b"x"
-    data.extend(b"more")
+    data.extend(b"more")  # no longer locked
+    data.clear()
     with pytest.raises(RuntimeError):
         p[0]
 

@@ -2,6 +2,8 @@
 
 import pytest
 
+from differential import outcome
+
 DECLS = """
     typedef struct { int x, y; } point_t;
     struct s { int a[3]; point_t p; char *c; _Bool b; unsigned char u; double d; };
@@ -217,3 +219,43 @@ def test_dict_initializer_growing_while_converting(ffi):
     assert (p.a, p.b) == (1, 2)
     with pytest.raises(KeyError, match="k0"):
         ffi.new("struct m *", d)
+
+
+@pytest.mark.parametrize("expr", ["p[1]", "p[-1]", "p.__setitem__(1, 5)", "q[1]", "p[0]",
+                                  "ffi.cast('int *', p)[1] is not None", "(p + 1) - p",
+                                  "q[0].x", "ffi.new('point_t[2]')[1].x"])
+def test_pointer_from_new_is_indexed_by_0_only(pair, expr):
+    def run(ffi):
+        p = ffi.new("int *", 5)
+        q = ffi.new("point_t *", [1, 2])
+        return outcome(lambda: eval(expr, {"ffi": ffi, "p": p, "q": q}))
+
+    r, c = pair
+    assert run(r) == run(c)
+
+
+@pytest.mark.parametrize("expr", ["list(ffi.new('int[6]', a3))", "list(ffi.new('int[3]', a3))",
+                                  "ffi.new('int[]', a3)", "ffi.string(ffi.new('char *', b'x'))",
+                                  "ffi.string(ffi.new('wchar_t *', 'x'))", "s.c[0:5]",
+                                  "ffi.string(ffi.cast('signed char', 42))",
+                                  "ffi.string(ffi.cast('unsigned char', 42))"])
+def test_copies_and_strings_as_in_cffi(both, expr):
+    def run(ffi):
+        ffi.cdef("struct cs { char c[5]; };")
+        a3 = ffi.new("int[3]", [1, 2, 3])
+        s = ffi.new("struct cs *", [b"abcd"])
+        s.c = b"x"  # one NUL after a shorter string, the rest kept
+        return outcome(lambda: eval(expr, {"ffi": ffi, "a3": a3, "s": s}))
+
+    r, c = both
+    assert run(r) == run(c)
+
+
+def test_weak_references_to_buffers_and_libs(both):
+    import weakref
+
+    for ffi in both:
+        lib = ffi.dlopen(None)
+        buf = ffi.buffer(ffi.new("int *"))
+        assert weakref.ref(lib)() is lib
+        assert weakref.ref(buf)() is buf

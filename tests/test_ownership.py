@@ -88,8 +88,7 @@ def test_nested_anonymous_members(pair):
     assert "k" in dir(o)
 
 
-def test_open_array_copies_another_array(pair):
-    # cffi refuses this; the length is known, so rcffi copies.
-    r, _ = pair
-    a = r.new("int[]", r.new("int[2]", [4, 5]))
-    assert list(a) == [4, 5]
+def test_open_array_refuses_another_array_as_cffi(pair):
+    for ffi in pair:
+        with pytest.raises(TypeError):
+            ffi.new("int[]", ffi.new("int[2]", [4, 5]))

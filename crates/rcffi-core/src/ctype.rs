@@ -173,9 +173,13 @@ impl Prim {
 
     /// Whether integers of this type are signed.
     pub fn is_signed(self) -> bool {
-        // Plain `char` is unsigned on ARM, signed elsewhere.
+        // Plain `char` is unsigned on ARM, signed elsewhere; so is a 32-bit
+        // `wchar_t` (16-bit ones, on Windows, are unsigned everywhere).
         match self.class() {
             PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
+            PrimClass::WideChar if self == Prim::WChar && self.size() == 4 => {
+                cfg!(not(any(target_arch = "aarch64", target_arch = "arm")))
+            }
             class => class == PrimClass::Signed,
         }
     }

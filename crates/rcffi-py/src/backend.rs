@@ -9,7 +9,7 @@ use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
-use crate::cdata::CData;
+use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::types::{ctype_for, enum_values, table, CType};
 
@@ -86,7 +86,11 @@ pub fn newp(
 pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyResult<Py<CData>> {
     let ct = ctype.get();
     match ct.kind {
-        Kind::Pointer | Kind::Function => {
+        // An array type of known length: cffi's extension giving a non-owning
+        // array view of any address (C itself cannot cast to arrays).
+        Kind::Pointer | Kind::Function | Kind::Array
+            if ct.length.is_some() || ct.kind != Kind::Array =>
+        {
             let addr = if let Ok(cd) = value.cast::<CData>() {
                 let c = cd.get();
                 match c.ctype.get().kind {
@@ -99,6 +103,9 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             } else {
                 integer_of(value, &ct.cname)? as usize as *mut u8
             };
+            if ct.kind == Kind::Array {
+                return CData::new_view(py, ctype.clone_ref(py), addr, Owner::None, false);
+            }
             CData::new_pointer(py, ctype.clone_ref(py), addr)
         }
         Kind::Primitive | Kind::Enum => {
@@ -122,15 +129,15 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                 }
                 PrimClass::Complex => unsafe { convert::write(py, ct, bytes.as_mut_ptr(), value)? },
                 _ => {
-                    let v = if let Ok(s) = value.cast::<PyString>() {
-                        let s = s.to_cow()?;
-                        let mut it = s.chars();
-                        match (it.next(), it.next()) {
-                            (Some(c), None) => c as i128,
-                            _ => {
+                    let v = if prim == Prim::Bool {
+                        i128::from(cast_truth(value, &ct.cname)?)
+                    } else if let Ok(s) = value.cast::<PyString>() {
+                        match crate::widechar::code_points(s)?[..] {
+                            [c] => i128::from(c),
+                            ref points => {
                                 return Err(PyTypeError::new_err(format!(
                                     "cannot cast a str of length {} to '{}'",
-                                    s.chars().count(),
+                                    points.len(),
                                     ct.cname
                                 )))
                             }
@@ -147,29 +154,11 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                             }
                         }
                     } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-                        if prim == Prim::Bool {
-                            i128::from(float_of(value, &ct.cname)? != 0.0)
-                        } else {
-                            // As int(value), then truncated like any integer.
-                            integer_of(&value.call_method0("__int__")?, &ct.cname)?
-                        }
+                        // As int(value), then truncated like any integer.
+                        integer_of(&value.call_method0("__int__")?, &ct.cname)?
                     } else {
                         integer_of(value, &ct.cname)?
                     };
-                    let v = if prim == Prim::Bool {
-                        i128::from(v != 0)
-                    } else {
-                        v
-                    };
-                    if prim.class() == PrimClass::WideChar {
-                        let code = (v as u128 & ((1u128 << (8 * prim.size())) - 1)) as u32;
-                        if code > 0x10ffff {
-                            return Err(PyValueError::new_err(format!(
-                                "cannot cast to '{}': U+{code:x} is not a valid Unicode code point",
-                                ct.cname
-                            )));
-                        }
-                    }
                     unsafe { convert::store_int(bytes.as_mut_ptr(), prim.size(), v) };
                 }
             }
@@ -180,6 +169,35 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             ct.cname
         ))),
     }
+}
+
+/// Whether a cast to `_Bool` gives true: C's `value != 0`, on the whole value
+/// (an int of any width, a float or a floating-point cdata not truncated first).
+fn cast_truth(value: &Bound<'_, PyAny>, target: &str) -> PyResult<bool> {
+    if let Ok(cd) = value.cast::<CData>() {
+        let c = cd.get();
+        if c.ctype.get().kind == Kind::Primitive
+            && matches!(
+                c.ctype.get().prim.map(Prim::class),
+                Some(PrimClass::Float | PrimClass::LongDouble)
+            )
+        {
+            return Ok(c.as_float()? != 0.0);
+        }
+    } else if value.is_instance_of::<pyo3::types::PyFloat>() {
+        return Ok(float_of(value, target)? != 0.0);
+    } else if value.is_instance_of::<pyo3::types::PyInt>() {
+        return value.is_truthy();
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        if let [c] = b.as_bytes() {
+            return Ok(*c != 0);
+        }
+    } else if let Ok(s) = value.cast::<PyString>() {
+        if let [c] = crate::widechar::code_points(s)?[..] {
+            return Ok(c != 0);
+        }
+    }
+    Ok(integer_of(value, target)? != 0)
 }
 
 fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
@@ -215,10 +233,8 @@ fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
         }
     }
     if let Ok(s) = value.cast::<PyString>() {
-        let s = s.to_cow()?;
-        let mut it = s.chars();
-        if let (Some(c), None) = (it.next(), it.next()) {
-            return Ok(f64::from(c as u32));
+        if let [c] = crate::widechar::code_points(s)?[..] {
+            return Ok(f64::from(c));
         }
     }
     value.extract::<f64>().map_err(|_| {
@@ -404,7 +420,7 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
             let units: Vec<u32> = (0..n)
                 .map(|i| unsafe { convert::load_int(base.add(i * size), size, false) } as u32)
                 .collect();
-            convert::wide_units_to_str(py, &units, size)
+            crate::widechar::wide_units_to_str(py, &units, size)
         }
         _ => Ok(
             crate::cdata::read_item_list(py, item, base, n, Some(cdata.as_any()))?
@@ -430,10 +446,15 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
             Ok(PyString::new(py, &name).into_any().unbind())
         }
         Kind::Primitive => match ct.prim.map(Prim::class) {
-            Some(PrimClass::Char) => Ok(PyBytes::new(py, &cdata.value[..1]).into_any().unbind()),
+            // `signed char` and `unsigned char` are bytes too, as for arrays of them.
+            Some(PrimClass::Char | PrimClass::Signed | PrimClass::Unsigned)
+                if ct.size() == Some(1) =>
+            {
+                Ok(PyBytes::new(py, &cdata.value[..1]).into_any().unbind())
+            }
             Some(PrimClass::WideChar) => {
                 let code = u32::from_le_bytes(cdata.value[..4].try_into().expect("4 bytes"));
-                convert::wide_char_to_str(py, code)
+                crate::widechar::wide_char_to_str(py, code)
             }
             _ => Err(PyTypeError::new_err(format!(
                 "string(): unexpected cdata '{}' argument",
@@ -462,9 +483,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
             match (item.kind, item.prim.map(Prim::class), item.size()) {
                 (
                     Kind::Primitive,
-                    Some(
-                        PrimClass::Char | PrimClass::Signed | PrimClass::Unsigned | PrimClass::Bool,
-                    ),
+                    Some(PrimClass::Char | PrimClass::Signed | PrimClass::Unsigned),
                     Some(1),
                 ) => {
                     // SAFETY: an array is `limit` bytes long; a pointer's string
@@ -497,7 +516,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                         }
                         units.push(u);
                     }
-                    convert::wide_units_to_str(py, &units, size)
+                    crate::widechar::wide_units_to_str(py, &units, size)
                 }
                 _ => Err(PyTypeError::new_err(format!(
                     "string(): unexpected cdata '{}' argument",

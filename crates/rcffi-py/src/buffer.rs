@@ -15,11 +15,11 @@ use crate::lifetime::{Resource, Resources};
 use crate::types::CType;
 
 /// A Python object's exported buffer, released when dropped.
-struct Exported(Box<ffi::Py_buffer>);
+pub(crate) struct Exported(Box<ffi::Py_buffer>);
 
 impl Exported {
     /// The contiguous buffer of `obj`, writable if asked.
-    fn get(obj: &Bound<'_, PyAny>, writable: bool) -> PyResult<Exported> {
+    pub(crate) fn get(obj: &Bound<'_, PyAny>, writable: bool) -> PyResult<Exported> {
         if obj.is_instance_of::<PyString>() {
             return Err(PyTypeError::new_err(format!(
                 "a bytes-like object is required, not '{}'",
@@ -39,11 +39,11 @@ impl Exported {
         Ok(Exported(view))
     }
 
-    fn ptr(&self) -> *mut u8 {
+    pub(crate) fn ptr(&self) -> *mut u8 {
         self.0.buf as *mut u8
     }
 
-    fn len(&self) -> usize {
+    pub(crate) fn len(&self) -> usize {
         self.0.len as usize
     }
 
@@ -63,7 +63,7 @@ impl Drop for Exported {
 
 /// `ffi.buffer(cdata, size=-1)`: the raw bytes of a cdata's memory, with the
 /// buffer protocol; keeps the cdata alive.
-#[pyclass(frozen, module = "rcffi._backend", name = "buffer")]
+#[pyclass(frozen, weakref, module = "rcffi._backend", name = "buffer")]
 pub struct CBuffer {
     cdata: Py<CData>,
     ptr: *mut u8,

@@ -863,6 +863,7 @@ fn pointer_arg(
                 && item.size() == Some(1)
                 && item.prim.is_some_and(|p| p.is_integer()));
         if char_like {
+            convert::check_bool_bytes(item, b.as_bytes())?;
             // Bytes objects are NUL-terminated and immutable: C reads them in place.
             return Ok(b.as_bytes().as_ptr() as *mut u8);
         }
@@ -871,7 +872,7 @@ fn pointer_arg(
         if item.kind == Kind::Primitive
             && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar)
         {
-            let units = convert::encode_wide(item, &s.to_cow()?);
+            let units = crate::widechar::encode_wide(item, s)?;
             let size = item.size_or_err()?;
             let p = temps.alloc((units.len() + 1) * size);
             for (i, u) in units.iter().enumerate() {

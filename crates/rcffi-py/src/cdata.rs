@@ -8,9 +8,9 @@
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::exceptions::{PyAttributeError, PyIndexError, PyRuntimeError, PyTypeError};
+use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
+use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
@@ -54,14 +54,14 @@ pub struct CData {
     /// `tp_vectorcall_offset` points here.
     vectorcall: Option<pyo3::ffi::vectorcallfunc>,
     pub ctype: Py<CType>,
-    ptr: *mut u8,
+    pub(crate) ptr: *mut u8,
     /// The value of a primitive cdata, little-endian, zero-extended.
     pub value: [u8; 16],
     /// Item count of an array whose type has no length (`int[]`).
     length: usize,
-    owner: Owner,
-    flavor: Flavor,
-    /// Set by `ffi.release()`: the memory may be gone, every access raises.
+    pub(crate) owner: Owner,
+    pub(crate) flavor: Flavor,
+    /// Set by `ffi.release()` where the memory may be gone: accesses check it.
     released: AtomicBool,
 }
 
@@ -157,15 +157,26 @@ impl CData {
         size: usize,
         length: usize,
     ) -> PyResult<Py<CData>> {
+        // A lone character gets a NUL after it, as in cffi, so that `string()`
+        // of `new("char *", b"x")` stops inside the allocation.
+        let ct = ctype.get();
+        let room = match (ct.kind, ct.item.as_ref().and_then(|i| i.get().prim)) {
+            (Kind::Pointer, Some(p))
+                if matches!(p.class(), PrimClass::Char | PrimClass::WideChar) =>
+            {
+                size * 2
+            }
+            _ => size,
+        };
         // malloc + memset rather than calloc: glibc's calloc skips the per-thread
         // cache that makes small malloc/free pairs cheap.
-        let p = unsafe { libc::malloc(size.max(1)) } as *mut u8;
+        let p = unsafe { libc::malloc(room.max(1)) } as *mut u8;
         if p.is_null() {
             return Err(pyo3::exceptions::PyMemoryError::new_err(format!(
                 "cannot allocate {size} bytes"
             )));
         }
-        unsafe { ptr::write_bytes(p, 0, size) };
+        unsafe { ptr::write_bytes(p, 0, room) };
         let c = CData::with_parts(ctype, p, length, Owner::Malloc(p), Flavor::Owning(size));
         Py::new(py, c)
     }
@@ -196,6 +207,10 @@ impl CData {
         }
     }
 
+    pub(crate) fn flavor(&self) -> Flavor {
+        self.flavor
+    }
+
     /// Whether `ffi.release()` was called on this cdata.
     #[inline]
     pub(crate) fn is_released(&self) -> bool {
@@ -221,7 +236,7 @@ impl CData {
     fn check_alive_chain(&self, py: Python<'_>) -> PyResult<()> {
         let mut c = self;
         loop {
-            if c.is_released() {
+            if c.is_released() && !c.released_source_readable(py) {
                 return Err(PyRuntimeError::new_err(format!(
                     "cdata '{}' was released (ffi.release() or 'with'): it cannot be used any more",
                     self.ct().cname
@@ -234,6 +249,14 @@ impl CData {
                 },
                 _ => return Ok(()),
             }
+        }
+    }
+
+    /// Whether a released `from_buffer()` cdata still reads its source's memory.
+    fn released_source_readable(&self, py: Python<'_>) -> bool {
+        match (&self.owner, self.data_size()) {
+            (Owner::Resource(r), Ok(len)) => r.source_still_at(py, self.ptr, len),
+            _ => false,
         }
     }
 
@@ -293,7 +316,7 @@ impl CData {
 
     /// The Python object a primitive cdata stands for, as reading it from memory
     /// would give (`long double` stays a cdata).
-    fn python_value(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
+    pub(crate) fn python_value(&self, py: Python<'_>) -> PyResult<Option<Py<PyAny>>> {
         let ct = self.ct();
         if !matches!(ct.kind, Kind::Primitive | Kind::Enum) {
             return Ok(None);
@@ -302,24 +325,6 @@ impl CData {
             return Ok(Some(PyFloat::new(py, self.as_float()?).into_any().unbind()));
         }
         unsafe { convert::read(py, &self.ctype, self.value.as_ptr(), None).map(Some) }
-    }
-
-    /// Where the struct or union this cdata designates lives: itself, or the target
-    /// of a struct pointer (checked for NULL).
-    fn record_base(&self, py: Python<'_>) -> PyResult<Option<(*mut u8, &CType)>> {
-        let ct = self.ct();
-        if ct.is_record() {
-            self.check_alive(py)?;
-            return Ok(Some((self.ptr, ct)));
-        }
-        if ct.kind == Kind::Pointer && ct.item_ref().is_record() {
-            self.check_alive(py)?;
-            if self.ptr.is_null() {
-                return Err(null_error(ct));
-            }
-            return Ok(Some((self.ptr, ct.item_ref())));
-        }
-        Ok(None)
     }
 
     /// The address of item `index`, bounds-checked for arrays, NULL-checked for
@@ -345,13 +350,15 @@ impl CData {
                 if self.ptr.is_null() {
                     return Err(null_error(ct));
                 }
+                // `new` allocated exactly one item behind an owning pointer.
+                if index != 0 && self.owned_size().is_some() {
+                    return Err(PyIndexError::new_err(format!(
+                        "cdata '{}' can only be indexed by 0",
+                        ct.cname
+                    )));
+                }
             }
-            _ => {
-                return Err(PyTypeError::new_err(format!(
-                    "cdata of type '{}' cannot be indexed",
-                    ct.cname
-                )))
-            }
+            _ => return Err(not_indexable(ct)),
         }
         let size = self.item_size()?;
         Ok(self.ptr.wrapping_offset(index.wrapping_mul(size as isize)))
@@ -368,7 +375,7 @@ impl CData {
         }
         match ct.kind {
             Kind::Array if (i as u64) < self.array_length() as u64 => {}
-            Kind::Pointer if !self.ptr.is_null() => {}
+            Kind::Pointer if !self.ptr.is_null() && (i == 0 || self.owned_size().is_none()) => {}
             _ => return None,
         }
         let item = ct.item_ref();
@@ -426,6 +433,10 @@ impl CData {
 }
 
 /// The error for dereferencing a NULL pointer.
+fn not_indexable(ct: &CType) -> PyErr {
+    PyTypeError::new_err(format!("cdata of type '{}' cannot be indexed", ct.cname))
+}
+
 pub(crate) fn null_error(ct: &CType) -> PyErr {
     PyRuntimeError::new_err(format!(
         "cannot dereference null pointer from cdata '{}'",
@@ -460,87 +471,17 @@ fn bool_object(py: Python<'_>, b: bool) -> Py<PyAny> {
 #[pymethods]
 impl CData {
     fn __repr__(slf: &Bound<'_, Self>) -> PyResult<String> {
-        let this = slf.get();
-        let ct = this.ct();
-        let py = slf.py();
-        if let Owner::Keep(keep) = &this.owner {
-            if let Some(callable) = crate::callback::callable_of(keep.bind(py)) {
-                return Ok(format!(
-                    "<cdata '{}' calling {}>",
-                    ct.cname,
-                    callable.repr()?
-                ));
-            }
-        }
-        Ok(match this.flavor {
-            Flavor::Owning(n) => format!("<cdata '{}' owning {n} bytes>", ct.cname),
-            Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, this.ptr as usize),
-            Flavor::Slice => format!(
-                "<cdata '{}' sliced length {}>",
-                ct.cname,
-                this.array_length()
-            ),
-            Flavor::FromBuffer => crate::buffer::from_buffer_repr(py, this),
-            Flavor::Plain => match (ct.kind, &this.owner) {
-                (_, Owner::Handle(h)) => {
-                    format!(
-                        "<cdata '{}' handle to {}>",
-                        ct.cname,
-                        h.object.bind(py).repr()?
-                    )
-                }
-                (Kind::Primitive | Kind::Enum, _) => {
-                    format!("<cdata '{}' {}>", ct.cname, this.value_repr(py)?)
-                }
-                _ if this.ptr.is_null() => format!("<cdata '{}' NULL>", ct.cname),
-                _ => format!("<cdata '{}' {:#x}>", ct.cname, this.ptr as usize),
-            },
-        })
+        Self::repr(slf)
     }
 
-    /// Field reads come first (they are the hot path); anything else is ordinary
-    /// attribute lookup, so no exception is raised and cleared on the way.
     fn __getattribute__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
-        let this = slf.get();
-        let py = slf.py();
-        let record = this.record_base(py)?;
-        if let Some((base, rct)) = record {
-            if let Some(f) = rct.record(py).and_then(|rec| rec.field_by_pystr(name)) {
-                if f.flexible {
-                    return this.read_flexible(slf, f, base);
-                }
-                return unsafe { convert::read_field(py, f, base, slf.as_any()) };
-            }
-        }
-        if this.ct().kind == Kind::Function {
-            if let Some(v) = this.function_attribute(py, name)? {
-                return Ok(v);
-            }
-        }
-        // SAFETY: both pointers are valid, borrowed objects; the result is a new reference.
-        let found = unsafe {
-            Bound::from_owned_ptr_or_err(
-                py,
-                pyo3::ffi::PyObject_GenericGetAttr(slf.as_ptr(), name.as_ptr()),
-            )
-        };
-        found.map(Bound::unbind).map_err(|err| {
-            if !err.is_instance_of::<PyAttributeError>(py) {
-                return err;
-            }
-            let cname = &this.ct().cname;
-            match record {
-                Some((_, rct)) if rct.record(py).is_none() => PyAttributeError::new_err(format!(
-                    "cdata '{cname}' points to an opaque type: cannot read fields"
-                )),
-                Some(_) => {
-                    PyAttributeError::new_err(format!("cdata '{cname}' has no field '{name}'"))
-                }
-                None => {
-                    PyAttributeError::new_err(format!("cdata '{cname}' has no attribute '{name}'"))
-                }
-            }
-        })
+        Self::get_attribute(slf, name)
+    }
+
+    /// Called by the `tp_getattro` slot when `__getattribute__` raised
+    /// AttributeError, which PyO3 would otherwise replace by a bare one.
+    fn __getattr__(slf: &Bound<'_, Self>, name: &Bound<'_, PyString>) -> PyResult<Py<PyAny>> {
+        Err(Self::attribute_error(slf, name)?)
     }
 
     fn __setattr__(
@@ -548,53 +489,11 @@ impl CData {
         name: &Bound<'_, PyString>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        let this = slf.get();
-        let py = slf.py();
-        match this.record_base(py)? {
-            Some((base, rct)) => {
-                let rec = rct.record(py).ok_or_else(|| {
-                    PyAttributeError::new_err(format!(
-                        "cdata '{}' points to an opaque type: cannot write fields",
-                        this.ct().cname
-                    ))
-                })?;
-                match rec.field_by_pystr(name) {
-                    Some(f) if f.flexible && this.owned_size().is_some() => {
-                        // Only as many items as the allocation has room for.
-                        let total = this.owned_size().unwrap_or(0);
-                        let item = f.ctype.get().item_ref();
-                        let room = total.saturating_sub(f.offset) / item.size_or_err()?.max(1);
-                        unsafe { convert::write_flexible(py, f, base, value, room) }
-                    }
-                    Some(f) => unsafe { convert::write_field(py, f, base, value) },
-                    None => Err(PyAttributeError::new_err(format!(
-                        "cdata '{}' has no field '{name}'",
-                        this.ct().cname
-                    ))),
-                }
-            }
-            None => Err(PyAttributeError::new_err(format!(
-                "cdata '{}' has no attribute '{name}'",
-                this.ct().cname
-            ))),
-        }
+        Self::set_attribute(slf, name, value)
     }
 
-    fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
-        let this = slf.get();
-        match this.record_base(slf.py()) {
-            Ok(Some((_, rct))) => Ok(rct
-                .record(slf.py())
-                .map(|r| {
-                    r.fields
-                        .iter()
-                        .filter(|f| !f.name.is_empty())
-                        .map(|f| f.name.clone())
-                        .collect()
-                })
-                .unwrap_or_default()),
-            _ => Ok(Vec::new()),
-        }
+    fn __dir__(slf: &Bound<'_, Self>) -> Vec<String> {
+        Self::field_names(slf)
     }
 
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
@@ -648,6 +547,17 @@ impl CData {
         let addr = this.item_address(slf.py(), index)?;
         let item = this.ct().item_ref();
         unsafe { convert::write(slf.py(), item, addr, value) }
+    }
+
+    /// C memory has no items to delete; PyO3's default would raise
+    /// NotImplementedError where cffi raises TypeError.
+    fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
+        match self.ct().kind {
+            Kind::Array | Kind::Pointer => Err(PyTypeError::new_err(
+                "'del x[n]' not supported for cdata objects",
+            )),
+            _ => Err(not_indexable(self.ct())),
+        }
     }
 
     fn __len__(&self) -> PyResult<usize> {
@@ -839,7 +749,7 @@ fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
 impl CData {
     /// `__name__`, `__module__` and `__doc__` (the C signature) of a function
     /// loaded from a library.
-    fn function_attribute(
+    pub(crate) fn function_attribute(
         &self,
         py: Python<'_>,
         name: &Bound<'_, PyString>,
@@ -934,75 +844,6 @@ impl CData {
                 ct.cname
             ))),
         }
-    }
-
-    /// `p.data` for a flexible array member: an array of the items the
-    /// allocation has room for when this cdata came from `new`, else a pointer
-    /// to the first item (the length is unknown).
-    fn read_flexible(
-        &self,
-        slf: &Bound<'_, Self>,
-        f: &crate::types::FieldInfo,
-        base: *mut u8,
-    ) -> PyResult<Py<PyAny>> {
-        let py = slf.py();
-        let arr = f.ctype.get();
-        let item = arr.item.as_ref().expect("array field");
-        let addr = base.wrapping_add(f.offset);
-        let item_size = item.get().size_or_err()?.max(1);
-        match self.owned_size() {
-            Some(total) => {
-                let n = total.saturating_sub(f.offset) / item_size;
-                let owner = Owner::Keep(slf.clone().into_any().unbind());
-                Ok(CData::new_slice(py, f.ctype.clone_ref(py), addr, n, owner)?.into_any())
-            }
-            None => {
-                let id = crate::types::table().pointer(item.get().id);
-                let ptr_type = crate::types::ctype_for(py, id);
-                Ok(CData::new_pointer(py, ptr_type, addr)?.into_any())
-            }
-        }
-    }
-
-    fn value_repr(&self, py: Python<'_>) -> PyResult<String> {
-        let ct = self.ct();
-        let prim = ct.prim.expect("primitive");
-        if ct.kind == Kind::Enum {
-            let v = self.as_integer()?;
-            let name = crate::types::enum_values(ct.id)
-                .and_then(|vals| vals.into_iter().find(|(_, x)| *x == v).map(|(n, _)| n));
-            return Ok(match name {
-                Some(n) => format!("{v}: {n}"),
-                None => v.to_string(),
-            });
-        }
-        Ok(match prim.class() {
-            PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(&self.value)),
-            PrimClass::Char => PyBytes::new(py, &self.value[..1]).repr()?.to_string(),
-            PrimClass::WideChar => {
-                let code = u32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
-                convert::wide_char_to_str(py, code)?
-                    .bind(py)
-                    .repr()?
-                    .to_string()
-            }
-            _ => {
-                let v = self.python_value(py)?.expect("primitive");
-                v.bind(py).repr()?.to_string()
-            }
-        })
-    }
-}
-
-/// `printf("%LE")` of a value: `1.500000E+00`.
-fn c_exponent_format(v: f64) -> String {
-    let s = format!("{v:.6E}");
-    match s.split_once('E') {
-        Some((mant, exp)) => {
-            let (sign, digits) = exp.strip_prefix('-').map_or(("+", exp), |d| ("-", d));
-            format!("{mant}E{sign}{digits:0>2}")
-        }
-        None => s,
     }
 }
 

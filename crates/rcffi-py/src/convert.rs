@@ -223,7 +223,7 @@ unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> Py
         }
         PrimClass::WideChar => {
             let code = load_int(addr, prim.size(), false) as u32;
-            wide_char_to_str(py, code)?
+            crate::widechar::wide_char_to_str(py, code)?
         }
         PrimClass::Complex => {
             let (re, im) = if prim == Prim::FloatComplex {
@@ -251,61 +251,6 @@ pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
     } else {
         v.into_pyobject(py)?.into_any().unbind()
     })
-}
-
-/// A one-character str from a wide character's code (surrogates included, as
-/// Python strings allow them).
-pub(crate) fn wide_char_to_str(py: Python<'_>, code: u32) -> PyResult<Py<PyAny>> {
-    str_from_code_points(py, &[code])
-}
-
-/// A str from the code units of a wide string: 16-bit units are UTF-16 (pairs
-/// of surrogates join), 32-bit units are code points.
-pub(crate) fn wide_units_to_str(
-    py: Python<'_>,
-    units: &[u32],
-    unit_size: usize,
-) -> PyResult<Py<PyAny>> {
-    if unit_size != 2 {
-        return str_from_code_points(py, units);
-    }
-    let mut points = Vec::with_capacity(units.len());
-    let mut i = 0;
-    while i < units.len() {
-        let u = units[i] & 0xffff;
-        let next = units.get(i + 1).map(|n| n & 0xffff);
-        match next {
-            Some(lo) if (0xd800..0xdc00).contains(&u) && (0xdc00..0xe000).contains(&lo) => {
-                points.push(0x10000 + ((u - 0xd800) << 10) + (lo - 0xdc00));
-                i += 2;
-            }
-            _ => {
-                points.push(u);
-                i += 1;
-            }
-        }
-    }
-    str_from_code_points(py, &points)
-}
-
-fn str_from_code_points(py: Python<'_>, points: &[u32]) -> PyResult<Py<PyAny>> {
-    if let Some(bad) = points.iter().find(|c| **c > 0x10ffff) {
-        return Err(PyValueError::new_err(format!(
-            "character U+{bad:x} is not a valid Unicode code point"
-        )));
-    }
-    // SAFETY: `points` is a valid array of UCS4 code points of that length.
-    unsafe {
-        Bound::from_owned_ptr_or_err(
-            py,
-            pyo3::ffi::PyUnicode_FromKindAndData(
-                pyo3::ffi::PyUnicode_4BYTE_KIND as std::ffi::c_int,
-                points.as_ptr().cast(),
-                points.len() as isize,
-            ),
-        )
-    }
-    .map(Bound::unbind)
 }
 
 /// Writes `obj` as a C value of type `ct` at `addr`.
@@ -358,7 +303,7 @@ unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> 
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, prim.size());
         }
         PrimClass::WideChar => {
-            let code = wide_char_for(ct, obj)?;
+            let code = crate::widechar::wide_char_for(ct, obj)?;
             store_int(addr, prim.size(), i128::from(code));
         }
         PrimClass::Complex => {
@@ -438,28 +383,6 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     }
     Err(PyTypeError::new_err(format!(
         "initializer for ctype '{}' must be a bytes of length 1, not {}",
-        ct.cname,
-        type_name(obj)
-    )))
-}
-
-fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
-    if let Ok(s) = obj.cast::<PyString>() {
-        let s = s.to_cow()?;
-        let mut chars = s.chars();
-        if let (Some(c), None) = (chars.next(), chars.next()) {
-            let code = c as u32;
-            if ct.prim == Some(Prim::Char16) && code > 0xffff {
-                return Err(PyTypeError::new_err(format!(
-                    "initializer for ctype '{}': character U+{code:x} does not fit 16 bits",
-                    ct.cname
-                )));
-            }
-            return Ok(code);
-        }
-    }
-    Err(PyTypeError::new_err(format!(
-        "initializer for ctype '{}' must be a str of length 1, not {}",
         ct.cname,
         type_name(obj)
     )))
@@ -751,6 +674,15 @@ pub unsafe fn read_field(
             }
             int_object(py, v)
         }
+        // A `T x[0]` field (the pre-C99 variable-size idiom) reads as `T *`:
+        // an array of no items would be useless.
+        _ if f.ctype.get().kind == Kind::Array && f.ctype.get().length == Some(0) => {
+            let item = f.ctype.get().item_ref();
+            // The table's lock is released before ctype_for takes it again.
+            let id = crate::types::table().pointer(item.id);
+            let ptr_type = crate::types::ctype_for(py, id);
+            Ok(CData::new_pointer(py, ptr_type, addr)?.into_any())
+        }
         _ => read(py, &f.ctype, addr, Some(parent)),
     }
 }
@@ -768,15 +700,16 @@ unsafe fn write_array(
     if let Ok(cd) = obj.cast::<CData>() {
         let c = cd.get();
         let oc = c.ctype.get();
-        if oc.kind == Kind::Array && oc.item_ref().id == item.id {
+        // Only an array of this very type copies (as cffi): another length
+        // would silently truncate or leave items unset.
+        if oc.id == ct.id {
             let n = c.array_length();
-            if let Some(len) = length {
-                if n > len {
-                    return Err(PyIndexError::new_err(format!(
-                        "too many initializers for '{}' ({n} > {len})",
-                        ct.cname
-                    )));
-                }
+            if length.is_some_and(|len| n > len) {
+                return Err(PyIndexError::new_err(format!(
+                    "too many initializers for '{}' ({n} > {})",
+                    ct.cname,
+                    length.unwrap_or(0)
+                )));
             }
             ptr::copy(c.address(), addr, n * item_size);
             return Ok(());
@@ -793,12 +726,7 @@ unsafe fn write_array(
             )
         {
             let bytes = b.as_bytes();
-            if item.prim == Some(Prim::Bool) && bytes.iter().any(|c| *c > 1) {
-                return Err(PyValueError::new_err(format!(
-                    "initializer for '{}': only the bytes \\x00 and \\x01 make _Bool values",
-                    ct.cname
-                )));
-            }
+            check_bool_bytes(item, bytes)?;
             if let Some(len) = length {
                 if bytes.len() > len {
                     return Err(PyIndexError::new_err(format!(
@@ -809,6 +737,10 @@ unsafe fn write_array(
                 }
             }
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, bytes.len());
+            // As cffi: a shorter string is terminated (wide strings are not).
+            if length.is_some_and(|len| bytes.len() < len) {
+                *addr.add(bytes.len()) = 0;
+            }
             return Ok(());
         }
     }
@@ -816,7 +748,7 @@ unsafe fn write_array(
         if item.kind == Kind::Primitive
             && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar)
         {
-            let units = encode_wide(item, &s.to_cow()?);
+            let units = crate::widechar::encode_wide(item, s)?;
             if let Some(len) = length {
                 if units.len() > len {
                     return Err(PyIndexError::new_err(format!(
@@ -858,14 +790,15 @@ unsafe fn write_array(
     Ok(())
 }
 
-/// A string as the code units of a wide character type (UTF-16 with surrogate
-/// pairs for 16-bit types).
-pub fn encode_wide(item: &CType, s: &str) -> Vec<u32> {
-    if item.size() == Some(2) {
-        s.encode_utf16().map(u32::from).collect()
-    } else {
-        s.chars().map(|c| c as u32).collect()
+/// Bytes standing for an array of `_Bool` must be 0 or 1 each, as a `_Bool`
+/// holding anything else is undefined in C.
+pub fn check_bool_bytes(item: &CType, bytes: &[u8]) -> PyResult<()> {
+    if item.prim == Some(Prim::Bool) && bytes.iter().any(|c| *c > 1) {
+        return Err(PyValueError::new_err(
+            "an array of _Bool can only contain \\x00 or \\x01",
+        ));
     }
+    Ok(())
 }
 
 /// How many items an initializer gives an open array `T[]`: an integer is the
@@ -876,12 +809,7 @@ pub fn open_array_length(item: &CType, init: &Bound<'_, PyAny>) -> PyResult<usiz
         return Ok(b.as_bytes().len() + 1);
     }
     if let Ok(s) = init.cast::<PyString>() {
-        return Ok(encode_wide(item, &s.to_cow()?).len() + 1);
-    }
-    if let Ok(cd) = init.cast::<CData>() {
-        if cd.get().ctype.get().kind == Kind::Array {
-            return Ok(cd.get().array_length());
-        }
+        return Ok(crate::widechar::encode_wide(item, s)?.len() + 1);
     }
     if init.is_instance_of::<PyList>() || init.is_instance_of::<PyTuple>() {
         return init.len();

@@ -10,6 +10,8 @@ mod buffer;
 mod call;
 mod callback;
 mod cdata;
+mod cdata_attrs;
+mod cdata_repr;
 mod compiler;
 mod convert;
 mod decls;
@@ -24,6 +26,7 @@ mod lifetime;
 mod slicing;
 mod typebuild;
 mod types;
+mod widechar;
 
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
 pub const FFI_DEFAULT_ABI: i32 = libffi_default_abi();

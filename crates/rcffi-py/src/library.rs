@@ -28,7 +28,7 @@ impl FunctionOrigin {
 }
 
 /// An open library.
-#[pyclass(frozen, module = "rcffi._backend", name = "CLibrary")]
+#[pyclass(frozen, weakref, module = "rcffi._backend", name = "CLibrary")]
 pub struct CLibrary {
     lib: Mutex<Library>,
     name: String,

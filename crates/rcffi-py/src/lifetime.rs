@@ -20,6 +20,10 @@ pub enum Resource {
     /// `ffi.from_buffer()`: the exported buffer, which keeps the source object
     /// alive and locked (a `bytearray` cannot be resized under us).
     Buffer(Box<pyo3::ffi::Py_buffer>),
+    /// A released `from_buffer()`: the source object, kept alive but no longer
+    /// locked (it may be resized, so each access checks the memory is still
+    /// where it was).
+    Unlocked(Py<PyAny>),
     /// Memory from a custom allocator: `free(ptr)` runs once, if there is a
     /// `free`; `keep` is what `alloc` returned, when that is a Python object.
     Alloc {
@@ -57,6 +61,36 @@ impl Resources {
             r.give_back(py);
         }
     }
+
+    /// `release()` of a cdata: as `release`, except that a buffer's source
+    /// object stays referenced, as cffi's released buffers may still be read.
+    fn release_keeping_source(&self, py: Python<'_>) {
+        let mut guard = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let r = match guard.take() {
+            Some(Resource::Buffer(view)) if !view.obj.is_null() => {
+                // SAFETY: the view holds a reference to its object until released.
+                let source = unsafe { Bound::from_borrowed_ptr(py, view.obj) }.unbind();
+                *guard = Some(Resource::Unlocked(source));
+                Resource::Buffer(view)
+            }
+            Some(r) => r,
+            None => return,
+        };
+        drop(guard);
+        r.give_back(py);
+    }
+
+    /// Whether a released `from_buffer()` cdata of `len` bytes at `ptr` may
+    /// still be read: its source still exports exactly that memory.
+    pub fn source_still_at(&self, py: Python<'_>, ptr: *mut u8, len: usize) -> bool {
+        self.with(|r| match r {
+            Some(Resource::Unlocked(source)) => {
+                crate::buffer::Exported::get(source.bind(py), false)
+                    .is_ok_and(|e| e.ptr() == ptr && e.len() >= len)
+            }
+            _ => false,
+        })
+    }
 }
 
 impl Resource {
@@ -71,6 +105,7 @@ impl Resource {
                 }
             }
             Resource::Buffer(mut view) => unsafe { pyo3::ffi::PyBuffer_Release(&mut *view) },
+            Resource::Unlocked(source) => drop(source),
             Resource::Alloc { free, ptr, keep } => {
                 if let Some(free) = free {
                     if let Err(e) = free.call(py, ptr) {
@@ -84,22 +119,25 @@ impl Resource {
 }
 
 /// `release(cdata)`: gives back what a cdata from `new`, `gc`, `from_buffer` or
-/// an allocator holds. The cdata is unusable afterwards (every access raises);
-/// releasing twice does nothing. Memory from `new` stays until the object dies,
-/// since views made from it may still point there.
+/// an allocator holds; releasing twice does nothing. As in cffi on CPython,
+/// memory from `new` stays until the object dies (views of it may still point
+/// there), a `gc` cdata stays usable after its destructor ran (the destructor
+/// decides what becomes of the memory), and a `from_buffer` cdata unlocks its
+/// source but may be read while the source keeps that memory. Memory from an
+/// allocator's `free` is gone: that cdata raises on every later access.
 #[pyfunction]
 pub fn release(cdata: &Bound<'_, CData>) -> PyResult<()> {
     let this = cdata.get();
     match this.owner() {
         Owner::Resource(r) => {
-            this.mark_released();
-            r.release(cdata.py());
+            let freed = r.with(|res| matches!(res, Some(Resource::Alloc { .. })));
+            if freed || this.flavor() == Flavor::FromBuffer {
+                this.mark_released();
+            }
+            r.release_keeping_source(cdata.py());
             Ok(())
         }
-        Owner::Malloc(_) => {
-            this.mark_released();
-            Ok(())
-        }
+        Owner::Malloc(_) => Ok(()),
         _ => Err(PyValueError::new_err(
             "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or \
              ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()",
