@@ -40,6 +40,7 @@ demo: build
 
 bench: build-release
 	$(VPY) benches/run.py
+	$(VPY) benches/scale.py
 
 # cffi 2.0.0's own test suite (fetched now) against rcffi, compared with
 # compat/cffi/expected-failures.txt; see compat/run.py.
