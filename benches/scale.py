@@ -143,8 +143,12 @@ def line(label: str, samples: list[float], unit: float, suffix: str) -> str:
 
 
 def ratio_line(label: str, mine: list[float], theirs: list[float]) -> str:
-    return (f"  {label:24} min {min(mine) / min(theirs):.2f}   "
-            f"median {statistics.median(mine) / statistics.median(theirs):.2f}")
+    """Two decimals, or two significant digits for ratios far below 1."""
+    def show(value: float) -> str:
+        return f"{value:.2f}" if value >= 0.1 else f"{value:.2g}"
+
+    return (f"  {label:24} min {show(min(mine) / min(theirs))}   "
+            f"median {show(statistics.median(mine) / statistics.median(theirs))}")
 
 
 def startup(runs: int) -> list[str]:
