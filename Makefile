@@ -41,6 +41,7 @@ demo: build
 
 bench: build-release
 	$(VPY) benches/run.py
+	$(VPY) benches/scale.py
 
 # cffi 2.0.0's own test suite (fetched now) and CPython's ctypes tests against
 # rcffi, compared with compat/<suite>/expected-failures.txt; see compat/run.py.

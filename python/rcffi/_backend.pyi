@@ -9,6 +9,8 @@ same names.
 from typing import Any, Callable, Iterator, Literal, Optional, Union, overload
 
 __version__: str
+#: "release" or "debug": how this extension was built (benchmarks print it).
+_build_profile: str
 
 FFI_DEFAULT_ABI: int
 FFI_CDECL: int

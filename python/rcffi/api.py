@@ -5,10 +5,12 @@ out by the Rust core, type strings resolve to interned ``CType`` objects, and
 every memory or call operation is one backend primitive.
 """
 
+# Only modules the interpreter has loaded at startup, or built in (_thread,
+# _weakref): `import rcffi` is part of every user's startup time, so threading,
+# weakref and warnings (with functools, collections...) are not imported here.
+import _thread
+import _weakref
 import os
-import threading
-import warnings
-import weakref
 
 from . import _backend
 
@@ -31,8 +33,9 @@ class FFI(_backend.FFI):
         self._out_of_line = _decls is not None
         self._source = None
         self._api_objects = None
-        self._lock = threading.Lock()
-        self._libs = weakref.WeakSet()
+        self._lock = _thread.allocate_lock()
+        # Weak references to the libs dlopen() made, which a later cdef() extends.
+        self._libs = []
 
     # ----- declarations --------------------------------------------------------
 
@@ -49,10 +52,19 @@ class FFI(_backend.FFI):
         with self._lock:
             found = self._decls.cdef(csource, override, bool(packed), pack or 0)
             self._types.clear()
-            for lib in list(self._libs):
+            for lib in self._live_libs():
                 _backend.extend_abi_lib(lib, self._decls)
-        for message in found:
-            warnings.warn(message, UserWarning, stacklevel=2)
+        if found:
+            import warnings
+
+            for message in found:
+                warnings.warn(message, UserWarning, stacklevel=2)
+
+    def _live_libs(self):
+        """The libs of ``dlopen()`` still alive; forgets the dead ones."""
+        live = [lib for lib in (ref() for ref in self._libs) if lib is not None]
+        self._libs = [_weakref.ref(lib) for lib in live]
+        return live
 
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):
@@ -225,6 +237,7 @@ class FFI(_backend.FFI):
         now and returns the ``lib``. Use ``set_source()`` and ``compile()``."""
         import hashlib
         import tempfile
+        import warnings
 
         from . import loader, recompiler
 
@@ -290,7 +303,9 @@ class FFI(_backend.FFI):
         shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
                                 _backend.abi_contents(self._decls, handle), handle)
-        self._libs.add(lib)
+        with self._lock:
+            self._live_libs()
+            self._libs.append(_weakref.ref(lib))
         return lib
 
 

@@ -50,6 +50,15 @@ const fn libffi_default_abi() -> i32 {
 fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    // Benchmarks print it: figures from a debug build say nothing about speed.
+    m.add(
+        "_build_profile",
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        },
+    )?;
     m.add_class::<types::CType>()?;
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
