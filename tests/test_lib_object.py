@@ -149,3 +149,31 @@ def test_two_libs_from_one_ffi(testlib_path, testlib_cdef):
     assert lib.t_args1(5) == 5
     with pytest.raises(AttributeError):
         m.t_args1
+
+
+def test_the_lib_keeps_its_ffi_alive(testlib_path, testlib_cdef):
+    import gc
+    import weakref
+
+    ffi = rcffi.FFI()
+    ffi.cdef(testlib_cdef)
+    lib = ffi.dlopen(testlib_path)
+    ffi_ref, lib_ref = weakref.ref(ffi), weakref.ref(lib)
+    f = lib.t_id_int
+    del ffi
+    gc.collect()
+    assert ffi_ref() is not None and lib_ref() is not None
+    del lib
+    gc.collect()
+    assert f(4) == 4  # the function keeps its library open
+
+
+def test_method_call_and_attribute_forms_agree(fresh):
+    ffi, lib = fresh
+    f = lib.t_args2
+    assert lib.t_args2(3, 4) == f(3, 4)
+    assert getattr(lib, "t_args2") is f
+    assert type(lib).__dict__["t_args2"] is not f  # the type holds a member wrapping it
+    assert type(lib).__dict__["t_args2"](3, 4) == f(3, 4)
+    with pytest.raises(TypeError):
+        lib.t_args2(3)

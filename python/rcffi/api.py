@@ -302,7 +302,7 @@ class FFI(_backend.FFI):
         handle = _backend.load_library(path, flags)
         shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
-                                _backend.abi_contents(self._decls, handle), handle)
+                                _backend.abi_contents(self._decls, handle), handle, ffi=self)
         with self._lock:
             self._live_libs()
             self._libs.append(_weakref.ref(lib))

@@ -551,7 +551,8 @@ impl FfiObject {
     /// `dlopen` as is, as cffi's out-of-line ffi does; None is the process)
     /// with the declared functions, globals and constants as attributes.
     #[pyo3(signature = (name, flags=0))]
-    fn dlopen(&self, py: Python<'_>, name: &Bound<'_, PyAny>, flags: i32) -> PyResult<Py<PyAny>> {
+    fn dlopen(slf: &Bound<'_, Self>, name: &Bound<'_, PyAny>, flags: i32) -> PyResult<Py<PyAny>> {
+        let (py, this) = (slf.py(), slf.get());
         let path: Option<String> = if name.is_none() {
             None
         } else {
@@ -562,7 +563,7 @@ impl FfiObject {
         let library = Py::new(py, crate::library::load_library(path.as_deref(), flags)?)?;
         let shown = path.unwrap_or_else(|| "<None>".to_string());
         let contents =
-            crate::libobj::abi_contents(py, self.declarations(py)?.get(), library.bind(py))?;
+            crate::libobj::abi_contents(py, this.declarations(py)?.get(), library.bind(py))?;
         crate::libobj::make_lib(
             py,
             format!("<Lib object for '{shown}'>"),
@@ -570,6 +571,7 @@ impl FfiObject {
             contents.bind(py),
             Some(library),
             "rcffi",
+            Some(slf.clone().into_any().unbind()),
         )
     }
 

@@ -37,8 +37,8 @@ impl LibFunction {
         }
     }
 
-    /// Flags the type as a method descriptor with a vectorcall entry. PyO3 has
-    /// no switch for either, so the type is adjusted once, at module creation,
+    /// Flags the type as an immutable method descriptor with a vectorcall
+    /// entry. PyO3 has no switch for these, so the type is adjusted once, at module creation,
     /// before any instance exists.
     pub fn enable_method_calls(py: Python<'_>) -> PyResult<()> {
         let void = crate::backend::new_void_type(py);
@@ -53,7 +53,10 @@ impl LibFunction {
         unsafe {
             debug_assert!((offset as isize) < (*tp).tp_basicsize);
             (*tp).tp_vectorcall_offset = offset as isize;
-            (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR;
+            // The interpreter only trusts descriptors of immutable types.
+            (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL
+                | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR
+                | ffi::Py_TPFLAGS_IMMUTABLETYPE;
             ffi::PyType_Modified(tp);
         }
         Ok(())

@@ -11,7 +11,11 @@
 //! is closed) are descriptors raising a clear error. `Lib` itself only refuses
 //! writes to anything but a global variable.
 
+use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+
+use pyo3::ffi;
 
 use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::prelude::*;
@@ -169,7 +173,13 @@ pub struct Lib {
     /// What `ffi.addressof(lib, name)` answers: function cdata and variables.
     addresses: Py<PyDict>,
     library: Option<Py<CLibrary>>,
+    /// The ffi the lib was made from, kept alive by it (as in cffi).
+    _ffi: Option<Py<PyAny>>,
     closed: AtomicBool,
+    /// The names of the values stored on the instance. The instance's
+    /// `__dict__` is never asked for: on 3.11, a materialised dict (rather than
+    /// the inline values) stops the method-call specialisation for the lib.
+    values: Mutex<Vec<Py<PyString>>>,
 }
 
 impl Lib {
@@ -199,18 +209,22 @@ fn is_member(value: &Bound<'_, PyAny>) -> bool {
 #[pymethods]
 impl Lib {
     #[new]
+    #[pyo3(signature = (repr, name, addresses, library, ffi=None))]
     fn py_new(
         repr: String,
         name: String,
         addresses: Py<PyDict>,
         library: Option<Py<CLibrary>>,
+        ffi: Option<Py<PyAny>>,
     ) -> Self {
         Lib {
             repr,
             name,
             addresses,
             library,
+            _ffi: ffi,
             closed: AtomicBool::new(false),
+            values: Mutex::default(),
         }
     }
 
@@ -244,10 +258,14 @@ impl Lib {
     /// The declared names: functions, constants and global variables.
     fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
         let mut names: Vec<String> = Vec::new();
-        if let Ok(d) = slf.getattr("__dict__") {
-            for k in d.cast::<PyDict>()?.keys() {
-                names.push(k.extract()?);
-            }
+        for k in slf
+            .get()
+            .values
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .iter()
+        {
+            names.push(k.bind(slf.py()).to_str()?.to_string());
         }
         let type_dict = slf.get_type().getattr("__dict__")?;
         for item in type_dict.call_method0("items")?.try_iter()? {
@@ -290,7 +308,15 @@ impl Lib {
         if let Some(library) = &this.library {
             library.get().close_lib();
         }
-        slf.getattr("__dict__")?.cast::<PyDict>()?.clear();
+        let values = std::mem::take(&mut *this.values.lock().unwrap_or_else(|p| p.into_inner()));
+        for name in values {
+            // SAFETY: live objects; a NULL value deletes the attribute.
+            if unsafe { ffi::PyObject_GenericSetAttr(slf.as_ptr(), name.as_ptr(), ptr::null_mut()) }
+                < 0
+            {
+                return Err(PyErr::fetch(slf.py()));
+            }
+        }
         this.addresses.bind(slf.py()).clear();
         let ty = slf.get_type();
         for name in names {
@@ -307,7 +333,7 @@ impl Lib {
 /// `__cdata__<name>` entries (the function cdata behind an API-mode builtin)
 /// only serve `ffi.addressof()`, and other `__` names are skipped.
 #[pyfunction]
-#[pyo3(signature = (repr, name, contents, library=None, module="rcffi"))]
+#[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None))]
 pub fn make_lib(
     py: Python<'_>,
     repr: String,
@@ -315,6 +341,7 @@ pub fn make_lib(
     contents: &Bound<'_, PyDict>,
     library: Option<Py<CLibrary>>,
     module: &str,
+    ffi: Option<Py<PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", module)?;
@@ -324,7 +351,7 @@ pub fn make_lib(
     sort_contents(contents, &namespace, &plain, &addresses)?;
     let bases = PyTuple::new(py, [py.get_type::<Lib>()])?;
     let cls = py.get_type::<PyType>().call1(("Lib", bases, namespace))?;
-    let lib = cls.call1((repr, name, addresses, library))?;
+    let lib = cls.call1((repr, name, addresses, library, ffi))?;
     fill_dict(&lib, &plain)?;
     Ok(lib.unbind())
 }
@@ -387,12 +414,18 @@ fn function_cdata(
     Ok(None)
 }
 
+/// Stores the `(name, value)` pairs on the lib instance, as its inline values
+/// (generic attribute storage, bypassing `Lib.__setattr__`).
 fn fill_dict(lib: &Bound<'_, PyAny>, plain: &Bound<'_, PyList>) -> PyResult<()> {
-    let dict = lib.getattr("__dict__")?;
-    let dict = dict.cast::<PyDict>()?;
+    let this = lib.cast::<Lib>()?.get();
+    let mut values = this.values.lock().unwrap_or_else(|p| p.into_inner());
     for pair in plain.iter() {
-        let (k, v): (Bound<'_, PyAny>, Bound<'_, PyAny>) = pair.extract()?;
-        dict.set_item(k, v)?;
+        let (k, v): (Bound<'_, PyString>, Bound<'_, PyAny>) = pair.extract()?;
+        // SAFETY: live objects; the name is a str.
+        if unsafe { ffi::PyObject_GenericSetAttr(lib.as_ptr(), k.as_ptr(), v.as_ptr()) } < 0 {
+            return Err(PyErr::fetch(lib.py()));
+        }
+        values.push(k.unbind());
     }
     Ok(())
 }
