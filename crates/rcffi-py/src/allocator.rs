@@ -115,32 +115,6 @@ pub fn resolve(
     )))
 }
 
-/// `ffi.cast` straight into Rust: the type string resolved as `ffi.new` does.
-#[pyclass(frozen, module = "rcffi._backend", name = "Caster")]
-pub struct Caster {
-    types: Py<TypeCache>,
-    decls: Py<PyAny>,
-}
-
-#[pymethods]
-impl Caster {
-    #[new]
-    pub(crate) fn new(types: Py<TypeCache>, decls: Py<PyAny>) -> Self {
-        Caster { types, decls }
-    }
-
-    /// `cast(cdecl, source)`: a C cast of `source` to the type `cdecl`.
-    fn cast(
-        &self,
-        py: Python<'_>,
-        cdecl: &Bound<'_, PyAny>,
-        source: &Bound<'_, PyAny>,
-    ) -> PyResult<Py<CData>> {
-        let ctype = resolve(py, &self.types, &self.decls, cdecl)?;
-        crate::backend::cast(py, ctype, source)
-    }
-}
-
 /// A C function given as `alloc`: `void *(*)(size_t)`.
 type CAlloc = unsafe extern "C" fn(usize) -> *mut c_void;
 /// A C function given as `free`: `void (*)(void *)`.

@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyString, PyTuple};
 use rcffi_core::ctype::Kind;
 
-use crate::allocator::{resolve, Allocator, Caster, TypeCache};
+use crate::allocator::{resolve, Allocator, TypeCache};
 use crate::cdata::CData;
 use crate::decls::Declarations;
 use crate::errors::FFIError;
@@ -28,8 +28,6 @@ pub struct FfiObject {
     /// `parse_type` on a cache miss).
     decls: Py<PyAny>,
     types: Py<TypeCache>,
-    new: Py<PyAny>,
-    cast: Py<PyAny>,
     /// `init_once()` state per tag: `{tag: InitOnce}`.
     once: Py<PyDict>,
 }
@@ -140,25 +138,9 @@ impl FfiObject {
         };
         let types = Py::new(py, TypeCache::default())?;
         let decls_any = decls.clone_ref(py).into_any();
-        let allocator = Allocator::new(
-            types.clone_ref(py),
-            decls_any.clone_ref(py),
-            None,
-            None,
-            true,
-        )?;
-        let caster = Caster::new(types.clone_ref(py), decls_any.clone_ref(py));
-        // Bound methods: called through vectorcall, with no argument tuple.
-        let new = Py::new(py, allocator)?
-            .bind(py)
-            .getattr("allocate")?
-            .unbind();
-        let cast = Py::new(py, caster)?.bind(py).getattr("cast")?.unbind();
         Ok(FfiObject {
             decls: decls_any,
             types,
-            new,
-            cast,
             once: PyDict::new(py).unbind(),
         })
     }
@@ -176,16 +158,27 @@ impl FfiObject {
     }
 
     /// `new(cdecl, init=None)`: zeroed memory for a pointer or array type, owned
-    /// by the result.
-    #[getter(new)]
-    fn allocate(&self, py: Python<'_>) -> Py<PyAny> {
-        self.new.clone_ref(py)
+    /// by the result. A method (not a data attribute), so that instances may
+    /// shadow it as cffi's allow, and so that the interpreter's method-call
+    /// path calls it with no bound-method object in between.
+    #[pyo3(name = "new", signature = (cdecl, init=None))]
+    fn allocate(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        init: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<CData>> {
+        crate::allocator::newp(py, self.resolve(py, cdecl)?, init)
     }
 
     /// `cast(cdecl, value)`: a C cast.
-    #[getter]
-    fn cast(&self, py: Python<'_>) -> Py<PyAny> {
-        self.cast.clone_ref(py)
+    fn cast(
+        &self,
+        py: Python<'_>,
+        cdecl: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<Py<CData>> {
+        crate::backend::cast(py, self.resolve(py, cdecl)?, value)
     }
 
     /// The NULL pointer, a `void *` (a class attribute, as in cffi, so that

@@ -111,7 +111,6 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<buffer::CBuffer>()?;
     m.add_class::<allocator::Allocator>()?;
     m.add_class::<allocator::TypeCache>()?;
-    m.add_class::<allocator::Caster>()?;
     m.add_function(wrap_pyfunction!(backend::rawaddressof, m)?)?;
     m.add_function(wrap_pyfunction!(backend::unpack, m)?)?;
     m.add_function(wrap_pyfunction!(buffer::from_buffer, m)?)?;
