@@ -177,3 +177,19 @@ def test_method_call_and_attribute_forms_agree(fresh):
     assert type(lib).__dict__["t_args2"](3, 4) == f(3, 4)
     with pytest.raises(TypeError):
         lib.t_args2(3)
+
+
+def test_an_ffi_and_its_lib_are_collected_together(testlib_path, testlib_cdef):
+    import gc
+    import weakref
+
+    ffi = rcffi.FFI()
+    ffi.cdef(testlib_cdef)
+    lib = ffi.dlopen(testlib_path)
+    ffi_ref, lib_ref = weakref.ref(ffi), weakref.ref(lib)
+    del lib
+    gc.collect()
+    assert lib_ref() is not None  # kept by the ffi
+    del ffi
+    gc.collect()
+    assert ffi_ref() is None and lib_ref() is None

@@ -5,11 +5,10 @@ out by the Rust core, type strings resolve to interned ``CType`` objects, and
 every memory or call operation is one backend primitive.
 """
 
-# Only modules the interpreter has loaded at startup, or built in (_thread,
-# _weakref): `import rcffi` is part of every user's startup time, so threading,
-# weakref and warnings (with functools, collections...) are not imported here.
+# Only modules the interpreter has loaded at startup, or built in (_thread):
+# `import rcffi` is part of every user's startup time, so threading, weakref
+# and warnings (with functools, collections...) are not imported here.
 import _thread
-import _weakref
 import os
 
 from . import _backend
@@ -34,7 +33,9 @@ class FFI(_backend.FFI):
         self._source = None
         self._api_objects = None
         self._lock = _thread.allocate_lock()
-        # Weak references to the libs dlopen() made, which a later cdef() extends.
+        # The libs dlopen() made: kept alive by the ffi (as in cffi; each lib
+        # keeps its ffi too, a cycle the garbage collector frees), and extended
+        # by later cdef() calls.
         self._libs = []
 
     # ----- declarations --------------------------------------------------------
@@ -52,19 +53,13 @@ class FFI(_backend.FFI):
         with self._lock:
             found = self._decls.cdef(csource, override, bool(packed), pack or 0)
             self._types.clear()
-            for lib in self._live_libs():
+            for lib in self._libs:
                 _backend.extend_abi_lib(lib, self._decls)
         if found:
             import warnings
 
             for message in found:
                 warnings.warn(message, UserWarning, stacklevel=2)
-
-    def _live_libs(self):
-        """The libs of ``dlopen()`` still alive; forgets the dead ones."""
-        live = [lib for lib in (ref() for ref in self._libs) if lib is not None]
-        self._libs = [_weakref.ref(lib) for lib in live]
-        return live
 
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):
@@ -133,7 +128,7 @@ class FFI(_backend.FFI):
         with self._lock:
             self._decls.complete_from_answers(answers)
             self._types.clear()
-            for lib in list(self._libs):
+            for lib in self._libs:
                 _backend.extend_abi_lib(lib, self._decls)
 
     def configure_probe(self, includes=(), source="", **keywords):
@@ -304,8 +299,7 @@ class FFI(_backend.FFI):
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
                                 _backend.abi_contents(self._decls, handle), handle, ffi=self)
         with self._lock:
-            self._live_libs()
-            self._libs.append(_weakref.ref(lib))
+            self._libs.append(lib)
         return lib
 
 

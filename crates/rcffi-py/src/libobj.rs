@@ -283,6 +283,15 @@ impl Lib {
         self.repr.clone()
     }
 
+    /// The lib and its ffi refer to each other; the collector frees the pair
+    /// through the ffi's own clearing.
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        if let Some(ffi) = &self._ffi {
+            visit.call(ffi)?;
+        }
+        visit.call(&self.addresses)
+    }
+
     /// `ffi.addressof(lib, name)`: a function's cdata, or a pointer to a global.
     fn _address_of(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
         self.check_open(name)?;
