@@ -13,7 +13,6 @@
 //! (structs by value, `long double`, complex, variadics, too many arguments) uses
 //! the libffi plan.
 
-use std::cell::Cell;
 use std::os::raw::c_void;
 
 use pyo3::exceptions::{PyRuntimeError, PyTypeError};
@@ -25,7 +24,9 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
 use crate::cdata::CData;
 use crate::convert;
+use crate::errno::{errno_from_c, errno_to_c};
 use crate::errors::to_pyerr;
+use crate::pylayout::exact_int;
 use crate::types::{ctype_for, table, CType};
 
 /// Arguments up to this count live on the stack during a libffi call.
@@ -39,59 +40,6 @@ const INT_REGS: usize = 8;
 #[cfg(not(any(all(target_arch = "x86_64", unix), all(target_arch = "aarch64", unix))))]
 const INT_REGS: usize = 0;
 const FLOAT_REGS: usize = if INT_REGS == 0 { 0 } else { 8 };
-
-thread_local! {
-    /// `ffi.errno`: the C `errno` saved after this thread's last call, and put
-    /// back into `errno` before its next one.
-    static SAVED_ERRNO: Cell<i32> = const { Cell::new(0) };
-}
-
-/// `get_errno()`.
-#[pyfunction]
-pub fn get_errno() -> i32 {
-    SAVED_ERRNO.with(Cell::get)
-}
-
-/// `set_errno(value)`.
-#[pyfunction]
-pub fn set_errno(value: i32) {
-    SAVED_ERRNO.with(|e| e.set(value));
-}
-
-thread_local! {
-    /// This thread's `errno` address, asked from libc once: it never changes for
-    /// a thread, and asking is a call on every C call otherwise.
-    static ERRNO_ADDRESS: Cell<*mut i32> = const { Cell::new(std::ptr::null_mut()) };
-}
-
-fn errno_location() -> *mut i32 {
-    ERRNO_ADDRESS.with(|cached| {
-        let known = cached.get();
-        if !known.is_null() {
-            return known;
-        }
-        #[cfg(any(target_os = "linux", target_os = "android"))]
-        let address = unsafe { libc::__errno_location() };
-        #[cfg(any(target_os = "macos", target_os = "ios", target_os = "freebsd"))]
-        let address = unsafe { libc::__error() };
-        cached.set(address);
-        address
-    })
-}
-
-/// `ffi.errno` into C's `errno`: before each C call, and on return from a
-/// callback (whose Python code may have set `ffi.errno`).
-#[inline]
-pub(crate) fn errno_to_c() {
-    unsafe { *errno_location() = SAVED_ERRNO.with(Cell::get) };
-}
-
-/// C's `errno` into `ffi.errno`: after each C call, and on entry into a callback
-/// (so its Python code sees what C left, and its own system calls don't leak).
-#[inline]
-pub(crate) fn errno_from_c() {
-    SAVED_ERRNO.with(|e| e.set(unsafe { *errno_location() }));
-}
 
 /// One argument's storage: big enough and aligned for any scalar, `long double`
 /// and `double _Complex` included.
@@ -391,72 +339,6 @@ fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<P
     } else {
         call_libffi(py, this.address(), plan, ct, args)
     }
-}
-
-/// The value of an exact Python int that fits a machine word; `None` for
-/// anything else (which then takes the general conversion, with its checks and
-/// messages).
-#[inline]
-fn exact_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
-    // SAFETY: `obj` is a live object; the error indicator is only cleared when
-    // this call set it.
-    unsafe {
-        if ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
-            return None;
-        }
-        if let Some(v) = compact_int(obj.as_ptr()) {
-            return Some(v);
-        }
-        let v = ffi::PyLong_AsLongLong(obj.as_ptr());
-        if v == -1 && !ffi::PyErr_Occurred().is_null() {
-            ffi::PyErr_Clear();
-            return None;
-        }
-        Some(v)
-    }
-}
-
-/// The value of an exact int of at most one internal digit (|v| < 2**30), read
-/// from CPython's object layout: most integers passed to C are small, and this
-/// skips a call into the interpreter per argument. Larger ints return `None`.
-///
-/// # Safety
-/// `obj` must be an exact `int`.
-#[cfg(not(Py_3_12))]
-#[inline]
-unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
-    // Up to 3.11: the sign of `ob_size` is the sign, its magnitude the digit count.
-    let size = (*(obj as *mut ffi::PyVarObject)).ob_size;
-    let digit = || {
-        i64::from(*((obj as *const u8).add(std::mem::size_of::<ffi::PyVarObject>()) as *const u32))
-    };
-    match size {
-        0 => Some(0),
-        1 => Some(digit()),
-        -1 => Some(-digit()),
-        _ => None,
-    }
-}
-
-/// As above, for CPython 3.12+, whose ints keep the sign and digit count in a tag
-/// (its low two bits: 0 positive, 1 zero, 2 negative; a single-digit int's tag is
-/// below 16).
-///
-/// # Safety
-/// `obj` must be an exact `int`.
-#[cfg(Py_3_12)]
-#[inline]
-unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
-    let base = (obj as *const u8).add(std::mem::size_of::<ffi::PyObject>());
-    let tag = *(base as *const usize);
-    if tag >= 16 {
-        return None;
-    }
-    if tag & 3 == 1 {
-        return Some(0);
-    }
-    let digit = i64::from(*(base.add(std::mem::size_of::<usize>()) as *const u32));
-    Some((1 - (tag & 3) as i64) * digit)
 }
 
 /// Integer argument `i`: a machine-word int within the type's range takes the

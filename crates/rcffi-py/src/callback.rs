@@ -127,7 +127,7 @@ pub fn callback(
 fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
     // Read before taking the GIL, written back after releasing it: both may
     // make system calls that change errno.
-    crate::call::errno_from_c();
+    crate::errno::errno_from_c();
     // SAFETY: the interpreter is initialized (this callback was made by it);
     // paired with the release below on the same thread.
     let gil = unsafe { pyo3::ffi::PyGILState_Ensure() };
@@ -151,7 +151,7 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
         }
     });
     unsafe { pyo3::ffi::PyGILState_Release(gil) };
-    crate::call::errno_to_c();
+    crate::errno::errno_to_c();
 }
 
 /// Arguments up to this count are passed to Python from a stack array.

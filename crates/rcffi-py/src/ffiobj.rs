@@ -341,12 +341,12 @@ impl FfiObject {
     /// `errno`: the C `errno` saved after this thread's last C call.
     #[getter]
     fn get_errno(&self) -> i32 {
-        crate::call::get_errno()
+        crate::errno::get_errno()
     }
 
     #[setter]
     fn set_errno(&self, value: i32) -> PyResult<()> {
-        crate::call::set_errno(value);
+        crate::errno::set_errno(value);
         Ok(())
     }
 

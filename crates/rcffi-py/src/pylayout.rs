@@ -1,0 +1,71 @@
+//! Reads of CPython's object layout, kept in one place: each is version-gated
+//! and saves a call into the interpreter on a hot path.
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+
+/// The value of an exact Python int that fits a machine word; `None` for
+/// anything else (which then takes the general conversion, with its checks and
+/// messages).
+#[inline]
+pub(crate) fn exact_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
+    // SAFETY: `obj` is a live object; the error indicator is only cleared when
+    // this call set it.
+    unsafe {
+        if ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
+            return None;
+        }
+        if let Some(v) = compact_int(obj.as_ptr()) {
+            return Some(v);
+        }
+        let v = ffi::PyLong_AsLongLong(obj.as_ptr());
+        if v == -1 && !ffi::PyErr_Occurred().is_null() {
+            ffi::PyErr_Clear();
+            return None;
+        }
+        Some(v)
+    }
+}
+
+/// The value of an exact int of at most one internal digit (|v| < 2**30), read
+/// from CPython's object layout: most integers passed to C are small, and this
+/// skips a call into the interpreter per argument. Larger ints return `None`.
+///
+/// # Safety
+/// `obj` must be an exact `int`.
+#[cfg(not(Py_3_12))]
+#[inline]
+unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
+    // Up to 3.11: the sign of `ob_size` is the sign, its magnitude the digit count.
+    let size = (*(obj as *mut ffi::PyVarObject)).ob_size;
+    let digit = || {
+        i64::from(*((obj as *const u8).add(std::mem::size_of::<ffi::PyVarObject>()) as *const u32))
+    };
+    match size {
+        0 => Some(0),
+        1 => Some(digit()),
+        -1 => Some(-digit()),
+        _ => None,
+    }
+}
+
+/// As above, for CPython 3.12+, whose ints keep the sign and digit count in a tag
+/// (its low two bits: 0 positive, 1 zero, 2 negative; a single-digit int's tag is
+/// below 16).
+///
+/// # Safety
+/// `obj` must be an exact `int`.
+#[cfg(Py_3_12)]
+#[inline]
+unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
+    let base = (obj as *const u8).add(std::mem::size_of::<ffi::PyObject>());
+    let tag = *(base as *const usize);
+    if tag >= 16 {
+        return None;
+    }
+    if tag & 3 == 1 {
+        return Some(0);
+    }
+    let digit = i64::from(*(base.add(std::mem::size_of::<usize>()) as *const u32));
+    Some((1 - (tag & 3) as i64) * digit)
+}
