@@ -114,3 +114,23 @@ def test_include_across_two_out_of_line_modules(tmp_path, import_from):
     lib = ffi.dlopen(None)
     assert lib.abs(-1) == 1 and lib.ORIGIN == 7
     assert ffi.typeof("point_t *(*)(void)").result.item.cname == "point_t"
+
+
+def test_a_define_left_to_the_compiler_is_refused_when_written(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("#define FOO ...\nint abs(int);")
+    ffi.set_source("_no_dots", None)
+    with pytest.raises(rcffi.VerificationError, match="macro FOO"):
+        ffi.emit_python_code(str(tmp_path / "_no_dots.py"))
+    assert not (tmp_path / "_no_dots.py").exists()
+
+
+def test_an_included_api_mode_ffi_is_refused_when_written(tmp_path):
+    base = rcffi.FFI()
+    base.cdef("typedef int base_t;")
+    base.set_source("_api_base", "typedef int base_t;")
+    ffi = rcffi.FFI()
+    ffi.include(base)
+    ffi.set_source("_abi_top", None)
+    with pytest.raises(rcffi.VerificationError, match="_api_base"):
+        ffi.emit_python_code(str(tmp_path / "_abi_top.py"))

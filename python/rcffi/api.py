@@ -32,6 +32,7 @@ class FFI(_backend.FFI):
         self._out_of_line = _decls is not None
         self._source = None
         self._api_objects = None
+        self._included = []
         self._lock = _thread.allocate_lock()
         # The libs dlopen() made: kept alive by the ffi (as in cffi; each lib
         # keeps its ffi too, a cycle the garbage collector frees), and extended
@@ -77,6 +78,7 @@ class FFI(_backend.FFI):
         with self._lock:
             self._decls.include(ffi_to_include._decls)
             self._types.clear()
+            self._included.append(ffi_to_include)
 
     def integer_const(self, name):
         """The value of the integer constant ``name`` (a ``#define``, an
@@ -198,8 +200,24 @@ class FFI(_backend.FFI):
         module_name, source, _, _ = self._require_source()
         if source is not None:
             raise TypeError("emit_python_code() is for set_source(name, None); use emit_c_code()")
+        self._check_abi_module()
         recompiler.write_if_changed(
             filename, recompiler.python_module_source(module_name, self._decls.serialize()))
+
+    def _check_abi_module(self):
+        """What an out-of-line ABI module cannot hold, refused when it is written
+        rather than when it is used: `#define X ...` (only a compiler knows X)
+        and the types of an included API-mode ffi (its layouts come from its
+        compiled module)."""
+        for included in self._included:
+            if included._source is not None and included._source[1] is not None:
+                raise _backend.VerificationError(
+                    "an out-of-line ABI module cannot include the ffi of API-mode module %r "
+                    "(set_source() with C source)" % (included._source[0],))
+        for name in self._decls.unknown_constants():
+            raise _backend.VerificationError(
+                "macro %s: cannot use the syntax '...' in '#define %s ...' when using the "
+                "ABI mode" % (name, name))
 
     def emit_c_code(self, filename):
         """Writes the C file of the API-mode module (user source, then glue)."""

@@ -194,6 +194,16 @@ impl Declarations {
         self.lock().name_order.clone()
     }
 
+    /// The names declared `#define X ...`, whose values only a compiler knows.
+    fn unknown_constants(&self) -> Vec<String> {
+        let d = self.lock();
+        d.name_order
+            .iter()
+            .filter(|n| matches!(d.names.get(*n), Some(Entity::UnknownConstant)))
+            .cloned()
+            .collect()
+    }
+
     /// `(typedef names, struct tags, union tags)`, each sorted.
     fn list_types(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
         self.lock().list_types()
