@@ -116,8 +116,11 @@ def cffi_modules(dist, attr, value):
     """The ``cffi_modules`` setup keyword, served only when rcffi stands in for
     cffi: with a real cffi installed, cffi's own entry point builds the modules.
     The build scripts then run with ``import cffi`` giving rcffi."""
-    if _real_cffi_available():
+    if _real_cffi_available() or getattr(dist, "_rcffi_served_cffi_modules", False):
         return
+    # Two entry points may name this keyword (rcffi's, and that of a package
+    # standing in for cffi): the modules are built once.
+    dist._rcffi_served_cffi_modules = True
     import rcffi
 
     rcffi.install_as_cffi()

@@ -8,6 +8,8 @@ import rcffi
 from rcffi import CDefError, FFIError, VerificationError, VerificationMissing
 from rcffi.api import FFI
 
+#: rcffi's setuptools integration serves `cffi_modules=` for a stand-in.
+__rcffi_stand_in__ = True
 __version__ = rcffi.CFFI_VERSION
 __version_info__ = tuple(int(x) for x in __version__.split("."))
 
