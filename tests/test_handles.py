@@ -51,3 +51,30 @@ def test_errors_match_cffi(both, expr):
 def test_pointer_that_is_not_a_handle_raises(ffi):
     with pytest.raises(RuntimeError):
         ffi.from_handle(ffi.cast("void *", ffi.new("long[2]")))
+
+
+def test_an_object_holding_its_own_handle_is_collected(ffi):
+    import gc
+    import weakref
+
+    class Holder:
+        pass
+
+    o = Holder()
+    o.handle = ffi.new_handle(o)
+    ref = weakref.ref(o)
+    del o
+    gc.collect()
+    assert ref() is None
+
+
+def test_a_handle_keeps_its_object_while_it_lives(ffi):
+    import gc
+
+    class Payload:
+        pass
+
+    h = ffi.new_handle(Payload())
+    gc.collect()
+    assert type(ffi.from_handle(h)).__name__ == "Payload"
+    assert isinstance(h, ffi.CData)

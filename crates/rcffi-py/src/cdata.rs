@@ -48,7 +48,7 @@ pub(crate) enum Flavor {
 }
 
 /// A C value or a view of C memory.
-#[pyclass(frozen, weakref, module = "rcffi._backend", name = "CData")]
+#[pyclass(frozen, subclass, weakref, module = "rcffi._backend", name = "CData")]
 pub struct CData {
     /// CPython's vectorcall entry for function cdata (NULL for others); the type's
     /// `tp_vectorcall_offset` points here.

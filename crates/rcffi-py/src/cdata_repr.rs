@@ -32,11 +32,7 @@ impl CData {
             Flavor::FromBuffer => crate::buffer::from_buffer_repr(py, this),
             Flavor::Plain => match (ct.kind, &this.owner) {
                 (_, Owner::Handle(h)) => {
-                    format!(
-                        "<cdata '{}' handle to {}>",
-                        ct.cname,
-                        h.object.bind(py).repr()?
-                    )
+                    format!("<cdata '{}' handle to {}>", ct.cname, h.object(py).repr()?)
                 }
                 (Kind::Primitive | Kind::Enum, _) => {
                     format!("<cdata '{}' {}>", ct.cname, this.value_repr(py)?)

@@ -15,11 +15,40 @@ use crate::types::CType;
 /// handle (or no longer one) is usually caught instead of crashing.
 const MAGIC: u64 = 0x7263_6666_6948_6e64;
 
-/// What a handle's pointer points to.
+/// What a handle's pointer points to. The object is a borrowed pointer: the
+/// reference that keeps it alive is the handle cdata's own (`HandleCData`), the
+/// one the garbage collector is told about.
 #[repr(C)]
 pub struct HandleBox {
     magic: u64,
-    pub object: Py<PyAny>,
+    object: *mut pyo3::ffi::PyObject,
+}
+
+impl HandleBox {
+    /// The object (alive while the handle cdata is).
+    pub fn object<'py>(&self, py: Python<'py>) -> Bound<'py, PyAny> {
+        // SAFETY: the handle cdata owning this box holds a reference to it.
+        unsafe { Bound::from_borrowed_ptr(py, self.object) }
+    }
+}
+
+// SAFETY: the pointer is only followed with the GIL held (`object()`).
+unsafe impl Send for HandleBox {}
+unsafe impl Sync for HandleBox {}
+
+/// A handle cdata: a `CData` that also holds the handle's object where the
+/// garbage collector sees it, so that an object referring to its own handle
+/// (`o.h = ffi.new_handle(o)`) is collected.
+#[pyclass(frozen, extends = CData, module = "rcffi._backend", name = "__CDataHandle")]
+pub struct HandleCData {
+    object: Py<PyAny>,
+}
+
+#[pymethods]
+impl HandleCData {
+    fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {
+        visit.call(&self.object)
+    }
 }
 
 impl Drop for HandleBox {
@@ -42,11 +71,12 @@ pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<P
     }
     let boxed = Box::new(HandleBox {
         magic: MAGIC,
-        object: x,
+        object: x.as_ptr(),
     });
     let addr = &*boxed as *const HandleBox as *mut u8;
     let cd = CData::with_parts(ctype, addr, 0, Owner::Handle(boxed), Flavor::Plain);
-    Py::new(py, cd)
+    let init = pyo3::PyClassInitializer::from(cd).add_subclass(HandleCData { object: x });
+    Ok(Bound::new(py, init)?.into_super().unbind())
 }
 
 /// `from_handle(cdata)`: the object of the handle whose pointer `cdata` holds.
@@ -80,5 +110,5 @@ pub fn from_handle(py: Python<'_>, cdata: &Bound<'_, PyAny>) -> PyResult<Py<PyAn
             "from_handle(): the pointer is not a live handle from new_handle()",
         ));
     }
-    Ok(handle.object.clone_ref(py))
+    Ok(handle.object(py).unbind())
 }
