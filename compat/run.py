@@ -160,6 +160,8 @@ def report(results, files):
     crashed = sorted(t for t, (_, message) in results.items() if "crashed while running" in message)
     timed_out = sorted(t for t, (_, message) in results.items() if "Timeout" in message)
     print("%d crashed the interpreter, %d timed out" % (len(crashed), len(timed_out)))
+    for test_id in crashed + timed_out:
+        print("    %s" % test_id)
 
 
 def compare(results, expected):

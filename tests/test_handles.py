@@ -78,3 +78,10 @@ def test_a_handle_keeps_its_object_while_it_lives(ffi):
     gc.collect()
     assert type(ffi.from_handle(h)).__name__ == "Payload"
     assert isinstance(h, ffi.CData)
+
+
+def test_cdata_cannot_be_subclassed():
+    import rcffi._backend
+
+    with pytest.raises(TypeError):
+        type("Sub", (rcffi._backend.CData,), {})

@@ -44,6 +44,21 @@ pub struct HandleCData {
     object: Py<PyAny>,
 }
 
+impl HandleCData {
+    /// Creates the handle type, then closes `CData` to subclassing, as cffi's
+    /// cdata type is: the handle type is the one subclass there is.
+    pub fn seal_cdata(py: Python<'_>) {
+        let _ = py.get_type::<HandleCData>();
+        let tp = py.get_type::<CData>().as_type_ptr();
+        // SAFETY: our own type object, fully created; clearing the flag only
+        // refuses later subclasses.
+        unsafe {
+            (*tp).tp_flags &= !pyo3::ffi::Py_TPFLAGS_BASETYPE;
+            pyo3::ffi::PyType_Modified(tp);
+        }
+    }
+}
+
 #[pymethods]
 impl HandleCData {
     fn __traverse__(&self, visit: pyo3::PyVisit<'_>) -> Result<(), pyo3::PyTraverseError> {

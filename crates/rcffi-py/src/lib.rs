@@ -66,6 +66,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cdata::CData>()?;
     cdata::CData::enable_vectorcall(py)?;
     libfunc::LibFunction::enable_method_calls(py)?;
+    handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
     m.add_class::<library::CLibrary>()?;
