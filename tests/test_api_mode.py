@@ -414,3 +414,24 @@ def test_deleting_the_assigned_source_allows_another(build, tmp_path):
     del ffi._assigned_source
     ffi.set_source("_second_src", "static int one(void) { return 2; }")
     assert ffi.compile(tmpdir=str(tmp_path)).endswith("_second_src.py")
+
+
+def test_a_global_behind_a_macro_at_null_raises(build):
+    m = build(
+        "extern int my_value; extern int *(*get_my_value)(void);",
+        "int *(*get_my_value)(void);\n#define my_value (*get_my_value())",
+    )
+    ffi, lib = m.ffi, m.lib
+    cell = ffi.new("int *", 41)
+    # The callbacks are kept alive here: C holds only their address.
+    to_cell = ffi.callback("int *(*)(void)", lambda: cell)
+    lib.get_my_value = to_cell
+    assert lib.my_value == 41
+    lib.my_value = 42
+    assert cell[0] == 42
+    to_null = ffi.callback("int *(*)(void)", lambda: ffi.NULL)
+    lib.get_my_value = to_null
+    for action in (lambda: lib.my_value, lambda: setattr(lib, "my_value", 1),
+                   lambda: ffi.addressof(lib, "my_value")):
+        with pytest.raises(ffi.error, match="at address NULL"):
+            action()

@@ -139,6 +139,7 @@ pub fn load_api_module(
             }
             Entry::Variable { name, ty } => {
                 let v = Variable::with_accessor(
+                    name,
                     ctype_for(py, *ty),
                     p as usize,
                     lib.clone().into_any().unbind(),

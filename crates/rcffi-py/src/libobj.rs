@@ -40,6 +40,7 @@ enum Place {
 /// A global variable of a lib: a data descriptor of the lib's type.
 #[pyclass(frozen, module = "rcffi._backend", name = "_Variable")]
 pub struct Variable {
+    name: String,
     ctype: Py<CType>,
     place: Place,
     /// What keeps the memory mapped (the library).
@@ -48,8 +49,9 @@ pub struct Variable {
 
 impl Variable {
     /// The variable at the address `accessor()` returns (API-mode glue).
-    pub fn with_accessor(ctype: Py<CType>, accessor: usize, keep: Py<PyAny>) -> Self {
+    pub fn with_accessor(name: &str, ctype: Py<CType>, accessor: usize, keep: Py<PyAny>) -> Self {
         Variable {
+            name: name.to_string(),
             ctype,
             place: Place::Accessor(accessor),
             _keep: keep,
@@ -57,18 +59,27 @@ impl Variable {
     }
 
     fn store(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
-        unsafe { convert::write(value.py(), self.ctype.get(), self.address(), value) }
+        unsafe { convert::write(value.py(), self.ctype.get(), self.address()?, value) }
     }
 
-    fn address(&self) -> *mut u8 {
-        match self.place {
+    /// The variable's address now. A "variable" that is a macro over a call
+    /// (`#define v (*get_v())`) can give NULL: an error, never a dereference.
+    fn address(&self) -> PyResult<*mut u8> {
+        let address = match self.place {
             Place::Address(a) => a as *mut u8,
             Place::Accessor(f) => {
                 // SAFETY: the accessor is a `void *(void)` function the glue generated.
                 let f: extern "C" fn() -> *mut std::ffi::c_void = unsafe { std::mem::transmute(f) };
                 f() as *mut u8
             }
+        };
+        if address.is_null() {
+            return Err(crate::errors::FFIError::new_err(format!(
+                "global variable '{}' is at address NULL",
+                self.name
+            )));
         }
+        Ok(address)
     }
 }
 
@@ -102,7 +113,7 @@ impl Variable {
             return Ok(slf.clone().into_any().unbind());
         }
         let this = slf.get();
-        unsafe { read_global(slf.py(), &this.ctype, this.address(), slf.as_any()) }
+        unsafe { read_global(slf.py(), &this.ctype, this.address()?, slf.as_any()) }
     }
 
     fn __set__(&self, obj: &Bound<'_, PyAny>, value: &Bound<'_, PyAny>) -> PyResult<()> {
@@ -119,7 +130,7 @@ impl Variable {
     /// A pointer to the variable (for `ffi.addressof(lib, name)`).
     fn address_of(&self, py: Python<'_>) -> PyResult<Py<CData>> {
         let ptr = table().pointer(self.ctype.get().id);
-        CData::new_pointer(py, ctype_for(py, ptr), self.address())
+        CData::new_pointer(py, ctype_for(py, ptr), self.address()?)
     }
 }
 
@@ -514,6 +525,7 @@ fn abi_entry(
         "variable" => {
             let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
             let var = Variable {
+                name: name.to_string(),
                 ctype: value.extract(py)?,
                 place: Place::Address(addr as usize),
                 _keep: library.clone().into_any().unbind(),
