@@ -159,9 +159,13 @@ class CDataType(type):
     __rmul__ = __mul__
 
 
-class CData(metaclass=CDataType):
+_new_instance = B._CtypesBufferBase.__new__
+
+
+class CData(B._CtypesBufferBase, metaclass=CDataType):
     """The base of every ctypes instance: an address, the memory's owner and the
-    objects it keeps alive (``_objects``)."""
+    objects it keeps alive (``_objects``).  The compiled base exports the memory
+    as a buffer (``memoryview(obj)``), as ``_b_buffer_`` describes it."""
 
     __slots__ = ("_b_addr", "_b_base_", "_b_mem", "_objects", "_b_index", "__weakref__")
     _b_size_ = 0
@@ -180,7 +184,7 @@ class CData(metaclass=CDataType):
     def _b_view_(cls, address, base, index=0):
         """An instance over memory at ``address``, owned by ``base`` (or nobody)."""
         check_complete(cls)
-        self = object.__new__(cls)
+        self = _new_instance(cls)
         self._b_addr = address
         self._b_base_ = base
         self._b_mem = None
@@ -190,7 +194,7 @@ class CData(metaclass=CDataType):
 
     def __new__(cls, *args, **kwargs):
         check_complete(cls)
-        self = object.__new__(cls)
+        self = _new_instance(cls)
         self._b_mem, self._b_addr = alloc(cls._b_size_)
         self._b_base_ = None
         self._objects = None
@@ -204,8 +208,10 @@ class CData(metaclass=CDataType):
     def __ctypes_from_outparam__(self):
         return self
 
-    def __buffer_bytes__(self):
-        return read_bytes(self._b_addr, type(self)._b_size_)
+    def _b_buffer_(self):
+        """``(address, size, readonly, format, shape)`` of the exported buffer:
+        a record or pointer is one opaque item, as a whole."""
+        return self._b_addr, sizeof(self), False, "B", (sizeof(self),)
 
     def __reduce__(self):
         cls = type(self)
