@@ -376,8 +376,10 @@ class _SimpleCData(CData, metaclass=SimpleType):
 
 
 def _simple(name, code, doc=None):
-    cls = SimpleType(name, (_SimpleCData,), {"_type_": code, "__slots__": (),
-                                             "__module__": "ctypes", "__qualname__": name})
+    # No __slots__: as ctypes' own c_int, an instance has a __dict__ (pickled
+    # with its memory).
+    cls = SimpleType(name, (_SimpleCData,), {"_type_": code, "__module__": "ctypes",
+                                             "__qualname__": name})
     if doc:
         cls.__doc__ = doc
     return cls
