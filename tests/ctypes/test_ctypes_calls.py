@@ -154,3 +154,30 @@ def test_install_as_ctypes():
                 sys.modules.pop(k, None)
             else:
                 sys.modules[k] = v
+
+
+def test_from_param_gives_call_parameters(same):
+    def run(m):
+        arg_type = type(m.byref(m.c_int()))
+        params = [m.c_byte.from_param(98), m.c_double.from_param(1e300),
+                  m.c_char.from_param(97), m.c_void_p.from_param(0x12)]
+        text = b"spam"
+        return ([type(p) is arg_type for p in params], [repr(p) for p in params],
+                m.c_char_p.from_param(text)._obj is text, repr(m.c_bool.from_param(1))[:12])
+    same(run)
+    same(lambda m: m.c_char_p.from_param(42))
+    same(lambda m: m.c_wchar_p.from_param(42))
+
+
+def test_from_param_results_pass_as_arguments(same):
+    def run(m):
+        strlen = libc(m).strlen
+        strlen.argtypes = [m.c_char_p]
+        labs = libc(m).labs
+        labs.argtypes = [m.c_long]
+        memchr = libc(m).memchr
+        memchr.argtypes = [m.c_void_p, m.c_int, m.c_size_t]
+        memchr.restype = m.c_char_p
+        return (strlen(m.c_char_p.from_param(b"four")), labs(m.c_long.from_param(-7)),
+                memchr(m.c_void_p.from_param(b"xyz"), ord("y"), 3))
+    same(run)

@@ -64,6 +64,9 @@ def native(obj, keep):
     """``(value, ctype)`` passing ``obj`` (a converted argument) to C."""
     if obj is None:
         return 0, UINTPTR
+    if isinstance(obj, CArgObject) and obj._b_value_ is not None:
+        keep.append(obj._obj)
+        return native(obj._b_value_, keep)
     if isinstance(obj, CData):
         cls = type(obj)
         code = getattr(cls, "_b_code_", None)

@@ -409,6 +409,8 @@ def address_value(obj):
             return _core.read_pointer(obj._b_addr), obj
         return obj._b_addr, obj
     if isinstance(obj, CArgObject):
+        if obj._b_value_ is not None:
+            return address_value(obj._b_value_)
         return obj._b_address_, obj
     if isinstance(obj, bytes):
         mem = B.from_buffer(_core.char_array_type(None), obj)

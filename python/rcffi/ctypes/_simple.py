@@ -236,7 +236,7 @@ class SimpleType(CDataType):
         if isinstance(obj, CData) and not isinstance(obj, cls):
             raise TypeError("wrong type")
         try:
-            return cls(obj)
+            return CArgObject(obj, 0, cls(obj))
         except TypeError as e:
             raise TypeError(str(e)) from None
 
@@ -271,17 +271,17 @@ def _pointer_like_param(cls, code, obj):
     from ._functions import CFuncPtr
     if obj is None:
         return None
-    if code == "z" and isinstance(obj, (bytes, int)):
-        return cls(obj)
-    if code == "Z" and isinstance(obj, (str, int)):
-        return cls(obj)
+    if code == "z" and isinstance(obj, bytes):
+        return CArgObject(obj, 0, cls(obj))
+    if code == "Z" and isinstance(obj, str):
+        return CArgObject(obj, 0, cls(obj))
     if code == "P":
         if isinstance(obj, int):
-            return cls(obj)
+            return CArgObject(obj, 0, cls(obj))
         if isinstance(obj, bytes):
-            return c_char_p(obj)
+            return CArgObject(obj, 0, c_char_p(obj))
         if isinstance(obj, str):
-            return c_wchar_p(obj)
+            return CArgObject(obj, 0, c_wchar_p(obj))
         if isinstance(obj, (Array, _Pointer, CFuncPtr, CArgObject)):
             return obj
         if isinstance(obj, (c_char_p, c_wchar_p)):
