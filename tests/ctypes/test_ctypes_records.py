@@ -129,3 +129,53 @@ def test_nested_anonymous(same):
         z.b = 5
         return Z.b.offset, z.y.x.b, z.b
     same(run)
+
+
+def test_tuples_initialise_array_and_record_fields(same):
+    def run(m):
+        class Inner(m.Structure):
+            _fields_ = [("x", m.c_short), ("y", m.c_short)]
+
+        class Outer(m.Structure):
+            _fields_ = [("a", m.c_int * 3), ("inner", Inner)]
+
+        o = Outer((1, 2), (3, 4))
+        return o.a[:], o.inner.x, o.inner.y
+    same(run)
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("a", m.c_int * 2)]})((1, 2, 3)))
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("a", m.c_int * 2)]})([1, 2]))
+
+
+def test_record_bases_take_no_attributes_under_slots(same):
+    def run(m):
+        class P(m.BigEndianStructure):
+            __slots__ = ()
+            _fields_ = [("x", m.c_int)]
+
+        p = P(1)
+        p.z = 2
+    same(run)
+
+
+def test_pack_limits_and_abstract_bases(same):
+    same(lambda m: type(m.Structure)("X", (m.Structure,),
+                                     {"_fields_": [("a", m.c_byte)], "_pack_": 2**31}))
+    same(lambda m: m.Structure.from_buffer(bytearray(10)))
+    same(lambda m: m._CFuncPtr.from_buffer(bytearray(10)))
+    same(lambda m: m._SimpleCData.from_param(42))
+
+
+def test_setstate_takes_attributes_and_memory(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("a", m.c_int)]
+
+        s = S()
+        s.__setstate__({"note": 1}, b"\x07\x00\x00\x00")
+        out = [s.a, s.note]
+        try:
+            s.__setstate__([], b"")
+        except TypeError:
+            out.append("refused")
+        return out
+    same(run)

@@ -220,16 +220,25 @@ class CData(B._CtypesBufferBase, metaclass=CDataType):
         state = getattr(self, "__dict__", {})
         return (_unpickle, (cls, (state, read_bytes(self._b_addr, cls._b_size_))))
 
-    def __setstate__(self, state):
-        attributes, data = state
-        write_bytes(self._b_addr, data[:type(self)._b_size_])
-        if attributes:
-            self.__dict__.update(attributes)
+    def __setstate__(self, attributes, data):
+        if not isinstance(attributes, dict):
+            raise TypeError("__setstate__() argument 1 must be dict, not %s"
+                            % type(attributes).__name__)
+        try:
+            mine = self.__dict__
+        except AttributeError:
+            # Arrays and pointers keep no attributes (__reduce__ gave none).
+            mine = {}
+        if not isinstance(mine, dict):
+            raise TypeError("%s.__dict__ must be a dictionary, not %s"
+                            % (type(self).__name__, type(mine).__name__))
+        write_bytes(self._b_addr, bytes(data)[:sizeof(self)])
+        mine.update(attributes)
 
 
 def _unpickle(cls, state):
     obj = cls.__new__(cls)
-    obj.__setstate__(state)
+    obj.__setstate__(*state)
     return obj
 
 
@@ -246,6 +255,15 @@ def is_complete(cls):
     except TypeError:
         return False
     return True
+
+
+def from_tuple(cls, args):
+    """``cls(*args)``, how ctypes stores a tuple into a record or array field;
+    a failure is a RuntimeError naming the type, as in ctypes."""
+    try:
+        return cls(*args)
+    except Exception as e:
+        raise RuntimeError("(%s) %s: %s" % (cls.__name__, type(e).__name__, e)) from None
 
 
 def keep(target, key, value):

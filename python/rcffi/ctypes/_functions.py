@@ -194,13 +194,14 @@ class CFuncPtrType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        if name == "CFuncPtr" and bases == (CData,):
+            # The abstract base has no layout: from_buffer and the like refuse it.
+            return cls
         cls._b_size_ = POINTER_SIZE
         cls._b_align_ = B.alignof(UINTPTR)
         cls._b_ctype_ = UINTPTR
         cls._b_is_pointer_ = True
         cls._b_has_pointers_ = True
-        if name == "CFuncPtr" and bases == (CData,):
-            return cls
         flags = getattr(cls, "_flags_", None)
         if not isinstance(flags, int):
             raise TypeError("class must define _flags_ which must be an integer")

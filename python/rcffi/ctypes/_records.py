@@ -12,6 +12,8 @@ from ._core import CData, CDataType
 from . import _simple
 
 _BITFIELD_CODES = "bBhHiIlLqQ?"
+# ctypes reads _pack_ as a C int.
+_INT_MAX = 2**31 - 1
 
 
 class CField:
@@ -140,7 +142,7 @@ class StructType(CDataType):
         if "_pack_" in cls.__dict__:
             if not isinstance(pack, int) or isinstance(pack, bool):
                 raise TypeError("_pack_ must be an integer")
-            if pack < 0:
+            if not 0 <= pack <= _INT_MAX:
                 raise ValueError("_pack_ must be a non-negative integer")
         big = getattr(cls, "_b_big_endian_", sys.byteorder == "big")
         base = next((b for b in cls.__mro__[1:] if isinstance(b, StructType)
@@ -230,7 +232,8 @@ class StructType(CDataType):
 
     def _b_store_(cls, address, value, owner, key):
         if isinstance(value, tuple):
-            value = cls(*value)
+            # As ctypes: a tuple initialises an array or record field (a list does not).
+            value = _core.from_tuple(cls, value)
         if not isinstance(value, cls):
             raise TypeError("incompatible types, %s instance instead of %s instance"
                             % (type(value).__name__, cls.__name__))
@@ -277,8 +280,11 @@ class UnionType(StructType):
 
 
 class Structure(CData, metaclass=StructType):
-    """A C struct: subclasses list their members in ``_fields_``."""
+    """A C struct: subclasses list their members in ``_fields_``.  No
+    ``__dict__`` here, as in ctypes: a subclass declaring ``__slots__ = ()``
+    takes no other attributes."""
 
+    __slots__ = ()
     _b_abstract_ = True
 
     def __init__(self, *args, **kwargs):
@@ -296,6 +302,7 @@ class Structure(CData, metaclass=StructType):
 class Union(CData, metaclass=UnionType):
     """A C union: members share the memory."""
 
+    __slots__ = ()
     _b_abstract_ = True
 
     __init__ = Structure.__init__
@@ -331,12 +338,14 @@ if sys.byteorder == "little":
     class BigEndianStructure(Structure, metaclass=_SwappedStructType):
         """A Structure whose fields are stored big-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
     class BigEndianUnion(Union, metaclass=_SwappedUnionType):
         """A Union whose fields are stored big-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
@@ -345,12 +354,14 @@ else:
     class LittleEndianStructure(Structure, metaclass=_SwappedStructType):
         """A Structure whose fields are stored little-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
     class LittleEndianUnion(Union, metaclass=_SwappedUnionType):
         """A Union whose fields are stored little-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 

@@ -71,6 +71,9 @@ class ArrayType(CDataType):
             B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
                    address)[0] = value
             return
+        if isinstance(value, tuple):
+            # As ctypes: a tuple initialises an array or record field (a list does not).
+            value = _core.from_tuple(cls, value)
         if not isinstance(value, cls):
             raise TypeError("incompatible types, %s instance instead of %s instance"
                             % (type(value).__name__, cls.__name__))

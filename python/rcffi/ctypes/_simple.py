@@ -225,7 +225,9 @@ class SimpleType(CDataType):
     def from_param(cls, obj):
         if isinstance(obj, cls):
             return obj
-        code = cls._b_code_
+        code = getattr(cls, "_b_code_", None)
+        if code is None:
+            raise TypeError("abstract class")
         if code in "zZP":
             return _pointer_like_param(cls, code, obj)
         if isinstance(obj, CArgObject) and code in "zZP":
