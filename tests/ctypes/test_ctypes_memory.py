@@ -140,3 +140,22 @@ def test_writes_through_a_memoryview(same):
         memoryview(s).cast("B")[1:3] = b"yz"
         return x.value, s.raw, m.c_int.from_buffer_copy(memoryview(m.c_int(99))).value
     same(run)
+
+
+def test_arrays_of_empty_elements_have_no_size(same):
+    def run(m):
+        class Empty(m.Structure):
+            _fields_ = []
+
+        return m.sizeof((Empty * 2)()), m.sizeof((m.c_int * 0)()), m.sizeof((m.c_int * 0 * 3)())
+    same(run)
+
+
+def test_char_array_fields_take_strings_only(same):
+    def field(m, item):
+        return type("S", (m.Structure,), {"_fields_": [("a", item * 4)]})()
+
+    same(lambda m: setattr(field(m, m.c_char), "a", 1))
+    same(lambda m: setattr(field(m, m.c_wchar), "a", 1))
+    same(lambda m: type("O", (m.Structure,), {"_fields_": [("s", type(field(m, m.c_char)))]})(
+        (5,)))

@@ -347,7 +347,8 @@ def _type_of(obj_or_type):
 def sizeof(obj_or_type):
     if isinstance(obj_or_type, CData):
         size, mem = type(obj_or_type)._b_size_, obj_or_type._b_mem
-        return len(mem) if mem is not None and len(mem) > size else size
+        # A zero-sized instance owns one byte (alloc); only resize() grows it.
+        return len(mem) if mem is not None and len(mem) > max(size, 1) else size
     cls = _type_of(obj_or_type)
     if cls is None or not is_complete(cls):
         raise TypeError("this type has no size")

@@ -74,6 +74,11 @@ class ArrayType(CDataType):
         if isinstance(value, tuple):
             # As ctypes: a tuple initialises an array or record field (a list does not).
             value = _core.from_tuple(cls, value)
+        if not isinstance(value, cls) and cls._b_chars_ == "c":
+            raise TypeError("expected bytes, %s found" % type(value).__name__)
+        if not isinstance(value, cls) and cls._b_chars_ == "u":
+            raise TypeError("unicode string expected instead of %s instance"
+                            % type(value).__name__)
         if not isinstance(value, cls):
             raise TypeError("incompatible types, %s instance instead of %s instance"
                             % (type(value).__name__, cls.__name__))
