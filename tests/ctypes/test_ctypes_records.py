@@ -179,3 +179,16 @@ def test_setstate_takes_attributes_and_memory(same):
             out.append("refused")
         return out
     same(run)
+
+
+def test_other_endian_long_and_one_byte_types(same):
+    def run(m):
+        class S(m.BigEndianStructure):
+            _fields_ = [("a", m.c_byte), ("b", m.c_char), ("c", m.c_long), ("d", m.c_ulong)]
+
+        s = S(-1, b"x", -2**40, 2**63 + 5)
+        be = m.c_long.__ctype_be__(-3)
+        return (bytes(memoryview(s)), s.a, s.b, s.c, s.d, be.value, bytes(memoryview(be)),
+                [t.__ctype_le__ is t and t.__ctype_be__ is t
+                 for t in (m.c_byte, m.c_ubyte, m.c_char)])
+    same(run)

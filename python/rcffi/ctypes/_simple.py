@@ -160,8 +160,13 @@ def write(code, address, value):
     return keeper
 
 
-_SWAP_FORMATS = {"h": "h", "H": "H", "i": "i", "I": "I", "l": "l", "L": "L", "q": "q",
-                 "Q": "Q", "f": "f", "d": "d", "b": "b", "B": "B", "c": "c", "?": "?"}
+# struct's standard-size format for each swappable code: by size, since C's
+# long is 8 bytes where struct's "l" is always 4.
+_SWAP_FORMATS = {code: {2: "h", 4: "i", 8: "q"}[accessor(code).size] for code in "hil"}
+_SWAP_FORMATS.update({code.upper(): fmt.upper() for code, fmt in _SWAP_FORMATS.items()})
+_SWAP_FORMATS.update({"q": "q", "Q": "Q", "f": "f", "d": "d", "?": "?"})
+# One byte has no order: the type is its own other-endian twin, as in ctypes.
+_ONE_BYTE = "bBc"
 
 
 def read_swapped(code, address):
@@ -220,6 +225,8 @@ class SimpleType(CDataType):
             else:
                 cls.__ctype_be__, cls.__ctype_le__ = cls, twin
             twin.__ctype_le__, twin.__ctype_be__ = cls.__ctype_le__, cls.__ctype_be__
+        elif code in _ONE_BYTE and "_b_swapped_" not in namespace:
+            cls.__ctype_le__ = cls.__ctype_be__ = cls
         return cls
 
     def from_param(cls, obj):
