@@ -181,3 +181,27 @@ def test_from_param_results_pass_as_arguments(same):
         return (strlen(m.c_char_p.from_param(b"four")), labs(m.c_long.from_param(-7)),
                 memchr(m.c_void_p.from_param(b"xyz"), ord("y"), 3))
     same(run)
+
+
+def test_char_pointer_parameters_take_strings(same):
+    def run(m):
+        strlen = libc(m).strlen
+        strlen.argtypes = [m.POINTER(m.c_char)]
+        wcslen = libc(m).wcslen
+        wcslen.argtypes = [m.POINTER(m.c_wchar)]
+        return strlen(b"four"), wcslen("h\xe9"), strlen(m.create_string_buffer(b"ab"))
+    same(run)
+
+
+def test_as_parameter_none_is_null(same):
+    class Null:
+        _as_parameter_ = None
+
+    def run(m):
+        memchr = libc(m).memchr
+        memchr.restype = m.c_void_p
+        memchr.argtypes = [m.c_void_p, m.c_int, m.c_size_t]
+        typed = memchr(Null(), 0, 0)
+        memchr.argtypes = None
+        return typed, memchr(Null(), 0, m.c_size_t(0))
+    same(run)

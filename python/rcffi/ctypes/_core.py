@@ -22,6 +22,8 @@ VOID = B.new_void_type()
 POINTER_SIZE = B.sizeof(UINTPTR)
 
 _char_arrays = {}
+# getattr()'s default for _as_parameter_, which may itself be None (NULL).
+ABSENT = object()
 
 
 class ArgumentError(Exception):
@@ -140,8 +142,8 @@ class CDataType(type):
             return obj
         if isinstance(obj, CArgObject) and isinstance(obj._obj, cls._b_pointee_()):
             return obj
-        as_parameter = getattr(obj, "_as_parameter_", None)
-        if as_parameter is not None:
+        as_parameter = getattr(obj, "_as_parameter_", ABSENT)
+        if as_parameter is not ABSENT:
             return cls.from_param(as_parameter)
         raise TypeError("expected %s instance instead of %s"
                         % (cls.__name__, type(obj).__name__))

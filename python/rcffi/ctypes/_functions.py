@@ -96,8 +96,8 @@ def native(obj, keep):
         return address, UINTPTR
     if isinstance(obj, float):
         return obj, _DOUBLE
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return native(as_parameter, keep)
     return None
 

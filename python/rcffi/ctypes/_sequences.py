@@ -265,8 +265,8 @@ class PointerType(CDataType):
         if (item_code == "c" and isinstance(obj, bytes)) or (item_code == "u"
                                                             and isinstance(obj, str)):
             return obj
-        as_parameter = getattr(obj, "_as_parameter_", None)
-        if as_parameter is not None:
+        as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+        if as_parameter is not _core.ABSENT:
             return cls.from_param(as_parameter)
         raise TypeError("expected %s instance instead of %s"
                         % (cls.__name__, type(obj).__name__))
@@ -426,8 +426,8 @@ def address_value(obj):
     if isinstance(obj, str):
         mem = B.newp(B.new_array_type(_core.PWCHAR, None), obj)
         return _core.address_of_cdata(mem), mem
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return address_value(as_parameter)
     raise TypeError("wrong type")
 

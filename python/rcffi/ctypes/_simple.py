@@ -307,8 +307,8 @@ def _pointer_like_param(cls, code, obj):
             return obj
     if isinstance(obj, CData) and getattr(type(obj), "_b_code_", None) in "zZP" and code == "P":
         return obj
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return cls.from_param(as_parameter)
     if code == "z":
         raise TypeError("'%s' object cannot be interpreted as ctypes.c_char_p"
