@@ -192,3 +192,22 @@ def test_other_endian_long_and_one_byte_types(same):
                 [t.__ctype_le__ is t and t.__ctype_be__ is t
                  for t in (m.c_byte, m.c_ubyte, m.c_char)])
     same(run)
+
+
+def test_char_array_fields_store_a_c_string(same):
+    def run(m):
+        class X(m.Structure):
+            _fields_ = [("chars", m.c_char * 5)]
+
+        x = X(b"#" * 5)
+        x.chars = b"a\0b\0"
+        return bytes(x), x.chars
+    same(run)
+
+
+def test_field_descriptors_refuse_other_objects(same):
+    def field(m):
+        return type("S", (m.Structure,), {"_fields_": [("f", m.c_int)]}).f
+
+    same(lambda m: field(m).__get__("wrong", 42))
+    same(lambda m: field(m).__set__("wrong", 42))

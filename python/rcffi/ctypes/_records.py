@@ -44,6 +44,8 @@ class CField:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        if not isinstance(obj, CData):
+            raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
         if self.bits:
             return self._get_bits(address)
@@ -55,11 +57,14 @@ class CField:
         return self.type._b_load_(address, obj, self.index)
 
     def __set__(self, obj, value):
+        if not isinstance(obj, CData):
+            raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
         if self.bits:
             return self._set_bits(address, value)
-        if self.chars is not None and isinstance(value, (bytes, str)):
-            return self.type._b_store_(address, value, obj, "%x" % self.index)
+        if self.chars == "c" and isinstance(value, bytes):
+            # A char array field takes a C string: up to its first NUL, as ctypes.
+            value = value.split(b"\0", 1)[0]
         self.type._b_store_(address, value, obj, "%x" % self.index)
 
     def __delete__(self, obj):
