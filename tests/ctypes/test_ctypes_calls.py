@@ -205,3 +205,22 @@ def test_as_parameter_none_is_null(same):
         memchr.argtypes = None
         return typed, memchr(Null(), 0, m.c_size_t(0))
     same(run)
+
+
+def test_callbacks_of_char_and_wchar(same):
+    def run(m):
+        echo = m.CFUNCTYPE(m.c_char, m.c_byte, m.c_char)(lambda n, c: c)
+        wecho = m.CFUNCTYPE(m.c_wchar, m.c_wchar)(lambda c: c)
+        return echo(-3, b"x"), wecho("\xe9")
+    same(run)
+
+
+def test_shorter_wchar_array_values_are_terminated(same):
+    def run(m):
+        buf = (m.c_wchar * 4)("a", "b", "c")
+        buf.value = "ABCD"
+        buf.value = "x"
+        out = [buf.value]
+        buf[1] = "Z"
+        return out + [buf.value]
+    same(run)

@@ -479,6 +479,8 @@ def _make_callback(self, func):
     ftype = function_type(tuple(backend_type(t) for t in argtypes), result_type(restype),
                           cls._flags_ & ~FUNCFLAG_PYTHONAPI)
     code = getattr(restype, "_b_code_", None)
+    # What C gets when the callback fails: zero, spelt as the result type takes it.
+    failed = None if restype is None else {"c": b"\0", "u": "\0"}.get(code, 0)
 
     def trampoline(*raw):
         try:
@@ -486,7 +488,7 @@ def _make_callback(self, func):
             result = func(*args)
         except BaseException:
             _write_unraisable("Exception ignored on calling ctypes callback function", func)
-            return 0 if restype is not None else None
+            return failed
         if restype is None:
             return None
         try:
@@ -496,12 +498,12 @@ def _make_callback(self, func):
         except BaseException:
             _write_unraisable("Exception ignored on converting result of ctypes callback "
                               "function", func)
-            return 0
+            return failed
         if keeper is not None and code in "zZ":
             self._b_returned = keeper
         return float(value) if code == "g" else value
 
-    callback = B.callback(ftype, trampoline, 0 if restype is not None else None)
+    callback = B.callback(ftype, trampoline, failed)
     self._callable = func
     self._b_callback = callback
     _core.write_pointer(self._b_addr, _core.address_of_cdata(callback))

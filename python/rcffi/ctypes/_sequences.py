@@ -68,8 +68,10 @@ class ArrayType(CDataType):
             if len(value) > cls._length_:
                 raise ValueError("string too long (%d, maximum length %d)"
                                  % (len(value), cls._length_))
+            # The terminator too when it fits, as for bytes: the old tail is cut off.
+            terminated = value + ("\0" if len(value) < cls._length_ else "")
             B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
-                   address)[0] = value
+                   address)[0] = terminated
             return
         if isinstance(value, tuple):
             # As ctypes: a tuple initialises an array or record field (a list does not).
