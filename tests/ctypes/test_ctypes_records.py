@@ -211,3 +211,9 @@ def test_field_descriptors_refuse_other_objects(same):
 
     same(lambda m: field(m).__get__("wrong", 42))
     same(lambda m: field(m).__set__("wrong", 42))
+
+
+def test_abstract_records_and_pointer_subclasses_make_no_instances(same):
+    same(lambda m: type("X", (m.Structure,), {"_abstract_": "yes"})())
+    same(lambda m: type("A", (m.POINTER(m.c_ulong),), {})(m.c_ulong(33)))
+    same(lambda m: m.POINTER(m.c_ulong)(m.c_ulong(22)).contents.value)

@@ -132,7 +132,8 @@ class StructType(CDataType):
         super().__setattr__(name, value)
 
     def _b_finish_(cls):
-        if cls.__dict__.get("_b_abstract_"):
+        # ctypes' own bases, and classes declaring _abstract_, have no layout.
+        if cls.__dict__.get("_b_abstract_") or "_abstract_" in cls.__dict__:
             raise TypeError("abstract class")
         cls._b_layout_([])
 

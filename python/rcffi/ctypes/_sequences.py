@@ -304,7 +304,8 @@ class _Pointer(CData, metaclass=PointerType):
     __slots__ = ()
 
     def __new__(cls, *args, **kwargs):
-        if getattr(cls, "_type_", None) is None:
+        # As in ctypes, a subclass of a pointer type has no _type_ of its own.
+        if cls.__dict__.get("_type_") is None:
             raise TypeError("Cannot create instance: has no _type_")
         return CData.__new__(cls)
 
