@@ -224,3 +224,18 @@ def test_shorter_wchar_array_values_are_terminated(same):
         buf[1] = "Z"
         return out + [buf.value]
     same(run)
+
+
+def test_argument_count_limit(same):
+    def run(m):
+        limit = 1024  # CTYPES_MAX_ARGCOUNT (CPython keeps it in _ctypes)
+        cb = m.CFUNCTYPE(m.c_int, *(m.c_int,) * limit)(lambda *a: len(a))
+        out = [cb(*(1,) * limit)]
+        for attempt in (lambda: cb(*(1,) * (limit + 1)),
+                        lambda: m.CFUNCTYPE(m.c_int, *(m.c_int,) * (limit + 1))):
+            try:
+                attempt()
+            except m.ArgumentError as e:
+                out.append(str(e))
+        return out
+    same(run)

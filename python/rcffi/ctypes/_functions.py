@@ -229,6 +229,9 @@ class CFuncPtrType(CDataType):
 
 def _check_argtypes(argtypes):
     argtypes = tuple(argtypes)
+    if len(argtypes) > CTYPES_MAX_ARGCOUNT:
+        raise ArgumentError("_argtypes_ has too many arguments (%d), maximum is %d"
+                            % (len(argtypes), CTYPES_MAX_ARGCOUNT))
     for i, t in enumerate(argtypes):
         if not hasattr(t, "from_param"):
             raise TypeError("item %d in _argtypes_ has no from_param method" % (i + 1))
@@ -352,6 +355,9 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
         keep = []
         values, ctypes_ = [], []
         nfixed = len(argtypes) if argtypes is not None else 0
+        if len(args) > CTYPES_MAX_ARGCOUNT:
+            raise ArgumentError("too many arguments (%d), maximum is %d"
+                                % (len(args), CTYPES_MAX_ARGCOUNT))
         if len(args) < nfixed:
             raise TypeError("this function takes at least %d argument%s (%d given)"
                             % (nfixed, "" if nfixed == 1 else "s", len(args)))
