@@ -217,3 +217,14 @@ def test_abstract_records_and_pointer_subclasses_make_no_instances(same):
     same(lambda m: type("X", (m.Structure,), {"_abstract_": "yes"})())
     same(lambda m: type("A", (m.POINTER(m.c_ulong),), {})(m.c_ulong(33)))
     same(lambda m: m.POINTER(m.c_ulong)(m.c_ulong(22)).contents.value)
+
+
+def test_measuring_a_record_without_fields_leaves_it_open(same):
+    def run(m):
+        class X(m.Structure):
+            pass
+
+        before = m.sizeof(X)
+        X._fields_ = [("a", m.c_int)]
+        return before, m.sizeof(X), m.sizeof(m.Structure)
+    same(run)

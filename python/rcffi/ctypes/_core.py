@@ -154,6 +154,10 @@ class CDataType(type):
     def _b_finish_(cls):
         raise TypeError("abstract class")
 
+    def _b_open_(cls):
+        """Whether the type may still get a layout (a record's ``_fields_``)."""
+        return False
+
     def __mul__(cls, length):
         from ._sequences import array_type
         return array_type(cls, length)
@@ -352,6 +356,9 @@ def sizeof(obj_or_type):
         # A zero-sized instance owns one byte (alloc); only resize() grows it.
         return len(mem) if mem is not None and len(mem) > max(size, 1) else size
     cls = _type_of(obj_or_type)
+    if cls is not None and cls._b_ctype_ is None and cls._b_open_():
+        # As ctypes, measuring a record without _fields_ leaves it open to them.
+        return 0
     if cls is None or not is_complete(cls):
         raise TypeError("this type has no size")
     return cls._b_size_

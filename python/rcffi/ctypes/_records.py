@@ -132,10 +132,13 @@ class StructType(CDataType):
         super().__setattr__(name, value)
 
     def _b_finish_(cls):
-        # ctypes' own bases, and classes declaring _abstract_, have no layout.
-        if cls.__dict__.get("_b_abstract_") or "_abstract_" in cls.__dict__:
+        if not cls._b_open_():
             raise TypeError("abstract class")
         cls._b_layout_([])
+
+    def _b_open_(cls):
+        # ctypes' own bases, and classes declaring _abstract_, have no layout.
+        return not cls.__dict__.get("_b_abstract_") and "_abstract_" not in cls.__dict__
 
     def _b_other_order_(cls, ftype):
         return ftype
