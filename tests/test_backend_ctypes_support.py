@@ -52,3 +52,39 @@ def test_default_abi_releases_the_gil_around_calls():
         stop.set()
         t.join()
     assert during > 0
+
+
+class _Described(B._CtypesBufferBase):
+    """A subclass that describes memory it owns through a backend cdata."""
+
+    def __init__(self, data, readonly=False, fmt="B", shape=None):
+        self.mem = B.newp(B.new_array_type(B.new_pointer_type(B.new_primitive_type("char")),
+                                           len(data)), data)
+        self.address = int(B.cast(B.new_primitive_type("uintptr_t"), self.mem))
+        self.size, self.readonly, self.fmt = len(data), readonly, fmt
+        self.shape = (len(data),) if shape is None else shape
+
+    def _b_buffer_(self):
+        return self.address, self.size, self.readonly, self.fmt, self.shape
+
+
+def test_buffer_base_exports_what_the_subclass_describes():
+    obj = _Described(b"abcd")
+    view = memoryview(obj)
+    assert (view.tobytes(), view.readonly, view.obj is obj) == (b"abcd", False, True)
+    view[0] = ord("z")
+    assert B.unpack(B.cast(B.new_pointer_type(B.new_primitive_type("char")), obj.address),
+                    4) == b"zbcd"
+
+
+def test_buffer_base_format_shape_and_readonly():
+    view = memoryview(_Described(b"\x01\x00\x02\x00", fmt="h", shape=(2,)))
+    assert (view.format, view.itemsize, view.shape, view.tolist()) == ("h", 2, (2,), [1, 2])
+    scalar = memoryview(_Described(b"\x05\x00\x00\x00", readonly=True, fmt="<i", shape=()))
+    assert (scalar.ndim, scalar.itemsize, scalar.readonly, scalar.tobytes()) == (
+        0, 4, True, b"\x05\x00\x00\x00")
+
+
+def test_buffer_base_without_a_description_is_an_error():
+    with pytest.raises(AttributeError):
+        memoryview(B._CtypesBufferBase())

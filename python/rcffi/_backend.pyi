@@ -97,6 +97,14 @@ class buffer:
     def __setitem__(self, key: Union[int, slice], value: bytes) -> None: ...
     def __bytes__(self) -> bytes: ...
 
+class _CtypesBufferBase:
+    """The compiled base of rcffi.ctypes' instances: exports the buffer that
+    ``_b_buffer_()`` describes, as ``(address, size, readonly, format, shape)``
+    (a Python class cannot export buffers before Python 3.12)."""
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> "_CtypesBufferBase": ...
+    def _b_buffer_(self) -> tuple[int, int, bool, str, tuple[int, ...]]: ...
+
 _TypeLike = Union[str, CType]
 
 class TypeCache:

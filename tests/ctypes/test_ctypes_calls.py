@@ -154,3 +154,88 @@ def test_install_as_ctypes():
                 sys.modules.pop(k, None)
             else:
                 sys.modules[k] = v
+
+
+def test_from_param_gives_call_parameters(same):
+    def run(m):
+        arg_type = type(m.byref(m.c_int()))
+        params = [m.c_byte.from_param(98), m.c_double.from_param(1e300),
+                  m.c_char.from_param(97), m.c_void_p.from_param(0x12)]
+        text = b"spam"
+        return ([type(p) is arg_type for p in params], [repr(p) for p in params],
+                m.c_char_p.from_param(text)._obj is text, repr(m.c_bool.from_param(1))[:12])
+    same(run)
+    same(lambda m: m.c_char_p.from_param(42))
+    same(lambda m: m.c_wchar_p.from_param(42))
+
+
+def test_from_param_results_pass_as_arguments(same):
+    def run(m):
+        strlen = libc(m).strlen
+        strlen.argtypes = [m.c_char_p]
+        labs = libc(m).labs
+        labs.argtypes = [m.c_long]
+        memchr = libc(m).memchr
+        memchr.argtypes = [m.c_void_p, m.c_int, m.c_size_t]
+        memchr.restype = m.c_char_p
+        return (strlen(m.c_char_p.from_param(b"four")), labs(m.c_long.from_param(-7)),
+                memchr(m.c_void_p.from_param(b"xyz"), ord("y"), 3))
+    same(run)
+
+
+def test_char_pointer_parameters_take_strings(same):
+    def run(m):
+        strlen = libc(m).strlen
+        strlen.argtypes = [m.POINTER(m.c_char)]
+        wcslen = libc(m).wcslen
+        wcslen.argtypes = [m.POINTER(m.c_wchar)]
+        return strlen(b"four"), wcslen("h\xe9"), strlen(m.create_string_buffer(b"ab"))
+    same(run)
+
+
+def test_as_parameter_none_is_null(same):
+    class Null:
+        _as_parameter_ = None
+
+    def run(m):
+        memchr = libc(m).memchr
+        memchr.restype = m.c_void_p
+        memchr.argtypes = [m.c_void_p, m.c_int, m.c_size_t]
+        typed = memchr(Null(), 0, 0)
+        memchr.argtypes = None
+        return typed, memchr(Null(), 0, m.c_size_t(0))
+    same(run)
+
+
+def test_callbacks_of_char_and_wchar(same):
+    def run(m):
+        echo = m.CFUNCTYPE(m.c_char, m.c_byte, m.c_char)(lambda n, c: c)
+        wecho = m.CFUNCTYPE(m.c_wchar, m.c_wchar)(lambda c: c)
+        return echo(-3, b"x"), wecho("\xe9")
+    same(run)
+
+
+def test_shorter_wchar_array_values_are_terminated(same):
+    def run(m):
+        buf = (m.c_wchar * 4)("a", "b", "c")
+        buf.value = "ABCD"
+        buf.value = "x"
+        out = [buf.value]
+        buf[1] = "Z"
+        return out + [buf.value]
+    same(run)
+
+
+def test_argument_count_limit(same):
+    def run(m):
+        limit = 1024  # CTYPES_MAX_ARGCOUNT (CPython keeps it in _ctypes)
+        cb = m.CFUNCTYPE(m.c_int, *(m.c_int,) * limit)(lambda *a: len(a))
+        out = [cb(*(1,) * limit)]
+        for attempt in (lambda: cb(*(1,) * (limit + 1)),
+                        lambda: m.CFUNCTYPE(m.c_int, *(m.c_int,) * (limit + 1))):
+            try:
+                attempt()
+            except m.ArgumentError as e:
+                out.append(str(e))
+        return out
+    same(run)

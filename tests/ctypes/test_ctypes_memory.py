@@ -114,3 +114,48 @@ def test_char_pointer_params_take_strings(same):
 
 def test_in_dll_missing_symbol(same):
     same(lambda m: m.c_int.in_dll(m.pythonapi, "no_such_symbol_anywhere"))
+
+
+def test_memoryview_of_instances(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("a", m.c_short), ("b", m.c_int)]
+
+        out = []
+        for obj in (m.c_int(-2), m.c_double(1.5), (m.c_short * 3)(1, 2, 3), S(7, 8),
+                    m.create_string_buffer(b"ab", 4), m.pointer(m.c_int())):
+            view = memoryview(obj)
+            data = view.tobytes()
+            out.append((view.nbytes, view.readonly, view.c_contiguous,
+                        data if not isinstance(obj, m._Pointer) else len(data)))
+        return out
+    same(run)
+
+
+def test_writes_through_a_memoryview(same):
+    def run(m):
+        x = m.c_int(0)
+        memoryview(x).cast("B")[0] = 0x41
+        s = (m.c_char * 3)()
+        memoryview(s).cast("B")[1:3] = b"yz"
+        return x.value, s.raw, m.c_int.from_buffer_copy(memoryview(m.c_int(99))).value
+    same(run)
+
+
+def test_arrays_of_empty_elements_have_no_size(same):
+    def run(m):
+        class Empty(m.Structure):
+            _fields_ = []
+
+        return m.sizeof((Empty * 2)()), m.sizeof((m.c_int * 0)()), m.sizeof((m.c_int * 0 * 3)())
+    same(run)
+
+
+def test_char_array_fields_take_strings_only(same):
+    def field(m, item):
+        return type("S", (m.Structure,), {"_fields_": [("a", item * 4)]})()
+
+    same(lambda m: setattr(field(m, m.c_char), "a", 1))
+    same(lambda m: setattr(field(m, m.c_wchar), "a", 1))
+    same(lambda m: type("O", (m.Structure,), {"_fields_": [("s", type(field(m, m.c_char)))]})(
+        (5,)))

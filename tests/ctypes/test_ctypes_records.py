@@ -129,3 +129,102 @@ def test_nested_anonymous(same):
         z.b = 5
         return Z.b.offset, z.y.x.b, z.b
     same(run)
+
+
+def test_tuples_initialise_array_and_record_fields(same):
+    def run(m):
+        class Inner(m.Structure):
+            _fields_ = [("x", m.c_short), ("y", m.c_short)]
+
+        class Outer(m.Structure):
+            _fields_ = [("a", m.c_int * 3), ("inner", Inner)]
+
+        o = Outer((1, 2), (3, 4))
+        return o.a[:], o.inner.x, o.inner.y
+    same(run)
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("a", m.c_int * 2)]})((1, 2, 3)))
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("a", m.c_int * 2)]})([1, 2]))
+
+
+def test_record_bases_take_no_attributes_under_slots(same):
+    def run(m):
+        class P(m.BigEndianStructure):
+            __slots__ = ()
+            _fields_ = [("x", m.c_int)]
+
+        p = P(1)
+        p.z = 2
+    same(run)
+
+
+def test_pack_limits_and_abstract_bases(same):
+    same(lambda m: type(m.Structure)("X", (m.Structure,),
+                                     {"_fields_": [("a", m.c_byte)], "_pack_": 2**31}))
+    same(lambda m: m.Structure.from_buffer(bytearray(10)))
+    same(lambda m: m._CFuncPtr.from_buffer(bytearray(10)))
+    same(lambda m: m._SimpleCData.from_param(42))
+
+
+def test_setstate_takes_attributes_and_memory(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("a", m.c_int)]
+
+        s = S()
+        s.__setstate__({"note": 1}, b"\x07\x00\x00\x00")
+        out = [s.a, s.note]
+        try:
+            s.__setstate__([], b"")
+        except TypeError:
+            out.append("refused")
+        return out
+    same(run)
+
+
+def test_other_endian_long_and_one_byte_types(same):
+    def run(m):
+        class S(m.BigEndianStructure):
+            _fields_ = [("a", m.c_byte), ("b", m.c_char), ("c", m.c_long), ("d", m.c_ulong)]
+
+        s = S(-1, b"x", -2**40, 2**63 + 5)
+        be = m.c_long.__ctype_be__(-3)
+        return (bytes(memoryview(s)), s.a, s.b, s.c, s.d, be.value, bytes(memoryview(be)),
+                [t.__ctype_le__ is t and t.__ctype_be__ is t
+                 for t in (m.c_byte, m.c_ubyte, m.c_char)])
+    same(run)
+
+
+def test_char_array_fields_store_a_c_string(same):
+    def run(m):
+        class X(m.Structure):
+            _fields_ = [("chars", m.c_char * 5)]
+
+        x = X(b"#" * 5)
+        x.chars = b"a\0b\0"
+        return bytes(x), x.chars
+    same(run)
+
+
+def test_field_descriptors_refuse_other_objects(same):
+    def field(m):
+        return type("S", (m.Structure,), {"_fields_": [("f", m.c_int)]}).f
+
+    same(lambda m: field(m).__get__("wrong", 42))
+    same(lambda m: field(m).__set__("wrong", 42))
+
+
+def test_abstract_records_and_pointer_subclasses_make_no_instances(same):
+    same(lambda m: type("X", (m.Structure,), {"_abstract_": "yes"})())
+    same(lambda m: type("A", (m.POINTER(m.c_ulong),), {})(m.c_ulong(33)))
+    same(lambda m: m.POINTER(m.c_ulong)(m.c_ulong(22)).contents.value)
+
+
+def test_measuring_a_record_without_fields_leaves_it_open(same):
+    def run(m):
+        class X(m.Structure):
+            pass
+
+        before = m.sizeof(X)
+        X._fields_ = [("a", m.c_int)]
+        return before, m.sizeof(X), m.sizeof(m.Structure)
+    same(run)

@@ -105,3 +105,12 @@ def test_swapped_types(same):
         s = S(0x01020304, 0x0506, 1.5)
         return m.string_at(m.addressof(s), m.sizeof(s)), s.a, s.b, s.d
     same(run)
+
+
+def test_simple_instances_have_a_dict(same):
+    def run(m):
+        x = m.c_double(2.5)
+        before = dict(x.__dict__)
+        x.note = "kept"
+        return before, x.__dict__, x.value
+    same(run)

@@ -14,6 +14,7 @@ mod cdata_attrs;
 mod cdata_repr;
 mod compiler;
 mod convert;
+mod ctypes_support;
 mod decls;
 mod errno;
 mod errors;
@@ -112,6 +113,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errno::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(errno::set_errno, m)?)?;
     m.add_class::<buffer::CBuffer>()?;
+    m.add_class::<ctypes_support::CtypesBufferBase>()?;
     m.add_class::<allocator::Allocator>()?;
     m.add_class::<allocator::TypeCache>()?;
     m.add_function(wrap_pyfunction!(backend::rawaddressof, m)?)?;

@@ -29,6 +29,11 @@ from .. import _backend
 
 __version__ = "1.1.0"
 
+# As in ctypes, char and wchar_t pointer parameters take what c_char_p and
+# c_wchar_p take: bytes and str too.
+POINTER(c_char).from_param = c_char_p.from_param
+POINTER(c_wchar).from_param = c_wchar_p.from_param
+
 _FUNCFLAGS = (_FUNCFLAG_CDECL, _FUNCFLAG_PYTHONAPI, _FUNCFLAG_USE_ERRNO,
               _FUNCFLAG_USE_LASTERROR)
 

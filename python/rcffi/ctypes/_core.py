@@ -22,6 +22,8 @@ VOID = B.new_void_type()
 POINTER_SIZE = B.sizeof(UINTPTR)
 
 _char_arrays = {}
+# getattr()'s default for _as_parameter_, which may itself be None (NULL).
+ABSENT = object()
 
 
 class ArgumentError(Exception):
@@ -140,8 +142,8 @@ class CDataType(type):
             return obj
         if isinstance(obj, CArgObject) and isinstance(obj._obj, cls._b_pointee_()):
             return obj
-        as_parameter = getattr(obj, "_as_parameter_", None)
-        if as_parameter is not None:
+        as_parameter = getattr(obj, "_as_parameter_", ABSENT)
+        if as_parameter is not ABSENT:
             return cls.from_param(as_parameter)
         raise TypeError("expected %s instance instead of %s"
                         % (cls.__name__, type(obj).__name__))
@@ -152,6 +154,10 @@ class CDataType(type):
     def _b_finish_(cls):
         raise TypeError("abstract class")
 
+    def _b_open_(cls):
+        """Whether the type may still get a layout (a record's ``_fields_``)."""
+        return False
+
     def __mul__(cls, length):
         from ._sequences import array_type
         return array_type(cls, length)
@@ -159,9 +165,13 @@ class CDataType(type):
     __rmul__ = __mul__
 
 
-class CData(metaclass=CDataType):
+_new_instance = B._CtypesBufferBase.__new__
+
+
+class CData(B._CtypesBufferBase, metaclass=CDataType):
     """The base of every ctypes instance: an address, the memory's owner and the
-    objects it keeps alive (``_objects``)."""
+    objects it keeps alive (``_objects``).  The compiled base exports the memory
+    as a buffer (``memoryview(obj)``), as ``_b_buffer_`` describes it."""
 
     __slots__ = ("_b_addr", "_b_base_", "_b_mem", "_objects", "_b_index", "__weakref__")
     _b_size_ = 0
@@ -180,7 +190,7 @@ class CData(metaclass=CDataType):
     def _b_view_(cls, address, base, index=0):
         """An instance over memory at ``address``, owned by ``base`` (or nobody)."""
         check_complete(cls)
-        self = object.__new__(cls)
+        self = _new_instance(cls)
         self._b_addr = address
         self._b_base_ = base
         self._b_mem = None
@@ -190,7 +200,7 @@ class CData(metaclass=CDataType):
 
     def __new__(cls, *args, **kwargs):
         check_complete(cls)
-        self = object.__new__(cls)
+        self = _new_instance(cls)
         self._b_mem, self._b_addr = alloc(cls._b_size_)
         self._b_base_ = None
         self._objects = None
@@ -204,8 +214,10 @@ class CData(metaclass=CDataType):
     def __ctypes_from_outparam__(self):
         return self
 
-    def __buffer_bytes__(self):
-        return read_bytes(self._b_addr, type(self)._b_size_)
+    def _b_buffer_(self):
+        """``(address, size, readonly, format, shape)`` of the exported buffer:
+        a record or pointer is one opaque item, as a whole."""
+        return self._b_addr, sizeof(self), False, "B", (sizeof(self),)
 
     def __reduce__(self):
         cls = type(self)
@@ -214,16 +226,25 @@ class CData(metaclass=CDataType):
         state = getattr(self, "__dict__", {})
         return (_unpickle, (cls, (state, read_bytes(self._b_addr, cls._b_size_))))
 
-    def __setstate__(self, state):
-        attributes, data = state
-        write_bytes(self._b_addr, data[:type(self)._b_size_])
-        if attributes:
-            self.__dict__.update(attributes)
+    def __setstate__(self, attributes, data):
+        if not isinstance(attributes, dict):
+            raise TypeError("__setstate__() argument 1 must be dict, not %s"
+                            % type(attributes).__name__)
+        try:
+            mine = self.__dict__
+        except AttributeError:
+            # Arrays and pointers keep no attributes (__reduce__ gave none).
+            mine = {}
+        if not isinstance(mine, dict):
+            raise TypeError("%s.__dict__ must be a dictionary, not %s"
+                            % (type(self).__name__, type(mine).__name__))
+        write_bytes(self._b_addr, bytes(data)[:sizeof(self)])
+        mine.update(attributes)
 
 
 def _unpickle(cls, state):
     obj = cls.__new__(cls)
-    obj.__setstate__(state)
+    obj.__setstate__(*state)
     return obj
 
 
@@ -240,6 +261,15 @@ def is_complete(cls):
     except TypeError:
         return False
     return True
+
+
+def from_tuple(cls, args):
+    """``cls(*args)``, how ctypes stores a tuple into a record or array field;
+    a failure is a RuntimeError naming the type, as in ctypes."""
+    try:
+        return cls(*args)
+    except Exception as e:
+        raise RuntimeError("(%s) %s: %s" % (cls.__name__, type(e).__name__, e)) from None
 
 
 def keep(target, key, value):
@@ -263,21 +293,38 @@ def objects_of(value):
 
 
 class CArgObject:
-    """What ``byref()`` returns: the address of a ctypes instance plus an offset,
-    usable only as a function argument."""
+    """An argument made ready for a call, usable only as one (ctypes'
+    ``<cparam>``): what ``byref()`` returns (an instance's address plus an
+    offset, ``_b_value_`` None), or what a simple type's ``from_param`` makes of
+    a Python value: ``_b_value_`` the instance it converted to, ``_obj`` the
+    value (which the call keeps alive)."""
 
-    __slots__ = ("_obj", "_offset")
+    __slots__ = ("_obj", "_offset", "_b_value_")
 
-    def __init__(self, obj, offset):
+    def __init__(self, obj, offset, value=None):
         self._obj = obj
         self._offset = offset
+        self._b_value_ = value
 
     @property
     def _b_address_(self):
         return self._obj._b_addr + self._offset
 
     def __repr__(self):
-        return "<cparam 'P' (0x%x)>" % self._b_address_
+        value = self._b_value_
+        if value is None:
+            return "<cparam 'P' (0x%x)>" % self._b_address_
+        code = type(value)._b_code_
+        if code in "zZP":
+            return "<cparam '%s' (0x%x)>" % (code, read_pointer(value._b_addr))
+        if code == "c":
+            char = value.value[0]
+            shown = chr(char) if 0x20 <= char < 0x7F else "\\x%02x" % char
+            return "<cparam 'c' ('%s')>" % shown
+        if code in "bBhHiIlLqQfd":
+            return "<cparam '%s' (%r)>" % (code, value.value)
+        # ctypes shows other values by where the parameter object lives.
+        return "<cparam '%s' at 0x%x>" % (code, id(self))
 
 
 def byref(obj, offset=0):
@@ -306,8 +353,12 @@ def _type_of(obj_or_type):
 def sizeof(obj_or_type):
     if isinstance(obj_or_type, CData):
         size, mem = type(obj_or_type)._b_size_, obj_or_type._b_mem
-        return len(mem) if mem is not None and len(mem) > size else size
+        # A zero-sized instance owns one byte (alloc); only resize() grows it.
+        return len(mem) if mem is not None and len(mem) > max(size, 1) else size
     cls = _type_of(obj_or_type)
+    if cls is not None and cls._b_ctype_ is None and cls._b_open_():
+        # As ctypes, measuring a record without _fields_ leaves it open to them.
+        return 0
     if cls is None or not is_complete(cls):
         raise TypeError("this type has no size")
     return cls._b_size_

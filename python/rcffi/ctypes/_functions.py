@@ -64,6 +64,9 @@ def native(obj, keep):
     """``(value, ctype)`` passing ``obj`` (a converted argument) to C."""
     if obj is None:
         return 0, UINTPTR
+    if isinstance(obj, CArgObject) and obj._b_value_ is not None:
+        keep.append(obj._obj)
+        return native(obj._b_value_, keep)
     if isinstance(obj, CData):
         cls = type(obj)
         code = getattr(cls, "_b_code_", None)
@@ -93,8 +96,8 @@ def native(obj, keep):
         return address, UINTPTR
     if isinstance(obj, float):
         return obj, _DOUBLE
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return native(as_parameter, keep)
     return None
 
@@ -191,13 +194,14 @@ class CFuncPtrType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        if name == "CFuncPtr" and bases == (CData,):
+            # The abstract base has no layout: from_buffer and the like refuse it.
+            return cls
         cls._b_size_ = POINTER_SIZE
         cls._b_align_ = B.alignof(UINTPTR)
         cls._b_ctype_ = UINTPTR
         cls._b_is_pointer_ = True
         cls._b_has_pointers_ = True
-        if name == "CFuncPtr" and bases == (CData,):
-            return cls
         flags = getattr(cls, "_flags_", None)
         if not isinstance(flags, int):
             raise TypeError("class must define _flags_ which must be an integer")
@@ -225,6 +229,9 @@ class CFuncPtrType(CDataType):
 
 def _check_argtypes(argtypes):
     argtypes = tuple(argtypes)
+    if len(argtypes) > CTYPES_MAX_ARGCOUNT:
+        raise ArgumentError("_argtypes_ has too many arguments (%d), maximum is %d"
+                            % (len(argtypes), CTYPES_MAX_ARGCOUNT))
     for i, t in enumerate(argtypes):
         if not hasattr(t, "from_param"):
             raise TypeError("item %d in _argtypes_ has no from_param method" % (i + 1))
@@ -348,6 +355,9 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
         keep = []
         values, ctypes_ = [], []
         nfixed = len(argtypes) if argtypes is not None else 0
+        if len(args) > CTYPES_MAX_ARGCOUNT:
+            raise ArgumentError("too many arguments (%d), maximum is %d"
+                                % (len(args), CTYPES_MAX_ARGCOUNT))
         if len(args) < nfixed:
             raise TypeError("this function takes at least %d argument%s (%d given)"
                             % (nfixed, "" if nfixed == 1 else "s", len(args)))
@@ -475,6 +485,8 @@ def _make_callback(self, func):
     ftype = function_type(tuple(backend_type(t) for t in argtypes), result_type(restype),
                           cls._flags_ & ~FUNCFLAG_PYTHONAPI)
     code = getattr(restype, "_b_code_", None)
+    # What C gets when the callback fails: zero, spelt as the result type takes it.
+    failed = None if restype is None else {"c": b"\0", "u": "\0"}.get(code, 0)
 
     def trampoline(*raw):
         try:
@@ -482,7 +494,7 @@ def _make_callback(self, func):
             result = func(*args)
         except BaseException:
             _write_unraisable("Exception ignored on calling ctypes callback function", func)
-            return 0 if restype is not None else None
+            return failed
         if restype is None:
             return None
         try:
@@ -492,12 +504,12 @@ def _make_callback(self, func):
         except BaseException:
             _write_unraisable("Exception ignored on converting result of ctypes callback "
                               "function", func)
-            return 0
+            return failed
         if keeper is not None and code in "zZ":
             self._b_returned = keeper
         return float(value) if code == "g" else value
 
-    callback = B.callback(ftype, trampoline, 0 if restype is not None else None)
+    callback = B.callback(ftype, trampoline, failed)
     self._callable = func
     self._b_callback = callback
     _core.write_pointer(self._b_addr, _core.address_of_cdata(callback))

@@ -12,6 +12,8 @@ from ._core import CData, CDataType
 from . import _simple
 
 _BITFIELD_CODES = "bBhHiIlLqQ?"
+# ctypes reads _pack_ as a C int.
+_INT_MAX = 2**31 - 1
 
 
 class CField:
@@ -42,6 +44,8 @@ class CField:
     def __get__(self, obj, cls=None):
         if obj is None:
             return self
+        if not isinstance(obj, CData):
+            raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
         if self.bits:
             return self._get_bits(address)
@@ -53,11 +57,14 @@ class CField:
         return self.type._b_load_(address, obj, self.index)
 
     def __set__(self, obj, value):
+        if not isinstance(obj, CData):
+            raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
         if self.bits:
             return self._set_bits(address, value)
-        if self.chars is not None and isinstance(value, (bytes, str)):
-            return self.type._b_store_(address, value, obj, "%x" % self.index)
+        if self.chars == "c" and isinstance(value, bytes):
+            # A char array field takes a C string: up to its first NUL, as ctypes.
+            value = value.split(b"\0", 1)[0]
         self.type._b_store_(address, value, obj, "%x" % self.index)
 
     def __delete__(self, obj):
@@ -125,9 +132,13 @@ class StructType(CDataType):
         super().__setattr__(name, value)
 
     def _b_finish_(cls):
-        if cls.__dict__.get("_b_abstract_"):
+        if not cls._b_open_():
             raise TypeError("abstract class")
         cls._b_layout_([])
+
+    def _b_open_(cls):
+        # ctypes' own bases, and classes declaring _abstract_, have no layout.
+        return not cls.__dict__.get("_b_abstract_") and "_abstract_" not in cls.__dict__
 
     def _b_other_order_(cls, ftype):
         return ftype
@@ -140,7 +151,7 @@ class StructType(CDataType):
         if "_pack_" in cls.__dict__:
             if not isinstance(pack, int) or isinstance(pack, bool):
                 raise TypeError("_pack_ must be an integer")
-            if pack < 0:
+            if not 0 <= pack <= _INT_MAX:
                 raise ValueError("_pack_ must be a non-negative integer")
         big = getattr(cls, "_b_big_endian_", sys.byteorder == "big")
         base = next((b for b in cls.__mro__[1:] if isinstance(b, StructType)
@@ -230,7 +241,8 @@ class StructType(CDataType):
 
     def _b_store_(cls, address, value, owner, key):
         if isinstance(value, tuple):
-            value = cls(*value)
+            # As ctypes: a tuple initialises an array or record field (a list does not).
+            value = _core.from_tuple(cls, value)
         if not isinstance(value, cls):
             raise TypeError("incompatible types, %s instance instead of %s instance"
                             % (type(value).__name__, cls.__name__))
@@ -277,8 +289,11 @@ class UnionType(StructType):
 
 
 class Structure(CData, metaclass=StructType):
-    """A C struct: subclasses list their members in ``_fields_``."""
+    """A C struct: subclasses list their members in ``_fields_``.  No
+    ``__dict__`` here, as in ctypes: a subclass declaring ``__slots__ = ()``
+    takes no other attributes."""
 
+    __slots__ = ()
     _b_abstract_ = True
 
     def __init__(self, *args, **kwargs):
@@ -296,6 +311,7 @@ class Structure(CData, metaclass=StructType):
 class Union(CData, metaclass=UnionType):
     """A C union: members share the memory."""
 
+    __slots__ = ()
     _b_abstract_ = True
 
     __init__ = Structure.__init__
@@ -331,12 +347,14 @@ if sys.byteorder == "little":
     class BigEndianStructure(Structure, metaclass=_SwappedStructType):
         """A Structure whose fields are stored big-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
     class BigEndianUnion(Union, metaclass=_SwappedUnionType):
         """A Union whose fields are stored big-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
@@ -345,12 +363,14 @@ else:
     class LittleEndianStructure(Structure, metaclass=_SwappedStructType):
         """A Structure whose fields are stored little-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 
     class LittleEndianUnion(Union, metaclass=_SwappedUnionType):
         """A Union whose fields are stored little-endian."""
 
+        __slots__ = ()
         _b_abstract_ = True
         _swappedbytes_ = None
 

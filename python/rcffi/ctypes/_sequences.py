@@ -68,9 +68,19 @@ class ArrayType(CDataType):
             if len(value) > cls._length_:
                 raise ValueError("string too long (%d, maximum length %d)"
                                  % (len(value), cls._length_))
+            # The terminator too when it fits, as for bytes: the old tail is cut off.
+            terminated = value + ("\0" if len(value) < cls._length_ else "")
             B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
-                   address)[0] = value
+                   address)[0] = terminated
             return
+        if isinstance(value, tuple):
+            # As ctypes: a tuple initialises an array or record field (a list does not).
+            value = _core.from_tuple(cls, value)
+        if not isinstance(value, cls) and cls._b_chars_ == "c":
+            raise TypeError("expected bytes, %s found" % type(value).__name__)
+        if not isinstance(value, cls) and cls._b_chars_ == "u":
+            raise TypeError("unicode string expected instead of %s instance"
+                            % type(value).__name__)
         if not isinstance(value, cls):
             raise TypeError("incompatible types, %s instance instead of %s instance"
                             % (type(value).__name__, cls.__name__))
@@ -257,8 +267,8 @@ class PointerType(CDataType):
         if (item_code == "c" and isinstance(obj, bytes)) or (item_code == "u"
                                                             and isinstance(obj, str)):
             return obj
-        as_parameter = getattr(obj, "_as_parameter_", None)
-        if as_parameter is not None:
+        as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+        if as_parameter is not _core.ABSENT:
             return cls.from_param(as_parameter)
         raise TypeError("expected %s instance instead of %s"
                         % (cls.__name__, type(obj).__name__))
@@ -294,7 +304,8 @@ class _Pointer(CData, metaclass=PointerType):
     __slots__ = ()
 
     def __new__(cls, *args, **kwargs):
-        if getattr(cls, "_type_", None) is None:
+        # As in ctypes, a subclass of a pointer type has no _type_ of its own.
+        if cls.__dict__.get("_type_") is None:
             raise TypeError("Cannot create instance: has no _type_")
         return CData.__new__(cls)
 
@@ -409,6 +420,8 @@ def address_value(obj):
             return _core.read_pointer(obj._b_addr), obj
         return obj._b_addr, obj
     if isinstance(obj, CArgObject):
+        if obj._b_value_ is not None:
+            return address_value(obj._b_value_)
         return obj._b_address_, obj
     if isinstance(obj, bytes):
         mem = B.from_buffer(_core.char_array_type(None), obj)
@@ -416,8 +429,8 @@ def address_value(obj):
     if isinstance(obj, str):
         mem = B.newp(B.new_array_type(_core.PWCHAR, None), obj)
         return _core.address_of_cdata(mem), mem
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return address_value(as_parameter)
     raise TypeError("wrong type")
 

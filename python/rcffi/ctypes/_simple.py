@@ -160,8 +160,13 @@ def write(code, address, value):
     return keeper
 
 
-_SWAP_FORMATS = {"h": "h", "H": "H", "i": "i", "I": "I", "l": "l", "L": "L", "q": "q",
-                 "Q": "Q", "f": "f", "d": "d", "b": "b", "B": "B", "c": "c", "?": "?"}
+# struct's standard-size format for each swappable code: by size, since C's
+# long is 8 bytes where struct's "l" is always 4.
+_SWAP_FORMATS = {code: {2: "h", 4: "i", 8: "q"}[accessor(code).size] for code in "hil"}
+_SWAP_FORMATS.update({code.upper(): fmt.upper() for code, fmt in _SWAP_FORMATS.items()})
+_SWAP_FORMATS.update({"q": "q", "Q": "Q", "f": "f", "d": "d", "?": "?"})
+# One byte has no order: the type is its own other-endian twin, as in ctypes.
+_ONE_BYTE = "bBc"
 
 
 def read_swapped(code, address):
@@ -220,12 +225,16 @@ class SimpleType(CDataType):
             else:
                 cls.__ctype_be__, cls.__ctype_le__ = cls, twin
             twin.__ctype_le__, twin.__ctype_be__ = cls.__ctype_le__, cls.__ctype_be__
+        elif code in _ONE_BYTE and "_b_swapped_" not in namespace:
+            cls.__ctype_le__ = cls.__ctype_be__ = cls
         return cls
 
     def from_param(cls, obj):
         if isinstance(obj, cls):
             return obj
-        code = cls._b_code_
+        code = getattr(cls, "_b_code_", None)
+        if code is None:
+            raise TypeError("abstract class")
         if code in "zZP":
             return _pointer_like_param(cls, code, obj)
         if isinstance(obj, CArgObject) and code in "zZP":
@@ -236,7 +245,7 @@ class SimpleType(CDataType):
         if isinstance(obj, CData) and not isinstance(obj, cls):
             raise TypeError("wrong type")
         try:
-            return cls(obj)
+            return CArgObject(obj, 0, cls(obj))
         except TypeError as e:
             raise TypeError(str(e)) from None
 
@@ -271,17 +280,17 @@ def _pointer_like_param(cls, code, obj):
     from ._functions import CFuncPtr
     if obj is None:
         return None
-    if code == "z" and isinstance(obj, (bytes, int)):
-        return cls(obj)
-    if code == "Z" and isinstance(obj, (str, int)):
-        return cls(obj)
+    if code == "z" and isinstance(obj, bytes):
+        return CArgObject(obj, 0, cls(obj))
+    if code == "Z" and isinstance(obj, str):
+        return CArgObject(obj, 0, cls(obj))
     if code == "P":
         if isinstance(obj, int):
-            return cls(obj)
+            return CArgObject(obj, 0, cls(obj))
         if isinstance(obj, bytes):
-            return c_char_p(obj)
+            return CArgObject(obj, 0, c_char_p(obj))
         if isinstance(obj, str):
-            return c_wchar_p(obj)
+            return CArgObject(obj, 0, c_wchar_p(obj))
         if isinstance(obj, (Array, _Pointer, CFuncPtr, CArgObject)):
             return obj
         if isinstance(obj, (c_char_p, c_wchar_p)):
@@ -298,8 +307,8 @@ def _pointer_like_param(cls, code, obj):
             return obj
     if isinstance(obj, CData) and getattr(type(obj), "_b_code_", None) in "zZP" and code == "P":
         return obj
-    as_parameter = getattr(obj, "_as_parameter_", None)
-    if as_parameter is not None:
+    as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
+    if as_parameter is not _core.ABSENT:
         return cls.from_param(as_parameter)
     if code == "z":
         raise TypeError("'%s' object cannot be interpreted as ctypes.c_char_p"
@@ -376,8 +385,10 @@ class _SimpleCData(CData, metaclass=SimpleType):
 
 
 def _simple(name, code, doc=None):
-    cls = SimpleType(name, (_SimpleCData,), {"_type_": code, "__slots__": (),
-                                             "__module__": "ctypes", "__qualname__": name})
+    # No __slots__: as ctypes' own c_int, an instance has a __dict__ (pickled
+    # with its memory).
+    cls = SimpleType(name, (_SimpleCData,), {"_type_": code, "__module__": "ctypes",
+                                             "__qualname__": name})
     if doc:
         cls.__doc__ = doc
     return cls
