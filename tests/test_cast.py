@@ -88,3 +88,12 @@ def test_cast_to_an_array_type_views_the_address(both, expr):
 
     r, c = both
     assert run(r) == run(c)
+
+
+@pytest.mark.parametrize("target", ["int", "signed char", "long long", "unsigned short", "_Bool"])
+@pytest.mark.parametrize("byte", [b"a", b"\x80", b"\xff", b"\x00"])
+def test_char_cdata_casts_as_its_unsigned_code_like_cffi(both, target, byte):
+    # char is a byte, not a number: even where C's char is signed, cffi casts
+    # it through its unsigned code.
+    r, c = both
+    assert int(r.cast(target, r.cast("char", byte))) == int(c.cast(target, c.cast("char", byte)))

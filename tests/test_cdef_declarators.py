@@ -2,6 +2,8 @@
 expression lengths), function pointers, pointers to arrays, arrays of function
 pointers and abstract declarators in type strings, differential against cffi."""
 
+import re
+
 import cffi
 import pytest
 
@@ -110,12 +112,48 @@ def test_malformed_type_strings_are_refused_like_cffi(both, cdecl):
         c.typeof(cdecl)
 
 
-def test_negative_array_length_is_refused(both):
-    r, c = both
-    with pytest.raises(CDefError, match="invalid array length -1"):
-        r.typeof("char[-1]")
-    with pytest.raises(ValueError):
-        c.typeof("char[-1]")
+@pytest.mark.parametrize(
+    "cdecl, exc, needle",
+    [("char[-1]", ValueError, "negative array length"),
+     ("int[10][]", ValueError, "array item of unknown size: 'int[]'"),
+     ("int(*)(int)[5]", TypeError, "invalid result type: 'int[5]'")],
+)
+def test_impossible_types_raise_what_cffi_raises(both, cdecl, exc, needle):
+    # They parse, so they are not CDefError: cffi's type constructors refuse them.
+    for ffi in both:
+        with pytest.raises(exc, match=re.escape(needle)) as e:
+            ffi.cast(cdecl, 0)
+        assert not isinstance(e.value, cffi.CDefError)
+    # cffi's own type-string parser (in API mode) refuses arrays with ffi.error.
+    assert isinstance(outcome_error(both[0], cdecl), both[0].error) == (exc is ValueError)
+    with pytest.raises(ValueError, match="negative array length") as e:
+        both[0].cdef("typedef int t[-1];")
+    assert str(e.value).startswith("<cdef source string>:1:15:")
+
+
+def outcome_error(ffi, cdecl):
+    try:
+        ffi.cast(cdecl, 0)
+    except Exception as e:
+        return e
+    raise AssertionError(cdecl)
+
+
+@pytest.mark.parametrize(
+    "cdecl, expected",
+    [("char cb(char, char)", "char(*)(char, char)"), ("void foo()", "void(*)()"),
+     ("int(*callback)(_Bool is_valid)", "int(*)(_Bool)"), ("int x", "int"),
+     ("int *p[3]", "int *[3]"), ("struct s1 f(void)", "struct s1(*)()")],
+)
+def test_type_strings_may_name_the_declarator(both, cdecl, expected):
+    # cffi reads a type string as a parameter declaration, which may be named.
+    for ffi in both:
+        ffi.cdef("struct s1 { int a; };")
+        if "(" in cdecl and "(*" not in cdecl:
+            ct = ffi.typeof(ffi.callback(cdecl, lambda *a: None))
+        else:
+            ct = ffi.typeof(cdecl)
+        assert ffi.getctype(ct) == expected
 
 
 

@@ -27,7 +27,6 @@ def _check(message, line, column, source_line):
         ("struct s { int a = 3; };", 1, 18, "expected ';', found '='"),
         ("int f(int) { return 0; }", 1, 12, "found '{'"),
         ("int @x;", 1, 5, "unexpected character '@'"),
-        ("typedef int t[-1];", 1, 15, "invalid array length -1"),
         ("int f(int a[*]);", 1, 13, "expected a constant expression"),
         ("int int x;", 1, 1, "invalid combination of type specifiers"),
         # Layout errors of a member point at the body of its struct.
@@ -117,7 +116,7 @@ def test_a_failed_cdef_declares_nothing_after_the_error(ffi):
     "cdecl, needle",
     [("int[", "expected a constant expression"), ("int[3", "expected ']'"), ("foo_t", "unknown type name 'foo_t'"),
      ("struct", "expected"), ("int x y", "unexpected text after the type"),
-     ("", "expected a type"), ("int[-1]", "invalid array length")],
+     ("", "expected a type")],
 )
 def test_type_string_errors_name_the_string(ffi, cdecl, needle):
     for use in (ffi.typeof, ffi.new, ffi.sizeof):

@@ -50,7 +50,9 @@ def test_packing_applies_to_one_cdef_only(ffi):
     "kwargs, exc, needle",
     [({"pack": 3}, ValueError, "power of two"), ({"pack": -2}, ValueError, "power of two"),
      ({"pack": 6}, ValueError, "power of two"), ({"pack": 2, "packed": True}, ValueError, "both"),
-     ({"pack": 2.0}, TypeError, None), ({"pack": "2"}, TypeError, None)],
+     ({"pack": 2.0}, TypeError, None), ({"pack": "2"}, TypeError, None),
+     ({"packed": 2}, ValueError, "'packed' should be False or True"),
+     ({"packed": True, "pack": 1}, ValueError, "both")],
 )
 def test_bad_pack_values_are_refused_like_cffi(both, kwargs, exc, needle):
     r, c = both

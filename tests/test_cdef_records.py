@@ -87,6 +87,21 @@ def test_bitfields_read_and_write_like_cffi(both):
         cp.a = 4
 
 
+@pytest.mark.parametrize("field, value", [("a1", 1), ("a1", -2), ("a3", -5), ("a3", 4), ("u", 8)])
+def test_bitfield_range_is_cffi_s(both, field, value):
+    # A signed one-bit field also takes 1 (a flag), read back as -1.
+    seen = []
+    for ffi in both:
+        ffi.cdef("struct bf { int a1:1; int a3:3; unsigned u:3; };")
+        p = ffi.new("struct bf *")
+        try:
+            setattr(p, field, value)
+            seen.append(getattr(p, field))
+        except OverflowError as e:
+            seen.append(str(e))
+    assert seen[0] == seen[1]
+
+
 def test_unnamed_bitfields_are_padding_not_fields(ffi):
     ffi.cdef(STRUCTS)
     assert [n for n, _ in ffi.typeof("struct bf_named").fields] == ["a", "b", "c"]

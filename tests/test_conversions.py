@@ -309,3 +309,14 @@ def test_bool_array_argument_refuses_other_bytes(both):
         assert f(b"\x01\x00", b"\x01\x00", 2) == 0
         with pytest.raises(ValueError):
             f(b"\x02", b"\x02", 1)
+
+
+def test_subtracting_unrelated_pointers_names_arrays_as_pointers_like_cffi(both):
+    # An array is named as the pointer it decays to.
+    msgs = []
+    for ffi in both:
+        a, q = ffi.new("int[5]"), ffi.new("short *")
+        with pytest.raises(TypeError) as e:
+            q - a
+        msgs.append(str(e.value))
+    assert msgs[0] == msgs[1] == "cannot subtract cdata 'short *' and cdata 'int *'"

@@ -47,6 +47,9 @@ class FFI(_backend.FFI):
             raise TypeError("cdef() argument must be a string, not %s" % type(csource).__name__)
         if pack == 0:
             pack = None  # cffi's spelling of "the default packing" too
+        if packed not in (False, True):
+            # A flag, as in cffi: a packing width is given with 'pack'.
+            raise ValueError("'packed' should be False or True; use 'pack' to give another value")
         if pack is not None and packed:
             raise ValueError("'packed' and 'pack' cannot both be given")
         if pack is not None and (pack <= 0 or pack & (pack - 1)):

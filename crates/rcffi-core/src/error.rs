@@ -15,11 +15,27 @@ pub struct Location {
     pub source_line: String,
 }
 
+/// Which exception a refused declaration is. cffi refuses text it cannot parse
+/// with `CDefError`, but C that parses and names an impossible type with the
+/// exceptions its type constructors raise, which callers catch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Refusal {
+    /// Not C, or C that cffi does not support.
+    #[default]
+    Syntax,
+    /// An impossible value: a negative array length, items of unknown size.
+    Value,
+    /// An impossible combination of types: a function returning an array.
+    Type,
+}
+
 /// A declaration that cannot be accepted: where and why.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CDefError {
     /// What is wrong, without the location.
     pub message: String,
+    /// The exception it becomes.
+    pub refusal: Refusal,
     /// Where, when the error comes from source text.
     pub location: Option<Location>,
 }

@@ -206,6 +206,11 @@ fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
         if c.ctype.get().kind == Kind::Array {
             return Ok(c.address() as usize as i128);
         }
+        // A `char` is a byte, not a number: it casts as its unsigned code, as in
+        // cffi, whatever the platform's signedness of `char`.
+        if c.ctype.get().kind == Kind::Primitive && c.ctype.get().prim == Some(Prim::Char) {
+            return Ok(i128::from(c.value[0]));
+        }
         return c.as_integer();
     }
     if let Ok(v) = value.extract::<i128>() {

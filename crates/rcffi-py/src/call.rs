@@ -638,8 +638,16 @@ fn call_libffi(
         None => {
             let mut extra = Vec::with_capacity(n - nfixed);
             for i in nfixed..n {
+                let a = arg(i);
+                let Ok(cd) = a.cast::<CData>() else {
+                    return Err(PyTypeError::new_err(format!(
+                        "argument {} passed in the variadic part needs to be a cdata object (got {})",
+                        i + 1,
+                        a.get_type().name()?
+                    )));
+                };
                 let (vt, p) =
-                    variadic_arg(&arg(i), &mut slots[i]).map_err(|e| annotate(py, e, i, ct))?;
+                    variadic_arg(&cd, &mut slots[i]).map_err(|e| annotate(py, e, i, ct))?;
                 extra.push(vt);
                 avalues[i] = p;
             }
@@ -778,15 +786,9 @@ fn pointer_arg(
     convert::pointer_for(py, ct, arg)
 }
 
-/// A variadic argument: must be a cdata; promoted as C promotes (`float` to
-/// `double`, small integers to `int`). Returns the type passed and its address.
-fn variadic_arg(arg: &Bound<'_, PyAny>, slot: &mut Slot) -> PyResult<(TypeId, *mut c_void)> {
-    let Ok(cd) = arg.cast::<CData>() else {
-        return Err(PyTypeError::new_err(format!(
-            "argument passed in the variadic part must be a cdata object, not {} (use ffi.cast() or ffi.new())",
-            arg.get_type().name()?
-        )));
-    };
+/// A variadic argument, promoted as C promotes (`float` to `double`, small
+/// integers to `int`). Returns the type passed and its address.
+fn variadic_arg(cd: &Bound<'_, CData>, slot: &mut Slot) -> PyResult<(TypeId, *mut c_void)> {
     let c = cd.get();
     let ct = c.ctype.get();
     let slot_ptr = slot.0.as_mut_ptr();

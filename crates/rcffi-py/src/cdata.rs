@@ -694,9 +694,19 @@ impl CData {
                 && matches!(b.kind, Kind::Pointer | Kind::Array)
                 && a.item_ref().id == b.item_ref().id;
             if !same {
+                // Arrays are named as the pointers they decay to, as in cffi.
+                let decayed = |c: &CType| match c.kind {
+                    Kind::Array => {
+                        let mut t = crate::types::table();
+                        let id = t.pointer(c.item_ref().id);
+                        t.cname(id).to_string()
+                    }
+                    _ => c.cname.to_string(),
+                };
                 return Err(PyTypeError::new_err(format!(
                     "cannot subtract cdata '{}' and cdata '{}'",
-                    a.cname, b.cname
+                    decayed(a),
+                    decayed(b)
                 )));
             }
             let size = this.item_size()?.max(1) as isize;

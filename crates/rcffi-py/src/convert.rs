@@ -591,14 +591,14 @@ pub unsafe fn write_field(
             let signed = prim.is_signed();
             let value = int_for(ct, v)?;
             let (lo, hi) = if signed && prim != Prim::Bool {
-                (-(1i128 << (width - 1)), (1i128 << (width - 1)) - 1)
+                // As in cffi, "int x:1" also takes 1 (read back as -1), for flags.
+                (-(1i128 << (width - 1)), ((1i128 << (width - 1)) - 1).max(1))
             } else {
                 (0, (1i128 << width) - 1)
             };
             if value < lo || value > hi {
                 return Err(PyOverflowError::new_err(format!(
-                    "value {value} does not fit in the {width}-bit field '{}' ({lo} <= x <= {hi})",
-                    f.name
+                    "value {value} outside the range allowed by the bit field width: {lo} <= x <= {hi}"
                 )));
             }
             let n = bitfield_bytes(shift, width);

@@ -301,8 +301,11 @@ impl FfiObject {
         let extra = replace_with.trim();
         let extra = if extra.starts_with('*') && ct.get().kind == rcffi_core::ctype::Kind::Array {
             format!("({extra})")
-        } else {
+        } else if extra.is_empty() || extra.starts_with(['[', '(']) {
             extra.to_string()
+        } else {
+            // cffi sets a name or pointer apart from the type: "int * x".
+            format!(" {extra}")
         };
         Ok(crate::backend::getcname(ct.get(), &extra))
     }

@@ -3,10 +3,11 @@
 use super::lexer::Tok;
 use super::{is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty};
 use crate::ctype::{TypeData, TypeId};
+use crate::error::Refusal;
 
 impl Parser<'_, '_> {
-    /// A declarator, named or abstract. `abstract_only` forbids a name (type strings
-    /// and casts).
+    /// A declarator, named or abstract. `abstract_only` forbids a name (casts and
+    /// `sizeof` inside expressions).
     pub(super) fn declarator(&mut self, abstract_only: bool) -> PResult<Declarator> {
         let mut pointers = Vec::new();
         loop {
@@ -57,8 +58,13 @@ impl Parser<'_, '_> {
                 } else {
                     let at = self.pos;
                     let n = self.const_expr()?;
-                    if n < 0 || n > isize::MAX as i128 {
-                        return Err(self.error_at(at, format!("invalid array length {n}")));
+                    if n < 0 {
+                        let why = "negative array length".to_string();
+                        return Err(self.impossible(at, Refusal::Value, why));
+                    }
+                    if n > isize::MAX as i128 {
+                        let why = format!("array length {n} is larger than the address space");
+                        return Err(self.impossible(at, Refusal::Value, why));
                     }
                     self.expect_punct("]")?;
                     suffixes.push(Op::Array(Some(n as usize)));
@@ -136,8 +142,10 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// A type name: specifiers and an abstract declarator.
-    pub(super) fn type_name(&mut self) -> PResult<Ty> {
+    /// A type name: specifiers and a declarator, abstract unless `named`. Type
+    /// strings may name what they declare (`"char cb(char, char)"`), as cffi reads
+    /// them as a parameter declaration; casts inside expressions may not.
+    pub(super) fn type_name(&mut self, named: bool) -> PResult<Ty> {
         let spec = self.specifiers()?;
         if spec.storage != Storage::None {
             return Err(self.error_at(spec.at, "storage class in a type name"));
@@ -145,7 +153,7 @@ impl Parser<'_, '_> {
         let Base::Type(base) = spec.base else {
             return Err(self.error_at(spec.at, "'...' is not a type"));
         };
-        let d = self.declarator(true)?;
+        let d = self.declarator(!named)?;
         self.refuse_unknown_length(&d.ops)?;
         self.apply(base, d.ops, spec.at)
     }

@@ -113,7 +113,7 @@ impl Parser<'_, '_> {
             Tok::Punct("(") if self.is_type_start(self.peek_at(1)) => {
                 self.pos += 1;
                 let at = self.pos;
-                let ty = self.type_name()?;
+                let ty = self.type_name(false)?;
                 self.expect_punct(")")?;
                 let v = self.unary()?;
                 match self.table.data(ty.id) {
@@ -150,7 +150,7 @@ impl Parser<'_, '_> {
                 self.pos += 1;
                 self.expect_punct("(")?;
                 let at = self.pos;
-                let ty = self.type_name()?;
+                let ty = self.type_name(false)?;
                 self.expect_punct(")")?;
                 let v = if is_size {
                     self.table.size_of(ty.id)

@@ -2,7 +2,7 @@
 //! parser interprets) and `...`. Comments and line continuations disappear here;
 //! `# 42 "file.h"` line directives change the positions reported afterwards.
 
-use crate::error::{CDefError, Location};
+use crate::error::{CDefError, Location, Refusal};
 
 /// A token kind. It has no heap data, so that the token vector (one entry per
 /// five bytes of header) stays small and is freed in one step.
@@ -69,6 +69,7 @@ impl<'a> Lexed<'a> {
     /// A diagnostic at token `t`.
     pub fn error_at(&self, t: &Token, message: impl Into<String>) -> CDefError {
         CDefError {
+            refusal: Refusal::Syntax,
             message: message.into(),
             location: Some(locate(self.src, &self.segments, t.start)),
         }
@@ -202,6 +203,7 @@ static IDENT_BYTE: [bool; 256] = {
 impl<'a> Lexer<'a> {
     fn err(&self, msg: &str) -> CDefError {
         CDefError {
+            refusal: Refusal::Syntax,
             message: msg.to_string(),
             location: Some(locate(self.src, &self.segments, self.i)),
         }

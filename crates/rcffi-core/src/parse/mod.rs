@@ -13,7 +13,7 @@ use crate::ctype::{FuncSig, Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
-use crate::error::{CDefError, Error};
+use crate::error::{CDefError, Error, Refusal};
 use lexer::{Lexed, Tok, Token};
 
 /// Parses a whole `cdef()` source into `decls`.
@@ -69,6 +69,7 @@ fn guarded<T>(parse: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(Error::CDef(CDefError {
+            refusal: Refusal::Syntax,
             message: format!("internal error in the cdef parser ({why}); please report this input"),
             location: None,
         }))
@@ -91,12 +92,13 @@ fn type_string_unguarded(
         warnings: Vec::new(),
         depth: 0,
     };
-    let ty = p.type_name().map_err(|e| name_string(e, text))?;
+    let ty = p.type_name(true).map_err(|e| name_string(e, text))?;
     if p.peek().tok != Tok::Eof {
         return Err(name_string(p.error("unexpected text after the type"), text).into());
     }
     if ty.raw_function && !function_as_pointer {
         return Err(Error::CDef(CDefError {
+            refusal: Refusal::Syntax,
             message: format!(
                 "the type '{text}' is a function type, not a pointer-to-function type"
             ),
@@ -106,8 +108,12 @@ fn type_string_unguarded(
     Ok(ty.id)
 }
 
+/// Names the type string in an error; a type that parses but cannot exist keeps
+/// cffi's wording alone, as callers may match it.
 fn name_string(mut e: CDefError, text: &str) -> CDefError {
-    e.message = format!("cannot parse type \"{text}\": {}", e.message);
+    if e.refusal == Refusal::Syntax {
+        e.message = format!("cannot parse type \"{text}\": {}", e.message);
+    }
     if let Some(loc) = &mut e.location {
         loc.file = Some("<type string>".into());
     }
@@ -299,6 +305,14 @@ impl<'a, 's> Parser<'a, 's> {
 
     fn error_at(&self, tok_index: usize, msg: impl Into<String>) -> CDefError {
         self.lx.error_at(&self.lx.tokens[tok_index], msg)
+    }
+
+    /// An error at token `tok_index` for a type that parses but cannot exist.
+    fn impossible(&self, tok_index: usize, refusal: Refusal, msg: String) -> CDefError {
+        CDefError {
+            refusal,
+            ..self.error_at(tok_index, msg)
+        }
     }
 
     /// Runs `f` one nesting level deeper, refusing to go past [`MAX_NESTING`]
@@ -675,9 +689,10 @@ impl<'a, 's> Parser<'a, 's> {
                         )
                     {
                         let kind = self.table.cname(cur.id).to_string();
-                        return Err(self.error_at(
+                        return Err(self.impossible(
                             at,
-                            format!("array items of type '{kind}' have unknown size"),
+                            Refusal::Value,
+                            format!("array item of unknown size: '{kind}'"),
                         ));
                     }
                     let id = match op {
@@ -705,7 +720,9 @@ impl<'a, 's> Parser<'a, 's> {
                         return Err(self.error_at(at, "a function cannot return a function"));
                     }
                     if matches!(self.table.data(cur.id), TypeData::Array { .. }) {
-                        return Err(self.error_at(at, "a function cannot return an array"));
+                        let kind = self.table.cname(cur.id);
+                        let why = format!("invalid result type: '{kind}'");
+                        return Err(self.impossible(at, Refusal::Type, why));
                     }
                     let sig = FuncSig {
                         args,
