@@ -95,35 +95,32 @@ class CDataType(type):
             raise TypeError("integer expected")
         return cls._b_view_(address, None)
 
-    def from_buffer(cls, obj, offset=0):
+    def _b_checked_view_(cls, obj, offset, writable):
+        """A memoryview of ``obj`` holding an instance at ``offset``, or the
+        error ctypes gives for it."""
         check_complete(cls)
         view = memoryview(obj)
-        if view.readonly:
+        if writable and view.readonly:
             raise TypeError("underlying buffer is not writable")
         if not view.c_contiguous:
             raise TypeError("underlying buffer is not C contiguous")
         if offset < 0:
             raise ValueError("offset cannot be negative")
-        size = cls._b_size_
-        if view.nbytes < offset + size:
+        if view.nbytes < offset + cls._b_size_:
             raise ValueError("Buffer size too small (%d instead of at least %d bytes)"
-                             % (view.nbytes, offset + size))
+                             % (view.nbytes, offset + cls._b_size_))
+        return view
+
+    def from_buffer(cls, obj, offset=0):
+        cls._b_checked_view_(obj, offset, True)
         address, _, keeper = buffer_address(obj, True)
         result = cls._b_view_(address + offset, None)
         result._objects = {"ffffffff": keeper}
         return result
 
     def from_buffer_copy(cls, obj, offset=0):
-        check_complete(cls)
-        view = memoryview(obj)
-        if not view.c_contiguous:
-            raise TypeError("underlying buffer is not C contiguous")
-        if offset < 0:
-            raise ValueError("offset cannot be negative")
+        view = cls._b_checked_view_(obj, offset, False)
         size = cls._b_size_
-        if view.nbytes < offset + size:
-            raise ValueError("Buffer size too small (%d instead of at least %d bytes)"
-                             % (view.nbytes, offset + size))
         result = cls._b_new_()
         write_bytes(result._b_addr, view.cast("B").tobytes()[offset:offset + size]
                     if view.ndim != 1 or view.format != "B"
