@@ -217,10 +217,11 @@ class FFI(_backend.FFI):
                 raise _backend.VerificationError(
                     "an out-of-line ABI module cannot include the ffi of API-mode module %r "
                     "(set_source() with C source)" % (included._source[0],))
-        for name in self._decls.unknown_constants():
+        unknown = self._decls.unknown_constants()
+        if unknown:
             raise _backend.VerificationError(
                 "macro %s: cannot use the syntax '...' in '#define %s ...' when using the "
-                "ABI mode" % (name, name))
+                "ABI mode" % (unknown[0], unknown[0]))
 
     def emit_c_code(self, filename):
         """Writes the C file of the API-mode module (user source, then glue)."""

@@ -1,6 +1,6 @@
 //! Allocation: `ffi.new()` and the allocators of `ffi.new_allocator()`.
 //!
-//! `ffi.new` is itself an `Allocator` (the default one), so the common call
+//! `ffi.new` is a method of the backend FFI calling [`newp`], so the common call
 //! `ffi.new("point_t *")` goes from Python straight into Rust: the type string is
 //! found by identity in the FFI's `TypeCache` (string literals are the same
 //! object every time), and the only allocations are the memory and the cdata.
@@ -268,23 +268,10 @@ impl Allocator {
         })
     }
 
-    /// `allocator(cdecl, init=None)`: as `allocate`.
+    /// `allocator(cdecl, init=None)`: new memory for a pointer or array type,
+    /// initialized from `init`, owned by the returned cdata.
     #[pyo3(signature = (cdecl, init=None))]
     fn __call__(
-        &self,
-        py: Python<'_>,
-        cdecl: &Bound<'_, PyAny>,
-        init: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<CData>> {
-        self.allocate(py, cdecl, init)
-    }
-
-    /// `allocate(cdecl, init=None)`: new memory for a pointer or array type,
-    /// initialized from `init`, owned by the returned cdata. As a bound method
-    /// it is called through vectorcall, without building an argument tuple,
-    /// which is why the FFI front end uses it for `ffi.new`.
-    #[pyo3(signature = (cdecl, init=None))]
-    fn allocate(
         &self,
         py: Python<'_>,
         cdecl: &Bound<'_, PyAny>,

@@ -103,7 +103,7 @@ impl Declarations {
 #[pymethods]
 impl Declarations {
     #[new]
-    fn new() -> Self {
+    pub(crate) fn new() -> Self {
         Declarations {
             inner: Mutex::new(CoreDeclarations::new()),
         }

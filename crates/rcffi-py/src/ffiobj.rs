@@ -133,7 +133,7 @@ impl FfiObject {
         } else {
             match decls_arg {
                 Some(d) if !d.is_none() => d.extract()?,
-                _ => py.get_type::<Declarations>().call0()?.extract()?,
+                _ => Py::new(py, Declarations::new())?,
             }
         };
         let types = Py::new(py, TypeCache::default())?;

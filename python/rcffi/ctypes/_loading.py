@@ -145,33 +145,29 @@ def wstring_at(ptr, size=-1):
     return B.unpack(B.cast(_core.PWCHAR, address), size)
 
 
-def create_string_buffer(init, size=None):
-    """A mutable ``c_char`` array from bytes (with a NUL added) or of a size."""
-    if isinstance(init, bytes):
+def _create_buffer(event, item, text_type, init, size):
+    """A mutable array of ``item`` from text (with a NUL added) or of a size."""
+    if isinstance(init, text_type):
         if size is None:
             size = len(init) + 1
-        sys.audit("ctypes.create_string_buffer", init, size)
-        buf = (c_char * size)()
+        sys.audit(event, init, size)
+        buf = (item * size)()
         buf.value = init
         return buf
     if isinstance(init, int):
-        sys.audit("ctypes.create_string_buffer", None, init)
-        return (c_char * init)()
+        sys.audit(event, None, init)
+        return (item * init)()
     raise TypeError(init)
+
+
+def create_string_buffer(init, size=None):
+    """A mutable ``c_char`` array from bytes (with a NUL added) or of a size."""
+    return _create_buffer("ctypes.create_string_buffer", c_char, bytes, init, size)
 
 
 def create_unicode_buffer(init, size=None):
-    if isinstance(init, str):
-        if size is None:
-            size = len(init) + 1
-        sys.audit("ctypes.create_unicode_buffer", init, size)
-        buf = (c_wchar * size)()
-        buf.value = init
-        return buf
-    if isinstance(init, int):
-        sys.audit("ctypes.create_unicode_buffer", None, init)
-        return (c_wchar * init)()
-    raise TypeError(init)
+    """A mutable ``c_wchar`` array from a str (with a NUL added) or of a size."""
+    return _create_buffer("ctypes.create_unicode_buffer", c_wchar, str, init, size)
 
 
 c_buffer = create_string_buffer

@@ -343,35 +343,21 @@ class _SwappedUnionType(UnionType):
         return _other_endian(ftype)
 
 
+def _swapped(metaclass, base, order):
+    """The record class of ``base``'s kind whose fields are stored in ``order``
+    (the platform's other byte order)."""
+    name = "%sEndian%s" % (order.capitalize(), base.__name__)
+    namespace = {"__slots__": (), "__module__": __name__, "__qualname__": name,
+                 "__doc__": "A %s whose fields are stored %s-endian." % (base.__name__, order),
+                 "_b_abstract_": True, "_swappedbytes_": None}
+    return metaclass(name, (base,), namespace)
+
+
 if sys.byteorder == "little":
-    class BigEndianStructure(Structure, metaclass=_SwappedStructType):
-        """A Structure whose fields are stored big-endian."""
-
-        __slots__ = ()
-        _b_abstract_ = True
-        _swappedbytes_ = None
-
-    class BigEndianUnion(Union, metaclass=_SwappedUnionType):
-        """A Union whose fields are stored big-endian."""
-
-        __slots__ = ()
-        _b_abstract_ = True
-        _swappedbytes_ = None
-
+    BigEndianStructure = _swapped(_SwappedStructType, Structure, "big")
+    BigEndianUnion = _swapped(_SwappedUnionType, Union, "big")
     LittleEndianStructure, LittleEndianUnion = Structure, Union
 else:
-    class LittleEndianStructure(Structure, metaclass=_SwappedStructType):
-        """A Structure whose fields are stored little-endian."""
-
-        __slots__ = ()
-        _b_abstract_ = True
-        _swappedbytes_ = None
-
-    class LittleEndianUnion(Union, metaclass=_SwappedUnionType):
-        """A Union whose fields are stored little-endian."""
-
-        __slots__ = ()
-        _b_abstract_ = True
-        _swappedbytes_ = None
-
+    LittleEndianStructure = _swapped(_SwappedStructType, Structure, "little")
+    LittleEndianUnion = _swapped(_SwappedUnionType, Union, "little")
     BigEndianStructure, BigEndianUnion = Structure, Union

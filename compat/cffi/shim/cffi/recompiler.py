@@ -47,5 +47,5 @@ def recompile(ffi, module_name, preamble, tmpdir=".", call_c_compiler=True,
                 path = c_file or os.path.join(tmpdir, module_name + source_extension)
                 ffi.emit_c_code(path)
             return path
-        return ffi.compile(tmpdir=tmpdir, verbose=bool(compiler_verbose) and False,
+        return ffi.compile(tmpdir=tmpdir, verbose=False,
                            target=target, debug=debug)
