@@ -12,6 +12,7 @@ import _thread
 import os
 
 from . import _backend
+from .loader import included_declarations
 
 __all__ = ["FFI"]
 
@@ -31,6 +32,10 @@ class FFI(_backend.FFI):
         self._backend = _backend
         self._out_of_line = _decls is not None
         self._source = None
+        self._included_names = ()
+        # The module set_source() named: kept when code resets `_source`, so an
+        # ffi that includes this one can name the module to share types with.
+        self._module_name = None
         self._api_objects = None
         self._included = []
         self._lock = _thread.allocate_lock()
@@ -99,9 +104,30 @@ class FFI(_backend.FFI):
                          "from its original 'lib' object" % (name,))
 
     @classmethod
-    def _from_serialized(cls, blob):
-        """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
-        return cls(_decls=_backend.Declarations.deserialize(blob))
+    def _from_serialized(cls, blob, includes=(), module_name=None):
+        """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob,
+        sharing the types of the modules it included (their names)."""
+        included = included_declarations(includes)
+        decls = _backend.Declarations.deserialize(blob, included)
+        for other in included:
+            decls.include(other)
+        ffi = cls(_decls=decls)
+        ffi._module_name = module_name
+        ffi._included_names = tuple(includes)
+        return ffi
+
+    def _included_modules(self):
+        """The modules whose types this ffi's module shares (the included ffis
+        that name one): their names, and their declarations."""
+        named = [ffi for ffi in self._included if ffi._module_name is not None]
+        return tuple(ffi._module_name for ffi in named), [ffi._decls for ffi in named]
+
+    def _own_declarations(self):
+        """The declarations this ffi's module defines: its included modules
+        define the rest (and share their types)."""
+        names, decls = self._included_modules()
+        own = self._decls.without_names_of(decls) if decls else self._decls
+        return own, names, decls
 
     # ----- configure: ABI mode with `...` ----------------------------------------
 
@@ -176,6 +202,7 @@ class FFI(_backend.FFI):
         if source is None and kwds:
             raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
         self._source = (module_name, source, source_extension, kwds)
+        self._module_name = module_name
 
     @property
     def _assigned_source(self):
@@ -204,8 +231,9 @@ class FFI(_backend.FFI):
         if source is not None:
             raise TypeError("emit_python_code() is for set_source(name, None); use emit_c_code()")
         self._check_abi_module()
-        recompiler.write_if_changed(
-            filename, recompiler.python_module_source(module_name, self._decls.serialize()))
+        own, names, decls = self._own_declarations()
+        recompiler.write_if_changed(filename, recompiler.python_module_source(
+            module_name, own.serialize(decls), names))
 
     def _check_abi_module(self):
         """What an out-of-line ABI module cannot hold, refused when it is written
@@ -244,7 +272,7 @@ class FFI(_backend.FFI):
             self.emit_python_code(path)
         else:
             path = recompiler.build_api_module(
-                self._decls, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
+                self, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
         if verbose:
             print("generated %s" % path)
         return path

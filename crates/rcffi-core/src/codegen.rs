@@ -16,6 +16,7 @@
 
 use std::fmt::Write;
 
+use crate::cnames::CNames;
 use crate::ctype::{Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity, ExternPython};
 use crate::error::Error;
@@ -289,31 +290,14 @@ impl TypeData {
     }
 }
 
-/// The C spelling of a type with `inner` as its declarator (`int x`, `char *(*f)(int)`).
-fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
-    let text = table.cname_with(ty, inner);
-    if text.contains('$') {
-        return Err(Error::Type(format!(
-            "the type '{}' has no name in C (an anonymous struct, union or enum): give it a name or a typedef to use it here",
-            table.cname(ty)
-        )));
-    }
-    // A `[...]` length is only known once compiled; until then the C type is
-    // the array of unknown bound, compatible with every length.
-    Ok(text
-        .replace("[...]", "[]")
-        .replace("_cffi_float_complex_t", "float _Complex")
-        .replace("_cffi_double_complex_t", "double _Complex"))
-}
-
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
-fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+fn parameters(names: &CNames, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
     let params: Vec<String> = sig
         .args
         .iter()
         .enumerate()
-        .map(|(k, a)| spell(table, *a, &format!("a{k}")))
+        .map(|(k, a)| names.spell(*a, &format!("a{k}")))
         .collect::<Result<_, _>>()?;
     let params = if params.is_empty() {
         "void".to_string()
@@ -331,6 +315,7 @@ pub fn generate(
     module_name: &str,
 ) -> Result<Generated, Error> {
     let entries = entries(table, decls);
+    let names = CNames::new(table, decls);
     let symbol = table_symbol(module_name);
     let mut c = String::new();
     let w = &mut c;
@@ -345,7 +330,7 @@ pub fn generate(
     )
     .ok();
     write_preamble(w);
-    check_complete_records(table, decls, w)?;
+    check_complete_records(&names, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
     }
@@ -370,7 +355,7 @@ pub fn generate(
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }
-                let (params, call_args) = parameters(table, sig)?;
+                let (params, call_args) = parameters(&names, sig)?;
                 let head = match table.data(sig.result) {
                     // A pointer result is returned as the C declaration types
                     // it (`const char *` stays const, so -Werror builds pass);
@@ -380,14 +365,14 @@ pub fn generate(
                         let dummies = sig
                             .args
                             .iter()
-                            .map(|a| Ok(format!("*({})0", spell(table, *a, "*")?)))
+                            .map(|a| Ok(format!("*({})0", names.spell(*a, "*")?)))
                             .collect::<Result<Vec<_>, Error>>()?;
                         format!(
                             "__typeof__({name}({})) _rcffi_f{i}({params})",
                             dummies.join(", ")
                         )
                     }
-                    _ => spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?,
+                    _ => names.spell(sig.result, &format!("_rcffi_f{i}({params})"))?,
                 };
                 let is_void = matches!(table.data(sig.result), TypeData::Void);
                 let ret = if is_void { "" } else { "return " };
@@ -403,8 +388,8 @@ pub fn generate(
                 table_items.push(format!("(void *)_rcffi_v{i}"));
             }
             Entry::Constant { name, ty } => {
-                let decl = spell(table, *ty, "*p")?;
-                let decl_ty = spell(table, *ty, "")?;
+                let decl = names.spell(*ty, "*p")?;
+                let decl_ty = names.spell(*ty, "")?;
                 let decl_ty = decl_ty.trim_end();
                 // A cast for pointers, as for function results above.
                 let value = if matches!(table.data(*ty), TypeData::Pointer(_)) {
@@ -412,7 +397,7 @@ pub fn generate(
                 } else {
                     name.clone()
                 };
-                let ptr_ty = spell(table, *ty, "*")?;
+                let ptr_ty = names.spell(*ty, "*")?;
                 writeln!(
                     w,
                     "static void _rcffi_c{i}(void *out) {{ {decl} = ({ptr_ty})out; *p = {value}; }}"
@@ -423,11 +408,11 @@ pub fn generate(
             Entry::IntConstant { .. }
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
-            | Entry::ArrayLength { .. } => table_items.push(emit_answer(table, i, e, w)?),
+            | Entry::ArrayLength { .. } => table_items.push(emit_answer(&names, i, e, w)?),
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
-                let (params, call_args) = parameters(table, sig)?;
-                let slot = spell(table, *ty, &format!("_rcffi_slot{i}"))?;
+                let (params, call_args) = parameters(&names, sig)?;
+                let slot = names.spell(*ty, &format!("_rcffi_slot{i}"))?;
                 let storage = match decls.names.get(name) {
                     Some(Entity::Function {
                         extern_python: Some(ExternPython::PlusC),
@@ -436,12 +421,12 @@ pub fn generate(
                     _ => "static ",
                 };
                 writeln!(w, "static {slot};").ok();
-                let head = spell(table, sig.result, &format!("{name}({params})"))?;
+                let head = names.spell(sig.result, &format!("{name}({params})"))?;
                 let is_void = matches!(table.data(sig.result), TypeData::Void);
                 let fallback = if is_void {
                     "return;".to_string()
                 } else {
-                    let r = spell(table, sig.result, "r")?;
+                    let r = names.spell(sig.result, "r")?;
                     format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}")
                 };
                 let ret = if is_void { "" } else { "return " };
@@ -478,11 +463,12 @@ pub fn generate(
 /// its table item. API-mode glue and configure probes share it, so both ask the
 /// compiler the same questions with the same checks.
 pub(crate) fn emit_answer(
-    table: &TypeTable,
+    names: &CNames,
     i: usize,
     e: &Entry,
     w: &mut String,
 ) -> Result<String, Error> {
+    let table = names.table;
     match e {
         Entry::IntConstant { name } => {
             writeln!(
@@ -493,7 +479,7 @@ pub(crate) fn emit_answer(
             Ok(format!("(void *)_rcffi_i{i}"))
         }
         Entry::RecordLayout { ty } => {
-            let cname = spell(table, *ty, "")?;
+            let cname = names.spell(*ty, "")?;
             let cname = cname.trim_end();
             let mut numbers = vec![
                 format!("sizeof({cname})"),
@@ -511,7 +497,7 @@ pub(crate) fn emit_answer(
                     )));
                 }
                 numbers.push(format!("offsetof({cname}, {})", f.name));
-                let fdecl = spell(table, f.ty, "")?;
+                let fdecl = names.spell(f.ty, "")?;
                 // `int a[]` and `int a[...]` (at any depth) have no size to compare.
                 if fdecl.contains("[]") {
                     continue;
@@ -573,10 +559,11 @@ pub(crate) fn write_preamble(w: &mut String) {
 /// Static assertions that complete (non-partial) named structs have the size and
 /// member offsets the cdef gives them.
 pub(crate) fn check_complete_records(
-    table: &TypeTable,
+    names: &CNames,
     decls: &Declarations,
     w: &mut String,
 ) -> Result<(), Error> {
+    let table = names.table;
     for &id in &decls.record_order {
         let Some(rec) = table.record(id) else {
             continue;

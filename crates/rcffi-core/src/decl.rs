@@ -205,6 +205,18 @@ impl Declarations {
         )
     }
 
+    /// These declarations without the names (functions, globals, constants)
+    /// that one of `others` declares: what a module that includes them defines
+    /// itself (the included modules provide the rest).
+    pub fn without_names_of(&self, others: &[&Declarations]) -> Declarations {
+        let mut own = self.clone();
+        own.name_order
+            .retain(|n| !others.iter().any(|o| o.names.contains_key(n)));
+        own.names
+            .retain(|n, _| !others.iter().any(|o| o.names.contains_key(n)));
+        own
+    }
+
     /// `ffi.include(other)`: brings in every declaration of `other` (both share one
     /// type table), keeping this FFI's own where both declare a name.
     pub fn include(&mut self, other: &Declarations) {

@@ -42,6 +42,7 @@ pub mod call;
 pub mod callback;
 pub mod cffi_format;
 pub mod closure;
+pub mod cnames;
 pub mod codegen;
 pub mod compile;
 pub mod ctype;

@@ -210,16 +210,29 @@ impl Declarations {
     }
 
     /// The declarations and the types they use, as a compact versioned blob for
-    /// out-of-line modules.
-    fn serialize<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
-        let blob = rcffi_core::serial::serialize(&table(), &self.lock());
+    /// out-of-line modules; the types `includes` (the declarations of included
+    /// modules) declare are referenced by name, to be shared when read back.
+    #[pyo3(signature = (includes = Vec::new()))]
+    fn serialize<'py>(
+        &self,
+        py: Python<'py>,
+        includes: Vec<PyRef<'py, Declarations>>,
+    ) -> Bound<'py, pyo3::types::PyBytes> {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let blob = rcffi_core::serial::serialize_with_includes(&table(), &self.lock(), &refs);
         pyo3::types::PyBytes::new(py, &blob)
     }
 
-    /// Declarations rebuilt from a blob made by `serialize()`, without parsing.
+    /// Declarations rebuilt from a blob made by `serialize()`, without parsing,
+    /// sharing the types of `includes` (the same included modules, in order).
     #[staticmethod]
-    fn deserialize(blob: &[u8]) -> PyResult<Declarations> {
-        let decls = rcffi_core::serial::deserialize(&mut table(), blob).map_err(to_pyerr)?;
+    #[pyo3(signature = (blob, includes = Vec::new()))]
+    fn deserialize(blob: &[u8], includes: Vec<PyRef<'_, Declarations>>) -> PyResult<Declarations> {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let decls = rcffi_core::serial::deserialize_with_includes(&mut table(), blob, &refs)
+            .map_err(to_pyerr)?;
         Ok(Declarations {
             inner: Mutex::new(decls),
         })
@@ -247,6 +260,16 @@ impl Declarations {
         let entries = rcffi_core::probe::probe_entries(&t, &d);
         let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
         rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)
+    }
+
+    /// A copy without the names the declarations of `includes` declare.
+    fn without_names_of(&self, includes: Vec<PyRef<'_, Declarations>>) -> Declarations {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let own = self.lock().without_names_of(&refs);
+        Declarations {
+            inner: Mutex::new(own),
+        }
     }
 
     /// Adds every declaration of `other`.
