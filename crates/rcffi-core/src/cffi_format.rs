@@ -378,6 +378,8 @@ pub fn decode(
                 None => tags.get(&name).copied(),
             };
             found.ok_or_else(|| format!("'{cname}' is not in the included modules"))?
+        } else if name == "_IO_FILE" {
+            table.file()
         } else {
             let id = table.new_record(&cname, is_union);
             if !name.starts_with('$') {

@@ -251,6 +251,9 @@ pub struct TypeTable {
     /// Whether some derived name was built since the last [`TypeTable::rename`]:
     /// only then can a rename leave a stale name behind that must be forgotten.
     derived_named: Cell<bool>,
+    /// The C library's `FILE`, one opaque struct for every FFI of the table (as
+    /// cffi's common type), so a `FILE *` one library returns passes to another.
+    file: Option<TypeId>,
 }
 
 impl Default for TypeTable {
@@ -266,9 +269,20 @@ impl TypeTable {
             entries: Vec::new(),
             interned: FastMap::default(),
             derived_named: Cell::new(false),
+            file: None,
         };
         t.void();
         t
+    }
+
+    /// The C library's `FILE` (an opaque struct), the same for every FFI.
+    pub fn file(&mut self) -> TypeId {
+        if let Some(id) = self.file {
+            return id;
+        }
+        let id = self.new_record("FILE", false);
+        self.file = Some(id);
+        id
     }
 
     /// Number of types in the table.

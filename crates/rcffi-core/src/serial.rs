@@ -403,7 +403,12 @@ pub fn deserialize_with_includes(
             }
             4 | 5 => {
                 let name = r.string()?;
-                table.new_record(&name, tag == 5)
+                if name == "FILE" {
+                    // The C library's `FILE`: one type for every FFI.
+                    table.file()
+                } else {
+                    table.new_record(&name, tag == 5)
+                }
             }
             6 => {
                 let name = r.string()?;

@@ -393,6 +393,9 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
 /// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
     let Ok(cd) = obj.cast::<CData>() else {
+        if let Some(stream) = crate::files::file_of_if_expected(py, ct, obj)? {
+            return Ok(stream);
+        }
         return Err(PyTypeError::new_err(format!(
             "initializer for ctype '{}' must be a cdata pointer, not {}",
             ct.cname,

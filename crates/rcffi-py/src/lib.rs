@@ -20,6 +20,7 @@ mod errno;
 mod errors;
 mod external;
 mod ffiobj;
+mod files;
 mod handles;
 mod libfunc;
 mod libobj;
