@@ -340,12 +340,18 @@ class FFI(_backend.FFI):
 
     def dlopen(self, name, flags=0):
         """Opens a shared library; its declared functions and globals become attributes."""
-        if name is not None and not isinstance(name, str):
-            raise TypeError("dlopen() expects a library name or path (str) or None")
-        # Out-of-line modules pass the name to dlopen() as is, as documented.
-        path = name if self._out_of_line else _find_library(name)
-        handle = _backend.load_library(path, flags)
-        shown = name if name is not None else "<None>"
+        if isinstance(name, _backend.CData):
+            # A handle from the program's own dlopen(): used, never closed here.
+            handle = _backend.load_library(name)
+            shown = handle.name
+        elif name is not None and not isinstance(name, str):
+            raise TypeError("dlopen() expects a library name or path (str), None, or a "
+                            "'void *' handle from dlopen(), not %s" % type(name).__name__)
+        else:
+            # Out-of-line modules pass the name to dlopen() as is, as documented.
+            path = name if self._out_of_line else _find_library(name)
+            handle = _backend.load_library(path, flags)
+            shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
                                 _backend.abi_contents(self._decls, handle), handle, ffi=self)
         with self._lock:

@@ -98,4 +98,4 @@ def _make_api_lib(module_name, ffi, objects):
         if found is not None and found[0] == "int" and name not in contents:
             contents[name] = found[1]
     return _backend.make_lib("<Lib object for %r>" % (module_name,), module_name, contents,
-                             None, module_name, ffi)
+                             None, module_name, ffi, qualified_name=module_name + ".lib")

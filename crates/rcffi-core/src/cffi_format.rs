@@ -379,7 +379,9 @@ pub fn decode(
             };
             found.ok_or_else(|| format!("'{cname}' is not in the included modules"))?
         } else if name == "_IO_FILE" {
-            table.file()
+            let id = table.file();
+            tags.insert(name, id);
+            id
         } else {
             let id = table.new_record(&cname, is_union);
             if !name.starts_with('$') {

@@ -99,6 +99,8 @@ pub fn load_api_module(
             })
             .collect();
         probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
+        drop(t);
+        crate::types::follow_merged_types(py);
     }
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
@@ -126,14 +128,9 @@ pub fn load_api_module(
                     continue;
                 }
                 let decl = table().function_declaration(*ty, name).unwrap_or_default();
-                let doc = format!("{decl};\n\nC function of the API-mode module {module_name}");
-                let builtin = crate::call::builtin_function(
-                    py,
-                    f.clone_ref(py),
-                    name,
-                    &doc,
-                    &format!("{module_name}.lib"),
-                )?;
+                let doc = format!("{decl};\n\nCFFI C function from {module_name}.lib");
+                let builtin =
+                    crate::call::builtin_function(py, f.clone_ref(py), name, &doc, module_name)?;
                 out.set_item(name, builtin)?;
                 out.set_item(format!("__cdata__{name}"), f)?;
             }

@@ -254,12 +254,16 @@ impl Declarations {
 
     /// Completes the declarations from a probe's output (or a saved answers
     /// file), as API mode completes them from its module's table.
-    fn complete_from_answers(&self, text: &str) -> PyResult<()> {
-        let mut t = table();
-        let mut d = self.lock();
-        let entries = rcffi_core::probe::probe_entries(&t, &d);
-        let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
-        rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)
+    fn complete_from_answers(&self, py: Python<'_>, text: &str) -> PyResult<()> {
+        {
+            let mut t = table();
+            let mut d = self.lock();
+            let entries = rcffi_core::probe::probe_entries(&t, &d);
+            let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
+            rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)?;
+        }
+        crate::types::follow_merged_types(py);
+        Ok(())
     }
 
     /// A copy without the names the declarations of `includes` declare.
