@@ -313,6 +313,8 @@ def test_lib_introspection(build):
     assert lib.__dict__ == {"K": 9} and "add" in type(lib).__dict__
     assert lib.add.__doc__ == "int add(int, int);\n\nCFFI C function from %s.lib" % m.__name__
     assert lib.add.__module__ == m.__name__
+    with pytest.raises(TypeError, match=r"^add\(\) takes exactly 2 arguments \(1 given\)$"):
+        lib.add(1)
     assert lib.__name__ == m.__name__ + ".lib"
     exec("from %s.lib import add, K" % m.__name__, globals())
     assert add(1, 2) == 3 and K == 9  # noqa: F821

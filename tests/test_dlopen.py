@@ -62,11 +62,13 @@ def test_variadic_float_and_char_are_promoted(ffi, libc):
     assert ffi.string(buf) == b"1.5 Z"
 
 
-def test_argument_errors(libc):
-    with pytest.raises(TypeError):
+def test_argument_errors(ffi, libc):
+    with pytest.raises(TypeError, match=r"^abs\(\) takes exactly one argument \(0 given\)$"):
         libc.abs()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^abs\(\) takes exactly one argument \(2 given\)$"):
         libc.abs(1, 2)
+    with pytest.raises(TypeError, match=r"^'int\(\*\)\(int\)' expects 1 arguments, got 0$"):
+        ffi.cast("int(*)(int)", libc.abs)()
     with pytest.raises(TypeError):
         libc.abs("x")
     with pytest.raises(OverflowError):
