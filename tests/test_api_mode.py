@@ -195,8 +195,17 @@ def test_extern_python(build):
 
     assert lib.run(4) == -3
     assert ffi.typeof(lib.on_value) is ffi.typeof("int(*)(int)")
-    with pytest.raises(rcffi.FFIError, match="nothing"):
+    with pytest.raises(rcffi.FFIError, match="def_extern\\('nothing'\\): no 'extern \"Python\"'"):
         ffi.def_extern(name="nothing")(lambda: None)
+
+
+def test_an_unattached_extern_python_function_says_so_on_the_stderr_descriptor(build, capfd):
+    m = build('extern "Python" int later(int); int call(int);',
+              "static int later(int); static int call(int x) { return later(x); }")
+    assert m.lib.call(3) == 0
+    err = capfd.readouterr().err
+    assert err == ('extern "Python": function %s.later() called, but no code was attached '
+                   "to it yet with @ffi.def_extern().  Returning 0.\n" % m.__name__)
 
 
 def test_extern_python_errors_return_the_error_value(build):

@@ -330,7 +330,7 @@ class FFI(_backend.FFI):
             slot = self._api_objects.get("__extern_slot__" + key)
             if slot is None:
                 raise _backend.FFIError("ffi.def_extern(%r): no 'extern \"Python\"' function "
-                                        "with this name in the cdef" % (key,))
+                                        "with this name" % (key,))
             slot.attach(_backend.callback(slot.ctype, fn, error, onerror))
             return fn
 

@@ -27,11 +27,17 @@ def included_declarations(module_names):
     return found
 
 
-def _report_not_attached(name):
-    sys.stderr.write(
-        'extern "Python": function %s() called, but no code was attached to it yet '
-        "with @ffi.def_extern().  Returning 0.\n" % (name.decode("utf-8", "replace"),)
-    )
+def _report_not_attached(module_name, name):
+    # To the process's stderr, as C code would (and cffi does): the call comes
+    # from C, possibly where Python's sys.stderr is redirected or gone.
+    message = ('extern "Python": function %s.%s() called, but no code was attached to it '
+               "yet with @ffi.def_extern().  Returning 0.\n"
+               % (module_name, name.decode("utf-8", "replace")))
+    try:
+        sys.stderr.flush()
+    except (AttributeError, ValueError, OSError):
+        pass
+    os.write(2, message.encode("utf-8", "replace"))
 
 
 def load_api_module(module_name, module_file, library_name, table_symbol, blob, includes=()):
@@ -55,7 +61,8 @@ def attach_library(ffi, path, table_symbol, module_name, included=()):
     """Opens the compiled library at ``path``, completes ``ffi``'s declarations
     from its table, adds the ``included`` declarations and returns the ``lib``."""
     handle = _backend.load_library(path, _backend.RTLD_NOW)
-    reporter = ffi.callback("void(char *)", lambda name: _report_not_attached(ffi.string(name)))
+    reporter = ffi.callback("void(char *)",
+                            lambda name: _report_not_attached(module_name, ffi.string(name)))
     objects = _backend.load_api_module(ffi._decls, handle, table_symbol, reporter, module_name)
     for other in included:
         ffi._decls.include(other)
