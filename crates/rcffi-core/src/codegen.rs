@@ -81,6 +81,13 @@ pub enum Entry {
     /// The address of the slot holding rcffi's "no Python function attached"
     /// reporter, `void (*)(const char *name)`.
     NotAttachedReporter,
+    /// `PyObject **`: where `def_extern` puts the Python function an exported
+    /// function of an embedding library calls directly (only for signatures of
+    /// numbers, which the glue converts itself; see `embed`).
+    DirectCallable {
+        /// The C name of the exported function.
+        name: String,
+    },
 }
 
 /// What the C file of a module starts with, before the user's source.
@@ -126,6 +133,8 @@ typedef bool _Bool;
 /// The glue for one module.
 #[derive(Debug)]
 pub struct Generated {
+    /// What the C file starts with, before the user's source.
+    pub prelude: String,
     /// The C text to append to the user's source.
     pub c_source: String,
     /// What each slot of the exported table holds.
@@ -143,7 +152,10 @@ impl Generated {
         } else {
             "\n"
         };
-        format!("{PRELUDE}\n{user_source}{newline}{}", self.c_source)
+        format!(
+            "{}\n{user_source}{newline}{}",
+            self.prelude, self.c_source
+        )
     }
 }
 
@@ -205,6 +217,22 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut has_extern_python = false;
     for name in &decls.name_order {
         match &decls.names[name] {
+            Entity::Function {
+                ty,
+                extern_python: Some(ExternPython::Exported),
+            } => {
+                out.push(Entry::ExternPythonSlot {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+                if crate::embed::converts_directly(table, *ty) {
+                    out.push(Entry::DirectCallable { name: name.clone() });
+                }
+                out.push(Entry::Function {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+            }
             Entity::Function {
                 ty,
                 extern_python: Some(_),
@@ -290,7 +318,7 @@ impl TypeData {
 }
 
 /// The C spelling of a type with `inner` as its declarator (`int x`, `char *(*f)(int)`).
-fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
+pub(crate) fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
     let text = table.cname_with(ty, inner);
     if text.contains('$') {
         return Err(Error::Type(format!(
@@ -308,7 +336,7 @@ fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
 
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
-fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+pub(crate) fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
     let params: Vec<String> = sig
         .args
         .iter()
@@ -329,6 +357,17 @@ pub fn generate(
     table: &TypeTable,
     decls: &Declarations,
     module_name: &str,
+) -> Result<Generated, Error> {
+    generate_with(table, decls, module_name, None)
+}
+
+/// The glue of an API-mode module, or with `embedding` that of an embedding
+/// library (its exported functions and Python runtime come from `embed`).
+pub(crate) fn generate_with(
+    table: &TypeTable,
+    decls: &Declarations,
+    module_name: &str,
+    embedding: Option<&crate::embed::Embedding>,
 ) -> Result<Generated, Error> {
     let entries = entries(table, decls);
     let symbol = table_symbol(module_name);
@@ -424,6 +463,21 @@ pub fn generate(
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
             | Entry::ArrayLength { .. } => table_items.push(emit_answer(table, i, e, w)?),
+            Entry::ExternPythonSlot { name, ty }
+                if matches!(
+                    decls.names.get(name),
+                    Some(Entity::Function {
+                        extern_python: Some(ExternPython::Exported),
+                        ..
+                    })
+                ) =>
+            {
+                crate::embed::write_exported(table, w, i, name, *ty)?;
+                table_items.push(format!("(void *)&_rcffi_slot{i}"));
+            }
+            Entry::DirectCallable { name } => {
+                table_items.push(format!("(void *)&_rcffi_py_{name}"));
+            }
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
                 let (params, call_args) = parameters(table, sig)?;
@@ -466,7 +520,15 @@ pub fn generate(
         table_items.join(",\n    ")
     )
     .ok();
+    let prelude = match embedding {
+        Some(e) => {
+            w.push_str(&e.runtime(module_name, &symbol));
+            crate::embed::prelude()
+        }
+        None => PRELUDE.to_string(),
+    };
     Ok(Generated {
+        prelude,
         c_source: c,
         entries,
         table_symbol: symbol,

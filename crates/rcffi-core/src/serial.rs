@@ -248,6 +248,7 @@ impl Writer {
                         None => 0,
                         Some(ExternPython::Static) => 1,
                         Some(ExternPython::PlusC) => 2,
+                        Some(ExternPython::Exported) => 3,
                     });
                 }
                 Entity::Global { ty, constant } => {
@@ -423,7 +424,8 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                 let extern_python = match r.byte()? {
                     0 => None,
                     1 => Some(ExternPython::Static),
-                    _ => Some(ExternPython::PlusC),
+                    2 => Some(ExternPython::PlusC),
+                    _ => Some(ExternPython::Exported),
                 };
                 Entity::Function { ty, extern_python }
             }

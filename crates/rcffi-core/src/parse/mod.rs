@@ -577,9 +577,10 @@ impl<'a, 's> Parser<'a, 's> {
                 .map_err(|m| self.error_at(name_idx, m));
         }
         let entity = if ty.raw_function {
+            let exported = self.options.exported.then_some(ExternPython::Exported);
             Entity::Function {
                 ty: ty.id,
-                extern_python,
+                extern_python: extern_python.or(exported),
             }
         } else {
             if extern_python.is_some() {
