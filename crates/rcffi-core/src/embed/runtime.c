@@ -34,12 +34,16 @@ static void _rcffi_embed_report(const char *name, const char *why)
 static pthread_key_t _rcffi_thread_key;
 static pthread_once_t _rcffi_thread_key_once = PTHREAD_ONCE_INIT;
 
+/* At thread exit Python's own key may already be cleared (the C library
+   clears keys before running destructors), so PyGILState_Release() would not
+   find the state: it is deleted directly. */
 static void _rcffi_thread_exit(void *tstate)
 {
     if (!Py_IsInitialized())
         return;
     PyEval_RestoreThread((PyThreadState *)tstate);
-    PyGILState_Release(PyGILState_UNLOCKED);
+    PyThreadState_Clear((PyThreadState *)tstate);
+    PyThreadState_DeleteCurrent();
 }
 
 static void _rcffi_make_thread_key(void)
