@@ -152,10 +152,7 @@ impl Generated {
         } else {
             "\n"
         };
-        format!(
-            "{}\n{user_source}{newline}{}",
-            self.prelude, self.c_source
-        )
+        format!("{}\n{user_source}{newline}{}", self.prelude, self.c_source)
     }
 }
 
@@ -336,7 +333,10 @@ pub(crate) fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String
 
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
-pub(crate) fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+pub(crate) fn parameters(
+    table: &TypeTable,
+    sig: &crate::ctype::FuncSig,
+) -> Result<(String, String), Error> {
     let params: Vec<String> = sig
         .args
         .iter()
@@ -499,9 +499,15 @@ pub(crate) fn generate_with(
                     format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}")
                 };
                 let ret = if is_void { "" } else { "return " };
+                // In an embedding library, the first call of any of them starts Python.
+                let enter = if embedding.is_some() {
+                    format!("\n    if (_rcffi_embed_enter(\"{name}\") != 0) {fallback}")
+                } else {
+                    String::new()
+                };
                 writeln!(
                     w,
-                    "{storage}{head} {{\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
+                    "{storage}{head} {{{enter}\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
                     call_args,
                     if is_void { "return;" } else { "" },
                 )

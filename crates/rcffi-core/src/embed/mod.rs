@@ -117,8 +117,7 @@ pub fn converts_directly(table: &TypeTable, ty: TypeId) -> bool {
     };
     !sig.variadic
         && sig.args.iter().all(|a| number(table, *a).is_some())
-        && (number(table, sig.result).is_some()
-            || matches!(table.data(sig.result), TypeData::Void))
+        && (number(table, sig.result).is_some() || matches!(table.data(sig.result), TypeData::Void))
 }
 
 /// The Python object for argument `arg` of primitive type `p`.
@@ -170,14 +169,22 @@ pub(crate) fn write_exported(
 ) -> Result<(), Error> {
     let sig = table.func(ty).expect("function type");
     let (params, call_args) = parameters(table, sig)?;
-    writeln!(w, "static {};", spell(table, ty, &format!("_rcffi_slot{i}"))?).ok();
+    writeln!(
+        w,
+        "static {};",
+        spell(table, ty, &format!("_rcffi_slot{i}"))?
+    )
+    .ok();
     let head = spell(table, sig.result, &format!("{name}({params})"))?;
     let is_void = matches!(table.data(sig.result), TypeData::Void);
     let (fallback, ret) = if is_void {
         ("return;".to_string(), "")
     } else {
         let r = spell(table, sig.result, "r")?;
-        (format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}"), "return ")
+        (
+            format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}"),
+            "return ",
+        )
     };
     let mut body = format!(
         "    if (_rcffi_embed_enter(\"{name}\") != 0) {fallback}\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({call_args}); {} }}\n",
@@ -244,7 +251,7 @@ fn direct_call(
         format!("_rcffi_to_void(res, \"{cname}\");")
     } else {
         let p = number(table, sig.result).expect("number result");
-        from_python(p, &table.cname(sig.result))
+        from_python(p, table.cname(sig.result))
     };
     writeln!(
         b,

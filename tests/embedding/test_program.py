@@ -1,0 +1,146 @@
+"""A C program calling functions of a library written in Python."""
+
+import pytest
+
+pytestmark = pytest.mark.timeout(180)
+
+API = """
+    typedef struct { int x, y; } point_t;
+    int add(int, int);
+    double scale(double, float);
+    unsigned char low_byte(unsigned long long);
+    _Bool is_even(long);
+    void record(short);
+    int count(void);
+    int norm1(point_t *);
+    const char *greeting(void);
+    extern int (*c_hook)(int);
+"""
+
+INIT = """
+    from _prog_emb import ffi, lib
+    recorded = []
+
+    @ffi.def_extern()
+    def add(x, y):
+        return x + y
+
+    @ffi.def_extern()
+    def scale(x, f):
+        return x * f
+
+    @ffi.def_extern()
+    def low_byte(v):
+        return v & 0xff
+
+    @ffi.def_extern()
+    def is_even(v):
+        return v % 2 == 0
+
+    @ffi.def_extern()
+    def record(v):
+        recorded.append(v)
+
+    @ffi.def_extern()
+    def count():
+        return len(recorded)
+
+    @ffi.def_extern()
+    def norm1(p):
+        return abs(p.x) + abs(p.y) + lib.c_hook(0)
+
+    hello = ffi.new("char[]", b"hello from Python")
+
+    @ffi.def_extern()
+    def greeting():
+        return hello
+"""
+
+SOURCE = """
+typedef struct { int x, y; } point_t;
+CFFI_DLLEXPORT int (*c_hook)(int);
+"""
+
+PROGRAM = r"""
+#include <stdio.h>
+typedef struct { int x, y; } point_t;
+int add(int, int);
+double scale(double, float);
+unsigned char low_byte(unsigned long long);
+_Bool is_even(long);
+void record(short);
+int count(void);
+int norm1(point_t *);
+const char *greeting(void);
+extern int (*c_hook)(int);
+static int hook(int v) { return v + 1000; }
+
+int main(void)
+{
+    point_t p = { -3, 4 };
+    c_hook = hook;
+    printf("%d %d\n", add(40, 2), add(-7, 3));
+    printf("%g\n", scale(1.5, 4.0f));
+    printf("%u\n", (unsigned)low_byte(0x1234567890abcdefULL));
+    printf("%d %d\n", (int)is_even(10), (int)is_even(7));
+    record(1); record(2); record(3);
+    printf("%d\n", count());
+    printf("%d\n", norm1(&p));
+    printf("%s\n", greeting());
+    return 0;
+}
+"""
+
+
+def test_a_c_program_calls_python_functions(embed):
+    built = embed("_prog_emb", API, INIT, SOURCE)
+    exe = built.program("prog", PROGRAM)
+    out, err = built.run(exe)
+    assert out.splitlines() == ["42 -4", "6", "239", "1 0", "3", "1007", "hello from Python"]
+    assert err == ""
+
+
+def test_the_library_has_the_platform_suffix_and_exports_its_functions(embed):
+    built = embed("_names_emb", "int twice(int);", None, "")
+    assert built.library.endswith("/_names_emb.so")
+    with open(built.library, "rb") as f:
+        assert b"twice" in f.read()
+
+
+def test_cffi_start_python_runs_the_init_code_before_any_call(embed):
+    source = r"""
+    #include <stdio.h>
+    CFFI_DLLEXPORT void start_now(void)
+    {
+        printf("start: %d\n", cffi_start_python());
+        fflush(stdout);
+    }
+    """
+    init = "import sys\nsys.stdout.write('init ran\\n')\nsys.stdout.flush()\n"
+    built = embed("_start_emb", "", init, source)
+    program = "#include <stdio.h>\nvoid start_now(void);\n" \
+              "int main(void) { start_now(); start_now(); return 0; }\n"
+    out, _ = built.run(built.program("starter", program))
+    assert out == "init ran\nstart: 0\nstart: 0\n"
+
+
+def test_extern_python_callbacks_of_the_cdef_also_start_python(embed):
+    init = """
+        from _cb_emb import ffi
+        @ffi.def_extern()
+        def helper(x):
+            return x * 3
+        @ffi.def_extern()
+        def entry(x):
+            return x + 1
+    """
+    source = """
+        static int helper(int);
+        CFFI_DLLEXPORT int via_helper(int x) { return helper(x); }
+    """
+    built = embed("_cb_emb", "int entry(int);", init, source,
+                  cdef='extern "Python" int helper(int);')
+    program = "#include <stdio.h>\nint via_helper(int); int entry(int);\n" \
+              "int main(void) { printf(\"%d %d\\n\", via_helper(5), entry(5)); return 0; }\n"
+    out, _ = built.run(built.program("cb", program))
+    assert out == "15 6\n"
