@@ -144,3 +144,35 @@ def test_extern_python_callbacks_of_the_cdef_also_start_python(embed):
               "int main(void) { printf(\"%d %d\\n\", via_helper(5), entry(5)); return 0; }\n"
     out, _ = built.run(built.program("cb", program))
     assert out == "15 6\n"
+
+
+def test_the_callers_errno_survives_the_python_call(embed):
+    init = """
+        import os
+        from _errno_emb import ffi
+
+        @ffi.def_extern()
+        def touch(x):
+            try:
+                os.stat("/nonexistent/rcffi")  # sets errno to ENOENT in C
+            except OSError:
+                pass
+            return x
+    """
+    built = embed("_errno_emb", "int touch(int);", init)
+    program = r"""
+    #include <errno.h>
+    #include <stdio.h>
+    int touch(int);
+    int main(void)
+    {
+        int r;
+        touch(0);
+        errno = 42;
+        r = touch(7);
+        printf("%d %d\n", r, errno);
+        return 0;
+    }
+    """
+    out, _ = built.run(built.program("errno_prog", program))
+    assert out == "7 42\n"

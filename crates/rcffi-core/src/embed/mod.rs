@@ -207,7 +207,8 @@ pub(crate) fn write_exported(
     Ok(())
 }
 
-/// The body calling `_rcffi_py_<name>` with the GIL held.
+/// The body calling `_rcffi_py_<name>` with the GIL held; the caller's
+/// `errno` is kept (Python's own system calls change it).
 fn direct_call(
     table: &TypeTable,
     sig: &crate::ctype::FuncSig,
@@ -223,7 +224,7 @@ fn direct_call(
     };
     writeln!(
         b,
-        "    {{\n        {result_decl}\n        PyObject *argv[{}], *res = NULL, *fn;\n        PyGILState_STATE gil = PyGILState_Ensure();\n        fn = _rcffi_py_{name};\n        if (fn == NULL) {{\n            PyGILState_Release(gil);\n            _rcffi_embed_report(\"{name}\", \"no code was attached to it yet with @ffi.def_extern()\");\n            return{};\n        }}\n        Py_INCREF(fn);",
+        "    {{\n        {result_decl}\n        PyObject *argv[{}], *res = NULL, *fn;\n        int saved_errno = errno;\n        PyGILState_STATE gil = PyGILState_Ensure();\n        fn = _rcffi_py_{name};\n        if (fn == NULL) {{\n            PyGILState_Release(gil);\n            errno = saved_errno;\n            _rcffi_embed_report(\"{name}\", \"no code was attached to it yet with @ffi.def_extern()\");\n            return{};\n        }}\n        Py_INCREF(fn);",
         n.max(1),
         if is_void { "" } else { " r" }
     )
@@ -255,7 +256,7 @@ fn direct_call(
     };
     writeln!(
         b,
-        "        if (res != NULL) {{ {store} Py_DECREF(res); }}\n        if (PyErr_Occurred()) {{ PyErr_WriteUnraisable(fn); r = 0; }}\n        Py_DECREF(fn);\n        PyGILState_Release(gil);\n        return{};\n    }}",
+        "        if (res != NULL) {{ {store} Py_DECREF(res); }}\n        if (PyErr_Occurred()) {{ PyErr_WriteUnraisable(fn); r = 0; }}\n        Py_DECREF(fn);\n        PyGILState_Release(gil);\n        errno = saved_errno;\n        return{};\n    }}",
         if is_void { "" } else { " r" }
     )
     .ok();
