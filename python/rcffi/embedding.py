@@ -14,7 +14,8 @@ import sysconfig
 
 from . import _backend
 
-__all__ = ["load_embedded_module", "add_link_options", "library_suffix", "rcffi_dir"]
+__all__ = ["load_embedded_module", "run_init_code", "add_link_options", "library_suffix",
+           "rcffi_dir"]
 
 
 def load_embedded_module(module, path, blob, table_symbol):
@@ -30,6 +31,18 @@ def load_embedded_module(module, path, blob, table_symbol):
     module.lib = lib
     module.__file__ = path
     sys.modules[name + ".lib"] = lib
+
+
+def run_init_code(module, source):
+    """Runs the init code of the library of ``module`` in a namespace of its
+    own, its lines known to ``linecache`` so that tracebacks show them."""
+    import linecache
+
+    filename = "<init code for %r>" % (module.__name__,)
+    lines = source.splitlines(True)
+    linecache.cache[filename] = (len(source), None, lines, filename)
+    namespace = {"__name__": module.__name__, "__builtins__": __builtins__}
+    exec(compile(source, filename, "exec"), namespace)
 
 
 def add_link_options(kwds):

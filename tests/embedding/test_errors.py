@@ -25,9 +25,18 @@ def test_an_exception_in_the_init_code_is_printed_and_calls_return_zero(embed):
     assert out == "got: 0 0\n"
     assert "Traceback (most recent call last)" in err
     assert "in fails" in err and "KeyError: 'boom'" in err
+    # the traceback shows the lines of the init code
+    assert "    raise KeyError('boom')" in err
     # the init code ran once; each call says why it returns 0
     assert err.count("KeyError: 'boom'") == 1
     assert err.count("function add() called, but initialization code failed") == 2
+
+
+def test_sys_exit_in_the_init_code_does_not_end_the_program(embed):
+    built = embed("_exit_emb", "int add(int, int);", "import sys\nsys.exit(3)\n")
+    out, err = built.run(built.program("exiting", PROGRAM))
+    assert out == "got: 0 0\n"
+    assert "SystemExit: 3" in err
 
 
 def test_a_function_without_def_extern_prints_its_name(embed):

@@ -104,30 +104,42 @@ PyMODINIT_FUNC PyInit_@SHORT_NAME@(void)
     return module;
 }
 
-/* The exception of the init code, with its traceback, on stderr. */
+/* The exception of the init code, with its traceback, on stderr: printed by
+   the traceback module, which shows the init code's lines (linecache), or by
+   the interpreter if that fails too. */
 static void _rcffi_embed_print_error(void)
 {
-    PyObject *type, *value, *traceback;
+    PyObject *type, *value, *traceback, *printer, *printed = NULL;
     PySys_WriteStderr("rcffi: the initialization code of embedding library '@NAME@' "
                       "failed:\n");
     PyErr_Fetch(&type, &value, &traceback);
     PyErr_NormalizeException(&type, &value, &traceback);
     if (traceback != NULL && value != NULL)
         PyException_SetTraceback(value, traceback);
-    if (type != NULL)
+    printer = PyImport_ImportModule("traceback");
+    if (printer != NULL && type != NULL) {
+        printed = PyObject_CallMethod(printer, "print_exception", "OOO", type,
+                                      value ? value : Py_None,
+                                      traceback ? traceback : Py_None);
+    }
+    Py_XDECREF(printer);
+    if (printed == NULL && type != NULL) {
+        PyErr_Clear();
         PyErr_Display(type, value, traceback);
+    }
+    Py_XDECREF(printed);
     Py_XDECREF(type);
     Py_XDECREF(value);
     Py_XDECREF(traceback);
 }
 
 /* The module in sys.modules (made here unless Python imported it), then the
-   init code run in a namespace of its own. */
+   init code run by rcffi.embedding.run_init_code(). */
 static int _rcffi_embed_init_module(void)
 {
     PyObject *modules = PyImport_GetModuleDict();
     PyObject *module = PyDict_GetItemString(modules, "@NAME@");
-    PyObject *globals, *name, *code, *result = NULL;
+    PyObject *loader, *result = NULL;
     if (module == NULL) {
         int stored;
         module = PyInit_@SHORT_NAME@();
@@ -140,21 +152,12 @@ static int _rcffi_embed_init_module(void)
     }
     if (_rcffi_embed_init_code[0] == '\0')
         return 0;
-    globals = PyDict_New();
-    if (globals == NULL)
-        return -1;
-    name = PyModule_GetNameObject(module);
-    if (name != NULL && PyDict_SetItemString(globals, "__name__", name) == 0 &&
-            PyDict_SetItemString(globals, "__builtins__", PyEval_GetBuiltins()) == 0) {
-        code = Py_CompileString(_rcffi_embed_init_code, "<init code for '@NAME@'>",
-                                Py_file_input);
-        if (code != NULL) {
-            result = PyEval_EvalCode(code, globals, globals);
-            Py_DECREF(code);
-        }
+    loader = _rcffi_embed_loader();
+    if (loader != NULL) {
+        result = PyObject_CallMethod(loader, "run_init_code", "Os", module,
+                                     _rcffi_embed_init_code);
+        Py_DECREF(loader);
     }
-    Py_XDECREF(name);
-    Py_DECREF(globals);
     Py_XDECREF(result);
     return result == NULL ? -1 : 0;
 }
