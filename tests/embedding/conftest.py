@@ -17,24 +17,26 @@ class Built:
         self.directory = directory
         self.library = library
 
-    def program(self, name, c_text, threads=False, others=()):
+    def program(self, name, c_text, threads=False, others=(), link=True):
         """Compiles ``c_text`` into the program ``name`` linked with the library
-        (and the libraries of the ``others``)."""
+        (unless ``link`` is false: the program dlopen()s it) and the libraries
+        of the ``others``."""
         source = os.path.join(self.directory, name + ".c")
         with open(source, "w") as f:
             f.write(c_text)
         exe = os.path.join(self.directory, name)
-        command = [os.environ.get("CC", "cc"), "-o", exe, source, self.library]
+        command = [os.environ.get("CC", "cc"), "-o", exe, source]
+        command += [self.library] if link else ["-ldl"]
         command += [other.library for other in others]
         if threads:
             command.insert(1, "-pthread")
         subprocess.run(command, check=True, capture_output=True, text=True)
         return exe
 
-    def run(self, exe, expect_status=0):
+    def run(self, exe, expect_status=0, args=()):
         """Runs a program; returns its (stdout, stderr)."""
         env = dict(os.environ, LD_LIBRARY_PATH=self.directory)
-        done = subprocess.run([exe], capture_output=True, text=True, cwd=self.directory,
+        done = subprocess.run([exe, *args], capture_output=True, text=True, cwd=self.directory,
                               env=env, timeout=60)
         assert done.returncode == expect_status, (done.returncode, done.stdout, done.stderr)
         return done.stdout, done.stderr

@@ -176,3 +176,36 @@ def test_the_callers_errno_survives_the_python_call(embed):
     """
     out, _ = built.run(built.program("errno_prog", program))
     assert out == "7 42\n"
+
+
+def test_a_program_dlopens_the_library_with_rtld_local(embed):
+    # libpython is then only in the library's own scope; extension modules
+    # the embedded Python imports (rcffi's, math) still find its symbols.
+    init = """
+        import math
+        from _local_emb import ffi
+
+        @ffi.def_extern()
+        def hypot(x, y):
+            return math.hypot(x, y)
+    """
+    built = embed("_local_emb", "double hypot(double, double);", init)
+    program = r"""
+    #include <dlfcn.h>
+    #include <stdio.h>
+    int main(int argc, char **argv)
+    {
+        void *handle = dlopen(argv[1], RTLD_NOW | RTLD_LOCAL);
+        double (*hypot)(double, double);
+        if (handle == NULL) {
+            printf("%s\n", dlerror());
+            return 1;
+        }
+        hypot = (double (*)(double, double))dlsym(handle, "hypot");
+        printf("%g\n", hypot(3.0, 4.0));
+        return 0;
+    }
+    """
+    out, err = built.run(built.program("plugin_host", program, link=False),
+                         args=[built.library])
+    assert out == "5\n", err

@@ -162,12 +162,24 @@ static int _rcffi_embed_init_module(void)
     return result == NULL ? -1 : 0;
 }
 
+/* A program may dlopen() the library with RTLD_LOCAL: libpython is then not
+   in the global scope, where extension modules (rcffi's own among them) look
+   for its symbols. Opening it again with RTLD_GLOBAL | RTLD_NOLOAD puts it
+   there. */
+static void _rcffi_python_global(void)
+{
+    Dl_info info;
+    if (dladdr((void *)&Py_InitializeEx, &info) != 0 && info.dli_fname != NULL)
+        dlopen(info.dli_fname, RTLD_NOW | RTLD_GLOBAL | RTLD_NOLOAD);
+}
+
 static int _rcffi_embed_run(void)
 {
     PyGILState_STATE gil;
     int status;
     pthread_mutex_lock(&_rcffi_python_start_lock);
     if (!Py_IsInitialized()) {
+        _rcffi_python_global();
         Py_InitializeEx(0);
         /* The GIL is released: other C threads may now enter Python. */
         PyEval_SaveThread();
