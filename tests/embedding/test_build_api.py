@@ -61,3 +61,9 @@ def test_the_embedding_fix_links_the_python_runtime():
     assert kwds["libraries"] == ["m", "python" + ldversion]
     assert kwds["runtime_library_dirs"] == kwds["library_dirs"]
     assert kwds["library_dirs"]
+
+
+def test_variadic_functions_cannot_be_exported():
+    ffi = rcffi.FFI()
+    with pytest.raises(rcffi.CDefError, match=r"1:6: 'v': a variadic function cannot be exported"):
+        ffi.embedding_api("long v(int, ...);")

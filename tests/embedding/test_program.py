@@ -209,3 +209,35 @@ def test_a_program_dlopens_the_library_with_rtld_local(embed):
     out, err = built.run(built.program("plugin_host", program, link=False),
                          args=[built.library])
     assert out == "5\n", err
+
+
+def test_structs_by_value_and_long_double_go_through_the_callback(embed):
+    init = """
+        from _byvalue_emb import ffi
+
+        @ffi.def_extern()
+        def mirror(p):
+            return ffi.new("point_t *", [p.y, p.x])[0]
+
+        @ffi.def_extern()
+        def third(x):
+            return float(x) / 3  # a long double arrives as cdata
+    """
+    api = "typedef struct { int x, y; } point_t; point_t mirror(point_t); " \
+          "long double third(long double);"
+    built = embed("_byvalue_emb", api, init, "typedef struct { int x, y; } point_t;")
+    program = r"""
+    #include <stdio.h>
+    typedef struct { int x, y; } point_t;
+    point_t mirror(point_t);
+    long double third(long double);
+    int main(void)
+    {
+        point_t p = { 1, 2 };
+        p = mirror(p);
+        printf("%d %d %.6Lf\n", p.x, p.y, third(1.0L));
+        return 0;
+    }
+    """
+    out, _ = built.run(built.program("byvalue", program))
+    assert out == "2 1 0.333333\n"
