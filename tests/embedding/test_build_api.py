@@ -67,3 +67,18 @@ def test_variadic_functions_cannot_be_exported():
     ffi = rcffi.FFI()
     with pytest.raises(rcffi.CDefError, match=r"1:6: 'v': a variadic function cannot be exported"):
         ffi.embedding_api("long v(int, ...);")
+
+
+def test_the_generated_c_builds_with_warnings_as_errors(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.embedding_api("""
+        void ping(double); int count(void); unsigned char small(_Bool);
+        char *name(int); long long add(long long, long long); float half(float);
+        extern int counter;
+    """)
+    ffi.cdef('extern "Python" int helper(int);')
+    ffi.embedding_init_code("x = 1")
+    ffi.set_source("_strict_emb", "CFFI_DLLEXPORT int counter;\n"
+                   "static int helper(int);\nint use(void) { return helper(1); }\n",
+                   extra_compile_args=["-Wall", "-Wextra", "-Werror"])
+    assert os.path.exists(ffi.compile(tmpdir=str(tmp_path)))

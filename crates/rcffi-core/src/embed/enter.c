@@ -25,7 +25,7 @@ static inline int _rcffi_embed_enter(const char *name)
 
 /* Results of the Python function, converted as cffi converts them: an error
    leaves a Python exception set and returns -1. */
-static int _rcffi_to_signed(PyObject *o, long long lo, long long hi, const char *ctype,
+static inline int _rcffi_to_signed(PyObject *o, long long lo, long long hi, const char *ctype,
                             long long *out)
 {
     long long v = PyLong_AsLongLong(o);
@@ -39,7 +39,7 @@ static int _rcffi_to_signed(PyObject *o, long long lo, long long hi, const char 
     return 0;
 }
 
-static int _rcffi_to_unsigned(PyObject *o, unsigned long long hi, const char *ctype,
+static inline int _rcffi_to_unsigned(PyObject *o, unsigned long long hi, const char *ctype,
                               unsigned long long *out)
 {
     unsigned long long v;
@@ -58,7 +58,7 @@ static int _rcffi_to_unsigned(PyObject *o, unsigned long long hi, const char *ct
     return 0;
 }
 
-static int _rcffi_to_double(PyObject *o, double *out)
+static inline int _rcffi_to_double(PyObject *o, double *out)
 {
     double v = PyFloat_AsDouble(o);
     if (v == -1.0 && PyErr_Occurred())
@@ -67,7 +67,7 @@ static int _rcffi_to_double(PyObject *o, double *out)
     return 0;
 }
 
-static int _rcffi_to_void(PyObject *o, const char *ctype)
+static inline int _rcffi_to_void(PyObject *o, const char *ctype)
 {
     if (o == Py_None)
         return 0;

@@ -217,14 +217,14 @@ fn direct_call(
 ) -> Result<String, Error> {
     let n = sig.args.len();
     let mut b = String::new();
-    let result_decl = if is_void {
-        "int r = 0;".to_string()
+    let (result_decl, reset) = if is_void {
+        (String::new(), "")
     } else {
-        format!("{} = 0;", spell(table, sig.result, "r")?)
+        (format!("{} = 0;\n        ", spell(table, sig.result, "r")?), " r = 0;")
     };
     writeln!(
         b,
-        "    {{\n        {result_decl}\n        PyObject *argv[{}], *res = NULL, *fn;\n        int saved_errno = errno;\n        PyGILState_STATE gil = PyGILState_Ensure();\n        fn = _rcffi_py_{name};\n        if (fn == NULL) {{\n            PyGILState_Release(gil);\n            errno = saved_errno;\n            _rcffi_embed_report(\"{name}\", \"no code was attached to it yet with @ffi.def_extern()\");\n            return{};\n        }}\n        Py_INCREF(fn);",
+        "    {{\n        {result_decl}PyObject *argv[{}], *res = NULL, *fn;\n        int saved_errno = errno;\n        PyGILState_STATE gil = PyGILState_Ensure();\n        fn = _rcffi_py_{name};\n        if (fn == NULL) {{\n            PyGILState_Release(gil);\n            errno = saved_errno;\n            _rcffi_embed_report(\"{name}\", \"no code was attached to it yet with @ffi.def_extern()\");\n            return{};\n        }}\n        Py_INCREF(fn);",
         n.max(1),
         if is_void { "" } else { " r" }
     )
@@ -256,7 +256,7 @@ fn direct_call(
     };
     writeln!(
         b,
-        "        if (res != NULL) {{ {store} Py_DECREF(res); }}\n        if (PyErr_Occurred()) {{ PyErr_WriteUnraisable(fn); r = 0; }}\n        Py_DECREF(fn);\n        PyGILState_Release(gil);\n        errno = saved_errno;\n        return{};\n    }}",
+        "        if (res != NULL) {{ {store} Py_DECREF(res); }}\n        if (PyErr_Occurred()) {{ PyErr_WriteUnraisable(fn);{reset} }}\n        Py_DECREF(fn);\n        PyGILState_Release(gil);\n        errno = saved_errno;\n        return{};\n    }}",
         if is_void { "" } else { " r" }
     )
     .ok();
