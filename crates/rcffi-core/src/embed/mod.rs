@@ -220,7 +220,10 @@ fn direct_call(
     let (result_decl, reset) = if is_void {
         (String::new(), "")
     } else {
-        (format!("{} = 0;\n        ", spell(table, sig.result, "r")?), " r = 0;")
+        (
+            format!("{} = 0;\n        ", spell(table, sig.result, "r")?),
+            " r = 0;",
+        )
     };
     writeln!(
         b,
