@@ -124,3 +124,32 @@ def build_api_module(ffi, module_name, source, extension, kwds, tmpdir, verbose,
     write_if_changed(py_path, api_module_source(
         module_name, library_name, symbol, decls.serialize(included), names))
     return py_path
+
+
+def embedded_c(decls, module_name, source, init_code):
+    """The C file of an embedding library and its table symbol."""
+    from . import embedding
+
+    return decls.generate_embedded_c(module_name, source, init_code, embedding.rcffi_dir())
+
+
+def build_embedded_library(decls, module_name, source, extension, kwds, tmpdir, verbose, debug,
+                           target, init_code):
+    """Writes the C file of an embedding library under ``tmpdir``, compiles it
+    linked with the Python runtime into ``tmpdir/target`` and returns its
+    absolute path."""
+    from . import _backend, embedding
+
+    if target is None:
+        target = module_name + ".*"
+    if target.endswith(".*"):
+        target = target[:-2] + embedding.library_suffix()
+    c_path = module_path(tmpdir, module_name, extension)
+    c_text, _ = embedded_c(decls, module_name, source, init_code)
+    write_if_changed(c_path, c_text)
+    library_path = os.path.join(tmpdir, target)
+    options = {key: list(value) if isinstance(value, (list, tuple)) else value
+               for key, value in kwds.items()}
+    embedding.add_link_options(options)
+    _backend.compile_module(c_path, library_path, compile_options(options, debug), bool(verbose))
+    return os.path.abspath(library_path)

@@ -82,6 +82,13 @@ pub enum Entry {
     /// The address of the slot holding rcffi's "no Python function attached"
     /// reporter, `void (*)(const char *name)`.
     NotAttachedReporter,
+    /// `PyObject **`: where `def_extern` puts the Python function an exported
+    /// function of an embedding library calls directly (only for signatures of
+    /// numbers, which the glue converts itself; see `embed`).
+    DirectCallable {
+        /// The C name of the exported function.
+        name: String,
+    },
 }
 
 /// What the C file of a module starts with, before the user's source.
@@ -127,6 +134,8 @@ typedef bool _Bool;
 /// The glue for one module.
 #[derive(Debug)]
 pub struct Generated {
+    /// What the C file starts with, before the user's source.
+    pub prelude: String,
     /// The C text to append to the user's source.
     pub c_source: String,
     /// What each slot of the exported table holds.
@@ -144,7 +153,7 @@ impl Generated {
         } else {
             "\n"
         };
-        format!("{PRELUDE}\n{user_source}{newline}{}", self.c_source)
+        format!("{}\n{user_source}{newline}{}", self.prelude, self.c_source)
     }
 }
 
@@ -206,6 +215,22 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut has_extern_python = false;
     for name in &decls.name_order {
         match &decls.names[name] {
+            Entity::Function {
+                ty,
+                extern_python: Some(ExternPython::Exported),
+            } => {
+                out.push(Entry::ExternPythonSlot {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+                if crate::embed::converts_directly(table, *ty) {
+                    out.push(Entry::DirectCallable { name: name.clone() });
+                }
+                out.push(Entry::Function {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+            }
             Entity::Function {
                 ty,
                 extern_python: Some(_),
@@ -292,7 +317,10 @@ impl TypeData {
 
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
-fn parameters(names: &CNames, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+pub(crate) fn parameters(
+    names: &CNames,
+    sig: &crate::ctype::FuncSig,
+) -> Result<(String, String), Error> {
     let params: Vec<String> = sig
         .args
         .iter()
@@ -313,6 +341,17 @@ pub fn generate(
     table: &TypeTable,
     decls: &Declarations,
     module_name: &str,
+) -> Result<Generated, Error> {
+    generate_with(table, decls, module_name, None)
+}
+
+/// The glue of an API-mode module, or with `embedding` that of an embedding
+/// library (its exported functions and Python runtime come from `embed`).
+pub(crate) fn generate_with(
+    table: &TypeTable,
+    decls: &Declarations,
+    module_name: &str,
+    embedding: Option<&crate::embed::Embedding>,
 ) -> Result<Generated, Error> {
     let entries = entries(table, decls);
     let names = CNames::new(table, decls);
@@ -409,6 +448,21 @@ pub fn generate(
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
             | Entry::ArrayLength { .. } => table_items.push(emit_answer(&names, i, e, w)?),
+            Entry::ExternPythonSlot { name, ty }
+                if matches!(
+                    decls.names.get(name),
+                    Some(Entity::Function {
+                        extern_python: Some(ExternPython::Exported),
+                        ..
+                    })
+                ) =>
+            {
+                crate::embed::write_exported(&names, w, i, name, *ty)?;
+                table_items.push(format!("(void *)&_rcffi_slot{i}"));
+            }
+            Entry::DirectCallable { name } => {
+                table_items.push(format!("(void *)&_rcffi_py_{name}"));
+            }
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
                 let (params, call_args) = parameters(&names, sig)?;
@@ -430,9 +484,15 @@ pub fn generate(
                     format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}")
                 };
                 let ret = if is_void { "" } else { "return " };
+                // In an embedding library, the first call of any of them starts Python.
+                let enter = if embedding.is_some() {
+                    format!("\n    if (_rcffi_embed_enter(\"{name}\") != 0) {fallback}")
+                } else {
+                    String::new()
+                };
                 writeln!(
                     w,
-                    "{storage}{head} {{\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
+                    "{storage}{head} {{{enter}\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
                     call_args,
                     if is_void { "return;" } else { "" },
                 )
@@ -451,7 +511,15 @@ pub fn generate(
         table_items.join(",\n    ")
     )
     .ok();
+    let prelude = match embedding {
+        Some(e) => {
+            w.push_str(&e.runtime(module_name, &symbol));
+            crate::embed::prelude()
+        }
+        None => PRELUDE.to_string(),
+    };
     Ok(Generated {
+        prelude,
         c_source: c,
         entries,
         table_symbol: symbol,

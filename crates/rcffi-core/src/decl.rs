@@ -16,6 +16,9 @@ pub enum ExternPython {
     Static,
     /// `extern "Python+C"`: a non-static C function other C files may call.
     PlusC,
+    /// Declared by `embedding_api()`: a function the embedding library exports
+    /// to C programs, which starts Python on its first call.
+    Exported,
 }
 
 /// A name declared by `cdef()` that is not a type.
@@ -65,6 +68,9 @@ pub struct CdefOptions {
     pub override_: bool,
     /// How the structs and unions of this call are packed.
     pub packing: Packing,
+    /// `embedding_api()`: the functions declared are exported by the embedding
+    /// library and implemented in Python ([`ExternPython::Exported`]).
+    pub exported: bool,
 }
 
 /// Something cdef accepted but wants the user to know (Python turns these into

@@ -48,6 +48,7 @@ pub mod compile;
 pub mod ctype;
 pub mod decl;
 pub mod dl;
+pub mod embed;
 pub mod error;
 pub mod fasthash;
 pub mod ffi;

@@ -327,6 +327,7 @@ impl Writer {
                         None => 0,
                         Some(ExternPython::Static) => 1,
                         Some(ExternPython::PlusC) => 2,
+                        Some(ExternPython::Exported) => 3,
                     });
                 }
                 Entity::Global { ty, constant } => {
@@ -527,7 +528,8 @@ pub fn deserialize_with_includes(
                 let extern_python = match r.byte()? {
                     0 => None,
                     1 => Some(ExternPython::Static),
-                    _ => Some(ExternPython::PlusC),
+                    2 => Some(ExternPython::PlusC),
+                    _ => Some(ExternPython::Exported),
                 };
                 Entity::Function { ty, extern_python }
             }

@@ -110,13 +110,16 @@ impl Declarations {
     }
 
     /// Parses `source` and adds its declarations; returns the warnings to emit.
-    #[pyo3(signature = (source, override_=false, packed=false, pack=0))]
+    /// `exported` is `embedding_api()`: its functions are exported by the
+    /// embedding library and implemented in Python.
+    #[pyo3(signature = (source, override_=false, packed=false, pack=0, exported=false))]
     fn cdef(
         &self,
         source: &str,
         override_: bool,
         packed: bool,
         pack: usize,
+        exported: bool,
     ) -> PyResult<Vec<String>> {
         let packing = match (packed, pack) {
             (true, _) => Packing::Packed,
@@ -126,7 +129,15 @@ impl Declarations {
         let mut t = table();
         let warnings = self
             .lock()
-            .cdef(&mut t, source, CdefOptions { override_, packing })
+            .cdef(
+                &mut t,
+                source,
+                CdefOptions {
+                    override_,
+                    packing,
+                    exported,
+                },
+            )
             .map_err(to_pyerr)?;
         Ok(warnings.into_iter().map(|w| w.message).collect())
     }
@@ -243,6 +254,27 @@ impl Declarations {
     fn generate_c(&self, module_name: &str, source: &str) -> PyResult<(String, String)> {
         let g =
             rcffi_core::codegen::generate(&table(), &self.lock(), module_name).map_err(to_pyerr)?;
+        Ok((g.module_source(source), g.table_symbol))
+    }
+
+    /// The C file of the embedding library `module_name` (see the core's
+    /// `embed`) and its table symbol: `source`, the glue, the declarations'
+    /// blob, the init code and where `rcffi` is, for the interpreter it starts.
+    fn generate_embedded_c(
+        &self,
+        module_name: &str,
+        source: &str,
+        init_code: &str,
+        rcffi_dir: &str,
+    ) -> PyResult<(String, String)> {
+        let t = table();
+        let d = self.lock();
+        let embedding = rcffi_core::embed::Embedding {
+            init_code: init_code.to_string(),
+            blob: rcffi_core::serial::serialize(&t, &d),
+            rcffi_dir: rcffi_dir.to_string(),
+        };
+        let g = rcffi_core::embed::generate(&t, &d, module_name, &embedding).map_err(to_pyerr)?;
         Ok((g.module_source(source), g.table_symbol))
     }
 
