@@ -233,6 +233,40 @@ def scenario_cfield_attributes(b):
     return [(n, repr(f.type), f.offset, f.bitshift, f.bitsize, f.flags) for n, f in s.fields]
 
 
+def scenario_negative_array_length(b):
+    return b.new_array_type(b.new_pointer_type(prim(b, "int")), -42)
+
+
+def scenario_explicit_offsets_without_total_size(b):
+    s = b.new_struct_type("struct e")
+    b.complete_struct_or_union(s, [("c", prim(b, "double"), -1, 8), ("a", prim(b, "char"), -1, 2)])
+    return [b.sizeof(s), b.alignof(s), [(n, f.offset) for n, f in s.fields]]
+
+
+def message(run):
+    """The exception and its message; rcffi adds which argument of which
+    function a conversion error is about, which cffi does not say."""
+    try:
+        run()
+    except Exception as exc:
+        text = re.sub(r" \(argument \d+ of '[^']*'\)$", "", str(exc))
+        return "%s: %s" % (type(exc).__name__, text)
+    return "no error"
+
+
+def scenario_messages(b):
+    i = prim(b, "int")
+    opaque_p = b.new_pointer_type(b.new_struct_type("foo"))
+    other_p = b.new_pointer_type(b.new_struct_type("foo"))
+    open_array = b.new_array_type(b.new_pointer_type(i), None)
+    # abs() under a signature taking 'foo *': the argument is refused first.
+    take = b.load_library(None).load_function(b.new_function_type((other_p,), i, 0), "abs")
+    return [message(lambda: b.unpack(b.cast(opaque_p, 42), 5)),
+            message(lambda: take(b.cast(opaque_p, 0))),
+            message(lambda: b.newp(open_array, None)),
+            message(lambda: b.newp(open_array, 1.5))]
+
+
 SCENARIOS = {name: fn for name, fn in globals().items() if name.startswith("scenario_")}
 
 

@@ -410,10 +410,9 @@ fn size_and_length(
                 (Some(n), _) => n,
                 (None, Some(init)) => convert::open_array_length(item, init)?,
                 (None, None) => {
-                    return Err(PyTypeError::new_err(format!(
-                        "ctype '{}' needs a length or an initializer",
-                        ct.cname
-                    )))
+                    return Err(PyTypeError::new_err(
+                        "expected new array length or list/tuple/str, not NoneType",
+                    ))
                 }
             };
             let size = length

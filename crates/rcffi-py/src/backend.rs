@@ -43,8 +43,18 @@ pub fn new_pointer_type(py: Python<'_>, ctype: &CType) -> Py<CType> {
 pub fn new_array_type(
     py: Python<'_>,
     ptr_ctype: &CType,
-    length: Option<usize>,
+    length: Option<i128>,
 ) -> PyResult<Py<CType>> {
+    let length = match length {
+        None => None,
+        Some(n) => Some(usize::try_from(n).map_err(|_| {
+            if n < 0 {
+                PyValueError::new_err("negative array length")
+            } else {
+                PyOverflowError::new_err("array length too large")
+            }
+        })?),
+    };
     if ptr_ctype.kind != Kind::Pointer {
         return Err(PyTypeError::new_err("first arg must be a pointer ctype"));
     }
@@ -414,6 +424,12 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
     if it.kind == Kind::Void {
         return Err(PyTypeError::new_err(format!(
             "unpack(): cannot read items of cdata '{}'",
+            ct.cname
+        )));
+    }
+    if it.size().is_none() {
+        return Err(PyValueError::new_err(format!(
+            "'{}' points to items of unknown size",
             ct.cname
         )));
     }

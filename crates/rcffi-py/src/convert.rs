@@ -437,6 +437,11 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
                 "implicit cast to '{}' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
                 ct.cname
             )
+        } else if ct.cname == other.cname {
+            format!(
+                "initializer for ctype '{}' appears indeed to be '{}', but the types are different (check that you are not e.g. mixing up different ffi instances)",
+                ct.cname, other.cname
+            )
         } else {
             format!(
                 "initializer for ctype '{}' must be a pointer to same type, not cdata '{}'",
@@ -819,7 +824,7 @@ pub fn open_array_length(item: &CType, init: &Bound<'_, PyAny>) -> PyResult<usiz
     }
     let n: i128 = init.extract().map_err(|_| {
         PyTypeError::new_err(format!(
-            "expected an integer length or a list, tuple, bytes or str initializer, not {}",
+            "expected new array length or list/tuple/str, not {}",
             type_name(init)
         ))
     })?;

@@ -70,6 +70,37 @@ fn field_spec(item: &Bound<'_, PyAny>) -> PyResult<FieldSpec> {
     })
 }
 
+/// The layout of a record with explicit offsets: the given total size and
+/// alignment, or those the fields imply (the largest field alignment, and the
+/// end of the last field rounded up to it). Reads the fields' types, so it runs
+/// before the type table is locked.
+fn implied_layout(specs: &[FieldSpec], totalsize: i64, totalalignment: i64) -> Layout {
+    let align = match usize::try_from(totalalignment) {
+        Ok(a) if a > 0 => a,
+        _ => specs
+            .iter()
+            .map(|f| f.ty.get().align().unwrap_or(1))
+            .max()
+            .unwrap_or(1),
+    };
+    let size = match usize::try_from(totalsize) {
+        Ok(size) => size,
+        Err(_) => {
+            let end = specs
+                .iter()
+                .map(|f| {
+                    f.offset
+                        .unwrap_or(0)
+                        .saturating_add(f.ty.get().size().unwrap_or(0))
+                })
+                .max()
+                .unwrap_or(0);
+            end.div_ceil(align).saturating_mul(align)
+        }
+    };
+    Layout { size, align }
+}
+
 /// `complete_struct_or_union(ctype, fields, ignored=None, totalsize=-1,
 /// totalalignment=-1, sflags=0, pack=0)`: lays the struct out as the C compiler
 /// would, or with the given offsets and total size (from a compiler probe).
@@ -104,11 +135,9 @@ pub fn complete_struct_or_union(
         .map(|f| field_spec(&f?))
         .collect::<PyResult<Vec<_>>>()?;
     let explicit = specs.iter().any(|f| f.offset.is_some()) || totalsize >= 0;
+    let layout = explicit.then(|| implied_layout(&specs, totalsize, totalalignment));
     let mut t = table();
-    if explicit {
-        let size = usize::try_from(totalsize)
-            .map_err(|_| PyValueError::new_err("totalsize is required with explicit offsets"))?;
-        let align = usize::try_from(totalalignment).unwrap_or(1).max(1);
+    if let Some(layout) = layout {
         let mut placed = Vec::with_capacity(specs.len());
         for f in &specs {
             let offset = f.offset.ok_or_else(|| {
@@ -122,7 +151,7 @@ pub fn complete_struct_or_union(
                 bitsize: f.bits,
             });
         }
-        t.complete_record_with(ctype.id, placed, Layout { size, align });
+        t.complete_record_with(ctype.id, placed, layout);
     } else {
         let packing = if sflags & SF_PACKED != 0 {
             Packing::Packed
