@@ -1,5 +1,6 @@
 //! Declarators (`*p`, `(*f)(int)`, `a[3]`), parameter lists and type names.
 
+use super::attributes::Attrs;
 use super::lexer::Tok;
 use super::{is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty};
 use crate::ctype::{TypeData, TypeId};
@@ -10,8 +11,9 @@ impl Parser<'_, '_> {
     /// `sizeof` inside expressions).
     pub(super) fn declarator(&mut self, abstract_only: bool) -> PResult<Declarator> {
         let mut pointers = Vec::new();
+        let mut attrs = Attrs::default();
         loop {
-            self.skip_attributes()?;
+            attrs.merge(self.attributes()?);
             if self.eat_punct("*") || self.eat_punct("^") {
                 pointers.push(Op::Pointer { is_const: false });
                 continue;
@@ -32,6 +34,7 @@ impl Parser<'_, '_> {
             self.pos += 1;
             let d = self.nested(|p| p.declarator(abstract_only))?;
             self.expect_punct(")")?;
+            attrs.merge(d.attrs);
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
             && !abstract_only
@@ -77,10 +80,11 @@ impl Parser<'_, '_> {
                 break;
             }
         }
+        attrs.merge(self.attributes()?);
         let mut ops = pointers;
         ops.extend(suffixes.into_iter().rev());
         ops.extend(inner);
-        Ok(Declarator { name, ops })
+        Ok(Declarator { name, ops, attrs })
     }
 
     /// After `(` in a declarator: does it group (`(*fp)`) rather than open
@@ -119,9 +123,15 @@ impl Parser<'_, '_> {
             let Base::Type(base) = spec.base else {
                 return Err(self.error_at(spec.at, "'...' cannot be a parameter type here"));
             };
-            let d = self.declarator(false)?;
+            let mut d = self.declarator(false)?;
             self.refuse_unknown_length(&d.ops)?;
             let at = d.name.unwrap_or(spec.at);
+            d.attrs.merge(spec.attrs);
+            self.refuse_unknown(&d.attrs)?;
+            let base = Ty {
+                id: self.apply_mode(base.id, &d.attrs)?,
+                ..base
+            };
             let ty = self.apply(base, d.ops, at)?;
             let id = if ty.raw_function {
                 ty.id
@@ -153,8 +163,14 @@ impl Parser<'_, '_> {
         let Base::Type(base) = spec.base else {
             return Err(self.error_at(spec.at, "'...' is not a type"));
         };
-        let d = self.declarator(!named)?;
+        let mut d = self.declarator(!named)?;
         self.refuse_unknown_length(&d.ops)?;
+        d.attrs.merge(spec.attrs);
+        self.refuse_unknown(&d.attrs)?;
+        let base = Ty {
+            id: self.apply_mode(base.id, &d.attrs)?,
+            ..base
+        };
         self.apply(base, d.ops, spec.at)
     }
 }

@@ -2,6 +2,7 @@
 //! into interned types and [`Declarations`]. One pass, no syntax tree: typedef names
 //! must be known to parse C anyway, so types are resolved as they are read.
 
+mod attributes;
 mod declarator;
 mod expr;
 pub mod lexer;
@@ -14,6 +15,8 @@ use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
 use crate::error::{CDefError, Error, Refusal};
+use crate::layout::Packing;
+use attributes::Attrs;
 use lexer::{Lexed, Tok, Token};
 
 /// Parses a whole `cdef()` source into `decls`.
@@ -33,15 +36,7 @@ fn cdef_unguarded(
     options: CdefOptions,
 ) -> Result<Vec<Warning>, Error> {
     let lexed = lexer::lex(source)?;
-    let mut p = Parser {
-        lx: &lexed,
-        pos: 0,
-        table,
-        decls,
-        options,
-        warnings: Vec::new(),
-        depth: 0,
-    };
+    let mut p = Parser::new(&lexed, table, decls, options);
     p.top_level()?;
     Ok(p.warnings)
 }
@@ -83,15 +78,7 @@ fn type_string_unguarded(
     function_as_pointer: bool,
 ) -> Result<TypeId, Error> {
     let lexed = lexer::lex(text).map_err(|e| name_string(e, text))?;
-    let mut p = Parser {
-        lx: &lexed,
-        pos: 0,
-        table,
-        decls,
-        options: CdefOptions::default(),
-        warnings: Vec::new(),
-        depth: 0,
-    };
+    let mut p = Parser::new(&lexed, table, decls, CdefOptions::default());
     let ty = p.type_name(true).map_err(|e| name_string(e, text))?;
     if p.peek().tok != Tok::Eof {
         return Err(name_string(p.error("unexpected text after the type"), text).into());
@@ -156,6 +143,8 @@ struct Specifiers {
     tagged: bool,
     /// Where the specifiers started, for diagnostics.
     at: usize,
+    /// The attributes written among the specifiers.
+    attrs: Attrs,
 }
 
 #[derive(Debug)]
@@ -175,6 +164,8 @@ enum Op {
 struct Declarator {
     name: Option<usize>,
     ops: Vec<Op>,
+    /// The attributes written inside and after the declarator.
+    attrs: Attrs,
 }
 
 /// Words accepted and ignored where C allows qualifiers: qualifiers, function
@@ -237,11 +228,35 @@ struct Parser<'a, 's> {
     warnings: Vec<Warning>,
     /// The current nesting level, bounded by [`MAX_NESTING`].
     depth: usize,
+    /// The packing of the records declared now: the `cdef()` option, changed
+    /// by `#pragma pack`.
+    packing: Packing,
+    /// The packings `#pragma pack(push)` saved.
+    pack_stack: Vec<Packing>,
 }
 
 type PResult<T> = Result<T, CDefError>;
 
 impl<'a, 's> Parser<'a, 's> {
+    fn new(
+        lx: &'a Lexed<'s>,
+        table: &'a mut TypeTable,
+        decls: &'a mut Declarations,
+        options: CdefOptions,
+    ) -> Self {
+        Parser {
+            lx,
+            pos: 0,
+            table,
+            decls,
+            options,
+            warnings: Vec::new(),
+            depth: 0,
+            packing: options.packing,
+            pack_stack: Vec::new(),
+        }
+    }
+
     fn peek(&self) -> &'a Token {
         &self.lx.tokens[self.pos]
     }
@@ -396,6 +411,9 @@ impl<'a, 's> Parser<'a, 's> {
         let mut words = text.splitn(2, |c: char| c.is_whitespace());
         let word = words.next().unwrap_or("");
         let rest = words.next().unwrap_or("").trim();
+        if word == "pragma" {
+            return self.pragma(t, rest);
+        }
         if word != "define" {
             return Err(self.lx.error_at(
                 t,
@@ -449,8 +467,8 @@ impl<'a, 's> Parser<'a, 's> {
         }
         let mut first = true;
         loop {
-            let d = self.declarator(false)?;
-            self.skip_attributes()?;
+            let mut d = self.declarator(false)?;
+            d.attrs.merge(self.attributes()?);
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
@@ -509,8 +527,13 @@ impl<'a, 's> Parser<'a, 's> {
     ) -> PResult<()> {
         let name = self.text(&self.lx.tokens[name_idx]);
         let ov = self.options.override_;
+        let mut attrs = spec.attrs.clone();
+        attrs.merge(d.attrs);
         let base = match spec.base {
-            Base::Type(t) => t,
+            Base::Type(t) => Ty {
+                id: self.apply_mode(t.id, &attrs)?,
+                ..t
+            },
             Base::Opaque | Base::Unknown(_) if spec.storage != Storage::Typedef => {
                 return Err(self.error_at(spec.at, "'...' as a type is only allowed in a typedef"));
             }
@@ -553,6 +576,9 @@ impl<'a, 's> Parser<'a, 's> {
         };
         let d_is_direct = d.ops.is_empty();
         let ty = self.apply(base, d.ops, name_idx)?;
+        if !ty.raw_function {
+            self.refuse_unknown(&attrs)?;
+        }
         if init.is_some() && (spec.storage == Storage::Typedef || ty.raw_function) {
             return Err(self.error_at(
                 name_idx,
@@ -566,6 +592,18 @@ impl<'a, 's> Parser<'a, 's> {
             // `anonymous_name` already.
             if first && spec.tagged && d_is_direct && self.table.has_tag_name(ty.id) {
                 self.table.rename(ty.id, name);
+            }
+            // gcc ignores `packed` on a typedef, but `aligned(N)` makes a
+            // variant of the type with another alignment and the same size,
+            // which rcffi's types cannot be.
+            if let Some(n) = attrs.aligned {
+                if self.table.align_of(ty.id) != Some(n) {
+                    let cname = self.table.cname(ty.id).to_string();
+                    return Err(self.error_at(
+                        name_idx,
+                        format!("typedef '{name}' gives '{cname}' the alignment {n} without changing its size: rcffi cannot represent that type"),
+                    ));
+                }
             }
             let td = Typedef {
                 ty: ty.id,
@@ -759,36 +797,6 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     // ----- specifiers ------------------------------------------------------------
-
-    /// Skips `__attribute__((...))`, `__declspec(...)` and `__asm__(...)`.
-    fn skip_attributes(&mut self) -> PResult<()> {
-        // Called before every specifier and declarator: reject the common case on
-        // the first byte.
-        while self.peek().tok == Tok::Ident
-            && self.lx.src.as_bytes()[self.peek().start] == b'_'
-            && self.is_attribute_keyword()
-        {
-            self.pos += 1;
-            self.expect_punct("(")?;
-            let mut depth = 1;
-            while depth > 0 {
-                match self.next().tok {
-                    Tok::Punct("(") => depth += 1,
-                    Tok::Punct(")") => depth -= 1,
-                    Tok::Eof => return Err(self.error("unbalanced parentheses in an attribute")),
-                    _ => {}
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn is_attribute_keyword(&self) -> bool {
-        matches!(
-            self.text(self.peek()),
-            "__attribute__" | "__declspec" | "__asm__" | "__asm"
-        )
-    }
 
     fn is_type_start(&self, t: &Token) -> bool {
         if t.tok != Tok::Ident {

@@ -1,6 +1,7 @@
 //! Declaration specifiers: storage classes, qualifiers and the base type,
 //! from keyword combinations (`unsigned long int`), typedef names or tags.
 
+use super::attributes::Attrs;
 use super::lexer::Tok;
 use super::{builtin_type_name, is_qualifier, Base, PResult, Parser, Specifiers, Storage, Ty};
 use crate::ctype::{Prim, TypeId};
@@ -15,8 +16,9 @@ impl<'s> Parser<'_, 's> {
         let mut named: Option<Ty> = None;
         let mut tagged = false;
         let mut base_special: Option<Base> = None;
+        let mut attrs = Attrs::default();
         loop {
-            self.skip_attributes()?;
+            attrs.merge(self.attributes()?);
             let t = self.peek();
             if t.tok == Tok::Punct("...")
                 && words.is_empty()
@@ -141,6 +143,7 @@ impl<'s> Parser<'_, 's> {
             storage,
             tagged,
             at,
+            attrs,
         })
     }
 
