@@ -518,12 +518,13 @@ fn abi_entry(
         return Ok(None);
     };
     let symbol = |e: PyErr| missing(py, name, e);
+    let linked = decls.symbol_of(name);
     Ok(Some(match kind {
-        "function" => CLibrary::load_function(library, value.extract(py)?, name)
+        "function" => CLibrary::load_function(library, value.extract(py)?, &linked)
             .map_err(symbol)?
             .into_any(),
         "variable" => {
-            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            let addr = library.get().symbol_address_raw(&linked).map_err(symbol)?;
             let var = Variable {
                 name: name.to_string(),
                 ctype: value.extract(py)?,
@@ -533,7 +534,7 @@ fn abi_entry(
             Py::new(py, var)?.into_any()
         }
         "constant" => {
-            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            let addr = library.get().symbol_address_raw(&linked).map_err(symbol)?;
             let ctype: Py<CType> = value.extract(py)?;
             unsafe { read_global(py, &ctype, addr, library.as_any())? }
         }

@@ -2,8 +2,10 @@
 
 use super::attributes::Attrs;
 use super::lexer::Tok;
-use super::{is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty};
-use crate::ctype::{TypeData, TypeId};
+use super::{
+    is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty, MAX_NESTING,
+};
+use crate::ctype::{FuncSig, TypeData, TypeId};
 use crate::error::Refusal;
 
 impl Parser<'_, '_> {
@@ -172,5 +174,115 @@ impl Parser<'_, '_> {
             ..base
         };
         self.apply(base, d.ops, spec.at)
+    }
+
+    pub(super) fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
+        if self.derivation_depth(base.id) + ops.len() > MAX_NESTING {
+            return Err(self.error_at(
+                at,
+                format!(
+                    "type with more than {MAX_NESTING} levels of pointers, arrays and functions"
+                ),
+            ));
+        }
+        let mut cur = base;
+        for op in ops {
+            cur = match op {
+                Op::Pointer { is_const } => {
+                    if cur.raw_function {
+                        Ty {
+                            id: cur.id,
+                            raw_function: false,
+                            is_const,
+                        }
+                    } else {
+                        Ty {
+                            id: self.table.pointer(cur.id),
+                            raw_function: false,
+                            is_const,
+                        }
+                    }
+                }
+                Op::UnknownLength(_) | Op::Array(_) => {
+                    if cur.raw_function {
+                        return Err(self.error_at(
+                            at,
+                            "array of functions is not valid C (use an array of function pointers)",
+                        ));
+                    }
+                    if self.table.size_of(cur.id).is_none()
+                        && !matches!(
+                            self.table.data(cur.id),
+                            TypeData::Record(_) | TypeData::Unknown(_) | TypeData::UnknownLength(_)
+                        )
+                    {
+                        let kind = self.table.cname(cur.id).to_string();
+                        return Err(self.impossible(
+                            at,
+                            Refusal::Value,
+                            format!("array item of unknown size: '{kind}'"),
+                        ));
+                    }
+                    let id = match op {
+                        Op::Array(Some(n))
+                            if self.table.size_of(cur.id).is_some_and(|s| {
+                                s.checked_mul(n).is_none_or(|b| b > isize::MAX as usize)
+                            }) =>
+                        {
+                            return Err(self.error_at(
+                                at,
+                                format!("array of {n} items is larger than the address space"),
+                            ));
+                        }
+                        Op::Array(n) => self.table.array(cur.id, n),
+                        _ => self.table.new_unknown_length(cur.id),
+                    };
+                    Ty {
+                        id,
+                        raw_function: false,
+                        is_const: cur.is_const,
+                    }
+                }
+                Op::Function { args, variadic } => {
+                    if cur.raw_function {
+                        return Err(self.error_at(at, "a function cannot return a function"));
+                    }
+                    if matches!(self.table.data(cur.id), TypeData::Array { .. }) {
+                        let kind = self.table.cname(cur.id);
+                        let why = format!("invalid result type: '{kind}'");
+                        return Err(self.impossible(at, Refusal::Type, why));
+                    }
+                    let sig = FuncSig {
+                        args,
+                        result: cur.id,
+                        variadic,
+                        abi: None,
+                    };
+                    Ty {
+                        id: self.table.function(sig),
+                        raw_function: true,
+                        is_const: false,
+                    }
+                }
+            };
+        }
+        Ok(cur)
+    }
+
+    /// How many pointer, array and function-result levels lead from `id` to a
+    /// named type, counted up to just past [`MAX_NESTING`] (types built with the
+    /// backend primitives may go deeper than the parser allows).
+    fn derivation_depth(&self, mut id: TypeId) -> usize {
+        let mut depth = 0;
+        while depth <= MAX_NESTING {
+            id = match self.table.data(id) {
+                TypeData::Pointer(t) | TypeData::UnknownLength(t) => *t,
+                TypeData::Array { item, .. } => *item,
+                TypeData::Function(sig) => sig.result,
+                _ => break,
+            };
+            depth += 1;
+        }
+        depth
     }
 }

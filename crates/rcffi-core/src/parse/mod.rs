@@ -5,16 +5,19 @@
 mod attributes;
 mod declarator;
 mod expr;
+mod headers;
+mod macros;
 pub mod lexer;
 mod records;
 mod specifiers;
 mod stack;
 
-use crate::ctype::{FuncSig, Prim, TypeData, TypeId, TypeTable};
+use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
 use crate::error::{CDefError, Error, Refusal};
+use crate::preprocess;
 use crate::layout::Packing;
 use attributes::Attrs;
 use lexer::{Lexed, Tok, Token};
@@ -26,7 +29,19 @@ pub fn parse_cdef(
     source: &str,
     options: CdefOptions,
 ) -> Result<Vec<Warning>, Error> {
-    guarded(|| cdef_unguarded(table, decls, source, options))
+    let config = preprocess::Config::default();
+    guarded(|| cdef_unguarded(table, decls, source, options, &config))
+}
+
+/// [`parse_cdef`] with the preprocessor's search path and predefined macros.
+pub fn parse_cdef_with(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    source: &str,
+    options: CdefOptions,
+    config: &preprocess::Config,
+) -> Result<Vec<Warning>, Error> {
+    guarded(|| cdef_unguarded(table, decls, source, options, config))
 }
 
 fn cdef_unguarded(
@@ -34,11 +49,33 @@ fn cdef_unguarded(
     decls: &mut Declarations,
     source: &str,
     options: CdefOptions,
+    config: &preprocess::Config,
 ) -> Result<Vec<Warning>, Error> {
-    let lexed = lexer::lex(source)?;
+    // Text without a directive (most cdefs) has nothing to preprocess: no
+    // macro can be defined, and the predefined ones are reserved names.
+    if !source.contains('#') && config.defines.is_empty() {
+        let lexed = lexer::lex(source)?;
+        let mut p = Parser::new(&lexed, table, decls, options);
+        p.top_level()?;
+        return Ok(p.warnings);
+    }
+    let pre = preprocess::preprocess(source, config)?;
+    let lexed = lexer::lex_segments(&pre.text, pre.segments)?;
     let mut p = Parser::new(&lexed, table, decls, options);
     p.top_level()?;
-    Ok(p.warnings)
+    let mut warnings = std::mem::take(&mut p.warnings);
+    if !p.skipped.is_empty() {
+        warnings.push(Warning {
+            message: format!(
+                "cdef(): skipped {} declaration(s) of the included headers that rcffi cannot represent:\n  {}",
+                p.skipped.len(),
+                p.skipped.join("\n  ")
+            ),
+        });
+    }
+    drop(p);
+    macros::declare_constants(table, decls, options, &pre.macros)?;
+    Ok(warnings)
 }
 
 /// Parses a type string such as `"int(*)(int)"` or `"point_t *"`. A function type
@@ -233,6 +270,9 @@ struct Parser<'a, 's> {
     packing: Packing,
     /// The packings `#pragma pack(push)` saved.
     pack_stack: Vec<Packing>,
+    /// Declarations of headers skipped because rcffi cannot represent them:
+    /// `file:line: why`.
+    skipped: Vec<String>,
 }
 
 type PResult<T> = Result<T, CDefError>;
@@ -254,6 +294,7 @@ impl<'a, 's> Parser<'a, 's> {
             depth: 0,
             packing: options.packing,
             pack_stack: Vec::new(),
+            skipped: Vec::new(),
         }
     }
 
@@ -369,7 +410,7 @@ impl<'a, 's> Parser<'a, 's> {
                 {
                     self.extern_block()?;
                 }
-                _ => self.declaration(None)?,
+                _ => self.header_declaration()?,
             }
         }
     }
@@ -405,55 +446,17 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
+    /// A directive the preprocessor left for the parser: `#pragma pack`.
     fn directive(&mut self, t: &Token) -> PResult<()> {
         let cleaned = clean_directive(self.text(t));
         let text = cleaned.trim();
-        let mut words = text.splitn(2, |c: char| c.is_whitespace());
-        let word = words.next().unwrap_or("");
-        let rest = words.next().unwrap_or("").trim();
-        if word == "pragma" {
-            return self.pragma(t, rest);
-        }
-        if word != "define" {
-            return Err(self.lx.error_at(
+        match text.strip_prefix("pragma") {
+            Some(rest) => self.pragma(t, rest.trim()),
+            None => Err(self.lx.error_at(
                 t,
-                format!("unsupported preprocessor directive '#{word}': cdef() only accepts '#define NAME <integer>' and '#define NAME ...'"),
-            ));
+                format!("unexpected preprocessor directive '#{text}'"),
+            )),
         }
-        let name_end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let name = &rest[..name_end];
-        let value = rest[name_end..].trim();
-        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(self
-                .lx
-                .error_at(t, format!("'#define' needs a name, found '{rest}'")));
-        }
-        if rest[name_end..].starts_with('(') {
-            return Err(self.lx.error_at(
-                t,
-                format!("function-like macro '{name}' is not supported in cdef(): declare it as a function instead (API mode)"),
-            ));
-        }
-        let entity = if value == "..." {
-            Entity::UnknownConstant
-        } else {
-            match parse_define_value(value) {
-                Some(v) => Entity::IntConstant { value: v, ty: None },
-                None => {
-                    return Err(self.lx.error_at(
-                        t,
-                        format!(
-                        "'#define {name} {value}': only integer constants and '...' are supported"
-                    ),
-                    ))
-                }
-            }
-        };
-        self.decls
-            .declare(name, entity, self.options.override_)
-            .map_err(|m| self.lx.error_at(t, m))
     }
 
     /// One declaration up to its `;`.
@@ -472,6 +475,15 @@ impl<'a, 's> Parser<'a, 's> {
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
+            if first && self.is_punct("{") && matches!(d.ops.last(), Some(Op::Function { .. })) {
+                // A function definition (`static inline` in headers): a
+                // `static` one is no symbol of the library.
+                self.skip_function_body()?;
+                if spec.storage == Storage::Static {
+                    return Ok(());
+                }
+                return self.declare_one(&spec, d, name_idx, extern_python, first, None);
+            }
             let init = self.initializer()?;
             self.declare_one(&spec, d, name_idx, extern_python, first, init)?;
             first = false;
@@ -585,6 +597,14 @@ impl<'a, 's> Parser<'a, 's> {
                 format!("'{name}': only a variable or constant can have an initializer"),
             ));
         }
+        if let Some(symbol) = attrs.asm_name.take() {
+            if spec.storage != Storage::Typedef {
+                self.decls.asm_names.insert(name.to_string(), symbol);
+            }
+        }
+        if spec.storage == Storage::Typedef && self.is_builtin_redeclaration(name, ty.id) {
+            return Ok(());
+        }
         if spec.storage == Storage::Typedef {
             // cffi renames a tagged type after the first typedef naming it directly,
             // in the first declarator of its declaration (`typedef struct s_s *p,
@@ -686,116 +706,6 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
-        if self.derivation_depth(base.id) + ops.len() > MAX_NESTING {
-            return Err(self.error_at(
-                at,
-                format!(
-                    "type with more than {MAX_NESTING} levels of pointers, arrays and functions"
-                ),
-            ));
-        }
-        let mut cur = base;
-        for op in ops {
-            cur = match op {
-                Op::Pointer { is_const } => {
-                    if cur.raw_function {
-                        Ty {
-                            id: cur.id,
-                            raw_function: false,
-                            is_const,
-                        }
-                    } else {
-                        Ty {
-                            id: self.table.pointer(cur.id),
-                            raw_function: false,
-                            is_const,
-                        }
-                    }
-                }
-                Op::UnknownLength(_) | Op::Array(_) => {
-                    if cur.raw_function {
-                        return Err(self.error_at(
-                            at,
-                            "array of functions is not valid C (use an array of function pointers)",
-                        ));
-                    }
-                    if self.table.size_of(cur.id).is_none()
-                        && !matches!(
-                            self.table.data(cur.id),
-                            TypeData::Record(_) | TypeData::Unknown(_) | TypeData::UnknownLength(_)
-                        )
-                    {
-                        let kind = self.table.cname(cur.id).to_string();
-                        return Err(self.impossible(
-                            at,
-                            Refusal::Value,
-                            format!("array item of unknown size: '{kind}'"),
-                        ));
-                    }
-                    let id = match op {
-                        Op::Array(Some(n))
-                            if self.table.size_of(cur.id).is_some_and(|s| {
-                                s.checked_mul(n).is_none_or(|b| b > isize::MAX as usize)
-                            }) =>
-                        {
-                            return Err(self.error_at(
-                                at,
-                                format!("array of {n} items is larger than the address space"),
-                            ));
-                        }
-                        Op::Array(n) => self.table.array(cur.id, n),
-                        _ => self.table.new_unknown_length(cur.id),
-                    };
-                    Ty {
-                        id,
-                        raw_function: false,
-                        is_const: cur.is_const,
-                    }
-                }
-                Op::Function { args, variadic } => {
-                    if cur.raw_function {
-                        return Err(self.error_at(at, "a function cannot return a function"));
-                    }
-                    if matches!(self.table.data(cur.id), TypeData::Array { .. }) {
-                        let kind = self.table.cname(cur.id);
-                        let why = format!("invalid result type: '{kind}'");
-                        return Err(self.impossible(at, Refusal::Type, why));
-                    }
-                    let sig = FuncSig {
-                        args,
-                        result: cur.id,
-                        variadic,
-                        abi: None,
-                    };
-                    Ty {
-                        id: self.table.function(sig),
-                        raw_function: true,
-                        is_const: false,
-                    }
-                }
-            };
-        }
-        Ok(cur)
-    }
-
-    /// How many pointer, array and function-result levels lead from `id` to a
-    /// named type, counted up to just past [`MAX_NESTING`] (types built with the
-    /// backend primitives may go deeper than the parser allows).
-    fn derivation_depth(&self, mut id: TypeId) -> usize {
-        let mut depth = 0;
-        while depth <= MAX_NESTING {
-            id = match self.table.data(id) {
-                TypeData::Pointer(t) | TypeData::UnknownLength(t) => *t,
-                TypeData::Array { item, .. } => *item,
-                TypeData::Function(sig) => sig.result,
-                _ => break,
-            };
-            depth += 1;
-        }
-        depth
-    }
-
     // ----- specifiers ------------------------------------------------------------
 
     fn is_type_start(&self, t: &Token) -> bool {
@@ -850,28 +760,6 @@ fn clean_directive(text: &str) -> String {
         }
     }
     out
-}
-
-/// The value of `#define NAME value`: an integer literal, optionally negated or
-/// parenthesized (read in a loop, not a recursion: the value is input of any
-/// length).
-fn parse_define_value(value: &str) -> Option<i128> {
-    let mut v = value.trim();
-    let mut negative = false;
-    loop {
-        if let Some(inner) = v.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
-            v = inner.trim();
-        } else if let Some(rest) = v.strip_prefix('-') {
-            negative = !negative;
-            v = rest.trim();
-        } else if let Some(rest) = v.strip_prefix('+') {
-            v = rest.trim();
-        } else {
-            break;
-        }
-    }
-    let x = lexer::parse_int_literal(v).and_then(|(x, _)| i128::try_from(x).ok())?;
-    Some(if negative { -x } else { x })
 }
 
 #[cfg(test)]

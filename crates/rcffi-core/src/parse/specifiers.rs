@@ -2,6 +2,7 @@
 //! from keyword combinations (`unsigned long int`), typedef names or tags.
 
 use super::attributes::Attrs;
+use super::headers::is_unsupported_type;
 use super::lexer::Tok;
 use super::{builtin_type_name, is_qualifier, Base, PResult, Parser, Specifiers, Storage, Ty};
 use crate::ctype::{Prim, TypeId};
@@ -77,6 +78,18 @@ impl<'s> Parser<'_, 's> {
                         is_const: false,
                     });
                     continue;
+                }
+                _ if is_unsupported_type(w) => {
+                    return Err(self
+                        .lx
+                        .error_at(t, format!("the type '{w}' is not supported by rcffi")));
+                }
+                "__builtin_va_list" if named.is_none() && words.is_empty() => {
+                    named = Some(Ty {
+                        id: self.va_list_type(),
+                        raw_function: false,
+                        is_const: false,
+                    });
                 }
                 _ if named.is_none() && words.is_empty() && base_special.is_none() => {
                     if let Some(td) = self.decls.typedefs.get(w) {

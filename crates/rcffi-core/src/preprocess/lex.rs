@@ -1,0 +1,255 @@
+//! Preprocessing tokens (C11 6.4): identifiers, pp-numbers, character and
+//! string literals, punctuators and stray characters, each with whether
+//! whitespace precedes it and whether it starts a line. Comments become
+//! whitespace, line continuations vanish; the lines reported are those of the
+//! file as written.
+
+use crate::fasthash::FastMap;
+
+/// An interned token spelling.
+pub type Sym = u32;
+
+/// The spellings of one preprocessor run, interned: macro lookups and token
+/// copies then move integers, not strings.
+#[derive(Default)]
+pub struct Interner {
+    map: FastMap<Box<str>, Sym>,
+    texts: Vec<Box<str>>,
+}
+
+impl Interner {
+    /// The symbol of `text`, added when new.
+    pub fn intern(&mut self, text: &str) -> Sym {
+        if let Some(&s) = self.map.get(text) {
+            return s;
+        }
+        let s = self.texts.len() as Sym;
+        self.texts.push(text.into());
+        self.map.insert(text.into(), s);
+        s
+    }
+
+    /// The spelling of `s`.
+    pub fn text(&self, s: Sym) -> &str {
+        &self.texts[s as usize]
+    }
+}
+
+/// What kind of preprocessing token.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Ident,
+    Number,
+    Char,
+    Str,
+    Punct,
+    /// A character that is no token (`@`, a lone `\`).
+    Other,
+}
+
+/// One preprocessing token. `Copy`: expansions copy tokens by the thousand.
+#[derive(Clone, Copy, Debug)]
+pub struct PpTok {
+    pub kind: Kind,
+    pub sym: Sym,
+    /// Whitespace (or a comment) came before it.
+    pub space: bool,
+    /// It is the first token of its line (only tokens read from a file).
+    pub bol: bool,
+    /// The file (an index into the run's file table) and position.
+    pub file: u32,
+    pub line: u32,
+    pub col: u32,
+    /// The macros that must not expand this token again (an index into the
+    /// run's hide-set table; 0 is the empty set).
+    pub hide: u32,
+}
+
+/// Punctuators, longest first within each leading byte's group.
+const PUNCTS: &[&str] = &[
+    "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+=",
+    "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##", "[", "]", "(", ")", "{", "}", ".", "&", "*",
+    "+", "-", "~", "!", "/", "%", "<", ">", "^", "|", "?", ":", ";", "=", ",", "#",
+];
+
+/// An unterminated comment or literal: its line and column.
+#[derive(Debug)]
+pub struct LexError {
+    pub line: u32,
+    pub col: u32,
+    pub message: &'static str,
+}
+
+/// Splits the text of file `file` into tokens.
+pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>, LexError> {
+    let spliced;
+    let (text, splices) = if src.contains("\\\n") || src.contains("\\\r\n") {
+        spliced = splice(src);
+        (spliced.0.as_str(), spliced.1)
+    } else {
+        (src, Vec::new())
+    };
+    let b = text.as_bytes();
+    let mut toks = Vec::with_capacity(b.len() / 6 + 1);
+    let mut i = 0;
+    let mut line: u32 = 1;
+    let mut line_start = 0;
+    let mut next_splice = 0;
+    let mut space = false;
+    let mut bol = true;
+    while i < b.len() {
+        // Line continuations removed before `i` still count as lines.
+        while next_splice < splices.len() && splices[next_splice] <= i {
+            line += 1;
+            line_start = splices[next_splice];
+            next_splice += 1;
+        }
+        let c = b[i];
+        match c {
+            b'\n' => {
+                i += 1;
+                line += 1;
+                line_start = i;
+                bol = true;
+                space = false;
+                continue;
+            }
+            b' ' | b'\t' | b'\r' | 0x0b | 0x0c => {
+                i += 1;
+                space = true;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'/') => {
+                while i < b.len() && b[i] != b'\n' {
+                    i += 1;
+                }
+                space = true;
+                continue;
+            }
+            b'/' if b.get(i + 1) == Some(&b'*') => {
+                let Some(n) = text[i + 2..].find("*/") else {
+                    return Err(LexError {
+                        line,
+                        col: (i - line_start + 1) as u32,
+                        message: "unterminated comment",
+                    });
+                };
+                let end = i + 2 + n + 2;
+                for (k, &ch) in b[i..end].iter().enumerate() {
+                    if ch == b'\n' {
+                        line += 1;
+                        line_start = i + k + 1;
+                    }
+                }
+                i = end;
+                space = true;
+                continue;
+            }
+            _ => {}
+        }
+        let start = i;
+        let col = (start - line_start + 1) as u32;
+        let kind = if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
+            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+                i += 1;
+            }
+            // An encoding prefix makes a literal: L"x", u8"x", U'x'.
+            let word = &text[start..i];
+            if matches!(word, "L" | "u" | "U" | "u8") && matches!(b.get(i), Some(b'"' | b'\'')) {
+                let q = b[i];
+                i = literal_end(b, i, q).ok_or(LexError {
+                    line,
+                    col,
+                    message: "unterminated literal",
+                })?;
+                if q == b'"' {
+                    Kind::Str
+                } else {
+                    Kind::Char
+                }
+            } else {
+                Kind::Ident
+            }
+        } else if c.is_ascii_digit() || (c == b'.' && b.get(i + 1).is_some_and(u8::is_ascii_digit))
+        {
+            i += 1;
+            while i < b.len() {
+                let d = b[i];
+                if matches!(d, b'+' | b'-') && matches!(b[i - 1], b'e' | b'E' | b'p' | b'P') {
+                    i += 1;
+                } else if d.is_ascii_alphanumeric() || d == b'_' || d == b'.' {
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            Kind::Number
+        } else if c == b'"' || c == b'\'' {
+            i = literal_end(b, i, c).ok_or(LexError {
+                line,
+                col,
+                message: "unterminated literal",
+            })?;
+            if c == b'"' {
+                Kind::Str
+            } else {
+                Kind::Char
+            }
+        } else if let Some(p) = PUNCTS.iter().find(|p| b[i..].starts_with(p.as_bytes())) {
+            i += p.len();
+            Kind::Punct
+        } else {
+            i += text[i..].chars().next().map_or(1, char::len_utf8);
+            Kind::Other
+        };
+        toks.push(PpTok {
+            kind,
+            sym: names.intern(&text[start..i]),
+            space,
+            bol,
+            file,
+            line,
+            col,
+            hide: 0,
+        });
+        space = false;
+        bol = false;
+    }
+    Ok(toks)
+}
+
+/// The end of the literal quoted by `q` opening at `i`, or `None` when the
+/// line ends first.
+fn literal_end(b: &[u8], mut i: usize, q: u8) -> Option<usize> {
+    i += 1;
+    while i < b.len() {
+        match b[i] {
+            b'\\' => i += 2,
+            b'\n' => return None,
+            c if c == q => return Some(i + 1),
+            _ => i += 1,
+        }
+    }
+    None
+}
+
+/// `src` with line continuations removed, and where each one was (offsets in
+/// the result), so that lines can still be counted as written.
+fn splice(src: &str) -> (String, Vec<usize>) {
+    let mut out = String::with_capacity(src.len());
+    let mut at = Vec::new();
+    let mut rest = src;
+    while let Some(k) = rest.find('\\') {
+        out.push_str(&rest[..k]);
+        let after = &rest[k + 1..];
+        if let Some(r) = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')) {
+            at.push(out.len());
+            rest = r;
+        } else {
+            out.push('\\');
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    (out, at)
+}
