@@ -49,7 +49,11 @@ impl fmt::Display for CDefError {
             None => write!(f, "{}", self.message),
             Some(loc) => {
                 for (i, at) in loc.included_from.iter().enumerate() {
-                    let lead = if i == 0 { "In file included from" } else { "                 from" };
+                    let lead = if i == 0 {
+                        "In file included from"
+                    } else {
+                        "                 from"
+                    };
                     writeln!(f, "{lead} {at}:")?;
                 }
                 let file = loc.file.as_deref().unwrap_or("<cdef source string>");

@@ -40,7 +40,7 @@ impl Parser<'_, '_> {
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
             && !abstract_only
-            && !is_type_keyword(self.text(self.peek()))
+            && (!is_type_keyword(self.text(self.peek())) || self.is_ident("FILE"))
         {
             // The specifiers already hold the type, so even a typedef name is the
             // declared name here (`typedef int foo_t;` said twice).

@@ -51,7 +51,7 @@ impl Parser<'_, '_> {
     /// represent is skipped to its `;` and noted for the warning.
     pub(super) fn header_declaration(&mut self) -> PResult<()> {
         let start = self.pos;
-        if self.static_assert()? {
+        if self.in_header(start) && self.static_assert()? {
             return Ok(());
         }
         let Err(e) = self.declaration(None) else {
@@ -72,7 +72,10 @@ impl Parser<'_, '_> {
         let mut depth = 0usize;
         let mut body = false;
         loop {
-            let after_paren = matches!(self.lx.tokens[self.pos.saturating_sub(1)].tok, Tok::Punct(")"));
+            let after_paren = matches!(
+                self.lx.tokens[self.pos.saturating_sub(1)].tok,
+                Tok::Punct(")")
+            );
             match self.next().tok {
                 Tok::Eof => return,
                 Tok::Punct("{") => {
@@ -95,7 +98,8 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// `_Static_assert(...);`: checked by the compiler, nothing to declare.
+    /// `_Static_assert(...);` in a header: checked by the compiler, nothing
+    /// to declare.
     fn static_assert(&mut self) -> PResult<bool> {
         if !(self.is_ident("_Static_assert") || self.is_ident("static_assert")) {
             return Ok(false);
@@ -142,7 +146,9 @@ impl Parser<'_, '_> {
             return false;
         };
         let same = |q: Prim| {
-            q.size() == p.size() && q.is_integer() == p.is_integer() && q.is_signed() == p.is_signed()
+            q.size() == p.size()
+                && q.is_integer() == p.is_integer()
+                && q.is_signed() == p.is_signed()
         };
         match self.table.data(ty) {
             TypeData::Primitive(q) => same(*q),
@@ -165,12 +171,23 @@ impl Parser<'_, '_> {
         let (tag, fields) = if cfg!(target_arch = "aarch64") {
             (
                 "struct __va_list",
-                vec![("__stack", ptr), ("__gr_top", ptr), ("__vr_top", ptr), ("__gr_offs", int), ("__vr_offs", int)],
+                vec![
+                    ("__stack", ptr),
+                    ("__gr_top", ptr),
+                    ("__vr_top", ptr),
+                    ("__gr_offs", int),
+                    ("__vr_offs", int),
+                ],
             )
         } else {
             (
                 "struct __va_list_tag",
-                vec![("gp_offset", uint), ("fp_offset", uint), ("overflow_arg_area", ptr), ("reg_save_area", ptr)],
+                vec![
+                    ("gp_offset", uint),
+                    ("fp_offset", uint),
+                    ("overflow_arg_area", ptr),
+                    ("reg_save_area", ptr),
+                ],
             )
         };
         let rec = self.table.new_record(tag, false);

@@ -36,7 +36,7 @@ pub(super) fn declare_constants(
             .map_err(|message| CDefError {
                 refusal: Refusal::Syntax,
                 message,
-                location: Some(m.location.clone()),
+                location: m.location.clone(),
             })?;
     }
     Ok(())
@@ -49,13 +49,16 @@ fn evaluate(
     options: CdefOptions,
     expansion: &str,
 ) -> Option<i128> {
+    if let Some(v) = literal_value(expansion) {
+        return Some(v);
+    }
     // Most macros of a header are not numbers (`#define foo_fn bar_fn`, a
     // call, a string): refuse them on sight rather than lexing them.
     let first = expansion.as_bytes().first()?;
     if !(first.is_ascii_digit() || matches!(first, b'(' | b'-' | b'+' | b'~' | b'!' | b'\''))
-        && !decls.lookup(expansion.split(' ').next()?).is_some_and(|e| {
-            matches!(e, Entity::IntConstant { .. })
-        })
+        && !decls
+            .lookup(expansion.split(' ').next()?)
+            .is_some_and(|e| matches!(e, Entity::IntConstant { .. }))
     {
         return None;
     }
@@ -63,4 +66,26 @@ fn evaluate(
     let mut p = Parser::new(&lexed, table, decls, options);
     let value = p.const_expr().ok()?;
     (p.peek().tok == Tok::Eof).then_some(value)
+}
+
+/// The value of a macro that is an integer literal, optionally negated or
+/// parenthesized: the common case, read in a loop rather than a recursion, as
+/// the value is input of any length (`((((5))))` nests past the parser's bound).
+fn literal_value(value: &str) -> Option<i128> {
+    let mut v = value.trim();
+    let mut negative = false;
+    loop {
+        if let Some(inner) = v.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
+            v = inner.trim();
+        } else if let Some(rest) = v.strip_prefix('-') {
+            negative = !negative;
+            v = rest.trim();
+        } else if let Some(rest) = v.strip_prefix('+') {
+            v = rest.trim();
+        } else {
+            break;
+        }
+    }
+    let x = lexer::parse_int_literal(v).and_then(|(x, _)| i128::try_from(x).ok())?;
+    Some(if negative { -x } else { x })
 }

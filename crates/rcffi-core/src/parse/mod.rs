@@ -6,8 +6,8 @@ mod attributes;
 mod declarator;
 mod expr;
 mod headers;
-mod macros;
 pub mod lexer;
+mod macros;
 mod records;
 mod specifiers;
 mod stack;
@@ -17,8 +17,8 @@ use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
 use crate::error::{CDefError, Error, Refusal};
-use crate::preprocess;
 use crate::layout::Packing;
+use crate::preprocess;
 use attributes::Attrs;
 use lexer::{Lexed, Tok, Token};
 
@@ -452,10 +452,9 @@ impl<'a, 's> Parser<'a, 's> {
         let text = cleaned.trim();
         match text.strip_prefix("pragma") {
             Some(rest) => self.pragma(t, rest.trim()),
-            None => Err(self.lx.error_at(
-                t,
-                format!("unexpected preprocessor directive '#{text}'"),
-            )),
+            None => Err(self
+                .lx
+                .error_at(t, format!("unexpected preprocessor directive '#{text}'"))),
         }
     }
 
@@ -475,8 +474,12 @@ impl<'a, 's> Parser<'a, 's> {
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
-            if first && self.is_punct("{") && matches!(d.ops.last(), Some(Op::Function { .. })) {
-                // A function definition (`static inline` in headers): a
+            if first
+                && self.is_punct("{")
+                && matches!(d.ops.last(), Some(Op::Function { .. }))
+                && self.in_header(spec.at)
+            {
+                // A function definition of a header (`static inline`): a
                 // `static` one is no symbol of the library.
                 self.skip_function_body()?;
                 if spec.storage == Storage::Static {

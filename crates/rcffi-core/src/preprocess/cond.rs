@@ -121,8 +121,13 @@ impl Pp<'_> {
                     i = close + 1;
                     Some(self.find_header(&name, quoted, next).is_some())
                 }
-                "__has_attribute" | "__has_builtin" | "__has_feature" | "__has_extension"
-                | "__has_c_attribute" | "__has_cpp_attribute" | "__has_warning"
+                "__has_attribute"
+                | "__has_builtin"
+                | "__has_feature"
+                | "__has_extension"
+                | "__has_c_attribute"
+                | "__has_cpp_attribute"
+                | "__has_warning"
                     if after =>
                 {
                     let close = self.closing_paren(toks, i + 1, t)?;
@@ -355,8 +360,10 @@ impl Eval<'_, '_, '_> {
                     .error_at(t, format!("invalid integer '{text}' in a #if expression"))
             }),
             (Kind::Char, _) => char_value(text).map(Value::int).ok_or_else(|| {
-                self.pp
-                    .error_at(t, format!("invalid character constant {text} in a #if expression"))
+                self.pp.error_at(
+                    t,
+                    format!("invalid character constant {text} in a #if expression"),
+                )
             }),
             _ => {
                 self.pos -= 1;
@@ -398,7 +405,11 @@ fn char_value(text: &str) -> Option<i64> {
     let Some(esc) = inner.strip_prefix('\\') else {
         let c = inner.chars().next()?;
         // A plain char is signed on x86-64: bytes above 127 are negative.
-        return Some(if (c as u32) < 256 { i64::from(c as u32 as u8 as i8) } else { i64::from(c as u32) });
+        return Some(if (c as u32) < 256 {
+            i64::from(c as u32 as u8 as i8)
+        } else {
+            i64::from(c as u32)
+        });
     };
     Some(match esc.as_bytes().first()? {
         b'n' => 10,

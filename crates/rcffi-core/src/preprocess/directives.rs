@@ -287,7 +287,10 @@ impl Pp<'_> {
             };
             return Err(self.error_at(
                 kw,
-                format!("{shown}: file not found (searched {}); pass include_dirs= to cdef()", self.searched()),
+                format!(
+                    "{shown}: file not found (searched {}); pass include_dirs= to cdef()",
+                    self.searched()
+                ),
             ));
         };
         if self.once.contains(&path) {
@@ -298,17 +301,33 @@ impl Pp<'_> {
                 return Ok(());
             }
         }
-        let bytes = std::fs::read(&path)
-            .map_err(|e| self.error_at(kw, format!("cannot read '{}': {e}", path.display())))?;
-        let text: Rc<str> = Rc::from(String::from_utf8_lossy(&bytes).as_ref());
+        let text: Rc<str> = match self.token_cache.get(&path) {
+            Some((text, _)) => text.clone(),
+            None => {
+                let bytes = std::fs::read(&path).map_err(|e| {
+                    self.error_at(kw, format!("cannot read '{}': {e}", path.display()))
+                })?;
+                Rc::from(String::from_utf8_lossy(&bytes).as_ref())
+            }
+        };
         let here = {
             let r = self.readers.last().expect("a file is being read");
             let f = &self.files[r.file as usize];
-            let shown = f.display.clone().unwrap_or_else(|| "<cdef source string>".into());
+            let shown = f
+                .display
+                .clone()
+                .unwrap_or_else(|| "<cdef source string>".into());
             format!("{shown}:{}", i64::from(kw.line) + f.line_delta)
         };
         let display = path.display().to_string();
-        self.push_file(text, Some(display), Some(path.clone()), index, Some(here), false)?;
+        self.push_file(
+            text,
+            Some(display),
+            Some(path.clone()),
+            index,
+            Some(here),
+            false,
+        )?;
         if let Some(guard) = self.guard_of(&self.readers.last().expect("pushed").toks) {
             self.guards.insert(path, guard);
         }

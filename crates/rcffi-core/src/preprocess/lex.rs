@@ -11,10 +11,28 @@ pub type Sym = u32;
 
 /// The spellings of one preprocessor run, interned: macro lookups and token
 /// copies then move integers, not strings.
-#[derive(Default)]
 pub struct Interner {
     map: FastMap<Box<str>, Sym>,
     texts: Vec<Box<str>>,
+    /// The symbol of each one-byte punctuator, by its byte.
+    single: [Sym; 128],
+}
+
+impl Default for Interner {
+    fn default() -> Self {
+        let mut names = Interner {
+            map: FastMap::default(),
+            texts: Vec::new(),
+            single: [Sym::MAX; 128],
+        };
+        for p in PUNCTS {
+            let s = names.intern(p);
+            if p.len() == 1 {
+                names.single[usize::from(p.as_bytes()[0])] = s;
+            }
+        }
+        names
+    }
 }
 
 impl Interner {
@@ -195,8 +213,23 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
             } else {
                 Kind::Char
             }
-        } else if let Some(p) = PUNCTS.iter().find(|p| b[i..].starts_with(p.as_bytes())) {
-            i += p.len();
+        } else if let Some(n) = punct_len(&b[i..]) {
+            i += n;
+            if n == 1 {
+                toks.push(PpTok {
+                    kind: Kind::Punct,
+                    sym: names.single[usize::from(c)],
+                    space,
+                    bol,
+                    file,
+                    line,
+                    col,
+                    hide: 0,
+                });
+                space = false;
+                bol = false;
+                continue;
+            }
             Kind::Punct
         } else {
             i += text[i..].chars().next().map_or(1, char::len_utf8);
@@ -216,6 +249,27 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
         bol = false;
     }
     Ok(toks)
+}
+
+/// The length of the punctuator `b` starts with, if any.
+fn punct_len(b: &[u8]) -> Option<usize> {
+    let c = b[0];
+    let n = b.get(1).copied().unwrap_or(0);
+    let m = b.get(2).copied().unwrap_or(0);
+    Some(match c {
+        b'.' if n == b'.' && m == b'.' => 3,
+        b'<' | b'>' if n == c && m == b'=' => 3,
+        b'-' if matches!(n, b'>' | b'-' | b'=') => 2,
+        b'+' if matches!(n, b'+' | b'=') => 2,
+        b'<' | b'>' if n == c || n == b'=' => 2,
+        b'&' | b'|' if n == c || n == b'=' => 2,
+        b'=' | b'!' | b'*' | b'/' | b'%' | b'^' if n == b'=' => 2,
+        b'#' if n == b'#' => 2,
+        b'[' | b']' | b'(' | b')' | b'{' | b'}' | b'.' | b'&' | b'*' | b'+' | b'-' | b'~'
+        | b'!' | b'/' | b'%' | b'<' | b'>' | b'^' | b'|' | b'?' | b':' | b';' | b'=' | b','
+        | b'#' => 1,
+        _ => return None,
+    })
 }
 
 /// The end of the literal quoted by `q` opening at `i`, or `None` when the
@@ -242,7 +296,10 @@ fn splice(src: &str) -> (String, Vec<usize>) {
     while let Some(k) = rest.find('\\') {
         out.push_str(&rest[..k]);
         let after = &rest[k + 1..];
-        if let Some(r) = after.strip_prefix("\r\n").or_else(|| after.strip_prefix('\n')) {
+        if let Some(r) = after
+            .strip_prefix("\r\n")
+            .or_else(|| after.strip_prefix('\n'))
+        {
             at.push(out.len());
             rest = r;
         } else {

@@ -105,7 +105,9 @@ impl Pp<'_> {
     pub(super) fn define(&mut self, line: &[PpTok], user: bool) -> Result<(), CDefError> {
         let Some(&name) = line.first().filter(|t| t.kind == Kind::Ident) else {
             let at = line.first().copied();
-            let what = at.map_or("nothing".into(), |t| format!("'{}'", self.names.text(t.sym)));
+            let what = at.map_or("nothing".into(), |t| {
+                format!("'{}'", self.names.text(t.sym))
+            });
             return Err(match at {
                 Some(t) => self.error_at(t, format!("'#define' needs a name, found {what}")),
                 None => self.error_here("'#define' needs a name".into()),
@@ -126,7 +128,8 @@ impl Pp<'_> {
         // knows, not a macro.
         if user && params.is_none() && rest.len() == 1 && self.is(rest[0], "...") {
             let location = self.location(name.file, name.line, name.col);
-            self.dotdotdot.push((self.names.text(name.sym).to_string(), location));
+            self.dotdotdot
+                .push((self.names.text(name.sym).to_string(), location));
             return Ok(());
         }
         let mut body: Vec<PpTok> = rest.to_vec();
@@ -230,10 +233,15 @@ impl Pp<'_> {
         }
         let (params, variadic, body) = {
             let m = &self.macros[&t.sym];
-            (m.params.clone().unwrap_or_default(), m.variadic, m.body.clone())
+            (
+                m.params.clone().unwrap_or_default(),
+                m.variadic,
+                m.body.clone(),
+            )
         };
         let (args, rparen) = self.arguments(t, params.len(), variadic)?;
-        if args.len() != params.len() && !(params.is_empty() && args.len() == 1 && args[0].is_empty())
+        if args.len() != params.len()
+            && !(params.is_empty() && args.len() == 1 && args[0].is_empty())
         {
             let n = self.names.text(t.sym).to_string();
             return Err(self.error_at(
@@ -268,7 +276,10 @@ impl Pp<'_> {
             }
             "__FILE__" => {
                 let f = self.files[t.file as usize].display.clone();
-                (Kind::Str, format!("{:?}", f.unwrap_or_else(|| "<cdef source string>".into())))
+                (
+                    Kind::Str,
+                    format!("{:?}", f.unwrap_or_else(|| "<cdef source string>".into())),
+                )
             }
             "_Pragma" if self.next_is_paren() => {
                 let (args, _) = self.arguments(t, 1, false)?;
@@ -317,7 +328,10 @@ impl Pp<'_> {
             }
         }
         let n = self.names.text(name.sym).to_string();
-        Err(self.error_at(name, format!("unterminated argument list invoking macro '{n}'")))
+        Err(self.error_at(
+            name,
+            format!("unterminated argument list invoking macro '{n}'"),
+        ))
     }
 
     /// The arguments of an invocation, after its name (`(` is next), and the
@@ -457,7 +471,8 @@ impl Pp<'_> {
                     }
                 };
                 if va_present {
-                    let inner = self.substitute(name, &body[i + 2..close], args, variadic, at, hide)?;
+                    let inner =
+                        self.substitute(name, &body[i + 2..close], args, variadic, at, hide)?;
                     out.extend(inner);
                 }
                 i = close + 1;
@@ -541,8 +556,9 @@ impl Pp<'_> {
             return Ok(vec![a]);
         }
         let joined = format!("{ta}{tb}");
-        let toks = lex::tokenize(&joined, a.file, &mut self.names)
-            .map_err(|e| self.error_at(a, format!("pasting gives no valid token: {}", e.message)))?;
+        let toks = lex::tokenize(&joined, a.file, &mut self.names).map_err(|e| {
+            self.error_at(a, format!("pasting gives no valid token: {}", e.message))
+        })?;
         Ok(toks
             .into_iter()
             .enumerate()

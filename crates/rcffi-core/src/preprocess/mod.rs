@@ -52,8 +52,9 @@ pub struct MacroConstant {
     /// `#define NAME ...` in the cdef text: cffi's constant that only the
     /// compiler knows; not a macro.
     pub dotdotdot: bool,
-    /// Where it was defined, for errors.
-    pub location: Location,
+    /// Where it was defined, for errors (only for the cdef text's macros:
+    /// a header's never clashes, it is skipped when the name is taken).
+    pub location: Option<Location>,
 }
 
 /// What the preprocessor made of a cdef text.
@@ -83,7 +84,7 @@ struct FileInfo {
 
 /// A file being read.
 struct Reader {
-    toks: Vec<PpTok>,
+    toks: Rc<[PpTok]>,
     pos: usize,
     /// The file table entry its tokens get now.
     file: u32,
@@ -127,6 +128,9 @@ struct Pp<'c> {
     once: FastSet<PathBuf>,
     /// Include guards seen: path → guard macro.
     guards: FastMap<PathBuf, Sym>,
+    /// The tokens of each file read, for the headers included again
+    /// (those without a guard, such as `<stddef.h>` with its `__need_` macros).
+    token_cache: FastMap<PathBuf, (Rc<str>, Rc<[PpTok]>)>,
     /// `#define NAME ...` lines of the cdef text.
     dotdotdot: Vec<(String, Location)>,
     out: String,
@@ -156,6 +160,7 @@ pub fn preprocess(source: &str, config: &Config) -> Result<Preprocessed, CDefErr
         conds: Vec::new(),
         once: FastSet::default(),
         guards: FastMap::default(),
+        token_cache: FastMap::default(),
         dotdotdot: Vec::new(),
         out: String::with_capacity(source.len() * 2),
         segments: Vec::new(),
@@ -192,9 +197,19 @@ impl Pp<'_> {
             }
         }
         for (name, value) in &self.config.defines {
-            text.push_str(&format!("#define {name} {}\n", value.as_deref().unwrap_or("1")));
+            text.push_str(&format!(
+                "#define {name} {}\n",
+                value.as_deref().unwrap_or("1")
+            ));
         }
-        self.push_file(Rc::from(text), Some("<built-in>".into()), None, None, None, false)?;
+        self.push_file(
+            Rc::from(text),
+            Some("<built-in>".into()),
+            None,
+            None,
+            None,
+            false,
+        )?;
         self.run()?;
         // Predefined macros are no constants of the lib.
         for m in self.macros.values_mut() {
@@ -232,11 +247,27 @@ impl Pp<'_> {
             line_delta: 0,
             included_from: Rc::new(chain),
         });
-        let toks = lex::tokenize(&source, file, &mut self.names).map_err(|e| CDefError {
-            refusal: Refusal::Syntax,
-            message: e.message.to_string(),
-            location: Some(self.location(file, e.line, e.col)),
-        })?;
+        let cached = path
+            .as_ref()
+            .and_then(|p| self.token_cache.get(p))
+            .map(|(_, t)| t.clone());
+        let toks = match cached {
+            Some(toks) => toks,
+            None => {
+                let toks: Rc<[PpTok]> = lex::tokenize(&source, file, &mut self.names)
+                    .map_err(|e| CDefError {
+                        refusal: Refusal::Syntax,
+                        message: e.message.to_string(),
+                        location: Some(self.location(file, e.line, e.col)),
+                    })?
+                    .into();
+                if let Some(p) = &path {
+                    self.token_cache
+                        .insert(p.clone(), (source.clone(), toks.clone()));
+                }
+                toks
+            }
+        };
         self.readers.push(Reader {
             toks,
             pos: 0,
@@ -295,8 +326,7 @@ impl Pp<'_> {
                 let line = r.toks.last().map_or(1, |t| t.line);
                 return Err(CDefError {
                     refusal: Refusal::Syntax,
-                    message: "unterminated #if: #endif expected before the end of the file"
-                        .into(),
+                    message: "unterminated #if: #endif expected before the end of the file".into(),
                     location: Some(self.location(file, line, 1)),
                 });
             }
@@ -439,8 +469,7 @@ impl Pp<'_> {
             let (from_user, at) = (m.from_user, m.at);
             // Bodies that cannot be constant expressions are not expanded.
             if m.body.is_empty()
-                || m
-                    .body
+                || m.body
                     .iter()
                     .any(|t| matches!(t.kind, Kind::Str | Kind::Other) || self.is(*t, "{"))
             {
@@ -464,7 +493,7 @@ impl Pp<'_> {
                 expansion,
                 from_user,
                 dotdotdot: false,
-                location: self.location(at.file, at.line, at.col),
+                location: from_user.then(|| self.location(at.file, at.line, at.col)),
             });
         }
         for (name, location) in self.dotdotdot.drain(..) {
@@ -473,7 +502,7 @@ impl Pp<'_> {
                 expansion: "...".into(),
                 from_user: true,
                 dotdotdot: true,
-                location,
+                location: Some(location),
             });
         }
         out
