@@ -79,8 +79,10 @@ class FFI(_backend.FFI):
         if found:
             import warnings
 
+            from .error import CDefWarning
+
             for message in found:
-                warnings.warn(message, UserWarning, stacklevel=2)
+                warnings.warn(message, CDefWarning, stacklevel=2)
 
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):

@@ -239,7 +239,11 @@ impl Pp<'_> {
                 m.body.clone(),
             )
         };
-        let (args, rparen) = self.arguments(t, params.len(), variadic)?;
+        let (mut args, rparen) = self.arguments(t, params.len(), variadic)?;
+        if variadic && args.len() + 1 == params.len() {
+            // No variadic arguments at all: `__VA_ARGS__` is empty.
+            args.push(Vec::new());
+        }
         if args.len() != params.len()
             && !(params.is_empty() && args.len() == 1 && args[0].is_empty())
         {

@@ -58,6 +58,7 @@ pub struct MacroConstant {
 }
 
 /// What the preprocessor made of a cdef text.
+#[derive(Debug)]
 pub struct Preprocessed {
     /// The declarations, macros expanded, directives gone except `#pragma pack`.
     pub text: String,
