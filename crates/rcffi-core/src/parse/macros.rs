@@ -55,11 +55,14 @@ fn evaluate(
     // Most macros of a header are not numbers (`#define foo_fn bar_fn`, a
     // call, a string): refuse them on sight rather than lexing them.
     let first = expansion.as_bytes().first()?;
-    if !(first.is_ascii_digit() || matches!(first, b'(' | b'-' | b'+' | b'~' | b'!' | b'\''))
-        && !decls
-            .lookup(expansion.split(' ').next()?)
+    let numeric_start =
+        first.is_ascii_digit() || matches!(first, b'(' | b'-' | b'+' | b'~' | b'!' | b'\'');
+    let starts_with_constant = || {
+        decls
+            .lookup(expansion.split(' ').next().unwrap_or(""))
             .is_some_and(|e| matches!(e, Entity::IntConstant { .. }))
-    {
+    };
+    if !numeric_start && !starts_with_constant() {
         return None;
     }
     let lexed = lexer::lex(expansion).ok()?;

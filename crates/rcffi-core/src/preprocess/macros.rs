@@ -224,7 +224,7 @@ impl Pp<'_> {
         if m.params.is_none() {
             let body = m.body.clone();
             let hide = self.hide_add(t.hide, t.sym);
-            let out = self.substitute(t.sym, &body, &[], false, t, hide)?;
+            let out = self.substitute(&body, &[], false, t, hide)?;
             self.push_expansion(out);
             return Ok(true);
         }
@@ -260,7 +260,7 @@ impl Pp<'_> {
         let hide = self.hide_intersect(t.hide, rparen.hide);
         let hide = self.hide_add(hide, t.sym);
         let bound: Vec<(Sym, Vec<PpTok>)> = params.into_iter().zip(args).collect();
-        let out = self.substitute(t.sym, &body, &bound, variadic, t, hide)?;
+        let out = self.substitute(&body, &bound, variadic, t, hide)?;
         self.push_expansion(out);
         Ok(true)
     }
@@ -408,7 +408,6 @@ impl Pp<'_> {
     /// `hide` and the invocation's position.
     fn substitute(
         &mut self,
-        name: Sym,
         body: &[PpTok],
         args: &[(Sym, Vec<PpTok>)],
         variadic: bool,
@@ -475,8 +474,7 @@ impl Pp<'_> {
                     }
                 };
                 if va_present {
-                    let inner =
-                        self.substitute(name, &body[i + 2..close], args, variadic, at, hide)?;
+                    let inner = self.substitute(&body[i + 2..close], args, variadic, at, hide)?;
                     out.extend(inner);
                 }
                 i = close + 1;

@@ -381,9 +381,7 @@ impl Pp<'_> {
             Some(Kind::Punct) => t.space || t.kind == Kind::Punct,
             Some(_) => true,
         };
-        if glue {
-            self.out.push(' ');
-        } else if self.last.is_none() && t.space {
+        if glue || (self.last.is_none() && t.space) {
             self.out.push(' ');
         }
         self.out.push_str(text);
