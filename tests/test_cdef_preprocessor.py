@@ -64,7 +64,23 @@ def test_constant_expression_defines(ffi, line, value):
     assert ffi.dlopen(None).A == value
 
 
-@pytest.mark.parametrize("line", ["#define A foo", "#define A", "#define A 1.5", "#define A 08",
+@pytest.mark.parametrize(
+    "line, value",
+    [("#define A 1.5", 1.5), ("#define A (-2.5e3f)", -2500.0), ("#define A .25L", 0.25),
+     ('#define A "a\\tb" "c\\x41\\101"', b"a\tbcAA"), ('#define V "1.2"\n#define A V', b"1.2")],
+)
+def test_float_and_string_defines(ffi, line, value):
+    ffi.cdef(line)
+    got = ffi.dlopen(None).A
+    assert got == value and type(got) is type(value)
+
+
+def test_defines_keep_their_place_among_declarations(ffi):
+    ffi.cdef("#define A 1\nextern int x;\n#define B 2\nint f(void);\n#define C ...")
+    assert ffi._decls.names() == ["A", "x", "B", "f", "C"]
+
+
+@pytest.mark.parametrize("line", ["#define A foo", "#define A", "#define A 08",
                                   "#define A(x) x", "#define A f(1)", "#define A 1 +"])
 def test_macros_that_are_no_integer_constant_are_only_macros(ffi, line):
     ffi.cdef("extern int x1;\n" + line, override=True)

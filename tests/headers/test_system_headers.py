@@ -128,6 +128,8 @@ def test_zlib_declared_by_its_header_alone():
 
     assert z.crc32(0, data, len(data)) == zlib.crc32(data)
     assert ffi.string(z.zlibVersion()).decode() == zlib.ZLIB_RUNTIME_VERSION
+    # A string macro of the header is a constant too.
+    assert z.ZLIB_VERSION == ffi.string(z.zlibVersion())
 
 
 def test_sqlite3_declared_by_its_header_alone():

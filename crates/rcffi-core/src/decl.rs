@@ -45,6 +45,11 @@ pub enum Entity {
     },
     /// `#define X ...`: an integer constant whose value only the C compiler knows.
     UnknownConstant,
+    /// A macro whose value is a floating literal: `#define PI 3.14159`.
+    FloatConstant(f64),
+    /// A macro whose value is a string literal (adjacent ones joined), as the
+    /// bytes of the string without its terminating NUL.
+    StrConstant(Vec<u8>),
 }
 
 /// A typedef name.

@@ -267,6 +267,15 @@ impl Writer {
                     }
                 }
                 Entity::UnknownConstant => self.out.push(3),
+                Entity::FloatConstant(v) => {
+                    self.out.push(4);
+                    self.out.extend_from_slice(&v.to_le_bytes());
+                }
+                Entity::StrConstant(bytes) => {
+                    self.out.push(5);
+                    self.uint(bytes.len() as u64);
+                    self.out.extend_from_slice(bytes);
+                }
             }
         }
     }
@@ -444,6 +453,14 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                 Entity::IntConstant { value, ty }
             }
             3 => Entity::UnknownConstant,
+            4 => {
+                let bytes: [u8; 8] = r.take(8)?.try_into().expect("8 bytes");
+                Entity::FloatConstant(f64::from_le_bytes(bytes))
+            }
+            5 => {
+                let n = usize::try_from(r.uint()?).map_err(|_| Reader::truncated())?;
+                Entity::StrConstant(r.take(n)?.to_vec())
+            }
             other => {
                 return Err(Error::Type(format!(
                     "corrupt declaration blob: entity tag {other}"
@@ -619,6 +636,8 @@ mod tests {
                     assert_eq!(v, w)
                 }
                 (Entity::UnknownConstant, Entity::UnknownConstant) => {}
+                (Entity::FloatConstant(v), Entity::FloatConstant(w)) => assert_eq!(v, w),
+                (Entity::StrConstant(v), Entity::StrConstant(w)) => assert_eq!(v, w),
                 _ => panic!("{name}: {a:?} vs {b:?}"),
             }
         }

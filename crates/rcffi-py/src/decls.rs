@@ -212,6 +212,13 @@ impl Declarations {
                 Some(("int", value.into_pyobject(py)?.into_any().unbind()))
             }
             Some(Entity::UnknownConstant) => Some(("unknown", py.None())),
+            Some(Entity::FloatConstant(v)) => {
+                Some(("float", v.into_pyobject(py)?.into_any().unbind()))
+            }
+            Some(Entity::StrConstant(bytes)) => Some((
+                "bytes",
+                pyo3::types::PyBytes::new(py, &bytes).into_any().unbind(),
+            )),
         })
     }
 

@@ -538,7 +538,7 @@ fn abi_entry(
             let ctype: Py<CType> = value.extract(py)?;
             unsafe { read_global(py, &ctype, addr, library.as_any())? }
         }
-        "int" => value,
+        "int" | "float" | "bytes" => value,
         _ => {
             return Err(CDefError::new_err(format!(
                 "constant '{name}' is declared with '...': its value is only known in API \

@@ -138,8 +138,9 @@ impl Parser<'_, '_> {
         }
     }
 
-    /// A typedef of a name rcffi knows built in (`typedef unsigned long
-    /// size_t;` in a header) keeps the built-in type when it has the same
+    /// A header's typedef of a name rcffi knows built in (`typedef unsigned
+    /// long size_t;`) keeps the built-in type (in the cdef text, as in cffi,
+    /// the typedef replaces it) when it has the same
     /// size and signedness; true when this typedef is such a redeclaration.
     pub(super) fn is_builtin_redeclaration(&self, name: &str, ty: TypeId) -> bool {
         let Some(p) = builtin_type_name(name) else {

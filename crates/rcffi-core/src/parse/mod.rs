@@ -62,6 +62,15 @@ fn cdef_unguarded(
     let pre = preprocess::preprocess(source, config)?;
     let lexed = lexer::lex_segments(&pre.text, pre.segments)?;
     let mut p = Parser::new(&lexed, table, decls, options);
+    p.macros = &pre.macros;
+    p.macro_index = pre
+        .macros
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.from_user)
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect();
+    p.macro_done = vec![false; pre.macros.len()];
     p.top_level()?;
     let mut warnings = std::mem::take(&mut p.warnings);
     if !p.skipped.is_empty() {
@@ -73,8 +82,9 @@ fn cdef_unguarded(
             ),
         });
     }
+    let done = std::mem::take(&mut p.macro_done);
     drop(p);
-    macros::declare_constants(table, decls, options, &pre.macros)?;
+    macros::declare_constants(table, decls, options, &pre.macros, &done)?;
     Ok(warnings)
 }
 
@@ -273,6 +283,11 @@ struct Parser<'a, 's> {
     /// Declarations of headers skipped because rcffi cannot represent them:
     /// `file:line: why`.
     skipped: Vec<String>,
+    /// The object-like macros the preprocessor found, by name, and which of
+    /// them are declared already.
+    macros: &'a [preprocess::MacroConstant],
+    macro_index: crate::fasthash::FastMap<&'a str, usize>,
+    macro_done: Vec<bool>,
 }
 
 type PResult<T> = Result<T, CDefError>;
@@ -295,6 +310,9 @@ impl<'a, 's> Parser<'a, 's> {
             packing: options.packing,
             pack_stack: Vec::new(),
             skipped: Vec::new(),
+            macros: &[],
+            macro_index: Default::default(),
+            macro_done: Vec::new(),
         }
     }
 
@@ -446,10 +464,14 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    /// A directive the preprocessor left for the parser: `#pragma pack`.
+    /// A directive the preprocessor left for the parser: `#pragma pack`, or
+    /// `#define NAME` where the cdef text defined a macro.
     fn directive(&mut self, t: &Token) -> PResult<()> {
         let cleaned = clean_directive(self.text(t));
         let text = cleaned.trim();
+        if let Some(name) = text.strip_prefix("define ") {
+            return self.define_marker(name.trim());
+        }
         match text.strip_prefix("pragma") {
             Some(rest) => self.pragma(t, rest.trim()),
             None => Err(self
@@ -605,7 +627,10 @@ impl<'a, 's> Parser<'a, 's> {
                 self.decls.asm_names.insert(name.to_string(), symbol);
             }
         }
-        if spec.storage == Storage::Typedef && self.is_builtin_redeclaration(name, ty.id) {
+        if spec.storage == Storage::Typedef
+            && self.in_header(name_idx)
+            && self.is_builtin_redeclaration(name, ty.id)
+        {
             return Ok(());
         }
         if spec.storage == Storage::Typedef {

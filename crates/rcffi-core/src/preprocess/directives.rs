@@ -167,7 +167,7 @@ impl Pp<'_> {
                 self.once.insert(p);
             }
         } else if text.starts_with("pack") {
-            self.emit_pragma(kw, &text);
+            self.emit_directive(kw, &format!("pragma {text}"));
         }
     }
 

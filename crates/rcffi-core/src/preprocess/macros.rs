@@ -117,6 +117,12 @@ impl Pp<'_> {
             return Err(self.error_at(name, "'defined' cannot be used as a macro name"));
         }
         let mut rest = &line[1..];
+        if user {
+            // Where the cdef text defines a macro, its constant is declared
+            // (in declaration order, as cffi does).
+            let text = format!("define {}", self.names.text(name.sym));
+            self.emit_directive(name, &text);
+        }
         let (params, variadic) = if rest.first().is_some_and(|t| !t.space && self.is(*t, "(")) {
             let (params, variadic, used) = self.parameters(name, rest)?;
             rest = &rest[used..];
@@ -294,7 +300,7 @@ impl Pp<'_> {
                     .unwrap_or_default();
                 let inner = text.trim_matches('"').replace("\\\"", "\"");
                 if inner.trim_start().starts_with("pack") {
-                    self.emit_pragma(t, inner.trim());
+                    self.emit_directive(t, &format!("pragma {}", inner.trim()));
                 }
                 return Ok(true);
             }

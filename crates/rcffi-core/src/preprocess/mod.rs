@@ -388,15 +388,16 @@ impl Pp<'_> {
         self.last = Some(t.kind);
     }
 
-    /// Writes a `#pragma` line for the parser (only `pack` reaches it).
-    fn emit_pragma(&mut self, at: PpTok, text: &str) {
+    /// Writes a directive line for the parser: `#pragma pack(...)`, or
+    /// `#define NAME` where the cdef text defines a macro.
+    fn emit_directive(&mut self, at: PpTok, text: &str) {
         let sym = self.names.intern("");
         self.emit(PpTok {
             kind: Kind::Other,
             sym,
             ..at
         });
-        self.out.push_str("\n#pragma ");
+        self.out.push_str("\n#");
         self.out.push_str(text);
         self.out.push('\n');
         self.out_line += 2;
@@ -470,7 +471,7 @@ impl Pp<'_> {
             if m.body.is_empty()
                 || m.body
                     .iter()
-                    .any(|t| matches!(t.kind, Kind::Str | Kind::Other) || self.is(*t, "{"))
+                    .any(|t| t.kind == Kind::Other || self.is(*t, "{"))
             {
                 continue;
             }

@@ -123,6 +123,7 @@ fn object_like_macros_are_listed_with_their_expansion() {
         vec![
             ("A".into(), "( 1 << 3 )".into(), false),
             ("B".into(), "3".into(), false),
+            ("S".into(), "\"str\"".into(), false),
             ("D".into(), "...".into(), true),
         ]
     );
