@@ -307,7 +307,10 @@ impl Pp<'_> {
                 let bytes = std::fs::read(&path).map_err(|e| {
                     self.error_at(kw, format!("cannot read '{}': {e}", path.display()))
                 })?;
-                Rc::from(String::from_utf8_lossy(&bytes).as_ref())
+                match String::from_utf8(bytes) {
+                    Ok(text) => Rc::from(text),
+                    Err(e) => Rc::from(String::from_utf8_lossy(e.as_bytes()).as_ref()),
+                }
             }
         };
         let here = {

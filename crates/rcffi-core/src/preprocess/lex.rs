@@ -4,6 +4,8 @@
 //! whitespace, line continuations vanish; the lines reported are those of the
 //! file as written.
 
+use std::rc::Rc;
+
 use crate::fasthash::FastMap;
 
 /// An interned token spelling.
@@ -12,8 +14,9 @@ pub type Sym = u32;
 /// The spellings of one preprocessor run, interned: macro lookups and token
 /// copies then move integers, not strings.
 pub struct Interner {
-    map: FastMap<Box<str>, Sym>,
-    texts: Vec<Box<str>>,
+    /// One allocation per spelling, shared by the map and the table.
+    map: FastMap<Rc<str>, Sym>,
+    texts: Vec<Rc<str>>,
     /// The symbol of each one-byte punctuator, by its byte.
     single: [Sym; 128],
 }
@@ -42,8 +45,9 @@ impl Interner {
             return s;
         }
         let s = self.texts.len() as Sym;
-        self.texts.push(text.into());
-        self.map.insert(text.into(), s);
+        let shared: Rc<str> = Rc::from(text);
+        self.texts.push(shared.clone());
+        self.map.insert(shared, s);
         s
     }
 
@@ -101,7 +105,10 @@ pub struct LexError {
 /// Splits the text of file `file` into tokens.
 pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>, LexError> {
     let spliced;
-    let (text, splices) = if src.contains("\\\n") || src.contains("\\\r\n") {
+    let continued = src
+        .match_indices('\\')
+        .any(|(i, _)| matches!(&src.as_bytes()[i + 1..], [b'\n', ..] | [b'\r', b'\n', ..]));
+    let (text, splices) = if continued {
         spliced = splice(src);
         (spliced.0.as_str(), spliced.1)
     } else {

@@ -2,6 +2,8 @@
 //! token produced by expanding `M` carries `M` in its hide set and is never
 //! expanded as `M` again, which is C's "painted blue" rule.
 
+use std::rc::Rc;
+
 use super::lex::{self, Kind, PpTok, Sym};
 use super::{Pp, MAX_DEPTH};
 use crate::error::CDefError;
@@ -10,9 +12,10 @@ use crate::error::CDefError;
 pub struct Macro {
     /// The parameters of a function-like macro (`None`: object-like); a
     /// variadic macro's last one is `__VA_ARGS__` or its GNU name.
-    pub params: Option<Vec<Sym>>,
+    pub params: Option<Rc<[Sym]>>,
     pub variadic: bool,
-    pub body: Vec<PpTok>,
+    /// Shared: every expansion reads it.
+    pub body: Rc<[PpTok]>,
     /// The name token of the definition, for diagnostics.
     pub at: PpTok,
     /// Defined by the compiler or `define_macros=`.
@@ -32,7 +35,7 @@ impl Macro {
             && self
                 .body
                 .iter()
-                .zip(&other.body)
+                .zip(other.body.iter())
                 .enumerate()
                 .all(|(i, (a, b))| a.sym == b.sym && (i == 0 || a.space == b.space))
     }
@@ -52,15 +55,20 @@ impl Pp<'_> {
     }
 
     pub(super) fn hide_add(&mut self, id: u32, sym: Sym) -> u32 {
+        if let Some(&done) = self.hide_added.get(&(id, sym)) {
+            return done;
+        }
         let set = &self.hidesets[id as usize];
-        match set.binary_search(&sym) {
+        let added = match set.binary_search(&sym) {
             Ok(_) => id,
             Err(at) => {
                 let mut s = set.clone();
                 s.insert(at, sym);
                 self.hideset_id(s)
             }
-        }
+        };
+        self.hide_added.insert((id, sym), added);
+        added
     }
 
     fn hide_union(&mut self, a: u32, b: u32) -> u32 {
@@ -126,7 +134,7 @@ impl Pp<'_> {
         let (params, variadic) = if rest.first().is_some_and(|t| !t.space && self.is(*t, "(")) {
             let (params, variadic, used) = self.parameters(name, rest)?;
             rest = &rest[used..];
-            (Some(params), variadic)
+            (Some(Rc::from(params)), variadic)
         } else {
             (None, false)
         };
@@ -150,7 +158,7 @@ impl Pp<'_> {
         let m = Macro {
             params,
             variadic,
-            body,
+            body: body.into(),
             at: name,
             predefined: false,
             from_user: user,
@@ -240,7 +248,7 @@ impl Pp<'_> {
         let (params, variadic, body) = {
             let m = &self.macros[&t.sym];
             (
-                m.params.clone().unwrap_or_default(),
+                m.params.clone().unwrap_or_else(|| Rc::from([])),
                 m.variadic,
                 m.body.clone(),
             )
@@ -265,7 +273,7 @@ impl Pp<'_> {
         }
         let hide = self.hide_intersect(t.hide, rparen.hide);
         let hide = self.hide_add(hide, t.sym);
-        let bound: Vec<(Sym, Vec<PpTok>)> = params.into_iter().zip(args).collect();
+        let bound: Vec<(Sym, Vec<PpTok>)> = params.iter().copied().zip(args).collect();
         let out = self.substitute(&body, &bound, variadic, t, hide)?;
         self.push_expansion(out);
         Ok(true)
@@ -510,25 +518,19 @@ impl Pp<'_> {
             out.push(t);
             i += 1;
         }
-        let mut first = true;
-        let mut done = Vec::with_capacity(out.len());
-        for t in out {
-            if t.sym == placemarker {
-                continue;
-            }
-            let h = self.hide_union(t.hide, hide);
-            done.push(PpTok {
-                space: if first { at.space } else { t.space },
+        out.retain(|t| t.sym != placemarker);
+        for (i, t) in out.iter_mut().enumerate() {
+            *t = PpTok {
+                space: if i == 0 { at.space } else { t.space },
                 bol: false,
                 file: at.file,
                 line: at.line,
                 col: at.col,
-                hide: h,
-                ..t
-            });
-            first = false;
+                hide: self.hide_union(t.hide, hide),
+                ..*t
+            };
         }
-        Ok(done)
+        Ok(out)
     }
 
     /// `#arg`: the argument's spelling as a string literal.

@@ -125,6 +125,8 @@ struct Pp<'c> {
     macro_order: usize,
     hidesets: Vec<Vec<Sym>>,
     hideset_ids: FastMap<Vec<Sym>, u32>,
+    /// `hide_add` answers: (set, macro) → set with the macro.
+    hide_added: FastMap<(u32, Sym), u32>,
     conds: Vec<Cond>,
     once: FastSet<PathBuf>,
     /// Include guards seen: path → guard macro.
@@ -158,6 +160,7 @@ pub fn preprocess(source: &str, config: &Config) -> Result<Preprocessed, CDefErr
         macro_order: 0,
         hidesets: vec![Vec::new()],
         hideset_ids: FastMap::default(),
+        hide_added: FastMap::default(),
         conds: Vec::new(),
         once: FastSet::default(),
         guards: FastMap::default(),
@@ -467,17 +470,26 @@ impl Pp<'_> {
         for (_, sym) in defs {
             let m = &self.macros[&sym];
             let (from_user, at) = (m.from_user, m.at);
-            // Bodies that cannot be constant expressions are not expanded.
-            if m.body.is_empty()
+            // Bodies that cannot be constants are not expanded: most macros of
+            // a header name functions or types (`#define foo_fn bar_fn`,
+            // `#define CALL(x) ...`). An identifier first is kept when it is a
+            // macro (which may expand to a number) or alone (an enumerator).
+            let starts_well = m.body.first().is_some_and(|t| match t.kind {
+                Kind::Number | Kind::Char | Kind::Str => true,
+                Kind::Punct => matches!(self.names.text(t.sym), "(" | "-" | "+" | "~" | "!"),
+                Kind::Ident => m.body.len() == 1 || self.macros.contains_key(&t.sym),
+                Kind::Other => false,
+            });
+            if !starts_well
                 || m.body
                     .iter()
-                    .any(|t| t.kind == Kind::Other || self.is(*t, "{"))
+                    .any(|t| t.kind == Kind::Other || self.is(*t, "{") || self.is(*t, ";"))
             {
                 continue;
             }
             let body = m.body.clone();
             let hide = self.hide_add(0, sym);
-            let body: Vec<PpTok> = body.into_iter().map(|t| PpTok { hide, ..t }).collect();
+            let body: Vec<PpTok> = body.iter().map(|t| PpTok { hide, ..*t }).collect();
             let Ok(expanded) = self.expand_list(body) else {
                 continue;
             };
