@@ -53,6 +53,13 @@ impl Parser<'_, '_> {
         let mut suffixes = Vec::new();
         loop {
             if self.eat_punct("[") {
+                // C99 parameter arrays may hold qualifiers (`a[restrict 4]`,
+                // `a[static 4]`): the parameter is a pointer either way.
+                while self.peek().tok == Tok::Ident
+                    && (is_qualifier(self.text(self.peek())) || self.is_ident("static"))
+                {
+                    self.pos += 1;
+                }
                 if self.eat_punct("]") {
                     suffixes.push(Op::Array(None));
                 } else if self.is_punct("...") {
@@ -60,6 +67,11 @@ impl Parser<'_, '_> {
                     self.pos += 1;
                     self.expect_punct("]")?;
                     suffixes.push(Op::UnknownLength(at));
+                } else if self.in_parameters > 0 && self.in_header(self.pos) {
+                    // A header's parameter array decays to a pointer: its
+                    // length may name another parameter (`a[n]`).
+                    self.skip_to_bracket()?;
+                    suffixes.push(Op::Array(None));
                 } else {
                     let at = self.pos;
                     let n = self.const_expr()?;
@@ -76,7 +88,10 @@ impl Parser<'_, '_> {
                 }
             } else if self.is_punct("(") {
                 self.pos += 1;
-                let (args, variadic) = self.nested(|p| p.parameters())?;
+                self.in_parameters += 1;
+                let params = self.nested(|p| p.parameters());
+                self.in_parameters -= 1;
+                let (args, variadic) = params?;
                 suffixes.push(Op::Function { args, variadic });
             } else {
                 break;

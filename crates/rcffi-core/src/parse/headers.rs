@@ -98,6 +98,21 @@ impl Parser<'_, '_> {
         }
     }
 
+    /// Moves past the `]` closing the array length that starts here.
+    pub(super) fn skip_to_bracket(&mut self) -> PResult<()> {
+        let mut depth = 0usize;
+        loop {
+            match self.next().tok {
+                Tok::Punct("[" | "(") => depth += 1,
+                Tok::Punct(")") => depth = depth.saturating_sub(1),
+                Tok::Punct("]") if depth == 0 => return Ok(()),
+                Tok::Punct("]") => depth -= 1,
+                Tok::Eof => return Err(self.error("expected ']'")),
+                _ => {}
+            }
+        }
+    }
+
     /// `_Static_assert(...);` in a header: checked by the compiler, nothing
     /// to declare.
     fn static_assert(&mut self) -> PResult<bool> {

@@ -288,6 +288,8 @@ struct Parser<'a, 's> {
     macros: &'a [preprocess::MacroConstant],
     macro_index: crate::fasthash::FastMap<&'a str, usize>,
     macro_done: Vec<bool>,
+    /// How many parameter lists enclose the current position.
+    in_parameters: usize,
 }
 
 type PResult<T> = Result<T, CDefError>;
@@ -313,6 +315,7 @@ impl<'a, 's> Parser<'a, 's> {
             macros: &[],
             macro_index: Default::default(),
             macro_done: Vec::new(),
+            in_parameters: 0,
         }
     }
 
