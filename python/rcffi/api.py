@@ -82,7 +82,9 @@ class FFI(_backend.FFI):
             from .error import CDefWarning
 
             for message in found:
-                warnings.warn(message, CDefWarning, stacklevel=2)
+                # cffi's own warnings keep cffi's category.
+                skipped = message.startswith("cdef(): skipped")
+                warnings.warn(message, CDefWarning if skipped else UserWarning, stacklevel=2)
 
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):

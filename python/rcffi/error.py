@@ -6,6 +6,5 @@ __all__ = ["FFIError", "CDefError", "CDefWarning", "VerificationError", "Verific
 
 
 class CDefWarning(UserWarning):
-    """What cdef() accepted but wants known: a global without a storage
-    class, or declarations of included headers it skipped because rcffi
-    cannot represent them (listed in the message)."""
+    """cdef() skipped declarations of included headers that rcffi cannot
+    represent; the message lists them with their file and line."""

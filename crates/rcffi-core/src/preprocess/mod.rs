@@ -476,7 +476,7 @@ impl Pp<'_> {
             // macro (which may expand to a number) or alone (an enumerator).
             let starts_well = m.body.first().is_some_and(|t| match t.kind {
                 Kind::Number | Kind::Char | Kind::Str => true,
-                Kind::Punct => matches!(self.names.text(t.sym), "(" | "-" | "+" | "~" | "!"),
+                Kind::Punct => matches!(self.names.text(t.sym), "(" | "-" | "--" | "+" | "~" | "!"),
                 Kind::Ident => m.body.len() == 1 || self.macros.contains_key(&t.sym),
                 Kind::Other => false,
             });
