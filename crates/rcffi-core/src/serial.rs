@@ -53,6 +53,15 @@ pub fn serialize(table: &TypeTable, decls: &Declarations) -> Vec<u8> {
     w.write_types(table);
     w.write_records(table);
     w.write_names(decls);
+    // `__asm__` renames come last: a blob without them (written before
+    // they existed) simply ends here.
+    let mut renames: Vec<(&String, &String)> = decls.asm_names.iter().collect();
+    renames.sort();
+    w.uint(renames.len() as u64);
+    for (name, symbol) in renames {
+        w.string(name);
+        w.string(symbol);
+    }
     w.out
 }
 
@@ -470,6 +479,13 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
         decls.names.insert(name.clone(), entity);
         decls.name_order.push(name);
     }
+    if r.pos < r.data.len() {
+        for _ in 0..r.uint()? {
+            let name = r.string()?;
+            let symbol = r.string()?;
+            decls.asm_names.insert(name, symbol);
+        }
+    }
     decls.record_order = ids
         .iter()
         .copied()
@@ -570,6 +586,9 @@ mod tests {
         static const long LIMIT;
         #define ANSWER 42
         #define LATER ...
+        #define PI 3.25
+        #define NAME \"rcffi\"
+        int renamed(int) __asm__(\"real_symbol\");
         extern \"Python\" int on_event(int);
         struct later;
     ";
@@ -641,6 +660,9 @@ mod tests {
                 _ => panic!("{name}: {a:?} vs {b:?}"),
             }
         }
+        assert_eq!(d2.asm_names["renamed"], "real_symbol");
+        assert_eq!(d2.names["PI"], Entity::FloatConstant(3.25));
+        assert_eq!(d2.names["NAME"], Entity::StrConstant(b"rcffi".to_vec()));
         let unknown = d2.typedefs["opaque_int_t"].ty;
         assert!(matches!(
             t2.data(unknown),
