@@ -174,8 +174,8 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
         }
         let start = i;
         let col = (start - line_start + 1) as u32;
-        let kind = if c.is_ascii_alphabetic() || c == b'_' || c == b'$' {
-            while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'$') {
+        let kind = if IDENT[usize::from(c)] && !c.is_ascii_digit() {
+            while i < b.len() && IDENT[usize::from(b[i])] {
                 i += 1;
             }
             // An encoding prefix makes a literal: L"x", u8"x", U'x'.
@@ -257,6 +257,19 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
     }
     Ok(toks)
 }
+
+/// Which bytes continue an identifier (scanning identifiers is most of the
+/// work on a header).
+static IDENT: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || c == b'_' || c == b'$';
+        b += 1;
+    }
+    t
+};
 
 /// The length of the punctuator `b` starts with, if any.
 fn punct_len(b: &[u8]) -> Option<usize> {

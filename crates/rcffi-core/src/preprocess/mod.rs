@@ -488,10 +488,17 @@ impl Pp<'_> {
                 continue;
             }
             let body = m.body.clone();
-            let hide = self.hide_add(0, sym);
-            let body: Vec<PpTok> = body.iter().map(|t| PpTok { hide, ..*t }).collect();
-            let Ok(expanded) = self.expand_list(body) else {
-                continue;
+            // A lone literal (most of a header's constants) is its own
+            // expansion.
+            let expanded: Vec<PpTok> = if body.len() == 1 && body[0].kind != Kind::Ident {
+                body.to_vec()
+            } else {
+                let hide = self.hide_add(0, sym);
+                let body: Vec<PpTok> = body.iter().map(|t| PpTok { hide, ..*t }).collect();
+                let Ok(expanded) = self.expand_list(body) else {
+                    continue;
+                };
+                expanded
             };
             let mut expansion = String::new();
             for t in &expanded {
