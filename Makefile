@@ -11,7 +11,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs fuzz soak soak-short
+	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers
 
 all: test
 
@@ -75,6 +75,23 @@ fuzz:
 	mkdir -p build/fuzz/cdef
 	cd fuzz && cargo +nightly fuzz run cdef ../build/fuzz/cdef corpus/cdef -- \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10
+
+# The -dev packages whose headers tests/headers/ declares with #include (and
+# whose libraries it calls): installed with apt-get when one is missing, so a
+# machine that has them all runs nothing.
+SYSTEM_PACKAGES := zlib1g-dev libsqlite3-dev libbz2-dev liblzma-dev libexpat1-dev libyaml-dev \
+	libpng-dev libssl-dev
+
+deps-system:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "installing $$missing"; \
+		$$sudo apt-get update -qq && $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+bench-headers: build-release
+	$(VPY) benches/headers.py
 
 lint: $(DEPS)
 	cargo fmt --all --check

@@ -6,7 +6,7 @@ holds the low-level primitives it is built on.
 
 from . import _backend
 from .api import FFI
-from .error import CDefError, FFIError, VerificationError, VerificationMissing
+from .error import CDefError, CDefWarning, FFIError, VerificationError, VerificationMissing
 
 __version__ = _backend.__version__
 __version_info__ = tuple(int(x) for x in __version__.split("."))
@@ -80,6 +80,7 @@ __all__ = [
     "FFI",
     "FFIError",
     "CDefError",
+    "CDefWarning",
     "VerificationError",
     "VerificationMissing",
     "install_as_cffi",

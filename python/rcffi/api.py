@@ -11,7 +11,7 @@ every memory or call operation is one backend primitive.
 import _thread
 import os
 
-from . import _backend
+from . import _backend, _headers
 from .loader import included_declarations
 
 __all__ = ["FFI"]
@@ -48,9 +48,14 @@ class FFI(_backend.FFI):
 
     # ----- declarations --------------------------------------------------------
 
-    def cdef(self, csource, override=False, packed=False, pack=None):
-        """Parses C declarations and adds them to this FFI."""
-        self._declare("cdef", csource, override, packed, pack, False)
+    def cdef(self, csource, override=False, packed=False, pack=None, include_dirs=(),
+             define_macros=()):
+        """Parses C declarations and adds them to this FFI. The text is
+        preprocessed: ``#include`` finds headers in ``include_dirs`` and then
+        where the C compiler looks; ``define_macros`` is a list of (name, value
+        or None) pairs defined first."""
+        self._declare("cdef", csource, override, packed, pack, False, include_dirs,
+                      define_macros)
 
     def embedding_api(self, csource, packed=False, pack=None):
         """Declares what an embedding library exports (``cdef()`` syntax): its
@@ -87,7 +92,8 @@ class FFI(_backend.FFI):
 
         embedding.add_link_options(kwds)
 
-    def _declare(self, what, csource, override, packed, pack, exported):
+    def _declare(self, what, csource, override, packed, pack, exported, include_dirs=(),
+                 define_macros=()):
         if not isinstance(csource, str):
             raise TypeError("%s() argument must be a string, not %s"
                             % (what, type(csource).__name__))
@@ -100,16 +106,33 @@ class FFI(_backend.FFI):
             raise ValueError("'packed' and 'pack' cannot both be given")
         if pack is not None and (pack <= 0 or pack & (pack - 1)):
             raise ValueError("'pack' must be a power of two, not %r" % (pack,))
+        if isinstance(include_dirs, (str, bytes)):
+            raise TypeError("include_dirs must be a list of directories, not a single string")
+        include_dirs = [os.fspath(d) for d in include_dirs]
+        defines = list(define_macros)
+        for item in defines:
+            if (not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str)
+                    or not (item[1] is None or isinstance(item[1], str))):
+                raise TypeError("define_macros must be a list of (name, value-or-None) pairs, "
+                                "not %r" % (item,))
+        system_dirs, predefines = [], ""
+        if "#" in csource or defines:
+            system_dirs, predefines = _headers.system_config()
         with self._lock:
-            found = self._decls.cdef(csource, override, bool(packed), pack or 0, exported)
+            found = self._decls.cdef(csource, override, bool(packed), pack or 0, exported,
+                                     include_dirs, system_dirs, predefines, defines)
             self._types.clear()
             for lib in self._libs:
                 _backend.extend_abi_lib(lib, self._decls)
         if found:
             import warnings
 
+            from .error import CDefWarning
+
             for message in found:
-                warnings.warn(message, UserWarning, stacklevel=2)
+                # cffi's own warnings keep cffi's category.
+                skipped = message.startswith("cdef(): skipped")
+                warnings.warn(message, CDefWarning if skipped else UserWarning, stacklevel=2)
 
     def _ctype(self, cdecl):
         if isinstance(cdecl, str):

@@ -2,4 +2,9 @@
 
 from ._backend import CDefError, FFIError, VerificationError, VerificationMissing
 
-__all__ = ["FFIError", "CDefError", "VerificationError", "VerificationMissing"]
+__all__ = ["FFIError", "CDefError", "CDefWarning", "VerificationError", "VerificationMissing"]
+
+
+class CDefWarning(UserWarning):
+    """cdef() skipped declarations of included headers that rcffi cannot
+    represent; the message lists them with their file and line."""

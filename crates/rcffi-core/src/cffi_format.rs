@@ -303,11 +303,7 @@ impl Decoder<'_, '_> {
             if let Some(&dep) = self.record_of.get(&inner) {
                 self.lay_out(dep, depth + 1)?;
             }
-            fields.push(FieldDecl {
-                name: text(&entry[name_at..])?,
-                ty,
-                bits,
-            });
+            fields.push(FieldDecl::plain(text(&entry[name_at..])?, ty, bits));
         }
         let packing = if flags & F_PACKED != 0 {
             Packing::Packed

@@ -274,7 +274,7 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
                     out.push(Entry::IntConstant { name: name.clone() });
                 }
             }
-            Entity::IntConstant { .. } => {}
+            Entity::IntConstant { .. } | Entity::FloatConstant(_) | Entity::StrConstant(_) => {}
         }
     }
     if has_extern_python {

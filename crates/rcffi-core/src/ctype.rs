@@ -67,6 +67,25 @@ pub struct FieldDecl {
     pub ty: TypeId,
     /// `Some(width)` for a bitfield.
     pub bits: Option<u32>,
+    /// `__attribute__((packed))` on the member: alignment 1 (bitfields back
+    /// to back), whatever the record's packing.
+    pub packed: bool,
+    /// `__attribute__((aligned(N)))` on the member: at least this alignment
+    /// (still capped by `#pragma pack`, as gcc does).
+    pub aligned: Option<usize>,
+}
+
+impl FieldDecl {
+    /// A member without layout attributes.
+    pub fn plain(name: String, ty: TypeId, bits: Option<u32>) -> FieldDecl {
+        FieldDecl {
+            name,
+            ty,
+            bits,
+            packed: false,
+            aligned: None,
+        }
+    }
 }
 
 /// One member of a completed struct or union.
@@ -617,6 +636,20 @@ impl TypeTable {
         packing: Packing,
         partial: bool,
     ) -> Result<(), Error> {
+        self.complete_record_aligned(id, fields, packing, 1, partial)
+    }
+
+    /// [`complete_record`](Self::complete_record) for a record declared with
+    /// `__attribute__((aligned(min_align)))`: its alignment is at least
+    /// `min_align` and its size a multiple of it.
+    pub fn complete_record_aligned(
+        &mut self,
+        id: TypeId,
+        fields: &[FieldDecl],
+        packing: Packing,
+        min_align: usize,
+        partial: bool,
+    ) -> Result<(), Error> {
         let is_union = match self.data(id) {
             TypeData::Record(r) => {
                 if r.fields.is_some() {
@@ -653,7 +686,7 @@ impl TypeTable {
                 .collect();
             (None, unplaced)
         } else {
-            let (layout, placed) = layout::lay_out(self, fields, is_union, packing)?;
+            let (layout, placed) = layout::lay_out(self, fields, is_union, packing, min_align)?;
             (Some(layout), placed)
         };
         if let TypeData::Record(r) = &mut self.entries[id.index()].data {

@@ -48,6 +48,11 @@ pub enum Entity {
     },
     /// `#define X ...`: an integer constant whose value only the C compiler knows.
     UnknownConstant,
+    /// A macro whose value is a floating literal: `#define PI 3.14159`.
+    FloatConstant(f64),
+    /// A macro whose value is a string literal (adjacent ones joined), as the
+    /// bytes of the string without its terminating NUL.
+    StrConstant(Vec<u8>),
 }
 
 /// A typedef name.
@@ -98,6 +103,8 @@ pub struct Declarations {
     pub name_order: Vec<String>,
     /// Records and enums in declaration order, named or not (for code generation).
     pub record_order: Vec<TypeId>,
+    /// `__asm__("symbol")` renames: the library symbol of a declared name.
+    pub asm_names: FastMap<String, String>,
     type_cache: FastMap<String, TypeId>,
     /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
     /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef
@@ -121,6 +128,19 @@ impl Declarations {
         // A later declaration may complete a type that an earlier type string used.
         self.type_cache.clear();
         parse::parse_cdef(table, self, source, options)
+    }
+
+    /// [`cdef`](Self::cdef) through the preprocessor with a search path,
+    /// predefined macros and `define_macros=` (`#include` of real headers).
+    pub fn cdef_with(
+        &mut self,
+        table: &mut TypeTable,
+        source: &str,
+        options: CdefOptions,
+        config: &crate::preprocess::Config,
+    ) -> Result<Vec<Warning>, Error> {
+        self.type_cache.clear();
+        parse::parse_cdef_with(table, self, source, options, config)
     }
 
     /// Resolves a type string given at run time (`"int[10]"`, `"point_t *"`),
@@ -237,6 +257,9 @@ impl Declarations {
             for (k, v) in theirs {
                 mine.entry(k.clone()).or_insert(*v);
             }
+        }
+        for (k, v) in &other.asm_names {
+            self.asm_names.entry(k.clone()).or_insert_with(|| v.clone());
         }
         for name in &other.name_order {
             if !self.names.contains_key(name) {

@@ -13,6 +13,9 @@ pub struct Location {
     pub column: usize,
     /// The source line as written.
     pub source_line: String,
+    /// The `#include` lines that led to the file, innermost first
+    /// (`path:line`); empty for the cdef source itself.
+    pub included_from: Vec<String>,
 }
 
 /// Which exception a refused declaration is. cffi refuses text it cannot parse
@@ -45,6 +48,14 @@ impl fmt::Display for CDefError {
         match &self.location {
             None => write!(f, "{}", self.message),
             Some(loc) => {
+                for (i, at) in loc.included_from.iter().enumerate() {
+                    let lead = if i == 0 {
+                        "In file included from"
+                    } else {
+                        "                 from"
+                    };
+                    writeln!(f, "{lead} {at}:")?;
+                }
                 let file = loc.file.as_deref().unwrap_or("<cdef source string>");
                 write!(f, "{file}:{}:{}: {}", loc.line, loc.column, self.message)?;
                 let caret_pad: String = loc

@@ -478,11 +478,11 @@ impl StructBuilder {
         let State { table, decls } = &mut *s;
         let mut fields = Vec::with_capacity(self.fields.len());
         for (name, ty) in &self.fields {
-            fields.push(FieldDecl {
-                name: name.clone(),
-                ty: ffi.resolve_in(table, ty)?,
-                bits: None,
-            });
+            fields.push(FieldDecl::plain(
+                name.clone(),
+                ffi.resolve_in(table, ty)?,
+                None,
+            ));
         }
         let tags = if self.is_union {
             &mut decls.unions

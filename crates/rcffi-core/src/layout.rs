@@ -1,6 +1,7 @@
 //! Struct and union layout: sizes, alignments, member offsets and bitfield placement
 //! as gcc computes them for the System V ABIs (x86-64, aarch64 Linux), including
-//! `__attribute__((packed))` and `#pragma pack(N)`.
+//! `__attribute__((packed))`, `aligned(N)` on members and records, and
+//! `#pragma pack(N)`.
 
 use crate::ctype::{Field, FieldDecl, Prim, TypeData, TypeTable};
 use crate::error::Error;
@@ -36,23 +37,38 @@ impl Packing {
             Packing::Pack(n) => align.min(n.max(1)),
         }
     }
+
+    /// The alignment of member `f` of natural alignment `align`: `packed` on the
+    /// member lowers it to 1, `aligned(N)` raises it to N, and `#pragma pack`
+    /// caps the result (gcc caps even an explicit `aligned`).
+    fn member(self, f: &FieldDecl, align: usize) -> usize {
+        let own = if f.packed { 1 } else { self.cap(align) };
+        let wanted = own.max(f.aligned.unwrap_or(1));
+        match self {
+            Packing::Pack(n) => wanted.min(n.max(1)),
+            _ => wanted,
+        }
+    }
 }
 
 fn align_up(x: usize, a: usize) -> usize {
     x.div_ceil(a) * a
 }
 
-/// Places `fields` and returns the record's layout with every member's offset.
+/// Places `fields` and returns the record's layout with every member's offset;
+/// `min_align` is the record's own `aligned(N)` (1 without one), which
+/// `#pragma pack` does not cap.
 pub fn lay_out(
     table: &TypeTable,
     fields: &[FieldDecl],
     is_union: bool,
     packing: Packing,
+    min_align: usize,
 ) -> Result<(Layout, Vec<Field>), Error> {
     let mut placed = Vec::with_capacity(fields.len());
     let mut bitpos: usize = 0; // next free bit (structs)
     let mut size_bits: usize = 0; // bits used so far (unions: the largest member)
-    let mut align: usize = 1;
+    let mut align: usize = min_align.max(1);
     let last = fields.len().saturating_sub(1);
     for (i, f) in fields.iter().enumerate() {
         let is_flexible = matches!(table.data(f.ty), TypeData::Array { length: None, .. });
@@ -74,7 +90,7 @@ pub fn lay_out(
         let start = if is_union { 0 } else { bitpos };
         match f.bits {
             None => {
-                let a = packing.cap(falign);
+                let a = packing.member(f, falign);
                 align = align.max(a);
                 let offset = align_up(start.div_ceil(8), a);
                 placed.push(Field {
@@ -147,16 +163,23 @@ pub fn lay_out(
                 // under `packed` or `#pragma pack`.
                 let unit = falign * 8;
                 let pos = if packing == Packing::Natural
+                    && !f.packed
                     && ((start % unit) + width).div_ceil(unit) > unit_bits / unit
                 {
                     align_up(start, unit)
                 } else {
                     start
                 };
+                // gcc: a packed bitfield still aligns the record as its type
+                // does under `#pragma pack` (capped), and not at all without.
+                let unit_align = if f.packed && !matches!(packing, Packing::Pack(_)) {
+                    1
+                } else {
+                    packing.cap(falign)
+                };
                 if !f.name.is_empty() {
-                    align = align.max(packing.cap(falign));
+                    align = align.max(unit_align);
                 }
-                let unit_align = packing.cap(falign);
                 let offset = (pos / (unit_align * 8)) * unit_align;
                 placed.push(Field {
                     name: f.name.clone(),
@@ -191,11 +214,7 @@ mod tests {
     use crate::ctype::{Prim, TypeId};
 
     fn fd(name: &str, ty: TypeId, bits: Option<u32>) -> FieldDecl {
-        FieldDecl {
-            name: name.into(),
-            ty,
-            bits,
-        }
+        FieldDecl::plain(name.into(), ty, bits)
     }
 
     fn offsets(fields: &[Field]) -> Vec<(usize, Option<u32>)> {
@@ -212,6 +231,7 @@ mod tests {
             &[fd("a", c, None), fd("b", d, None), fd("c", c, None)],
             false,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(l, Layout { size: 24, align: 8 });
@@ -224,9 +244,9 @@ mod tests {
         let c = t.primitive(Prim::Char);
         let i = t.primitive(Prim::Int);
         let fields = [fd("a", c, None), fd("b", i, None)];
-        let (l, _) = lay_out(&t, &fields, false, Packing::Packed).unwrap();
+        let (l, _) = lay_out(&t, &fields, false, Packing::Packed, 1).unwrap();
         assert_eq!(l, Layout { size: 5, align: 1 });
-        let (l, f) = lay_out(&t, &fields, false, Packing::Pack(2)).unwrap();
+        let (l, f) = lay_out(&t, &fields, false, Packing::Pack(2), 1).unwrap();
         assert_eq!(l, Layout { size: 6, align: 2 });
         assert_eq!(f[1].offset, 2);
     }
@@ -242,6 +262,7 @@ mod tests {
             &[fd("a", c, None), fd("b", i, Some(3)), fd("c", i, Some(30))],
             false,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(offsets(&f), vec![(0, None), (0, Some(8)), (4, Some(0))]);
@@ -258,6 +279,7 @@ mod tests {
             &[fd("a", c, None), fd("", ll, Some(3))],
             false,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(l, Layout { size: 2, align: 1 });
@@ -266,6 +288,7 @@ mod tests {
             &[fd("a", c, None), fd("", ll, Some(0)), fd("b", c, None)],
             false,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(l, Layout { size: 9, align: 1 });
@@ -282,7 +305,7 @@ mod tests {
         let l = t.primitive(Prim::Long);
         let fields = [fd("a", c, None), fd("", i, Some(0)), fd("b", c, None)];
         for packing in [Packing::Packed, Packing::Pack(1), Packing::Pack(2)] {
-            let (lay, f) = lay_out(&t, &fields, false, packing).unwrap();
+            let (lay, f) = lay_out(&t, &fields, false, packing, 1).unwrap();
             assert_eq!(f[1].offset, 4, "{packing:?}");
             assert_eq!(lay, Layout { size: 5, align: 1 }, "{packing:?}");
         }
@@ -292,6 +315,7 @@ mod tests {
             &[fd("a", c, None), fd("", l, Some(0)), fd("b", l, Some(3))],
             false,
             Packing::Pack(4),
+            1,
         )
         .unwrap();
         assert_eq!((f[1].offset * 8 + f[1].bitshift.unwrap() as usize), 64);
@@ -309,6 +333,7 @@ mod tests {
             &[fd("a", a, None), fd("b", d, None)],
             true,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(l, Layout { size: 16, align: 8 });
@@ -326,6 +351,7 @@ mod tests {
             &[fd("n", s, None), fd("data", open, None)],
             false,
             Packing::Natural,
+            1,
         )
         .unwrap();
         assert_eq!(l, Layout { size: 4, align: 4 });
@@ -334,7 +360,8 @@ mod tests {
             &t,
             &[fd("data", open, None), fd("n", s, None)],
             false,
-            Packing::Natural
+            Packing::Natural,
+            1,
         )
         .is_err());
     }

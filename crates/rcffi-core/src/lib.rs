@@ -57,6 +57,7 @@ pub mod layout;
 pub mod longdouble;
 pub mod memory;
 pub mod parse;
+pub mod preprocess;
 pub mod prim;
 pub mod probe;
 pub mod serial;

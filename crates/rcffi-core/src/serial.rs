@@ -81,6 +81,15 @@ pub fn serialize_with_includes(
     w.write_types(table);
     w.write_records(table);
     w.write_names(decls);
+    // `__asm__` renames come last: a blob without them (written before
+    // they existed) simply ends here.
+    let mut renames: Vec<(&String, &String)> = decls.asm_names.iter().collect();
+    renames.sort();
+    w.uint(renames.len() as u64);
+    for (name, symbol) in renames {
+        w.string(name);
+        w.string(symbol);
+    }
     w.out
 }
 
@@ -347,6 +356,15 @@ impl Writer {
                     }
                 }
                 Entity::UnknownConstant => self.out.push(3),
+                Entity::FloatConstant(v) => {
+                    self.out.push(4);
+                    self.out.extend_from_slice(&v.to_le_bytes());
+                }
+                Entity::StrConstant(bytes) => {
+                    self.out.push(5);
+                    self.uint(bytes.len() as u64);
+                    self.out.extend_from_slice(bytes);
+                }
             }
         }
     }
@@ -550,6 +568,14 @@ pub fn deserialize_with_includes(
                 Entity::IntConstant { value, ty }
             }
             3 => Entity::UnknownConstant,
+            4 => {
+                let bytes: [u8; 8] = r.take(8)?.try_into().expect("8 bytes");
+                Entity::FloatConstant(f64::from_le_bytes(bytes))
+            }
+            5 => {
+                let n = usize::try_from(r.uint()?).map_err(|_| Reader::truncated())?;
+                Entity::StrConstant(r.take(n)?.to_vec())
+            }
             other => {
                 return Err(Error::Type(format!(
                     "corrupt declaration blob: entity tag {other}"
@@ -558,6 +584,13 @@ pub fn deserialize_with_includes(
         };
         decls.names.insert(name.clone(), entity);
         decls.name_order.push(name);
+    }
+    if r.pos < r.data.len() {
+        for _ in 0..r.uint()? {
+            let name = r.string()?;
+            let symbol = r.string()?;
+            decls.asm_names.insert(name, symbol);
+        }
     }
     decls.record_order = ids
         .iter()
@@ -694,6 +727,9 @@ mod tests {
         static const long LIMIT;
         #define ANSWER 42
         #define LATER ...
+        #define PI 3.25
+        #define NAME \"rcffi\"
+        int renamed(int) __asm__(\"real_symbol\");
         extern \"Python\" int on_event(int);
         struct later;
     ";
@@ -795,9 +831,14 @@ mod tests {
                     assert_eq!(v, w)
                 }
                 (Entity::UnknownConstant, Entity::UnknownConstant) => {}
+                (Entity::FloatConstant(v), Entity::FloatConstant(w)) => assert_eq!(v, w),
+                (Entity::StrConstant(v), Entity::StrConstant(w)) => assert_eq!(v, w),
                 _ => panic!("{name}: {a:?} vs {b:?}"),
             }
         }
+        assert_eq!(d2.asm_names["renamed"], "real_symbol");
+        assert_eq!(d2.names["PI"], Entity::FloatConstant(3.25));
+        assert_eq!(d2.names["NAME"], Entity::StrConstant(b"rcffi".to_vec()));
         let unknown = d2.typedefs["opaque_int_t"].ty;
         assert!(matches!(
             t2.data(unknown),

@@ -1,5 +1,6 @@
 //! `Declarations`: one FFI's `cdef()` declarations, for the Python front end.
 
+use std::path::PathBuf;
 use std::sync::Mutex;
 
 use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
@@ -8,6 +9,7 @@ use pyo3::types::{PyBytes, PyDict, PyTuple};
 use rcffi_core::cffi_format;
 use rcffi_core::decl::{CdefOptions, Declarations as CoreDeclarations, Entity};
 use rcffi_core::layout::Packing;
+use rcffi_core::preprocess;
 use rcffi_core::TypeTable;
 
 use crate::errors::{needs_compiler_err, to_pyerr};
@@ -111,8 +113,13 @@ impl Declarations {
 
     /// Parses `source` and adds its declarations; returns the warnings to emit.
     /// `exported` is `embedding_api()`: its functions are exported by the
-    /// embedding library and implemented in Python.
-    #[pyo3(signature = (source, override_=false, packed=false, pack=0, exported=false))]
+    /// embedding library and implemented in Python. `include_dirs` and
+    /// `system_dirs` are the `#include` search path, `predefines` the
+    /// compiler's `#define` lines and `defines` the `define_macros=` pairs.
+    #[pyo3(signature = (source, override_=false, packed=false, pack=0, exported=false,
+                        include_dirs=Vec::new(), system_dirs=Vec::new(), predefines=String::new(),
+                        defines=Vec::new()))]
+    #[allow(clippy::too_many_arguments)]
     fn cdef(
         &self,
         source: &str,
@@ -120,16 +127,26 @@ impl Declarations {
         packed: bool,
         pack: usize,
         exported: bool,
+        include_dirs: Vec<PathBuf>,
+        system_dirs: Vec<PathBuf>,
+        predefines: String,
+        defines: Vec<(String, Option<String>)>,
     ) -> PyResult<Vec<String>> {
         let packing = match (packed, pack) {
             (true, _) => Packing::Packed,
             (false, 0) => Packing::Natural,
             (false, n) => Packing::Pack(n),
         };
+        let config = preprocess::Config {
+            include_dirs,
+            system_dirs,
+            predefines,
+            defines,
+        };
         let mut t = table();
         let warnings = self
             .lock()
-            .cdef(
+            .cdef_with(
                 &mut t,
                 source,
                 CdefOptions {
@@ -137,6 +154,7 @@ impl Declarations {
                     packing,
                     exported,
                 },
+                &config,
             )
             .map_err(to_pyerr)?;
         Ok(warnings.into_iter().map(|w| w.message).collect())
@@ -169,6 +187,15 @@ impl Declarations {
     /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
     /// `("constant", ctype)` (a `static const` read from the library),
     /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
+    /// The library symbol of `name`: its `__asm__("...")` rename, else itself.
+    pub(crate) fn symbol_of(&self, name: &str) -> String {
+        self.lock()
+            .asm_names
+            .get(name)
+            .cloned()
+            .unwrap_or_else(|| name.to_string())
+    }
+
     pub(crate) fn lookup(
         &self,
         py: Python<'_>,
@@ -197,6 +224,13 @@ impl Declarations {
                 Some(("int", value.into_pyobject(py)?.into_any().unbind()))
             }
             Some(Entity::UnknownConstant) => Some(("unknown", py.None())),
+            Some(Entity::FloatConstant(v)) => {
+                Some(("float", v.into_pyobject(py)?.into_any().unbind()))
+            }
+            Some(Entity::StrConstant(bytes)) => Some((
+                "bytes",
+                pyo3::types::PyBytes::new(py, &bytes).into_any().unbind(),
+            )),
         })
     }
 

@@ -550,12 +550,13 @@ fn abi_entry(
         return Ok(None);
     };
     let symbol = |e: PyErr| missing(py, e);
+    let linked = decls.symbol_of(name);
     Ok(Some(match kind {
-        "function" => CLibrary::load_function(library, value.extract(py)?, name)
+        "function" => CLibrary::load_function(library, value.extract(py)?, &linked)
             .map_err(symbol)?
             .into_any(),
         "variable" => {
-            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            let addr = library.get().symbol_address_raw(&linked).map_err(symbol)?;
             let var = Variable {
                 name: name.to_string(),
                 ctype: value.extract(py)?,
@@ -567,15 +568,15 @@ fn abi_entry(
         "constant" => {
             // A `static const` of a non-integer type has no symbol unless the
             // library happens to export one: only API mode can read it.
-            let addr = library.get().symbol_address_raw(name).map_err(|_| {
+            let addr = library.get().symbol_address_raw(&linked).map_err(|_| {
                 PyNotImplementedError::new_err(format!(
-                    "'{name}' is a constant of a non-integer type: ABI mode can only read                      it if the library exports a symbol of that name (use API mode, set_source)"
+                    "'{name}' is a constant of a non-integer type: ABI mode can only read it if the library exports a symbol of that name (use API mode, set_source)"
                 ))
             })?;
             let ctype: Py<CType> = value.extract(py)?;
             unsafe { read_global(py, &ctype, addr, library.as_any())? }
         }
-        "int" => value,
+        "int" | "float" | "bytes" => value,
         _ => {
             return Err(CDefError::new_err(format!(
                 "constant '{name}' is declared with '...': its value is only known in API \

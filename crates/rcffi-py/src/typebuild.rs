@@ -162,11 +162,7 @@ pub fn complete_struct_or_union(
         };
         let decls: Vec<FieldDecl> = specs
             .iter()
-            .map(|f| FieldDecl {
-                name: f.name.clone(),
-                ty: f.ty.get().id,
-                bits: f.bits,
-            })
+            .map(|f| FieldDecl::plain(f.name.clone(), f.ty.get().id, f.bits))
             .collect();
         t.complete_record(ctype.id, &decls, packing, false)
             .map_err(to_pyerr)?;

@@ -1,8 +1,11 @@
 //! Declarators (`*p`, `(*f)(int)`, `a[3]`), parameter lists and type names.
 
+use super::attributes::Attrs;
 use super::lexer::Tok;
-use super::{is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty};
-use crate::ctype::{TypeData, TypeId};
+use super::{
+    is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty, MAX_NESTING,
+};
+use crate::ctype::{FuncSig, TypeData, TypeId};
 use crate::error::Refusal;
 
 impl Parser<'_, '_> {
@@ -10,8 +13,9 @@ impl Parser<'_, '_> {
     /// `sizeof` inside expressions).
     pub(super) fn declarator(&mut self, abstract_only: bool) -> PResult<Declarator> {
         let mut pointers = Vec::new();
+        let mut attrs = Attrs::default();
         loop {
-            self.skip_attributes()?;
+            attrs.merge(self.attributes()?);
             if self.eat_punct("*") || self.eat_punct("^") {
                 pointers.push(Op::Pointer { is_const: false });
                 continue;
@@ -32,10 +36,11 @@ impl Parser<'_, '_> {
             self.pos += 1;
             let d = self.nested(|p| p.declarator(abstract_only))?;
             self.expect_punct(")")?;
+            attrs.merge(d.attrs);
             (d.name, d.ops)
         } else if self.peek().tok == Tok::Ident
             && !abstract_only
-            && !is_type_keyword(self.text(self.peek()))
+            && (!is_type_keyword(self.text(self.peek())) || self.is_ident("FILE"))
         {
             // The specifiers already hold the type, so even a typedef name is the
             // declared name here (`typedef int foo_t;` said twice).
@@ -48,6 +53,13 @@ impl Parser<'_, '_> {
         let mut suffixes = Vec::new();
         loop {
             if self.eat_punct("[") {
+                // C99 parameter arrays may hold qualifiers (`a[restrict 4]`,
+                // `a[static 4]`): the parameter is a pointer either way.
+                while self.peek().tok == Tok::Ident
+                    && (is_qualifier(self.text(self.peek())) || self.is_ident("static"))
+                {
+                    self.pos += 1;
+                }
                 if self.eat_punct("]") {
                     suffixes.push(Op::Array(None));
                 } else if self.is_punct("...") {
@@ -55,6 +67,11 @@ impl Parser<'_, '_> {
                     self.pos += 1;
                     self.expect_punct("]")?;
                     suffixes.push(Op::UnknownLength(at));
+                } else if self.in_parameters > 0 && self.in_header(self.pos) {
+                    // A header's parameter array decays to a pointer: its
+                    // length may name another parameter (`a[n]`).
+                    self.skip_to_bracket()?;
+                    suffixes.push(Op::Array(None));
                 } else {
                     let at = self.pos;
                     let n = self.const_expr()?;
@@ -71,16 +88,20 @@ impl Parser<'_, '_> {
                 }
             } else if self.is_punct("(") {
                 self.pos += 1;
-                let (args, variadic) = self.nested(|p| p.parameters())?;
+                self.in_parameters += 1;
+                let params = self.nested(|p| p.parameters());
+                self.in_parameters -= 1;
+                let (args, variadic) = params?;
                 suffixes.push(Op::Function { args, variadic });
             } else {
                 break;
             }
         }
+        attrs.merge(self.attributes()?);
         let mut ops = pointers;
         ops.extend(suffixes.into_iter().rev());
         ops.extend(inner);
-        Ok(Declarator { name, ops })
+        Ok(Declarator { name, ops, attrs })
     }
 
     /// After `(` in a declarator: does it group (`(*fp)`) rather than open
@@ -119,9 +140,15 @@ impl Parser<'_, '_> {
             let Base::Type(base) = spec.base else {
                 return Err(self.error_at(spec.at, "'...' cannot be a parameter type here"));
             };
-            let d = self.declarator(false)?;
+            let mut d = self.declarator(false)?;
             self.refuse_unknown_length(&d.ops)?;
             let at = d.name.unwrap_or(spec.at);
+            d.attrs.merge(spec.attrs);
+            self.refuse_unknown(&d.attrs)?;
+            let base = Ty {
+                id: self.apply_mode(base.id, &d.attrs)?,
+                ..base
+            };
             let ty = self.apply(base, d.ops, at)?;
             let id = if ty.raw_function {
                 ty.id
@@ -153,8 +180,124 @@ impl Parser<'_, '_> {
         let Base::Type(base) = spec.base else {
             return Err(self.error_at(spec.at, "'...' is not a type"));
         };
-        let d = self.declarator(!named)?;
+        let mut d = self.declarator(!named)?;
         self.refuse_unknown_length(&d.ops)?;
+        d.attrs.merge(spec.attrs);
+        self.refuse_unknown(&d.attrs)?;
+        let base = Ty {
+            id: self.apply_mode(base.id, &d.attrs)?,
+            ..base
+        };
         self.apply(base, d.ops, spec.at)
+    }
+
+    pub(super) fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
+        if self.derivation_depth(base.id) + ops.len() > MAX_NESTING {
+            return Err(self.error_at(
+                at,
+                format!(
+                    "type with more than {MAX_NESTING} levels of pointers, arrays and functions"
+                ),
+            ));
+        }
+        let mut cur = base;
+        for op in ops {
+            cur = match op {
+                Op::Pointer { is_const } => {
+                    if cur.raw_function {
+                        Ty {
+                            id: cur.id,
+                            raw_function: false,
+                            is_const,
+                        }
+                    } else {
+                        Ty {
+                            id: self.table.pointer(cur.id),
+                            raw_function: false,
+                            is_const,
+                        }
+                    }
+                }
+                Op::UnknownLength(_) | Op::Array(_) => {
+                    if cur.raw_function {
+                        return Err(self.error_at(
+                            at,
+                            "array of functions is not valid C (use an array of function pointers)",
+                        ));
+                    }
+                    if self.table.size_of(cur.id).is_none()
+                        && !matches!(
+                            self.table.data(cur.id),
+                            TypeData::Record(_) | TypeData::Unknown(_) | TypeData::UnknownLength(_)
+                        )
+                    {
+                        let kind = self.table.cname(cur.id).to_string();
+                        return Err(self.impossible(
+                            at,
+                            Refusal::Value,
+                            format!("array item of unknown size: '{kind}'"),
+                        ));
+                    }
+                    let id = match op {
+                        Op::Array(Some(n))
+                            if self.table.size_of(cur.id).is_some_and(|s| {
+                                s.checked_mul(n).is_none_or(|b| b > isize::MAX as usize)
+                            }) =>
+                        {
+                            return Err(self.error_at(
+                                at,
+                                format!("array of {n} items is larger than the address space"),
+                            ));
+                        }
+                        Op::Array(n) => self.table.array(cur.id, n),
+                        _ => self.table.new_unknown_length(cur.id),
+                    };
+                    Ty {
+                        id,
+                        raw_function: false,
+                        is_const: cur.is_const,
+                    }
+                }
+                Op::Function { args, variadic } => {
+                    if cur.raw_function {
+                        return Err(self.error_at(at, "a function cannot return a function"));
+                    }
+                    if matches!(self.table.data(cur.id), TypeData::Array { .. }) {
+                        let kind = self.table.cname(cur.id);
+                        let why = format!("invalid result type: '{kind}'");
+                        return Err(self.impossible(at, Refusal::Type, why));
+                    }
+                    let sig = FuncSig {
+                        args,
+                        result: cur.id,
+                        variadic,
+                        abi: None,
+                    };
+                    Ty {
+                        id: self.table.function(sig),
+                        raw_function: true,
+                        is_const: false,
+                    }
+                }
+            };
+        }
+        Ok(cur)
+    }
+
+    /// How many pointer, array and function-result levels lead from `id` to a
+    /// named type, counted up to just past [`MAX_NESTING`] (types built with the
+    /// backend primitives may go deeper than the parser allows).
+    fn derivation_depth(&self, mut id: TypeId) -> usize {
+        let mut depth = 0;
+        while depth <= MAX_NESTING {
+            id = match self.table.data(id) {
+                TypeData::Pointer(t) | TypeData::UnknownLength(t) => *t,
+                TypeData::Array { item, .. } => *item,
+                TypeData::Function(sig) => sig.result,
+                _ => break,
+            };
+            depth += 1;
+        }
+        depth
     }
 }

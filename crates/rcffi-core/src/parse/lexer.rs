@@ -2,6 +2,8 @@
 //! parser interprets) and `...`. Comments and line continuations disappear here;
 //! `# 42 "file.h"` line directives change the positions reported afterwards.
 
+use std::rc::Rc;
+
 use crate::error::{CDefError, Location, Refusal};
 
 /// A token kind. It has no heap data, so that the token vector (one entry per
@@ -48,6 +50,8 @@ pub struct Segment {
     pub first_line: usize,
     /// The file the directive named, if any.
     pub file: Option<String>,
+    /// Where that file was included from, innermost first (`path:line`).
+    pub included_from: Rc<Vec<String>>,
 }
 
 /// The result of lexing one source.
@@ -99,6 +103,7 @@ fn locate(src: &str, segments: &[Segment], pos: usize) -> Location {
         line,
         column: src[line_start..pos].chars().count() + 1,
         source_line,
+        included_from: seg.included_from.to_vec(),
     }
 }
 
@@ -156,15 +161,25 @@ struct Lexer<'a> {
 
 /// Splits `src` into tokens.
 pub fn lex(src: &str) -> Result<Lexed<'_>, CDefError> {
+    lex_segments(
+        src,
+        vec![Segment {
+            start: 0,
+            first_line: 1,
+            file: None,
+            included_from: Rc::default(),
+        }],
+    )
+}
+
+/// Splits preprocessed text into tokens, `segments` (at least one, the first
+/// at 0) telling where each stretch of it comes from.
+pub fn lex_segments(src: &str, segments: Vec<Segment>) -> Result<Lexed<'_>, CDefError> {
     let mut lx = Lexer {
         src,
         b: src.as_bytes(),
         i: 0,
-        segments: vec![Segment {
-            start: 0,
-            first_line: 1,
-            file: None,
-        }],
+        segments,
         at_line_start: true,
         // Roughly one token per five bytes of header text.
         tokens: Vec::with_capacity(src.len() / 5 + 1),
@@ -287,10 +302,16 @@ impl<'a> Lexer<'a> {
             if self.i < self.b.len() {
                 self.i += 1;
                 let file = file.or_else(|| self.segments.last().and_then(|s| s.file.clone()));
+                let included_from = self
+                    .segments
+                    .last()
+                    .map(|s| s.included_from.clone())
+                    .unwrap_or_default();
                 self.segments.push(Segment {
                     start: self.i,
                     first_line: number,
                     file,
+                    included_from,
                 });
             }
             return Ok(());

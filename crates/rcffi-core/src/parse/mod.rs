@@ -2,18 +2,24 @@
 //! into interned types and [`Declarations`]. One pass, no syntax tree: typedef names
 //! must be known to parse C anyway, so types are resolved as they are read.
 
+mod attributes;
 mod declarator;
 mod expr;
+mod headers;
 pub mod lexer;
+mod macros;
 mod records;
 mod specifiers;
 mod stack;
 
-use crate::ctype::{FuncSig, Prim, TypeData, TypeId, TypeTable};
+use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
 use crate::error::{CDefError, Error, Refusal};
+use crate::layout::Packing;
+use crate::preprocess;
+use attributes::Attrs;
 use lexer::{Lexed, Tok, Token};
 
 /// Parses a whole `cdef()` source into `decls`.
@@ -23,7 +29,19 @@ pub fn parse_cdef(
     source: &str,
     options: CdefOptions,
 ) -> Result<Vec<Warning>, Error> {
-    guarded(|| cdef_unguarded(table, decls, source, options))
+    let config = preprocess::Config::default();
+    guarded(|| cdef_unguarded(table, decls, source, options, &config))
+}
+
+/// [`parse_cdef`] with the preprocessor's search path and predefined macros.
+pub fn parse_cdef_with(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    source: &str,
+    options: CdefOptions,
+    config: &preprocess::Config,
+) -> Result<Vec<Warning>, Error> {
+    guarded(|| cdef_unguarded(table, decls, source, options, config))
 }
 
 fn cdef_unguarded(
@@ -31,19 +49,43 @@ fn cdef_unguarded(
     decls: &mut Declarations,
     source: &str,
     options: CdefOptions,
+    config: &preprocess::Config,
 ) -> Result<Vec<Warning>, Error> {
-    let lexed = lexer::lex(source)?;
-    let mut p = Parser {
-        lx: &lexed,
-        pos: 0,
-        table,
-        decls,
-        options,
-        warnings: Vec::new(),
-        depth: 0,
-    };
+    // Text without a directive (most cdefs) has nothing to preprocess: no
+    // macro can be defined, and the predefined ones are reserved names.
+    if !source.contains('#') && config.defines.is_empty() {
+        let lexed = lexer::lex(source)?;
+        let mut p = Parser::new(&lexed, table, decls, options);
+        p.top_level()?;
+        return Ok(p.warnings);
+    }
+    let pre = preprocess::preprocess(source, config)?;
+    let lexed = lexer::lex_segments(&pre.text, pre.segments)?;
+    let mut p = Parser::new(&lexed, table, decls, options);
+    p.macros = &pre.macros;
+    p.macro_index = pre
+        .macros
+        .iter()
+        .enumerate()
+        .filter(|(_, m)| m.from_user)
+        .map(|(i, m)| (m.name.as_str(), i))
+        .collect();
+    p.macro_done = vec![false; pre.macros.len()];
     p.top_level()?;
-    Ok(p.warnings)
+    let mut warnings = std::mem::take(&mut p.warnings);
+    if !p.skipped.is_empty() {
+        warnings.push(Warning {
+            message: format!(
+                "cdef(): skipped {} declaration(s) of the included headers that rcffi cannot represent:\n  {}",
+                p.skipped.len(),
+                p.skipped.join("\n  ")
+            ),
+        });
+    }
+    let done = std::mem::take(&mut p.macro_done);
+    drop(p);
+    macros::declare_constants(table, decls, options, &pre.macros, &done)?;
+    Ok(warnings)
 }
 
 /// Parses a type string such as `"int(*)(int)"` or `"point_t *"`. A function type
@@ -83,15 +125,7 @@ fn type_string_unguarded(
     function_as_pointer: bool,
 ) -> Result<TypeId, Error> {
     let lexed = lexer::lex(text).map_err(|e| name_string(e, text))?;
-    let mut p = Parser {
-        lx: &lexed,
-        pos: 0,
-        table,
-        decls,
-        options: CdefOptions::default(),
-        warnings: Vec::new(),
-        depth: 0,
-    };
+    let mut p = Parser::new(&lexed, table, decls, CdefOptions::default());
     let ty = p.type_name(true).map_err(|e| name_string(e, text))?;
     if p.peek().tok != Tok::Eof {
         return Err(name_string(p.error("unexpected text after the type"), text).into());
@@ -156,6 +190,8 @@ struct Specifiers {
     tagged: bool,
     /// Where the specifiers started, for diagnostics.
     at: usize,
+    /// The attributes written among the specifiers.
+    attrs: Attrs,
 }
 
 #[derive(Debug)]
@@ -175,6 +211,8 @@ enum Op {
 struct Declarator {
     name: Option<usize>,
     ops: Vec<Op>,
+    /// The attributes written inside and after the declarator.
+    attrs: Attrs,
 }
 
 /// Words accepted and ignored where C allows qualifiers: qualifiers, function
@@ -237,11 +275,50 @@ struct Parser<'a, 's> {
     warnings: Vec<Warning>,
     /// The current nesting level, bounded by [`MAX_NESTING`].
     depth: usize,
+    /// The packing of the records declared now: the `cdef()` option, changed
+    /// by `#pragma pack`.
+    packing: Packing,
+    /// The packings `#pragma pack(push)` saved.
+    pack_stack: Vec<Packing>,
+    /// Declarations of headers skipped because rcffi cannot represent them:
+    /// `file:line: why`.
+    skipped: Vec<String>,
+    /// The object-like macros the preprocessor found, by name, and which of
+    /// them are declared already.
+    macros: &'a [preprocess::MacroConstant],
+    macro_index: crate::fasthash::FastMap<&'a str, usize>,
+    macro_done: Vec<bool>,
+    /// How many parameter lists enclose the current position.
+    in_parameters: usize,
 }
 
 type PResult<T> = Result<T, CDefError>;
 
 impl<'a, 's> Parser<'a, 's> {
+    fn new(
+        lx: &'a Lexed<'s>,
+        table: &'a mut TypeTable,
+        decls: &'a mut Declarations,
+        options: CdefOptions,
+    ) -> Self {
+        Parser {
+            lx,
+            pos: 0,
+            table,
+            decls,
+            options,
+            warnings: Vec::new(),
+            depth: 0,
+            packing: options.packing,
+            pack_stack: Vec::new(),
+            skipped: Vec::new(),
+            macros: &[],
+            macro_index: Default::default(),
+            macro_done: Vec::new(),
+            in_parameters: 0,
+        }
+    }
+
     fn peek(&self) -> &'a Token {
         &self.lx.tokens[self.pos]
     }
@@ -354,7 +431,7 @@ impl<'a, 's> Parser<'a, 's> {
                 {
                     self.extern_block()?;
                 }
-                _ => self.declaration(None)?,
+                _ => self.header_declaration()?,
             }
         }
     }
@@ -390,52 +467,20 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
+    /// A directive the preprocessor left for the parser: `#pragma pack`, or
+    /// `#define NAME` where the cdef text defined a macro.
     fn directive(&mut self, t: &Token) -> PResult<()> {
         let cleaned = clean_directive(self.text(t));
         let text = cleaned.trim();
-        let mut words = text.splitn(2, |c: char| c.is_whitespace());
-        let word = words.next().unwrap_or("");
-        let rest = words.next().unwrap_or("").trim();
-        if word != "define" {
-            return Err(self.lx.error_at(
-                t,
-                format!("unsupported preprocessor directive '#{word}': cdef() only accepts '#define NAME <integer>' and '#define NAME ...'"),
-            ));
+        if let Some(name) = text.strip_prefix("define ") {
+            return self.define_marker(name.trim());
         }
-        let name_end = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
-        let name = &rest[..name_end];
-        let value = rest[name_end..].trim();
-        if name.is_empty() || name.starts_with(|c: char| c.is_ascii_digit()) {
-            return Err(self
+        match text.strip_prefix("pragma") {
+            Some(rest) => self.pragma(t, rest.trim()),
+            None => Err(self
                 .lx
-                .error_at(t, format!("'#define' needs a name, found '{rest}'")));
+                .error_at(t, format!("unexpected preprocessor directive '#{text}'"))),
         }
-        if rest[name_end..].starts_with('(') {
-            return Err(self.lx.error_at(
-                t,
-                format!("function-like macro '{name}' is not supported in cdef(): declare it as a function instead (API mode)"),
-            ));
-        }
-        let entity = if value == "..." {
-            Entity::UnknownConstant
-        } else {
-            match parse_define_value(value) {
-                Some(v) => Entity::IntConstant { value: v, ty: None },
-                None => {
-                    return Err(self.lx.error_at(
-                        t,
-                        format!(
-                        "'#define {name} {value}': only integer constants and '...' are supported"
-                    ),
-                    ))
-                }
-            }
-        };
-        self.decls
-            .declare(name, entity, self.options.override_)
-            .map_err(|m| self.lx.error_at(t, m))
     }
 
     /// One declaration up to its `;`.
@@ -449,11 +494,24 @@ impl<'a, 's> Parser<'a, 's> {
         }
         let mut first = true;
         loop {
-            let d = self.declarator(false)?;
-            self.skip_attributes()?;
+            let mut d = self.declarator(false)?;
+            d.attrs.merge(self.attributes()?);
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };
+            if first
+                && self.is_punct("{")
+                && matches!(d.ops.last(), Some(Op::Function { .. }))
+                && self.in_header(spec.at)
+            {
+                // A function definition of a header (`static inline`): a
+                // `static` one is no symbol of the library.
+                self.skip_function_body()?;
+                if spec.storage == Storage::Static {
+                    return Ok(());
+                }
+                return self.declare_one(&spec, d, name_idx, extern_python, first, None);
+            }
             let init = self.initializer()?;
             self.declare_one(&spec, d, name_idx, extern_python, first, init)?;
             first = false;
@@ -509,8 +567,13 @@ impl<'a, 's> Parser<'a, 's> {
     ) -> PResult<()> {
         let name = self.text(&self.lx.tokens[name_idx]);
         let ov = self.options.override_;
+        let mut attrs = spec.attrs.clone();
+        attrs.merge(d.attrs);
         let base = match spec.base {
-            Base::Type(t) => t,
+            Base::Type(t) => Ty {
+                id: self.apply_mode(t.id, &attrs)?,
+                ..t
+            },
             Base::Opaque | Base::Unknown(_) if spec.storage != Storage::Typedef => {
                 return Err(self.error_at(spec.at, "'...' as a type is only allowed in a typedef"));
             }
@@ -553,11 +616,25 @@ impl<'a, 's> Parser<'a, 's> {
         };
         let d_is_direct = d.ops.is_empty();
         let ty = self.apply(base, d.ops, name_idx)?;
+        if !ty.raw_function {
+            self.refuse_unknown(&attrs)?;
+        }
         if init.is_some() && (spec.storage == Storage::Typedef || ty.raw_function) {
             return Err(self.error_at(
                 name_idx,
                 format!("'{name}': only a variable or constant can have an initializer"),
             ));
+        }
+        if let Some(symbol) = attrs.asm_name.take() {
+            if spec.storage != Storage::Typedef {
+                self.decls.asm_names.insert(name.to_string(), symbol);
+            }
+        }
+        if spec.storage == Storage::Typedef
+            && self.in_header(name_idx)
+            && self.is_builtin_redeclaration(name, ty.id)
+        {
+            return Ok(());
         }
         if spec.storage == Storage::Typedef {
             // cffi renames a tagged type after the first typedef naming it directly,
@@ -566,6 +643,18 @@ impl<'a, 's> Parser<'a, 's> {
             // `anonymous_name` already.
             if first && spec.tagged && d_is_direct && self.table.has_tag_name(ty.id) {
                 self.table.rename(ty.id, name);
+            }
+            // gcc ignores `packed` on a typedef, but `aligned(N)` makes a
+            // variant of the type with another alignment and the same size,
+            // which rcffi's types cannot be.
+            if let Some(n) = attrs.aligned {
+                if self.table.align_of(ty.id) != Some(n) {
+                    let cname = self.table.cname(ty.id).to_string();
+                    return Err(self.error_at(
+                        name_idx,
+                        format!("typedef '{name}' gives '{cname}' the alignment {n} without changing its size: rcffi cannot represent that type"),
+                    ));
+                }
             }
             let td = Typedef {
                 ty: ty.id,
@@ -656,147 +745,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    fn apply(&mut self, base: Ty, ops: Vec<Op>, at: usize) -> PResult<Ty> {
-        if self.derivation_depth(base.id) + ops.len() > MAX_NESTING {
-            return Err(self.error_at(
-                at,
-                format!(
-                    "type with more than {MAX_NESTING} levels of pointers, arrays and functions"
-                ),
-            ));
-        }
-        let mut cur = base;
-        for op in ops {
-            cur = match op {
-                Op::Pointer { is_const } => {
-                    if cur.raw_function {
-                        Ty {
-                            id: cur.id,
-                            raw_function: false,
-                            is_const,
-                        }
-                    } else {
-                        Ty {
-                            id: self.table.pointer(cur.id),
-                            raw_function: false,
-                            is_const,
-                        }
-                    }
-                }
-                Op::UnknownLength(_) | Op::Array(_) => {
-                    if cur.raw_function {
-                        return Err(self.error_at(
-                            at,
-                            "array of functions is not valid C (use an array of function pointers)",
-                        ));
-                    }
-                    if self.table.size_of(cur.id).is_none()
-                        && !matches!(
-                            self.table.data(cur.id),
-                            TypeData::Record(_) | TypeData::Unknown(_) | TypeData::UnknownLength(_)
-                        )
-                    {
-                        let kind = self.table.cname(cur.id).to_string();
-                        return Err(self.impossible(
-                            at,
-                            Refusal::Value,
-                            format!("array item of unknown size: '{kind}'"),
-                        ));
-                    }
-                    let id = match op {
-                        Op::Array(Some(n))
-                            if self.table.size_of(cur.id).is_some_and(|s| {
-                                s.checked_mul(n).is_none_or(|b| b > isize::MAX as usize)
-                            }) =>
-                        {
-                            return Err(self.error_at(
-                                at,
-                                format!("array of {n} items is larger than the address space"),
-                            ));
-                        }
-                        Op::Array(n) => self.table.array(cur.id, n),
-                        _ => self.table.new_unknown_length(cur.id),
-                    };
-                    Ty {
-                        id,
-                        raw_function: false,
-                        is_const: cur.is_const,
-                    }
-                }
-                Op::Function { args, variadic } => {
-                    if cur.raw_function {
-                        return Err(self.error_at(at, "a function cannot return a function"));
-                    }
-                    if matches!(self.table.data(cur.id), TypeData::Array { .. }) {
-                        let kind = self.table.cname(cur.id);
-                        let why = format!("invalid result type: '{kind}'");
-                        return Err(self.impossible(at, Refusal::Type, why));
-                    }
-                    let sig = FuncSig {
-                        args,
-                        result: cur.id,
-                        variadic,
-                        abi: None,
-                    };
-                    Ty {
-                        id: self.table.function(sig),
-                        raw_function: true,
-                        is_const: false,
-                    }
-                }
-            };
-        }
-        Ok(cur)
-    }
-
-    /// How many pointer, array and function-result levels lead from `id` to a
-    /// named type, counted up to just past [`MAX_NESTING`] (types built with the
-    /// backend primitives may go deeper than the parser allows).
-    fn derivation_depth(&self, mut id: TypeId) -> usize {
-        let mut depth = 0;
-        while depth <= MAX_NESTING {
-            id = match self.table.data(id) {
-                TypeData::Pointer(t) | TypeData::UnknownLength(t) => *t,
-                TypeData::Array { item, .. } => *item,
-                TypeData::Function(sig) => sig.result,
-                _ => break,
-            };
-            depth += 1;
-        }
-        depth
-    }
-
     // ----- specifiers ------------------------------------------------------------
-
-    /// Skips `__attribute__((...))`, `__declspec(...)` and `__asm__(...)`.
-    fn skip_attributes(&mut self) -> PResult<()> {
-        // Called before every specifier and declarator: reject the common case on
-        // the first byte.
-        while self.peek().tok == Tok::Ident
-            && self.lx.src.as_bytes()[self.peek().start] == b'_'
-            && self.is_attribute_keyword()
-        {
-            self.pos += 1;
-            self.expect_punct("(")?;
-            let mut depth = 1;
-            while depth > 0 {
-                match self.next().tok {
-                    Tok::Punct("(") => depth += 1,
-                    Tok::Punct(")") => depth -= 1,
-                    Tok::Eof => return Err(self.error("unbalanced parentheses in an attribute")),
-                    _ => {}
-                }
-            }
-        }
-        Ok(())
-    }
-
-    fn is_attribute_keyword(&self) -> bool {
-        matches!(
-            self.text(self.peek()),
-            "__attribute__" | "__declspec" | "__asm__" | "__asm"
-        )
-    }
 
     fn is_type_start(&self, t: &Token) -> bool {
         if t.tok != Tok::Ident {
@@ -850,28 +799,6 @@ fn clean_directive(text: &str) -> String {
         }
     }
     out
-}
-
-/// The value of `#define NAME value`: an integer literal, optionally negated or
-/// parenthesized (read in a loop, not a recursion: the value is input of any
-/// length).
-fn parse_define_value(value: &str) -> Option<i128> {
-    let mut v = value.trim();
-    let mut negative = false;
-    loop {
-        if let Some(inner) = v.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
-            v = inner.trim();
-        } else if let Some(rest) = v.strip_prefix('-') {
-            negative = !negative;
-            v = rest.trim();
-        } else if let Some(rest) = v.strip_prefix('+') {
-            v = rest.trim();
-        } else {
-            break;
-        }
-    }
-    let x = lexer::parse_int_literal(v).and_then(|(x, _)| i128::try_from(x).ok())?;
-    Some(if negative { -x } else { x })
 }
 
 #[cfg(test)]

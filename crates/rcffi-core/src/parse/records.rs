@@ -1,9 +1,18 @@
 //! Struct, union and enum specifiers: tags, bodies, anonymous names and
 //! redefinitions.
 
+use super::attributes::Attrs;
 use super::lexer::Tok;
-use super::{is_type_keyword, Base, PResult, Parser};
+use super::{is_type_keyword, Base, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, TypeData, TypeId};
+use crate::layout::Packing;
+
+/// How a record is laid out: its packing and its own `aligned(N)`.
+#[derive(Clone, Copy)]
+pub(super) struct RecordShape {
+    packing: Packing,
+    min_align: usize,
+}
 use crate::decl::Entity;
 
 impl<'s> Parser<'_, 's> {
@@ -63,7 +72,7 @@ impl<'s> Parser<'_, 's> {
     }
 
     pub(super) fn record_specifier(&mut self, is_union: bool, in_typedef: bool) -> PResult<TypeId> {
-        self.skip_attributes()?;
+        let mut attrs = self.attributes()?;
         let kw = if is_union { "union" } else { "struct" };
         let tag = if self.peek().tok == Tok::Ident {
             let t = self.next();
@@ -71,7 +80,7 @@ impl<'s> Parser<'_, 's> {
         } else {
             None
         };
-        self.skip_attributes()?;
+        attrs.merge(self.attributes()?);
         let has_body = self.is_punct("{");
         let id = match &tag {
             Some(name) => {
@@ -109,7 +118,21 @@ impl<'s> Parser<'_, 's> {
             let open = self.pos;
             self.pos += 1;
             let (fields, partial) = self.nested(|p| p.record_body())?;
-            self.skip_attributes()?;
+            attrs.merge(self.attributes()?);
+            self.refuse_unknown(&attrs)?;
+            if let Some((_, at)) = attrs.mode {
+                return Err(self.error_at(at, format!("'mode' cannot apply to a {kw}")));
+            }
+            // gcc makes every member of a `packed` record packed, and
+            // `#pragma pack` still caps them.
+            let mut fields = fields;
+            if attrs.packed {
+                fields.iter_mut().for_each(|f| f.packed = true);
+            }
+            let shape = RecordShape {
+                packing: self.packing,
+                min_align: attrs.aligned.unwrap_or(1),
+            };
             let already = self
                 .table
                 .record(id)
@@ -143,12 +166,12 @@ impl<'s> Parser<'_, 's> {
                         };
                         map.insert(name.clone(), fresh);
                     }
-                    self.complete(fresh, &fields, partial, open)?;
+                    self.complete(fresh, &fields, partial, open, shape)?;
                     return Ok(fresh);
                 }
                 return Ok(id);
             }
-            self.complete(id, &fields, partial, open)?;
+            self.complete(id, &fields, partial, open, shape)?;
         }
         Ok(id)
     }
@@ -159,9 +182,10 @@ impl<'s> Parser<'_, 's> {
         fields: &[FieldDecl],
         partial: bool,
         at: usize,
+        shape: RecordShape,
     ) -> PResult<()> {
         self.table
-            .complete_record(id, fields, self.options.packing, partial)
+            .complete_record_aligned(id, fields, shape.packing, shape.min_align, partial)
             .map_err(|e| self.error_at(at, e.to_string()))
     }
 
@@ -189,16 +213,13 @@ impl<'s> Parser<'_, 's> {
                 if matches!(self.table.data(base.id), TypeData::Record(_))
                     && self.table.cname(base.id).contains('$')
                 {
-                    fields.push(FieldDecl {
-                        name: String::new(),
-                        ty: base.id,
-                        bits: None,
-                    });
+                    fields.push(FieldDecl::plain(String::new(), base.id, None));
                     continue;
                 }
                 return Err(self.error_at(spec.at, "declaration declares no field"));
             }
             loop {
+                let mut attrs = spec.attrs.clone();
                 let (name, ty) = if self.is_punct(":") {
                     (String::new(), base)
                 } else {
@@ -208,6 +229,11 @@ impl<'s> Parser<'_, 's> {
                         .name
                         .map(|i| self.text(&self.lx.tokens[i]).to_string())
                         .unwrap_or_default();
+                    attrs.merge(d.attrs);
+                    let base = Ty {
+                        id: self.apply_mode(base.id, &attrs)?,
+                        ..base
+                    };
                     (name, self.apply(base, d.ops, at)?)
                 };
                 if ty.raw_function {
@@ -229,7 +255,14 @@ impl<'s> Parser<'_, 's> {
                     }
                     None
                 };
-                self.skip_attributes()?;
+                attrs.merge(self.attributes()?);
+                self.refuse_unknown(&attrs)?;
+                if bits.is_some() && attrs.aligned.is_some() {
+                    return Err(self.error_at(
+                        self.pos - 1,
+                        format!("'aligned' on the bit-field '{name}' is not supported"),
+                    ));
+                }
                 if fields
                     .iter()
                     .any(|f: &FieldDecl| !name.is_empty() && f.name == name)
@@ -242,6 +275,8 @@ impl<'s> Parser<'_, 's> {
                     name,
                     ty: ty.id,
                     bits,
+                    packed: attrs.packed,
+                    aligned: attrs.aligned,
                 });
                 if self.eat_punct(",") {
                     continue;
@@ -254,7 +289,8 @@ impl<'s> Parser<'_, 's> {
     }
 
     pub(super) fn enum_specifier(&mut self, in_typedef: bool) -> PResult<TypeId> {
-        self.skip_attributes()?;
+        let attrs = self.attributes()?;
+        self.refuse_enum_attributes(&attrs)?;
         let tag = if self.peek().tok == Tok::Ident {
             let t = self.next();
             Some(self.text(t).to_string())
@@ -331,6 +367,8 @@ impl<'s> Parser<'_, 's> {
                 break;
             }
         }
+        let attrs = self.attributes()?;
+        self.refuse_enum_attributes(&attrs)?;
         let cname = match (&tag, anonymous_name) {
             (Some(n), _) => format!("enum {n}"),
             (None, Some(name)) => name,
@@ -367,5 +405,15 @@ impl<'s> Parser<'_, 's> {
         }
         self.decls.record_order.push(id);
         Ok(id)
+    }
+
+    /// `packed` makes an enum as small as its values allow and `aligned` or
+    /// `mode` change it too: rcffi's enums have the size of their values' type.
+    fn refuse_enum_attributes(&self, attrs: &Attrs) -> PResult<()> {
+        self.refuse_unknown(attrs)?;
+        if attrs.packed || attrs.aligned.is_some() || attrs.mode.is_some() {
+            return Err(self.error("'packed', 'aligned' and 'mode' on an enum are not supported"));
+        }
+        Ok(())
     }
 }

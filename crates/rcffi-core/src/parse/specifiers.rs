@@ -1,6 +1,8 @@
 //! Declaration specifiers: storage classes, qualifiers and the base type,
 //! from keyword combinations (`unsigned long int`), typedef names or tags.
 
+use super::attributes::Attrs;
+use super::headers::is_unsupported_type;
 use super::lexer::Tok;
 use super::{builtin_type_name, is_qualifier, Base, PResult, Parser, Specifiers, Storage, Ty};
 use crate::ctype::{Prim, TypeId};
@@ -15,8 +17,9 @@ impl<'s> Parser<'_, 's> {
         let mut named: Option<Ty> = None;
         let mut tagged = false;
         let mut base_special: Option<Base> = None;
+        let mut attrs = Attrs::default();
         loop {
-            self.skip_attributes()?;
+            attrs.merge(self.attributes()?);
             let t = self.peek();
             if t.tok == Tok::Punct("...")
                 && words.is_empty()
@@ -75,6 +78,18 @@ impl<'s> Parser<'_, 's> {
                         is_const: false,
                     });
                     continue;
+                }
+                _ if is_unsupported_type(w) => {
+                    return Err(self
+                        .lx
+                        .error_at(t, format!("the type '{w}' is not supported by rcffi")));
+                }
+                "__builtin_va_list" if named.is_none() && words.is_empty() => {
+                    named = Some(Ty {
+                        id: self.va_list_type(),
+                        raw_function: false,
+                        is_const: false,
+                    });
                 }
                 _ if named.is_none() && words.is_empty() && base_special.is_none() => {
                     if let Some(td) = self.decls.typedefs.get(w) {
@@ -141,6 +156,7 @@ impl<'s> Parser<'_, 's> {
             storage,
             tagged,
             at,
+            attrs,
         })
     }
 
