@@ -200,6 +200,7 @@ class CFuncPtrType(CDataType):
         cls._b_size_ = POINTER_SIZE
         cls._b_align_ = B.alignof(UINTPTR)
         cls._b_ctype_ = UINTPTR
+        cls._b_shape_ = B._CtypesShape(POINTER_SIZE)
         cls._b_is_pointer_ = True
         cls._b_has_pointers_ = True
         flags = getattr(cls, "_flags_", None)

@@ -1,0 +1,130 @@
+//! `_CtypesField`: the C-level half of rcffi.ctypes' field descriptors (like
+//! CPython's CField). A field of a plain simple type in native byte order is
+//! read and written here, at the instance's address plus the offset; the
+//! others (bitfields, swapped order, strings, records, arrays, pointers) call
+//! the Python subclass's `_b_get_`/`_b_set_`, which build sub-objects with
+//! their keep-alive links.
+
+use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+
+use crate::ctypes_scalar::Scalar;
+use crate::ctypes_support::CtypesBufferBase;
+
+#[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesField")]
+pub struct CtypesField {
+    name: Py<PyString>,
+    offset: usize,
+    scalar: Option<Scalar>,
+}
+
+#[pymethods]
+impl CtypesField {
+    /// `code`: the field type's ctypes code when the type is a plain simple
+    /// type stored in native order without bits, else None.
+    #[new]
+    fn new(name: Bound<'_, PyString>, offset: usize, code: Option<&str>) -> Self {
+        CtypesField {
+            name: name.unbind(),
+            offset,
+            scalar: code.and_then(Scalar::from_code),
+        }
+    }
+
+    fn __get__(
+        slf: &Bound<'_, Self>,
+        obj: Option<&Bound<'_, PyAny>>,
+        _owner: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let Some(obj) = obj.filter(|o| !o.is_none()) else {
+            return Ok(slf.clone().into_any().unbind());
+        };
+        let this = slf.get();
+        if let Some(scalar) = this.scalar {
+            let address = instance_address(obj)? + this.offset;
+            // SAFETY: the instance's memory holds its record, this field included.
+            return Ok(unsafe { scalar.read(py, address) });
+        }
+        Ok(slf.call_method1(intern!(py, "_b_get_"), (obj,))?.unbind())
+    }
+
+    fn __set__(
+        slf: &Bound<'_, Self>,
+        obj: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        let this = slf.get();
+        if let Some(scalar) = this.scalar {
+            let address = instance_address(obj)? + this.offset;
+            // SAFETY: as in __get__.
+            if unsafe { scalar.write(address, value)? } {
+                return Ok(());
+            }
+        }
+        slf.call_method1(intern!(slf.py(), "_b_set_"), (obj, value))?;
+        Ok(())
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyTypeError::new_err("can't delete attribute"))
+    }
+}
+
+fn instance_address(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
+    match obj.cast::<CtypesBufferBase>() {
+        Ok(inst) => Ok(inst.borrow().state.addr),
+        Err(_) => Err(PyTypeError::new_err("not a ctype instance")),
+    }
+}
+
+/// What `Structure(*args, **kwargs)` does after allocation.
+pub fn init_record(
+    obj: &Bound<'_, PyAny>,
+    args: &Bound<'_, PyTuple>,
+    kwargs: Option<&Bound<'_, PyDict>>,
+) -> PyResult<()> {
+    let py = obj.py();
+    if args.is_empty() && kwargs.is_none_or(|k| k.is_empty()) {
+        return Ok(());
+    }
+    let fields = obj.get_type().getattr(intern!(py, "_b_fields_"))?;
+    let fields = fields
+        .cast::<PyList>()
+        .map_err(|_| PyValueError::new_err("_b_fields_ must be a list"))?;
+    if args.len() > fields.len() {
+        return Err(PyTypeError::new_err("too many initializers"));
+    }
+    let mut positional = Vec::with_capacity(args.len());
+    for (field, value) in fields.iter().zip(args.iter()) {
+        let name = field_name(&field)?;
+        obj.setattr(&name, value)?;
+        positional.push(name);
+    }
+    if let Some(kwargs) = kwargs {
+        for (name, value) in kwargs.iter() {
+            let name = name.cast_into::<PyString>()?;
+            for given in &positional {
+                if given.to_str()? == name.to_str()? {
+                    return Err(PyTypeError::new_err(format!(
+                        "duplicate values for field {}",
+                        name.repr()?
+                    )));
+                }
+            }
+            obj.setattr(name, value)?;
+        }
+    }
+    Ok(())
+}
+
+fn field_name<'py>(field: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
+    match field.cast::<CtypesField>() {
+        Ok(f) => Ok(f.get().name.bind(field.py()).clone()),
+        Err(_) => Ok(field
+            .getattr(intern!(field.py(), "name"))?
+            .cast_into::<PyString>()?),
+    }
+}
