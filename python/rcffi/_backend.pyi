@@ -133,6 +133,14 @@ class _CtypesArrayBase(_CtypesBufferBase):
     def __setitem__(self, key: Any, value: Any) -> None: ...
     def __delitem__(self, key: Any) -> None: ...
 
+class _CtypesFuncBase(_CtypesBufferBase):
+    """The call path of function objects: calls the signature recorded by
+    ``_b_set_fast_call_`` takes go straight to the backend function; the
+    others to the subclass's ``_b_call_``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def _b_set_fast_call_(self, function: Optional[CData], codes: Any) -> None: ...
+
 class _CtypesField:
     """A record field read and written at ``offset`` when ``code`` names a
     plain simple type; ``_b_get_``/``_b_set_`` of the subclass otherwise."""

@@ -11,6 +11,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
 use pyo3::{intern, PyTraverseError, PyVisit};
 
+use crate::ctypes_calls::FastCall;
 use crate::ctypes_scalar::Scalar;
 
 /// What a class's instances look like: their size and, for arrays, their items.
@@ -67,6 +68,8 @@ pub struct Instance {
     owned: Vec<u128>,
     owned_size: usize,
     pub items: Option<Items>,
+    /// For function objects: the signature calls may take in Rust.
+    pub call: Option<Box<FastCall>>,
 }
 
 impl Instance {
@@ -84,6 +87,7 @@ impl Instance {
                 owned: Vec::new(),
                 owned_size: 0,
                 items,
+                call: None,
             });
         }
         let mut this = Instance {
@@ -94,6 +98,7 @@ impl Instance {
             owned: Vec::new(),
             owned_size: 0,
             items,
+            call: None,
         };
         // A zero-sized instance still owns a byte, so that it has an address.
         this.allocate(size.max(1));
@@ -135,12 +140,16 @@ impl Instance {
         if let Some(objects) = &self.objects {
             visit.call(objects)?;
         }
+        if let Some(call) = &self.call {
+            call.traverse(visit)?;
+        }
         Ok(())
     }
 
     pub fn clear(&mut self) {
         self.base = None;
         self.objects = None;
+        self.call = None;
     }
 }
 

@@ -14,6 +14,7 @@ mod cdata_attrs;
 mod cdata_repr;
 mod compiler;
 mod convert;
+mod ctypes_calls;
 mod ctypes_fields;
 mod ctypes_instance;
 mod ctypes_items;
@@ -121,6 +122,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ctypes_instance::CtypesShape>()?;
     m.add_class::<ctypes_fields::CtypesField>()?;
     m.add_class::<ctypes_items::CtypesArrayBase>()?;
+    m.add_class::<ctypes_calls::CtypesFuncBase>()?;
     m.add("_CTYPES_VIEW", ctypes_instance::view_token(py))?;
     m.add_class::<allocator::Allocator>()?;
     m.add_class::<allocator::TypeCache>()?;

@@ -1,0 +1,189 @@
+//! `_CtypesFuncBase`: the call path of rcffi.ctypes' function objects.
+//!
+//! The Python class (`CFuncPtr._b_call_`) converts arguments with `argtypes`,
+//! `from_param` and `_as_parameter_`, applies `restype`, `errcheck` and
+//! `paramflags`, and builds the backend function cdata for the signature. When
+//! a call needed none of that beyond plain simple types (ints and floats in,
+//! an int, float, char or nothing out), it records here which arguments the
+//! signature takes; later calls whose arguments are exact ints within the C
+//! type's range, or floats, go straight to the backend's prepared call, with
+//! the caller's argument objects: the result is what the slow path would give.
+//! Anything else, a changed pointer value included, takes the Python path.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
+
+use crate::call::call_cdata;
+use crate::cdata::CData;
+use crate::ctypes_scalar::Scalar;
+use crate::ctypes_support::CtypesBufferBase;
+use crate::pylayout::exact_int;
+
+/// Arguments the fast path takes at most (the slow path has no limit).
+const MAX_FAST_ARGS: usize = 16;
+
+/// What one argument must be for the fast path.
+#[derive(Clone, Copy, Debug)]
+enum ArgCheck {
+    /// An exact int within `lo..=hi`, which the C type holds unchanged.
+    Int { lo: i64, hi: i64 },
+    /// An exact float or int, converted as ctypes does.
+    Float,
+}
+
+impl ArgCheck {
+    fn from_code(code: &str) -> PyResult<ArgCheck> {
+        let range = |bits: u32, signed: bool| {
+            if signed {
+                ArgCheck::Int {
+                    lo: i64::MIN >> (64 - bits),
+                    hi: i64::MAX >> (64 - bits),
+                }
+            } else {
+                ArgCheck::Int {
+                    lo: 0,
+                    hi: if bits == 64 {
+                        i64::MAX
+                    } else {
+                        (1i64 << bits) - 1
+                    },
+                }
+            }
+        };
+        Ok(match Scalar::from_code(code) {
+            Some(Scalar::I8) => range(8, true),
+            Some(Scalar::U8) => range(8, false),
+            Some(Scalar::I16) => range(16, true),
+            Some(Scalar::U16) => range(16, false),
+            Some(Scalar::I32) => range(32, true),
+            Some(Scalar::U32) => range(32, false),
+            Some(Scalar::I64) => range(64, true),
+            Some(Scalar::U64) => range(64, false),
+            Some(Scalar::F32 | Scalar::F64) => ArgCheck::Float,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "no fast argument of type code {code:?}"
+                )))
+            }
+        })
+    }
+
+    fn accepts(self, arg: &Bound<'_, PyAny>) -> bool {
+        match self {
+            ArgCheck::Int { lo, hi } => exact_int(arg).is_some_and(|v| lo <= v && v <= hi),
+            // SAFETY: type checks of a live object.
+            ArgCheck::Float => unsafe {
+                ffi::PyFloat_CheckExact(arg.as_ptr()) != 0
+                    || ffi::PyLong_CheckExact(arg.as_ptr()) != 0
+            },
+        }
+    }
+}
+
+/// A signature recorded by the Python path: the backend function and the
+/// function address it was made for.
+pub struct FastCall {
+    function: Py<CData>,
+    address: usize,
+    args: Vec<ArgCheck>,
+}
+
+impl FastCall {
+    pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.function)
+    }
+}
+
+/// Adds no state (the recorded call is in the instance's): Python's function
+/// class derives from it and from `CData`, both laid out as `_CtypesBufferBase`.
+#[pyclass(subclass, extends = CtypesBufferBase, module = "rcffi._backend", name = "_CtypesFuncBase")]
+pub struct CtypesFuncBase;
+
+#[pymethods]
+impl CtypesFuncBase {
+    /// What `_CtypesBufferBase.__new__` makes, for the classes deriving from here.
+    #[new]
+    #[classmethod]
+    #[pyo3(signature = (*args, **_kwargs))]
+    fn new(
+        cls: &Bound<'_, PyType>,
+        args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Self, CtypesBufferBase)> {
+        Ok((CtypesFuncBase, CtypesBufferBase::for_class(cls, args)?))
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        if kwargs.is_none_or(|k| k.is_empty()) {
+            if let Some(function) = fast_function(slf, args) {
+                // Borrowed from the tuple, which holds them for the call.
+                let mut ptrs = [std::ptr::null_mut(); MAX_FAST_ARGS];
+                for (slot, arg) in ptrs.iter_mut().zip(args.iter()) {
+                    *slot = arg.as_ptr();
+                }
+                return call_cdata(function.bind(slf.py()), &ptrs[..args.len()]);
+            }
+        }
+        Ok(slf
+            .call_method(intern!(slf.py(), "_b_call_"), args, kwargs)?
+            .unbind())
+    }
+
+    /// Records (or with None forgets) the signature the fast path may take:
+    /// `function` the backend function cdata, `codes` the arguments' type codes.
+    #[pyo3(name = "_b_set_fast_call_")]
+    fn set_fast_call(
+        slf: &Bound<'_, Self>,
+        function: Option<Bound<'_, CData>>,
+        codes: Vec<String>,
+    ) -> PyResult<()> {
+        let mut base = slf.as_super().borrow_mut();
+        base.state.call = match function {
+            Some(function) if codes.len() <= MAX_FAST_ARGS => {
+                let args = codes
+                    .iter()
+                    .map(|c| ArgCheck::from_code(c))
+                    .collect::<PyResult<Vec<_>>>()?;
+                // SAFETY: a function object's memory holds its pointer.
+                let address = unsafe { (base.state.addr as *const usize).read_unaligned() };
+                Some(Box::new(FastCall {
+                    function: function.unbind(),
+                    address,
+                    args,
+                }))
+            }
+            _ => None,
+        };
+        Ok(())
+    }
+}
+
+/// The recorded backend function when `args` fit its signature and the
+/// object still points where it did. The borrow ends here: the call may run
+/// Python code (callbacks) that changes the object.
+fn fast_function(slf: &Bound<'_, CtypesFuncBase>, args: &Bound<'_, PyTuple>) -> Option<Py<CData>> {
+    let base = slf.as_super().borrow();
+    let fast = base.state.call.as_ref()?;
+    if args.len() != fast.args.len() {
+        return None;
+    }
+    // SAFETY: a function object's memory holds its pointer.
+    if unsafe { (base.state.addr as *const usize).read_unaligned() } != fast.address {
+        return None;
+    }
+    for (check, arg) in fast.args.iter().zip(args.iter()) {
+        if !check.accepts(&arg) {
+            return None;
+        }
+    }
+    Some(fast.function.clone_ref(slf.py()))
+}
