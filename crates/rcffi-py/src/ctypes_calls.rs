@@ -146,38 +146,38 @@ impl CtypesFuncBase {
         function: Option<Bound<'_, CData>>,
         codes: Vec<String>,
     ) -> PyResult<()> {
-        let mut base = slf.as_super().borrow_mut();
-        base.state.call = match function {
+        let state = &slf.as_super().get().state;
+        let call = match function {
             Some(function) if codes.len() <= MAX_FAST_ARGS => {
                 let args = codes
                     .iter()
                     .map(|c| ArgCheck::from_code(c))
                     .collect::<PyResult<Vec<_>>>()?;
                 // SAFETY: a function object's memory holds its pointer.
-                let address = unsafe { (base.state.addr as *const usize).read_unaligned() };
-                Some(Box::new(FastCall {
+                let address = unsafe { (state.addr() as *const usize).read_unaligned() };
+                Some(FastCall {
                     function: function.unbind(),
                     address,
                     args,
-                }))
+                })
             }
             _ => None,
         };
+        state.set_call(call);
         Ok(())
     }
 }
 
 /// The recorded backend function when `args` fit its signature and the
-/// object still points where it did. The borrow ends here: the call may run
-/// Python code (callbacks) that changes the object.
+/// object still points where it did.
 fn fast_function(slf: &Bound<'_, CtypesFuncBase>, args: &Bound<'_, PyTuple>) -> Option<Py<CData>> {
-    let base = slf.as_super().borrow();
-    let fast = base.state.call.as_ref()?;
+    let state = &slf.as_super().get().state;
+    let fast = state.call()?;
     if args.len() != fast.args.len() {
         return None;
     }
     // SAFETY: a function object's memory holds its pointer.
-    if unsafe { (base.state.addr as *const usize).read_unaligned() } != fast.address {
+    if unsafe { (state.addr() as *const usize).read_unaligned() } != fast.address {
         return None;
     }
     for (check, arg) in fast.args.iter().zip(args.iter()) {

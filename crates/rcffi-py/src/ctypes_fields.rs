@@ -5,10 +5,10 @@
 //! the Python subclass's `_b_get_`/`_b_set_`, which build sub-objects with
 //! their keep-alive links.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple};
 
 use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
@@ -56,6 +56,20 @@ impl CtypesField {
         obj: &Bound<'_, PyAny>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
+        CtypesField::store(slf, obj, value)
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(PyTypeError::new_err("can't delete attribute"))
+    }
+}
+
+impl CtypesField {
+    fn store(
+        slf: &Bound<'_, Self>,
+        obj: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
         let this = slf.get();
         if let Some(scalar) = this.scalar {
             let address = instance_address(obj)? + this.offset;
@@ -67,22 +81,20 @@ impl CtypesField {
         slf.call_method1(intern!(slf.py(), "_b_set_"), (obj, value))?;
         Ok(())
     }
-
-    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(PyTypeError::new_err("can't delete attribute"))
-    }
 }
 
 fn instance_address(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
     match obj.cast::<CtypesBufferBase>() {
-        Ok(inst) => Ok(inst.borrow().state.addr),
+        Ok(inst) => Ok(inst.get().state.addr()),
         Err(_) => Err(PyTypeError::new_err("not a ctype instance")),
     }
 }
 
-/// What `Structure(*args, **kwargs)` does after allocation.
+/// What `Structure(*args, **kwargs)` does after allocation: positional values
+/// go to the fields of the class's shape in order, keyword values through
+/// the attribute of that name.
 pub fn init_record(
-    obj: &Bound<'_, PyAny>,
+    obj: &Bound<'_, CtypesBufferBase>,
     args: &Bound<'_, PyTuple>,
     kwargs: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<()> {
@@ -90,24 +102,24 @@ pub fn init_record(
     if args.is_empty() && kwargs.is_none_or(|k| k.is_empty()) {
         return Ok(());
     }
-    let fields = obj.get_type().getattr(intern!(py, "_b_fields_"))?;
-    let fields = fields
-        .cast::<PyList>()
-        .map_err(|_| PyValueError::new_err("_b_fields_ must be a list"))?;
+    let no_fields = Vec::new();
+    let fields = obj
+        .get()
+        .state
+        .shape
+        .as_ref()
+        .map_or(&no_fields, |shape| &shape.get().fields);
     if args.len() > fields.len() {
         return Err(PyTypeError::new_err("too many initializers"));
     }
-    let mut positional = Vec::with_capacity(args.len());
     for (field, value) in fields.iter().zip(args.iter()) {
-        let name = field_name(&field)?;
-        obj.setattr(&name, value)?;
-        positional.push(name);
+        CtypesField::store(field.bind(py), obj.as_any(), &value)?;
     }
     if let Some(kwargs) = kwargs {
         for (name, value) in kwargs.iter() {
             let name = name.cast_into::<PyString>()?;
-            for given in &positional {
-                if given.to_str()? == name.to_str()? {
+            for given in &fields[..args.len()] {
+                if given.get().name.bind(py).to_str()? == name.to_str()? {
                     return Err(PyTypeError::new_err(format!(
                         "duplicate values for field {}",
                         name.repr()?
@@ -118,13 +130,4 @@ pub fn init_record(
         }
     }
     Ok(())
-}
-
-fn field_name<'py>(field: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyString>> {
-    match field.cast::<CtypesField>() {
-        Ok(f) => Ok(f.get().name.bind(field.py()).clone()),
-        Err(_) => Ok(field
-            .getattr(intern!(field.py(), "name"))?
-            .cast_into::<PyString>()?),
-    }
 }

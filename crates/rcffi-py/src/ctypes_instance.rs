@@ -5,6 +5,9 @@
 //! describes its instances once, in `_b_shape_` (a [`CtypesShape`]), which the
 //! metaclasses of rcffi.ctypes set when a type gets its layout.
 
+use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -12,6 +15,7 @@ use pyo3::types::{PyTuple, PyType};
 use pyo3::{intern, PyTraverseError, PyVisit};
 
 use crate::ctypes_calls::FastCall;
+use crate::ctypes_fields::CtypesField;
 use crate::ctypes_scalar::Scalar;
 
 /// What a class's instances look like: their size and, for arrays, their items.
@@ -19,18 +23,25 @@ use crate::ctypes_scalar::Scalar;
 pub struct CtypesShape {
     size: usize,
     items: Option<Items>,
+    /// A record's fields in `_fields_` order (its base's first).
+    pub fields: Vec<Py<CtypesField>>,
 }
 
 #[pymethods]
 impl CtypesShape {
     /// `(size)` for most types; `(size, (item code or None, item size,
     /// length))` for arrays, the code given when the items are a plain simple
-    /// type (read and written in Rust).
+    /// type (read and written in Rust); `(size, None, fields)` for records.
     #[new]
-    #[pyo3(signature = (size, items=None))]
-    fn new(size: usize, items: Option<(Option<String>, usize, usize)>) -> Self {
+    #[pyo3(signature = (size, items=None, fields=Vec::new()))]
+    fn new(
+        size: usize,
+        items: Option<(Option<String>, usize, usize)>,
+        fields: Vec<Py<CtypesField>>,
+    ) -> Self {
         CtypesShape {
             size,
+            fields,
             items: items.map(|(code, size, length)| Items {
                 scalar: code.as_deref().and_then(Scalar::from_code),
                 size,
@@ -59,109 +70,179 @@ pub fn view_token(py: Python<'_>) -> &Py<PyAny> {
     })
 }
 
+/// Interior mutability for a frozen pyclass: the address and index are atomics
+/// (read on every field access, with no borrow flag to check); the rest sits
+/// behind mutexes that are never held while Python code runs (an old value is
+/// dropped after the lock is released, so a `__del__` cannot find it held).
 pub struct Instance {
-    pub addr: usize,
-    pub base: Option<Py<PyAny>>,
-    pub objects: Option<Py<PyAny>>,
-    pub index: isize,
+    addr: AtomicUsize,
+    index: AtomicIsize,
+    base: Mutex<Option<Py<PyAny>>>,
+    objects: Mutex<Option<Py<PyAny>>>,
     /// The owned block in 16-byte units (empty for a view).
-    owned: Vec<u128>,
-    owned_size: usize,
+    owned: Mutex<Vec<u128>>,
+    owned_size: AtomicUsize,
     pub items: Option<Items>,
+    /// The class's shape (its record fields), for `__init__`.
+    pub shape: Option<Py<CtypesShape>>,
     /// For function objects: the signature calls may take in Rust.
-    pub call: Option<Box<FastCall>>,
+    call: Mutex<Option<Arc<FastCall>>>,
+}
+
+fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// Stores `value` in `slot`, dropping the old value once the lock is released.
+fn replace<T>(slot: &Mutex<T>, value: T) {
+    let old = std::mem::replace(&mut *locked(slot), value);
+    drop(old);
+}
+
+fn some_object(obj: Bound<'_, PyAny>) -> Option<Py<PyAny>> {
+    (!obj.is_none()).then(|| obj.unbind())
 }
 
 impl Instance {
     /// The state `cls.__new__(cls, *args)` gives: see `CtypesBufferBase::new`.
     pub fn for_class(cls: &Bound<'_, PyType>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
         let py = cls.py();
-        let (size, items) = shape_of(cls)?;
-        if args.len() == 4 && args.get_item(0)?.is(view_token(py)) {
-            let base = args.get_item(2)?;
-            return Ok(Instance {
-                addr: args.get_item(1)?.extract()?,
-                base: (!base.is_none()).then(|| base.unbind()),
-                objects: None,
-                index: args.get_item(3)?.extract()?,
-                owned: Vec::new(),
-                owned_size: 0,
-                items,
-                call: None,
-            });
-        }
-        let mut this = Instance {
-            addr: 0,
-            base: None,
-            objects: None,
-            index: 0,
-            owned: Vec::new(),
-            owned_size: 0,
+        let (size, items, shape) = shape_of(cls)?;
+        let this = Instance {
+            addr: AtomicUsize::new(0),
+            index: AtomicIsize::new(0),
+            base: Mutex::new(None),
+            objects: Mutex::new(None),
+            owned: Mutex::new(Vec::new()),
+            owned_size: AtomicUsize::new(0),
             items,
-            call: None,
+            shape,
+            call: Mutex::new(None),
         };
-        // A zero-sized instance still owns a byte, so that it has an address.
-        this.allocate(size.max(1));
+        if args.len() == 4 && args.get_item(0)?.is(view_token(py)) {
+            this.set_addr(args.get_item(1)?.extract()?);
+            this.set_base(args.get_item(2)?);
+            this.set_index(args.get_item(3)?.extract()?);
+        } else {
+            // A zero-sized instance still owns a byte, so that it has an address.
+            this.allocate(size.max(1));
+        }
         Ok(this)
     }
 
-    fn allocate(&mut self, size: usize) {
-        self.owned = vec![0u128; size.div_ceil(16)];
-        self.owned_size = size;
-        self.addr = self.owned.as_ptr() as usize;
+    fn allocate(&self, size: usize) {
+        let block = vec![0u128; size.div_ceil(16)];
+        self.addr.store(block.as_ptr() as usize, Ordering::Relaxed);
+        self.owned_size.store(size, Ordering::Relaxed);
+        replace(&self.owned, block);
+    }
+
+    #[inline]
+    pub fn addr(&self) -> usize {
+        self.addr.load(Ordering::Relaxed)
+    }
+
+    pub fn set_addr(&self, address: usize) {
+        self.addr.store(address, Ordering::Relaxed);
+    }
+
+    pub fn index(&self) -> isize {
+        self.index.load(Ordering::Relaxed)
+    }
+
+    pub fn set_index(&self, index: isize) {
+        self.index.store(index, Ordering::Relaxed);
+    }
+
+    pub fn base(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        locked(&self.base).as_ref().map(|b| b.clone_ref(py))
+    }
+
+    pub fn set_base(&self, base: Bound<'_, PyAny>) {
+        replace(&self.base, some_object(base));
+    }
+
+    pub fn objects(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        locked(&self.objects).as_ref().map(|o| o.clone_ref(py))
+    }
+
+    pub fn set_objects(&self, objects: Bound<'_, PyAny>) {
+        replace(&self.objects, some_object(objects));
+    }
+
+    pub fn call(&self) -> Option<Arc<FastCall>> {
+        locked(&self.call).clone()
+    }
+
+    pub fn set_call(&self, call: Option<FastCall>) {
+        replace(&self.call, call.map(Arc::new));
     }
 
     pub fn owned_size(&self) -> usize {
-        self.owned_size
+        self.owned_size.load(Ordering::Relaxed)
     }
 
     /// Moves an owned instance to a zeroed block of `size` bytes, the old
     /// contents copied; a view refuses (its memory is someone else's).
-    pub fn resize(&mut self, size: usize) -> PyResult<()> {
-        if self.owned_size == 0 {
+    pub fn resize(&self, size: usize) -> PyResult<()> {
+        let kept = self.owned_size().min(size);
+        if self.owned_size() == 0 {
             return Err(PyValueError::new_err(
                 "Memory cannot be resized because this object doesn't own it",
             ));
         }
-        let old = std::mem::take(&mut self.owned);
-        let kept = self.owned_size.min(size);
+        let old = std::mem::take(&mut *locked(&self.owned));
         self.allocate(size);
         // SAFETY: both blocks hold at least `kept` bytes and are distinct.
         unsafe {
-            std::ptr::copy_nonoverlapping(old.as_ptr().cast::<u8>(), self.addr as *mut u8, kept)
+            std::ptr::copy_nonoverlapping(old.as_ptr().cast::<u8>(), self.addr() as *mut u8, kept)
         };
         Ok(())
     }
 
+    /// Visits what the instance holds; a lock held elsewhere (never across
+    /// Python code) would mean a value being replaced, skipped this once.
     pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        if let Some(base) = &self.base {
-            visit.call(base)?;
+        for slot in [&self.base, &self.objects] {
+            if let Ok(held) = slot.try_lock() {
+                if let Some(obj) = held.as_ref() {
+                    visit.call(obj)?;
+                }
+            }
         }
-        if let Some(objects) = &self.objects {
-            visit.call(objects)?;
+        if let Some(shape) = &self.shape {
+            visit.call(shape)?;
         }
-        if let Some(call) = &self.call {
-            call.traverse(visit)?;
+        if let Ok(call) = self.call.try_lock() {
+            if let Some(call) = call.as_ref() {
+                call.traverse(visit)?;
+            }
         }
         Ok(())
     }
 
-    pub fn clear(&mut self) {
-        self.base = None;
-        self.objects = None;
-        self.call = None;
+    pub fn clear(&self) {
+        replace(&self.base, None);
+        replace(&self.objects, None);
+        replace(&self.call, None);
     }
 }
 
-/// `(size, items)` of `cls`'s instances; a type without a layout gets one
+type Shape = (usize, Option<Items>, Option<Py<CtypesShape>>);
+
+/// `(size, items, shape)` of `cls`'s instances; a type without a layout gets one
 /// first (`_b_finish_`, which raises for abstract types), as ctypes does.
-fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<(usize, Option<Items>)> {
+fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
     let py = cls.py();
-    let read = |cls: &Bound<'_, PyType>| -> PyResult<Option<(usize, Option<Items>)>> {
+    let read = |cls: &Bound<'_, PyType>| -> PyResult<Option<Shape>> {
         match cls.getattr_opt(intern!(py, "_b_shape_"))? {
-            Some(shape) => match shape.cast::<CtypesShape>() {
-                Ok(shape) => Ok(Some((shape.get().size, shape.get().items))),
-                Err(_) if shape.is_none() => Ok(None),
+            Some(shape) if shape.is_none() => Ok(None),
+            Some(shape) => match shape.cast_into::<CtypesShape>() {
+                Ok(shape) => Ok(Some((
+                    shape.get().size,
+                    shape.get().items,
+                    Some(shape.unbind()),
+                ))),
                 Err(_) => Err(PyTypeError::new_err("_b_shape_ must be a _CtypesShape")),
             },
             None => Ok(None),
@@ -182,5 +263,5 @@ fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<(usize, Option<Items>)> {
         Some(size) => size.extract()?,
         None => 0,
     };
-    Ok((size, None))
+    Ok((size, None, None))
 }

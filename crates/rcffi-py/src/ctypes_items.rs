@@ -68,12 +68,12 @@ fn scalar_item(
     slf: &Bound<'_, CtypesArrayBase>,
     key: &Bound<'_, PyAny>,
 ) -> PyResult<Option<(usize, crate::ctypes_scalar::Scalar)>> {
-    let base = slf.as_super().borrow();
+    let state = &slf.as_super().get().state;
     let Some(Items {
         scalar: Some(scalar),
         size,
         length,
-    }) = base.state.items
+    }) = state.items
     else {
         return Ok(None);
     };
@@ -89,5 +89,5 @@ fn scalar_item(
     if i < 0 || i as usize >= length {
         return Err(PyIndexError::new_err("invalid index"));
     }
-    Ok(Some((base.state.addr + i as usize * size, scalar)))
+    Ok(Some((state.addr() + i as usize * size, scalar)))
 }

@@ -30,6 +30,7 @@ struct Export {
 /// or re-pointing an instance never leaves a stale copy.
 #[pyclass(
     subclass,
+    frozen,
     weakref,
     module = "rcffi._backend",
     name = "_CtypesBufferBase"
@@ -64,48 +65,42 @@ impl CtypesBufferBase {
 
     #[getter(_b_addr)]
     fn get_address(&self) -> usize {
-        self.state.addr
+        self.state.addr()
     }
 
     #[setter(_b_addr)]
-    fn set_address(&mut self, address: usize) {
-        self.state.addr = address;
+    fn set_address(&self, address: usize) {
+        self.state.set_addr(address);
     }
 
     #[getter(_b_base_)]
-    fn get_base(&self, py: Python<'_>) -> Py<PyAny> {
-        self.state
-            .base
-            .as_ref()
-            .map_or_else(|| py.None(), |b| b.clone_ref(py))
+    fn get_base(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.state.base(py)
     }
 
     #[setter(_b_base_)]
-    fn set_base(&mut self, base: Bound<'_, PyAny>) {
-        self.state.base = (!base.is_none()).then(|| base.unbind());
+    fn set_base(&self, base: Bound<'_, PyAny>) {
+        self.state.set_base(base);
     }
 
     #[getter(_objects)]
-    fn get_objects(&self, py: Python<'_>) -> Py<PyAny> {
-        self.state
-            .objects
-            .as_ref()
-            .map_or_else(|| py.None(), |o| o.clone_ref(py))
+    fn get_objects(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.state.objects(py)
     }
 
     #[setter(_objects)]
-    fn set_objects(&mut self, objects: Bound<'_, PyAny>) {
-        self.state.objects = (!objects.is_none()).then(|| objects.unbind());
+    fn set_objects(&self, objects: Bound<'_, PyAny>) {
+        self.state.set_objects(objects);
     }
 
     #[getter(_b_index)]
     fn get_index(&self) -> isize {
-        self.state.index
+        self.state.index()
     }
 
     #[setter(_b_index)]
-    fn set_index(&mut self, index: isize) {
-        self.state.index = index;
+    fn set_index(&self, index: isize) {
+        self.state.set_index(index);
     }
 
     /// Whether the instance owns its memory (ctypes' `_b_needsfree_`).
@@ -121,7 +116,7 @@ impl CtypesBufferBase {
     }
 
     #[pyo3(name = "_b_resize_")]
-    fn resize(&mut self, size: usize) -> PyResult<()> {
+    fn resize(&self, size: usize) -> PyResult<()> {
         self.state.resize(size)
     }
 
@@ -134,14 +129,14 @@ impl CtypesBufferBase {
         args: &Bound<'_, PyTuple>,
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<()> {
-        crate::ctypes_fields::init_record(slf.as_any(), args, kwargs)
+        crate::ctypes_fields::init_record(slf, args, kwargs)
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         self.state.traverse(&visit)
     }
 
-    fn __clear__(&mut self) {
+    fn __clear__(&self) {
         self.state.clear();
     }
 

@@ -232,7 +232,7 @@ class StructType(CDataType):
             _lift_anonymous(cls, names[anon], 0)
         type.__setattr__(cls, "_b_fields_", placed)
         type.__setattr__(cls, "_b_size_", size)
-        type.__setattr__(cls, "_b_shape_", B._CtypesShape(size))
+        type.__setattr__(cls, "_b_shape_", B._CtypesShape(size, None, placed))
         type.__setattr__(cls, "_b_align_", total_align)
         type.__setattr__(cls, "_b_has_pointers_", any(f.type._b_has_pointers_ for f in placed))
         type.__setattr__(cls, "_b_ctype_", _backend_record(cls, placed, size, total_align))
