@@ -38,6 +38,28 @@ impl CtypesField {
         obj: Option<&Bound<'_, PyAny>>,
         _owner: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<Py<PyAny>> {
+        CtypesField::get(slf, obj)
+    }
+
+    fn __set__(
+        slf: &Bound<'_, Self>,
+        obj: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        CtypesField::store(slf, obj, value)
+    }
+
+    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(CtypesField::deleted())
+    }
+}
+
+impl CtypesField {
+    pub fn deleted() -> PyErr {
+        PyTypeError::new_err("can't delete attribute")
+    }
+
+    pub fn get(slf: &Bound<'_, Self>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let Some(obj) = obj.filter(|o| !o.is_none()) else {
             return Ok(slf.clone().into_any().unbind());
@@ -51,30 +73,29 @@ impl CtypesField {
         Ok(slf.call_method1(intern!(py, "_b_get_"), (obj,))?.unbind())
     }
 
-    fn __set__(
+    pub fn store(
         slf: &Bound<'_, Self>,
         obj: &Bound<'_, PyAny>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
-        CtypesField::store(slf, obj, value)
+        if slf.get().scalar.is_some() {
+            return CtypesField::store_at(slf, obj, instance_address(obj)?, value);
+        }
+        slf.call_method1(intern!(slf.py(), "_b_set_"), (obj, value))?;
+        Ok(())
     }
 
-    fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(PyTypeError::new_err("can't delete attribute"))
-    }
-}
-
-impl CtypesField {
-    fn store(
+    /// `store` into `obj`, an instance at `address`.
+    fn store_at(
         slf: &Bound<'_, Self>,
         obj: &Bound<'_, PyAny>,
+        address: usize,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let this = slf.get();
         if let Some(scalar) = this.scalar {
-            let address = instance_address(obj)? + this.offset;
-            // SAFETY: as in __get__.
-            if unsafe { scalar.write(address, value)? } {
+            // SAFETY: the instance's memory holds its record, this field included.
+            if unsafe { scalar.write(address + this.offset, value)? } {
                 return Ok(());
             }
         }
@@ -113,7 +134,9 @@ pub fn init_record(
         return Err(PyTypeError::new_err("too many initializers"));
     }
     for (field, value) in fields.iter().zip(args.iter()) {
-        CtypesField::store(field.bind(py), obj.as_any(), &value)?;
+        // The address again each time: a Python setter may resize the record.
+        let address = obj.get().state.addr();
+        CtypesField::store_at(field.bind(py), obj.as_any(), address, &value)?;
     }
     if let Some(kwargs) = kwargs {
         for (name, value) in kwargs.iter() {

@@ -5,6 +5,7 @@
 //! describes its instances once, in `_b_shape_` (a [`CtypesShape`]), which the
 //! metaclasses of rcffi.ctypes set when a type gets its layout.
 
+use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -79,7 +80,10 @@ pub struct Instance {
     index: AtomicIsize,
     base: Mutex<Option<Py<PyAny>>>,
     objects: Mutex<Option<Py<PyAny>>>,
-    /// The owned block in 16-byte units (empty for a view).
+    /// Where an owned instance of up to `INLINE_BYTES` keeps its memory: in
+    /// the object itself, no second allocation (`addr` is 0 then).
+    inline: InlineBlock,
+    /// A larger owned block in 16-byte units (empty for a view).
     owned: Mutex<Vec<u128>>,
     owned_size: AtomicUsize,
     pub items: Option<Items>,
@@ -88,6 +92,18 @@ pub struct Instance {
     /// For function objects: the signature calls may take in Rust.
     call: Mutex<Option<Arc<FastCall>>>,
 }
+
+/// Owned memory this small lives inside the object.
+const INLINE_BYTES: usize = 16;
+
+/// Zeroed C memory inside the object, aligned for any C type; only ever
+/// accessed through its address, as all C memory is.
+#[repr(C, align(16))]
+struct InlineBlock(UnsafeCell<[u8; INLINE_BYTES]>);
+
+// SAFETY: the block is plain bytes reached through raw pointers by C code and
+// by conversions holding the GIL, like every other memory a ctypes object views.
+unsafe impl Sync for InlineBlock {}
 
 fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
@@ -113,6 +129,7 @@ impl Instance {
             index: AtomicIsize::new(0),
             base: Mutex::new(None),
             objects: Mutex::new(None),
+            inline: InlineBlock(UnsafeCell::new([0; INLINE_BYTES])),
             owned: Mutex::new(Vec::new()),
             owned_size: AtomicUsize::new(0),
             items,
@@ -131,6 +148,11 @@ impl Instance {
     }
 
     fn allocate(&self, size: usize) {
+        if size <= INLINE_BYTES && self.owned_size() == 0 {
+            self.addr.store(0, Ordering::Relaxed);
+            self.owned_size.store(size, Ordering::Relaxed);
+            return;
+        }
         let block = vec![0u128; size.div_ceil(16)];
         self.addr.store(block.as_ptr() as usize, Ordering::Relaxed);
         self.owned_size.store(size, Ordering::Relaxed);
@@ -139,7 +161,10 @@ impl Instance {
 
     #[inline]
     pub fn addr(&self) -> usize {
-        self.addr.load(Ordering::Relaxed)
+        match self.addr.load(Ordering::Relaxed) {
+            0 if self.owned_size.load(Ordering::Relaxed) != 0 => self.inline.0.get() as usize,
+            addr => addr,
+        }
     }
 
     pub fn set_addr(&self, address: usize) {
@@ -191,12 +216,16 @@ impl Instance {
                 "Memory cannot be resized because this object doesn't own it",
             ));
         }
+        let old_addr = self.addr();
+        // Kept until the copy: the old block, unless it is the inline one.
         let old = std::mem::take(&mut *locked(&self.owned));
         self.allocate(size);
-        // SAFETY: both blocks hold at least `kept` bytes and are distinct.
+        // SAFETY: both blocks hold at least `kept` bytes and are distinct (a
+        // resize never goes back to the inline block).
         unsafe {
-            std::ptr::copy_nonoverlapping(old.as_ptr().cast::<u8>(), self.addr() as *mut u8, kept)
+            std::ptr::copy_nonoverlapping(old_addr as *const u8, self.addr() as *mut u8, kept)
         };
+        drop(old);
         Ok(())
     }
 

@@ -32,6 +32,28 @@ impl CtypesArrayBase {
     }
 
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        CtypesArrayBase::get(slf, key)
+    }
+
+    fn __setitem__(
+        slf: &Bound<'_, Self>,
+        key: &Bound<'_, PyAny>,
+        value: &Bound<'_, PyAny>,
+    ) -> PyResult<()> {
+        CtypesArrayBase::set(slf, key, value)
+    }
+
+    fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
+        Err(CtypesArrayBase::deleted())
+    }
+}
+
+impl CtypesArrayBase {
+    pub fn deleted() -> PyErr {
+        PyTypeError::new_err("Array does not support item deletion")
+    }
+
+    pub fn get(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         if let Some((address, scalar)) = scalar_item(slf, key)? {
             // SAFETY: the index is within the array the instance's memory holds.
@@ -42,23 +64,19 @@ impl CtypesArrayBase {
             .unbind())
     }
 
-    fn __setitem__(
+    pub fn set(
         slf: &Bound<'_, Self>,
         key: &Bound<'_, PyAny>,
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         if let Some((address, scalar)) = scalar_item(slf, key)? {
-            // SAFETY: as in __getitem__.
+            // SAFETY: as in get.
             if unsafe { scalar.write(address, value)? } {
                 return Ok(());
             }
         }
         slf.call_method1(intern!(slf.py(), "_b_setitem_"), (key, value))?;
         Ok(())
-    }
-
-    fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(PyTypeError::new_err("Array does not support item deletion"))
     }
 }
 

@@ -19,6 +19,7 @@ mod ctypes_fields;
 mod ctypes_instance;
 mod ctypes_items;
 mod ctypes_scalar;
+mod ctypes_slots;
 mod ctypes_support;
 mod decls;
 mod errno;
@@ -123,6 +124,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ctypes_fields::CtypesField>()?;
     m.add_class::<ctypes_items::CtypesArrayBase>()?;
     m.add_class::<ctypes_calls::CtypesFuncBase>()?;
+    ctypes_slots::install(py)?;
     m.add("_CTYPES_VIEW", ctypes_instance::view_token(py))?;
     m.add_class::<allocator::Allocator>()?;
     m.add_class::<allocator::TypeCache>()?;
