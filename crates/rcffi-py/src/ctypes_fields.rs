@@ -6,9 +6,11 @@
 //! their keep-alive links.
 
 use pyo3::exceptions::PyTypeError;
+use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString, PyTuple};
+use pyo3::types::{PyDict, PyString, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
 
 use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
@@ -18,19 +20,44 @@ pub struct CtypesField {
     name: Py<PyString>,
     offset: usize,
     scalar: Option<Scalar>,
+    /// The record class the field belongs to: its instances are known to be
+    /// ctypes instances by their type alone, without a subclass check.
+    owner: Option<Py<PyType>>,
 }
 
 #[pymethods]
 impl CtypesField {
     /// `code`: the field type's ctypes code when the type is a plain simple
-    /// type stored in native order without bits, else None.
+    /// type stored in native order without bits, else None; `owner`: the
+    /// record class.
     #[new]
-    fn new(name: Bound<'_, PyString>, offset: usize, code: Option<&str>) -> Self {
-        CtypesField {
+    #[pyo3(signature = (name, offset, code, owner=None))]
+    fn new(
+        name: Bound<'_, PyString>,
+        offset: usize,
+        code: Option<&str>,
+        owner: Option<Bound<'_, PyType>>,
+    ) -> PyResult<Self> {
+        if let Some(owner) = &owner {
+            if !owner.is_subclass_of::<CtypesBufferBase>()? {
+                return Err(PyTypeError::new_err(
+                    "a field's owner must be a ctypes type",
+                ));
+            }
+        }
+        Ok(CtypesField {
             name: name.unbind(),
             offset,
             scalar: code.and_then(Scalar::from_code),
+            owner: owner.map(Bound::unbind),
+        })
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(owner) = &self.owner {
+            visit.call(owner)?;
         }
+        Ok(())
     }
 
     fn __get__(
@@ -55,6 +82,21 @@ impl CtypesField {
 }
 
 impl CtypesField {
+    fn instance_address(&self, obj: &Bound<'_, PyAny>) -> PyResult<usize> {
+        let exact = self.owner.as_ref().is_some_and(|owner| {
+            // SAFETY: reading the type of a live object.
+            unsafe { ffi::Py_TYPE(obj.as_ptr()) == owner.as_ptr().cast() }
+        });
+        let inst = if exact {
+            // SAFETY: the owner is a subclass of _CtypesBufferBase (checked in new).
+            unsafe { obj.cast_unchecked::<CtypesBufferBase>() }
+        } else {
+            obj.cast::<CtypesBufferBase>()
+                .map_err(|_| PyTypeError::new_err("not a ctype instance"))?
+        };
+        Ok(inst.get().state.addr())
+    }
+
     pub fn deleted() -> PyErr {
         PyTypeError::new_err("can't delete attribute")
     }
@@ -66,7 +108,7 @@ impl CtypesField {
         };
         let this = slf.get();
         if let Some(scalar) = this.scalar {
-            let address = instance_address(obj)? + this.offset;
+            let address = this.instance_address(obj)? + this.offset;
             // SAFETY: the instance's memory holds its record, this field included.
             return Ok(unsafe { scalar.read(py, address) });
         }
@@ -79,7 +121,7 @@ impl CtypesField {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         if slf.get().scalar.is_some() {
-            return CtypesField::store_at(slf, obj, instance_address(obj)?, value);
+            return CtypesField::store_at(slf, obj, slf.get().instance_address(obj)?, value);
         }
         slf.call_method1(intern!(slf.py(), "_b_set_"), (obj, value))?;
         Ok(())
@@ -101,13 +143,6 @@ impl CtypesField {
         }
         slf.call_method1(intern!(slf.py(), "_b_set_"), (obj, value))?;
         Ok(())
-    }
-}
-
-fn instance_address(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
-    match obj.cast::<CtypesBufferBase>() {
-        Ok(inst) => Ok(inst.get().state.addr()),
-        Err(_) => Err(PyTypeError::new_err("not a ctype instance")),
     }
 }
 

@@ -10,11 +10,13 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 
 use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
+use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::types::{PyDict, PyTuple, PyType};
 
-use crate::ctypes_fields::CtypesField;
+use crate::ctypes_fields::{init_record, CtypesField};
 use crate::ctypes_items::CtypesArrayBase;
+use crate::ctypes_support::CtypesBufferBase;
 
 /// Runs `body` as a slot: errors set the interpreter's error indicator, a
 /// panic becomes a RuntimeError.
@@ -90,6 +92,47 @@ unsafe extern "C" fn array_ass_subscript(
         let key = Borrowed::from_ptr(py, key);
         CtypesArrayBase::set(&array, &key, &Borrowed::from_ptr(py, value)).map(|()| 0)
     })
+}
+
+unsafe extern "C" fn record_init(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        let kwargs = if kwargs.is_null() {
+            None
+        } else {
+            Some(Borrowed::from_ptr(py, kwargs).cast::<PyDict>()?)
+        };
+        init_record(&obj, &args, kwargs.as_deref()).map(|()| 0)
+    })
+}
+
+/// Gives a record class whose `__init__` is the backend's
+/// (`_CtypesBufferBase._b_init_record_`) that function as its `tp_init`, so
+/// that `P(1, 2)` does not go through a method call with a new argument
+/// tuple. Assigning `__init__` later makes CPython recompute the slot, as
+/// for any class. rcffi.ctypes' record metaclass calls it for each class.
+#[pyfunction]
+pub fn _ctypes_init_slot(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = cls.py();
+    let init = cls.getattr(intern!(py, "__init__"))?;
+    let ours = py
+        .get_type::<CtypesBufferBase>()
+        .getattr(intern!(py, "_b_init_record_"))?;
+    if !init.is(&ours) || !cls.is_subclass_of::<CtypesBufferBase>()? {
+        return Ok(());
+    }
+    // SAFETY: a heap subtype of _CtypesBufferBase (checked) whose __init__ is
+    // the function the slot calls; PyType_Modified drops cached lookups.
+    unsafe {
+        (*cls.as_type_ptr()).tp_init = Some(record_init);
+        ffi::PyType_Modified(cls.as_type_ptr());
+    }
+    Ok(())
 }
 
 /// Points the wrapper `type.__dict__[name]` at `function`: a Python subclass

@@ -24,11 +24,11 @@ class CField(B._CtypesField):
 
     __slots__ = ("name", "type", "offset", "size", "index", "bits", "shift", "chars")
 
-    def __new__(cls, name, ftype, offset, index, bits=0, shift=0):
+    def __new__(cls, name, ftype, offset, index, bits=0, shift=0, owner=None):
         simple = getattr(ftype, "_b_plain_", False) and not ftype._b_swapped_ and not bits
-        return super().__new__(cls, name, offset, ftype._b_code_ if simple else None)
+        return super().__new__(cls, name, offset, ftype._b_code_ if simple else None, owner)
 
-    def __init__(self, name, ftype, offset, index, bits=0, shift=0):
+    def __init__(self, name, ftype, offset, index, bits=0, shift=0, owner=None):
         self.name = name
         self.type = ftype
         self.offset = offset
@@ -116,6 +116,7 @@ class StructType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        B._ctypes_init_slot(cls)
         cls._b_ctype_ = None
         cls._b_shape_ = None
         if "_fields_" in namespace:
@@ -213,7 +214,7 @@ class StructType(CDataType):
                 offset += size
                 total_align = max(total_align, align)
             union_size = max(union_size, offset)
-            field = CField(name, ftype, fofs, index, bits or 0, shift)
+            field = CField(name, ftype, fofs, index, bits or 0, shift, cls)
             descriptors.append(field)
             placed.append(field)
             index += 1
@@ -263,7 +264,7 @@ def _lift_anonymous(cls, anon, outer_offset):
         if field.name in cls.__dict__:
             continue
         lifted = CField(field.name, field.type, outer_offset + anon.offset + field.offset,
-                        anon.index, field.bits, field.shift)
+                        anon.index, field.bits, field.shift, cls)
         type.__setattr__(cls, field.name, lifted)
 
 
