@@ -31,7 +31,7 @@ const MAX_FAST_ARGS: usize = 16;
 enum ArgCheck {
     /// An exact int within `lo..=hi`, which the C type holds unchanged.
     Int { lo: i64, hi: i64 },
-    /// An exact float or int, converted as ctypes does.
+    /// An exact float, or an exact int of at most 64 bits.
     Float,
 }
 
@@ -75,11 +75,12 @@ impl ArgCheck {
     fn accepts(self, arg: &Bound<'_, PyAny>) -> bool {
         match self {
             ArgCheck::Int { lo, hi } => exact_int(arg).is_some_and(|v| lo <= v && v <= hi),
-            // SAFETY: type checks of a live object.
-            ArgCheck::Float => unsafe {
-                ffi::PyFloat_CheckExact(arg.as_ptr()) != 0
-                    || ffi::PyLong_CheckExact(arg.as_ptr()) != 0
-            },
+            // An int beyond 64 bits is the Python path's (an ArgumentError).
+            // SAFETY: a type check of a live object.
+            ArgCheck::Float => {
+                let float = unsafe { ffi::PyFloat_CheckExact(arg.as_ptr()) != 0 };
+                float || exact_int(arg).is_some()
+            }
         }
     }
 }
