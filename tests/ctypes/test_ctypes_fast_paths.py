@@ -241,3 +241,28 @@ def test_calls_of_float_signatures(same):
         pow_.restype = m.c_double
         return pow_(2.0, 10), pow_(2, 0.5), pow_(2.0, 3.0), pow_(2**1100, 1)
     same(run)
+
+
+def test_repeated_calls_with_pointer_arguments(same):
+    def run(m):
+        class P(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+
+        class Q(P):
+            pass
+        lib = libc(m)
+        memcmp = lib.memcmp
+        memcmp.argtypes = [m.POINTER(P), m.POINTER(P), m.c_size_t]
+        memcmp.restype = m.c_int
+        a, b = P(1, 2), P(1, 3)
+        pa = m.pointer(a)
+        out = [memcmp(pa, m.byref(b), 8) < 0, memcmp(pa, m.byref(b), 8) < 0,
+               memcmp(a, a, 8), memcmp(m.byref(b, 4), m.byref(a, 4), 4) > 0,
+               memcmp(pa, Q(1, 2), 8), memcmp(None, None, 0)]
+        for wrong in [5, m.c_int(1), m.byref(m.c_int(1)), "x"]:
+            try:
+                out.append(memcmp(pa, wrong, 0))
+            except Exception as e:  # the error is part of the outcome
+                out.append(type(e).__name__)
+        return out
+    same(run)

@@ -27,15 +27,48 @@ use crate::pylayout::exact_int;
 const MAX_FAST_ARGS: usize = 16;
 
 /// What one argument must be for the fast path.
-#[derive(Clone, Copy, Debug)]
 enum ArgCheck {
     /// An exact int within `lo..=hi`, which the C type holds unchanged.
     Int { lo: i64, hi: i64 },
     /// An exact float, or an exact int of at most 64 bits.
     Float,
+    /// For a `POINTER(item)` argument: an instance of exactly `pointer`
+    /// (its value), of exactly `item` (its address, as ctypes passes it), or
+    /// `byref()` of one (a `byref` instance: its address plus the offset).
+    Pointer {
+        pointer: Py<PyType>,
+        item: Py<PyType>,
+        byref: Py<PyType>,
+    },
+}
+
+/// How an accepted argument travels: as the caller's object, or as a new one.
+enum Passed<'py> {
+    Same,
+    Address(Bound<'py, PyAny>),
 }
 
 impl ArgCheck {
+    /// From what `_fast_codes` gives: a type code, or `(pointer type, item
+    /// type, byref type)`.
+    fn from_spec(spec: &Bound<'_, PyAny>) -> PyResult<ArgCheck> {
+        if let Ok((pointer, item, byref)) =
+            spec.extract::<(Bound<'_, PyType>, Bound<'_, PyType>, Bound<'_, PyType>)>()
+        {
+            if !pointer.is_subclass_of::<CtypesBufferBase>()?
+                || !item.is_subclass_of::<CtypesBufferBase>()?
+            {
+                return Err(PyValueError::new_err("pointer arguments need ctypes types"));
+            }
+            return Ok(ArgCheck::Pointer {
+                pointer: pointer.unbind(),
+                item: item.unbind(),
+                byref: byref.unbind(),
+            });
+        }
+        ArgCheck::from_code(&spec.extract::<String>()?)
+    }
+
     fn from_code(code: &str) -> PyResult<ArgCheck> {
         let range = |bits: u32, signed: bool| {
             if signed {
@@ -72,17 +105,71 @@ impl ArgCheck {
         })
     }
 
-    fn accepts(self, arg: &Bound<'_, PyAny>) -> bool {
-        match self {
-            ArgCheck::Int { lo, hi } => exact_int(arg).is_some_and(|v| lo <= v && v <= hi),
+    /// How `arg` travels, or None when it needs the Python path.
+    fn pass<'py>(&self, arg: &Bound<'py, PyAny>) -> PyResult<Option<Passed<'py>>> {
+        let accepted = match self {
+            ArgCheck::Int { lo, hi } => exact_int(arg).is_some_and(|v| *lo <= v && v <= *hi),
             // An int beyond 64 bits is the Python path's (an ArgumentError).
             // SAFETY: a type check of a live object.
             ArgCheck::Float => {
                 let float = unsafe { ffi::PyFloat_CheckExact(arg.as_ptr()) != 0 };
                 float || exact_int(arg).is_some()
             }
-        }
+            ArgCheck::Pointer {
+                pointer,
+                item,
+                byref,
+            } => return pointer_arg(arg, pointer, item, byref),
+        };
+        Ok(accepted.then_some(Passed::Same))
     }
+}
+
+/// The address a pointer argument passes, as ctypes computes it (see
+/// `ArgCheck::Pointer`).
+fn pointer_arg<'py>(
+    arg: &Bound<'py, PyAny>,
+    pointer: &Py<PyType>,
+    item: &Py<PyType>,
+    byref: &Py<PyType>,
+) -> PyResult<Option<Passed<'py>>> {
+    let py = arg.py();
+    let is = |obj: &Bound<'_, PyAny>, ty: &Py<PyType>| {
+        // SAFETY: reading the type of a live object.
+        unsafe { ffi::Py_TYPE(obj.as_ptr()) == ty.as_ptr().cast() }
+    };
+    // SAFETY (both casts): the types were checked to derive from
+    // _CtypesBufferBase when the signature was recorded.
+    let address = if is(arg, pointer) {
+        let at = unsafe { arg.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr();
+        // SAFETY: a pointer instance's memory holds the pointer.
+        unsafe { (at as *const usize).read_unaligned() }
+    } else if is(arg, item) {
+        unsafe { arg.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr()
+    } else if is(arg, byref) {
+        if !arg.getattr(intern!(py, "_b_value_"))?.is_none() {
+            return Ok(None);
+        }
+        let target = arg.getattr(intern!(py, "_obj"))?;
+        if !is(&target, item) {
+            return Ok(None);
+        }
+        let offset: isize = arg.getattr(intern!(py, "_offset"))?.extract()?;
+        let at = unsafe { target.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr();
+        at.wrapping_add_signed(offset)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(Passed::Address(address.into_pyobject(py)?.into_any())))
 }
 
 /// A signature recorded by the Python path: the backend function and the
@@ -95,7 +182,20 @@ pub struct FastCall {
 
 impl FastCall {
     pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.function)
+        visit.call(&self.function)?;
+        for check in &self.args {
+            if let ArgCheck::Pointer {
+                pointer,
+                item,
+                byref,
+            } = check
+            {
+                visit.call(pointer)?;
+                visit.call(item)?;
+                visit.call(byref)?;
+            }
+        }
+        Ok(())
     }
 }
 
@@ -125,13 +225,8 @@ impl CtypesFuncBase {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Py<PyAny>> {
         if kwargs.is_none_or(|k| k.is_empty()) {
-            if let Some(function) = fast_function(slf, args) {
-                // Borrowed from the tuple, which holds them for the call.
-                let mut ptrs = [std::ptr::null_mut(); MAX_FAST_ARGS];
-                for (slot, arg) in ptrs.iter_mut().zip(args.iter()) {
-                    *slot = arg.as_ptr();
-                }
-                return call_cdata(function.bind(slf.py()), &ptrs[..args.len()]);
+            if let Some(result) = fast_call(slf, args)? {
+                return Ok(result);
             }
         }
         Ok(slf
@@ -140,19 +235,20 @@ impl CtypesFuncBase {
     }
 
     /// Records (or with None forgets) the signature the fast path may take:
-    /// `function` the backend function cdata, `codes` the arguments' type codes.
+    /// `function` the backend function cdata, `codes` what `ArgCheck::from_spec`
+    /// takes, one per argument.
     #[pyo3(name = "_b_set_fast_call_")]
     fn set_fast_call(
         slf: &Bound<'_, Self>,
         function: Option<Bound<'_, CData>>,
-        codes: Vec<String>,
+        codes: Vec<Bound<'_, PyAny>>,
     ) -> PyResult<()> {
         let state = &slf.as_super().get().state;
         let call = match function {
             Some(function) if codes.len() <= MAX_FAST_ARGS => {
                 let args = codes
                     .iter()
-                    .map(|c| ArgCheck::from_code(c))
+                    .map(ArgCheck::from_spec)
                     .collect::<PyResult<Vec<_>>>()?;
                 // SAFETY: a function object's memory holds its pointer.
                 let address = unsafe { (state.addr() as *const usize).read_unaligned() };
@@ -169,22 +265,36 @@ impl CtypesFuncBase {
     }
 }
 
-/// The recorded backend function when `args` fit its signature and the
-/// object still points where it did.
-fn fast_function(slf: &Bound<'_, CtypesFuncBase>, args: &Bound<'_, PyTuple>) -> Option<Py<CData>> {
+/// The call through the recorded signature when `args` fit it and the object
+/// still points where it did; None for the Python path.
+fn fast_call(
+    slf: &Bound<'_, CtypesFuncBase>,
+    args: &Bound<'_, PyTuple>,
+) -> PyResult<Option<Py<PyAny>>> {
     let state = &slf.as_super().get().state;
-    let fast = state.call()?;
+    let Some(fast) = state.call() else {
+        return Ok(None);
+    };
     if args.len() != fast.args.len() {
-        return None;
+        return Ok(None);
     }
     // SAFETY: a function object's memory holds its pointer.
     if unsafe { (state.addr() as *const usize).read_unaligned() } != fast.address {
-        return None;
+        return Ok(None);
     }
-    for (check, arg) in fast.args.iter().zip(args.iter()) {
-        if !check.accepts(&arg) {
-            return None;
+    // The caller's objects are borrowed from the tuple, which holds them for
+    // the call; addresses made here are held by `made`.
+    let mut ptrs = [std::ptr::null_mut(); MAX_FAST_ARGS];
+    let mut made: [Option<Bound<'_, PyAny>>; MAX_FAST_ARGS] = Default::default();
+    for (i, (check, arg)) in fast.args.iter().zip(args.iter()).enumerate() {
+        match check.pass(&arg)? {
+            None => return Ok(None),
+            Some(Passed::Same) => ptrs[i] = arg.as_ptr(),
+            Some(Passed::Address(address)) => {
+                ptrs[i] = address.as_ptr();
+                made[i] = Some(address);
+            }
         }
     }
-    Some(fast.function.clone_ref(slf.py()))
+    call_cdata(fast.function.bind(slf.py()), &ptrs[..args.len()]).map(Some)
 }

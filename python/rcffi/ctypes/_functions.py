@@ -14,7 +14,7 @@ import threading
 from .. import _backend as B
 from . import _core, _simple
 from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
-from ._sequences import Array, address_value, is_pointer_type
+from ._sequences import Array, PointerType, address_value, is_pointer_type
 
 FUNCFLAG_CDECL = 0x1
 FUNCFLAG_HRESULT = 0x2
@@ -421,17 +421,27 @@ def _plain_code(cls, codes):
     return None
 
 
+def _pointer_spec(cls):
+    """``(pointer type, item type, byref type)`` for a ``POINTER(T)`` argument
+    type converted the standard way, else None."""
+    if type(cls) is not PointerType or "from_param" in vars(cls):
+        return None
+    item = vars(cls).get("_type_")
+    return (cls, item, CArgObject) if isinstance(item, CDataType) else None
+
+
 def _fast_codes(argtypes, restype, args, nfixed):
-    """The type codes of a call the backend base may repeat by itself: every
-    declared argument a plain int or float type, every other one an int
-    (passed as a C int), the result None or a plain type given back as is.
-    None when the call needs the Python path."""
+    """What the backend base needs to repeat a call by itself, one entry per
+    argument: a type code for a declared plain int or float type (``"i"`` for
+    an undeclared int, passed as a C int), a ``_pointer_spec`` for a pointer
+    type; the result None or a plain type given back as is.  None when the
+    call needs the Python path."""
     if restype is not None and _plain_code(restype, _FAST_RESULTS) is None:
         return None
     codes = []
     for i, arg in enumerate(args):
-        code = _plain_code(argtypes[i], _FAST_ARGS) if i < nfixed else (
-            "i" if type(arg) is int else None)
+        code = (_plain_code(argtypes[i], _FAST_ARGS) or _pointer_spec(argtypes[i])) \
+            if i < nfixed else ("i" if type(arg) is int else None)
         if code is None:
             return None
         codes.append(code)
