@@ -256,11 +256,12 @@ def callgrind(op_names: list[str]) -> int:
     impls = ("rcffi.ctypes", "ctypes")
     print("instructions per statement (callgrind Ir, empty loop subtracted, PYTHONHASHSEED=0)")
     print(f"{'op':15} " + " ".join(f"{impl:>12}" for impl in impls) + f" {'ratio':>8}")
+    loops = {impl: per_statement(EMPTY.name, impl) for impl in impls}
     for op_name in op_names:
         row = {}
         for impl in impls:
             log(f"callgrind {op_name} {impl}")
-            row[impl] = per_statement(op_name, impl) - per_statement(EMPTY.name, impl)
+            row[impl] = per_statement(op_name, impl) - loops[impl]
         print(f"{op_name:15} " + " ".join(f"{row[impl]:12.0f}" for impl in impls)
               + f" {row['rcffi.ctypes'] / row['ctypes']:8.2f}", flush=True)
     return 0

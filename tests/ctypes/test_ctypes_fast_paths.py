@@ -266,3 +266,21 @@ def test_repeated_calls_with_pointer_arguments(same):
                 out.append(type(e).__name__)
         return out
     same(run)
+
+
+def test_repeated_calls_with_string_and_address_arguments(same):
+    def run(m):
+        lib = libc(m)
+        strtol = lib.strtol
+        strtol.argtypes = [m.c_char_p, m.c_void_p, m.c_int]
+        strtol.restype = m.c_long
+        end = m.c_char_p()
+        out = [strtol(b"123", None, 10), strtol(b"-77", None, 10), strtol(b"ff", 0, 16),
+               strtol(b"12x", m.addressof(end), 10), end.value]
+        for text, where in [("12", None), (bytearray(b"5"), None), (b"6", 1.5), (b"4", "x")]:
+            try:
+                out.append(strtol(text, where, 10))
+            except Exception as e:  # the error is part of the outcome
+                out.append(type(e).__name__)
+        return out
+    same(run)

@@ -32,6 +32,11 @@ enum ArgCheck {
     Int { lo: i64, hi: i64 },
     /// An exact float, or an exact int of at most 64 bits.
     Float,
+    /// `c_char_p`: bytes (the address of their contents, as ctypes passes
+    /// them) or None (NULL).
+    CharP,
+    /// `c_void_p`: a non-negative int of at most 63 bits, bytes or None.
+    VoidP,
     /// For a `POINTER(item)` argument: an instance of exactly `pointer`
     /// (its value), of exactly `item` (its address, as ctypes passes it), or
     /// `byref()` of one (a `byref` instance: its address plus the offset).
@@ -97,6 +102,8 @@ impl ArgCheck {
             Some(Scalar::I64) => range(64, true),
             Some(Scalar::U64) => range(64, false),
             Some(Scalar::F32 | Scalar::F64) => ArgCheck::Float,
+            Some(Scalar::VoidPtr) => ArgCheck::VoidP,
+            None if code == "z" => ArgCheck::CharP,
             _ => {
                 return Err(PyValueError::new_err(format!(
                     "no fast argument of type code {code:?}"
@@ -120,8 +127,29 @@ impl ArgCheck {
                 item,
                 byref,
             } => return pointer_arg(arg, pointer, item, byref),
+            ArgCheck::CharP | ArgCheck::VoidP => {
+                if let Some(address) = string_address(arg) {
+                    return Ok(Some(Passed::Address(
+                        address.into_pyobject(arg.py())?.into_any(),
+                    )));
+                }
+                matches!(self, ArgCheck::VoidP) && exact_int(arg).is_some_and(|v| v >= 0)
+            }
         };
         Ok(accepted.then_some(Passed::Same))
+    }
+}
+
+/// The address bytes or None pass as a string argument.
+fn string_address(arg: &Bound<'_, PyAny>) -> Option<usize> {
+    if arg.is_none() {
+        return Some(0);
+    }
+    // SAFETY: the bytes object is alive (the argument tuple holds it) for the
+    // call, and C receives the address of its contents, as with ctypes.
+    unsafe {
+        (ffi::PyBytes_CheckExact(arg.as_ptr()) != 0)
+            .then(|| ffi::PyBytes_AsString(arg.as_ptr()) as usize)
     }
 }
 

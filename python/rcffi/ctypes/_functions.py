@@ -408,7 +408,7 @@ class CFuncPtr(B._CtypesFuncBase, CData, metaclass=CFuncPtrType):
         return result
 
 
-_FAST_ARGS = "bBhHiIlLqQfd"
+_FAST_ARGS = "bBhHiIlLqQfdzP"
 # Results the backend gives as ctypes does: no conversion after the call.
 _FAST_RESULTS = "bBhHiIlLqQfd?cu"
 
