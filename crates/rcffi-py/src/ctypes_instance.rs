@@ -75,22 +75,30 @@ pub fn view_token(py: Python<'_>) -> &Py<PyAny> {
 /// (read on every field access, with no borrow flag to check); the rest sits
 /// behind mutexes that are never held while Python code runs (an old value is
 /// dropped after the lock is released, so a `__del__` cannot find it held).
+/// Kept small: PyO3 moves the state into the object when it is created, and
+/// what most instances never use lives in a separate allocation made on first
+/// use.
 pub struct Instance {
     addr: AtomicUsize,
-    index: AtomicIsize,
-    base: Mutex<Option<Py<PyAny>>>,
-    objects: Mutex<Option<Py<PyAny>>>,
+    owned_size: AtomicUsize,
     /// Where an owned instance of up to `INLINE_BYTES` keeps its memory: in
     /// the object itself, no second allocation (`addr` is 0 then).
     inline: InlineBlock,
-    /// A larger owned block in 16-byte units (empty for a view).
-    owned: Mutex<Vec<u128>>,
-    owned_size: AtomicUsize,
-    pub items: Option<Items>,
-    /// The class's shape (its record fields), for `__init__`.
+    index: AtomicIsize,
+    base: Mutex<Option<Py<PyAny>>>,
+    /// The class's shape (its items, its record fields).
     pub shape: Option<Py<CtypesShape>>,
+    extra: Mutex<Option<Box<Extra>>>,
+}
+
+/// What an instance holds only at times.
+#[derive(Default)]
+struct Extra {
+    objects: Option<Py<PyAny>>,
+    /// An owned block larger than the inline one, in 16-byte units.
+    owned: Vec<u128>,
     /// For function objects: the signature calls may take in Rust.
-    call: Mutex<Option<Arc<FastCall>>>,
+    call: Option<Arc<FastCall>>,
 }
 
 /// Owned memory this small lives inside the object.
@@ -109,12 +117,6 @@ fn locked<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
-/// Stores `value` in `slot`, dropping the old value once the lock is released.
-fn replace<T>(slot: &Mutex<T>, value: T) {
-    let old = std::mem::replace(&mut *locked(slot), value);
-    drop(old);
-}
-
 fn some_object(obj: Bound<'_, PyAny>) -> Option<Py<PyAny>> {
     (!obj.is_none()).then(|| obj.unbind())
 }
@@ -123,18 +125,15 @@ impl Instance {
     /// The state `cls.__new__(cls, *args)` gives: see `CtypesBufferBase::new`.
     pub fn for_class(cls: &Bound<'_, PyType>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
         let py = cls.py();
-        let (size, items, shape) = shape_of(cls)?;
+        let (size, shape) = shape_of(cls)?;
         let this = Instance {
             addr: AtomicUsize::new(0),
+            owned_size: AtomicUsize::new(0),
+            inline: InlineBlock(UnsafeCell::new([0; INLINE_BYTES])),
             index: AtomicIsize::new(0),
             base: Mutex::new(None),
-            objects: Mutex::new(None),
-            inline: InlineBlock(UnsafeCell::new([0; INLINE_BYTES])),
-            owned: Mutex::new(Vec::new()),
-            owned_size: AtomicUsize::new(0),
-            items,
             shape,
-            call: Mutex::new(None),
+            extra: Mutex::new(None),
         };
         if args.len() == 4 && args.get_item(0)?.is(view_token(py)) {
             this.set_addr(args.get_item(1)?.extract()?);
@@ -147,6 +146,13 @@ impl Instance {
         Ok(this)
     }
 
+    /// Changes the extra state; what `change` returns is dropped once the
+    /// lock is released.
+    fn with_extra<T>(&self, change: impl FnOnce(&mut Extra) -> T) -> T {
+        let mut held = locked(&self.extra);
+        change(held.get_or_insert_with(Box::default))
+    }
+
     fn allocate(&self, size: usize) {
         if size <= INLINE_BYTES && self.owned_size() == 0 {
             self.addr.store(0, Ordering::Relaxed);
@@ -156,7 +162,8 @@ impl Instance {
         let block = vec![0u128; size.div_ceil(16)];
         self.addr.store(block.as_ptr() as usize, Ordering::Relaxed);
         self.owned_size.store(size, Ordering::Relaxed);
-        replace(&self.owned, block);
+        let old = self.with_extra(|extra| std::mem::replace(&mut extra.owned, block));
+        drop(old);
     }
 
     #[inline]
@@ -179,28 +186,44 @@ impl Instance {
         self.index.store(index, Ordering::Relaxed);
     }
 
+    /// The items of an array instance.
+    pub fn items(&self) -> Option<Items> {
+        self.shape.as_ref().and_then(|shape| shape.get().items)
+    }
+
     pub fn base(&self, py: Python<'_>) -> Option<Py<PyAny>> {
         locked(&self.base).as_ref().map(|b| b.clone_ref(py))
     }
 
     pub fn set_base(&self, base: Bound<'_, PyAny>) {
-        replace(&self.base, some_object(base));
+        let old = std::mem::replace(&mut *locked(&self.base), some_object(base));
+        drop(old);
     }
 
     pub fn objects(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        locked(&self.objects).as_ref().map(|o| o.clone_ref(py))
+        locked(&self.extra)
+            .as_ref()
+            .and_then(|extra| extra.objects.as_ref().map(|o| o.clone_ref(py)))
     }
 
     pub fn set_objects(&self, objects: Bound<'_, PyAny>) {
-        replace(&self.objects, some_object(objects));
+        let objects = some_object(objects);
+        if objects.is_none() && locked(&self.extra).is_none() {
+            return;
+        }
+        let old = self.with_extra(|extra| std::mem::replace(&mut extra.objects, objects));
+        drop(old);
     }
 
     pub fn call(&self) -> Option<Arc<FastCall>> {
-        locked(&self.call).clone()
+        locked(&self.extra)
+            .as_ref()
+            .and_then(|extra| extra.call.clone())
     }
 
     pub fn set_call(&self, call: Option<FastCall>) {
-        replace(&self.call, call.map(Arc::new));
+        let old = self.with_extra(|extra| std::mem::replace(&mut extra.call, call.map(Arc::new)));
+        drop(old);
     }
 
     pub fn owned_size(&self) -> usize {
@@ -210,15 +233,15 @@ impl Instance {
     /// Moves an owned instance to a zeroed block of `size` bytes, the old
     /// contents copied; a view refuses (its memory is someone else's).
     pub fn resize(&self, size: usize) -> PyResult<()> {
-        let kept = self.owned_size().min(size);
         if self.owned_size() == 0 {
             return Err(PyValueError::new_err(
                 "Memory cannot be resized because this object doesn't own it",
             ));
         }
+        let kept = self.owned_size().min(size);
         let old_addr = self.addr();
         // Kept until the copy: the old block, unless it is the inline one.
-        let old = std::mem::take(&mut *locked(&self.owned));
+        let old = self.with_extra(|extra| std::mem::take(&mut extra.owned));
         self.allocate(size);
         // SAFETY: both blocks hold at least `kept` bytes and are distinct (a
         // resize never goes back to the inline block).
@@ -232,34 +255,39 @@ impl Instance {
     /// Visits what the instance holds; a lock held elsewhere (never across
     /// Python code) would mean a value being replaced, skipped this once.
     pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        for slot in [&self.base, &self.objects] {
-            if let Ok(held) = slot.try_lock() {
-                if let Some(obj) = held.as_ref() {
-                    visit.call(obj)?;
-                }
+        if let Ok(base) = self.base.try_lock() {
+            if let Some(base) = base.as_ref() {
+                visit.call(base)?;
             }
         }
         if let Some(shape) = &self.shape {
             visit.call(shape)?;
         }
-        if let Ok(call) = self.call.try_lock() {
-            if let Some(call) = call.as_ref() {
-                call.traverse(visit)?;
+        if let Ok(extra) = self.extra.try_lock() {
+            if let Some(extra) = extra.as_ref() {
+                if let Some(objects) = &extra.objects {
+                    visit.call(objects)?;
+                }
+                if let Some(call) = &extra.call {
+                    call.traverse(visit)?;
+                }
             }
         }
         Ok(())
     }
 
     pub fn clear(&self) {
-        replace(&self.base, None);
-        replace(&self.objects, None);
-        replace(&self.call, None);
+        let old_base = std::mem::take(&mut *locked(&self.base));
+        let old = locked(&self.extra)
+            .as_mut()
+            .map(|extra| (extra.objects.take(), extra.call.take()));
+        drop((old_base, old));
     }
 }
 
-type Shape = (usize, Option<Items>, Option<Py<CtypesShape>>);
+type Shape = (usize, Option<Py<CtypesShape>>);
 
-/// `(size, items, shape)` of `cls`'s instances; a type without a layout gets one
+/// `(size, shape)` of `cls`'s instances; a type without a layout gets one
 /// first (`_b_finish_`, which raises for abstract types), as ctypes does.
 fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
     let py = cls.py();
@@ -267,11 +295,7 @@ fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
         match cls.getattr_opt(intern!(py, "_b_shape_"))? {
             Some(shape) if shape.is_none() => Ok(None),
             Some(shape) => match shape.cast_into::<CtypesShape>() {
-                Ok(shape) => Ok(Some((
-                    shape.get().size,
-                    shape.get().items,
-                    Some(shape.unbind()),
-                ))),
+                Ok(shape) => Ok(Some((shape.get().size, Some(shape.unbind())))),
                 Err(_) => Err(PyTypeError::new_err("_b_shape_ must be a _CtypesShape")),
             },
             None => Ok(None),
@@ -292,5 +316,5 @@ fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
         Some(size) => size.extract()?,
         None => 0,
     };
-    Ok((size, None, None))
+    Ok((size, None))
 }

@@ -91,7 +91,7 @@ fn scalar_item(
         scalar: Some(scalar),
         size,
         length,
-    }) = state.items
+    }) = state.items()
     else {
         return Ok(None);
     };
