@@ -1,9 +1,9 @@
 """The memory model every rcffi.ctypes type shares.
 
 A ctypes instance is a box over C memory: it either owns a zeroed block that the
-backend allocated (``newp`` of a ``char[]``), or it is a view at an address in
-memory it does not own, keeping the object that owns it alive through
-``_b_base_``.  Every type knows its size, alignment and the backend ctype that
+backend base allocated with the object (``_b_shape_`` gives the size), or it is a
+view at an address in memory it does not own, keeping the object that owns it
+alive through ``_b_base_``.  Every type knows its size, alignment and the backend ctype that
 stands for it in struct layouts and call signatures (pointers of every kind are
 ``uintptr_t`` there: they travel in the same registers, and an integer needs no
 cdata to be made per call).
@@ -36,12 +36,6 @@ def char_array_type(length):
     if t is None:
         t = _char_arrays[length] = B.new_array_type(PCHAR, length)
     return t
-
-
-def alloc(size):
-    """A new zeroed block of ``size`` bytes: ``(owning cdata, address)``."""
-    mem = B.newp(char_array_type(max(size, 1)), None)
-    return mem, int(B.cast(UINTPTR, mem))
 
 
 def address_of_cdata(cdata):
