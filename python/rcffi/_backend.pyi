@@ -133,6 +133,14 @@ class _CtypesArrayBase(_CtypesBufferBase):
     def __setitem__(self, key: Any, value: Any) -> None: ...
     def __delitem__(self, key: Any) -> None: ...
 
+class _CtypesArg:
+    """A call argument: ``byref(obj, offset)`` or a converted value."""
+
+    _obj: Any
+    _offset: int
+    _b_value_: Any
+    def __init__(self, obj: Any, offset: int, value: Any = ...) -> None: ...
+
 class _CtypesFuncBase(_CtypesBufferBase):
     """The call path of function objects: calls the signature recorded by
     ``_b_set_fast_call_`` takes go straight to the backend function; the

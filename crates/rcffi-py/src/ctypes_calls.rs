@@ -62,6 +62,7 @@ impl ArgCheck {
         {
             if !pointer.is_subclass_of::<CtypesBufferBase>()?
                 || !item.is_subclass_of::<CtypesBufferBase>()?
+                || !byref.is_subclass_of::<CtypesArg>()?
             {
                 return Err(PyValueError::new_err("pointer arguments need ctypes types"));
             }
@@ -198,6 +199,52 @@ fn pointer_arg<'py>(
         return Ok(None);
     };
     Ok(Some(Passed::Address(address.into_pyobject(py)?.into_any())))
+}
+
+/// An argument made ready for a call (ctypes' `<cparam>`, rcffi.ctypes'
+/// `CArgObject`): `byref(obj, offset)` (`value` None), or what a simple type's
+/// `from_param` made of a Python value (`value` the instance, `obj` the value).
+#[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesArg")]
+pub struct CtypesArg {
+    obj: Py<PyAny>,
+    offset: isize,
+    value: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl CtypesArg {
+    #[new]
+    #[pyo3(signature = (obj, offset, value=None))]
+    fn new(obj: Bound<'_, PyAny>, offset: isize, value: Option<Bound<'_, PyAny>>) -> Self {
+        CtypesArg {
+            obj: obj.unbind(),
+            offset,
+            value: value.filter(|v| !v.is_none()).map(Bound::unbind),
+        }
+    }
+
+    #[getter(_obj)]
+    fn obj(&self, py: Python<'_>) -> Py<PyAny> {
+        self.obj.clone_ref(py)
+    }
+
+    #[getter(_offset)]
+    fn offset(&self) -> isize {
+        self.offset
+    }
+
+    #[getter(_b_value_)]
+    fn value(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.value.as_ref().map(|v| v.clone_ref(py))
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.obj)?;
+        if let Some(value) = &self.value {
+            visit.call(value)?;
+        }
+        Ok(())
+    }
 }
 
 /// A signature recorded by the Python path: the backend function and the

@@ -124,6 +124,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ctypes_fields::CtypesField>()?;
     m.add_class::<ctypes_items::CtypesArrayBase>()?;
     m.add_class::<ctypes_calls::CtypesFuncBase>()?;
+    m.add_class::<ctypes_calls::CtypesArg>()?;
     ctypes_slots::install(py)?;
     m.add_function(wrap_pyfunction!(ctypes_slots::_ctypes_init_slot, m)?)?;
     m.add("_CTYPES_VIEW", ctypes_instance::view_token(py))?;

@@ -267,19 +267,15 @@ def objects_of(value):
     return value
 
 
-class CArgObject:
+class CArgObject(B._CtypesArg):
     """An argument made ready for a call, usable only as one (ctypes'
     ``<cparam>``): what ``byref()`` returns (an instance's address plus an
     offset, ``_b_value_`` None), or what a simple type's ``from_param`` makes of
     a Python value: ``_b_value_`` the instance it converted to, ``_obj`` the
-    value (which the call keeps alive)."""
+    value (which the call keeps alive).  The backend base holds the three, and
+    repeated calls read them there."""
 
-    __slots__ = ("_obj", "_offset", "_b_value_")
-
-    def __init__(self, obj, offset, value=None):
-        self._obj = obj
-        self._offset = offset
-        self._b_value_ = value
+    __slots__ = ()
 
     @property
     def _b_address_(self):
