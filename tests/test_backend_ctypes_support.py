@@ -88,3 +88,69 @@ def test_buffer_base_format_shape_and_readonly():
 def test_buffer_base_without_a_description_is_an_error():
     with pytest.raises(AttributeError):
         memoryview(B._CtypesBufferBase())
+
+
+class _Sized(B._CtypesBufferBase):
+    """An instance type whose shape says how much memory instances own."""
+
+    _b_shape_ = B._CtypesShape(40)
+
+
+def test_instances_own_zeroed_memory_of_their_shape():
+    obj = _Sized()
+    assert (obj._b_needsfree_, obj._b_owned_size_, obj._b_base_, obj._objects) == (
+        True, 40, None, None)
+    pchar = B.new_pointer_type(B.new_primitive_type("char"))
+    assert B.unpack(B.cast(pchar, obj._b_addr), 40) == b"\0" * 40
+
+
+def test_view_token_makes_a_view_of_anothers_memory():
+    owner = _Sized()
+    view = B._CtypesBufferBase.__new__(_Sized, B._CTYPES_VIEW, owner._b_addr + 8, owner, 3)
+    assert (view._b_addr, view._b_base_ is owner, view._b_index, view._b_needsfree_) == (
+        owner._b_addr + 8, True, 3, False)
+    with pytest.raises(ValueError, match="doesn't own it"):
+        view._b_resize_(80)
+
+
+def test_resize_moves_the_contents():
+    obj = _Sized()
+    pchar = B.new_pointer_type(B.new_primitive_type("char"))
+    B.memmove(B.cast(pchar, obj._b_addr), b"abc", 3)
+    obj._b_resize_(100)
+    assert (obj._b_owned_size_, B.unpack(B.cast(pchar, obj._b_addr), 4)) == (100, b"abc\0")
+
+
+def test_shape_must_be_a_shape():
+    class Wrong(B._CtypesBufferBase):
+        _b_shape_ = 12
+
+    with pytest.raises(TypeError, match="_CtypesShape"):
+        Wrong()
+
+
+def test_field_reads_and_writes_its_offset():
+    class Record(B._CtypesBufferBase):
+        _b_shape_ = B._CtypesShape(16)
+
+    Record.second = B._CtypesField("second", 4, "i", Record)
+    obj = Record()
+    obj.second = -2
+    pint = B.new_pointer_type(B.new_primitive_type("int"))
+    assert (obj.second, B.cast(pint, obj._b_addr)[1]) == (-2, -2)
+    with pytest.raises(TypeError, match="not a ctype instance"):
+        Record.second.__get__(object())
+
+
+def test_field_owner_must_be_a_ctypes_type():
+    with pytest.raises(TypeError, match="owner"):
+        B._CtypesField("x", 0, "i", int)
+
+
+def test_init_slot_leaves_classes_with_their_own_init():
+    class Own(B._CtypesBufferBase):
+        def __init__(self, value):
+            self.value = value
+
+    B._ctypes_init_slot(Own)
+    assert Own(5).value == 5

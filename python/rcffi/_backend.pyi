@@ -97,13 +97,71 @@ class buffer:
     def __setitem__(self, key: Union[int, slice], value: bytes) -> None: ...
     def __bytes__(self) -> bytes: ...
 
-class _CtypesBufferBase:
-    """The compiled base of rcffi.ctypes' instances: exports the buffer that
-    ``_b_buffer_()`` describes, as ``(address, size, readonly, format, shape)``
-    (a Python class cannot export buffers before Python 3.12)."""
+#: Passed first to ``_CtypesBufferBase.__new__``: make a view, not an owner.
+_CTYPES_VIEW: object
 
+class _CtypesShape:
+    """What a ctypes class's instances are: their size, and for arrays
+    ``(item code or None, item size, length)``."""
+
+    def __init__(self, size: int, items: Optional[tuple[Optional[str], int, int]] = ...) -> None: ...
+
+class _CtypesBufferBase:
+    """The compiled base of rcffi.ctypes' instances: their state (address,
+    owned memory or owner, kept objects) and the buffer that ``_b_buffer_()``
+    describes, as ``(address, size, readonly, format, shape)`` (a Python class
+    cannot export buffers before Python 3.12)."""
+
+    _b_addr: int
+    _b_base_: Any
+    _objects: Any
+    _b_index: int
+    @property
+    def _b_needsfree_(self) -> bool: ...
+    @property
+    def _b_owned_size_(self) -> int: ...
     def __new__(cls, *args: Any, **kwargs: Any) -> "_CtypesBufferBase": ...
+    def _b_resize_(self, size: int) -> None: ...
+    def _b_init_record_(self, *args: Any, **kwargs: Any) -> None: ...
     def _b_buffer_(self) -> tuple[int, int, bool, str, tuple[int, ...]]: ...
+
+class _CtypesArrayBase(_CtypesBufferBase):
+    """Item access of arrays of simple types; ``_b_getitem_``/``_b_setitem_``
+    of the subclass for the rest."""
+
+    def __getitem__(self, key: Any) -> Any: ...
+    def __setitem__(self, key: Any, value: Any) -> None: ...
+    def __delitem__(self, key: Any) -> None: ...
+
+class _CtypesArg:
+    """A call argument: ``byref(obj, offset)`` or a converted value."""
+
+    _obj: Any
+    _offset: int
+    _b_value_: Any
+    def __init__(self, obj: Any, offset: int, value: Any = ...) -> None: ...
+
+class _CtypesFuncBase(_CtypesBufferBase):
+    """The call path of function objects: calls the signature recorded by
+    ``_b_set_fast_call_`` takes go straight to the backend function; the
+    others to the subclass's ``_b_call_``."""
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any: ...
+    def _b_set_fast_call_(self, function: Optional[CData], codes: Any) -> None: ...
+
+def _ctypes_init_slot(cls: type) -> None:
+    """Makes a record class whose ``__init__`` is ``_b_init_record_`` call it
+    as its C-level init slot."""
+
+class _CtypesField:
+    """A record field read and written at ``offset`` when ``code`` names a
+    plain simple type; ``_b_get_``/``_b_set_`` of the subclass otherwise."""
+
+    def __new__(cls, name: str, offset: int, code: Optional[str],
+                owner: Optional[type] = ...) -> "_CtypesField": ...
+    def __get__(self, obj: Any, owner: Any = ...) -> Any: ...
+    def __set__(self, obj: Any, value: Any) -> None: ...
+    def __delete__(self, obj: Any) -> None: ...
 
 _TypeLike = Union[str, CType]
 

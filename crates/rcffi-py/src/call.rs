@@ -330,7 +330,10 @@ fn plan_of<'a>(py: Python<'_>, ct: &'a CType) -> PyResult<&'a FunctionPlan> {
 }
 
 /// Calls a function cdata with borrowed argument objects.
-fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<Py<PyAny>> {
+pub(crate) fn call_cdata(
+    slf: &Bound<'_, CData>,
+    args: &[*mut ffi::PyObject],
+) -> PyResult<Py<PyAny>> {
     let py = slf.py();
     let this = slf.get();
     let ct = this.ctype.get();

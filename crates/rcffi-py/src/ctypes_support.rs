@@ -9,6 +9,10 @@ use std::ffi::{c_int, c_void, CString};
 use pyo3::exceptions::{PyBufferError, PyValueError};
 use pyo3::ffi;
 use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
+
+use crate::ctypes_instance::Instance;
 
 /// What an export needs to outlive the call that filled it: the format string
 /// and the shape the `Py_buffer` points into, freed by `__releasebuffer__`.
@@ -18,21 +22,122 @@ struct Export {
     strides: Vec<ffi::Py_ssize_t>,
 }
 
-/// A base with no state of its own: `__getbuffer__` asks the instance's
-/// `_b_buffer_()` for `(address, size, readonly, format, shape)` on each
-/// export, so resizing or re-pointing an instance never leaves a stale copy.
-#[pyclass(subclass, module = "rcffi._backend", name = "_CtypesBufferBase")]
-pub struct CtypesBufferBase;
+/// The C-level base of rcffi.ctypes' instances: where the memory is, who owns
+/// it and what it keeps alive (the state lives here so that fields, items and
+/// calls implemented in Rust read it without a Python attribute lookup; see
+/// `ctypes_instance.rs`). `__getbuffer__` asks the instance's `_b_buffer_()`
+/// for `(address, size, readonly, format, shape)` on each export, so resizing
+/// or re-pointing an instance never leaves a stale copy.
+#[pyclass(
+    subclass,
+    frozen,
+    weakref,
+    module = "rcffi._backend",
+    name = "_CtypesBufferBase"
+)]
+pub struct CtypesBufferBase {
+    pub(crate) state: Instance,
+}
+
+impl CtypesBufferBase {
+    pub fn for_class(cls: &Bound<'_, PyType>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
+        Ok(CtypesBufferBase {
+            state: Instance::for_class(cls, args)?,
+        })
+    }
+}
 
 #[pymethods]
 impl CtypesBufferBase {
+    /// A zeroed instance owning `cls._b_size_` bytes, or, called as
+    /// `__new__(cls, _CTYPES_VIEW, address, base, index)`, a view of memory
+    /// owned by `base` (or nobody).
     #[new]
-    #[pyo3(signature = (*_args, **_kwargs))]
+    #[classmethod]
+    #[pyo3(signature = (*args, **_kwargs))]
     fn new(
-        _args: &Bound<'_, pyo3::types::PyTuple>,
-        _kwargs: Option<&Bound<'_, pyo3::types::PyDict>>,
-    ) -> Self {
-        CtypesBufferBase
+        cls: &Bound<'_, PyType>,
+        args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        CtypesBufferBase::for_class(cls, args)
+    }
+
+    #[getter(_b_addr)]
+    fn get_address(&self) -> usize {
+        self.state.addr()
+    }
+
+    #[setter(_b_addr)]
+    fn set_address(&self, address: usize) {
+        self.state.set_addr(address);
+    }
+
+    #[getter(_b_base_)]
+    fn get_base(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.state.base(py)
+    }
+
+    #[setter(_b_base_)]
+    fn set_base(&self, base: Bound<'_, PyAny>) {
+        self.state.set_base(base);
+    }
+
+    #[getter(_objects)]
+    fn get_objects(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.state.objects(py)
+    }
+
+    #[setter(_objects)]
+    fn set_objects(&self, objects: Bound<'_, PyAny>) {
+        self.state.set_objects(objects);
+    }
+
+    #[getter(_b_index)]
+    fn get_index(&self) -> isize {
+        self.state.index()
+    }
+
+    #[setter(_b_index)]
+    fn set_index(&self, index: isize) {
+        self.state.set_index(index);
+    }
+
+    /// Whether the instance owns its memory (ctypes' `_b_needsfree_`).
+    #[getter(_b_needsfree_)]
+    fn needs_free(&self) -> bool {
+        self.state.owned_size() > 0
+    }
+
+    /// How many bytes the instance owns (0 for a view).
+    #[getter(_b_owned_size_)]
+    fn owned_size(&self) -> usize {
+        self.state.owned_size()
+    }
+
+    #[pyo3(name = "_b_resize_")]
+    fn resize(&self, size: usize) -> PyResult<()> {
+        self.state.resize(size)
+    }
+
+    /// `Structure.__init__` and `Union.__init__`: positional values for the
+    /// fields in `_b_fields_` order, then keyword values by name, each stored
+    /// through the class's attribute as ctypes does.
+    #[pyo3(name = "_b_init_record_", signature = (*args, **kwargs))]
+    fn init_record(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        crate::ctypes_fields::init_record(slf, args, kwargs)
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        self.state.traverse(&visit)
+    }
+
+    fn __clear__(&self) {
+        self.state.clear();
     }
 
     unsafe fn __getbuffer__(

@@ -1,9 +1,9 @@
 """The memory model every rcffi.ctypes type shares.
 
 A ctypes instance is a box over C memory: it either owns a zeroed block that the
-backend allocated (``newp`` of a ``char[]``), or it is a view at an address in
-memory it does not own, keeping the object that owns it alive through
-``_b_base_``.  Every type knows its size, alignment and the backend ctype that
+backend base allocated with the object (``_b_shape_`` gives the size), or it is a
+view at an address in memory it does not own, keeping the object that owns it
+alive through ``_b_base_``.  Every type knows its size, alignment and the backend ctype that
 stands for it in struct layouts and call signatures (pointers of every kind are
 ``uintptr_t`` there: they travel in the same registers, and an integer needs no
 cdata to be made per call).
@@ -36,12 +36,6 @@ def char_array_type(length):
     if t is None:
         t = _char_arrays[length] = B.new_array_type(PCHAR, length)
     return t
-
-
-def alloc(size):
-    """A new zeroed block of ``size`` bytes: ``(owning cdata, address)``."""
-    mem = B.newp(char_array_type(max(size, 1)), None)
-    return mem, int(B.cast(UINTPTR, mem))
 
 
 def address_of_cdata(cdata):
@@ -162,16 +156,20 @@ class CDataType(type):
     __rmul__ = __mul__
 
 
-_new_instance = B._CtypesBufferBase.__new__
-
-
 class CData(B._CtypesBufferBase, metaclass=CDataType):
-    """The base of every ctypes instance: an address, the memory's owner and the
-    objects it keeps alive (``_objects``).  The compiled base exports the memory
-    as a buffer (``memoryview(obj)``), as ``_b_buffer_`` describes it."""
+    """The base of every ctypes instance.  The compiled base holds the state:
+    the address (``_b_addr``), the memory it owns (allocated by ``__new__``,
+    zeroed) or the owner of the memory it views (``_b_base_``, with the index
+    it has there, ``_b_index``) and the objects it keeps alive (``_objects``).
+    It exports the memory as a buffer (``memoryview(obj)``), as ``_b_buffer_``
+    describes it."""
 
-    __slots__ = ("_b_addr", "_b_base_", "_b_mem", "_objects", "_b_index", "__weakref__")
+    __slots__ = ()
     _b_size_ = 0
+    # The backend's description of the instances (size, items), set with the layout.
+    _b_shape_ = None
+    # The backend's constructor, bypassing the Python __new__ of subclasses.
+    _b_new_instance_ = staticmethod(B._CtypesBufferBase.__new__)
     _b_align_ = 1
     _b_ctype_ = None
     _b_has_pointers_ = False
@@ -186,27 +184,7 @@ class CData(B._CtypesBufferBase, metaclass=CDataType):
     @classmethod
     def _b_view_(cls, address, base, index=0):
         """An instance over memory at ``address``, owned by ``base`` (or nobody)."""
-        check_complete(cls)
-        self = _new_instance(cls)
-        self._b_addr = address
-        self._b_base_ = base
-        self._b_mem = None
-        self._objects = None
-        self._b_index = index
-        return self
-
-    def __new__(cls, *args, **kwargs):
-        check_complete(cls)
-        self = _new_instance(cls)
-        self._b_mem, self._b_addr = alloc(cls._b_size_)
-        self._b_base_ = None
-        self._objects = None
-        self._b_index = 0
-        return self
-
-    @property
-    def _b_needsfree_(self):
-        return self._b_mem is not None
+        return cls._b_new_instance_(cls, B._CTYPES_VIEW, address, base, index)
 
     def __ctypes_from_outparam__(self):
         return self
@@ -289,19 +267,15 @@ def objects_of(value):
     return value
 
 
-class CArgObject:
+class CArgObject(B._CtypesArg):
     """An argument made ready for a call, usable only as one (ctypes'
     ``<cparam>``): what ``byref()`` returns (an instance's address plus an
     offset, ``_b_value_`` None), or what a simple type's ``from_param`` makes of
     a Python value: ``_b_value_`` the instance it converted to, ``_obj`` the
-    value (which the call keeps alive)."""
+    value (which the call keeps alive).  The backend base holds the three, and
+    repeated calls read them there."""
 
-    __slots__ = ("_obj", "_offset", "_b_value_")
-
-    def __init__(self, obj, offset, value=None):
-        self._obj = obj
-        self._offset = offset
-        self._b_value_ = value
+    __slots__ = ()
 
     @property
     def _b_address_(self):
@@ -349,9 +323,9 @@ def _type_of(obj_or_type):
 
 def sizeof(obj_or_type):
     if isinstance(obj_or_type, CData):
-        size, mem = type(obj_or_type)._b_size_, obj_or_type._b_mem
-        # A zero-sized instance owns one byte (alloc); only resize() grows it.
-        return len(mem) if mem is not None and len(mem) > max(size, 1) else size
+        size, owned = type(obj_or_type)._b_size_, obj_or_type._b_owned_size_
+        # A zero-sized instance owns one byte; only resize() grows it.
+        return owned if owned > max(size, 1) else size
     cls = _type_of(obj_or_type)
     if cls is not None and cls._b_ctype_ is None and cls._b_open_():
         # As ctypes, measuring a record without _fields_ leaves it open to them.
@@ -374,8 +348,4 @@ def resize(obj, size):
     cls = type(obj)
     if size < cls._b_size_:
         raise ValueError("minimum size is %d" % cls._b_size_)
-    if obj._b_mem is None:
-        raise ValueError("Memory cannot be resized because this object doesn't own it")
-    mem, address = alloc(size)
-    copy_memory(address, obj._b_addr, min(len(obj._b_mem), size))
-    obj._b_mem, obj._b_addr = mem, address
+    obj._b_resize_(size)

@@ -14,7 +14,7 @@ import threading
 from .. import _backend as B
 from . import _core, _simple
 from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
-from ._sequences import Array, address_value, is_pointer_type
+from ._sequences import Array, PointerType, address_value, is_pointer_type
 
 FUNCFLAG_CDECL = 0x1
 FUNCFLAG_HRESULT = 0x2
@@ -194,12 +194,13 @@ class CFuncPtrType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
-        if name == "CFuncPtr" and bases == (CData,):
+        if name == "CFuncPtr" and CData in bases:
             # The abstract base has no layout: from_buffer and the like refuse it.
             return cls
         cls._b_size_ = POINTER_SIZE
         cls._b_align_ = B.alignof(UINTPTR)
         cls._b_ctype_ = UINTPTR
+        cls._b_shape_ = B._CtypesShape(POINTER_SIZE)
         cls._b_is_pointer_ = True
         cls._b_has_pointers_ = True
         flags = getattr(cls, "_flags_", None)
@@ -246,15 +247,18 @@ def _check_restype(restype):
 _UNSET = object()
 
 
-class CFuncPtr(CData, metaclass=CFuncPtrType):
+class CFuncPtr(B._CtypesFuncBase, CData, metaclass=CFuncPtrType):
     """A C function pointer: a library's function, a prototype bound to an
-    address, or a Python callable made callable from C."""
+    address, or a Python callable made callable from C.  ``_b_call_`` makes a
+    call; the backend base repeats the calls that needed only plain simple
+    types without it (see ``_fast_codes``)."""
 
     _argtypes_ = None
     _restype_ = None
+    _b_new_instance_ = staticmethod(B._CtypesFuncBase.__new__)
 
     def __new__(cls, *args):
-        self = CData.__new__(cls)
+        self = B._CtypesFuncBase.__new__(cls)
         self._b_init_(*args)
         return self
 
@@ -301,10 +305,12 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
     @argtypes.setter
     def argtypes(self, value):
         self.__dict__["_b_argtypes"] = None if value is None else _check_argtypes(value)
+        self._b_set_fast_call_(None, ())
 
     @argtypes.deleter
     def argtypes(self):
         self.__dict__.pop("_b_argtypes", None)
+        self._b_set_fast_call_(None, ())
 
     @property
     def restype(self):
@@ -315,10 +321,12 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
     def restype(self, value):
         _check_restype(value)
         self.__dict__["_b_restype"] = value
+        self._b_set_fast_call_(None, ())
 
     @restype.deleter
     def restype(self):
         self.__dict__.pop("_b_restype", None)
+        self._b_set_fast_call_(None, ())
 
     @property
     def errcheck(self):
@@ -329,10 +337,12 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
         if value is not None and not callable(value):
             raise TypeError("the errcheck attribute must be callable")
         self.__dict__["_b_errcheck"] = value
+        self._b_set_fast_call_(None, ())
 
     @errcheck.deleter
     def errcheck(self):
         self.__dict__.pop("_b_errcheck", None)
+        self._b_set_fast_call_(None, ())
 
     def __bool__(self):
         return _core.read_pointer(self._b_addr) != 0
@@ -340,7 +350,7 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
     def __repr__(self):
         return "<%s object at %#x>" % (type(self).__name__, id(self))
 
-    def __call__(self, *args, **kwargs):
+    def _b_call_(self, *args, **kwargs):
         argtypes = self.argtypes
         restype = self.restype
         flags = type(self)._flags_
@@ -382,6 +392,10 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
                 _errno.value = B.get_errno()
         else:
             raw = fn(*values)
+            if outs is None and not kwargs:
+                codes = _fast_codes(argtypes, restype, args, nfixed)
+                if codes is not None and self.__dict__.get("_b_errcheck") is None:
+                    self._b_set_fast_call_(fn, codes)
         result = _result(raw, restype)
         errcheck = self.__dict__.get("_b_errcheck")
         if errcheck is not None:
@@ -392,6 +406,46 @@ class CFuncPtr(CData, metaclass=CFuncPtrType):
             values = [o.__ctypes_from_outparam__() for o in outs]
             return values[0] if len(values) == 1 else tuple(values)
         return result
+
+
+_FAST_ARGS = "bBhHiIlLqQfdzP"
+# Results the backend gives as ctypes does: no conversion after the call.
+_FAST_RESULTS = "bBhHiIlLqQfd?cu"
+
+
+def _plain_code(cls, codes):
+    """``cls``'s type code if it is a plain simple type with one of ``codes``."""
+    code = getattr(cls, "_b_code_", None) if isinstance(cls, _simple.SimpleType) else None
+    if code is not None and code in codes and cls._b_plain_ and not cls._b_swapped_:
+        return code
+    return None
+
+
+def _pointer_spec(cls):
+    """``(pointer type, item type, byref type)`` for a ``POINTER(T)`` argument
+    type converted the standard way, else None."""
+    if type(cls) is not PointerType or "from_param" in vars(cls):
+        return None
+    item = vars(cls).get("_type_")
+    return (cls, item, CArgObject) if isinstance(item, CDataType) else None
+
+
+def _fast_codes(argtypes, restype, args, nfixed):
+    """What the backend base needs to repeat a call by itself, one entry per
+    argument: a type code for a declared plain int or float type (``"i"`` for
+    an undeclared int, passed as a C int), a ``_pointer_spec`` for a pointer
+    type; the result None or a plain type given back as is.  None when the
+    call needs the Python path."""
+    if restype is not None and _plain_code(restype, _FAST_RESULTS) is None:
+        return None
+    codes = []
+    for i, arg in enumerate(args):
+        code = (_plain_code(argtypes[i], _FAST_ARGS) or _pointer_spec(argtypes[i])) \
+            if i < nfixed else ("i" if type(arg) is int else None)
+        if code is None:
+            return None
+        codes.append(code)
+    return codes
 
 
 def _check_paramflags(cls, paramflags):

@@ -16,13 +16,19 @@ _BITFIELD_CODES = "bBhHiIlLqQ?"
 _INT_MAX = 2**31 - 1
 
 
-class CField:
+class CField(B._CtypesField):
     """A field descriptor on a record class: ``offset``, ``size`` (for bitfields
-    ``bits << 16 | bit offset``, as ctypes encodes it)."""
+    ``bits << 16 | bit offset``, as ctypes encodes it).  The backend base reads
+    and writes fields of plain simple types itself; it calls ``_b_get_`` and
+    ``_b_set_`` for the others."""
 
     __slots__ = ("name", "type", "offset", "size", "index", "bits", "shift", "chars")
 
-    def __init__(self, name, ftype, offset, index, bits=0, shift=0):
+    def __new__(cls, name, ftype, offset, index, bits=0, shift=0, owner=None):
+        simple = getattr(ftype, "_b_plain_", False) and not ftype._b_swapped_ and not bits
+        return super().__new__(cls, name, offset, ftype._b_code_ if simple else None, owner)
+
+    def __init__(self, name, ftype, offset, index, bits=0, shift=0, owner=None):
         self.name = name
         self.type = ftype
         self.offset = offset
@@ -41,9 +47,7 @@ class CField:
                 self.type.__name__, self.offset, self.shift, self.bits)
         return "<Field type=%s, ofs=%d, size=%d>" % (self.type.__name__, self.offset, self.size)
 
-    def __get__(self, obj, cls=None):
-        if obj is None:
-            return self
+    def _b_get_(self, obj):
         if not isinstance(obj, CData):
             raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
@@ -56,7 +60,7 @@ class CField:
             return B.string(B.cast(_core.PWCHAR, address), self.type._length_)
         return self.type._b_load_(address, obj, self.index)
 
-    def __set__(self, obj, value):
+    def _b_set_(self, obj, value):
         if not isinstance(obj, CData):
             raise TypeError("not a ctype instance")
         address = obj._b_addr + self.offset
@@ -66,9 +70,6 @@ class CField:
             # A char array field takes a C string: up to its first NUL, as ctypes.
             value = value.split(b"\0", 1)[0]
         self.type._b_store_(address, value, obj, "%x" % self.index)
-
-    def __delete__(self, obj):
-        raise TypeError("can't delete attribute")
 
     def _storage(self, address):
         cls = self.type
@@ -115,12 +116,15 @@ class StructType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        B._ctypes_init_slot(cls)
         cls._b_ctype_ = None
+        cls._b_shape_ = None
         if "_fields_" in namespace:
             cls._b_layout_(namespace["_fields_"])
         elif any(getattr(b, "_b_ctype_", None) is not None for b in bases):
             base = next(b for b in bases if getattr(b, "_b_ctype_", None) is not None)
             cls._b_ctype_ = base._b_ctype_
+            cls._b_shape_ = base._b_shape_
         return cls
 
     def __setattr__(cls, name, value):
@@ -210,7 +214,7 @@ class StructType(CDataType):
                 offset += size
                 total_align = max(total_align, align)
             union_size = max(union_size, offset)
-            field = CField(name, ftype, fofs, index, bits or 0, shift)
+            field = CField(name, ftype, fofs, index, bits or 0, shift, cls)
             descriptors.append(field)
             placed.append(field)
             index += 1
@@ -229,6 +233,7 @@ class StructType(CDataType):
             _lift_anonymous(cls, names[anon], 0)
         type.__setattr__(cls, "_b_fields_", placed)
         type.__setattr__(cls, "_b_size_", size)
+        type.__setattr__(cls, "_b_shape_", B._CtypesShape(size, None, placed))
         type.__setattr__(cls, "_b_align_", total_align)
         type.__setattr__(cls, "_b_has_pointers_", any(f.type._b_has_pointers_ for f in placed))
         type.__setattr__(cls, "_b_ctype_", _backend_record(cls, placed, size, total_align))
@@ -259,7 +264,7 @@ def _lift_anonymous(cls, anon, outer_offset):
         if field.name in cls.__dict__:
             continue
         lifted = CField(field.name, field.type, outer_offset + anon.offset + field.offset,
-                        anon.index, field.bits, field.shift)
+                        anon.index, field.bits, field.shift, cls)
         type.__setattr__(cls, field.name, lifted)
 
 
@@ -296,16 +301,8 @@ class Structure(CData, metaclass=StructType):
     __slots__ = ()
     _b_abstract_ = True
 
-    def __init__(self, *args, **kwargs):
-        fields = type(self)._b_fields_
-        if len(args) > len(fields):
-            raise TypeError("too many initializers")
-        for field, value in zip(fields, args):
-            setattr(self, field.name, value)
-        for name, value in kwargs.items():
-            if any(f.name == name for f in fields[:len(args)]):
-                raise TypeError("duplicate values for field %r" % name)
-            setattr(self, name, value)
+    # Values for the fields in order, then by name (the backend's loop).
+    __init__ = B._CtypesBufferBase._b_init_record_
 
 
 class Union(CData, metaclass=UnionType):

@@ -50,6 +50,9 @@ class ArrayType(CDataType):
         cls._b_has_pointers_ = item._b_has_pointers_
         cls._b_ctype_ = B.new_array_type(B.new_pointer_type(item._b_ctype_), length)
         cls._b_final_ = True
+        plain = getattr(item, "_b_plain_", False) and not item._b_swapped_
+        cls._b_shape_ = B._CtypesShape(cls._b_size_, (item._b_code_ if plain else None,
+                                                      item._b_size_, length))
         cls._b_chars_ = getattr(item, "_b_code_", None) if getattr(item, "_b_code_", None) in ("c", "u") \
             else None
         return cls
@@ -88,10 +91,13 @@ class ArrayType(CDataType):
         _core.keep(owner, key, _core.objects_of(value))
 
 
-class Array(CData, metaclass=ArrayType):
-    """A fixed-length C array; subclasses set ``_type_`` and ``_length_``."""
+class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
+    """A fixed-length C array; subclasses set ``_type_`` and ``_length_``.  The
+    backend base indexes arrays of plain simple types itself; it calls
+    ``_b_getitem_`` and ``_b_setitem_`` for the rest."""
 
     __slots__ = ()
+    _b_new_instance_ = staticmethod(B._CtypesArrayBase.__new__)
 
     def __init__(self, *args):
         if len(args) > type(self)._length_:
@@ -102,9 +108,6 @@ class Array(CData, metaclass=ArrayType):
     def __len__(self):
         return type(self)._length_
 
-    def __delitem__(self, key):
-        raise TypeError("Array does not support item deletion")
-
     def _index(self, i):
         length = type(self)._length_
         if i < 0:
@@ -113,7 +116,7 @@ class Array(CData, metaclass=ArrayType):
             raise IndexError("invalid index")
         return i
 
-    def __getitem__(self, key):
+    def _b_getitem_(self, key):
         cls = type(self)
         if isinstance(key, slice):
             return _items(cls, self._b_addr, range(*key.indices(cls._length_)), self)
@@ -121,7 +124,7 @@ class Array(CData, metaclass=ArrayType):
         item = cls._type_
         return item._b_load_(self._b_addr + i * item._b_size_, self, i)
 
-    def __setitem__(self, key, value):
+    def _b_setitem_(self, key, value):
         cls = type(self)
         item = cls._type_
         if isinstance(key, slice):
@@ -237,6 +240,7 @@ class PointerType(CDataType):
         if name == "_Pointer" and "_type_" not in namespace:
             return cls
         cls._b_ctype_ = UINTPTR
+        cls._b_shape_ = B._CtypesShape(POINTER_SIZE)
         item = namespace.get("_type_", getattr(cls, "_type_", None))
         if item is not None:
             cls._b_check_item_(item)

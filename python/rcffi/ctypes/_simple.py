@@ -209,6 +209,7 @@ class SimpleType(CDataType):
         cls._b_size_ = acc.size
         cls._b_align_ = acc.align
         cls._b_ctype_ = acc.ctype
+        cls._b_shape_ = B._CtypesShape(acc.size)
         cls._b_has_pointers_ = code in "zZPO"
         cls._b_plain_ = _SimpleCData in bases
         if "_b_swapped_" not in namespace:

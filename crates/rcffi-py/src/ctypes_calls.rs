@@ -1,0 +1,375 @@
+//! `_CtypesFuncBase`: the call path of rcffi.ctypes' function objects.
+//!
+//! The Python class (`CFuncPtr._b_call_`) converts arguments with `argtypes`,
+//! `from_param` and `_as_parameter_`, applies `restype`, `errcheck` and
+//! `paramflags`, and builds the backend function cdata for the signature. When
+//! a call needed none of that beyond plain simple types (ints and floats in,
+//! an int, float, char or nothing out), it records here which arguments the
+//! signature takes; later calls whose arguments are exact ints within the C
+//! type's range, or floats, go straight to the backend's prepared call, with
+//! the caller's argument objects: the result is what the slow path would give.
+//! Anything else, a changed pointer value included, takes the Python path.
+
+use pyo3::exceptions::PyValueError;
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::{PyTraverseError, PyVisit};
+
+use crate::call::call_cdata;
+use crate::cdata::CData;
+use crate::ctypes_scalar::Scalar;
+use crate::ctypes_support::CtypesBufferBase;
+use crate::pylayout::exact_int;
+
+/// Arguments the fast path takes at most (the slow path has no limit).
+const MAX_FAST_ARGS: usize = 16;
+
+/// What one argument must be for the fast path.
+enum ArgCheck {
+    /// An exact int within `lo..=hi`, which the C type holds unchanged.
+    Int { lo: i64, hi: i64 },
+    /// An exact float, or an exact int of at most 64 bits.
+    Float,
+    /// `c_char_p`: bytes (the address of their contents, as ctypes passes
+    /// them) or None (NULL).
+    CharP,
+    /// `c_void_p`: a non-negative int of at most 63 bits, bytes or None.
+    VoidP,
+    /// For a `POINTER(item)` argument: an instance of exactly `pointer`
+    /// (its value), of exactly `item` (its address, as ctypes passes it), or
+    /// `byref()` of one (a `byref` instance: its address plus the offset).
+    Pointer {
+        pointer: Py<PyType>,
+        item: Py<PyType>,
+        byref: Py<PyType>,
+    },
+}
+
+/// How an accepted argument travels: as the caller's object, or as a new one.
+enum Passed<'py> {
+    Same,
+    Address(Bound<'py, PyAny>),
+}
+
+impl ArgCheck {
+    /// From what `_fast_codes` gives: a type code, or `(pointer type, item
+    /// type, byref type)`.
+    fn from_spec(spec: &Bound<'_, PyAny>) -> PyResult<ArgCheck> {
+        if let Ok((pointer, item, byref)) =
+            spec.extract::<(Bound<'_, PyType>, Bound<'_, PyType>, Bound<'_, PyType>)>()
+        {
+            if !pointer.is_subclass_of::<CtypesBufferBase>()?
+                || !item.is_subclass_of::<CtypesBufferBase>()?
+                || !byref.is_subclass_of::<CtypesArg>()?
+            {
+                return Err(PyValueError::new_err("pointer arguments need ctypes types"));
+            }
+            return Ok(ArgCheck::Pointer {
+                pointer: pointer.unbind(),
+                item: item.unbind(),
+                byref: byref.unbind(),
+            });
+        }
+        ArgCheck::from_code(&spec.extract::<String>()?)
+    }
+
+    fn from_code(code: &str) -> PyResult<ArgCheck> {
+        let range = |bits: u32, signed: bool| {
+            if signed {
+                ArgCheck::Int {
+                    lo: i64::MIN >> (64 - bits),
+                    hi: i64::MAX >> (64 - bits),
+                }
+            } else {
+                ArgCheck::Int {
+                    lo: 0,
+                    hi: if bits == 64 {
+                        i64::MAX
+                    } else {
+                        (1i64 << bits) - 1
+                    },
+                }
+            }
+        };
+        Ok(match Scalar::from_code(code) {
+            Some(Scalar::I8) => range(8, true),
+            Some(Scalar::U8) => range(8, false),
+            Some(Scalar::I16) => range(16, true),
+            Some(Scalar::U16) => range(16, false),
+            Some(Scalar::I32) => range(32, true),
+            Some(Scalar::U32) => range(32, false),
+            Some(Scalar::I64) => range(64, true),
+            Some(Scalar::U64) => range(64, false),
+            Some(Scalar::F32 | Scalar::F64) => ArgCheck::Float,
+            Some(Scalar::VoidPtr) => ArgCheck::VoidP,
+            None if code == "z" => ArgCheck::CharP,
+            _ => {
+                return Err(PyValueError::new_err(format!(
+                    "no fast argument of type code {code:?}"
+                )))
+            }
+        })
+    }
+
+    /// How `arg` travels, or None when it needs the Python path.
+    fn pass<'py>(&self, arg: &Bound<'py, PyAny>) -> PyResult<Option<Passed<'py>>> {
+        let accepted = match self {
+            ArgCheck::Int { lo, hi } => exact_int(arg).is_some_and(|v| *lo <= v && v <= *hi),
+            // An int beyond 64 bits is the Python path's (an ArgumentError).
+            // SAFETY: a type check of a live object.
+            ArgCheck::Float => {
+                let float = unsafe { ffi::PyFloat_CheckExact(arg.as_ptr()) != 0 };
+                float || exact_int(arg).is_some()
+            }
+            ArgCheck::Pointer {
+                pointer,
+                item,
+                byref,
+            } => return pointer_arg(arg, pointer, item, byref),
+            ArgCheck::CharP | ArgCheck::VoidP => {
+                if let Some(address) = string_address(arg) {
+                    return Ok(Some(Passed::Address(
+                        address.into_pyobject(arg.py())?.into_any(),
+                    )));
+                }
+                matches!(self, ArgCheck::VoidP) && exact_int(arg).is_some_and(|v| v >= 0)
+            }
+        };
+        Ok(accepted.then_some(Passed::Same))
+    }
+}
+
+/// The address bytes or None pass as a string argument.
+fn string_address(arg: &Bound<'_, PyAny>) -> Option<usize> {
+    if arg.is_none() {
+        return Some(0);
+    }
+    // SAFETY: the bytes object is alive (the argument tuple holds it) for the
+    // call, and C receives the address of its contents, as with ctypes.
+    unsafe {
+        (ffi::PyBytes_CheckExact(arg.as_ptr()) != 0)
+            .then(|| ffi::PyBytes_AsString(arg.as_ptr()) as usize)
+    }
+}
+
+/// The address a pointer argument passes, as ctypes computes it (see
+/// `ArgCheck::Pointer`).
+fn pointer_arg<'py>(
+    arg: &Bound<'py, PyAny>,
+    pointer: &Py<PyType>,
+    item: &Py<PyType>,
+    byref: &Py<PyType>,
+) -> PyResult<Option<Passed<'py>>> {
+    let py = arg.py();
+    let is = |obj: &Bound<'_, PyAny>, ty: &Py<PyType>| {
+        // SAFETY: reading the type of a live object.
+        unsafe { ffi::Py_TYPE(obj.as_ptr()) == ty.as_ptr().cast() }
+    };
+    // SAFETY (both casts): the types were checked to derive from
+    // _CtypesBufferBase when the signature was recorded.
+    let address = if is(arg, pointer) {
+        let at = unsafe { arg.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr();
+        // SAFETY: a pointer instance's memory holds the pointer.
+        unsafe { (at as *const usize).read_unaligned() }
+    } else if is(arg, item) {
+        unsafe { arg.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr()
+    } else if is(arg, byref) {
+        if !arg.getattr(intern!(py, "_b_value_"))?.is_none() {
+            return Ok(None);
+        }
+        let target = arg.getattr(intern!(py, "_obj"))?;
+        if !is(&target, item) {
+            return Ok(None);
+        }
+        let offset: isize = arg.getattr(intern!(py, "_offset"))?.extract()?;
+        let at = unsafe { target.cast_unchecked::<CtypesBufferBase>() }
+            .get()
+            .state
+            .addr();
+        at.wrapping_add_signed(offset)
+    } else {
+        return Ok(None);
+    };
+    Ok(Some(Passed::Address(address.into_pyobject(py)?.into_any())))
+}
+
+/// An argument made ready for a call (ctypes' `<cparam>`, rcffi.ctypes'
+/// `CArgObject`): `byref(obj, offset)` (`value` None), or what a simple type's
+/// `from_param` made of a Python value (`value` the instance, `obj` the value).
+#[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesArg")]
+pub struct CtypesArg {
+    obj: Py<PyAny>,
+    offset: isize,
+    value: Option<Py<PyAny>>,
+}
+
+#[pymethods]
+impl CtypesArg {
+    #[new]
+    #[pyo3(signature = (obj, offset, value=None))]
+    fn new(obj: Bound<'_, PyAny>, offset: isize, value: Option<Bound<'_, PyAny>>) -> Self {
+        CtypesArg {
+            obj: obj.unbind(),
+            offset,
+            value: value.filter(|v| !v.is_none()).map(Bound::unbind),
+        }
+    }
+
+    #[getter(_obj)]
+    fn obj(&self, py: Python<'_>) -> Py<PyAny> {
+        self.obj.clone_ref(py)
+    }
+
+    #[getter(_offset)]
+    fn offset(&self) -> isize {
+        self.offset
+    }
+
+    #[getter(_b_value_)]
+    fn value(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.value.as_ref().map(|v| v.clone_ref(py))
+    }
+
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.obj)?;
+        if let Some(value) = &self.value {
+            visit.call(value)?;
+        }
+        Ok(())
+    }
+}
+
+/// A signature recorded by the Python path: the backend function and the
+/// function address it was made for.
+pub struct FastCall {
+    function: Py<CData>,
+    address: usize,
+    args: Vec<ArgCheck>,
+}
+
+impl FastCall {
+    pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.function)?;
+        for check in &self.args {
+            if let ArgCheck::Pointer {
+                pointer,
+                item,
+                byref,
+            } = check
+            {
+                visit.call(pointer)?;
+                visit.call(item)?;
+                visit.call(byref)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Adds no state (the recorded call is in the instance's): Python's function
+/// class derives from it and from `CData`, both laid out as `_CtypesBufferBase`.
+#[pyclass(subclass, extends = CtypesBufferBase, module = "rcffi._backend", name = "_CtypesFuncBase")]
+pub struct CtypesFuncBase;
+
+#[pymethods]
+impl CtypesFuncBase {
+    /// What `_CtypesBufferBase.__new__` makes, for the classes deriving from here.
+    #[new]
+    #[classmethod]
+    #[pyo3(signature = (*args, **_kwargs))]
+    fn new(
+        cls: &Bound<'_, PyType>,
+        args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<(Self, CtypesBufferBase)> {
+        Ok((CtypesFuncBase, CtypesBufferBase::for_class(cls, args)?))
+    }
+
+    #[pyo3(signature = (*args, **kwargs))]
+    fn __call__(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Py<PyAny>> {
+        if kwargs.is_none_or(|k| k.is_empty()) {
+            if let Some(result) = fast_call(slf, args)? {
+                return Ok(result);
+            }
+        }
+        Ok(slf
+            .call_method(intern!(slf.py(), "_b_call_"), args, kwargs)?
+            .unbind())
+    }
+
+    /// Records (or with None forgets) the signature the fast path may take:
+    /// `function` the backend function cdata, `codes` what `ArgCheck::from_spec`
+    /// takes, one per argument.
+    #[pyo3(name = "_b_set_fast_call_")]
+    fn set_fast_call(
+        slf: &Bound<'_, Self>,
+        function: Option<Bound<'_, CData>>,
+        codes: Vec<Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let state = &slf.as_super().get().state;
+        let call = match function {
+            Some(function) if codes.len() <= MAX_FAST_ARGS => {
+                let args = codes
+                    .iter()
+                    .map(ArgCheck::from_spec)
+                    .collect::<PyResult<Vec<_>>>()?;
+                // SAFETY: a function object's memory holds its pointer.
+                let address = unsafe { (state.addr() as *const usize).read_unaligned() };
+                Some(FastCall {
+                    function: function.unbind(),
+                    address,
+                    args,
+                })
+            }
+            _ => None,
+        };
+        state.set_call(call);
+        Ok(())
+    }
+}
+
+/// The call through the recorded signature when `args` fit it and the object
+/// still points where it did; None for the Python path.
+fn fast_call(
+    slf: &Bound<'_, CtypesFuncBase>,
+    args: &Bound<'_, PyTuple>,
+) -> PyResult<Option<Py<PyAny>>> {
+    let state = &slf.as_super().get().state;
+    let Some(fast) = state.call() else {
+        return Ok(None);
+    };
+    if args.len() != fast.args.len() {
+        return Ok(None);
+    }
+    // SAFETY: a function object's memory holds its pointer.
+    if unsafe { (state.addr() as *const usize).read_unaligned() } != fast.address {
+        return Ok(None);
+    }
+    // The caller's objects are borrowed from the tuple, which holds them for
+    // the call; addresses made here are held by `made`.
+    let mut ptrs = [std::ptr::null_mut(); MAX_FAST_ARGS];
+    let mut made: [Option<Bound<'_, PyAny>>; MAX_FAST_ARGS] = Default::default();
+    for (i, (check, arg)) in fast.args.iter().zip(args.iter()).enumerate() {
+        match check.pass(&arg)? {
+            None => return Ok(None),
+            Some(Passed::Same) => ptrs[i] = arg.as_ptr(),
+            Some(Passed::Address(address)) => {
+                ptrs[i] = address.as_ptr();
+                made[i] = Some(address);
+            }
+        }
+    }
+    call_cdata(fast.function.bind(slf.py()), &ptrs[..args.len()]).map(Some)
+}

@@ -1,0 +1,186 @@
+//! Direct type slots for the hottest rcffi.ctypes operations: a field read or
+//! write and an array item read or write. PyO3's `__get__`/`__getitem__`
+//! methods stay (their wrappers are what `type.__dict__` shows); the slots the
+//! interpreter calls are replaced by these, which skip PyO3's argument
+//! handling. They are installed when the module initialises, before any
+//! Python subclass exists to inherit the old ones.
+
+use std::ffi::c_void;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use pyo3::exceptions::PyRuntimeError;
+use pyo3::ffi;
+use pyo3::intern;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+use crate::ctypes_fields::{init_record, CtypesField};
+use crate::ctypes_items::CtypesArrayBase;
+use crate::ctypes_support::CtypesBufferBase;
+
+/// Runs `body` as a slot: errors set the interpreter's error indicator, a
+/// panic becomes a RuntimeError.
+///
+/// # Safety
+/// The GIL is held (the interpreter calls slots with it).
+unsafe fn slot<T>(failed: T, body: impl FnOnce(Python<'_>) -> PyResult<T>) -> T {
+    let py = Python::assume_attached();
+    match catch_unwind(AssertUnwindSafe(|| body(py))) {
+        Ok(Ok(value)) => value,
+        Ok(Err(err)) => {
+            err.restore(py);
+            failed
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("internal error (panic) in rcffi.ctypes").restore(py);
+            failed
+        }
+    }
+}
+
+unsafe extern "C" fn field_get(
+    desc: *mut ffi::PyObject,
+    obj: *mut ffi::PyObject,
+    _owner: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    slot(std::ptr::null_mut(), |py| {
+        // SAFETY: the slot belongs to _CtypesField, so `desc` is one.
+        let field = Borrowed::from_ptr(py, desc).cast_unchecked::<CtypesField>();
+        let obj = (!obj.is_null()).then(|| Borrowed::from_ptr(py, obj));
+        Ok(CtypesField::get(&field, obj.as_deref())?.into_ptr())
+    })
+}
+
+unsafe extern "C" fn field_set(
+    desc: *mut ffi::PyObject,
+    obj: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        // SAFETY: as in field_get; `obj` is never NULL for a set or delete.
+        let field = Borrowed::from_ptr(py, desc).cast_unchecked::<CtypesField>();
+        let obj = Borrowed::from_ptr(py, obj);
+        if value.is_null() {
+            return Err(CtypesField::deleted());
+        }
+        CtypesField::store(&field, &obj, &Borrowed::from_ptr(py, value)).map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn array_subscript(
+    slf: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    slot(std::ptr::null_mut(), |py| {
+        // SAFETY: the slot belongs to _CtypesArrayBase, so `slf` is one.
+        let array = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesArrayBase>();
+        Ok(CtypesArrayBase::get(&array, &Borrowed::from_ptr(py, key))?.into_ptr())
+    })
+}
+
+unsafe extern "C" fn array_ass_subscript(
+    slf: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        // SAFETY: as in array_subscript.
+        let array = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesArrayBase>();
+        if value.is_null() {
+            return Err(CtypesArrayBase::deleted());
+        }
+        let key = Borrowed::from_ptr(py, key);
+        CtypesArrayBase::set(&array, &key, &Borrowed::from_ptr(py, value)).map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn record_init(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        let kwargs = if kwargs.is_null() {
+            None
+        } else {
+            Some(Borrowed::from_ptr(py, kwargs).cast::<PyDict>()?)
+        };
+        init_record(&obj, &args, kwargs.as_deref()).map(|()| 0)
+    })
+}
+
+/// Gives a record class whose `__init__` is the backend's
+/// (`_CtypesBufferBase._b_init_record_`) that function as its `tp_init`, so
+/// that `P(1, 2)` does not go through a method call with a new argument
+/// tuple. Assigning `__init__` later makes CPython recompute the slot, as
+/// for any class. rcffi.ctypes' record metaclass calls it for each class.
+#[pyfunction]
+pub fn _ctypes_init_slot(cls: &Bound<'_, PyType>) -> PyResult<()> {
+    let py = cls.py();
+    let init = cls.getattr(intern!(py, "__init__"))?;
+    let ours = py
+        .get_type::<CtypesBufferBase>()
+        .getattr(intern!(py, "_b_init_record_"))?;
+    if !init.is(&ours) || !cls.is_subclass_of::<CtypesBufferBase>()? {
+        return Ok(());
+    }
+    // SAFETY: a heap subtype of _CtypesBufferBase (checked) whose __init__ is
+    // the function the slot calls; PyType_Modified drops cached lookups.
+    unsafe {
+        (*cls.as_type_ptr()).tp_init = Some(record_init);
+        ffi::PyType_Modified(cls.as_type_ptr());
+    }
+    Ok(())
+}
+
+/// Points the wrapper `type.__dict__[name]` at `function`: a Python subclass
+/// takes its slot from the wrapper it inherits, not from the slot itself.
+///
+/// # Safety
+/// `function` must have the signature of the wrapper's slot.
+unsafe fn repoint(ty: &Bound<'_, PyType>, name: &str, function: *mut c_void) -> PyResult<()> {
+    let wrapper = ty
+        .getattr("__dict__")?
+        .get_item(name)
+        .map_err(|_| PyRuntimeError::new_err(format!("{name} missing from {ty}")))?;
+    if ffi::Py_TYPE(wrapper.as_ptr()) != std::ptr::addr_of_mut!(ffi::PyWrapperDescr_Type) {
+        return Err(PyRuntimeError::new_err(format!(
+            "{name} of {ty} is not a slot wrapper"
+        )));
+    }
+    (*wrapper.as_ptr().cast::<ffi::PyWrapperDescrObject>()).d_wrapped = function;
+    Ok(())
+}
+
+/// Points the types' slots, and the wrappers subclasses take them from, at
+/// the functions above.
+pub fn install(py: Python<'_>) -> PyResult<()> {
+    let field = py.get_type::<CtypesField>();
+    let array = py.get_type::<CtypesArrayBase>();
+    // SAFETY: heap types just made by PyO3, with no subclasses yet; their
+    // slot fields are plain members of the type object on this (non-limited)
+    // API, and each function has the signature of the slot it fills.
+    unsafe {
+        let get = field_get as *mut c_void;
+        let set = field_set as *mut c_void;
+        let subscript = array_subscript as *mut c_void;
+        let ass_subscript = array_ass_subscript as *mut c_void;
+        repoint(&field, "__get__", get)?;
+        repoint(&field, "__set__", set)?;
+        repoint(&field, "__delete__", set)?;
+        repoint(&array, "__getitem__", subscript)?;
+        repoint(&array, "__setitem__", ass_subscript)?;
+        repoint(&array, "__delitem__", ass_subscript)?;
+        let ft = field.as_type_ptr();
+        (*ft).tp_descr_get = Some(field_get);
+        (*ft).tp_descr_set = Some(field_set);
+        let mapping = (*array.as_type_ptr()).tp_as_mapping;
+        (*mapping).mp_subscript = Some(array_subscript);
+        (*mapping).mp_ass_subscript = Some(array_ass_subscript);
+        ffi::PyType_Modified(ft);
+        ffi::PyType_Modified(array.as_type_ptr());
+    }
+    Ok(())
+}

@@ -1,0 +1,286 @@
+"""The paths rcffi.ctypes takes in the backend (fields and items of simple
+types, Structure.__init__, repeated calls of plain signatures) against CPython's
+ctypes: each case runs twice or more, so that the second run takes the fast
+path the first one set up, and the values the fast paths hand back to Python
+(edge values, wrong types, changed settings) must give what ctypes gives."""
+
+import pytest
+
+INT_CODES = ["c_byte", "c_ubyte", "c_short", "c_ushort", "c_int", "c_uint", "c_long",
+             "c_ulong", "c_longlong", "c_ulonglong"]
+EDGE_VALUES = [0, 1, -1, 127, 128, 255, 256, -129, 2**15, 2**31 - 1, 2**31, -2**31 - 1,
+               2**32, 2**63 - 1, 2**63, -2**63, 2**64 + 3, -2**70, True]
+
+
+def libc(m):
+    return m.CDLL(None)
+
+
+@pytest.mark.parametrize("name", INT_CODES)
+def test_integer_fields_wrap_as_ctypes_does(same, name):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("a", m.c_char), ("v", getattr(m, name))]
+        s = S()
+        seen = []
+        for value in EDGE_VALUES:
+            s.v = value
+            seen.append(s.v)
+        return seen
+    same(run)
+
+
+@pytest.mark.parametrize("value", [1.5, "3", None, b"x", 2.0])
+def test_integer_field_refusals(same, value):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("v", m.c_int)]
+        s = S(4)
+        s.v = value
+        return s.v
+    same(run)
+
+
+def test_float_bool_char_and_pointer_fields(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("f", m.c_float), ("d", m.c_double), ("b", m.c_bool),
+                        ("c", m.c_char), ("p", m.c_void_p)]
+        s = S()
+        out = []
+        for f, d, b, c, p in [(1.5, 2, 3, b"a", 7), (1e39, -1e300, 0, 66, None),
+                              (-1e39, 2**80, [], bytearray(b"z"), 0), (3, 0.5, "x", b"q", 2**64 - 1)]:
+            s.f, s.d, s.b, s.c, s.p = f, d, b, c, p
+            out.append((s.f, s.d, s.b, s.c, s.p))
+        return out
+    same(run)
+
+
+def test_bool_field_given_an_instance(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("b", m.c_bool)]
+        s = S()
+        s.b = m.c_bool(True)
+        return s.b
+    same(run)
+
+
+def test_field_errors(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("v", m.c_int)]
+        return S.v.__get__(5)
+    same(run)
+
+    def delete(m):
+        class S(m.Structure):
+            _fields_ = [("v", m.c_int)]
+        del S().v
+    same(delete)
+
+
+def test_fields_of_a_subclass_instance_and_of_a_view(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_short)]
+
+        class T(S):
+            pass
+        t = T(3, 4)
+        t.x += 10
+        view = S.from_buffer(bytearray(b"\x05\x00\x00\x00\x06\x00\x00\x00"))
+        view.y = -1
+        return t.x, t.y, view.x, view.y, bytes(view)
+    same(run)
+
+
+def test_structure_init(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_double), ("z", m.c_char * 3)]
+        return [(s.x, s.y, s.z) for s in (S(), S(1), S(1, 2.5, b"ab"), S(y=4), S(2, z=b"q"))]
+    same(run)
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("x", m.c_int)]})(1, 2))
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("x", m.c_int)]})(1, x=2))
+    same(lambda m: type("S", (m.Structure,), {"_fields_": [("x", m.c_int)]})(1.5))
+
+
+def test_structure_init_overridden_and_reassigned(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+
+        class T(S):
+            def __init__(self, v):
+                super().__init__(v, v + 1)
+        before = (T(5).x, T(5).y, S(7, 8).y)
+        S.__init__ = lambda self, *args: None
+        return before, S(7, 8).x
+    same(run)
+
+
+def test_inline_instance_resized_keeps_its_contents(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+        s = S(11, 12)
+        m.resize(s, 64)
+        return s.x, s.y, m.sizeof(s), bytes(memoryview(s))[:8]
+    same(run)
+
+
+@pytest.mark.parametrize("name", ["c_byte", "c_ushort", "c_int", "c_ulonglong", "c_double",
+                                  "c_float", "c_bool", "c_char"])
+def test_array_items(same, name):
+    def run(m):
+        t = getattr(m, name)
+        a = (t * 4)()
+        out = []
+        for value in [1, -1, 2**40, 2.5, b"x", True, None]:
+            try:
+                a[1] = value
+                out.append(a[1])
+            except Exception as e:  # the error is part of the outcome
+                out.append(type(e).__name__)
+        return out, a[-1], a[3], list(a)
+    same(run)
+
+
+def test_array_index_errors(same):
+    same(lambda m: (m.c_int * 3)()[3])
+    same(lambda m: (m.c_int * 3)()[-4])
+    same(lambda m: (m.c_int * 3)()[2**70])
+    same(lambda m: (m.c_int * 3)()["1"])
+
+    def delete(m):
+        a = (m.c_int * 3)()
+        del a[0]
+    same(delete)
+
+
+def test_array_index_by_index_object(same):
+    class Two:
+        def __index__(self):
+            return 2
+
+    def run(m):
+        a = (m.c_int * 3)(4, 5, 6)
+        a[Two()] = 9
+        return a[Two()], a[True]
+    same(run)
+
+
+def test_repeated_calls_with_edge_arguments(same):
+    def run(m):
+        labs = libc(m).labs
+        labs.argtypes = [m.c_long]
+        labs.restype = m.c_long
+        out = [labs(-3), labs(-3)]
+        for value in [2**63, -2**63, 2**64 + 5, True, m.c_long(-4)]:
+            out.append(labs(value))
+        return out
+    same(run)
+    same(lambda m: [libc(m).labs(-1) for _ in range(2)] + [libc(m).labs(2.5)])
+
+
+def test_repeated_calls_with_wrong_arguments(same):
+    def run(m):
+        abs_ = libc(m).abs
+        abs_.argtypes = [m.c_int]
+        abs_.restype = m.c_int
+        abs_(-1)
+        return abs_("x")
+    same(run)
+
+    def count(m):
+        abs_ = libc(m).abs
+        abs_.argtypes = [m.c_int]
+        abs_(-1)
+        return abs_(-1, -2)
+    same(count)
+
+
+def test_changed_restype_argtypes_and_errcheck_apply_at_once(same):
+    def run(m):
+        f = libc(m).labs
+        f.argtypes = [m.c_long]
+        f.restype = m.c_long
+        out = [f(-7), f(-7)]
+        f.restype = m.c_short
+        out += [f(-70000), f(-70000)]
+        f.argtypes = [m.c_short]
+        out += [f(-70000), f(-70000)]
+        f.errcheck = lambda result, func, args: ("checked", result)
+        out += [f(-2), f(-2)]
+        del f.errcheck
+        f.restype = None
+        out += [f(-2), f(-2)]
+        return out
+    same(run)
+
+
+def test_rewritten_function_pointer(same):
+    def run(m):
+        proto = m.CFUNCTYPE(m.c_int, m.c_int)
+        lib = libc(m)
+        f = proto(m.cast(lib.abs, m.c_void_p).value)
+        first = [f(-5), f(-5)]
+        neg = proto(lambda v: -v)
+        m.memmove(m.addressof(f), m.byref(m.c_void_p(m.cast(neg, m.c_void_p).value)),
+                  m.sizeof(m.c_void_p))
+        return first, f(5), f(6)
+    same(run)
+
+
+def test_calls_of_float_signatures(same):
+    def run(m):
+        lib = m.CDLL("libm.so.6")
+        pow_ = lib.pow
+        pow_.argtypes = [m.c_double, m.c_double]
+        pow_.restype = m.c_double
+        return pow_(2.0, 10), pow_(2, 0.5), pow_(2.0, 3.0), pow_(2**1100, 1)
+    same(run)
+
+
+def test_repeated_calls_with_pointer_arguments(same):
+    def run(m):
+        class P(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+
+        class Q(P):
+            pass
+        lib = libc(m)
+        memcmp = lib.memcmp
+        memcmp.argtypes = [m.POINTER(P), m.POINTER(P), m.c_size_t]
+        memcmp.restype = m.c_int
+        a, b = P(1, 2), P(1, 3)
+        pa = m.pointer(a)
+        out = [memcmp(pa, m.byref(b), 8) < 0, memcmp(pa, m.byref(b), 8) < 0,
+               memcmp(a, a, 8), memcmp(m.byref(b, 4), m.byref(a, 4), 4) > 0,
+               memcmp(pa, Q(1, 2), 8), memcmp(None, None, 0)]
+        for wrong in [5, m.c_int(1), m.byref(m.c_int(1)), "x"]:
+            try:
+                out.append(memcmp(pa, wrong, 0))
+            except Exception as e:  # the error is part of the outcome
+                out.append(type(e).__name__)
+        return out
+    same(run)
+
+
+def test_repeated_calls_with_string_and_address_arguments(same):
+    def run(m):
+        lib = libc(m)
+        strtol = lib.strtol
+        strtol.argtypes = [m.c_char_p, m.c_void_p, m.c_int]
+        strtol.restype = m.c_long
+        end = m.c_char_p()
+        out = [strtol(b"123", None, 10), strtol(b"-77", None, 10), strtol(b"ff", 0, 16),
+               strtol(b"12x", m.addressof(end), 10), end.value]
+        for text, where in [("12", None), (bytearray(b"5"), None), (b"6", 1.5), (b"4", "x")]:
+            try:
+                out.append(strtol(text, where, 10))
+            except Exception as e:  # the error is part of the outcome
+                out.append(type(e).__name__)
+        return out
+    same(run)
