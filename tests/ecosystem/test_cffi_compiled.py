@@ -295,3 +295,29 @@ def test_the_lib_is_importable_as_a_module_and_reimport_works(tmp_path):
         ffi = _c_again.ffi
     """, on_rcffi=True)
     assert out.split("\n")[:2] == ["5", "9 <Lib object for '_c_again'>"]
+
+
+def test_the_backend_entry_refuses_what_no_module_passes(tmp_path):
+    out = run(tmp_path, """
+        import _cffi_backend
+        try:
+            _cffi_backend._init_cffi_1_0_external_module(0)
+        except ImportError as e:
+            print("ImportError")
+        print(type(_cffi_backend._C_API).__name__)
+        ffi = _cffi_backend.FFI()
+    """, on_rcffi=True)
+    assert out.split() == ["ImportError", "PyCapsule"]
+
+
+def test_a_mismatched_define_raises_when_used(tmp_path):
+    compile_with_cffi(tmp_path, "_c_mismatch", "#define K 5\nint f(void);",
+                      "#define K 6\nint f(void) { return K; }")
+    same_on_both(tmp_path, """
+        from _c_mismatch import ffi, lib
+        print(lib.f())
+        try:
+            lib.K
+        except ffi.error as e:
+            print(str(e))
+    """)

@@ -189,7 +189,9 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
                 match tables.mismatched.iter().find(|(n, _)| *n == gname) {
                     Some((_, v)) => {
                         let err = crate::errors::FFIError::new_err(format!(
-                            "the C compiler says '{gname}' is equal to {v}, but the cdef disagrees"
+                            "the C compiler says '{gname}' is equal to {v} ({:#x}), but the cdef \
+                             disagrees",
+                            *v as u64
                         ));
                         Py::new(py, Unavailable::new(py, &err))?.into_any()
                     }
