@@ -230,7 +230,7 @@ pub unsafe fn read(ctx: &TypeContext) -> Tables {
             offsets.push((f.field_offset != usize::MAX).then_some(f.field_offset));
         }
         let known = s.flags & F_OPAQUE == 0 && s.size != usize::MAX && s.alignment > 0;
-        t.layouts.push(known.then(|| RecordLayout {
+        t.layouts.push(known.then_some(RecordLayout {
             size: s.size,
             align: s.alignment as usize,
             offsets,

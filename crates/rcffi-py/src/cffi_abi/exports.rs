@@ -135,11 +135,13 @@ pub(super) unsafe fn entered<T>(failed: T, f: impl FnOnce(Python<'_>) -> PyResul
     }
 }
 
+/// The ctypes of the primitives the exports convert to, made once per process.
+type PrimCtypes = Vec<(Prim, &'static Py<CType>)>;
+
 /// The ctype of a primitive, made once per process.
 fn prim_ctype(py: Python<'_>, prim: Prim) -> &'static Py<CType> {
-    static CACHE: OnceLock<std::sync::Mutex<Vec<(Prim, &'static Py<CType>)>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(Default::default);
-    let mut found = cache.lock().unwrap_or_else(|p| p.into_inner());
+    static CACHE: std::sync::Mutex<PrimCtypes> = std::sync::Mutex::new(Vec::new());
+    let mut found = CACHE.lock().unwrap_or_else(|p| p.into_inner());
     if let Some((_, ct)) = found.iter().find(|(p, _)| *p == prim) {
         return ct;
     }
