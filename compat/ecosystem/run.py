@@ -44,16 +44,46 @@ class Project:
     #: Test paths inside the unpacked sdist, or the test package.
     tests: list = field(default_factory=list)
     deps: list = field(default_factory=list)
+    #: Other paths of the sdist the tests read (data files).
+    data: list = field(default_factory=list)
+    #: Python code run once by the reference interpreter in the tests'
+    #: directory, making data files the sdist does not ship.
+    prepare: str = ""
     #: What the project uses cffi for (shown in the report).
     kind: str = ""
 
+
+#: brotli's test corpus is a git submodule the sdist leaves out: the tests get
+#: files of their own sdist (and a few made-up ones), compressed by the reference.
+BROTLI_TESTDATA = """
+import os, shutil, brotlicffi
+out = os.path.join("libbrotli", "tests", "testdata")
+os.makedirs(out)
+for name in os.listdir("test"):
+    if name.endswith(".py"):
+        shutil.copy(os.path.join("test", name), os.path.join(out, name))
+with open(os.path.join(out, "zeros"), "wb") as f:
+    f.write(bytes(100000))
+with open(os.path.join(out, "pattern"), "wb") as f:
+    f.write(bytes(range(256)) * 300)
+with open(os.path.join(out, "alice29.txt"), "wb") as f:
+    for name in sorted(os.listdir("test")):
+        if name.endswith(".py"):
+            with open(os.path.join("test", name), "rb") as src:
+                f.write(src.read())
+for name in os.listdir(out):
+    with open(os.path.join(out, name), "rb") as f, open(os.path.join(out, name + ".compressed"), "wb") as g:
+        g.write(brotlicffi.compress(f.read()))
+"""
 
 PROJECTS = [
     Project("argon2-cffi", ["argon2-cffi-bindings==26.2.0", "argon2-cffi==25.1.0"],
             sdist="argon2-cffi==25.1.0", tests=["tests"], deps=["hypothesis"],
             kind="API mode: compiled _argon2_cffi_bindings._ffi"),
     Project("brotlicffi", ["brotlicffi==1.2.1.0"], sdist="brotlicffi==1.2.1.0",
-            tests=["test"], deps=["hypothesis"], kind="API mode: compiled _brotlicffi"),
+            tests=["test"], deps=["hypothesis"], data=["libbrotli/c/common/version.h"],
+            prepare=BROTLI_TESTDATA,
+            kind="API mode: compiled _brotlicffi"),
     Project("xattr", ["xattr==1.3.1"], sdist="xattr==1.3.1", tests=["tests"],
             kind="API mode: compiled xattr._lib"),
     Project("pymunk", ["pymunk==7.3.1"], tests=["pymunk.tests"],
@@ -110,10 +140,14 @@ def sdist_tests(project, reference_python):
         tar.extractall(unpacked, filter="data")
     (top,) = unpacked.iterdir()
     target.mkdir(parents=True)
-    for item in project.tests + ["pyproject.toml", "setup.cfg", "pytest.ini", "tox.ini"]:
+    for item in project.tests + project.data + ["pyproject.toml", "setup.cfg", "pytest.ini",
+                                                "tox.ini"]:
         if (top / item).exists():
+            (target / item).parent.mkdir(parents=True, exist_ok=True)
             shutil.move(str(top / item), str(target / item))
     shutil.rmtree(unpacked)
+    if project.prepare:
+        sh(reference_python, "-c", project.prepare, cwd=target)
     return target
 
 

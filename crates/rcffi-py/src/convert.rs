@@ -688,7 +688,10 @@ pub unsafe fn read_field(
 }
 
 /// Writes an array of `length` items (or as many as given when unknown).
-unsafe fn write_array(
+///
+/// # Safety
+/// `addr` must be writable for `length` items.
+pub(crate) unsafe fn write_array(
     py: Python<'_>,
     ct: &CType,
     addr: *mut u8,
