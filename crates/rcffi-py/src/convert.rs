@@ -772,8 +772,14 @@ pub(crate) unsafe fn write_array(
     } else if let Ok(t) = obj.cast::<PyTuple>() {
         t.iter().collect()
     } else {
+        // As cffi: the text names the string kind the items also accept.
+        let also = match item.prim.map(|p| p.class()) {
+            Some(PrimClass::WideChar) => "a unicode or ",
+            _ if item_size == 1 && item.prim.is_some_and(|p| p.is_integer()) => "a bytes or ",
+            _ => "a ",
+        };
         return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a list or tuple, not {}",
+            "initializer for ctype '{}' must be {also}list or tuple, not {}",
             ct.cname,
             type_name(obj)
         )));
