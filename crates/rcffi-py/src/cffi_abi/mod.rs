@@ -104,6 +104,7 @@ fn includes<'py>(
 ) -> PyResult<(CoreDeclarations, Vec<Bound<'py, PyAny>>)> {
     let mut decls = CoreDeclarations::new();
     let mut libs = Vec::new();
+    // SAFETY: the context's includes are NULL or a NULL-terminated array.
     for other in unsafe { context::includes(ctx) } {
         let module = py.import(other.as_str())?;
         let ffi = module.getattr("ffi")?;
@@ -135,7 +136,9 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
     write_back(py, ctx, &memo);
     let externs = PyDict::new(py);
     let contents = PyDict::new(py);
-    let owner = PyString::new(py, name).into_any().unbind();
+    // Nothing keeps a variable's memory: extension modules are never unloaded.
+    let owner = py.None();
+    // SAFETY: the context's array of `num_globals` entries.
     for g in unsafe { context::globals(ctx) } {
         let gname = String::from_utf8_lossy(unsafe { context::text(g.name) }).into_owned();
         let (op, arg) = split(g.type_op);
