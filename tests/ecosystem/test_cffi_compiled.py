@@ -321,3 +321,17 @@ def test_a_mismatched_define_raises_when_used(tmp_path):
         except ffi.error as e:
             print(str(e))
     """)
+
+
+def test_lib_functions_stand_for_function_pointers(tmp_path):
+    compile_with_cffi(tmp_path, "_c_fnptr", "int add(int, int); int apply(int(*)(int, int), int, int);",
+                      "int add(int a, int b) { return a + b; }\n"
+                      "int apply(int(*f)(int, int), int a, int b) { return f(a, b); }")
+    same_on_both(tmp_path, """
+        from _c_fnptr import ffi, lib
+        print(lib.apply(lib.add, 2, 3))
+        slot = ffi.new("int(**)(int, int)")
+        slot[0] = lib.add
+        print(slot[0](1, 1), ffi.cast("void *", lib.add) == ffi.addressof(lib, "add"))
+        print(ffi.cast("int(*)(int, int)", lib.add)(4, 5))
+    """)

@@ -392,6 +392,8 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
 /// pointer type (same target, `void *` on either side, `char`-like targets for
 /// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
+    let behind = function_behind(obj);
+    let obj = behind.as_ref().map_or(obj, |f| f.as_any());
     let Ok(cd) = obj.cast::<CData>() else {
         return Err(PyTypeError::new_err(format!(
             "initializer for ctype '{}' must be a cdata pointer, not {}",
@@ -444,6 +446,18 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     }
     cd.check_alive(py)?;
     Ok(cd.address())
+}
+
+/// The C function behind a builtin function of an API-mode lib (its
+/// `__self__`), which stands for a function pointer wherever C takes one, as in
+/// cffi.
+pub fn function_behind<'py>(obj: &Bound<'py, PyAny>) -> Option<Bound<'py, CData>> {
+    if !obj.is_instance_of::<pyo3::types::PyCFunction>() {
+        return None;
+    }
+    let this = obj.getattr(pyo3::intern!(obj.py(), "__self__")).ok()?;
+    let cd = this.cast_into::<CData>().ok()?;
+    (cd.get().ctype.get().kind == Kind::Function).then_some(cd)
 }
 
 /// Plain `char`, the type C strings are made of.
