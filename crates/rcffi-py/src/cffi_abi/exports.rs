@@ -135,19 +135,21 @@ pub(super) unsafe fn entered<T>(failed: T, f: impl FnOnce(Python<'_>) -> PyResul
     }
 }
 
-/// The ctypes of the primitives the exports convert to, made once per process.
-type PrimCtypes = Vec<(Prim, &'static Py<CType>)>;
-
-/// The ctype of a primitive, made once per process.
+/// The ctype of a primitive, made once per process (the wrappers convert on
+/// every call: no lock, no table lookup after the first).
 fn prim_ctype(py: Python<'_>, prim: Prim) -> &'static Py<CType> {
-    static CACHE: std::sync::Mutex<PrimCtypes> = std::sync::Mutex::new(Vec::new());
-    let mut found = CACHE.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, ct)) = found.iter().find(|(p, _)| *p == prim) {
-        return ct;
-    }
-    let id = table().primitive(prim);
-    let ct: &'static Py<CType> = Box::leak(Box::new(ctype_for(py, id)));
-    found.push((prim, ct));
+    const CACHED: usize = 64;
+    static CACHE: [OnceLock<Py<CType>>; CACHED] = [const { OnceLock::new() }; CACHED];
+    let slot = &CACHE[(prim as usize).min(CACHED - 1)];
+    let ct = slot.get_or_init(|| {
+        let id = table().primitive(prim);
+        ctype_for(py, id)
+    });
+    debug_assert_eq!(
+        ct.get().prim,
+        Some(prim),
+        "more primitives than cache slots"
+    );
     ct
 }
 
@@ -172,7 +174,15 @@ unsafe fn object<'py>(py: Python<'py>, p: *mut ffi::PyObject) -> Bound<'py, PyAn
 /// An integer argument as the C integer type `prim`, or -1 with an error.
 unsafe fn int_arg(obj: *mut ffi::PyObject, prim: Prim) -> i128 {
     entered(-1, |py| {
-        convert::int_for(prim_ctype(py, prim).get(), &object(py, obj))
+        let arg = object(py, obj);
+        // The common case first: a Python int in range, no ctype needed.
+        if let Some(v) = convert::exact_small_int(&arg) {
+            let (lo, hi) = convert::int_range(prim.size(), prim.is_signed());
+            if (lo..=hi).contains(&i128::from(v)) {
+                return Ok(i128::from(v));
+            }
+        }
+        convert::int_for(prim_ctype(py, prim).get(), &arg)
     })
 }
 
@@ -361,6 +371,15 @@ unsafe extern "C" fn prepare_pointer_call_argument(
         let ct = ctype_arg(py, ct)?;
         let c = ct.get();
         let arg = object(py, obj);
+        if let Ok(cd) = arg.cast::<CData>() {
+            // The common case first: a cdata of the very type.
+            let cd = cd.get();
+            if cd.ctype.get().id == c.id {
+                cd.check_alive(py)?;
+                *output = cd.address() as *mut c_char;
+                return Ok(0);
+            }
+        }
         if c.kind == Kind::Pointer {
             let item = c.item_ref();
             let item_size = item.size().unwrap_or(0);
