@@ -335,3 +335,23 @@ def test_lib_functions_stand_for_function_pointers(tmp_path):
         print(slot[0](1, 1), ffi.cast("void *", lib.add) == ffi.addressof(lib, "add"))
         print(ffi.cast("int(*)(int, int)", lib.add)(4, 5))
     """)
+
+
+def test_extern_python_called_from_a_thread_python_never_saw(tmp_path):
+    compile_with_cffi(tmp_path, "_c_thread",
+                      'extern "Python" int on_tick(int);\nint run_in_thread(int);',
+                      "#include <pthread.h>\n"
+                      "static int on_tick(int);\n"
+                      "static void *body(void *arg) { *(int *)arg = on_tick(*(int *)arg); return 0; }\n"
+                      "int run_in_thread(int n) { pthread_t t; int v = n;\n"
+                      "  pthread_create(&t, 0, body, &v); pthread_join(t, 0); return v; }")
+    same_on_both(tmp_path, """
+        import threading
+        from _c_thread import ffi, lib
+        names = []
+        @ffi.def_extern()
+        def on_tick(n):
+            names.append(threading.current_thread() is threading.main_thread())
+            return n * 3
+        print(lib.run_in_thread(5), lib.run_in_thread(7), names)
+    """)
