@@ -279,6 +279,7 @@ def test_included_module_types_and_functions(tmp_path):
         b = lib.make_box(21)
         print(b.v, lib.twice(b[0]), _c_base.lib.unbox(b), ffi.sizeof("box_t"))
         print(lib.BASE_K, lib.unbox(ffi.new("box_t *", [5])), ffi.typeof("box_t *"))
+        print(ffi.addressof(lib, "unbox") == ffi.addressof(_c_base.lib, "unbox"))
     """)
 
 

@@ -219,6 +219,13 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
                     Some(descriptor) => contents.set_item(key, descriptor)?,
                     None => contents.set_item(key, lib.getattr(key)?)?,
                 }
+                let function = lib
+                    .cast::<crate::libobj::Lib>()
+                    .ok()
+                    .and_then(|l| l.get().address_of(py, key.to_str().ok()?).ok());
+                if let Some(function) = function {
+                    contents.set_item(format!("__address__{key}"), function)?;
+                }
             }
         }
     }
