@@ -86,6 +86,8 @@ PROJECTS = [
             kind="API mode: compiled _brotlicffi"),
     Project("xattr", ["xattr==1.3.1"], sdist="xattr==1.3.1", tests=["tests"],
             kind="API mode: compiled xattr._lib"),
+    Project("pynacl", ["PyNaCl==1.5.0"], sdist="PyNaCl==1.5.0", tests=["tests"],
+            deps=["hypothesis"], kind="API mode: compiled nacl._sodium (libsodium)"),
     Project("pymunk", ["pymunk==7.3.1"], tests=["pymunk.tests"],
             kind="API mode with extern \"Python\": compiled pymunk._chipmunk"),
     Project("soundfile", ["soundfile==0.14.0", "numpy==2.2.6"], sdist="soundfile==0.14.0",
