@@ -90,6 +90,8 @@ PROJECTS = [
             deps=["hypothesis"], kind="API mode: compiled nacl._sodium (libsodium)"),
     Project("pymunk", ["pymunk==7.3.1"], tests=["pymunk.tests"],
             kind="API mode with extern \"Python\": compiled pymunk._chipmunk"),
+    Project("cairocffi", ["cairocffi==1.7.1"], tests=["cairocffi"], deps=["pikepdf==10.18.0"],
+            kind="ABI mode: out-of-line cairocffi/_generated/ffi.py, system libcairo"),
     Project("soundfile", ["soundfile==0.14.0", "numpy==2.2.6"], sdist="soundfile==0.14.0",
             tests=["tests"], kind="ABI mode: out-of-line _soundfile.py, bundled libsndfile"),
 ]
