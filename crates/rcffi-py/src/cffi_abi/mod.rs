@@ -139,7 +139,8 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
     // Nothing keeps a variable's memory: extension modules are never unloaded.
     let owner = py.None();
     // SAFETY: the context's array of `num_globals` entries.
-    for g in unsafe { context::globals(ctx) } {
+    // `tables.globals` holds the same entries, in the same order.
+    for (index, g) in unsafe { context::globals(ctx) }.iter().enumerate() {
         let gname = String::from_utf8_lossy(unsafe { context::text(g.name) }).into_owned();
         let (op, arg) = split(g.type_op);
         let ct = ctype_at(arg);
@@ -184,11 +185,7 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
                 CData::new_pointer(py, ct, g.size_or_direct_fn as *mut u8)?.into_any()
             }
             (context::OP_CONSTANT_INT | context::OP_ENUM, _) => {
-                let value = tables
-                    .globals
-                    .iter()
-                    .find(|(e, _)| e.get(4..) == Some(gname.as_bytes()))
-                    .map_or(0, |(_, v)| *v);
+                let value = tables.globals.get(index).map_or(0, |(_, v)| *v);
                 match tables.mismatched.iter().find(|(n, _)| *n == gname) {
                     Some((_, v)) => {
                         let err = crate::errors::FFIError::new_err(format!(
