@@ -11,7 +11,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs ecosystem
+	compat-cffi compat-ctypes docs fuzz soak soak-short ecosystem
 
 all: test
 
@@ -64,6 +64,24 @@ ecosystem: build-release
 # broken link or a page missing from the navigation an error.
 docs: $(DEPS)
 	$(VENV)/bin/mkdocs build --strict --quiet
+
+# Resident memory over long loops (benches/soak.py): a million cycles each on
+# the release build; CI runs the short form, failing on growth.
+soak: build-release
+	$(VPY) benches/soak.py
+
+soak-short: build
+	$(VPY) benches/soak.py --short --check
+
+# libFuzzer on cdef() and type strings (fuzz/README.md): nightly toolchain and
+# cargo-fuzz, installed here when missing. New inputs go to build/fuzz, never
+# into the checked-in seed corpus.
+FUZZ_SECONDS ?= 60
+fuzz:
+	command -v cargo-fuzz >/dev/null || cargo install cargo-fuzz --locked
+	mkdir -p build/fuzz/cdef
+	cd fuzz && cargo +nightly fuzz run cdef ../build/fuzz/cdef corpus/cdef -- \
+		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10
 
 lint: $(DEPS)
 	cargo fmt --all --check

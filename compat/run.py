@@ -62,6 +62,11 @@ CFFI_FILES = [
     "testing/cffi1/test_unicode_literals.py",
     "testing/cffi1/test_dlopen_unicode_literals.py",
     "testing/cffi1/test_zdist.py",
+    "testing/embedding/test_basic.py",
+    "testing/embedding/test_recursive.py",
+    "testing/embedding/test_thread.py",
+    "testing/embedding/test_tlocal.py",
+    "testing/embedding/test_performance.py",
 ]
 
 

@@ -45,6 +45,28 @@ def test_python_functions_as_alloc_and_free(ffi, libc):
     assert len(freed) == 2
 
 
+def test_free_gets_the_object_alloc_returned(ffi):
+    given, freed = [], []
+
+    def alloc(n):
+        given.append(ffi.new("char[]", n))
+        return given[-1]
+
+    new = ffi.new_allocator(alloc, freed.append)
+    p = new("int[3]")
+    ffi.release(p)
+    assert freed == given and freed[0] is given[0]
+
+
+def test_the_default_allocator_without_clearing_owns_malloc_memory(ffi):
+    new = ffi.new_allocator(should_clear_after_alloc=False)
+    p = new("int[]", 1000)
+    assert len(p) == 1000
+    p[999] = 5
+    assert p[999] == 5
+    ffi.release(p)
+
+
 def test_no_clearing_keeps_what_alloc_gave(ffi):
     buf = ffi.new("int[4]", [7, 7, 7, 7])
     new = ffi.new_allocator(lambda n: buf, None, should_clear_after_alloc=False)

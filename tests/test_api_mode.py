@@ -195,8 +195,17 @@ def test_extern_python(build):
 
     assert lib.run(4) == -3
     assert ffi.typeof(lib.on_value) is ffi.typeof("int(*)(int)")
-    with pytest.raises(rcffi.FFIError, match="nothing"):
+    with pytest.raises(rcffi.FFIError, match="def_extern\\('nothing'\\): no 'extern \"Python\"'"):
         ffi.def_extern(name="nothing")(lambda: None)
+
+
+def test_an_unattached_extern_python_function_says_so_on_the_stderr_descriptor(build, capfd):
+    m = build('extern "Python" int later(int); int call(int);',
+              "static int later(int); static int call(int x) { return later(x); }")
+    assert m.lib.call(3) == 0
+    err = capfd.readouterr().err
+    assert err == ('extern "Python": function %s.later() called, but no code was attached '
+                   "to it yet with @ffi.def_extern().  Returning 0.\n" % m.__name__)
 
 
 def test_extern_python_errors_return_the_error_value(build):
@@ -276,6 +285,25 @@ def test_generated_c_is_deterministic_and_kept(tmp_path):
     assert b"Python.h" not in first
 
 
+def test_generated_code_can_be_written_to_an_open_file(tmp_path):
+    import io
+
+    ffi = rcffi.FFI()
+    ffi.cdef("int f(int);")
+    ffi.set_source("_to_file", "static int f(int x) { return x; }")
+    out = io.StringIO()
+    ffi.emit_c_code(out)
+    assert "static int f(int x) { return x; }" in out.getvalue()
+    abi = rcffi.FFI()
+    abi.cdef("int g(int);")
+    abi.set_source("_to_file_abi", None)
+    out = io.StringIO()
+    abi.emit_python_code(out)
+    namespace = {}
+    exec(out.getvalue(), namespace)
+    assert namespace["ffi"].typeof("int(*)(int)") is abi.typeof("int(*)(int)")
+
+
 def test_dotted_module_names_make_packages(build, tmp_path):
     m = build("int one(void);", "static int one(void) { return 1; }", name="pkg_api.sub._mod")
     assert m._built_path == os.path.join(str(tmp_path), "pkg_api", "sub", "_mod.py")
@@ -292,9 +320,19 @@ def test_lib_introspection(build):
     # Constants live in the lib's dict; functions are members of its type (so
     # that `lib.add(...)` takes the interpreter's specialised method path).
     assert lib.__dict__ == {"K": 9} and "add" in type(lib).__dict__
-    assert lib.add.__doc__.startswith("int add(int, int);")
+    assert lib.add.__doc__ == "int add(int, int);\n\nCFFI C function from %s.lib" % m.__name__
+    assert lib.add.__module__ == m.__name__
+    with pytest.raises(TypeError, match=r"^add\(\) takes exactly 2 arguments \(1 given\)$"):
+        lib.add(1)
+    assert lib.__name__ == m.__name__ + ".lib"
     exec("from %s.lib import add, K" % m.__name__, globals())
     assert add(1, 2) == 3 and K == 9  # noqa: F821
+    star = {}
+    exec("from %s.lib import *" % m.__name__, star)
+    assert sorted(k for k in star if not k.startswith("__")) == ["K", "add"]
+    star = {}
+    exec("from %s import *" % m.__name__, star)
+    assert sorted(k for k in star if not k.startswith("__")) == ["ffi", "lib"]
     with pytest.raises(AttributeError):
         lib.missing
 

@@ -62,11 +62,13 @@ def test_variadic_float_and_char_are_promoted(ffi, libc):
     assert ffi.string(buf) == b"1.5 Z"
 
 
-def test_argument_errors(libc):
-    with pytest.raises(TypeError):
+def test_argument_errors(ffi, libc):
+    with pytest.raises(TypeError, match=r"^abs\(\) takes exactly one argument \(0 given\)$"):
         libc.abs()
-    with pytest.raises(TypeError):
+    with pytest.raises(TypeError, match=r"^abs\(\) takes exactly one argument \(2 given\)$"):
         libc.abs(1, 2)
+    with pytest.raises(TypeError, match=r"^'int\(\*\)\(int\)' expects 1 arguments, got 0$"):
+        ffi.cast("int(*)(int)", libc.abs)()
     with pytest.raises(TypeError):
         libc.abs("x")
     with pytest.raises(OverflowError):
@@ -129,6 +131,27 @@ def test_library_by_bare_name_and_missing_library(ffi):
     assert m.sqrt(9.0) == 3.0
     with pytest.raises(OSError, match="libnothing_here"):
         ffi.dlopen("/nonexistent/libnothing_here.so")
+
+
+def test_dlopen_of_a_handle_from_the_programs_own_dlopen(ffi):
+    import rcffi
+
+    dl = rcffi.FFI()
+    dl.cdef("void *dlopen(const char *, int); int dlclose(void *);")
+    libdl = dl.dlopen(None)
+    handle = libdl.dlopen(b"libm.so.6", dl.RTLD_NOW)
+    assert handle != dl.NULL
+    ffi.cdef("double sqrt(double);")
+    m = ffi.dlopen(handle)
+    assert m.sqrt(25.0) == 5.0
+    ffi.dlclose(m)  # forgets the handle; closing it is the program's
+    assert libdl.dlclose(handle) == 0
+    with pytest.raises(OSError, match="NULL"):
+        ffi.dlopen(dl.NULL)
+    with pytest.raises(TypeError, match="void \\*"):
+        ffi.dlopen(ffi.new("int *"))
+    with pytest.raises(TypeError):
+        ffi.dlopen(42)
 
 
 def test_dlclose(ffi):

@@ -33,6 +33,23 @@ def test_python_samples_run(page, tmp_path):
     assert done.returncode == 0, done.stderr
 
 
+def test_the_embedding_program_prints_what_the_page_says(tmp_path):
+    """embedding.md: its Python builds the library, its C program is linked
+    with it, and the program prints the page's text block."""
+    page = DOCS / "embedding.md"
+    subprocess.run([sys.executable, "-c", "\n".join(blocks(page, "python"))], cwd=tmp_path,
+                   check=True, capture_output=True, timeout=120)
+    (program,) = blocks(page, "c")
+    (tmp_path / "main.c").write_text(program)
+    (shell,) = blocks(page, "sh")
+    compile_line, run_line = shell.splitlines()
+    subprocess.run(compile_line.split(), cwd=tmp_path, check=True)
+    done = subprocess.run([run_line], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    (expected,) = blocks(page, "text")
+    assert done.stdout == expected
+
+
 def test_the_rust_sample_is_the_crate_doctest():
     (sample,) = blocks(DOCS / "rust-api.md", "rust")
     crate_doc = (ROOT / "crates" / "rcffi-core" / "src" / "lib.rs").read_text()

@@ -96,6 +96,9 @@ def test_missing_symbol_raises_attribute_error_at_access(fresh):
     with pytest.raises(AttributeError, match="t_variable_not_in_the_library"):
         lib.t_variable_not_in_the_library
     assert lib.t_id_int(3) == 3  # the rest of the lib still works
+    # cffi's out-of-line libs raise ffi.error here: the class is both.
+    with pytest.raises(rcffi.FFIError, match="not found in library"):
+        lib.t_function_not_in_the_library
 
 
 def test_undeclared_names(fresh):
@@ -127,6 +130,8 @@ def test_dlclose_then_access_raises(fresh):
             getattr(lib, name)
     with pytest.raises(ValueError, match="closed"):
         lib.t_global_int = 1
+    with pytest.raises(rcffi.FFIError, match="has already been closed"):
+        lib.t_args3
     ffi.dlclose(lib)  # closing twice is harmless
     assert f is not None
 
@@ -193,3 +198,20 @@ def test_an_ffi_and_its_lib_are_collected_together(testlib_path, testlib_cdef):
     del ffi
     gc.collect()
     assert ffi_ref() is None and lib_ref() is None
+
+
+def test_star_import_names_and_module_attributes(fresh):
+    _, lib = fresh
+    names = lib.__all__
+    assert names == sorted(names)
+    assert "t_id_int" in names and "T_ANSWER" in names
+    assert "t_global_int" not in names  # a copy of a global would not follow it
+    assert lib.__loader__ is None and lib.__spec__ is None
+
+
+def test_a_non_integer_static_const_is_not_readable_in_abi_mode():
+    ffi = rcffi.FFI()
+    ffi.cdef("static const double not_exported_anywhere_rcffi;")
+    lib = ffi.dlopen(None)
+    with pytest.raises(NotImplementedError, match="API mode"):
+        lib.not_exported_anywhere_rcffi

@@ -12,6 +12,7 @@ import _thread
 import os
 
 from . import _backend
+from .loader import included_declarations
 
 __all__ = ["FFI"]
 
@@ -31,6 +32,12 @@ class FFI(_backend.FFI):
         self._backend = _backend
         self._out_of_line = _decls is not None
         self._source = None
+        self._included_names = ()
+        # The module set_source() named: kept when code resets `_source`, so an
+        # ffi that includes this one can name the module to share types with.
+        self._module_name = None
+        # The init code of an embedding library; "" once embedding_api() ran.
+        self._embedding = None
         self._api_objects = None
         self._included = []
         self._lock = _thread.allocate_lock()
@@ -43,8 +50,47 @@ class FFI(_backend.FFI):
 
     def cdef(self, csource, override=False, packed=False, pack=None):
         """Parses C declarations and adds them to this FFI."""
+        self._declare("cdef", csource, override, packed, pack, False)
+
+    def embedding_api(self, csource, packed=False, pack=None):
+        """Declares what an embedding library exports (``cdef()`` syntax): its
+        functions become C symbols of the library, implemented in Python with
+        ``@ffi.def_extern()``; its variables are defined by the C source."""
+        self._declare("embedding_api", csource, False, packed, pack, True)
+        if self._embedding is None:
+            self._embedding = ""
+
+    def embedding_init_code(self, pysource):
+        """The Python code an embedding library runs once, when Python starts
+        in it (the first call of an exported function); it typically imports
+        the library's module (``from <name> import ffi``) and attaches the
+        exported functions with ``@ffi.def_extern()``."""
+        if self._embedding:
+            raise ValueError("embedding_init_code() can only be called once")
+        if not isinstance(pysource, str):
+            raise TypeError("embedding_init_code() expects a str of Python code, not %s"
+                            % type(pysource).__name__)
+        import textwrap
+
+        lines = pysource.splitlines(True)
+        while lines and not lines[0].strip():
+            del lines[0]
+        code = textwrap.dedent("".join(lines))
+        # Refused now rather than when the library first runs.
+        compile(code, "<init code>", "exec")
+        self._embedding = code
+
+    def _apply_embedding_fix(self, kwds):
+        """Adds to set_source() keywords ``kwds`` what links the Python runtime
+        (cffi's name, which its tests call)."""
+        from . import embedding
+
+        embedding.add_link_options(kwds)
+
+    def _declare(self, what, csource, override, packed, pack, exported):
         if not isinstance(csource, str):
-            raise TypeError("cdef() argument must be a string, not %s" % type(csource).__name__)
+            raise TypeError("%s() argument must be a string, not %s"
+                            % (what, type(csource).__name__))
         if pack == 0:
             pack = None  # cffi's spelling of "the default packing" too
         if packed not in (False, True):
@@ -55,7 +101,7 @@ class FFI(_backend.FFI):
         if pack is not None and (pack <= 0 or pack & (pack - 1)):
             raise ValueError("'pack' must be a power of two, not %r" % (pack,))
         with self._lock:
-            found = self._decls.cdef(csource, override, bool(packed), pack or 0)
+            found = self._decls.cdef(csource, override, bool(packed), pack or 0, exported)
             self._types.clear()
             for lib in self._libs:
                 _backend.extend_abi_lib(lib, self._decls)
@@ -99,9 +145,30 @@ class FFI(_backend.FFI):
                          "from its original 'lib' object" % (name,))
 
     @classmethod
-    def _from_serialized(cls, blob):
-        """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob."""
-        return cls(_decls=_backend.Declarations.deserialize(blob))
+    def _from_serialized(cls, blob, includes=(), module_name=None):
+        """The ``ffi`` of an out-of-line module: declarations rebuilt from a blob,
+        sharing the types of the modules it included (their names)."""
+        included = included_declarations(includes)
+        decls = _backend.Declarations.deserialize(blob, included)
+        for other in included:
+            decls.include(other)
+        ffi = cls(_decls=decls)
+        ffi._module_name = module_name
+        ffi._included_names = tuple(includes)
+        return ffi
+
+    def _included_modules(self):
+        """The modules whose types this ffi's module shares (the included ffis
+        that name one): their names, and their declarations."""
+        named = [ffi for ffi in self._included if ffi._module_name is not None]
+        return tuple(ffi._module_name for ffi in named), [ffi._decls for ffi in named]
+
+    def _own_declarations(self):
+        """The declarations this ffi's module defines: its included modules
+        define the rest (and share their types)."""
+        names, decls = self._included_modules()
+        own = self._decls.without_names_of(decls) if decls else self._decls
+        return own, names, decls
 
     # ----- configure: ABI mode with `...` ----------------------------------------
 
@@ -176,6 +243,7 @@ class FFI(_backend.FFI):
         if source is None and kwds:
             raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
         self._source = (module_name, source, source_extension, kwds)
+        self._module_name = module_name
 
     @property
     def _assigned_source(self):
@@ -204,8 +272,9 @@ class FFI(_backend.FFI):
         if source is not None:
             raise TypeError("emit_python_code() is for set_source(name, None); use emit_c_code()")
         self._check_abi_module()
-        recompiler.write_if_changed(
-            filename, recompiler.python_module_source(module_name, self._decls.serialize()))
+        own, names, decls = self._own_declarations()
+        recompiler.write_if_changed(filename, recompiler.python_module_source(
+            module_name, own.serialize(decls), names))
 
     def _check_abi_module(self):
         """What an out-of-line ABI module cannot hold, refused when it is written
@@ -230,21 +299,33 @@ class FFI(_backend.FFI):
         module_name, source, _, _ = self._require_source()
         if source is None:
             raise TypeError("emit_c_code() is for API mode; use emit_python_code()")
-        c_text, _ = self._decls.generate_c(module_name, source)
+        if self._embedding is not None:
+            c_text, _ = recompiler.embedded_c(self._decls, module_name, source, self._embedding)
+        else:
+            own, _, _ = self._own_declarations()
+            c_text, _ = own.generate_c(module_name, source)
         recompiler.write_if_changed(filename, c_text)
 
     def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
-        directory per dotted component) and returns the path of the module file."""
+        directory per dotted component) and returns the path of the module file;
+        after ``embedding_api()``, the embedding library at ``tmpdir/target``
+        (default ``<module name>.*``; ``*`` is the platform's suffix) and its path."""
         from . import recompiler
 
         module_name, source, extension, kwds = self._require_source()
+        if self._embedding is not None:
+            if source is None:
+                raise TypeError("an embedding library needs C source: set_source(name, '')")
+            return recompiler.build_embedded_library(
+                self._decls, module_name, source, extension, kwds, tmpdir, verbose, debug,
+                target, self._embedding)
         if source is None:
             path = recompiler.module_path(tmpdir, module_name, ".py")
             self.emit_python_code(path)
         else:
             path = recompiler.build_api_module(
-                self._decls, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
+                self, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
         if verbose:
             print("generated %s" % path)
         return path
@@ -302,8 +383,16 @@ class FFI(_backend.FFI):
             slot = self._api_objects.get("__extern_slot__" + key)
             if slot is None:
                 raise _backend.FFIError("ffi.def_extern(%r): no 'extern \"Python\"' function "
-                                        "with this name in the cdef" % (key,))
+                                        "with this name" % (key,))
+            # An exported function of numbers calls a plain function itself.
+            direct = self._api_objects.get("__direct_callable__" + key)
+            if direct is not None and error is None and onerror is None:
+                direct.attach(fn)
+                slot.detach()
+                return fn
             slot.attach(_backend.callback(slot.ctype, fn, error, onerror))
+            if direct is not None:
+                direct.attach(None)
             return fn
 
         return attach
@@ -312,12 +401,18 @@ class FFI(_backend.FFI):
 
     def dlopen(self, name, flags=0):
         """Opens a shared library; its declared functions and globals become attributes."""
-        if name is not None and not isinstance(name, str):
-            raise TypeError("dlopen() expects a library name or path (str) or None")
-        # Out-of-line modules pass the name to dlopen() as is, as documented.
-        path = name if self._out_of_line else _find_library(name)
-        handle = _backend.load_library(path, flags)
-        shown = name if name is not None else "<None>"
+        if isinstance(name, _backend.CData):
+            # A handle from the program's own dlopen(): used, never closed here.
+            handle = _backend.load_library(name)
+            shown = handle.name
+        elif name is not None and not isinstance(name, str):
+            raise TypeError("dlopen() expects a library name or path (str), None, or a "
+                            "'void *' handle from dlopen(), not %s" % type(name).__name__)
+        else:
+            # Out-of-line modules pass the name to dlopen() as is, as documented.
+            path = name if self._out_of_line else _find_library(name)
+            handle = _backend.load_library(path, flags)
+            shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
                                 _backend.abi_contents(self._decls, handle), handle, ffi=self)
         with self._lock:

@@ -173,7 +173,7 @@ def test_globals_constants_and_enums(tmp_path):
         lib.origin.y = 9
         p = ffi.addressof(lib, "origin")
         print(p.y, ffi.string(lib.name), ffi.addressof(lib, "counter")[0])
-        print(sorted(n for n in dir(lib) if not n.startswith("_")))
+        print(sorted(n for n in dir(lib) if not n.startswith("_")), lib.__name__)
         print(ffi.integer_const("ANSWER"), ffi.integer_const("GREEN"))
         for bad in (lambda: setattr(lib, "ANSWER", 1), lambda: lib.missing,
                     lambda: setattr(lib, "counter", "x")):

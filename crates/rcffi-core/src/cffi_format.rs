@@ -461,6 +461,10 @@ pub fn decode(
                 None => tags.get(&name).copied(),
             };
             found.ok_or_else(|| format!("'{cname}' is not in the included modules"))?
+        } else if name == "_IO_FILE" {
+            let id = table.file();
+            tags.insert(name, id);
+            id
         } else {
             let id = table.new_record(&cname, is_union);
             if !name.starts_with('$') {

@@ -16,6 +16,7 @@
 
 use std::fmt::Write;
 
+use crate::cnames::CNames;
 use crate::ctype::{Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity, ExternPython};
 use crate::error::Error;
@@ -81,6 +82,13 @@ pub enum Entry {
     /// The address of the slot holding rcffi's "no Python function attached"
     /// reporter, `void (*)(const char *name)`.
     NotAttachedReporter,
+    /// `PyObject **`: where `def_extern` puts the Python function an exported
+    /// function of an embedding library calls directly (only for signatures of
+    /// numbers, which the glue converts itself; see `embed`).
+    DirectCallable {
+        /// The C name of the exported function.
+        name: String,
+    },
 }
 
 /// What the C file of a module starts with, before the user's source.
@@ -126,6 +134,8 @@ typedef bool _Bool;
 /// The glue for one module.
 #[derive(Debug)]
 pub struct Generated {
+    /// What the C file starts with, before the user's source.
+    pub prelude: String,
     /// The C text to append to the user's source.
     pub c_source: String,
     /// What each slot of the exported table holds.
@@ -143,7 +153,7 @@ impl Generated {
         } else {
             "\n"
         };
-        format!("{PRELUDE}\n{user_source}{newline}{}", self.c_source)
+        format!("{}\n{user_source}{newline}{}", self.prelude, self.c_source)
     }
 }
 
@@ -205,6 +215,22 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     let mut has_extern_python = false;
     for name in &decls.name_order {
         match &decls.names[name] {
+            Entity::Function {
+                ty,
+                extern_python: Some(ExternPython::Exported),
+            } => {
+                out.push(Entry::ExternPythonSlot {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+                if crate::embed::converts_directly(table, *ty) {
+                    out.push(Entry::DirectCallable { name: name.clone() });
+                }
+                out.push(Entry::Function {
+                    name: name.clone(),
+                    ty: *ty,
+                });
+            }
             Entity::Function {
                 ty,
                 extern_python: Some(_),
@@ -289,31 +315,17 @@ impl TypeData {
     }
 }
 
-/// The C spelling of a type with `inner` as its declarator (`int x`, `char *(*f)(int)`).
-fn spell(table: &TypeTable, ty: TypeId, inner: &str) -> Result<String, Error> {
-    let text = table.cname_with(ty, inner);
-    if text.contains('$') {
-        return Err(Error::Type(format!(
-            "the type '{}' has no name in C (an anonymous struct, union or enum): give it a name or a typedef to use it here",
-            table.cname(ty)
-        )));
-    }
-    // A `[...]` length is only known once compiled; until then the C type is
-    // the array of unknown bound, compatible with every length.
-    Ok(text
-        .replace("[...]", "[]")
-        .replace("_cffi_float_complex_t", "float _Complex")
-        .replace("_cffi_double_complex_t", "double _Complex"))
-}
-
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
-fn parameters(table: &TypeTable, sig: &crate::ctype::FuncSig) -> Result<(String, String), Error> {
+pub(crate) fn parameters(
+    names: &CNames,
+    sig: &crate::ctype::FuncSig,
+) -> Result<(String, String), Error> {
     let params: Vec<String> = sig
         .args
         .iter()
         .enumerate()
-        .map(|(k, a)| spell(table, *a, &format!("a{k}")))
+        .map(|(k, a)| names.spell(*a, &format!("a{k}")))
         .collect::<Result<_, _>>()?;
     let params = if params.is_empty() {
         "void".to_string()
@@ -330,7 +342,19 @@ pub fn generate(
     decls: &Declarations,
     module_name: &str,
 ) -> Result<Generated, Error> {
+    generate_with(table, decls, module_name, None)
+}
+
+/// The glue of an API-mode module, or with `embedding` that of an embedding
+/// library (its exported functions and Python runtime come from `embed`).
+pub(crate) fn generate_with(
+    table: &TypeTable,
+    decls: &Declarations,
+    module_name: &str,
+    embedding: Option<&crate::embed::Embedding>,
+) -> Result<Generated, Error> {
     let entries = entries(table, decls);
+    let names = CNames::new(table, decls);
     let symbol = table_symbol(module_name);
     let mut c = String::new();
     let w = &mut c;
@@ -345,7 +369,7 @@ pub fn generate(
     )
     .ok();
     write_preamble(w);
-    check_complete_records(table, decls, w)?;
+    check_complete_records(&names, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
     }
@@ -370,7 +394,7 @@ pub fn generate(
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }
-                let (params, call_args) = parameters(table, sig)?;
+                let (params, call_args) = parameters(&names, sig)?;
                 let head = match table.data(sig.result) {
                     // A pointer result is returned as the C declaration types
                     // it (`const char *` stays const, so -Werror builds pass);
@@ -380,14 +404,14 @@ pub fn generate(
                         let dummies = sig
                             .args
                             .iter()
-                            .map(|a| Ok(format!("*({})0", spell(table, *a, "*")?)))
+                            .map(|a| Ok(format!("*({})0", names.spell(*a, "*")?)))
                             .collect::<Result<Vec<_>, Error>>()?;
                         format!(
                             "__typeof__({name}({})) _rcffi_f{i}({params})",
                             dummies.join(", ")
                         )
                     }
-                    _ => spell(table, sig.result, &format!("_rcffi_f{i}({params})"))?,
+                    _ => names.spell(sig.result, &format!("_rcffi_f{i}({params})"))?,
                 };
                 let is_void = matches!(table.data(sig.result), TypeData::Void);
                 let ret = if is_void { "" } else { "return " };
@@ -403,8 +427,8 @@ pub fn generate(
                 table_items.push(format!("(void *)_rcffi_v{i}"));
             }
             Entry::Constant { name, ty } => {
-                let decl = spell(table, *ty, "*p")?;
-                let decl_ty = spell(table, *ty, "")?;
+                let decl = names.spell(*ty, "*p")?;
+                let decl_ty = names.spell(*ty, "")?;
                 let decl_ty = decl_ty.trim_end();
                 // A cast for pointers, as for function results above.
                 let value = if matches!(table.data(*ty), TypeData::Pointer(_)) {
@@ -412,7 +436,7 @@ pub fn generate(
                 } else {
                     name.clone()
                 };
-                let ptr_ty = spell(table, *ty, "*")?;
+                let ptr_ty = names.spell(*ty, "*")?;
                 writeln!(
                     w,
                     "static void _rcffi_c{i}(void *out) {{ {decl} = ({ptr_ty})out; *p = {value}; }}"
@@ -423,11 +447,26 @@ pub fn generate(
             Entry::IntConstant { .. }
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
-            | Entry::ArrayLength { .. } => table_items.push(emit_answer(table, i, e, w)?),
+            | Entry::ArrayLength { .. } => table_items.push(emit_answer(&names, i, e, w)?),
+            Entry::ExternPythonSlot { name, ty }
+                if matches!(
+                    decls.names.get(name),
+                    Some(Entity::Function {
+                        extern_python: Some(ExternPython::Exported),
+                        ..
+                    })
+                ) =>
+            {
+                crate::embed::write_exported(&names, w, i, name, *ty)?;
+                table_items.push(format!("(void *)&_rcffi_slot{i}"));
+            }
+            Entry::DirectCallable { name } => {
+                table_items.push(format!("(void *)&_rcffi_py_{name}"));
+            }
             Entry::ExternPythonSlot { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
-                let (params, call_args) = parameters(table, sig)?;
-                let slot = spell(table, *ty, &format!("_rcffi_slot{i}"))?;
+                let (params, call_args) = parameters(&names, sig)?;
+                let slot = names.spell(*ty, &format!("_rcffi_slot{i}"))?;
                 let storage = match decls.names.get(name) {
                     Some(Entity::Function {
                         extern_python: Some(ExternPython::PlusC),
@@ -436,18 +475,24 @@ pub fn generate(
                     _ => "static ",
                 };
                 writeln!(w, "static {slot};").ok();
-                let head = spell(table, sig.result, &format!("{name}({params})"))?;
+                let head = names.spell(sig.result, &format!("{name}({params})"))?;
                 let is_void = matches!(table.data(sig.result), TypeData::Void);
                 let fallback = if is_void {
                     "return;".to_string()
                 } else {
-                    let r = spell(table, sig.result, "r")?;
+                    let r = names.spell(sig.result, "r")?;
                     format!("{{ {r}; memset(&r, 0, sizeof r); return r; }}")
                 };
                 let ret = if is_void { "" } else { "return " };
+                // In an embedding library, the first call of any of them starts Python.
+                let enter = if embedding.is_some() {
+                    format!("\n    if (_rcffi_embed_enter(\"{name}\") != 0) {fallback}")
+                } else {
+                    String::new()
+                };
                 writeln!(
                     w,
-                    "{storage}{head} {{\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
+                    "{storage}{head} {{{enter}\n    if (_rcffi_slot{i}) {{ {ret}_rcffi_slot{i}({}); {} }}\n    if (_rcffi_not_attached) _rcffi_not_attached(\"{name}\");\n    {fallback}\n}}",
                     call_args,
                     if is_void { "return;" } else { "" },
                 )
@@ -466,7 +511,15 @@ pub fn generate(
         table_items.join(",\n    ")
     )
     .ok();
+    let prelude = match embedding {
+        Some(e) => {
+            w.push_str(&e.runtime(module_name, &symbol));
+            crate::embed::prelude()
+        }
+        None => PRELUDE.to_string(),
+    };
     Ok(Generated {
+        prelude,
         c_source: c,
         entries,
         table_symbol: symbol,
@@ -478,11 +531,12 @@ pub fn generate(
 /// its table item. API-mode glue and configure probes share it, so both ask the
 /// compiler the same questions with the same checks.
 pub(crate) fn emit_answer(
-    table: &TypeTable,
+    names: &CNames,
     i: usize,
     e: &Entry,
     w: &mut String,
 ) -> Result<String, Error> {
+    let table = names.table;
     match e {
         Entry::IntConstant { name } => {
             writeln!(
@@ -493,7 +547,7 @@ pub(crate) fn emit_answer(
             Ok(format!("(void *)_rcffi_i{i}"))
         }
         Entry::RecordLayout { ty } => {
-            let cname = spell(table, *ty, "")?;
+            let cname = names.spell(*ty, "")?;
             let cname = cname.trim_end();
             let mut numbers = vec![
                 format!("sizeof({cname})"),
@@ -511,7 +565,7 @@ pub(crate) fn emit_answer(
                     )));
                 }
                 numbers.push(format!("offsetof({cname}, {})", f.name));
-                let fdecl = spell(table, f.ty, "")?;
+                let fdecl = names.spell(f.ty, "")?;
                 // `int a[]` and `int a[...]` (at any depth) have no size to compare.
                 if fdecl.contains("[]") {
                     continue;
@@ -573,10 +627,11 @@ pub(crate) fn write_preamble(w: &mut String) {
 /// Static assertions that complete (non-partial) named structs have the size and
 /// member offsets the cdef gives them.
 pub(crate) fn check_complete_records(
-    table: &TypeTable,
+    names: &CNames,
     decls: &Declarations,
     w: &mut String,
 ) -> Result<(), Error> {
+    let table = names.table;
     for &id in &decls.record_order {
         let Some(rec) = table.record(id) else {
             continue;

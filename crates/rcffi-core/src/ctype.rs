@@ -251,6 +251,13 @@ pub struct TypeTable {
     /// Whether some derived name was built since the last [`TypeTable::rename`]:
     /// only then can a rename leave a stale name behind that must be forgotten.
     derived_named: Cell<bool>,
+    /// The C library's `FILE`, one opaque struct for every FFI of the table (as
+    /// cffi's common type), so a `FILE *` one library returns passes to another.
+    file: Option<TypeId>,
+    /// Types merged into equal ones (see `ctype_aliases.rs`), and the merges
+    /// not yet taken by [`TypeTable::take_new_aliases`].
+    aliases: FastMap<TypeId, TypeId>,
+    new_aliases: Vec<(TypeId, TypeId)>,
 }
 
 impl Default for TypeTable {
@@ -266,9 +273,22 @@ impl TypeTable {
             entries: Vec::new(),
             interned: FastMap::default(),
             derived_named: Cell::new(false),
+            file: None,
+            aliases: FastMap::default(),
+            new_aliases: Vec::new(),
         };
         t.void();
         t
+    }
+
+    /// The C library's `FILE` (an opaque struct), the same for every FFI.
+    pub fn file(&mut self) -> TypeId {
+        if let Some(id) = self.file {
+            return id;
+        }
+        let id = self.new_record("FILE", false);
+        self.file = Some(id);
+        id
     }
 
     /// Number of types in the table.
@@ -372,10 +392,9 @@ impl TypeTable {
     pub fn function_declaration(&self, func: TypeId, name: &str) -> Option<String> {
         let sig = self.func(func)?;
         let mut args: Vec<&str> = sig.args.iter().map(|a| self.cname(*a)).collect();
+        // No parameters print as `f()`, as cffi's docstrings and ctypes print them.
         if sig.variadic {
             args.push("...");
-        } else if args.is_empty() {
-            args.push("void");
         }
         Some(self.cname_with(sig.result, &format!("{name}({})", args.join(", "))))
     }
@@ -425,6 +444,7 @@ impl TypeTable {
 
     /// A pointer to `target`.
     pub fn pointer(&mut self, target: TypeId) -> TypeId {
+        let target = self.canonical(target);
         self.intern(InternKey::Pointer(target), || {
             TypeEntry::derived(TypeData::Pointer(target))
         })
@@ -432,6 +452,7 @@ impl TypeTable {
 
     /// An array of `item`; `length` is `None` for `item[]`.
     pub fn array(&mut self, item: TypeId, length: Option<usize>) -> TypeId {
+        let item = self.canonical(item);
         self.intern(InternKey::Array(item, length), || {
             TypeEntry::derived(TypeData::Array { item, length })
         })
@@ -504,17 +525,23 @@ impl TypeTable {
 
     /// Resolves a `[...]` array to the length the C compiler found. The type keeps
     /// its identity, so what was built on it (pointers, structs) sees the length;
-    /// it also becomes the interned array of that item and length unless one was
-    /// made before, so `item[length]` spelled later is the same type.
+    /// it also becomes the interned array of that item and length, or, if one was
+    /// made before, is merged into it, so `item[length]` spelled at any time is
+    /// the same type.
     pub fn resolve_unknown_length(&mut self, id: TypeId, length: usize) {
         if let TypeData::UnknownLength(item) = self.entries[id.index()].data {
+            let item = self.canonical(item);
             self.entries[id.index()] = TypeEntry::derived(TypeData::Array {
                 item,
                 length: Some(length),
             });
-            self.interned
-                .entry(InternKey::Array(item, Some(length)))
-                .or_insert(id);
+            let key = InternKey::Array(item, Some(length));
+            match self.interned.get(&key) {
+                Some(&existing) => self.merge(id, existing),
+                None => {
+                    self.interned.insert(key, id);
+                }
+            }
         }
     }
 
@@ -843,6 +870,9 @@ pub fn enum_base(values: &[(String, i128)]) -> Prim {
         Prim::Long
     }
 }
+
+#[path = "ctype_aliases.rs"]
+mod aliases;
 
 #[cfg(test)]
 #[path = "ctype_tests.rs"]

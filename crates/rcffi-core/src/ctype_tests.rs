@@ -69,7 +69,7 @@ fn cnames_follow_c_declarator_syntax() {
         t.function_declaration(fr, "f").unwrap(),
         "char *f(int, ...)"
     );
-    assert_eq!(t.function_declaration(fv, "g").unwrap(), "int g(void)");
+    assert_eq!(t.function_declaration(fv, "g").unwrap(), "int g()");
 }
 
 #[test]
@@ -79,4 +79,36 @@ fn enum_base_types_follow_gcc() {
     assert_eq!(enum_base(&v(&[-1, 1])), Prim::Int);
     assert_eq!(enum_base(&v(&[0, 1 << 33])), Prim::ULong);
     assert_eq!(enum_base(&v(&[-1, 1 << 33])), Prim::Long);
+}
+
+#[test]
+fn a_resolved_length_merges_into_the_existing_array_and_what_is_built_on_it() {
+    let mut t = TypeTable::new();
+    let int = t.primitive(Prim::Int);
+    let unknown = t.new_unknown_length(int);
+    let ptr_to_unknown = t.pointer(unknown);
+    let open_of_unknown = t.array(unknown, None);
+    let int8 = t.array(int, Some(8));
+    let open_of_int8 = t.array(int8, None);
+    t.resolve_unknown_length(unknown, 8);
+    assert_eq!(t.canonical(unknown), int8);
+    assert_eq!(t.canonical(open_of_unknown), open_of_int8);
+    // Not made before the merge: re-keyed, so spelling it later finds it.
+    assert_eq!(t.canonical(ptr_to_unknown), ptr_to_unknown);
+    assert_eq!(t.pointer(int8), ptr_to_unknown);
+    assert_eq!(t.pointer(unknown), ptr_to_unknown);
+    let merged: Vec<_> = t.take_new_aliases();
+    assert!(merged.contains(&(unknown, int8)));
+    assert!(merged.contains(&(open_of_unknown, open_of_int8)));
+    assert!(t.take_new_aliases().is_empty());
+}
+
+#[test]
+fn a_resolved_length_without_an_earlier_array_becomes_it() {
+    let mut t = TypeTable::new();
+    let int = t.primitive(Prim::Int);
+    let unknown = t.new_unknown_length(int);
+    t.resolve_unknown_length(unknown, 3);
+    assert_eq!(t.array(int, Some(3)), unknown);
+    assert!(t.take_new_aliases().is_empty());
 }

@@ -16,6 +16,9 @@ pub enum ExternPython {
     Static,
     /// `extern "Python+C"`: a non-static C function other C files may call.
     PlusC,
+    /// Declared by `embedding_api()`: a function the embedding library exports
+    /// to C programs, which starts Python on its first call.
+    Exported,
 }
 
 /// A name declared by `cdef()` that is not a type.
@@ -65,6 +68,9 @@ pub struct CdefOptions {
     pub override_: bool,
     /// How the structs and unions of this call are packed.
     pub packing: Packing,
+    /// `embedding_api()`: the functions declared are exported by the embedding
+    /// library and implemented in Python ([`ExternPython::Exported`]).
+    pub exported: bool,
 }
 
 /// Something cdef accepted but wants the user to know (Python turns these into
@@ -203,6 +209,18 @@ impl Declarations {
             sorted(self.structs.keys().collect()),
             sorted(self.unions.keys().collect()),
         )
+    }
+
+    /// These declarations without the names (functions, globals, constants)
+    /// that one of `others` declares: what a module that includes them defines
+    /// itself (the included modules provide the rest).
+    pub fn without_names_of(&self, others: &[&Declarations]) -> Declarations {
+        let mut own = self.clone();
+        own.name_order
+            .retain(|n| !others.iter().any(|o| o.names.contains_key(n)));
+        own.names
+            .retain(|n, _| !others.iter().any(|o| o.names.contains_key(n)));
+        own
     }
 
     /// `ffi.include(other)`: brings in every declaration of `other` (both share one

@@ -12,6 +12,8 @@ pub use libc::{RTLD_GLOBAL, RTLD_LAZY, RTLD_LOCAL, RTLD_NODELETE, RTLD_NOLOAD, R
 pub struct Library {
     handle: *mut c_void,
     name: String,
+    /// Whether closing it is ours to do (not for a handle the caller opened).
+    owned: bool,
 }
 
 // The handle is only an opaque token for dlsym/dlclose, which are thread-safe.
@@ -53,7 +55,30 @@ impl Library {
                 last_dl_error()
             )));
         }
-        Ok(Library { handle, name })
+        Ok(Library {
+            handle,
+            name,
+            owned: true,
+        })
+    }
+
+    /// A library the caller opened with `dlopen` and closes itself: its
+    /// symbols are resolved through `handle`, and closing it here (or
+    /// dropping it) only forgets the handle.
+    ///
+    /// # Safety
+    /// `handle` must be a handle `dlopen` returned, open while this is used.
+    pub unsafe fn borrowed(handle: *mut c_void) -> Result<Library, Error> {
+        if handle.is_null() {
+            return Err(Error::Library(
+                "cannot use a NULL library handle".to_string(),
+            ));
+        }
+        Ok(Library {
+            handle,
+            name: format!("<handle {handle:p}>"),
+            owned: false,
+        })
     }
 
     /// The name the library was opened with.
@@ -90,10 +115,10 @@ impl Library {
 
     /// Closes the library; later lookups fail with a clear error.
     pub fn close(&mut self) {
-        if !self.handle.is_null() {
+        if !self.handle.is_null() && self.owned {
             unsafe { libc::dlclose(self.handle) };
-            self.handle = std::ptr::null_mut();
         }
+        self.handle = std::ptr::null_mut();
     }
 }
 

@@ -13,6 +13,7 @@
 
 use std::fmt::Write;
 
+use crate::cnames::CNames;
 use crate::codegen::{self, Entry};
 use crate::ctype::{Field, TypeData, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity};
@@ -70,10 +71,11 @@ pub fn probe_source(
     }
     c.push_str("/* rcffi configure probe: generated, do not edit */\n");
     codegen::write_preamble(&mut c);
-    codegen::check_complete_records(table, decls, &mut c)?;
+    let names = CNames::new(table, decls);
+    codegen::check_complete_records(&names, decls, &mut c)?;
     let mut main = String::from("int main(void) {\n");
     for (i, e) in entries.iter().enumerate() {
-        codegen::emit_answer(table, i, e, &mut c)?;
+        codegen::emit_answer(&names, i, e, &mut c)?;
         match e {
             Entry::IntConstant { .. } => {
                 // Negative values print signed; everything else as the unsigned bits.

@@ -7,6 +7,11 @@
 //! then the members and layouts of records (a second section, because records may
 //! point to themselves); then typedefs, tags and names. Integers are LEB128
 //! varints (zigzag for signed values), strings are length-prefixed UTF-8.
+//!
+//! Types that come from an included FFI (`ffi.include()`) are written as a
+//! reference by name into that include, not by their parts, so the module that
+//! reads the blob shares the included module's types (cffi's `_includes`): one
+//! `struct foo_s` for both, `ffi1.typeof("struct foo_s") is ffi2.typeof(...)`.
 
 use std::collections::HashMap;
 
@@ -22,10 +27,33 @@ pub const VERSION: u8 = 1;
 
 /// Serialises `decls` and every type they reach.
 pub fn serialize(table: &TypeTable, decls: &Declarations) -> Vec<u8> {
+    serialize_with_includes(table, decls, &[])
+}
+
+/// Which declaration of an included FFI names a type.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ImportKind {
+    Struct = 0,
+    Union = 1,
+    Enum = 2,
+    Typedef = 3,
+    /// What a typedef of a pointer points to (`typedef struct {...} *p_t;`).
+    TypedefTarget = 4,
+}
+
+/// Serialises `decls`; the nominal types (records, enums, and what typedefs
+/// name) that one of `includes` declares are written as references into it, to
+/// be resolved against the same includes by [`deserialize_with_includes`].
+pub fn serialize_with_includes(
+    table: &TypeTable,
+    decls: &Declarations,
+    includes: &[&Declarations],
+) -> Vec<u8> {
     let mut w = Writer {
         out: Vec::new(),
         index: HashMap::new(),
         order: Vec::new(),
+        imported: imported_types(table, includes),
     };
     w.out.extend_from_slice(MAGIC);
     w.out.push(VERSION);
@@ -56,10 +84,50 @@ pub fn serialize(table: &TypeTable, decls: &Declarations) -> Vec<u8> {
     w.out
 }
 
+/// The types `includes` declare by name: records and enums by tag, then the
+/// nominal types (and unknown numerics) their typedefs name. The first include
+/// that names a type wins, as `ffi.include()` keeps the first declaration.
+fn imported_types(
+    table: &TypeTable,
+    includes: &[&Declarations],
+) -> HashMap<TypeId, (usize, ImportKind, String)> {
+    let mut found = HashMap::new();
+    for (k, inc) in includes.iter().enumerate() {
+        for (map, kind) in [
+            (&inc.structs, ImportKind::Struct),
+            (&inc.unions, ImportKind::Union),
+            (&inc.enums, ImportKind::Enum),
+        ] {
+            for (name, id) in map {
+                found.entry(*id).or_insert((k, kind, name.clone()));
+            }
+        }
+        for (name, td) in &inc.typedefs {
+            let nominal = matches!(
+                table.data(td.ty),
+                TypeData::Record(_) | TypeData::Enum(_) | TypeData::Unknown(_)
+            );
+            if nominal {
+                found
+                    .entry(td.ty)
+                    .or_insert((k, ImportKind::Typedef, name.clone()));
+            } else if let TypeData::Pointer(target) = table.data(td.ty) {
+                if matches!(table.data(*target), TypeData::Record(_) | TypeData::Enum(_)) {
+                    found
+                        .entry(*target)
+                        .or_insert((k, ImportKind::TypedefTarget, name.clone()));
+                }
+            }
+        }
+    }
+    found
+}
+
 struct Writer {
     out: Vec<u8>,
     index: HashMap<TypeId, u32>,
     order: Vec<TypeId>,
+    imported: HashMap<TypeId, (usize, ImportKind, String)>,
 }
 
 impl Writer {
@@ -97,6 +165,10 @@ impl Writer {
         if self.index.contains_key(&id) {
             return;
         }
+        if self.imported.contains_key(&id) {
+            self.number(id);
+            return;
+        }
         match table.data(id) {
             TypeData::Record(r) => {
                 self.number(id);
@@ -130,6 +202,13 @@ impl Writer {
         let order = self.order.clone();
         self.uint(order.len() as u64);
         for id in order {
+            if let Some((k, kind, name)) = self.imported.get(&id).cloned() {
+                self.out.push(10);
+                self.uint(k as u64);
+                self.out.push(kind as u8);
+                self.string(&name);
+                continue;
+            }
             match table.data(id) {
                 TypeData::Void => self.out.push(0),
                 TypeData::Primitive(p) => {
@@ -187,7 +266,7 @@ impl Writer {
             .order
             .iter()
             .copied()
-            .filter(|id| table.record(*id).is_some())
+            .filter(|id| table.record(*id).is_some() && !self.imported.contains_key(id))
             .collect();
         self.uint(records.len() as u64);
         for id in records {
@@ -248,6 +327,7 @@ impl Writer {
                         None => 0,
                         Some(ExternPython::Static) => 1,
                         Some(ExternPython::PlusC) => 2,
+                        Some(ExternPython::Exported) => 3,
                     });
                 }
                 Entity::Global { ty, constant } => {
@@ -282,6 +362,17 @@ fn prim_index(p: Prim) -> u64 {
 /// Rebuilds declarations from a blob made by [`serialize`], creating their types
 /// in `table` (records and enums are new types; structural ones are interned).
 pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, Error> {
+    deserialize_with_includes(table, blob, &[])
+}
+
+/// Rebuilds declarations from a blob made by [`serialize_with_includes`]; its
+/// references into included FFIs resolve to the types of `includes` (the
+/// declarations of the same included modules, in the same order).
+pub fn deserialize_with_includes(
+    table: &mut TypeTable,
+    blob: &[u8],
+    includes: &[&Declarations],
+) -> Result<Declarations, Error> {
     let mut r = Reader { data: blob, pos: 0 };
     if r.take(4)? != MAGIC {
         return Err(Error::Type(
@@ -296,6 +387,7 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
     }
     let n = r.uint()? as usize;
     let mut ids: Vec<TypeId> = Vec::with_capacity(n);
+    let mut imported: Vec<TypeId> = Vec::new();
     for _ in 0..n {
         let tag = r.byte()?;
         let id = match tag {
@@ -312,7 +404,12 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
             }
             4 | 5 => {
                 let name = r.string()?;
-                table.new_record(&name, tag == 5)
+                if name == "FILE" {
+                    // The C library's `FILE`: one type for every FFI.
+                    table.file()
+                } else {
+                    table.new_record(&name, tag == 5)
+                }
             }
             6 => {
                 let name = r.string()?;
@@ -354,6 +451,14 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
             9 => {
                 let item = r.reference(&ids)?;
                 table.new_unknown_length(item)
+            }
+            10 => {
+                let k = r.uint()? as usize;
+                let kind = r.byte()?;
+                let name = r.string()?;
+                let id = imported_type(table, includes, k, kind, &name)?;
+                imported.push(id);
+                id
             }
             other => {
                 return Err(Error::Type(format!(
@@ -423,7 +528,8 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
                 let extern_python = match r.byte()? {
                     0 => None,
                     1 => Some(ExternPython::Static),
-                    _ => Some(ExternPython::PlusC),
+                    2 => Some(ExternPython::PlusC),
+                    _ => Some(ExternPython::Exported),
                 };
                 Entity::Function { ty, extern_python }
             }
@@ -457,8 +563,43 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
         .iter()
         .copied()
         .filter(|id| table.record(*id).is_some() || matches!(table.data(*id), TypeData::Enum(_)))
+        .filter(|id| !imported.contains(id))
         .collect();
     Ok(decls)
+}
+
+/// The type a blob's reference into include `k` names.
+fn imported_type(
+    table: &TypeTable,
+    includes: &[&Declarations],
+    k: usize,
+    kind: u8,
+    name: &str,
+) -> Result<TypeId, Error> {
+    let inc = includes.get(k).ok_or_else(|| {
+        Error::Type(format!(
+            "the module's declarations refer to included module number {k}, but only {} were given",
+            includes.len()
+        ))
+    })?;
+    let (found, what) = match kind {
+        0 => (inc.structs.get(name).copied(), "struct"),
+        1 => (inc.unions.get(name).copied(), "union"),
+        2 => (inc.enums.get(name).copied(), "enum"),
+        3 => (inc.typedefs.get(name).map(|t| t.ty), "typedef"),
+        _ => (
+            inc.typedefs.get(name).and_then(|t| match table.data(t.ty) {
+                TypeData::Pointer(target) => Some(*target),
+                _ => None,
+            }),
+            "pointer typedef",
+        ),
+    };
+    found.ok_or_else(|| {
+        Error::Type(format!(
+            "the included module no longer declares {what} '{name}': rebuild this module"
+        ))
+    })
 }
 
 struct Reader<'a> {
@@ -565,6 +706,41 @@ mod tests {
         let mut t2 = TypeTable::new();
         let d2 = deserialize(&mut t2, &blob).unwrap();
         (t1, d1, t2, d2)
+    }
+
+    #[test]
+    fn included_types_are_shared_not_copied() {
+        let mut t = TypeTable::new();
+        let mut parent = Declarations::new();
+        parent
+            .cdef(
+                &mut t,
+                "struct foo_s { int x, y; }; typedef struct { char c; } anon_t; \
+                 typedef struct { int x; } *anon_p;",
+                CdefOptions::default(),
+            )
+            .unwrap();
+        let mut child = Declarations::new();
+        child.include(&parent);
+        child
+            .cdef(
+                &mut t,
+                "struct foo_s *ff(anon_t *, anon_p); struct own { struct foo_s f; };",
+                CdefOptions::default(),
+            )
+            .unwrap();
+        let blob = serialize_with_includes(&t, &child, &[&parent]);
+        let back = deserialize_with_includes(&mut t, &blob, &[&parent]).unwrap();
+        assert_eq!(back.structs["foo_s"], parent.structs["foo_s"]);
+        assert_eq!(back.typedefs["anon_t"].ty, parent.typedefs["anon_t"].ty);
+        assert_eq!(back.typedefs["anon_p"].ty, parent.typedefs["anon_p"].ty);
+        assert_ne!(back.structs["own"], child.structs["own"]);
+        assert!(!back.record_order.contains(&parent.structs["foo_s"]));
+        let err = deserialize_with_includes(&mut t, &blob, &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("included module number 0"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -683,6 +683,7 @@ fn layouts_match_gcc() {
         let options = CdefOptions {
             override_: false,
             packing: r.mode.packing(),
+            exported: false,
         };
         if let Err(e) = decls.cdef(&mut table, &r.cdef_text(), options) {
             report(format!("rcffi-core rejected it: {e}"));

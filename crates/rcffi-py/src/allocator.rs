@@ -133,15 +133,24 @@ pub enum FreeFn {
 }
 
 impl FreeFn {
-    /// Frees `ptr`; a Python `free` gets it as a `void *` cdata.
-    pub fn call(&self, py: Python<'_>, ptr: *mut u8) -> PyResult<()> {
+    /// Frees `ptr`; a Python `free` gets what the Python `alloc` returned
+    /// (`allocated`), as in cffi, or else `ptr` as a `void *` cdata.
+    pub fn call(
+        &self,
+        py: Python<'_>,
+        ptr: *mut u8,
+        allocated: Option<&Py<PyAny>>,
+    ) -> PyResult<()> {
         match self {
             FreeFn::C(f) => {
                 unsafe { f(ptr.cast()) };
                 Ok(())
             }
             FreeFn::Py(f) => {
-                let arg = CData::new_pointer(py, void_pointer(py), ptr)?;
+                let arg = match allocated {
+                    Some(object) => object.clone_ref(py),
+                    None => CData::new_pointer(py, void_pointer(py), ptr)?.into_any(),
+                };
                 f.bind(py).call1((arg,)).map(drop)
             }
         }
@@ -247,7 +256,15 @@ impl Allocator {
                 },
             ),
         };
+        // The default allocator without clearing: malloc's memory as it comes.
+        let uncleared_default = alloc.is_none() && !should_clear_after_alloc;
+        let alloc = if uncleared_default {
+            Some(AllocFn::C(libc::malloc))
+        } else {
+            alloc
+        };
         let free = match free {
+            None if uncleared_default => Some(std::sync::Arc::new(FreeFn::C(libc::free))),
             None => None,
             Some(f) => Some(std::sync::Arc::new(
                 match c_function(f, "free", |arg, res| {

@@ -48,6 +48,38 @@ impl ExternSlot {
         *self.keep.lock().unwrap_or_else(|p| p.into_inner()) = Some(callback);
         Ok(())
     }
+
+    /// Makes the C function stop calling the callback. The callback stays
+    /// alive until the next `attach`: a thread may still be running it.
+    fn detach(&self) {
+        // SAFETY: as in `attach`.
+        unsafe { std::ptr::write_volatile(self.slot as *mut *mut u8, std::ptr::null_mut()) };
+    }
+}
+
+/// Where an exported function of an embedding library finds the Python
+/// function it calls itself (its arguments and result are numbers the glue
+/// converts), which `def_extern` fills.
+#[pyclass(frozen, module = "rcffi._backend", name = "_DirectCallable")]
+pub struct DirectCallable {
+    slot: usize,
+}
+
+#[pymethods]
+impl DirectCallable {
+    /// Makes the C function call `function` (None: none), releasing any
+    /// earlier one. The C function reads the slot with the GIL held, and takes
+    /// its own reference before calling, so replacing it here is safe.
+    fn attach(&self, function: Option<Py<PyAny>>) {
+        let new = function.map_or(std::ptr::null_mut(), Py::into_ptr);
+        // SAFETY: the slot is a `PyObject *` variable of the glue, only
+        // touched with the GIL held, which this method holds.
+        unsafe {
+            let slot = self.slot as *mut *mut pyo3::ffi::PyObject;
+            let old = std::ptr::replace(slot, new);
+            pyo3::ffi::Py_XDECREF(old);
+        }
+    }
 }
 
 /// Reads one `long long` of a table entry.
@@ -122,6 +154,8 @@ pub fn load_api_module(
             })
             .collect();
         probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
+        drop(t);
+        crate::types::follow_merged_types(py);
     }
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
@@ -149,14 +183,9 @@ pub fn load_api_module(
                     continue;
                 }
                 let decl = table().function_declaration(*ty, name).unwrap_or_default();
-                let doc = format!("{decl};\n\nC function of the API-mode module {module_name}");
-                let builtin = crate::call::builtin_function(
-                    py,
-                    f.clone_ref(py),
-                    name,
-                    &doc,
-                    &format!("{module_name}.lib"),
-                )?;
+                let doc = format!("{decl};\n\nCFFI C function from {module_name}.lib");
+                let builtin =
+                    crate::call::builtin_function(py, f.clone_ref(py), name, &doc, module_name)?;
                 out.set_item(name, builtin)?;
                 out.set_item(format!("__cdata__{name}"), f)?;
             }
@@ -185,6 +214,10 @@ pub fn load_api_module(
                     keep: std::sync::Mutex::new(None),
                 };
                 out.set_item(format!("__extern_slot__{name}"), Py::new(py, slot)?)?;
+            }
+            Entry::DirectCallable { name } => {
+                let direct = DirectCallable { slot: p as usize };
+                out.set_item(format!("__direct_callable__{name}"), Py::new(py, direct)?)?;
             }
             Entry::NotAttachedReporter => {
                 if let Some(r) = &reporter {

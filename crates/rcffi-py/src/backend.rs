@@ -99,6 +99,8 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     Kind::Pointer | Kind::Function | Kind::Array => c.address(),
                     _ => c.as_integer()? as usize as *mut u8,
                 }
+            } else if let Some(stream) = crate::files::file_of_if_expected(py, ct, value)? {
+                stream
             } else if value.is_instance_of::<pyo3::types::PyFloat>() {
                 // As cffi: int(value), truncated to an address.
                 integer_of(&value.call_method0("__int__")?, &ct.cname)? as usize as *mut u8

@@ -285,6 +285,34 @@ pub fn builtin_function(
     }
 }
 
+/// A call with the wrong number of arguments: worded as Python's builtins
+/// word it when the function has a name (cffi's lib functions are builtins).
+fn arity_error(py: Python<'_>, func: &CData, variadic: bool, nfixed: usize, n: usize) -> PyErr {
+    let message = match func.function_name(py) {
+        Some(name) => {
+            let expected = match (variadic, nfixed) {
+                (true, _) => format!("at least {nfixed} arguments"),
+                (false, 0) => "no arguments".to_string(),
+                (false, 1) => "exactly one argument".to_string(),
+                (false, _) => format!("exactly {nfixed} arguments"),
+            };
+            format!("{name}() takes {expected} ({n} given)")
+        }
+        None => {
+            let expected = if variadic {
+                format!("at least {nfixed}")
+            } else {
+                nfixed.to_string()
+            };
+            format!(
+                "'{}' expects {expected} arguments, got {n}",
+                func.ct().cname
+            )
+        }
+    };
+    PyTypeError::new_err(message)
+}
+
 /// `cdata(*args)` through the tuple protocol.
 pub fn call_cdata_tuple(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> PyResult<Py<PyAny>> {
     let ptrs: Vec<*mut ffi::PyObject> = args.iter().map(|a| a.as_ptr()).collect();
@@ -322,15 +350,7 @@ fn call_cdata(slf: &Bound<'_, CData>, args: &[*mut ffi::PyObject]) -> PyResult<P
     let nfixed = plan.args.len();
     let n = args.len();
     if n < nfixed || (n > nfixed && !plan.variadic) {
-        let expected = if plan.variadic {
-            format!("at least {nfixed}")
-        } else {
-            nfixed.to_string()
-        };
-        return Err(PyTypeError::new_err(format!(
-            "'{}' expects {expected} arguments, got {n}",
-            ct.cname
-        )));
+        return Err(arity_error(py, this, plan.variadic, nfixed, n));
     }
     if plan.integers_only && plan.direct {
         call_integers(py, this.address(), plan, ct, args)

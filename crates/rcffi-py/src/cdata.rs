@@ -757,6 +757,18 @@ fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
 }
 
 impl CData {
+    /// The name of a function loaded from a library, for error messages.
+    pub(crate) fn function_name(&self, py: Python<'_>) -> Option<String> {
+        let Owner::Keep(keep) = &self.owner else {
+            return None;
+        };
+        let origin = keep
+            .bind(py)
+            .cast::<crate::library::FunctionOrigin>()
+            .ok()?;
+        Some(origin.get().name.clone())
+    }
+
     /// `__name__`, `__module__` and `__doc__` (the C signature) of a function
     /// loaded from a library.
     pub(crate) fn function_attribute(

@@ -395,6 +395,9 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     let behind = function_behind(obj);
     let obj = behind.as_ref().map_or(obj, |f| f.as_any());
     let Ok(cd) = obj.cast::<CData>() else {
+        if let Some(stream) = crate::files::file_of_if_expected(py, ct, obj)? {
+            return Ok(stream);
+        }
         return Err(PyTypeError::new_err(format!(
             "initializer for ctype '{}' must be a cdata pointer, not {}",
             ct.cname,

@@ -118,13 +118,16 @@ impl Declarations {
     }
 
     /// Parses `source` and adds its declarations; returns the warnings to emit.
-    #[pyo3(signature = (source, override_=false, packed=false, pack=0))]
+    /// `exported` is `embedding_api()`: its functions are exported by the
+    /// embedding library and implemented in Python.
+    #[pyo3(signature = (source, override_=false, packed=false, pack=0, exported=false))]
     fn cdef(
         &self,
         source: &str,
         override_: bool,
         packed: bool,
         pack: usize,
+        exported: bool,
     ) -> PyResult<Vec<String>> {
         let packing = match (packed, pack) {
             (true, _) => Packing::Packed,
@@ -134,7 +137,15 @@ impl Declarations {
         let mut t = table();
         let warnings = self
             .lock()
-            .cdef(&mut t, source, CdefOptions { override_, packing })
+            .cdef(
+                &mut t,
+                source,
+                CdefOptions {
+                    override_,
+                    packing,
+                    exported,
+                },
+            )
             .map_err(to_pyerr)?;
         Ok(warnings.into_iter().map(|w| w.message).collect())
     }
@@ -218,16 +229,29 @@ impl Declarations {
     }
 
     /// The declarations and the types they use, as a compact versioned blob for
-    /// out-of-line modules.
-    fn serialize<'py>(&self, py: Python<'py>) -> Bound<'py, pyo3::types::PyBytes> {
-        let blob = rcffi_core::serial::serialize(&table(), &self.lock());
+    /// out-of-line modules; the types `includes` (the declarations of included
+    /// modules) declare are referenced by name, to be shared when read back.
+    #[pyo3(signature = (includes = Vec::new()))]
+    fn serialize<'py>(
+        &self,
+        py: Python<'py>,
+        includes: Vec<PyRef<'py, Declarations>>,
+    ) -> Bound<'py, pyo3::types::PyBytes> {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let blob = rcffi_core::serial::serialize_with_includes(&table(), &self.lock(), &refs);
         pyo3::types::PyBytes::new(py, &blob)
     }
 
-    /// Declarations rebuilt from a blob made by `serialize()`, without parsing.
+    /// Declarations rebuilt from a blob made by `serialize()`, without parsing,
+    /// sharing the types of `includes` (the same included modules, in order).
     #[staticmethod]
-    fn deserialize(blob: &[u8]) -> PyResult<Declarations> {
-        let decls = rcffi_core::serial::deserialize(&mut table(), blob).map_err(to_pyerr)?;
+    #[pyo3(signature = (blob, includes = Vec::new()))]
+    fn deserialize(blob: &[u8], includes: Vec<PyRef<'_, Declarations>>) -> PyResult<Declarations> {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let decls = rcffi_core::serial::deserialize_with_includes(&mut table(), blob, &refs)
+            .map_err(to_pyerr)?;
         Ok(Declarations {
             inner: Mutex::new(decls),
         })
@@ -241,6 +265,27 @@ impl Declarations {
         Ok((g.module_source(source), g.table_symbol))
     }
 
+    /// The C file of the embedding library `module_name` (see the core's
+    /// `embed`) and its table symbol: `source`, the glue, the declarations'
+    /// blob, the init code and where `rcffi` is, for the interpreter it starts.
+    fn generate_embedded_c(
+        &self,
+        module_name: &str,
+        source: &str,
+        init_code: &str,
+        rcffi_dir: &str,
+    ) -> PyResult<(String, String)> {
+        let t = table();
+        let d = self.lock();
+        let embedding = rcffi_core::embed::Embedding {
+            init_code: init_code.to_string(),
+            blob: rcffi_core::serial::serialize(&t, &d),
+            rcffi_dir: rcffi_dir.to_string(),
+        };
+        let g = rcffi_core::embed::generate(&t, &d, module_name, &embedding).map_err(to_pyerr)?;
+        Ok((g.module_source(source), g.table_symbol))
+    }
+
     /// The C program whose output answers what the compiler fills in these
     /// declarations (see the core's `probe`), after `prelude` (the includes).
     fn probe_source(&self, prelude: &str) -> PyResult<String> {
@@ -249,12 +294,26 @@ impl Declarations {
 
     /// Completes the declarations from a probe's output (or a saved answers
     /// file), as API mode completes them from its module's table.
-    fn complete_from_answers(&self, text: &str) -> PyResult<()> {
-        let mut t = table();
-        let mut d = self.lock();
-        let entries = rcffi_core::probe::probe_entries(&t, &d);
-        let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
-        rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)
+    fn complete_from_answers(&self, py: Python<'_>, text: &str) -> PyResult<()> {
+        {
+            let mut t = table();
+            let mut d = self.lock();
+            let entries = rcffi_core::probe::probe_entries(&t, &d);
+            let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
+            rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)?;
+        }
+        crate::types::follow_merged_types(py);
+        Ok(())
+    }
+
+    /// A copy without the names the declarations of `includes` declare.
+    fn without_names_of(&self, includes: Vec<PyRef<'_, Declarations>>) -> Declarations {
+        let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
+        let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
+        let own = self.lock().without_names_of(&refs);
+        Declarations {
+            inner: Mutex::new(own),
+        }
     }
 
     /// Adds every declaration of `other`.

@@ -2,8 +2,8 @@
 
 use pyo3::create_exception;
 use pyo3::exceptions::{
-    PyException, PyIndexError, PyNotImplementedError, PyOSError, PyOverflowError, PyTypeError,
-    PyValueError,
+    PyAttributeError, PyException, PyIndexError, PyNotImplementedError, PyOSError, PyOverflowError,
+    PyTypeError, PyValueError,
 };
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -39,23 +39,87 @@ create_exception!(
     "A type or value that only the C compiler can fill in (API mode) was used without it."
 );
 
+/// A class deriving from FFIError and from `second`, for errors cffi raises
+/// as one or the other depending on the mode: programs written against either
+/// catch it.
+fn dual_class<'py>(
+    py: Python<'py>,
+    cell: &'static PyOnceLock<Py<PyType>>,
+    name: &str,
+    second: Bound<'py, PyType>,
+    doc: &str,
+) -> PyResult<&'py Bound<'py, PyType>> {
+    cell.get_or_try_init(py, || {
+        let bases = (py.get_type::<FFIError>(), second);
+        let attrs = PyDict::new(py);
+        attrs.set_item("__module__", "rcffi._backend")?;
+        attrs.set_item("__doc__", doc)?;
+        let class = py.get_type::<PyType>().call1((name, bases, attrs))?;
+        Ok(class.cast_into::<PyType>()?.unbind())
+    })
+    .map(|c| c.bind(py))
+}
+
+/// An error of class `class` (made by `make`) with `message`.
+fn dual_err(
+    message: String,
+    make: for<'py> fn(Python<'py>) -> PyResult<&'py Bound<'py, PyType>>,
+) -> PyErr {
+    Python::attach(|py| match make(py) {
+        Ok(class) => PyErr::from_type(class.clone(), message),
+        Err(err) => err,
+    })
+}
+
 /// The class of an impossible array in a type (`int[-5]`, `int[10][]`): a
 /// ValueError as cffi's type constructors raise, and an FFIError as cffi's own
-/// type-string parser raises, since programs written against either catch it.
+/// type-string parser raises.
 fn impossible_value_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
     static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
-    CLASS
-        .get_or_try_init(py, || {
-            let bases = (py.get_type::<FFIError>(), py.get_type::<PyValueError>());
-            let attrs = PyDict::new(py);
-            attrs.set_item("__module__", "rcffi._backend")?;
-            attrs.set_item("__doc__", "An array type that cannot exist.")?;
-            let class = py
-                .get_type::<PyType>()
-                .call1(("ImpossibleTypeError", bases, attrs))?;
-            Ok(class.cast_into::<PyType>()?.unbind())
-        })
-        .map(|c| c.bind(py))
+    let doc = "An array type that cannot exist.";
+    dual_class(
+        py,
+        &CLASS,
+        "ImpossibleTypeError",
+        py.get_type::<PyValueError>(),
+        doc,
+    )
+}
+
+fn closed_library_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let doc = "A name of a library closed with ffi.dlclose() was used.";
+    dual_class(
+        py,
+        &CLASS,
+        "LibraryClosedError",
+        py.get_type::<PyValueError>(),
+        doc,
+    )
+}
+
+fn missing_symbol_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
+    static CLASS: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    let doc = "A declared function or global variable is not in the library.";
+    dual_class(
+        py,
+        &CLASS,
+        "SymbolNotFoundError",
+        py.get_type::<PyAttributeError>(),
+        doc,
+    )
+}
+
+/// Using a library closed with `ffi.dlclose()`: a ValueError in cffi's ABI
+/// mode, `ffi.error` for its out-of-line modules.
+pub fn library_closed_err(message: String) -> PyErr {
+    dual_err(message, closed_library_class)
+}
+
+/// A declared symbol missing from its library: an AttributeError in cffi's
+/// ABI mode, `ffi.error` for its out-of-line modules.
+pub fn symbol_not_found_err(message: String) -> PyErr {
+    dual_err(message, missing_symbol_class)
 }
 
 /// The exception for using, in ABI mode, a type only the compiler knows; the
@@ -76,10 +140,7 @@ pub fn to_pyerr(e: Error) -> PyErr {
     match e {
         Error::CDef(ref d) => match d.refusal {
             Refusal::Syntax => CDefError::new_err(e.to_string()),
-            Refusal::Value => Python::attach(|py| match impossible_value_class(py) {
-                Ok(class) => PyErr::from_type(class.clone(), e.to_string()),
-                Err(err) => err,
-            }),
+            Refusal::Value => dual_err(e.to_string(), impossible_value_class),
             Refusal::Type => PyTypeError::new_err(e.to_string()),
         },
         Error::Type(m) => PyTypeError::new_err(m),

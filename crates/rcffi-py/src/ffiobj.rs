@@ -603,20 +603,14 @@ impl FfiObject {
     }
 
     /// `dlopen(name, flags=0)`: the library `name` (passed to the system's
-    /// `dlopen` as is, as cffi's out-of-line ffi does; None is the process)
-    /// with the declared functions, globals and constants as attributes.
+    /// `dlopen` as is, as cffi's out-of-line ffi does; None is the process; a
+    /// `void *` cdata is a handle of the program's own `dlopen`) with the
+    /// declared functions, globals and constants as attributes.
     #[pyo3(signature = (name, flags=0))]
     fn dlopen(slf: &Bound<'_, Self>, name: &Bound<'_, PyAny>, flags: i32) -> PyResult<Py<PyAny>> {
         let (py, this) = (slf.py(), slf.get());
-        let path: Option<String> = if name.is_none() {
-            None
-        } else {
-            Some(name.extract().map_err(|_| {
-                PyTypeError::new_err("dlopen() expects a library name or path (str) or None")
-            })?)
-        };
-        let library = Py::new(py, crate::library::load_library(path.as_deref(), flags)?)?;
-        let shown = path.unwrap_or_else(|| "<None>".to_string());
+        let library = Py::new(py, crate::library::load_library(name, flags)?)?;
+        let shown = library.get().name().to_string();
         let contents =
             crate::libobj::abi_contents(py, this.declarations(py)?.get(), library.bind(py))?;
         crate::libobj::make_lib(
@@ -627,6 +621,7 @@ impl FfiObject {
             Some(library),
             "rcffi",
             Some(slf.clone().into_any().unbind()),
+            None,
         )
     }
 

@@ -20,6 +20,7 @@ mod decls;
 mod errno;
 mod errors;
 mod ffiobj;
+mod files;
 mod handles;
 mod libfunc;
 mod libobj;
@@ -102,6 +103,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(libobj::extend_abi_lib, m)?)?;
     m.add_function(wrap_pyfunction!(libobj::abi_contents, m)?)?;
     m.add_class::<apimodule::ExternSlot>()?;
+    m.add_class::<apimodule::DirectCallable>()?;
     m.add_function(wrap_pyfunction!(typebuild::new_struct_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::new_union_type, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::complete_struct_or_union, m)?)?;

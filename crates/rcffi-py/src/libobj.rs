@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use pyo3::ffi;
 
-use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
@@ -204,22 +204,49 @@ pub struct Lib {
 }
 
 impl Lib {
-    fn check_open(&self, attr: &str) -> PyResult<()> {
+    fn check_open(&self) -> PyResult<()> {
         if self.closed.load(Ordering::Acquire) {
-            return Err(closed_error(&self.name, attr));
+            return Err(closed_error(&self.name));
         }
         Ok(())
     }
 }
 
-fn closed_error(library: &str, attr: &str) -> PyErr {
-    PyValueError::new_err(format!(
-        "library '{library}' has been closed (with ffi.dlclose()); cannot access '{attr}'"
-    ))
+/// cffi's wording; the name used is in the traceback's source line.
+fn closed_error(library: &str) -> PyErr {
+    crate::errors::library_closed_err(format!("library '{library}' has already been closed"))
 }
 
 fn is_descriptor(value: &Bound<'_, PyAny>) -> bool {
     value.is_instance_of::<Variable>() || value.is_instance_of::<Unavailable>()
+}
+
+/// The names of the lib's values and of the members of its type for which
+/// `keep` holds, sorted.
+fn names_where(
+    slf: &Bound<'_, Lib>,
+    keep: impl Fn(&Bound<'_, PyAny>) -> bool,
+) -> PyResult<Vec<String>> {
+    let mut names: Vec<String> = Vec::new();
+    for k in slf
+        .get()
+        .values
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+    {
+        names.push(k.bind(slf.py()).to_str()?.to_string());
+    }
+    let type_dict = slf.get_type().getattr("__dict__")?;
+    for item in type_dict.call_method0("items")?.try_iter()? {
+        let (k, v): (String, Bound<'_, PyAny>) = item?.extract()?;
+        if keep(&v) {
+            names.push(k);
+        }
+    }
+    names.sort();
+    names.dedup();
+    Ok(names)
 }
 
 /// Whether a member of a lib's type is one of the lib's names.
@@ -262,7 +289,7 @@ impl Lib {
         match found.as_ref().and_then(|d| d.cast::<Unavailable>().ok()) {
             Some(refused) => Err(refused.get().error()),
             None => {
-                slf.get().check_open(name.to_str()?)?;
+                slf.get().check_open()?;
                 Err(PyAttributeError::new_err(format!(
                     "cannot set '{name}': it is not a global variable of the lib"
                 )))
@@ -278,30 +305,29 @@ impl Lib {
 
     /// The declared names: functions, constants and global variables.
     fn __dir__(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
-        let mut names: Vec<String> = Vec::new();
-        for k in slf
-            .get()
-            .values
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .iter()
-        {
-            names.push(k.bind(slf.py()).to_str()?.to_string());
-        }
-        let type_dict = slf.get_type().getattr("__dict__")?;
-        for item in type_dict.call_method0("items")?.try_iter()? {
-            let (k, v): (String, Bound<'_, PyAny>) = item?.extract()?;
-            if is_member(&v) {
-                names.push(k);
-            }
-        }
-        names.sort();
-        names.dedup();
-        Ok(names)
+        names_where(slf, is_member)
     }
 
     fn __repr__(&self) -> String {
         self.repr.clone()
+    }
+
+    /// What `from ... lib import *` takes: the functions and constants (global
+    /// variables are left out, as in cffi: a copy of one would not follow it).
+    #[getter(__all__)]
+    fn all_names(slf: &Bound<'_, Self>) -> PyResult<Vec<String>> {
+        names_where(slf, |member| member.is_instance_of::<LibFunction>())
+    }
+
+    /// A lib is not imported from a file: no loader and no spec, as in cffi.
+    #[getter(__loader__)]
+    fn loader(&self) -> Option<Py<PyAny>> {
+        None
+    }
+
+    #[getter(__spec__)]
+    fn spec(&self) -> Option<Py<PyAny>> {
+        None
     }
 
     /// The lib and its ffi refer to each other; the collector frees the pair
@@ -316,7 +342,7 @@ impl Lib {
     /// `ffi.addressof(lib, name)`: a function's cdata, or a pointer to a global.
     #[pyo3(name = "_address_of")]
     pub(crate) fn address_of(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
-        self.check_open(name)?;
+        self.check_open()?;
         match self.addresses.bind(py).get_item(name)? {
             Some(v) => match v.cast::<Variable>() {
                 Ok(var) => Ok(var.get().address_of(py)?.into_any()),
@@ -351,7 +377,7 @@ impl Lib {
         this.addresses.bind(slf.py()).clear();
         let ty = slf.get_type();
         for name in names {
-            let marker = Unavailable::new(slf.py(), &closed_error(&this.name, &name));
+            let marker = Unavailable::new(slf.py(), &closed_error(&this.name));
             ty.setattr(name.as_str(), Py::new(slf.py(), marker)?)?;
         }
         Ok(())
@@ -365,8 +391,10 @@ impl Lib {
 /// make `lib.name(...)` call that cdata directly, `__address__<name>` entries
 /// (the C function behind a cffi-compiled module's builtin) only serve
 /// `ffi.addressof()`, and other `__` names are skipped.
+/// `qualified_name` is the lib's `__name__` (`pkg._mod.lib` for a module's).
 #[pyfunction]
-#[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None))]
+#[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None, qualified_name=None))]
+#[allow(clippy::too_many_arguments)]
 pub fn make_lib(
     py: Python<'_>,
     repr: String,
@@ -375,9 +403,13 @@ pub fn make_lib(
     library: Option<Py<CLibrary>>,
     module: &str,
     ffi: Option<Py<PyAny>>,
+    qualified_name: Option<String>,
 ) -> PyResult<Py<PyAny>> {
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", module)?;
+    if let Some(qualified) = qualified_name {
+        namespace.set_item("__name__", qualified)?;
+    }
     namespace.set_item("__qualname__", "Lib")?;
     let plain = PyList::empty(py);
     let addresses = PyDict::new(py);
@@ -536,7 +568,7 @@ fn abi_entry(
     let Some((kind, value)) = decls.lookup(py, name)? else {
         return Ok(None);
     };
-    let symbol = |e: PyErr| missing(py, name, e);
+    let symbol = |e: PyErr| missing(py, e);
     Ok(Some(match kind {
         "function" => CLibrary::load_function(library, value.extract(py)?, name)
             .map_err(symbol)?
@@ -552,7 +584,13 @@ fn abi_entry(
             Py::new(py, var)?.into_any()
         }
         "constant" => {
-            let addr = library.get().symbol_address_raw(name).map_err(symbol)?;
+            // A `static const` of a non-integer type has no symbol unless the
+            // library happens to export one: only API mode can read it.
+            let addr = library.get().symbol_address_raw(name).map_err(|_| {
+                PyNotImplementedError::new_err(format!(
+                    "'{name}' is a constant of a non-integer type: ABI mode can only read                      it if the library exports a symbol of that name (use API mode, set_source)"
+                ))
+            })?;
             let ctype: Py<CType> = value.extract(py)?;
             unsafe { read_global(py, &ctype, addr, library.as_any())? }
         }
@@ -566,9 +604,8 @@ fn abi_entry(
     }))
 }
 
-fn missing(py: Python<'_>, name: &str, error: PyErr) -> PyErr {
-    PyAttributeError::new_err(format!(
-        "symbol '{name}' is declared but cannot be used: {}",
-        error.value(py)
-    ))
+/// The error for a declared name missing from its library: the lookup's own
+/// message names the symbol, the library and the system's reason.
+fn missing(py: Python<'_>, error: PyErr) -> PyErr {
+    crate::errors::symbol_not_found_err(error.value(py).to_string())
 }

@@ -35,6 +35,11 @@ pub struct CLibrary {
 }
 
 impl CLibrary {
+    /// The name it was opened with (`<None>` for the process).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// The address of `name`, for other modules of the backend.
     pub(crate) fn symbol_address_raw(&self, name: &str) -> PyResult<*mut u8> {
         self.symbol(name)
@@ -54,12 +59,32 @@ impl CLibrary {
     }
 }
 
-/// `load_library(path, flags=0)`; `None` opens the C namespace of the process.
+/// `load_library(path, flags=0)`; `None` opens the C namespace of the process,
+/// and a `void *` cdata is a handle the caller got from `dlopen` (and closes).
 #[pyfunction]
 #[pyo3(signature = (path, flags=0))]
-pub fn load_library(path: Option<&str>, flags: i32) -> PyResult<CLibrary> {
-    let lib = Library::open(path, flags)
-        .map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
+pub fn load_library(path: &Bound<'_, PyAny>, flags: i32) -> PyResult<CLibrary> {
+    let opened = if let Ok(handle) = path.cast::<CData>() {
+        let handle = handle.get();
+        let ct = handle.ctype.get();
+        if ct.kind != Kind::Pointer || ct.item_ref().kind != Kind::Void {
+            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
+                "a library handle must be a 'void *' cdata, not cdata '{}'",
+                handle.ctype.get().cname
+            )));
+        }
+        // SAFETY: as in C, the handle is what the program's dlopen returned.
+        unsafe { Library::borrowed(handle.address().cast()) }
+    } else {
+        let path: Option<String> = path.extract().map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err(format!(
+                "a library is a name or path (str), None or a 'void *' handle, not {}",
+                path.get_type().name().map_or("?".into(), |n| n.to_string())
+            ))
+        })?;
+        Library::open(path.as_deref(), flags)
+    };
+    let lib = opened.map_err(|e| pyo3::exceptions::PyOSError::new_err(e.to_string()))?;
     Ok(CLibrary {
         name: lib.name().to_string(),
         lib: Mutex::new(lib),
@@ -68,6 +93,13 @@ pub fn load_library(path: Option<&str>, flags: i32) -> PyResult<CLibrary> {
 
 #[pymethods]
 impl CLibrary {
+    /// The name it was opened with (`<None>` for the process, `<handle ...>`
+    /// for a handle of the program's own `dlopen`).
+    #[getter(name)]
+    fn py_name(&self) -> &str {
+        &self.name
+    }
+
     /// A function-pointer cdata of type `ctype` for the function `name`.
     pub(crate) fn load_function(
         slf: &Bound<'_, Self>,

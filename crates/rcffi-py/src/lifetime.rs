@@ -108,7 +108,7 @@ impl Resource {
             Resource::Unlocked(source) => drop(source),
             Resource::Alloc { free, ptr, keep } => {
                 if let Some(free) = free {
-                    if let Err(e) = free.call(py, ptr) {
+                    if let Err(e) = free.call(py, ptr, keep.as_ref()) {
                         e.write_unraisable(py, keep.as_ref().map(|k| k.bind(py)));
                     }
                 }

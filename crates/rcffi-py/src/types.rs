@@ -130,6 +130,21 @@ pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
     made.expect("at least `id` itself")
 }
 
+/// Makes the `CType` of each type the table merged into an equal one (a
+/// resolved `[...]` array) the `CType` of that one, so both are one object.
+/// Called after every completion from the compiler's answers.
+pub fn follow_merged_types(py: Python<'_>) {
+    let merged = table().take_new_aliases();
+    for (from, to) in merged {
+        let ct = ctype_for(py, to);
+        let mut cache = CTYPES.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.len() <= from.index() {
+            cache.resize_with(from.index() + 1, || None);
+        }
+        cache[from.index()] = Some(ct);
+    }
+}
+
 /// Makes and caches the `CType` for `id`, whose item's `CType` exists.
 fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
     let (kind, cname, prim, item_id, length) = {

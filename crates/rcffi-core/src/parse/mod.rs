@@ -577,9 +577,17 @@ impl<'a, 's> Parser<'a, 's> {
                 .map_err(|m| self.error_at(name_idx, m));
         }
         let entity = if ty.raw_function {
+            let exported = self.options.exported.then_some(ExternPython::Exported);
+            let variadic = self.table.func(ty.id).is_some_and(|f| f.variadic);
+            if exported.is_some() && extern_python.is_none() && variadic {
+                return Err(self.error_at(
+                    name_idx,
+                    format!("'{name}': a variadic function cannot be exported by an embedding library (its Python function could not know the arguments)"),
+                ));
+            }
             Entity::Function {
                 ty: ty.id,
-                extern_python,
+                extern_python: extern_python.or(exported),
             }
         } else {
             if extern_python.is_some() {

@@ -148,7 +148,7 @@ impl<'s> Parser<'_, 's> {
         if let Some(td) = self.decls.typedefs.get("FILE") {
             return td.ty;
         }
-        let id = self.table.new_record("FILE", false);
+        let id = self.table.file();
         self.decls.typedefs.insert(
             "FILE".into(),
             Typedef {
