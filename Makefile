@@ -11,7 +11,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers
+	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem
 
 all: test
 
@@ -52,6 +52,13 @@ compat-cffi: build
 
 compat-ctypes: build
 	$(VPY) compat/run.py ctypes
+
+# Real PyPI projects built on cffi (their wheels: cffi-compiled extension
+# modules and out-of-line modules) run their own tests on cffi and with rcffi
+# installed as cffi, in throwaway venvs under build/ecosystem; see
+# compat/ecosystem/run.py. Needs the network; not part of CI's default run.
+ecosystem: build-release
+	$(VPY) compat/ecosystem/run.py
 
 # The documentation site (docs/, mkdocs.yml) into build/docs; --strict makes a
 # broken link or a page missing from the navigation an error.

@@ -43,7 +43,7 @@ def test_writing_matches_cffi(both, stmt):
 
 
 SIZES = [("int *", -1), ("int *", 2), ("int[3]", -1), ("int[3]", 5), ("void *", -1),
-         ("int", -1), ("int[]", -1)]
+         ("void *", 6), ("int", -1), ("int[]", -1)]
 
 
 @pytest.mark.parametrize("cdecl, size", SIZES)
@@ -101,3 +101,10 @@ def test_struct_contents_replaced(ffi):
 def test_null_buffer_raises(ffi):
     with pytest.raises(RuntimeError):
         ffi.buffer(ffi.cast("int *", 0))
+
+
+def test_a_void_pointer_with_a_size_reads_and_writes_its_memory(ffi):
+    data = ffi.new("char[]", b"abcdef")
+    view = ffi.buffer(ffi.cast("void *", data), 3)
+    view[0:2] = b"XY"
+    assert (bytes(view), ffi.string(data)) == (b"XYc", b"XYcdef")

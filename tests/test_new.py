@@ -259,3 +259,19 @@ def test_weak_references_to_buffers_and_libs(both):
         buf = ffi.buffer(ffi.new("int *"))
         assert weakref.ref(lib)() is lib
         assert weakref.ref(buf)() is buf
+
+
+@pytest.mark.parametrize("cdecl, init", [("uint8_t[]", "text"), ("char[]", [1.5]),
+                                         ("wchar_t[]", b"ab"), ("int[]", b"ab"),
+                                         ("char[]", [b"a", 1])])
+def test_open_array_initializer_errors_name_the_open_type_as_cffi(pair, cdecl, init):
+    r, c = pair
+
+    def message(ffi):
+        try:
+            ffi.new(cdecl, init)
+        except (TypeError, IndexError) as e:
+            return type(e).__name__, str(e)
+        return None
+
+    assert message(r) == message(c)

@@ -35,8 +35,10 @@ def install_as_cffi():
     """Makes later ``import cffi`` (and ``import _cffi_backend``) give rcffi, so
     existing cffi code, build scripts included, runs unchanged on rcffi.
 
-    A real ``_cffi_backend`` already imported is kept: extension modules
-    compiled by cffi that the process loads later still need it.
+    Extension modules compiled by cffi and out-of-line modules it generated
+    then load on rcffi's backend. A real ``_cffi_backend`` already imported is
+    kept: the modules already loaded hold its objects, which do not mix with
+    rcffi's.
     """
     import sys
     import types

@@ -330,7 +330,12 @@ def extend_abi_lib(lib: Lib, decls: Declarations) -> None: ...
 def load_api_module(decls: Declarations, lib: CLibrary, table_symbol: str,
                     reporter: Optional[CData], module_name: str) -> dict[str, Any]: ...
 def _init_cffi_1_0_external_module(raw: int) -> Any:
-    """Refuses, with an ImportError naming the module, extensions compiled by cffi."""
+    """Initialises an extension module compiled by cffi (its ``PyInit_`` calls
+    it with the address of its name, version, exports array and type context)
+    and returns the module, with its ``ffi`` and ``lib``."""
+
+_C_API: Any
+"""The exports table of cffi-compiled modules, a capsule named ``"cffi"``."""
 
 def object_at(address: int) -> Any:
     """The Python object whose ``PyObject *`` is ``address`` (ctypes' py_object)."""

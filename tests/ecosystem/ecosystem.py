@@ -2,6 +2,7 @@
 probe scripts run once on cffi and once with rcffi standing in for it, each in
 its own interpreter."""
 
+import difflib
 import subprocess
 import sys
 import textwrap
@@ -49,5 +50,31 @@ def same_on_both(tmp_path, code):
     and returns them."""
     expected = run(tmp_path, code, on_rcffi=False)
     got = run(tmp_path, code, on_rcffi=True)
-    assert got.splitlines() == expected.splitlines()
+    diff = "\n".join(difflib.unified_diff(expected.splitlines(), got.splitlines(), "cffi",
+                                           "rcffi", lineterm=""))
+    assert got.splitlines() == expected.splitlines(), diff
     return got
+
+
+def compile_with_cffi(tmp_path, name, cdef, source, include=None):
+    """Compiles the extension module ``<tmp_path>/<name>.*.so`` with the
+    installed cffi (API mode: ``set_source(name, source)``, ``compile()``);
+    ``include`` is ``(name, cdef, source)`` of a module to ``ffi.include()``,
+    compiled too."""
+    script = textwrap.dedent("""
+        import cffi
+        ffi = cffi.FFI()
+        if %(include)r:
+            base = cffi.FFI()
+            base.cdef(%(include)r[1])
+            base.set_source(%(include)r[0], %(include)r[2])
+            base.compile(tmpdir=%(dir)r)
+            ffi.include(base)
+        ffi.cdef(%(cdef)r)
+        ffi.set_source(%(name)r, %(source)r)
+        ffi.compile(tmpdir=%(dir)r)
+    """) % {"dir": str(tmp_path), "include": include, "cdef": cdef, "name": name,
+            "source": source}
+    out = subprocess.run([sys.executable, "-W", "ignore", "-c", script], capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr

@@ -11,11 +11,18 @@
 //! index and hold their own records as bytes: a 4-byte type reference or index,
 //! sometimes 4 more bytes (flags, a bitfield width, an enum's primitive), then a
 //! name.
+//!
+//! Extension modules cffi compiled (API mode) hold the same tables as C structs
+//! (`_cffi_type_context_s`); the backend turns those into this form too, with
+//! the layouts the C compiler computed ([`RecordLayout`]) and the opcodes only
+//! API mode has (functions with a Python wrapper, constants read by a getter,
+//! `extern "Python"` functions).
 
+use crate::ctype::Field;
 use crate::ctype::{FieldDecl, FuncSig, Prim, TypeData, TypeId, TypeTable};
-use crate::decl::{Declarations, Entity, Typedef};
+use crate::decl::{Declarations, Entity, ExternPython, Typedef};
 use crate::fasthash::FastMap;
-use crate::layout::Packing;
+use crate::layout::{Layout, Packing};
 
 const OP_PRIMITIVE: u8 = 1;
 const OP_POINTER: u8 = 3;
@@ -28,11 +35,16 @@ const OP_FUNCTION_END: u8 = 15;
 const OP_NOOP: u8 = 17;
 const OP_BITFIELD: u8 = 19;
 const OP_TYPENAME: u8 = 21;
+const OP_CPYTHON_BLTN_V: u8 = 23;
+const OP_CPYTHON_BLTN_N: u8 = 25;
+const OP_CPYTHON_BLTN_O: u8 = 27;
+const OP_CONSTANT: u8 = 29;
 const OP_CONSTANT_INT: u8 = 31;
 const OP_GLOBAL_VAR: u8 = 33;
 const OP_DLOPEN_FUNC: u8 = 35;
 const OP_DLOPEN_CONST: u8 = 37;
 const OP_GLOBAL_VAR_F: u8 = 39;
+const OP_EXTERN_PYTHON: u8 = 41;
 
 const F_UNION: i32 = 0x01;
 const F_PACKED: i32 = 0x04;
@@ -111,6 +123,24 @@ pub struct Module<'a> {
     pub enums: Vec<&'a [u8]>,
     /// `_typenames`.
     pub typenames: Vec<&'a [u8]>,
+    /// Per record of `struct_unions`, the layout the C compiler gave (API
+    /// mode), used instead of computing one.
+    pub layouts: Vec<Option<RecordLayout>>,
+    /// Whether every type of `types` is built, not only those the declarations
+    /// use: compiled modules read any of them back by index.
+    pub realize_all: bool,
+}
+
+/// A record's layout as the C compiler computed it.
+#[derive(Clone, Debug, Default)]
+pub struct RecordLayout {
+    /// `sizeof`.
+    pub size: usize,
+    /// `alignof`.
+    pub align: usize,
+    /// Each field's offset, `None` for bitfields (whose records are then laid
+    /// out here, as gcc does, and checked against `size`).
+    pub offsets: Vec<Option<usize>>,
 }
 
 /// Reads the big-endian 32-bit integer at `at` of `entry`.
@@ -166,6 +196,7 @@ struct Decoder<'a, 't> {
     /// Records laid out so far, and those being laid out (a record holding
     /// itself by value is refused rather than recursed into forever).
     laid_out: Vec<Option<bool>>,
+    layouts: &'a [Option<RecordLayout>],
 }
 
 impl Decoder<'_, '_> {
@@ -272,6 +303,21 @@ impl Decoder<'_, '_> {
         }))
     }
 
+    /// Builds every type word of `types` (skipping array lengths and the ends
+    /// of function types); words that do not make a type stay unbuilt.
+    fn realize_all(&mut self) {
+        let mut i = 0;
+        while i < self.words.len() {
+            let (op, _) = split(self.words[i]);
+            if op != OP_FUNCTION_END {
+                // A word that makes no type (API-mode-only primitives, say) is
+                // an error only if something uses it.
+                let _ = self.ty(i, 0);
+            }
+            i += if op == OP_ARRAY { 2 } else { 1 };
+        }
+    }
+
     /// Lays out record `k` of `_struct_unions`, after the records it holds by value.
     fn lay_out(&mut self, k: usize, depth: usize) -> Result<(), String> {
         match self.laid_out[k] {
@@ -310,9 +356,45 @@ impl Decoder<'_, '_> {
         } else {
             Packing::Natural
         };
-        self.table
-            .complete_record(id, &fields, packing, false)
-            .map_err(|e| e.to_string())?;
+        let given = self.layouts.get(k).cloned().flatten();
+        match given
+            .as_ref()
+            .map(|l| (l, l.offsets.iter().copied().collect::<Option<Vec<_>>>()))
+        {
+            Some((layout, Some(offsets))) if offsets.len() == fields.len() => {
+                let placed = fields
+                    .into_iter()
+                    .zip(offsets)
+                    .map(|(f, offset)| Field {
+                        name: f.name,
+                        ty: f.ty,
+                        offset,
+                        bitshift: None,
+                        bitsize: None,
+                    })
+                    .collect();
+                let layout = Layout {
+                    size: layout.size,
+                    align: layout.align.max(1),
+                };
+                self.table.complete_record_with(id, placed, layout);
+            }
+            _ => {
+                self.table
+                    .complete_record(id, &fields, packing, false)
+                    .map_err(|e| e.to_string())?;
+                if let Some(layout) = given {
+                    if self.table.size_of(id) != Some(layout.size) {
+                        return Err(format!(
+                            "'{}' has size {} in C but {} as declared (bitfields?)",
+                            self.table.cname(id),
+                            layout.size,
+                            self.table.size_of(id).unwrap_or(0)
+                        ));
+                    }
+                }
+            }
+        }
         self.laid_out[k] = Some(true);
         Ok(())
     }
@@ -337,12 +419,13 @@ pub fn include_types(decls: &mut Declarations, other: &Declarations) {
 
 /// The declarations of `module`, on top of those of the modules it includes
 /// (`ffi.include()`), which `decls` already holds: records marked external are
-/// theirs, found by name.
+/// theirs, found by name. Returns the type each index of `types` stands for,
+/// where it was built.
 pub fn decode(
     table: &mut TypeTable,
     decls: &mut Declarations,
     module: &Module<'_>,
-) -> Result<(), String> {
+) -> Result<Vec<Option<TypeId>>, String> {
     if module.types.len() % 4 != 0 {
         return Err("_types is not a whole number of 32-bit words".into());
     }
@@ -461,6 +544,7 @@ pub fn decode(
         enums: enum_ids,
         typenames,
         laid_out,
+        layouts: &module.layouts,
     };
     for k in pending {
         d.lay_out(k, 0)?;
@@ -486,7 +570,8 @@ pub fn decode(
                 value: *value,
                 ty: enum_of.get(&name).copied(),
             },
-            OP_DLOPEN_FUNC => {
+            OP_DLOPEN_FUNC | OP_CPYTHON_BLTN_V | OP_CPYTHON_BLTN_N | OP_CPYTHON_BLTN_O
+            | OP_EXTERN_PYTHON => {
                 let ty = d.ty(index(arg, n, "function")?, 0)?;
                 if !matches!(d.table.data(ty), TypeData::Function(_)) {
                     return Err(format!(
@@ -495,12 +580,12 @@ pub fn decode(
                 }
                 Entity::Function {
                     ty,
-                    extern_python: None,
+                    extern_python: (op == OP_EXTERN_PYTHON).then_some(ExternPython::Static),
                 }
             }
-            OP_GLOBAL_VAR | OP_GLOBAL_VAR_F | OP_DLOPEN_CONST => Entity::Global {
+            OP_GLOBAL_VAR | OP_GLOBAL_VAR_F | OP_DLOPEN_CONST | OP_CONSTANT => Entity::Global {
                 ty: d.ty(index(arg, n, "variable")?, 0)?,
-                constant: op == OP_DLOPEN_CONST,
+                constant: matches!(op, OP_DLOPEN_CONST | OP_CONSTANT),
             },
             _ => {
                 return Err(format!(
@@ -510,7 +595,10 @@ pub fn decode(
         };
         decls.declare(&name, entity, true)?;
     }
-    Ok(())
+    if module.realize_all {
+        d.realize_all();
+    }
+    Ok(d.memo)
 }
 
 #[cfg(test)]

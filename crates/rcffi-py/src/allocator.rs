@@ -507,6 +507,11 @@ unsafe fn initialize(
             if ct.length.is_none() && is_length(init) {
                 return Ok(());
             }
+            // Errors name the open array type, as cffi's do; only a cdata
+            // initializer is compared with the sized type.
+            if ct.length.is_none() && !init.is_instance_of::<CData>() {
+                return convert::write_array(py, ct, addr, Some(length), init);
+            }
             // Two statements: the table lock must be gone before `ctype_for`.
             let id = table().array(ct.item_ref().id, Some(length));
             let arr = ctype_for(py, id);

@@ -99,6 +99,29 @@ unsafe fn int_constant(entry: *mut c_void) -> i128 {
     }
 }
 
+/// The value of a constant the glue's `void getter(char *out)` writes: structs
+/// and arrays as cdata owning a copy, other types as their Python value.
+///
+/// # Safety
+/// `getter` is such a function for a value of type `ct`.
+pub(crate) unsafe fn constant_value(
+    py: Python<'_>,
+    ct: Py<CType>,
+    getter: *mut c_void,
+) -> PyResult<Py<PyAny>> {
+    let size = ct.get().size_or_err()?;
+    let mut buf = vec![0u8; size.max(16)];
+    let f: extern "C" fn(*mut c_void) = std::mem::transmute(getter);
+    f(buf.as_mut_ptr() as *mut c_void);
+    let c = ct.get();
+    if c.is_record() || c.kind == rcffi_core::ctype::Kind::Array {
+        let owned = CData::new_owned(py, ct.clone_ref(py), size, c.length.unwrap_or(0))?;
+        std::ptr::copy_nonoverlapping(buf.as_ptr(), owned.get().address(), size);
+        return Ok(owned.into_any());
+    }
+    convert::read(py, &ct, buf.as_ptr(), None)
+}
+
 /// `load_api_module(decls, lib, table_symbol, reporter, module_name)`: completes
 /// `decls` from the module's table and returns `{name: object}` for its `lib`
 /// (functions as builtins, with their cdata under `__cdata__<name>`).
@@ -176,33 +199,7 @@ pub fn load_api_module(
                 out.set_item(name, Py::new(py, v)?)?;
             }
             Entry::Constant { name, ty } => {
-                let ct = ctype_for(py, *ty);
-                let size = ct.get().size_or_err()?;
-                let mut buf = vec![0u8; size.max(16)];
-                let f: extern "C" fn(*mut c_void) = unsafe { std::mem::transmute(p) };
-                f(buf.as_mut_ptr() as *mut c_void);
-                let value = match ct.get().kind {
-                    rcffi_core::ctype::Kind::Pointer | rcffi_core::ctype::Kind::Function => unsafe {
-                        convert::read(py, &ct, buf.as_ptr(), None)?
-                    },
-                    _ => {
-                        // Structs and arrays get memory of their own.
-                        let owned = CData::new_owned(
-                            py,
-                            ct.clone_ref(py),
-                            size,
-                            ct.get().length.unwrap_or(0),
-                        )?;
-                        unsafe {
-                            std::ptr::copy_nonoverlapping(buf.as_ptr(), owned.get().address(), size)
-                        };
-                        if ct.get().is_record() || ct.get().kind == rcffi_core::ctype::Kind::Array {
-                            owned.into_any()
-                        } else {
-                            unsafe { convert::read(py, &ct, buf.as_ptr(), None)? }
-                        }
-                    }
-                };
+                let value = unsafe { constant_value(py, ctype_for(py, *ty), p)? };
                 out.set_item(name, value)?;
             }
             Entry::IntConstant { name } => {

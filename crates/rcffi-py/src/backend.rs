@@ -101,6 +101,8 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
         Kind::Pointer | Kind::Function | Kind::Array
             if ct.length.is_some() || ct.kind != Kind::Array =>
         {
+            let function = crate::convert::function_behind(value);
+            let value = function.as_ref().map_or(value, |f| f.as_any());
             let addr = if let Ok(cd) = value.cast::<CData>() {
                 let c = cd.get();
                 match c.ctype.get().kind {

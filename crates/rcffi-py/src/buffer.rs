@@ -116,6 +116,8 @@ impl CBuffer {
         let ct = c.ct();
         let natural = match ct.kind {
             Kind::Array => c.data_size()?,
+            // An explicit size needs no item size (`buffer(void_ptr, n)`).
+            Kind::Pointer if size >= 0 => c.owned_size().unwrap_or(size as usize),
             Kind::Pointer => match c.owned_size() {
                 Some(n) => n,
                 None => ct.item_ref().size().ok_or_else(|| {

@@ -34,13 +34,76 @@ pub fn callable_of<'py>(keep: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
 }
 
 /// What the handler needs, fixed when the callback is made.
-struct Target {
+pub(crate) struct Target {
     callable: Py<PyAny>,
     args: Vec<Py<CType>>,
     result: Py<CType>,
     /// The result returned when the Python function raises.
     error_value: [u8; 16],
     onerror: Option<Py<PyAny>>,
+}
+
+impl Target {
+    /// What calling `python_callable` for a C function of type `ctype` needs;
+    /// `error` is what C gets when it raises (and `onerror` does not help).
+    pub(crate) fn new(
+        py: Python<'_>,
+        ctype: &Py<CType>,
+        python_callable: Py<PyAny>,
+        error: Option<&Bound<'_, PyAny>>,
+        onerror: Option<Py<PyAny>>,
+    ) -> PyResult<Target> {
+        let ct = ctype.get();
+        if ct.kind != Kind::Function {
+            return Err(PyTypeError::new_err(format!(
+                "expected a function ctype, got '{}'",
+                ct.cname
+            )));
+        }
+        if !python_callable.bind(py).is_callable() {
+            return Err(PyTypeError::new_err("expected a callable object"));
+        }
+        if let Some(h) = &onerror {
+            if !h.bind(py).is_callable() {
+                return Err(PyTypeError::new_err(
+                    "expected a callable object for 'onerror'",
+                ));
+            }
+        }
+        let sig = table().func(ct.id).cloned().expect("function type");
+        let result = ctype_for(py, sig.result);
+        let rct = result.get();
+        if rct.size().is_some_and(|s| s > 16) || (rct.is_record() && rct.size().is_none()) {
+            // Struct results travel through the result buffer libffi hands us; only
+            // the error value has to fit our fixed buffer.
+            if error.is_some_and(|e| !e.is_none()) {
+                return Err(PyTypeError::new_err(
+                    "'error' is not supported for large struct results",
+                ));
+            }
+        }
+        let mut error_value = [0u8; 16];
+        if let Some(e) = error.filter(|e| !e.is_none()) {
+            if rct.kind == Kind::Void {
+                return Err(PyTypeError::new_err(
+                    "'error' given for a callback returning void",
+                ));
+            }
+            unsafe { write_result(py, rct, error_value.as_mut_ptr(), e, true)? };
+        }
+        Ok(Target {
+            callable: python_callable,
+            args: sig.args.iter().map(|a| ctype_for(py, *a)).collect(),
+            result,
+            error_value,
+            onerror,
+        })
+    }
+
+    /// The types of the arguments C passes.
+    pub(crate) fn arg_types(&self) -> &[Py<CType>] {
+        &self.args
+    }
 }
 
 /// `callback(ctype, python_callable, error=None, onerror=None)`.
@@ -53,51 +116,8 @@ pub fn callback(
     error: Option<&Bound<'_, PyAny>>,
     onerror: Option<Py<PyAny>>,
 ) -> PyResult<Py<CData>> {
+    let target = Target::new(py, &ctype, python_callable.clone_ref(py), error, onerror)?;
     let ct = ctype.get();
-    if ct.kind != Kind::Function {
-        return Err(PyTypeError::new_err(format!(
-            "expected a function ctype, got '{}'",
-            ct.cname
-        )));
-    }
-    if !python_callable.bind(py).is_callable() {
-        return Err(PyTypeError::new_err("expected a callable object"));
-    }
-    if let Some(h) = &onerror {
-        if !h.bind(py).is_callable() {
-            return Err(PyTypeError::new_err(
-                "expected a callable object for 'onerror'",
-            ));
-        }
-    }
-    let sig = table().func(ct.id).cloned().expect("function type");
-    let result = ctype_for(py, sig.result);
-    let rct = result.get();
-    if rct.size().is_some_and(|s| s > 16) || (rct.is_record() && rct.size().is_none()) {
-        // Struct results travel through the result buffer libffi hands us; only
-        // the error value has to fit our fixed buffer.
-        if error.is_some_and(|e| !e.is_none()) {
-            return Err(PyTypeError::new_err(
-                "'error' is not supported for large struct results",
-            ));
-        }
-    }
-    let mut error_value = [0u8; 16];
-    if let Some(e) = error.filter(|e| !e.is_none()) {
-        if rct.kind == Kind::Void {
-            return Err(PyTypeError::new_err(
-                "'error' given for a callback returning void",
-            ));
-        }
-        unsafe { write_result(py, rct, error_value.as_mut_ptr(), e)? };
-    }
-    let target = Target {
-        callable: python_callable.clone_ref(py),
-        args: sig.args.iter().map(|a| ctype_for(py, *a)).collect(),
-        result,
-        error_value,
-        onerror,
-    };
     let cb = Callback::new(
         &table(),
         ct.id,
@@ -131,27 +151,44 @@ fn run(target: &Target, args: &[*mut c_void], ret: *mut c_void) {
     // SAFETY: the interpreter is initialized (this callback was made by it);
     // paired with the release below on the same thread.
     let gil = unsafe { pyo3::ffi::PyGILState_Ensure() };
-    Python::attach(|py| {
-        let ret = ret as *mut u8;
+    Python::attach(|py| deliver(py, target, args, ret as *mut u8, true));
+    unsafe { pyo3::ffi::PyGILState_Release(gil) };
+    crate::errno::errno_to_c();
+}
+
+/// Calls the Python function with the arguments at `args` and writes its
+/// result at `ret` (integers narrower than a word `widened`, as libffi's
+/// closures return them); an exception goes to `onerror` or
+/// `sys.unraisablehook`, and C gets the error value.
+pub(crate) fn deliver(
+    py: Python<'_>,
+    target: &Target,
+    args: &[*mut c_void],
+    ret: *mut u8,
+    widened: bool,
+) {
+    {
         let outcome = call_python(py, target, args).and_then(|value| unsafe {
-            write_result(py, target.result.get(), ret, value.bind(py))
+            write_result(py, target.result.get(), ret, value.bind(py), widened)
         });
         if let Err(err) = outcome {
             let rescued = target
                 .onerror
                 .as_ref()
-                .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret));
+                .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
                 if target.onerror.is_none() {
                     err.write_unraisable(py, Some(target.callable.bind(py)));
                 }
-                let size = result_bytes(target.result.get());
+                let size = if widened {
+                    result_bytes(target.result.get())
+                } else {
+                    target.result.get().size().unwrap_or(0).min(16)
+                };
                 unsafe { std::ptr::copy_nonoverlapping(target.error_value.as_ptr(), ret, size) };
             }
         }
-    });
-    unsafe { pyo3::ffi::PyGILState_Release(gil) };
-    crate::errno::errno_to_c();
+    }
 }
 
 /// Arguments up to this count are passed to Python from a stack array.
@@ -200,11 +237,12 @@ fn on_error(
     handler: &Py<PyAny>,
     err: PyErr,
     ret: *mut u8,
+    widened: bool,
 ) -> Option<()> {
     let args = (err.get_type(py), err.value(py).clone(), err.traceback(py));
     match handler.bind(py).call1(args) {
         Ok(v) if v.is_none() => None,
-        Ok(v) => match unsafe { write_result(py, target.result.get(), ret, &v) } {
+        Ok(v) => match unsafe { write_result(py, target.result.get(), ret, &v, widened) } {
             Ok(()) => Some(()),
             Err(e) => {
                 report_both(py, target, err, handler, e);
@@ -260,13 +298,14 @@ fn result_bytes(ct: &CType) -> usize {
     }
 }
 
-/// Writes a callback result; integers narrower than a word are widened, as
+/// Writes a callback result; integers narrower than a word are `widened` as
 /// libffi's closures return them.
 unsafe fn write_result(
     py: Python<'_>,
     ct: &CType,
     ret: *mut u8,
     value: &Bound<'_, PyAny>,
+    widened: bool,
 ) -> PyResult<()> {
     match ct.kind {
         Kind::Void => {
@@ -279,7 +318,7 @@ unsafe fn write_result(
                 )))
             }
         }
-        _ if is_widened(ct) => {
+        _ if widened && is_widened(ct) => {
             let prim = ct.prim.expect("primitive");
             let mut tmp = [0u8; 16];
             convert::write(py, ct, tmp.as_mut_ptr(), value)?;

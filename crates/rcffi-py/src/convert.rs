@@ -392,6 +392,8 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
 /// pointer type (same target, `void *` on either side, `char`-like targets for
 /// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
+    let behind = function_behind(obj);
+    let obj = behind.as_ref().map_or(obj, |f| f.as_any());
     let Ok(cd) = obj.cast::<CData>() else {
         if let Some(stream) = crate::files::file_of_if_expected(py, ct, obj)? {
             return Ok(stream);
@@ -452,6 +454,18 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
     }
     cd.check_alive(py)?;
     Ok(cd.address())
+}
+
+/// The C function behind a builtin function of an API-mode lib (its
+/// `__self__`), which stands for a function pointer wherever C takes one, as in
+/// cffi.
+pub fn function_behind<'py>(obj: &Bound<'py, PyAny>) -> Option<Bound<'py, CData>> {
+    if !obj.is_instance_of::<pyo3::types::PyCFunction>() {
+        return None;
+    }
+    let this = obj.getattr(pyo3::intern!(obj.py(), "__self__")).ok()?;
+    let cd = this.cast_into::<CData>().ok()?;
+    (cd.get().ctype.get().kind == Kind::Function).then_some(cd)
 }
 
 /// Plain `char`, the type C strings are made of.
@@ -696,7 +710,10 @@ pub unsafe fn read_field(
 }
 
 /// Writes an array of `length` items (or as many as given when unknown).
-unsafe fn write_array(
+///
+/// # Safety
+/// `addr` must be writable for `length` items.
+pub(crate) unsafe fn write_array(
     py: Python<'_>,
     ct: &CType,
     addr: *mut u8,
@@ -777,8 +794,14 @@ unsafe fn write_array(
     } else if let Ok(t) = obj.cast::<PyTuple>() {
         t.iter().collect()
     } else {
+        // As cffi: the text names the string kind the items also accept.
+        let also = match item.prim.map(|p| p.class()) {
+            Some(PrimClass::WideChar) => "a unicode or ",
+            _ if item_size == 1 && item.prim.is_some_and(|p| p.is_integer()) => "a bytes or ",
+            _ => "a ",
+        };
         return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a list or tuple, not {}",
+            "initializer for ctype '{}' must be {also}list or tuple, not {}",
             ct.cname,
             type_name(obj)
         )));

@@ -22,6 +22,13 @@ pub struct Declarations {
 }
 
 impl Declarations {
+    /// Wraps core declarations built elsewhere (a cffi-compiled module's).
+    pub(crate) fn from_core(decls: CoreDeclarations) -> Declarations {
+        Declarations {
+            inner: Mutex::new(decls),
+        }
+    }
+
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, CoreDeclarations> {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -85,6 +92,7 @@ impl Declarations {
                 .collect(),
             enums: enums.iter().map(|e| &e[..]).collect(),
             typenames: typenames.iter().map(|e| &e[..]).collect(),
+            ..cffi_format::Module::default()
         };
         let mut decls = CoreDeclarations::new();
         for other in tuple_items(get("_includes"))? {

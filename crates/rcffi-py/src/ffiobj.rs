@@ -30,6 +30,9 @@ pub struct FfiObject {
     types: Py<TypeCache>,
     /// `init_once()` state per tag: `{tag: InitOnce}`.
     once: Py<PyDict>,
+    /// The `extern "Python"` functions of a cffi-compiled module, for
+    /// `def_extern()`: `{name: _ExternPython}`; None for other ffis.
+    externs: Option<Py<PyDict>>,
 }
 
 /// One tag's `init_once()` state: whether a caller is running the function
@@ -67,6 +70,25 @@ impl InitOnce {
 }
 
 impl FfiObject {
+    /// The ffi of an extension module compiled by cffi.
+    pub fn for_compiled_module(
+        py: Python<'_>,
+        decls: Py<Declarations>,
+        externs: Py<PyDict>,
+    ) -> PyResult<Self> {
+        Ok(FfiObject {
+            decls: decls.into_any(),
+            types: Py::new(py, TypeCache::default())?,
+            once: PyDict::new(py).unbind(),
+            externs: Some(externs),
+        })
+    }
+
+    /// The declarations of any backend ffi.
+    pub fn declarations_of(&self, py: Python<'_>) -> PyResult<Py<Declarations>> {
+        Ok(self.declarations(py)?.unbind())
+    }
+
     fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
         resolve(py, &self.types, &self.decls, cdecl)
     }
@@ -142,6 +164,7 @@ impl FfiObject {
             decls: decls_any,
             types,
             once: PyDict::new(py).unbind(),
+            externs: None,
         })
     }
 
@@ -399,7 +422,8 @@ impl FfiObject {
     }
 
     /// `addressof(cdata, *fields_or_indexes)`: `&cdata` of a struct, union or
-    /// array, or the address of a (nested) field or item in it.
+    /// array, or the address of a (nested) field or item in it;
+    /// `addressof(lib, name)`: a lib's function or global variable.
     #[pyo3(signature = (cdata, *fields_or_indexes))]
     fn addressof(
         &self,
@@ -407,6 +431,22 @@ impl FfiObject {
         cdata: &Bound<'_, PyAny>,
         fields_or_indexes: &Bound<'_, PyTuple>,
     ) -> PyResult<Py<CData>> {
+        if let Ok(lib) = cdata.cast::<crate::libobj::Lib>() {
+            let name = match fields_or_indexes.as_slice() {
+                [name] => name.extract::<String>().ok(),
+                _ => None,
+            };
+            let name = name.ok_or_else(|| {
+                PyTypeError::new_err("addressof(lib, name) takes exactly one name")
+            })?;
+            return Ok(lib
+                .get()
+                .address_of(py, &name)?
+                .bind(py)
+                .cast::<CData>()?
+                .clone()
+                .unbind());
+        }
         let Ok(cd) = cdata.cast::<CData>() else {
             return Err(PyTypeError::new_err(format!(
                 "expected a cdata struct/union/array/pointer object, not {}",
@@ -530,6 +570,25 @@ impl FfiObject {
         Ok(PyCFunction::new_closure(py, None, None, make)?
             .into_any()
             .unbind())
+    }
+
+    /// `def_extern(name=None, error=None, onerror=None)`: a decorator
+    /// attaching a Python function to the `extern "Python"` function of that
+    /// name (by default the Python function's) of a cffi-compiled module.
+    #[pyo3(signature = (name=None, error=None, onerror=None))]
+    fn def_extern(
+        &self,
+        py: Python<'_>,
+        name: Option<String>,
+        error: Option<Py<PyAny>>,
+        onerror: Option<Py<PyAny>>,
+    ) -> PyResult<Py<PyAny>> {
+        let Some(externs) = &self.externs else {
+            return Err(FFIError::new_err(
+                "def_extern() is only available on the ffi of a compiled API-mode module",
+            ));
+        };
+        crate::cffi_abi::externpy::def_extern(py, externs.clone_ref(py), name, error, onerror)
     }
 
     /// `integer_const(name)`: the value of an integer constant of the cdef

@@ -12,6 +12,7 @@ mod callback;
 mod cdata;
 mod cdata_attrs;
 mod cdata_repr;
+mod cffi_abi;
 mod compiler;
 mod convert;
 mod ctypes_calls;
@@ -24,7 +25,6 @@ mod ctypes_support;
 mod decls;
 mod errno;
 mod errors;
-mod external;
 mod ffiobj;
 mod files;
 mod handles;
@@ -141,9 +141,10 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(handles::newp_handle, m)?)?;
     m.add_function(wrap_pyfunction!(handles::from_handle, m)?)?;
     m.add_function(wrap_pyfunction!(
-        external::_init_cffi_1_0_external_module,
+        cffi_abi::_init_cffi_1_0_external_module,
         m
     )?)?;
+    m.add("_C_API", cffi_abi::c_api_capsule(m.py())?)?;
     m.add("FFI_DEFAULT_ABI", FFI_DEFAULT_ABI)?;
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     m.add("ABI_KEEP_GIL", ABI_KEEP_GIL)?;

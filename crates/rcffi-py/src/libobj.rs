@@ -48,6 +48,16 @@ pub struct Variable {
 }
 
 impl Variable {
+    /// The variable at `address`.
+    pub fn at_address(name: &str, ctype: Py<CType>, address: usize, keep: Py<PyAny>) -> Self {
+        Variable {
+            name: name.to_string(),
+            ctype,
+            place: Place::Address(address),
+            _keep: keep,
+        }
+    }
+
     /// The variable at the address `accessor()` returns (API-mode glue).
     pub fn with_accessor(name: &str, ctype: Py<CType>, accessor: usize, keep: Py<PyAny>) -> Self {
         Variable {
@@ -143,7 +153,7 @@ pub struct Unavailable {
 }
 
 impl Unavailable {
-    fn new(py: Python<'_>, error: &PyErr) -> Self {
+    pub fn new(py: Python<'_>, error: &PyErr) -> Self {
         Unavailable {
             error_type: error.get_type(py).unbind(),
             message: error.value(py).to_string(),
@@ -330,7 +340,8 @@ impl Lib {
     }
 
     /// `ffi.addressof(lib, name)`: a function's cdata, or a pointer to a global.
-    fn _address_of(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
+    #[pyo3(name = "_address_of")]
+    pub(crate) fn address_of(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
         self.check_open()?;
         match self.addresses.bind(py).get_item(name)? {
             Some(v) => match v.cast::<Variable>() {
@@ -377,7 +388,9 @@ impl Lib {
 /// object. `contents` maps names to values: `_Variable`s and `_Unavailable`s
 /// become descriptors of the lib's type, anything else an entry of its dict;
 /// `__cdata__<name>` entries (the function cdata behind an API-mode builtin)
-/// only serve `ffi.addressof()`, and other `__` names are skipped.
+/// make `lib.name(...)` call that cdata directly, `__address__<name>` entries
+/// (the C function behind a cffi-compiled module's builtin) only serve
+/// `ffi.addressof()`, and other `__` names are skipped.
 /// `qualified_name` is the lib's `__name__` (`pkg._mod.lib` for a module's).
 #[pyfunction]
 #[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None, qualified_name=None))]
@@ -440,6 +453,12 @@ fn sort_contents(
             // Interned, as the names in code are: the interpreter's cached
             // lookup compares keys by identity.
             plain.append((PyString::intern(py, &key), value))?;
+        }
+    }
+    for (key, value) in contents.iter() {
+        if let Some(function) = key.extract::<String>()?.strip_prefix("__address__") {
+            // Only for `ffi.addressof()`: the function stays the builtin.
+            addresses.set_item(function, value)?;
         }
     }
     Ok(())
