@@ -44,4 +44,3 @@ impl std::fmt::Display for NeedsCompiler {
         }
     }
 }
-

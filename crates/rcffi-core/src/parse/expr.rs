@@ -5,8 +5,9 @@ use super::{PResult, Parser};
 use crate::ctype::TypeData;
 use crate::decl::Entity;
 
-/// The precedence of a binary operator, loosest 1, or `None` for other tokens.
-fn precedence(op: &str) -> Option<u8> {
+/// The precedence of a binary operator, loosest 1, or `None` for other tokens
+/// (C's, shared with the preprocessor's `#if`).
+pub(crate) fn precedence(op: &str) -> Option<u8> {
     Some(match op {
         "||" => 1,
         "&&" => 2,

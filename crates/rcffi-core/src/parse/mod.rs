@@ -4,7 +4,7 @@
 
 mod attributes;
 mod declarator;
-mod expr;
+pub(crate) mod expr;
 mod headers;
 pub mod lexer;
 mod macros;

@@ -5,6 +5,7 @@
 use super::lex::{Kind, PpTok};
 use super::Pp;
 use crate::error::CDefError;
+use crate::parse::expr::precedence;
 
 /// A value of a `#if` expression: 64 bits, signed or unsigned.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,22 +192,6 @@ struct Eval<'p, 'c, 't> {
     kw: PpTok,
     /// Nesting of parentheses and unary operators, bounded by `MAX_DEPTH`.
     depth: usize,
-}
-
-fn precedence(op: &str) -> Option<u8> {
-    Some(match op {
-        "||" => 1,
-        "&&" => 2,
-        "|" => 3,
-        "^" => 4,
-        "&" => 5,
-        "==" | "!=" => 6,
-        "<" | "<=" | ">" | ">=" => 7,
-        "<<" | ">>" => 8,
-        "+" | "-" => 9,
-        "*" | "/" | "%" => 10,
-        _ => return None,
-    })
 }
 
 impl Eval<'_, '_, '_> {
