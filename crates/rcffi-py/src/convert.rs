@@ -392,7 +392,12 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
 /// pointer type (same target, `void *` on either side, `char`-like targets for
 /// each other), or an array of the pointed-to type.
 pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<*mut u8> {
-    let behind = function_behind(obj);
+    // Cdata first: the other accepted objects are looked for only when it fails.
+    let behind = if obj.is_instance_of::<CData>() {
+        None
+    } else {
+        function_behind(obj)
+    };
     let obj = behind.as_ref().map_or(obj, |f| f.as_any());
     let Ok(cd) = obj.cast::<CData>() else {
         if let Some(stream) = crate::files::file_of_if_expected(py, ct, obj)? {
