@@ -132,7 +132,13 @@ impl Parser<'_, '_> {
             return Ok((args, false));
         }
         loop {
-            if self.eat_punct("...") {
+            if self.is_punct("...") {
+                if args.is_empty() {
+                    return Err(
+                        self.error("a function with only '(...)' as argument is not correct C")
+                    );
+                }
+                self.pos += 1;
                 self.expect_punct(")")?;
                 return Ok((args, true));
             }
@@ -158,6 +164,10 @@ impl Parser<'_, '_> {
                 ty.id
             };
             if matches!(self.table.data(id), TypeData::Void) {
+                // `(void_t)` with `typedef void void_t;`: no parameters, as in C.
+                if args.is_empty() && d.name.is_none() && self.eat_punct(")") {
+                    return Ok((args, false));
+                }
                 return Err(self.error_at(at, "a parameter cannot have type 'void'"));
             }
             args.push(id);

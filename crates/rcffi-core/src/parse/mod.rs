@@ -440,9 +440,14 @@ impl<'a, 's> Parser<'a, 's> {
         self.pos += 1;
         let str_tok = self.next();
         let quoted = self.text(str_tok);
-        let kind = match &quoted[1..quoted.len() - 1] {
+        // Spaces inside the string do not matter (`"C + Python"`), as in cffi.
+        let linkage: String = quoted[1..quoted.len() - 1]
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let kind = match linkage.as_str() {
             "Python" => Some(ExternPython::Static),
-            "Python+C" => Some(ExternPython::PlusC),
+            "Python+C" | "C+Python" => Some(ExternPython::PlusC),
             "C" => None,
             s => {
                 return Err(self.lx.error_at(

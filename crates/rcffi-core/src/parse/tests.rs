@@ -624,3 +624,38 @@ fn other_initializers_leave_the_value_to_the_library() {
     assert!(err("int f(int) = 0;").contains("only a variable or constant"));
     assert!(err("int a = ;").contains("expected an initializer"));
 }
+
+#[test]
+fn only_an_ellipsis_is_not_a_parameter_list() {
+    assert!(err("int foo(...);").contains("only '(...)' as argument"));
+    assert!(err("typedef int (*f_t)(...);").contains("only '(...)' as argument"));
+    let (mut t, mut d) = cdef("int printf(const char *, ...);");
+    assert_eq!(ty(&mut t, &mut d, "int(*)(int, ...)"), "int(*)(int, ...)");
+}
+
+#[test]
+fn a_typedef_of_void_as_the_only_parameter_means_none() {
+    let (mut t, mut d) = cdef("typedef void v1; typedef v1 v2; typedef int (*f_t)(v2);");
+    assert_eq!(ty(&mut t, &mut d, "f_t"), "int(*)()");
+    assert!(err("typedef void v1; int g(int, v1);").contains("cannot have type 'void'"));
+    assert!(err("typedef void v1; int g(v1 x);").contains("cannot have type 'void'"));
+}
+
+#[test]
+fn linkage_strings_ignore_spaces() {
+    let (_, d) = cdef("extern \"C +\tPython\" int bar(int); extern \" Python \" int baz(int);");
+    assert!(matches!(
+        d.names["bar"],
+        Entity::Function {
+            extern_python: Some(ExternPython::PlusC),
+            ..
+        }
+    ));
+    assert!(matches!(
+        d.names["baz"],
+        Entity::Function {
+            extern_python: Some(ExternPython::Static),
+            ..
+        }
+    ));
+}
