@@ -473,3 +473,32 @@ def test_a_global_behind_a_macro_at_null_raises(build):
                    lambda: ffi.addressof(lib, "my_value")):
         with pytest.raises(ffi.error, match="at address NULL"):
             action()
+
+
+def test_a_partial_struct_by_value_is_refused_not_passed_wrongly(build):
+    # The compiler gives the layout, not the members the cdef leaves out, and
+    # those may decide how C passes the struct: then rcffi refuses rather than
+    # pass garbage. Where they cannot (a declared int in every eightbyte, or
+    # over 16 bytes, passed in memory), the call goes through.
+    m = build(
+        "struct part { int y; ...; }; struct known { int y; ...; }; struct big { int y; ...; };"
+        "struct full { int a, b; };"
+        "int by_value(struct part); int by_pointer(struct part *); int full(struct full);"
+        "int known_one(struct known); int big_one(struct big); struct big make_big(int);",
+        "struct part { double pad; int y; }; struct known { int y; float hidden; };"
+        "struct big { double a, b; int y; }; struct full { int a, b; };"
+        "static int by_value(struct part p) { return p.y; }"
+        "static int by_pointer(struct part *p) { return p->y; }"
+        "static int full(struct full f) { return f.a + f.b; }"
+        "static int known_one(struct known k) { return k.y; }"
+        "static int big_one(struct big b) { return b.y; }"
+        "static struct big make_big(int y) { struct big b = { 1.0, 2.0, y }; return b; }",
+    )
+    p = m.ffi.new("struct part *", {"y": 42})
+    with pytest.raises(NotImplementedError, match=r"'struct part' cannot be an argument.*'\.\.\.;'"):
+        m.lib.by_value(p[0])
+    assert m.lib.by_pointer(p) == 42
+    assert m.lib.full([40, 2]) == 42
+    assert m.lib.known_one(m.ffi.new("struct known *", {"y": 7})[0]) == 7
+    assert m.lib.big_one(m.ffi.new("struct big *", {"y": 9})[0]) == 9
+    assert m.lib.make_big(11).y == 11

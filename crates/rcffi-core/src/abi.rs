@@ -92,6 +92,34 @@ pub fn sysv_x86_64(table: &TypeTable, id: TypeId, size: usize) -> Passing {
     Passing::Registers(classes)
 }
 
+/// Whether the System V x86-64 passing of a record of `size` bytes is known
+/// although it may have members the cdef leaves out (`...;`): it is when it
+/// travels in memory (over 16 bytes), and otherwise when every eightbyte either
+/// holds a declared integer (INTEGER wins over anything a hidden member could
+/// add) or is filled by declared floating members (no room for a hidden one).
+pub fn sysv_x86_64_known_despite_hidden(table: &TypeTable, id: TypeId, size: usize) -> bool {
+    if size > 16 {
+        return true;
+    }
+    let mut leaves = Vec::new();
+    collect_leaves(table, id, 0, &mut leaves);
+    (0..size).step_by(8).all(|start| {
+        let end = (start + 8).min(size);
+        let touching: Vec<&Leaf> = leaves
+            .iter()
+            .filter(|l| l.offset < end && l.offset + l.size > start)
+            .collect();
+        if touching.iter().any(|l| !l.floating) {
+            return true;
+        }
+        let covered: usize = touching
+            .iter()
+            .map(|l| (l.offset + l.size).min(end) - l.offset.max(start))
+            .sum();
+        covered == end - start
+    })
+}
+
 fn collect_leaves(table: &TypeTable, id: TypeId, base: usize, out: &mut Vec<Leaf>) {
     match table.data(id) {
         TypeData::Primitive(p) => {

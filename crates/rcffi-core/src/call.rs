@@ -28,13 +28,17 @@ unsafe impl Sync for CallPlan {}
 
 /// Why libffi cannot pass the complete record `id` by value, if it cannot: it
 /// has no size (an empty struct or union, a GNU extension) or ends in an array
-/// of no or zero length, here or in a nested record; libffi would mis-size it.
+/// of no or zero length, here or in a nested record, so libffi would mis-size
+/// it; or its layout came from the compiler for a `...;` declaration and the
+/// members the cdef leaves out could change how C passes it.
 fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
     let mut pending = vec![id];
+    let mut inexact = false;
     while let Some(rec) = pending.pop() {
         let TypeData::Record(r) = t.data(rec) else {
             continue;
         };
+        inexact |= r.inexact;
         if r.layout.is_some_and(|l| l.size == 0) {
             return Some("it is empty");
         }
@@ -48,6 +52,16 @@ fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
                 _ => {}
             }
         }
+    }
+    let size = t.size_of(id).unwrap_or(0);
+    let known = cfg!(all(target_arch = "x86_64", unix))
+        && !abi::has_long_double(t, id)
+        && abi::sysv_x86_64_known_despite_hidden(t, id, size);
+    if inexact && !known {
+        return Some(
+            "it is declared with '...;' and the members the cdef leaves out decide how C \
+             passes it (declare them all, or pass a pointer)",
+        );
     }
     None
 }

@@ -110,6 +110,9 @@ pub struct Record {
     pub is_union: bool,
     /// Declared with `...;`: the C compiler must fill in the layout (API mode).
     pub partial: bool,
+    /// Its layout came from the compiler for a `...;` declaration: members the
+    /// cdef leaves out may exist, so how C passes it by value is unknown.
+    pub inexact: bool,
     /// `None` while the record is only forward-declared (opaque).
     pub fields: Option<Vec<Field>>,
     /// Size and alignment, once known.
@@ -457,6 +460,7 @@ impl TypeTable {
             TypeData::Record(Box::new(Record {
                 is_union,
                 partial: false,
+                inexact: false,
                 fields: None,
                 layout: None,
             })),
@@ -670,6 +674,7 @@ impl TypeTable {
         if let TypeData::Record(r) = &mut self.entries[id.index()].data {
             r.fields = Some(fields);
             r.layout = Some(layout);
+            r.inexact |= r.partial;
             r.partial = false;
         }
     }
