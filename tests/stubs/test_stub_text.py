@@ -1,0 +1,113 @@
+"""The text rcffi.stubs writes for a cdef: each C declaration's Python typing."""
+
+import warnings
+
+import rcffi
+from rcffi.stubs import module_stub
+
+CDEF = """
+typedef struct { int x, y; } point;
+struct opaque;
+enum color { RED, GREEN = 5 };
+int add(int, int);
+double scale(double, float);
+void reset(void);
+const char *name_of(int);
+char first(const char *);
+point *origin(void);
+point mid(point, point);
+int printf(const char *, ...);
+long double precise(long double);
+wchar_t widen(wchar_t);
+_Bool ok(unsigned char, enum color);
+void take(struct opaque *, int *, void (*)(int));
+extern int counter;
+extern char buf[10];
+extern point here;
+static const int LIMIT;
+#define SIZE 42
+#define PI 3.5
+#define NAME "hi"
+"""
+
+
+def stub_of(cdef, with_lib=True):
+    ffi = rcffi.FFI()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        ffi.cdef(cdef)
+    return module_stub(ffi, "_demo", with_lib=with_lib)
+
+
+def lib_lines(text):
+    body = text.split("class _Lib:\n", 1)[1].split("\n\n", 1)[0]
+    return body.splitlines()
+
+
+def test_functions_are_methods_typed_from_their_c_signature():
+    lines = lib_lines(stub_of(CDEF))
+    for expected in [
+        "    def add(self, a0: int, a1: int, /) -> int: ...",
+        "    def scale(self, a0: float, a1: float, /) -> float: ...",
+        "    def reset(self) -> None: ...",
+        "    def name_of(self, a0: int, /) -> CData: ...",
+        "    def first(self, a0: bytes | CData, /) -> bytes: ...",
+        "    def origin(self) -> CData: ...",
+        "    def mid(self, a0: CData, a1: CData, /) -> CData: ...",
+        "    def printf(self, a0: bytes | CData, /, *args: Any) -> int: ...",
+        "    def precise(self, a0: float | CData, /) -> CData: ...",
+        "    def widen(self, a0: str, /) -> str: ...",
+        "    def ok(self, a0: int, a1: int, /) -> int: ...",
+        "    def take(self, a0: CData, a1: CData, a2: CData, /) -> None: ...",
+    ]:
+        assert expected in lines
+
+
+def test_globals_and_constants_are_annotated_attributes_in_declaration_order():
+    lines = lib_lines(stub_of(CDEF))
+    attributes = [line for line in lines if not line.startswith("    def ")]
+    assert attributes == [
+        "    RED: int", "    GREEN: int", "    counter: int", "    buf: CData",
+        "    here: CData", "    LIMIT: int", "    SIZE: int", "    PI: float", "    NAME: bytes",
+    ]
+
+
+def test_the_module_exposes_a_typed_ffi_and_lib():
+    text = stub_of("int add(int, int);")
+    assert text.splitlines()[1:] == [
+        "", "import rcffi", "", "ffi: rcffi.FFI", "", "", "class _Lib:",
+        "    def add(self, a0: int, a1: int, /) -> int: ...", "", "", "lib: _Lib",
+    ]
+    compile(text, "_demo.pyi", "exec")
+
+
+def test_imports_are_those_the_stub_uses():
+    text = stub_of(CDEF)
+    assert "from typing import Any\n" in text
+    assert "from rcffi._backend import CData\n" in text
+    plain = stub_of("int add(int, int);")
+    assert "typing" not in plain and "CData" not in plain
+
+
+def test_an_out_of_line_abi_module_has_only_ffi():
+    text = stub_of("int add(int, int);", with_lib=False)
+    assert "ffi: rcffi.FFI" in text
+    assert "lib" not in text.split("\n", 1)[1] and "_Lib" not in text
+
+
+def test_a_type_only_the_compiler_completes_leaves_the_name_untyped():
+    lines = lib_lines(stub_of("struct s { int a; ...; }; struct s get(void); int n(void);"))
+    assert lines == ["    get: Any", "    def n(self) -> int: ..."]
+
+
+def test_a_c_name_that_is_a_python_keyword_is_left_out():
+    text = stub_of("int lambda(int); int kept(int);")
+    assert "lambda" not in text
+    assert "    def kept(self, a0: int, /) -> int: ..." in lib_lines(text)
+    compile(text, "_demo.pyi", "exec")
+
+
+def test_an_empty_cdef_gives_a_valid_empty_lib():
+    text = stub_of("")
+    assert lib_lines(text) == ["    pass"]
+    compile(text, "_demo.pyi", "exec")
