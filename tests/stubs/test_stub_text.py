@@ -95,9 +95,9 @@ def test_an_out_of_line_abi_module_has_only_ffi():
     assert "lib" not in text.split("\n", 1)[1] and "_Lib" not in text
 
 
-def test_a_type_only_the_compiler_completes_leaves_the_name_untyped():
-    lines = lib_lines(stub_of("struct s { int a; ...; }; struct s get(void); int n(void);"))
-    assert lines == ["    get: Any", "    def n(self) -> int: ..."]
+def test_a_type_only_the_compiler_completes_still_types_its_functions():
+    lines = lib_lines(stub_of("struct s { int a; ...; }; struct s get(void); int n(struct s *);"))
+    assert lines == ["    def get(self) -> CData: ...", "    def n(self, a0: CData, /) -> int: ..."]
 
 
 def test_a_c_name_that_is_a_python_keyword_is_left_out():
