@@ -111,3 +111,15 @@ def test_an_empty_cdef_gives_a_valid_empty_lib():
     text = stub_of("")
     assert lib_lines(text) == ["    pass"]
     compile(text, "_demo.pyi", "exec")
+
+
+def test_the_names_of_an_included_ffi_are_in_the_lib():
+    base = rcffi.FFI()
+    base.cdef("typedef struct { int x; } point; int first(int);")
+    ffi = rcffi.FFI()
+    ffi.include(base)
+    ffi.cdef("double second(point *);")
+    assert lib_lines(module_stub(ffi, "_demo")) == [
+        "    def first(self, a0: int, /) -> int: ...",
+        "    def second(self, a0: CData, /) -> float: ...",
+    ]
