@@ -21,6 +21,8 @@ long double precise(long double);
 wchar_t widen(wchar_t);
 _Bool ok(unsigned char, enum color);
 void take(struct opaque *, int *, void (*)(int));
+void *find(const void *, const unsigned char *, int8_t *, _Bool *, long *);
+size_t wide(const wchar_t *, char32_t *, wchar_t **);
 extern int counter;
 extern char buf[10];
 extern point here;
@@ -59,6 +61,9 @@ def test_functions_are_methods_typed_from_their_c_signature():
         "    def widen(self, a0: str, /) -> str: ...",
         "    def ok(self, a0: int, a1: int, /) -> int: ...",
         "    def take(self, a0: CData, a1: CData, a2: CData, /) -> None: ...",
+        "    def find(self, a0: bytes | CData, a1: bytes | CData, a2: bytes | CData, "
+        "a3: bytes | CData, a4: CData, /) -> CData: ...",
+        "    def wide(self, a0: str | CData, a1: str | CData, a2: CData, /) -> int: ...",
     ]:
         assert expected in lines
 
@@ -123,3 +128,21 @@ def test_the_names_of_an_included_ffi_are_in_the_lib():
         "    def first(self, a0: int, /) -> int: ...",
         "    def second(self, a0: CData, /) -> float: ...",
     ]
+
+
+def test_what_the_stub_admits_for_a_pointer_a_call_accepts():
+    """bytes for a pointer to bytes or void, str for wide characters: the
+    conversions calls make, so mypy does not reject working programs."""
+    cdef = ("size_t strlen(const unsigned char *); void *memchr(const void *, int, size_t);"
+            "size_t wcslen(const wchar_t *);")
+    ffi = rcffi.FFI()
+    ffi.cdef(cdef)
+    lines = lib_lines(module_stub(ffi, "_demo"))
+    assert lines == [
+        "    def strlen(self, a0: bytes | CData, /) -> int: ...",
+        "    def memchr(self, a0: bytes | CData, a1: int, a2: int, /) -> CData: ...",
+        "    def wcslen(self, a0: str | CData, /) -> int: ...",
+    ]
+    lib = ffi.dlopen(None)
+    assert lib.strlen(b"four") == 4 and lib.wcslen("three") == 5
+    assert ffi.string(ffi.cast("char *", lib.memchr(b"abc", ord("b"), 3))) == b"bc"
