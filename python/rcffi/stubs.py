@@ -122,7 +122,10 @@ def main(argv=None):
     parser.add_argument("module", help="the module to import (it must have an 'ffi')")
     parser.add_argument("-o", "--output", help="the .pyi to write (default: standard output)")
     options = parser.parse_args(argv)
-    module = importlib.import_module(options.module)
+    try:
+        module = importlib.import_module(options.module)
+    except ImportError as e:
+        parser.error("cannot import %r: %s" % (options.module, e))
     ffi = getattr(module, "ffi", None)
     if ffi is None or not hasattr(ffi, "_decls"):
         parser.error("module %r has no rcffi 'ffi'" % (options.module,))

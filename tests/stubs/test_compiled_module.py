@@ -135,6 +135,10 @@ def test_the_command_line_refuses_a_module_without_an_ffi(tmp_path):
                           capture_output=True, text=True, timeout=50)
     assert done.returncode == 2
     assert "module 'plain' has no rcffi 'ffi'" in done.stderr
+    missing = subprocess.run([sys.executable, "-m", "rcffi.stubs", "_no_such_module"],
+                             cwd=tmp_path, capture_output=True, text=True, timeout=50)
+    assert missing.returncode == 2
+    assert "cannot import '_no_such_module': No module named '_no_such_module'" in missing.stderr
 
 
 def test_an_out_of_line_abi_module_gets_a_stub_with_its_ffi(tmp_path):
