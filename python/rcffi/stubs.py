@@ -13,6 +13,7 @@ existing module from its ``ffi``.
 import argparse
 import importlib
 import keyword
+import re
 import sys
 
 from . import _backend
@@ -93,6 +94,12 @@ def _member_line(ffi, name):
     return "    %s: %s" % (name, _CONSTANT_TYPES[kind])
 
 
+def _annotates_with(name, body):
+    """Whether ``name`` is a type in the annotations of ``body`` (not merely
+    part of a C name)."""
+    return re.search(r"(: |-> |\| )%s\b" % (name,), body) is not None
+
+
 def module_stub(ffi, module_name, with_lib=True):
     """The text of the ``.pyi`` of module ``module_name`` exposing ``ffi`` and,
     when ``with_lib`` (API mode), ``lib`` typed from ``ffi``'s declarations."""
@@ -102,10 +109,10 @@ def module_stub(ffi, module_name, with_lib=True):
                    if line is not None]
     body = "\n".join(members)
     lines = [_HEADER % (module_name,)]
-    if "Any" in body:
+    if _annotates_with("Any", body):
         lines.append("from typing import Any\n")
     lines.append("\nimport rcffi\n")
-    if "CData" in body:
+    if _annotates_with("CData", body):
         lines.append("from rcffi._backend import CData\n")
     lines.append("\nffi: rcffi.FFI\n")
     if with_lib:

@@ -90,8 +90,8 @@ def test_imports_are_those_the_stub_uses():
     text = stub_of(CDEF)
     assert "from typing import Any\n" in text
     assert "from rcffi._backend import CData\n" in text
-    plain = stub_of("int add(int, int);")
-    assert "typing" not in plain and "CData" not in plain
+    plain = stub_of("int add(int, int); int AnyCData(int);")
+    assert "typing" not in plain and "import CData" not in plain
 
 
 def test_an_out_of_line_abi_module_has_only_ffi():
