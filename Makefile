@@ -11,7 +11,8 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem
+	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem \
+	typecheck
 
 all: test
 
@@ -59,6 +60,11 @@ compat-ctypes: build
 # compat/ecosystem/run.py. Needs the network; not part of CI's default run.
 ecosystem: build-release
 	$(VPY) compat/ecosystem/run.py
+
+# mypy --strict on the examples and a typed test file: the stubs of rcffi
+# (python/rcffi/*.pyi, py.typed) type the code users write.
+typecheck: build
+	$(VENV)/bin/mypy --strict --cache-dir build/mypy examples tests/stubs/test_typed_usage.py
 
 # The documentation site (docs/, mkdocs.yml) into build/docs; --strict makes a
 # broken link or a page missing from the navigation an error.

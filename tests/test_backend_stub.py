@@ -7,7 +7,7 @@ import rcffi._backend
 
 STUB = pathlib.Path(rcffi.__file__).with_name("_backend.pyi")
 # Type aliases the stub defines for its own signatures.
-STUB_ONLY = {"_Kind", "_TypeLike"}
+STUB_ONLY = {"_Kind", "_TypeLike", "_CTypeBase"}
 
 
 def stub_names():

@@ -114,7 +114,7 @@ def test_cffi_modules_builds_with_ext_package_and_static_libraries(tmp_path):
                          text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
     assert sorted(os.listdir(build_lib / "ecoproj")) == [
-        "__init__.py", "_eco.py", "_eco.rcffi.so", "_eco_abi.py"]
+        "__init__.py", "_eco.py", "_eco.pyi", "_eco.rcffi.so", "_eco_abi.py", "_eco_abi.pyi"]
     check = textwrap.dedent("""
         from ecoproj._eco import ffi, lib
         from ecoproj._eco_abi import ffi as abi_ffi

@@ -333,8 +333,9 @@ class FFI(_backend.FFI):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
         directory per dotted component) and returns the path of the module file;
         after ``embedding_api()``, the embedding library at ``tmpdir/target``
-        (default ``<module name>.*``; ``*`` is the platform's suffix) and its path."""
-        from . import recompiler
+        (default ``<module name>.*``; ``*`` is the platform's suffix) and its path.
+        A module gets its ``.pyi`` stub beside it (``rcffi.stubs``)."""
+        from . import recompiler, stubs
 
         module_name, source, extension, kwds = self._require_source()
         if self._embedding is not None:
@@ -349,6 +350,9 @@ class FFI(_backend.FFI):
         else:
             path = recompiler.build_api_module(
                 self, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
+        # Beside the module, so type checkers that import it see its lib typed.
+        recompiler.write_if_changed(path[:-len(".py")] + ".pyi", stubs.module_stub(
+            self, module_name, with_lib=source is not None))
         if verbose:
             print("generated %s" % path)
         return path

@@ -103,6 +103,7 @@ def rcffi_modules(dist, attr, value):
                 built = builder.compile(tmpdir=tmp, verbose=self.verbose)
                 module = recompiler.module_path(self.build_lib, name, ".py")
                 _copy(built, module)
+                _copy(built[:-len(".py")] + ".pyi", module[:-len(".py")] + ".pyi")
                 if source is not None:
                     library = name.rsplit(".", 1)[-1] + ".rcffi.so"
                     _copy(os.path.join(os.path.dirname(built), library),

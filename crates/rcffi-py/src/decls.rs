@@ -218,28 +218,15 @@ impl Declarations {
         {
             usable_in_abi_mode(&table(), *ty)?;
         }
-        Ok(match entity {
-            None => None,
-            Some(Entity::Function { ty, .. }) => Some(("function", ctype_for(py, ty).into_any())),
-            Some(Entity::Global {
-                ty,
-                constant: false,
-            }) => Some(("variable", ctype_for(py, ty).into_any())),
-            Some(Entity::Global { ty, constant: true }) => {
-                Some(("constant", ctype_for(py, ty).into_any()))
-            }
-            Some(Entity::IntConstant { value, .. }) => {
-                Some(("int", value.into_pyobject(py)?.into_any().unbind()))
-            }
-            Some(Entity::UnknownConstant) => Some(("unknown", py.None())),
-            Some(Entity::FloatConstant(v)) => {
-                Some(("float", v.into_pyobject(py)?.into_any().unbind()))
-            }
-            Some(Entity::StrConstant(bytes)) => Some((
-                "bytes",
-                pyo3::types::PyBytes::new(py, &bytes).into_any().unbind(),
-            )),
-        })
+        entity_object(py, entity)
+    }
+
+    /// What `name` is, as `lookup()` says, also when its types still wait for
+    /// the compiler's layouts (`...`): a `.pyi` stub needs the signature of an
+    /// API-mode function, not the layout of the struct it takes.
+    fn declared(&self, py: Python<'_>, name: &str) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
+        let entity = self.lock().lookup(name).cloned();
+        entity_object(py, entity)
     }
 
     /// Every declared name (functions, variables, constants), in declaration order.
@@ -377,6 +364,33 @@ fn tuple_items<'py>(value: Option<Bound<'py, PyAny>>) -> PyResult<Vec<Bound<'py,
         None => Ok(Vec::new()),
         Some(v) => Ok(v.cast::<PyTuple>()?.iter().collect()),
     }
+}
+
+/// `lookup()`'s answer for a declared entity, as Python objects.
+fn entity_object(
+    py: Python<'_>,
+    entity: Option<Entity>,
+) -> PyResult<Option<(&'static str, Py<PyAny>)>> {
+    Ok(match entity {
+        None => None,
+        Some(Entity::Function { ty, .. }) => Some(("function", ctype_for(py, ty).into_any())),
+        Some(Entity::Global {
+            ty,
+            constant: false,
+        }) => Some(("variable", ctype_for(py, ty).into_any())),
+        Some(Entity::Global { ty, constant: true }) => {
+            Some(("constant", ctype_for(py, ty).into_any()))
+        }
+        Some(Entity::IntConstant { value, .. }) => {
+            Some(("int", value.into_pyobject(py)?.into_any().unbind()))
+        }
+        Some(Entity::UnknownConstant) => Some(("unknown", py.None())),
+        Some(Entity::FloatConstant(v)) => Some(("float", v.into_pyobject(py)?.into_any().unbind())),
+        Some(Entity::StrConstant(bytes)) => Some((
+            "bytes",
+            pyo3::types::PyBytes::new(py, &bytes).into_any().unbind(),
+        )),
+    })
 }
 
 fn bytes_of(value: &Bound<'_, PyAny>) -> PyResult<Vec<u8>> {
