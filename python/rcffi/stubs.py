@@ -53,6 +53,15 @@ def _value_type(ctype):
     return "int"
 
 
+def _is_one_byte(ctype):
+    """Whether ``ctype`` is one byte; a ``typedef int... t`` is not known to be
+    before the module is compiled (the stub is written with the C source)."""
+    try:
+        return _backend.sizeof(ctype) == 1
+    except (ValueError, TypeError, NotImplementedError, _backend.FFIError):
+        return False
+
+
 def _argument_type(ctype):
     """The Python types a parameter of ``ctype`` accepts: a call reads bytes in
     place for a pointer to bytes (``void *`` too) and encodes str for a
@@ -60,7 +69,7 @@ def _argument_type(ctype):
     if ctype.kind == "pointer":
         item = ctype.item
         if item.kind == "void" or (item.kind == "primitive" and item.cname not in _FLOATS and
-                                   _backend.sizeof(item) == 1):
+                                   _is_one_byte(item)):
             return "bytes | CData"
         if item.kind == "primitive" and item.cname in _CHARACTERS:
             return "str | CData"

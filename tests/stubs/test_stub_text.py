@@ -146,3 +146,18 @@ def test_what_the_stub_admits_for_a_pointer_a_call_accepts():
     lib = ffi.dlopen(None)
     assert lib.strlen(b"four") == 4 and lib.wcslen("three") == 5
     assert ffi.string(ffi.cast("char *", lib.memchr(b"abc", ord("b"), 3))) == b"bc"
+
+
+def test_a_stub_is_written_for_numeric_types_only_the_compiler_knows(tmp_path, monkeypatch):
+    import importlib
+
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ffi = rcffi.FFI()
+    ffi.cdef("typedef double... foo_t; foo_t sum(foo_t[]);")
+    ffi.set_source("_stub_unknown_numeric", "typedef float foo_t;"
+                   "static foo_t sum(foo_t x[]) { return x[0] + x[1]; }")
+    ffi.compile(tmpdir=str(tmp_path))
+    stub = (tmp_path / "_stub_unknown_numeric.pyi").read_text()
+    assert "def sum(self, a0: CData, /)" in stub
+    importlib.invalidate_caches()
+    assert importlib.import_module("_stub_unknown_numeric").lib.sum([40.0, 2.25]) == 42.25
