@@ -57,7 +57,7 @@ compat-ctypes: build
 # Real PyPI projects built on cffi (their wheels: cffi-compiled extension
 # modules and out-of-line modules) run their own tests on cffi and with rcffi
 # installed as cffi, in throwaway venvs under build/ecosystem; see
-# compat/ecosystem/run.py. Needs the network; not part of CI's default run.
+# compat/ecosystem/run.py. Needs the network to the package index; CI runs it last.
 ecosystem: build-release
 	$(VPY) compat/ecosystem/run.py
 
