@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import ctypes as cpython_ctypes
-import gc
 import os
 import re
 import statistics
@@ -26,7 +25,8 @@ from typing import Any, Callable
 
 from backends import LIB_PATH, build_library, describe_rcffi, load_cffi_abi, log
 from cases import Case, Op, case
-from harness import FULL, QUICK, Cell, Failure, calibrate, check, make_timer, render
+from harness import (FULL, QUICK, Cell, Failure, calibrate, check, make_timer, render,
+                     run_rounds)
 
 HERE = Path(__file__).resolve().parent
 IMPLS = ("rcffi.ctypes", "ctypes", "cffi")
@@ -176,15 +176,7 @@ def measure(ops: list[Op], settings: Any) -> dict[str, dict[str, Any]]:
     for op in ops:
         log(f"calibrating {op.name}")
         cells[op.name] = {impl: prepare(op, impl, loaded, settings) for impl in IMPLS}
-    live = [cell for row in cells.values() for cell in row.values() if isinstance(cell, Cell)]
-    gc.disable()
-    try:
-        for number in range(settings.rounds):
-            log(f"round {number + 1} of {settings.rounds}")
-            for cell in live:
-                cell.run()
-    finally:
-        gc.enable()
+    run_rounds(cells, settings.rounds)
     return cells
 
 

@@ -142,18 +142,24 @@ def run_ops(ops: list[Op], settings: Settings) -> dict[str, dict[str, Any]]:
     for op in ops:
         log(f"calibrating {op.name}")
         cells[op.name] = {impl: prepare(op, impl, backends, settings) for impl in IMPLS}
+    run_rounds(cells, settings.rounds)
+    return cells
+
+
+def run_rounds(cells: dict[str, dict[str, Any]], rounds: int) -> None:
+    """Runs every measurable cell once per round, round-robin, with the GC off
+    like timeit."""
     live = [cell for row in cells.values() for cell in row.values() if isinstance(cell, Cell)]
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        for number in range(settings.rounds):
-            log(f"round {number + 1} of {settings.rounds}")
+        for number in range(rounds):
+            log(f"round {number + 1} of {rounds}")
             for cell in live:
                 cell.run()
     finally:
         if was_enabled:
             gc.enable()
-    return cells
 
 
 def summary(cell: Any, pick: Callable[[list[float]], float]) -> Any:

@@ -12,6 +12,8 @@
 
 #![cfg(all(target_arch = "x86_64", target_os = "linux"))]
 
+mod common;
+use common::Rng;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -28,40 +30,6 @@ const SEED: u64 = 0x5eed_1a70_u64;
 /// Marker replaced by `__attribute__((packed)) ` in the C text of packed records,
 /// and by nothing in the cdef text.
 const ATTR: &str = "@A@";
-
-// ---------------------------------------------------------------------------------
-// A small deterministic PRNG (splitmix64).
-
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n`.
-    fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
-    }
-
-    /// Uniform in `lo..=hi`.
-    fn range(&mut self, lo: usize, hi: usize) -> usize {
-        lo + self.below(hi - lo + 1)
-    }
-
-    /// True with probability `pct`%.
-    fn chance(&mut self, pct: usize) -> bool {
-        self.below(100) < pct
-    }
-
-    fn pick<'a, T>(&mut self, xs: &'a [T]) -> &'a T {
-        &xs[self.below(xs.len())]
-    }
-}
 
 // ---------------------------------------------------------------------------------
 // The generator.

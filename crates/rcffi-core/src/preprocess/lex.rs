@@ -181,17 +181,9 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
             // An encoding prefix makes a literal: L"x", u8"x", U'x'.
             let word = &text[start..i];
             if matches!(word, "L" | "u" | "U" | "u8") && matches!(b.get(i), Some(b'"' | b'\'')) {
-                let q = b[i];
-                i = literal_end(b, i, q).ok_or(LexError {
-                    line,
-                    col,
-                    message: "unterminated literal",
-                })?;
-                if q == b'"' {
-                    Kind::Str
-                } else {
-                    Kind::Char
-                }
+                let (end, kind) = literal(b, i, line, col)?;
+                i = end;
+                kind
             } else {
                 Kind::Ident
             }
@@ -210,16 +202,9 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
             }
             Kind::Number
         } else if c == b'"' || c == b'\'' {
-            i = literal_end(b, i, c).ok_or(LexError {
-                line,
-                col,
-                message: "unterminated literal",
-            })?;
-            if c == b'"' {
-                Kind::Str
-            } else {
-                Kind::Char
-            }
+            let (end, kind) = literal(b, i, line, col)?;
+            i = end;
+            kind
         } else if let Some(n) = punct_len(&b[i..]) {
             i += n;
             if n == 1 {
@@ -290,6 +275,18 @@ fn punct_len(b: &[u8]) -> Option<usize> {
         | b'#' => 1,
         _ => return None,
     })
+}
+
+/// The end of the string or character literal whose quote is at `i`, and
+/// its kind.
+fn literal(b: &[u8], i: usize, line: u32, col: u32) -> Result<(usize, Kind), LexError> {
+    let quote = b[i];
+    let end = literal_end(b, i, quote).ok_or(LexError {
+        line,
+        col,
+        message: "unterminated literal",
+    })?;
+    Ok((end, if quote == b'"' { Kind::Str } else { Kind::Char }))
 }
 
 /// The end of the literal quoted by `q` opening at `i`, or `None` when the
