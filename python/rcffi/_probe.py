@@ -24,10 +24,11 @@ try:
 except ImportError:
     from hashlib import blake2b as _hash
 
-__all__ = ["CompileInfo", "ProbeError", "cache_dir", "cached", "build_and_run"]
+__all__ = ["CompileInfo", "ProbeError", "cache_dir", "cached", "build_and_run",
+           "compile_and_read"]
 
 # Bumped when the probe format or the cache layout changes.
-_CACHE_VERSION = "1"
+_CACHE_VERSION = "2"
 
 
 class ProbeError(VerificationError):
@@ -86,10 +87,17 @@ class CompileInfo:
 
     def arguments(self):
         """The compiler arguments besides the source and the output."""
+        return self.compile_arguments() + self.link_arguments()
+
+    def compile_arguments(self):
+        """The arguments that compiling needs."""
         args = ["-I" + d for d in self.include_dirs]
         args += ["-D%s" % n if v is None else "-D%s=%s" % (n, v) for n, v in self.define_macros]
-        args += self.extra_compile_args
-        args += ["-L" + d for d in self.library_dirs]
+        return args + self.extra_compile_args
+
+    def link_arguments(self):
+        """The arguments that linking needs."""
+        args = ["-L" + d for d in self.library_dirs]
         args += ["-l" + lib for lib in self.libraries]
         return args + self.extra_link_args
 
@@ -206,12 +214,59 @@ def cached(question, compute, directory=None):
 _MISSING_HEADER = r"fatal error: '?([^':\s]+)'?(?::| file not found)"
 
 
+def _run_compiler(command, words):
+    import subprocess
+
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, errors="replace")
+    except OSError as e:
+        raise ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), e)) from None
+    return done.returncode, done.stdout + done.stderr
+
+
+def _compile_failed(command, output):
+    import re
+    import shlex
+
+    missing = re.search(_MISSING_HEADER, output)
+    what = ("header '%s' not found" % missing.group(1)) if missing else "compilation failed"
+    return ProbeError("configure: %s\ncommand: %s\n%s" % (what, shlex.join(command), output),
+                      output)
+
+
+def compile_and_read(words, source, info, prefix, link=False):
+    """Compiles ``source`` with ``info`` to an object file and returns the bytes
+    of its data symbols named ``prefix...`` (see ``_objfile``), and, when ``link``,
+    whether the object links with ``info``'s libraries into a program. Nothing
+    is run, so a cross compiler answers for its target."""
+    import tempfile
+
+    from . import _objfile
+
+    with tempfile.TemporaryDirectory(prefix="rcffi-probe-") as tmp:
+        c_path = os.path.join(tmp, "probe.c")
+        obj = os.path.join(tmp, "probe.o")
+        with open(c_path, "w", encoding="utf-8") as f:
+            f.write(source)
+        command = words + ["-c", c_path, "-o", obj] + info.compile_arguments()
+        status, output = _run_compiler(command, words)
+        if status != 0:
+            raise _compile_failed(command, output)
+        try:
+            symbols = _objfile.read_symbols(obj, prefix)
+        except (OSError, ValueError) as e:
+            raise ProbeError("configure: cannot read the compiler's object file: %s" % e) from None
+        if not link:
+            return symbols, False
+        status, _ = _run_compiler(words + [obj, "-o", os.path.join(tmp, "probe")]
+                                  + info.link_arguments(), words)
+        return symbols, status == 0
+
+
 def build_and_run(words, source, info):
     """Compiles and links ``source`` with ``info``, runs it, returns its stdout.
     A failure is a ``ProbeError`` naming a missing header when that is the cause
     and holding the compiler's output."""
-    import re
-    import shlex
     import subprocess
     import tempfile
 
@@ -221,16 +276,9 @@ def build_and_run(words, source, info):
         with open(c_path, "w", encoding="utf-8") as f:
             f.write(source)
         command = words + [c_path, "-o", exe] + info.arguments()
-        try:
-            done = subprocess.run(command, capture_output=True, text=True, errors="replace")
-        except OSError as e:
-            raise ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), e)) from None
-        output = done.stdout + done.stderr
-        if done.returncode != 0:
-            missing = re.search(_MISSING_HEADER, output)
-            what = ("header '%s' not found" % missing.group(1)) if missing else "compilation failed"
-            raise ProbeError("configure: %s\ncommand: %s\n%s" % (what, shlex.join(command), output),
-                             output)
+        status, output = _run_compiler(command, words)
+        if status != 0:
+            raise _compile_failed(command, output)
         ran = subprocess.run([exe], capture_output=True, text=True, errors="replace")
         if ran.returncode != 0:
             raise ProbeError("configure: the probe program failed (exit status %d)\n%s"

@@ -16,9 +16,13 @@ All questions of a class go into one C program, compiled and run once (plus one
 more compile per round of ``Has`` questions that fail), and its output is cached
 on disk like ``ffi.configure()``'s, so asking again costs no compiler run.
 
-``Struct`` and ``SimpleType`` answer with rcffi ``CType`` objects (``form="ctype"``):
-a struct with the hinted fields at the compiler's offsets, its size and alignment;
-an integer or floating type of the compiler's size and sign.
+``Struct`` and ``SimpleType`` answer with types of :mod:`rcffi.ctypes` (the
+default, ``form="ctypes"``: a ``Structure`` or ``Union`` with the hinted fields at
+the compiler's offsets and its size, a simple type such as ``c_int64``), or with
+rcffi ``CType`` objects (``form="ctype"``): a struct with the hinted fields at the
+compiler's offsets, its size and alignment; an integer or floating type of the
+compiler's size and sign. Hints are type strings, ``CType`` objects or ctypes
+types.
 
 ``python -m rcffi.configure module`` prints the answers of every configuration
 class of a module (a dotted name or a ``.py`` path) for inspection.
@@ -27,7 +31,7 @@ class of a module (a dotted name or a ``.py`` path) for inspection.
 import re
 import sys
 
-from . import _backend, _probe
+from . import _backend, _configure_ctypes, _probe
 from ._probe import CompileInfo, ProbeError
 
 __all__ = ["CompileInfo", "ProbeError", "Struct", "SimpleType", "ConstantInteger",
@@ -49,11 +53,12 @@ def _types():
 
 
 def _hint(hint, what):
+    hint = _configure_ctypes.ctype_hint(hint) or hint
     if isinstance(hint, str):
         return _types().typeof(hint)
     if isinstance(hint, _backend.CType):
         return hint
-    raise TypeError("%s must be a type string or a ctype, not %r" % (what, hint))
+    raise TypeError("%s must be a type string, a ctype or a ctypes type, not %r" % (what, hint))
 
 
 def _is_float(ctype):
@@ -82,31 +87,56 @@ def _numeric(hint, size, signed, what):
 
 
 class _Question:
-    """A question answered by the shared probe program."""
+    """A question answered by the shared probe: its facts are integer constant
+    expressions (and at most one string literal) the compiler evaluates."""
 
     ifdef = None
 
-    def _lines(self, k):
-        """C statements printing this question's facts as ``k name value`` lines."""
-        raise NotImplementedError
+    def _ints(self):
+        """``[(fact name, C integer constant expression)]``."""
+        return []
 
-    def _wrapped(self, k):
-        lines = self._lines(k)
+    def _text(self):
+        """A C expression that is a string literal, or None."""
+        return None
+
+    def _code(self):
+        """C statements that must compile (in an unused function), or []."""
+        return []
+
+    def _declarations(self, k):
+        """The C declarations holding this question's facts."""
+        ints = self._ints()
+        values = ["1ULL"] + ["(unsigned long long)(%s), (%s) < 0" % (e, e) for _, e in ints]
+        out = ["const unsigned long long _rcffi_q%d[] = { %s };" % (k, ", ".join(values))]
+        if self._text() is not None:
+            out.append('const char _rcffi_t%d[] = "" %s;' % (k, self._text()))
+        code = self._code()
+        if code:
+            out.append("__attribute__((unused)) static void _rcffi_c%d(void) {" % k)
+            out += ["    " + line for line in code] + ["}"]
         if self.ifdef is None:
+            return out
+        return (["#ifdef %s" % self.ifdef] + out
+                + ["#else", "const unsigned long long _rcffi_q%d[] = { 0 };" % k, "#endif"])
+
+    def _lines(self, k, symbols):
+        """The ``k name value`` lines of this question's facts, read back."""
+        words = symbols.get("_rcffi_q%d" % k, b"")
+        slots = [int.from_bytes(words[i:i + 8], sys.byteorder)
+                 for i in range(0, len(words) - 7, 8)]
+        if not slots:
+            return []
+        lines = ["%d defined %d" % (k, slots[0])]
+        if not slots[0]:
             return lines
-        return (["#ifdef %s" % self.ifdef, _dump(k, "defined", "1")] + lines
-                + ["#else", _dump(k, "defined", "0"), "#endif"])
-
-
-def _dump(k, name, expr):
-    return 'printf("%d %s %%lld\\n", (long long)(%s));' % (k, name, expr)
-
-
-def _dump_integer(k, name, expr):
-    """Prints a constant of any integer type: negative ones signed, others unsigned."""
-    return ('if ((%s) < 0) printf("%d %s %%lld\\n", (long long)(%s)); '
-            'else printf("%d %s %%llu\\n", (unsigned long long)(%s));'
-            % (expr, k, name, expr, k, name, expr))
+        for n, (name, _) in enumerate(self._ints()):
+            bits, negative = slots[1 + 2 * n], slots[2 + 2 * n]
+            lines.append("%d %s %d" % (k, name, bits - (1 << 64) if negative else bits))
+        text = symbols.get("_rcffi_t%d" % k)
+        if text is not None:
+            lines.append("%d text x%s" % (k, text[:-1].hex()))
+        return lines
 
 
 def _check_name(name, what):
@@ -132,16 +162,15 @@ class Struct(_Question):
             self.fields.append((field, hint if isinstance(hint, Struct) else _hint(hint, field)))
         self.ifdef = ifdef
 
-    def _lines(self, k):
-        out = ["%s s;" % self.name, "(void)s;",
-               _dump(k, "size", "sizeof(%s)" % self.name),
-               _dump(k, "align", "offsetof(struct { char c; %s s; }, s)" % self.name)]
+    def _ints(self):
+        out = [("size", "sizeof(%s)" % self.name),
+               ("align", "offsetof(struct { char c; %s s; }, s)" % self.name)]
         for field, hint in self.fields:
-            out.append(_dump(k, "offset." + field, "offsetof(%s, %s)" % (self.name, field)))
-            out.append(_dump(k, "size." + field, "sizeof(s.%s)" % field))
+            member = "((%s *)0)->%s" % (self.name, field)
+            out.append(("offset." + field, "offsetof(%s, %s)" % (self.name, field)))
+            out.append(("size." + field, "sizeof(%s)" % member))
             if not isinstance(hint, Struct) and _is_integer(hint):
-                out.append("s.%s = 0; s.%s = ~s.%s;" % (field, field, field))
-                out.append(_dump(k, "signed." + field, "s.%s < 0" % field))
+                out.append(("signed." + field, "(__typeof__(%s))-1 < 0" % member))
         return out
 
     def _answer(self, facts, answer_of):
@@ -177,10 +206,10 @@ class SimpleType(_Question):
         self.hint = _hint(hint, "SimpleType hint")
         self.ifdef = ifdef
 
-    def _lines(self, k):
-        out = [_dump(k, "size", "sizeof(%s)" % self.name)]
+    def _ints(self):
+        out = [("size", "sizeof(%s)" % self.name)]
         if _is_integer(self.hint):
-            out.append("{ %s x = 0; x = ~x; %s }" % (self.name, _dump(k, "signed", "x < 0")))
+            out.append(("signed", "(%s)-1 < 0" % self.name))
         return out
 
     def _answer(self, facts, answer_of):
@@ -193,8 +222,8 @@ class ConstantInteger(_Question):
     def __init__(self, name):
         self.name = _check_name(name, "ConstantInteger")
 
-    def _lines(self, k):
-        return [_dump_integer(k, "value", self.name)]
+    def _ints(self):
+        return [("value", self.name)]
 
     def _answer(self, facts, answer_of):
         return facts["value"]
@@ -215,9 +244,8 @@ class DefinedConstantString(_Question):
     def __init__(self, name):
         self.ifdef = self.name = _check_name(name, "DefinedConstantString")
 
-    def _lines(self, k):
-        return ['{ const char *p = %s; printf("%d text x");' % (self.name, k),
-                ' while (*p) printf("%02x", (unsigned char)*p++); printf("\\n"); }']
+    def _text(self):
+        return self.name
 
     def _answer(self, facts, answer_of):
         return bytes.fromhex(facts["text"][1:]).decode("latin-1")
@@ -229,9 +257,6 @@ class Defined(_Question):
     def __init__(self, name):
         self.ifdef = self.name = _check_name(name, "Defined")
 
-    def _lines(self, k):
-        return []
-
 
 class SizeOf(_Question):
     """``sizeof`` of a type or expression."""
@@ -239,8 +264,8 @@ class SizeOf(_Question):
     def __init__(self, name):
         self.name = _check_name(name, "SizeOf")
 
-    def _lines(self, k):
-        return [_dump(k, "size", "sizeof(%s)" % self.name)]
+    def _ints(self):
+        return [("size", "sizeof(%s)" % self.name)]
 
     def _answer(self, facts, answer_of):
         return facts["size"]
@@ -253,39 +278,33 @@ class Has(_Question):
     def __init__(self, name):
         self.name = _check_name(name, "Has")
 
-    def _lines(self, k):
-        return ["(void)(%s);" % self.name, _dump(k, "has", "1")]
+    def _code(self):
+        return ["(void)(%s);" % self.name]
 
     def _answer(self, facts, answer_of):
-        return "has" in facts
+        return bool(facts.get("defined"))
 
 
 class Works(_Question):
     """Whether the compile information compiles, links and runs at all."""
-
-    def _lines(self, k):
-        return [_dump(k, "works", "1")]
 
     def _answer(self, facts, answer_of):
         return "works" in facts
 
 
 def _program(info, questions):
-    """The probe: the prelude, one function per question, a main calling them.
-    Returns the source and, per question number, its function's line range."""
+    """The probe: the prelude, then each question's facts as initialised
+    ``const`` arrays. Returns the source and, per question number, its line range."""
     lines = info.prelude().splitlines()
-    lines += ["#include <stdio.h>", "#include <stddef.h>"]
+    lines += ["#include <stddef.h>"]
     ranges = {}
     for k, q in questions:
         start = len(lines) + 1
-        lines.append("static void _rcffi_q%d(void) {" % k)
-        lines += ["    " + line if not line.startswith("#") else line for line in q._wrapped(k)]
-        lines.append("}")
+        lines += q._declarations(k)
         ranges[k] = (start, len(lines))
-    lines.append("int main(void) {")
-    lines += ["    _rcffi_q%d();" % k for k, _ in questions]
-    lines += ["    return 0;", "}", ""]
-    return "\n".join(lines), ranges
+    # Linked (never run) only to answer Works.
+    lines.append("int main(void) { return 0; }")
+    return "\n".join(lines + [""]), ranges
 
 
 def _failing_questions(output, ranges):
@@ -304,14 +323,18 @@ def _failing_questions(output, ranges):
 
 
 def _run(words, info, questions):
-    """The probe's output, after removing ``Has`` questions that do not compile.
-    When the program cannot be built for another reason and the class asks
-    only ``Works`` and ``Has``, they are all False: the empty output."""
+    """The facts as ``k name value`` lines, after removing ``Has`` questions that
+    do not compile. The probe is compiled, never run (a cross compiler answers
+    for its target), and linked only when ``Works`` asks whether it links.
+    When it cannot be compiled for another reason and the class asks only
+    ``Works`` and ``Has``, they are all False: no lines."""
     remaining = list(questions)
+    works = [k for k, q in questions if isinstance(q, Works)]
     while True:
         source, ranges = _program(info, remaining)
         try:
-            return _probe.build_and_run(words, source, info)
+            symbols, linked = _probe.compile_and_read(words, source, info, "_rcffi_",
+                                                      link=bool(works))
         except ProbeError as e:
             failing = _failing_questions(e.output, ranges)
             if failing is None or any(not isinstance(q, Has) for k, q in remaining if k in failing):
@@ -319,6 +342,11 @@ def _run(words, info, questions):
                     return ""
                 raise
             remaining = [(k, q) for k, q in remaining if k not in failing]
+            continue
+        lines = [line for k, q in remaining for line in q._lines(k, symbols)]
+        if linked:
+            lines += ["%d works 1" % k for k in works]
+        return "".join(line + "\n" for line in lines)
 
 
 def _facts(output, count):
@@ -332,11 +360,13 @@ def _facts(output, count):
     return facts
 
 
-def configure(config, form="ctype", cache_dir=None):
-    """Answers every question of the class ``config`` with one compiled program;
-    returns ``{attribute name: answer}``."""
-    if form != "ctype":
-        raise ValueError("form must be 'ctype' (rcffi CType answers), not %r" % (form,))
+def configure(config, form="ctypes", cache_dir=None):
+    """Answers every question of the class ``config`` with one compiled probe;
+    returns ``{attribute name: answer}``, types in ``form`` (``"ctypes"`` or
+    ``"ctype"``)."""
+    if form not in ("ctypes", "ctype"):
+        raise ValueError("form must be 'ctypes' (rcffi.ctypes types) or 'ctype' (rcffi "
+                         "CType objects), not %r" % (form,))
     info = getattr(config, "_compilation_info_", None)
     if not isinstance(info, CompileInfo):
         raise TypeError("a configuration class needs _compilation_info_ = CompileInfo(...)")
@@ -365,7 +395,11 @@ def configure(config, form="ctype", cache_dir=None):
                 answers[k] = q._answer(f, answer_of)
         return answers[k]
 
-    return {n: answer_of(q) for n, (_, q) in zip(names, questions)}
+    found = {n: answer_of(q) for n, (_, q) in zip(names, questions)}
+    if form == "ctype":
+        return found
+    converter = _configure_ctypes.Converter(_types())
+    return {n: converter.convert(answer) for n, answer in found.items()}
 
 
 def _configs(module):
@@ -396,7 +430,7 @@ def main(argv=None):
         print("%s defines no class with a _compilation_info_" % target, file=sys.stderr)
         return 1
     for class_name, config in configs:
-        for name, answer in sorted(configure(config).items()):
+        for name, answer in sorted(configure(config, form="ctype").items()):
             if isinstance(answer, _backend.CType) and answer.kind == "struct":
                 layout = ", ".join("%s: %s @%d" % (f, t.type.cname, t.offset)
                                    for f, t in answer.fields)

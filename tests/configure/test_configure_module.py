@@ -55,7 +55,7 @@ def logging_cc(tmp_path, monkeypatch):
 
 
 def test_answers_match_the_compiler(gcc_answers):
-    answers = configure(Platform)
+    answers = configure(Platform, form="ctype")
     (size, align, size_off, mode_off, mtim_off, ts_size, off_size, mode_size, mode_signed,
      o_creat, eof, seek_end) = gcc_answers(PRELUDE, [
         "sizeof(struct stat)", "_Alignof(struct stat)", "offsetof(struct stat, st_size)",
@@ -87,12 +87,33 @@ def test_answers_match_the_compiler(gcc_answers):
 def test_a_configured_struct_is_usable_with_stat(tmp_path):
     path = tmp_path / "f"
     path.write_bytes(b"abc" * 1000)
-    st_type = configure(Platform)["stat"]
+    st_type = configure(Platform, form="ctype")["stat"]
     ffi = rcffi.FFI()
     ffi.cdef("int stat(const char *, void *);")
     st = ffi.new(_backend.new_pointer_type(st_type))
     assert ffi.dlopen(None).stat(str(path).encode(), st) == 0
     assert st.st_size == os.stat(path).st_size == 3000
+
+
+def test_the_probe_is_compiled_never_run(logging_cc, tmp_path, monkeypatch):
+    """A compiler whose programs cannot run here (a cross compiler) still
+    answers: the facts are read from its object file."""
+    script = tmp_path / "no-run-cc"
+    script.write_text('#!/bin/sh\nfor a; do case "$a" in -c) exec cc "$@";; esac; done\n'
+                      'exec cc "$@" -Wl,--dynamic-linker=/rcffi/no/such/loader\n')
+    script.chmod(0o755)
+    monkeypatch.setenv("CC", str(script))
+
+    class Facts:
+        _compilation_info_ = INFO
+        O_CREAT = Platform.O_CREAT
+        timespec = Platform.timespec
+        stat = Platform.stat
+        works = Works()
+
+    answers = configure(Facts, cache_dir=tmp_path / "cache")
+    assert answers["O_CREAT"] == os.O_CREAT and answers["works"] is True
+    assert answers["stat"].st_size.offset == configure(Platform)["stat"].st_size.offset
 
 
 def test_one_compile_per_class_then_none_from_the_cache(logging_cc):
@@ -123,8 +144,8 @@ def test_works_is_false_when_the_compile_information_does_not_link():
     class BrokenWithQuestions(Broken):
         size = SizeOf("int")
 
-    with pytest.raises(ProbeError, match="rcffi_no_such_library"):
-        configure(BrokenWithQuestions)
+    # The facts need no link: they are answered, and Works says the link fails.
+    assert configure(BrokenWithQuestions) == {"works": False, "has_printf": False, "size": 4}
 
 
 def test_errors_name_the_cause():
@@ -182,3 +203,62 @@ def test_command_line_prints_the_answers(tmp_path, run_python):
     done = subprocess.run([sys.executable, "-m", "rcffi.configure"], capture_output=True,
                           text=True)
     assert done.returncode == 2 and "usage" in done.stderr
+
+
+def test_the_ctypes_form_has_the_compilers_layout(gcc_answers, tmp_path):
+    import rcffi.ctypes as ct
+
+    answers = configure(Platform)
+    size, size_off, mode_off, mtim_off, ts_size, off_size = gcc_answers(PRELUDE, [
+        "sizeof(struct stat)", "offsetof(struct stat, st_size)",
+        "offsetof(struct stat, st_mode)", "offsetof(struct stat, st_mtim)",
+        "sizeof(struct timespec)", "sizeof(off_t)"])
+    stat, timespec = answers["stat"], answers["timespec"]
+    assert issubclass(stat, ct.Structure) and stat.__name__ == "stat"
+    assert (ct.sizeof(stat), ct.sizeof(timespec)) == (size, ts_size)
+    assert (stat.st_size.offset, stat.st_mode.offset, stat.st_mtim.offset) == (
+        size_off, mode_off, mtim_off)
+    assert dict(stat._fields_)["st_mtim"] is timespec  # one class per struct answer
+    assert ct.sizeof(answers["off_t"]) == off_size and answers["real"] is ct.c_double
+    assert answers["O_CREAT"] == configure(Platform, form="ctype")["O_CREAT"]
+
+    path = tmp_path / "f"
+    path.write_bytes(b"xy" * 321)
+    libc = ct.CDLL(None)
+    libc.stat.argtypes = [ct.c_char_p, ct.POINTER(stat)]
+    st = stat()
+    assert libc.stat(str(path).encode(), ct.byref(st)) == 0
+    assert st.st_size == 642 and st.st_mtim.tv_sec == int(os.stat(path).st_mtime)
+
+
+def test_ctypes_types_are_hints_too():
+    import rcffi.ctypes as ct
+
+    class Hinted:
+        _compilation_info_ = INFO
+        timespec = Struct("struct timespec", [("tv_sec", ct.c_int), ("tv_nsec", ct.c_long)])
+        off_t = SimpleType("off_t", ct.c_int)
+        fp = Struct("struct { char c; void *p; }", [("p", ct.c_void_p)])
+
+    answers = configure(Hinted)
+    assert ct.sizeof(answers["timespec"]) == ct.sizeof(configure(Platform)["timespec"])
+    assert answers["off_t"] in (ct.c_int64, ct.c_int32)
+    assert answers["fp"].p.offset == ct.sizeof(ct.c_void_p)
+    with pytest.raises(TypeError, match="ctypes type"):
+        SimpleType("off_t", object())
+
+
+def test_a_packed_answer_is_a_packed_structure():
+    import rcffi.ctypes as ct
+
+    class Packed:
+        _compilation_info_ = CompileInfo(pre_include_lines=[
+            "struct rcffi_packed { char c; int i; } __attribute__((packed));",
+            "union rcffi_union { char c; double d; };"])
+        packed = Struct("struct rcffi_packed", [("i", "int")])
+        either = Struct("union rcffi_union", [("c", "char")])
+
+    answers = configure(Packed)
+    assert answers["packed"].i.offset == 1 and ct.sizeof(answers["packed"]) == 5
+    assert answers["packed"]._pack_ == 1
+    assert issubclass(answers["either"], ct.Union) and ct.sizeof(answers["either"]) == 8
