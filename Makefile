@@ -12,7 +12,7 @@ export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
 	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem \
-	typecheck
+	typecheck package
 
 all: test
 
@@ -106,14 +106,19 @@ deps-system:
 bench-headers: build-release
 	$(VPY) benches/headers.py
 
+# The sdist, a wheel built from it in pip's isolated build, its contents and
+# metadata, and the wheel installed into a fresh venv and used; see tools/.
+package: $(DEPS)
+	$(VPY) tools/check_package.py
+
 lint: $(DEPS)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	$(VENV)/bin/ruff check python tests benches examples compat
+	$(VENV)/bin/ruff check python tests benches examples compat tools
 
 fmt: $(DEPS)
 	cargo fmt --all
-	$(VENV)/bin/ruff check --fix python tests benches examples compat
+	$(VENV)/bin/ruff check --fix python tests benches examples compat tools
 
 clean:
 	rm -rf $(VENV) target build benches/build python/rcffi/*.so
