@@ -12,7 +12,7 @@ export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
 	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem \
-	typecheck package
+	typecheck package sanitize
 
 all: test
 
@@ -78,6 +78,13 @@ soak: build-release
 
 soak-short: build
 	$(VPY) benches/soak.py --short --check
+
+# Memory errors found before users find them: rcffi-core's tests under
+# AddressSanitizer when a nightly Rust toolchain is already installed, else a
+# subset of the pytest suite under valgrind memcheck (SANITIZER=asan|valgrind
+# picks one); see .ci/sanitize. A few minutes either way.
+sanitize: build
+	.ci/sanitize
 
 # libFuzzer on cdef() and type strings (fuzz/README.md): nightly toolchain and
 # cargo-fuzz, installed here when missing. New inputs go to build/fuzz, never

@@ -9,6 +9,9 @@ fresh processes:
   import    importing an out-of-line ABI module (set_source(name, None))
             holding 3,000 declarations, rcffi's and cffi's own
   build     set_source + compile() of an API-mode module of 100 functions
+  shapes    ffi.cdef() of one struct of 10,000 and 100,000 fields and of an
+            array of 200 dimensions (the deepest type cdef accepts): time
+            grows linearly with the count (issue #17)
 
 Processes of the two implementations alternate, and the minimum and median of
 the runs are printed. Figures are printed, never asserted.
@@ -253,8 +256,35 @@ def build_module(runs: int) -> list[str]:
     return out
 
 
+#: Declarations of one extreme shape each, by label.
+SHAPES = {
+    "struct of 10,000 fields": lambda: "struct s { %s };" % " ".join(
+        f"int f{i};" for i in range(10_000)),
+    "struct of 100,000 fields": lambda: "struct s { %s };" % " ".join(
+        f"int f{i};" for i in range(100_000)),
+    "array of 200 dimensions": lambda: "int a" + "[1]" * 200 + ";",
+}
+
+
+def shapes(runs: int) -> list[str]:
+    out = []
+    for label, make in SHAPES.items():
+        text = make()
+        path = BUILD / f"shape-{fingerprint(label)[:12]}.h"
+        build_once(path, fingerprint(text), lambda: path.write_text(text))
+        log(f"cdef {label}")
+        results: dict[str, list[float]] = {m: [] for m in IMPLS}
+        for _ in range(runs):
+            for m in IMPLS:
+                results[m].append(child(CDEF_CHILD.format(m=m), str(path))["s"])
+        out.append(f"cdef of one {label}, {runs} fresh processes each")
+        out += [line(m, results[m], 1e3, "ms") for m in IMPLS]
+        out.append(ratio_line("rcffi/cffi time", results["rcffi"], results["cffi"]))
+    return out
+
+
 SECTIONS = {"startup": (startup, 40), "cdef": (cdef_scale, 3), "import": (module_import, 15),
-            "build": (build_module, 3)}
+            "build": (build_module, 3), "shapes": (shapes, 3)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -238,6 +238,12 @@ pub struct TypeTable {
     /// not yet taken by [`TypeTable::take_new_aliases`].
     aliases: FastMap<TypeId, TypeId>,
     new_aliases: Vec<(TypeId, TypeId)>,
+    /// Entries freed by [`TypeTable::collect`], reused before the table grows.
+    free: Vec<TypeId>,
+    /// Entries in use after the last collection, and made since: a collection
+    /// pays off once as many were made as survived it (see `ctype_collect.rs`).
+    live_after_collect: usize,
+    made_since_collect: usize,
 }
 
 impl Default for TypeTable {
@@ -256,6 +262,9 @@ impl TypeTable {
             file: None,
             aliases: FastMap::default(),
             new_aliases: Vec::new(),
+            free: Vec::new(),
+            live_after_collect: 0,
+            made_since_collect: 0,
         };
         t.void();
         t
@@ -405,6 +414,11 @@ impl TypeTable {
     }
 
     fn push(&mut self, entry: TypeEntry) -> TypeId {
+        self.made_since_collect += 1;
+        if let Some(id) = self.free.pop() {
+            self.entries[id.index()] = entry;
+            return id;
+        }
         let id = TypeId(u32::try_from(self.entries.len()).expect("type table overflow"));
         self.entries.push(entry);
         id
@@ -869,6 +883,9 @@ pub fn enum_base(values: &[(String, i128)]) -> Prim {
 
 #[path = "ctype_aliases.rs"]
 mod aliases;
+
+#[path = "ctype_collect.rs"]
+mod collect;
 
 #[path = "ctype_needs.rs"]
 mod needs;

@@ -118,6 +118,26 @@ impl Declarations {
         Self::default()
     }
 
+    /// Every type these declarations name (typedefs, tags, the types of
+    /// functions, variables and enumerators, cached type strings): what must
+    /// survive a [`TypeTable::collect`] while they are in use.
+    pub fn type_ids(&self) -> impl Iterator<Item = TypeId> + '_ {
+        let entities = self.names.values().filter_map(|e| match e {
+            Entity::Function { ty, .. } | Entity::Global { ty, .. } => Some(*ty),
+            Entity::IntConstant { ty, .. } => *ty,
+            Entity::UnknownConstant | Entity::FloatConstant(_) | Entity::StrConstant(_) => None,
+        });
+        self.typedefs
+            .values()
+            .map(|t| t.ty)
+            .chain(self.structs.values().copied())
+            .chain(self.unions.values().copied())
+            .chain(self.enums.values().copied())
+            .chain(self.record_order.iter().copied())
+            .chain(self.type_cache.values().copied())
+            .chain(entities)
+    }
+
     /// Parses `source` and adds its declarations.
     pub fn cdef(
         &mut self,

@@ -155,7 +155,7 @@ pub fn load_api_module(
             .collect();
         probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
         drop(t);
-        crate::types::follow_merged_types(py);
+        crate::types::follow_merged_types();
     }
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {

@@ -102,6 +102,11 @@ pub struct FunctionPlan {
 }
 
 impl FunctionPlan {
+    /// The ctypes the plan holds (for the cycle collector's traversal).
+    pub(crate) fn ctypes(&self) -> impl Iterator<Item = &Py<CType>> {
+        self.args.iter().chain(std::iter::once(&self.result))
+    }
+
     fn new(py: Python<'_>, func: TypeId) -> PyResult<FunctionPlan> {
         let (sig, fixed) = {
             let t = table();

@@ -1,7 +1,7 @@
 //! `Declarations`: one FFI's `cdef()` declarations, for the Python front end.
 
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -18,15 +18,28 @@ use crate::types::{ctype_for, table, CType};
 /// The declarations of one FFI object.
 #[pyclass(frozen, module = "rcffi._backend", name = "Declarations")]
 pub struct Declarations {
-    inner: Mutex<CoreDeclarations>,
+    /// Shared with the registry of live declarations (`crate::typegc`), whose
+    /// types a collection keeps.
+    inner: Arc<Mutex<CoreDeclarations>>,
+}
+
+impl Drop for Declarations {
+    fn drop(&mut self) {
+        crate::typegc::unregister(&self.inner);
+    }
 }
 
 impl Declarations {
     /// Wraps core declarations built elsewhere (a cffi-compiled module's).
     pub(crate) fn from_core(decls: CoreDeclarations) -> Declarations {
-        Declarations {
-            inner: Mutex::new(decls),
-        }
+        Declarations::wrap(decls)
+    }
+
+    /// Wraps core declarations, whose types stay in use while these live.
+    fn wrap(decls: CoreDeclarations) -> Declarations {
+        let inner = Arc::new(Mutex::new(decls));
+        crate::typegc::register(&inner);
+        Declarations { inner }
     }
 
     pub(crate) fn lock(&self) -> std::sync::MutexGuard<'_, CoreDeclarations> {
@@ -104,9 +117,7 @@ impl Declarations {
                 "cffi out-of-line module '{module_name}' has invalid declarations: {e}"
             ))
         })?;
-        Ok(Declarations {
-            inner: Mutex::new(decls),
-        })
+        Ok(Declarations::wrap(decls))
     }
 }
 
@@ -114,9 +125,7 @@ impl Declarations {
 impl Declarations {
     #[new]
     pub(crate) fn new() -> Self {
-        Declarations {
-            inner: Mutex::new(CoreDeclarations::new()),
-        }
+        Declarations::wrap(CoreDeclarations::new())
     }
 
     /// Parses `source` and adds its declarations; returns the warnings to emit.
@@ -273,9 +282,7 @@ impl Declarations {
         let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
         let decls = rcffi_core::serial::deserialize_with_includes(&mut table(), blob, &refs)
             .map_err(to_pyerr)?;
-        Ok(Declarations {
-            inner: Mutex::new(decls),
-        })
+        Ok(Declarations::wrap(decls))
     }
 
     /// The C file of an API-mode module (rcffi's prelude, the user's `source`,
@@ -315,7 +322,7 @@ impl Declarations {
 
     /// Completes the declarations from a probe's output (or a saved answers
     /// file), as API mode completes them from its module's table.
-    fn complete_from_answers(&self, py: Python<'_>, text: &str) -> PyResult<()> {
+    fn complete_from_answers(&self, text: &str) -> PyResult<()> {
         {
             let mut t = table();
             let mut d = self.lock();
@@ -323,7 +330,7 @@ impl Declarations {
             let answers = rcffi_core::probe::parse_answers(&t, &entries, text).map_err(to_pyerr)?;
             rcffi_core::probe::complete(&mut t, &mut d, &entries, &answers).map_err(to_pyerr)?;
         }
-        crate::types::follow_merged_types(py);
+        crate::types::follow_merged_types();
         Ok(())
     }
 
@@ -332,9 +339,7 @@ impl Declarations {
         let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
         let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
         let own = self.lock().without_names_of(&refs);
-        Declarations {
-            inner: Mutex::new(own),
-        }
+        Declarations::wrap(own)
     }
 
     /// Adds every declaration of `other`.

@@ -126,6 +126,9 @@ impl FfiObject {
         kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<Self> {
         let py = cls.py();
+        // A new FFI is where programs that make many come back: the types of
+        // the ones gone are freed here (see `typegc`).
+        crate::typegc::collect_unused();
         let decls_arg = kwargs.and_then(|k| k.get_item("_decls").ok().flatten());
         let exact = cls.is(py.get_type::<FfiObject>());
         let decls: Py<Declarations> = if exact && !args.is_empty() {

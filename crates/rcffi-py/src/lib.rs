@@ -35,6 +35,7 @@ mod lifetime;
 mod pylayout;
 mod slicing;
 mod typebuild;
+mod typegc;
 mod types;
 mod widechar;
 
@@ -90,6 +91,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
         py.get_type::<errors::VerificationMissing>(),
     )?;
     m.add_function(wrap_pyfunction!(backend::new_void_type, m)?)?;
+    m.add_function(wrap_pyfunction!(typegc::_collect_types, m)?)?;
     m.add_function(wrap_pyfunction!(backend::new_primitive_type, m)?)?;
     m.add_function(wrap_pyfunction!(backend::new_pointer_type, m)?)?;
     m.add_function(wrap_pyfunction!(backend::new_array_type, m)?)?;

@@ -1,32 +1,103 @@
 //! `CType`: the Python face of a type in the process-wide interned type table.
 //!
 //! Every `CType` object stands for one [`TypeId`]; the objects are cached, so a
-//! type has exactly one `CType` and identity compares work. A `CType` copies what
-//! the hot paths need (kind, primitive, item type, length) so that reading or
-//! writing memory never has to lock the table; facts that can change later (a
-//! struct completed by a later `cdef()`) are fetched once they are known.
+//! type has at most one `CType` at a time and identity compares work. A `CType`
+//! copies what the hot paths need (kind, primitive, item type, length) so that
+//! reading or writing memory never has to lock the table; facts that can change
+//! later (a struct completed by a later `cdef()`) are fetched once they are known.
+//!
+//! The cache does not keep its objects alive: a `CType` nothing refers to dies
+//! (as in cffi), and with it the last claim on its type, which
+//! `crate::typegc` may then free from the table.
 
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::ptr;
+use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 
 use pyo3::exceptions::{PyAttributeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
+use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
 
 /// The one type table of the process. All FFI instances share it, which makes
 /// `ffi.include()` free and keeps `CType` identity global, as in cffi's backend.
 static TABLE: OnceLock<Mutex<TypeTable>> = OnceLock::new();
 
-/// `CType` objects by type index.
-static CTYPES: Mutex<Vec<Option<Py<CType>>>> = Mutex::new(Vec::new());
+/// One entry of the `CType` cache, by type index.
+#[derive(Clone, Copy)]
+enum Slot {
+    Empty,
+    /// The type's live `CType`, borrowed (its `Drop` empties the slot), and the
+    /// serial of that object, so a dying one never empties its successor's slot.
+    Object {
+        ptr: usize,
+        serial: u64,
+    },
+    /// A type merged into another (a resolved `[...]` array): its `CType` is
+    /// the other's.
+    Redirect(TypeId),
+}
+
+/// The `CType` cache and, per type, how many `CType` objects stand for it.
+struct Cache {
+    slots: Vec<Slot>,
+    live: Vec<u32>,
+}
+
+static CTYPES: Mutex<Cache> = Mutex::new(Cache {
+    slots: Vec::new(),
+    live: Vec::new(),
+});
+
+/// Serials of `CType` objects.
+static SERIAL: AtomicU64 = AtomicU64::new(0);
+
+fn cache() -> MutexGuard<'static, Cache> {
+    CTYPES.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+fn table_mutex() -> &'static Mutex<TypeTable> {
+    TABLE.get_or_init(|| Mutex::new(TypeTable::new()))
+}
 
 /// Locks the type table.
 pub fn table() -> MutexGuard<'static, TypeTable> {
-    TABLE
-        .get_or_init(|| Mutex::new(TypeTable::new()))
+    table_mutex()
         .lock()
         .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// The type table if no one holds it (this thread included), for work that
+/// can wait for another time (collecting unused types).
+pub(crate) fn try_table() -> Option<MutexGuard<'static, TypeTable>> {
+    match table_mutex().try_lock() {
+        Ok(t) => Some(t),
+        Err(TryLockError::Poisoned(p)) => Some(p.into_inner()),
+        Err(TryLockError::WouldBlock) => None,
+    }
+}
+
+/// The types some `CType` object stands for (roots of a collection).
+pub(crate) fn types_with_ctypes() -> Vec<TypeId> {
+    let c = cache();
+    c.live
+        .iter()
+        .enumerate()
+        .filter(|(_, n)| **n > 0)
+        .map(|(i, _)| TypeId(i as u32))
+        .collect()
+}
+
+/// Forgets the cache entries of freed types (redirects of merged types).
+pub(crate) fn forget_types(freed: &[TypeId]) {
+    let mut c = cache();
+    for id in freed {
+        if let Some(slot) = c.slots.get_mut(id.index()) {
+            *slot = Slot::Empty;
+        }
+    }
 }
 
 /// A member of a struct or union, ready for field access.
@@ -83,18 +154,47 @@ pub struct CType {
     pub length: Option<usize>,
     size: OnceLock<usize>,
     align: OnceLock<usize>,
-    record: OnceLock<Arc<RecordInfo>>,
+    record: RecordCell,
     /// A call plan for function types, prepared on the first call.
     pub(crate) call_plan: OnceLock<crate::call::FunctionPlan>,
+    /// Tells this object from a later `CType` of the same type in the cache.
+    serial: u64,
 }
 
-/// The cached `CType` for `id`, if made already.
+/// The type whose `CType` stands for `id`: itself, or the type it was merged into.
+fn redirected(id: TypeId) -> TypeId {
+    let c = cache();
+    let mut id = id;
+    while let Some(Slot::Redirect(to)) = c.slots.get(id.index()) {
+        id = *to;
+    }
+    id
+}
+
+/// The cached `CType` for `id`, if one is alive.
 fn cached_ctype(py: Python<'_>, id: TypeId) -> Option<Py<CType>> {
-    CTYPES
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(id.index())
-        .and_then(|ct| ct.as_ref().map(|ct| ct.clone_ref(py)))
+    let c = cache();
+    let mut id = id;
+    loop {
+        match c.slots.get(id.index()).copied()? {
+            Slot::Empty => return None,
+            Slot::Redirect(to) => id = to,
+            Slot::Object { ptr, .. } => {
+                let ptr = ptr as *mut pyo3::ffi::PyObject;
+                // SAFETY: the object's `Drop` empties the slot (under this lock)
+                // before its memory goes, so it is still allocated; a count of 0
+                // means it is being destroyed (a weakref callback running) and
+                // must not be revived.
+                if unsafe { pyo3::ffi::Py_REFCNT(ptr) } <= 0 {
+                    return None;
+                }
+                // SAFETY: a live `CType` object (see above).
+                return Some(
+                    unsafe { Bound::from_borrowed_ptr(py, ptr).cast_into_unchecked() }.unbind(),
+                );
+            }
+        }
+    }
 }
 
 /// The pointer target or array item of `id`, if any.
@@ -116,8 +216,11 @@ pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
     if let Some(ct) = cached_ctype(py, id) {
         return ct;
     }
-    let mut missing = vec![id];
-    while let Some(item) = missing.last().and_then(|&last| item_of(last)) {
+    let mut missing = vec![redirected(id)];
+    while let Some(item) = missing
+        .last()
+        .and_then(|&last| item_of(last).map(redirected))
+    {
         if cached_ctype(py, item).is_some() {
             break;
         }
@@ -133,20 +236,29 @@ pub fn ctype_for(py: Python<'_>, id: TypeId) -> Py<CType> {
 /// Makes the `CType` of each type the table merged into an equal one (a
 /// resolved `[...]` array) the `CType` of that one, so both are one object.
 /// Called after every completion from the compiler's answers.
-pub fn follow_merged_types(py: Python<'_>) {
+pub fn follow_merged_types() {
     let merged = table().take_new_aliases();
     for (from, to) in merged {
-        let ct = ctype_for(py, to);
-        let mut cache = CTYPES.lock().unwrap_or_else(|p| p.into_inner());
-        if cache.len() <= from.index() {
-            cache.resize_with(from.index() + 1, || None);
+        let mut c = cache();
+        if c.slots.len() <= from.index() {
+            c.slots.resize(from.index() + 1, Slot::Empty);
         }
-        cache[from.index()] = Some(ct);
+        c.slots[from.index()] = Slot::Redirect(to);
     }
 }
 
 /// Makes and caches the `CType` for `id`, whose item's `CType` exists.
+///
+/// The type counts as having a `CType` from the start, before anything that
+/// allocates (and so may run Python code, a collection included) can run.
 fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
+    {
+        let mut c = cache();
+        if c.live.len() <= id.index() {
+            c.live.resize(id.index() + 1, 0);
+        }
+        c.live[id.index()] += 1;
+    }
     let (kind, cname, prim, item_id, length) = {
         let t = table();
         let (prim, item, length) = match t.data(id) {
@@ -158,7 +270,11 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
         };
         (t.kind(id), t.cname(id).to_string(), prim, item, length)
     };
-    let item = item_id.map(|i| cached_ctype(py, i).unwrap_or_else(|| make_ctype(py, i)));
+    let item = item_id.map(|i| {
+        let i = redirected(i);
+        cached_ctype(py, i).unwrap_or_else(|| make_ctype(py, i))
+    });
+    let serial = SERIAL.fetch_add(1, Ordering::Relaxed);
     let ct = Py::new(
         py,
         CType {
@@ -170,20 +286,39 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             length,
             size: OnceLock::new(),
             align: OnceLock::new(),
-            record: OnceLock::new(),
+            record: RecordCell::default(),
             call_plan: OnceLock::new(),
+            serial,
         },
     )
     .expect("allocating a CType");
-    let mut cache = CTYPES.lock().unwrap_or_else(|p| p.into_inner());
-    if cache.len() <= id.index() {
-        cache.resize_with(id.index() + 1, || None);
+    // Another `CType` for `id` may have been made while this one was
+    // allocated (by Python code the allocation ran): the first one stays.
+    if let Some(existing) = cached_ctype(py, id) {
+        return existing;
     }
-    match &cache[id.index()] {
-        Some(existing) => existing.clone_ref(py),
-        None => {
-            cache[id.index()] = Some(ct.clone_ref(py));
-            ct
+    let mut c = cache();
+    if c.slots.len() <= id.index() {
+        c.slots.resize(id.index() + 1, Slot::Empty);
+    }
+    c.slots[id.index()] = Slot::Object {
+        ptr: ct.as_ptr() as usize,
+        serial,
+    };
+    drop(c);
+    ct
+}
+
+impl Drop for CType {
+    fn drop(&mut self) {
+        let mut c = cache();
+        if let Some(n) = c.live.get_mut(self.id.index()) {
+            *n = n.saturating_sub(1);
+        }
+        if let Some(slot) = c.slots.get_mut(self.id.index()) {
+            if matches!(*slot, Slot::Object { serial, .. } if serial == self.serial) {
+                *slot = Slot::Empty;
+            }
         }
     }
 }
@@ -241,7 +376,7 @@ impl CType {
     }
 
     /// The fields of a completed struct or union, or `None` while it is opaque.
-    pub fn record(&self, py: Python<'_>) -> Option<&Arc<RecordInfo>> {
+    pub fn record(&self, py: Python<'_>) -> Option<&RecordInfo> {
         if let Some(r) = self.record.get() {
             return Some(r);
         }
@@ -249,7 +384,55 @@ impl CType {
             return None;
         }
         let info = build_record(py, self.id)?;
-        Some(self.record.get_or_init(|| Arc::new(info)))
+        Some(self.record.get_or_init(info))
+    }
+}
+
+/// A record `CType`'s members, built on first use: set at most once, read
+/// without a lock, and emptied only by the cycle collector (`__clear__`), when
+/// nothing can read them any more. A struct that points to itself makes a
+/// cycle of `CType`s through its members, which only that collector can free.
+#[derive(Default)]
+struct RecordCell(AtomicPtr<RecordInfo>);
+
+impl RecordCell {
+    fn get(&self) -> Option<&RecordInfo> {
+        let p = self.0.load(Ordering::Acquire);
+        // SAFETY: a pointer from `Box::into_raw`, freed only by `clear` (see
+        // the type's documentation for why no reader is left then).
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+
+    fn get_or_init(&self, info: RecordInfo) -> &RecordInfo {
+        let new = Box::into_raw(Box::new(info));
+        match self
+            .0
+            .compare_exchange(ptr::null_mut(), new, Ordering::AcqRel, Ordering::Acquire)
+        {
+            // SAFETY: just stored, freed only by `clear`.
+            Ok(_) => unsafe { &*new },
+            Err(first) => {
+                // SAFETY: `new` was not stored; `first` is the one that was.
+                unsafe {
+                    drop(Box::from_raw(new));
+                    &*first
+                }
+            }
+        }
+    }
+
+    fn clear(&self) {
+        let p = self.0.swap(ptr::null_mut(), Ordering::AcqRel);
+        if !p.is_null() {
+            // SAFETY: taken out of the cell, so freed once.
+            drop(unsafe { Box::from_raw(p) });
+        }
+    }
+}
+
+impl Drop for RecordCell {
+    fn drop(&mut self) {
+        self.clear();
     }
 }
 
@@ -348,6 +531,30 @@ pub struct CField {
 
 #[pymethods]
 impl CType {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        if let Some(item) = &self.item {
+            visit.call(item)?;
+        }
+        if let Some(r) = self.record.get() {
+            for f in &r.fields {
+                visit.call(&f.ctype)?;
+            }
+        }
+        if let Some(plan) = self.call_plan.get() {
+            for ct in plan.ctypes() {
+                visit.call(ct)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Breaks a cycle through a struct's members; every cycle of `CType`s
+    /// passes through one (pointers, arrays and functions are built on types
+    /// made before them).
+    fn __clear__(&self) {
+        self.record.clear();
+    }
+
     #[getter]
     fn kind(&self) -> &'static str {
         self.kind.name()

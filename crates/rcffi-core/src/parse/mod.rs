@@ -266,6 +266,14 @@ pub const MAX_NESTING: usize = 200;
 /// frames, the error report and the type-name building at the leaves.
 const STACK_RESERVE: usize = 128 * 1024;
 
+/// Whether this thread is into its last [`STACK_RESERVE`] bytes of stack: for
+/// every recursion on input (the parser's, the preprocessor's `#if` and macro
+/// evaluation), whose frames differ in size by build (an AddressSanitizer
+/// build's are several times larger) and whose threads may be small.
+pub(crate) fn stack_is_low() -> bool {
+    stack::remaining().is_some_and(|r| r < STACK_RESERVE)
+}
+
 struct Parser<'a, 's> {
     lx: &'a Lexed<'s>,
     pos: usize,
@@ -402,7 +410,7 @@ impl<'a, 's> Parser<'a, 's> {
                 "declaration nested too deeply (more than {MAX_NESTING} levels)"
             )));
         }
-        if stack::remaining().is_some_and(|r| r < STACK_RESERVE) {
+        if stack_is_low() {
             return Err(self.error(&format!(
                 "declaration nested too deeply for this thread's stack ({} levels)",
                 self.depth

@@ -306,7 +306,7 @@ impl Eval<'_, '_, '_> {
     }
 
     fn unary(&mut self, live: bool) -> Result<Value, CDefError> {
-        if self.depth >= super::MAX_DEPTH {
+        if self.depth >= super::MAX_DEPTH || crate::parse::stack_is_low() {
             return Err(self.error("#if expression nested too deeply"));
         }
         self.depth += 1;

@@ -385,7 +385,7 @@ impl Pp<'_> {
     /// Expands `toks` completely, on their own (a macro argument, a `#if`
     /// line, a macro's value).
     pub(super) fn expand_list(&mut self, toks: Vec<PpTok>) -> Result<Vec<PpTok>, CDefError> {
-        if self.depth >= MAX_DEPTH {
+        if self.depth >= MAX_DEPTH || crate::parse::stack_is_low() {
             let at = toks.first().copied();
             let msg = format!("macro expansion nested too deeply (more than {MAX_DEPTH} levels)");
             return Err(match at {

@@ -122,6 +122,9 @@ fn includes<'py>(
 }
 
 fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<PyModule>> {
+    // The decoded types are only in `decls` and `memo` until the module's ffi
+    // holds them, and making their ctypes may run Python code.
+    let _hold = crate::typegc::hold();
     let (mut decls, included_libs) = includes(py, name, ctx)?;
     // SAFETY: a module's context.
     let tables = unsafe { context::read(ctx) };
