@@ -104,9 +104,11 @@ _CTYPES_VIEW: object
 
 class _CtypesShape:
     """What a ctypes class's instances are: their size, and for arrays
-    ``(item code or None, item size, length)``."""
+    ``(item code or None, item size, length)`` (for pointers, with
+    ``pointer=True``, the items they point to)."""
 
-    def __init__(self, size: int, items: Optional[tuple[Optional[str], int, int]] = ...) -> None: ...
+    def __init__(self, size: int, items: Optional[tuple[Optional[str], int, int]] = ...,
+                 fields: Any = ..., pointer: bool = ...) -> None: ...
 
 class _CtypesBufferBase:
     """The compiled base of rcffi.ctypes' instances: their state (address,
@@ -135,13 +137,26 @@ class _CtypesArrayBase(_CtypesBufferBase):
     def __setitem__(self, key: Any, value: Any) -> None: ...
     def __delitem__(self, key: Any) -> None: ...
 
-class _CtypesArg:
+class _CtypesPointerBase(_CtypesBufferBase):
+    """Item access of pointers to simple types; ``_b_getitem_``/``_b_setitem_``
+    of the subclass for the rest."""
+
+    def __getitem__(self, key: Any) -> Any: ...
+    def __setitem__(self, key: Any, value: Any) -> None: ...
+    def __delitem__(self, key: Any) -> None: ...
+    def _b_point_(self, address: int) -> None: ...
+
+class CArgObject:
     """A call argument: ``byref(obj, offset)`` or a converted value."""
 
     _obj: Any
     _offset: int
     _b_value_: Any
+    _b_address_: int
     def __init__(self, obj: Any, offset: int, value: Any = ...) -> None: ...
+
+def _ctypes_byref(obj: Any, offset: int = ...) -> CArgObject:
+    """ctypes' ``byref()``."""
 
 class _CtypesFuncBase(_CtypesBufferBase):
     """The call path of function objects: calls the signature recorded by

@@ -284,3 +284,124 @@ def test_repeated_calls_with_string_and_address_arguments(same):
                 out.append(type(e).__name__)
         return out
     same(run)
+
+
+@pytest.mark.parametrize("name", INT_CODES + ["c_float", "c_double", "c_bool", "c_char",
+                                              "c_void_p"])
+def test_pointer_items(same, name):
+    def run(m):
+        item = getattr(m, name)
+        arr = (item * 4)()
+        p = m.cast(arr, m.POINTER(item))
+        seen = []
+        for value in [1, 0, True] if name not in ("c_char",) else [b"a", b"\xff"]:
+            p[1] = value
+            p[-0] = value
+            seen.append((p[0], p[1], arr[1]))
+        q = m.cast(m.addressof(arr) + m.sizeof(item) * 2, m.POINTER(item))
+        q[-1] = p[0]
+        seen.append((q[-1], q[0], arr[1]))
+        return seen
+    same(run)
+
+
+def test_pointer_item_errors_and_fallbacks(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int)]
+        out = []
+        null = m.POINTER(m.c_int)()
+        for action in (lambda: null[0], lambda: null.__setitem__(0, 1),
+                       lambda: m.pointer(m.c_int(5)).__delitem__(0),
+                       lambda: m.pointer(m.c_int(5))["0"],
+                       lambda: m.pointer(m.c_int(5)).__setitem__(0, 1.5)):
+            try:
+                out.append(action())
+            except Exception as e:
+                out.append((type(e).__name__, str(e)))
+        s = S(9)
+        ps = m.pointer(s)
+        out.append((ps[0].x, m.pointer(m.c_int(7))[0:1]))
+        swapped = m.c_int.__ctype_be__
+        out.append(m.pointer(swapped(0x01020304))[0])
+        return out
+    same(run)
+
+
+def test_pointer_to_a_type_set_later(same):
+    def run(m):
+        lp = m.POINTER("later")
+
+        class Later(m.Structure):
+            _fields_ = [("v", m.c_int)]
+        m.SetPointerType(lp, m.c_int)
+        x = m.c_int(41)
+        p = m.cast(m.addressof(x), lp)
+        p[0] += 1
+        return x.value, p[0]
+    same(run)
+
+
+def test_cast_of_an_address_to_a_pointer(same):
+    def run(m):
+        x = m.c_long(-3)
+        p = m.cast(m.addressof(x), m.POINTER(m.c_long))
+        wrapped = m.cast(-1, m.POINTER(m.c_long))
+        return p[0], p._objects, m.cast(wrapped, m.c_void_p).value, bool(m.cast(0, m.POINTER(
+            m.c_int)))
+    same(run)
+
+
+def test_byref_arguments_and_repr(same):
+    def run(m):
+        class S(m.Structure):
+            _fields_ = [("a", m.c_int), ("b", m.c_int)]
+        s = S(1, 2)
+        r = m.byref(s, 4)
+        out = [type(r).__name__, r._obj is s, repr(r) == "<cparam 'P' (%#x)>" % (
+            m.addressof(s) + 4)]
+        for bad in (5, None, b"x"):
+            try:
+                m.byref(bad)
+            except TypeError as e:
+                out.append(str(e))
+        out.append([repr(m.c_int.from_param(5)), repr(m.c_double.from_param(1.5))])
+        memcpy = m.CDLL(None).memcpy
+        memcpy.argtypes = [m.c_void_p, m.c_void_p, m.c_size_t]
+        t = S()
+        for _ in range(3):
+            memcpy(m.byref(t), m.byref(s, 4), 4)
+        out.append((t.a, t.b))
+        return out
+    same(run)
+
+
+def test_callback_arguments_and_results(same):
+    def run(m):
+        seen = []
+        proto = m.CFUNCTYPE(m.c_int, m.c_void_p, m.c_int, m.POINTER(m.c_int))
+
+        def body(p, n, q):
+            seen.append((p, n, q[0] if q else None))
+            return n * 2**31
+
+        cb = proto(body)
+        x = m.c_int(6)
+        results = [cb(None, 3, None), cb(16, -1, m.pointer(x)), cb(0, 2, m.pointer(x))]
+        short = m.CFUNCTYPE(m.c_ubyte, m.c_double)(lambda v: int(v) + 250)
+        void = m.CFUNCTYPE(None, m.c_int)(lambda v: seen.append(v))
+        return results, seen, short(10.7), void(4), seen[-1]
+    same(run)
+
+
+def test_callback_errors_go_to_the_unraisable_hook(same, monkeypatch):
+    def run(m):
+        import sys
+        caught = []
+        monkeypatch.setattr(sys, "unraisablehook", lambda u: caught.append(
+            (u.exc_type.__name__, u.err_msg)))
+        bad_call = m.CFUNCTYPE(m.c_int, m.c_int)(lambda v: 1 // v)
+        bad_result = m.CFUNCTYPE(m.c_int, m.c_int)(lambda v: "no")
+        bad_call(0), bad_result(1)  # what C gets then is undefined in ctypes
+        return bad_call(1), caught
+    same(run)

@@ -19,6 +19,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use crate::call::call_cdata;
 use crate::cdata::CData;
+use crate::ctypes_args::CtypesArg;
 use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
 use crate::pylayout::exact_int;
@@ -182,69 +183,23 @@ fn pointer_arg<'py>(
             .state
             .addr()
     } else if is(arg, byref) {
-        if !arg.getattr(intern!(py, "_b_value_"))?.is_none() {
+        // SAFETY: `byref` was checked to be CArgObject or a subclass.
+        let arg = unsafe { arg.cast_unchecked::<CtypesArg>() }.get();
+        let Some(target) = arg.byref_target(py) else {
+            return Ok(None);
+        };
+        if !is(target, item) {
             return Ok(None);
         }
-        let target = arg.getattr(intern!(py, "_obj"))?;
-        if !is(&target, item) {
-            return Ok(None);
-        }
-        let offset: isize = arg.getattr(intern!(py, "_offset"))?.extract()?;
         let at = unsafe { target.cast_unchecked::<CtypesBufferBase>() }
             .get()
             .state
             .addr();
-        at.wrapping_add_signed(offset)
+        at.wrapping_add_signed(arg.offset)
     } else {
         return Ok(None);
     };
     Ok(Some(Passed::Address(address.into_pyobject(py)?.into_any())))
-}
-
-/// An argument made ready for a call (ctypes' `<cparam>`, rcffi.ctypes'
-/// `CArgObject`): `byref(obj, offset)` (`value` None), or what a simple type's
-/// `from_param` made of a Python value (`value` the instance, `obj` the value).
-#[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesArg")]
-pub struct CtypesArg {
-    obj: Py<PyAny>,
-    offset: isize,
-    value: Option<Py<PyAny>>,
-}
-
-#[pymethods]
-impl CtypesArg {
-    #[new]
-    #[pyo3(signature = (obj, offset, value=None))]
-    fn new(obj: Bound<'_, PyAny>, offset: isize, value: Option<Bound<'_, PyAny>>) -> Self {
-        CtypesArg {
-            obj: obj.unbind(),
-            offset,
-            value: value.filter(|v| !v.is_none()).map(Bound::unbind),
-        }
-    }
-
-    #[getter(_obj)]
-    fn obj(&self, py: Python<'_>) -> Py<PyAny> {
-        self.obj.clone_ref(py)
-    }
-
-    #[getter(_offset)]
-    fn offset(&self) -> isize {
-        self.offset
-    }
-
-    #[getter(_b_value_)]
-    fn value(&self, py: Python<'_>) -> Option<Py<PyAny>> {
-        self.value.as_ref().map(|v| v.clone_ref(py))
-    }
-
-    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.obj)?;
-        if let Some(value) = &self.value {
-            visit.call(value)?;
-        }
-        Ok(())
-    }
 }
 
 /// A signature recorded by the Python path: the backend function and the

@@ -32,13 +32,16 @@ pub struct CtypesShape {
 impl CtypesShape {
     /// `(size)` for most types; `(size, (item code or None, item size,
     /// length))` for arrays, the code given when the items are a plain simple
-    /// type (read and written in Rust); `(size, None, fields)` for records.
+    /// type (read and written in Rust); `(size, None, fields)` for records;
+    /// `(size, (item code, item size, 0), pointer=True)` for pointers, whose
+    /// items are where the pointer points.
     #[new]
-    #[pyo3(signature = (size, items=None, fields=Vec::new()))]
+    #[pyo3(signature = (size, items=None, fields=Vec::new(), pointer=false))]
     fn new(
         size: usize,
         items: Option<(Option<String>, usize, usize)>,
         fields: Vec<Py<CtypesField>>,
+        pointer: bool,
     ) -> Self {
         CtypesShape {
             size,
@@ -47,18 +50,22 @@ impl CtypesShape {
                 scalar: code.as_deref().and_then(Scalar::from_code),
                 size,
                 length,
+                pointer,
             }),
         }
     }
 }
 
-/// The items of an array instance.
+/// The items of an array instance, or of what a pointer instance points to.
 #[derive(Clone, Copy, Debug)]
 pub struct Items {
     /// `None`: the items are made by the Python code (records, pointers...).
     pub scalar: Option<Scalar>,
     pub size: usize,
+    /// An array's length (unused for pointers, whose indices are unbounded).
     pub length: usize,
+    /// The instance is a pointer: the items start at the address it holds.
+    pub pointer: bool,
 }
 
 /// The marker making `_CtypesBufferBase.__new__` build a view.
@@ -186,7 +193,7 @@ impl Instance {
         self.index.store(index, Ordering::Relaxed);
     }
 
-    /// The items of an array instance.
+    /// The items of an array instance, or of a pointer's target.
     pub fn items(&self) -> Option<Items> {
         self.shape.as_ref().and_then(|shape| shape.get().items)
     }

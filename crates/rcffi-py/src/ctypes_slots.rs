@@ -15,7 +15,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
 use crate::ctypes_fields::{init_record, CtypesField};
-use crate::ctypes_items::CtypesArrayBase;
+use crate::ctypes_items::{self, CtypesArrayBase, CtypesPointerBase};
 use crate::ctypes_support::CtypesBufferBase;
 
 /// Runs `body` as a slot: errors set the interpreter's error indicator, a
@@ -67,14 +67,32 @@ unsafe extern "C" fn field_set(
     })
 }
 
-unsafe extern "C" fn array_subscript(
+unsafe extern "C" fn items_subscript(
     slf: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
     slot(std::ptr::null_mut(), |py| {
-        // SAFETY: the slot belongs to _CtypesArrayBase, so `slf` is one.
-        let array = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesArrayBase>();
-        Ok(CtypesArrayBase::get(&array, &Borrowed::from_ptr(py, key))?.into_ptr())
+        // SAFETY: the slot belongs to _CtypesArrayBase or _CtypesPointerBase,
+        // both laid out as the _CtypesBufferBase they extend.
+        let obj = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesBufferBase>();
+        Ok(ctypes_items::get_item(&obj, &Borrowed::from_ptr(py, key))?.into_ptr())
+    })
+}
+
+unsafe fn items_ass_subscript(
+    what: &str,
+    slf: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        // SAFETY: as in items_subscript.
+        let obj = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesBufferBase>();
+        if value.is_null() {
+            return Err(ctypes_items::deleted(what));
+        }
+        let key = Borrowed::from_ptr(py, key);
+        ctypes_items::set_item(&obj, &key, &Borrowed::from_ptr(py, value)).map(|()| 0)
     })
 }
 
@@ -83,15 +101,15 @@ unsafe extern "C" fn array_ass_subscript(
     key: *mut ffi::PyObject,
     value: *mut ffi::PyObject,
 ) -> std::ffi::c_int {
-    slot(-1, |py| {
-        // SAFETY: as in array_subscript.
-        let array = Borrowed::from_ptr(py, slf).cast_unchecked::<CtypesArrayBase>();
-        if value.is_null() {
-            return Err(CtypesArrayBase::deleted());
-        }
-        let key = Borrowed::from_ptr(py, key);
-        CtypesArrayBase::set(&array, &key, &Borrowed::from_ptr(py, value)).map(|()| 0)
-    })
+    items_ass_subscript("Array", slf, key, value)
+}
+
+unsafe extern "C" fn pointer_ass_subscript(
+    slf: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    items_ass_subscript("Pointer", slf, key, value)
 }
 
 unsafe extern "C" fn record_init(
@@ -158,29 +176,36 @@ unsafe fn repoint(ty: &Bound<'_, PyType>, name: &str, function: *mut c_void) -> 
 /// the functions above.
 pub fn install(py: Python<'_>) -> PyResult<()> {
     let field = py.get_type::<CtypesField>();
-    let array = py.get_type::<CtypesArrayBase>();
     // SAFETY: heap types just made by PyO3, with no subclasses yet; their
     // slot fields are plain members of the type object on this (non-limited)
     // API, and each function has the signature of the slot it fills.
     unsafe {
         let get = field_get as *mut c_void;
         let set = field_set as *mut c_void;
-        let subscript = array_subscript as *mut c_void;
-        let ass_subscript = array_ass_subscript as *mut c_void;
         repoint(&field, "__get__", get)?;
         repoint(&field, "__set__", set)?;
         repoint(&field, "__delete__", set)?;
-        repoint(&array, "__getitem__", subscript)?;
-        repoint(&array, "__setitem__", ass_subscript)?;
-        repoint(&array, "__delitem__", ass_subscript)?;
         let ft = field.as_type_ptr();
         (*ft).tp_descr_get = Some(field_get);
         (*ft).tp_descr_set = Some(field_set);
-        let mapping = (*array.as_type_ptr()).tp_as_mapping;
-        (*mapping).mp_subscript = Some(array_subscript);
-        (*mapping).mp_ass_subscript = Some(array_ass_subscript);
         ffi::PyType_Modified(ft);
-        ffi::PyType_Modified(array.as_type_ptr());
+        install_items(&py.get_type::<CtypesArrayBase>(), array_ass_subscript)?;
+        install_items(&py.get_type::<CtypesPointerBase>(), pointer_ass_subscript)?;
     }
+    Ok(())
+}
+
+/// The item slots of the array or pointer base `ty`.
+///
+/// # Safety
+/// As in `install`: `ty` is a fresh heap type with a mapping protocol.
+unsafe fn install_items(ty: &Bound<'_, PyType>, ass_subscript: ffi::objobjargproc) -> PyResult<()> {
+    repoint(ty, "__getitem__", items_subscript as *mut c_void)?;
+    repoint(ty, "__setitem__", ass_subscript as *mut c_void)?;
+    repoint(ty, "__delitem__", ass_subscript as *mut c_void)?;
+    let mapping = (*ty.as_type_ptr()).tp_as_mapping;
+    (*mapping).mp_subscript = Some(items_subscript);
+    (*mapping).mp_ass_subscript = Some(ass_subscript);
+    ffi::PyType_Modified(ty.as_type_ptr());
     Ok(())
 }

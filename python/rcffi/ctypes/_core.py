@@ -267,42 +267,13 @@ def objects_of(value):
     return value
 
 
-class CArgObject(B._CtypesArg):
-    """An argument made ready for a call, usable only as one (ctypes'
-    ``<cparam>``): what ``byref()`` returns (an instance's address plus an
-    offset, ``_b_value_`` None), or what a simple type's ``from_param`` makes of
-    a Python value: ``_b_value_`` the instance it converted to, ``_obj`` the
-    value (which the call keeps alive).  The backend base holds the three, and
-    repeated calls read them there."""
-
-    __slots__ = ()
-
-    @property
-    def _b_address_(self):
-        return self._obj._b_addr + self._offset
-
-    def __repr__(self):
-        value = self._b_value_
-        if value is None:
-            return "<cparam 'P' (0x%x)>" % self._b_address_
-        code = type(value)._b_code_
-        if code in "zZP":
-            return "<cparam '%s' (0x%x)>" % (code, read_pointer(value._b_addr))
-        if code == "c":
-            char = value.value[0]
-            shown = chr(char) if 0x20 <= char < 0x7F else "\\x%02x" % char
-            return "<cparam 'c' ('%s')>" % shown
-        if code in "bBhHiIlLqQfd":
-            return "<cparam '%s' (%r)>" % (code, value.value)
-        # ctypes shows other values by where the parameter object lives.
-        return "<cparam '%s' at 0x%x>" % (code, id(self))
-
-
-def byref(obj, offset=0):
-    if not isinstance(obj, CData):
-        raise TypeError("byref() argument must be a ctypes instance, not '%s'"
-                        % type(obj).__name__)
-    return CArgObject(obj, offset)
+# An argument made ready for a call (ctypes' ``<cparam>``): what ``byref()``
+# returns (an instance's address plus an offset, ``_b_value_`` None), or what a
+# simple type's ``from_param`` makes of a Python value (``_b_value_`` the instance
+# it converted to, ``_obj`` the value, which the call keeps alive). Both live in
+# the backend, which reads them in repeated calls.
+CArgObject = B.CArgObject
+byref = B._ctypes_byref
 
 
 def addressof(obj):

@@ -530,6 +530,22 @@ def _unraisable_args_type():
     return _hook_args[0]
 
 
+def _arg_converter(cls):
+    """How a callback's raw argument of type ``cls`` becomes what the Python
+    function gets: None when the backend's value is already it."""
+    code = getattr(cls, "_b_code_", None)
+    if code is not None and cls._b_plain_:
+        if code == "P":
+            return _or_none
+        if code not in "zZOg":
+            return None
+    return lambda raw: from_native(cls, raw)
+
+
+def _or_none(raw):
+    return raw or None
+
+
 def _make_callback(self, func):
     cls = type(self)
     argtypes = cls._argtypes_ or ()
@@ -541,16 +557,14 @@ def _make_callback(self, func):
     code = getattr(restype, "_b_code_", None)
     # What C gets when the callback fails: zero, spelt as the result type takes it.
     failed = None if restype is None else {"c": b"\0", "u": "\0"}.get(code, 0)
+    converters = [_arg_converter(t) for t in argtypes]
+    converted = any(c is not None for c in converters)
+    # A plain int result is truncated here, as C stores it; the rest converted
+    # as a field of the result type would be.
+    acc = _simple.accessor(code) if code is not None and code in _simple._INT_CODES else None
+    mask, half = (acc.mask, acc.half if acc.signed else acc.mask + 1) if acc else (0, 0)
 
-    def trampoline(*raw):
-        try:
-            args = [from_native(t, r) for t, r in zip(argtypes, raw)]
-            result = func(*args)
-        except BaseException:
-            _write_unraisable("Exception ignored on calling ctypes callback function", func)
-            return failed
-        if restype is None:
-            return None
+    def result_of(result):
         try:
             if isinstance(result, CData) and isinstance(result, restype):
                 return native(result, [])[0]
@@ -562,6 +576,21 @@ def _make_callback(self, func):
         if keeper is not None and code in "zZ":
             self._b_returned = keeper
         return float(value) if code == "g" else value
+
+    def trampoline(*raw):
+        try:
+            if converted:
+                raw = [r if c is None else c(r) for c, r in zip(converters, raw)]
+            result = func(*raw)
+        except BaseException:
+            _write_unraisable("Exception ignored on calling ctypes callback function", func)
+            return failed
+        if restype is None:
+            return None
+        if acc is not None and type(result) is int:
+            result &= mask
+            return result - mask - 1 if result >= half else result
+        return result_of(result)
 
     callback = B.callback(ftype, trampoline, failed)
     self._callable = func

@@ -194,13 +194,13 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
         _core.write_bytes(self._b_addr, data)
 
 
-def _index_of(key):
+def _index_of(key, message="indices must be integers"):
     if isinstance(key, int):
         return key
     try:
         return key.__index__()
     except AttributeError:
-        raise TypeError("indices must be integers") from None
+        raise TypeError(message) from None
 
 
 _array_types = {}
@@ -240,10 +240,10 @@ class PointerType(CDataType):
         if name == "_Pointer" and "_type_" not in namespace:
             return cls
         cls._b_ctype_ = UINTPTR
-        cls._b_shape_ = B._CtypesShape(POINTER_SIZE)
         item = namespace.get("_type_", getattr(cls, "_type_", None))
         if item is not None:
             cls._b_check_item_(item)
+        cls._b_shape_ = _pointer_shape(item)
         return cls
 
     def _b_check_item_(cls, item):
@@ -253,6 +253,7 @@ class PointerType(CDataType):
     def set_type(cls, item):
         cls._b_check_item_(item)
         cls._type_ = item
+        cls._b_shape_ = _pointer_shape(item)
 
     def _b_pointee_(cls):
         return getattr(cls, "_type_", None) or ()
@@ -298,20 +299,31 @@ class PointerType(CDataType):
                         % (type(value).__name__, cls.__name__))
 
 
+def _pointer_shape(item):
+    """The backend's description of pointer instances: it indexes pointers to
+    plain simple types itself."""
+    if item is None or not getattr(item, "_b_plain_", False) or item._b_swapped_:
+        return B._CtypesShape(POINTER_SIZE)
+    return B._CtypesShape(POINTER_SIZE, (item._b_code_, item._b_size_, 0), pointer=True)
+
+
 def _compatible(item, target):
     return isinstance(item, type) and isinstance(target, type) and issubclass(item, target)
 
 
-class _Pointer(CData, metaclass=PointerType):
-    """A C pointer; subclasses (made by ``POINTER``) set ``_type_``."""
+class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
+    """A C pointer; subclasses (made by ``POINTER``) set ``_type_``.  The
+    backend base indexes pointers to plain simple types itself; it calls
+    ``_b_getitem_`` and ``_b_setitem_`` for the rest."""
 
     __slots__ = ()
+    _b_new_instance_ = staticmethod(B._CtypesPointerBase.__new__)
 
     def __new__(cls, *args, **kwargs):
         # As in ctypes, a subclass of a pointer type has no _type_ of its own.
         if cls.__dict__.get("_type_") is None:
             raise TypeError("Cannot create instance: has no _type_")
-        return CData.__new__(cls)
+        return B._CtypesPointerBase.__new__(cls)
 
     def __init__(self, value=None):
         if value is not None:
@@ -337,7 +349,7 @@ class _Pointer(CData, metaclass=PointerType):
         _core.keep(self, "1", value)
         _core.keep(self, "0", value._objects)
 
-    def __getitem__(self, key):
+    def _b_getitem_(self, key):
         cls = type(self)
         item = cls._type_
         address = _core.read_pointer(self._b_addr)
@@ -354,19 +366,16 @@ class _Pointer(CData, metaclass=PointerType):
                 if hasattr(cls, "_type_") else []
         if not address:
             raise ValueError("NULL pointer access")
-        i = _index_of(key)
+        i = _index_of(key, "Pointer indices must be integer")
         return item._b_load_(address + i * item._b_size_, self, i)
 
-    def __setitem__(self, key, value):
+    def _b_setitem_(self, key, value):
         item = type(self)._type_
         address = _core.read_pointer(self._b_addr)
         if not address:
             raise ValueError("NULL pointer access")
-        i = _index_of(key)
+        i = _index_of(key, "Pointer indices must be integer")
         item._b_store_(address + i * item._b_size_, value, self, "%x" % i)
-
-    def __delitem__(self, key):
-        raise TypeError("Pointer does not support item deletion")
 
     def __bool__(self):
         return _core.read_pointer(self._b_addr) != 0
@@ -444,7 +453,15 @@ def is_pointer_type(cls):
                                       or getattr(cls, "_b_code_", None) in ("z", "Z", "P"))
 
 
+_new_pointer = B._CtypesPointerBase.__new__
+
+
 def cast(obj, typ):
+    if type(obj) is int and type(typ) is PointerType and "_type_" in typ.__dict__:
+        # The common case (a callback's void * argument), with nothing to keep.
+        result = _new_pointer(typ)
+        result._b_point_(obj)
+        return result
     if isinstance(obj, CData) and not (is_pointer_type(type(obj)) or isinstance(obj, Array)):
         raise ArgumentError("argument 1: TypeError: wrong type")
     if not is_pointer_type(typ):

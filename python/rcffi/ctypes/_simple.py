@@ -55,7 +55,7 @@ def wrap_int(acc, value):
     """``value`` truncated to the type's width, as C (and ctypes) store it."""
     if not isinstance(value, int):
         if isinstance(value, float):
-            raise TypeError("int expected instead of float")
+            raise TypeError("'float' object cannot be interpreted as an integer")
         try:
             value = value.__index__()
         except AttributeError:
