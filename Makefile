@@ -41,7 +41,7 @@ demo: build
 	$(VPY) examples/tour.py
 
 bench: build-release
-	$(VPY) benches/run.py
+	$(VPY) benches/run.py --markdown docs/performance.md
 	$(VPY) benches/scale.py
 
 # cffi 2.0.0's own test suite (fetched now) and CPython's ctypes tests against

@@ -41,7 +41,25 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--filter", action="append", metavar="NAME",
                         help="run only ops whose name contains NAME (repeatable)")
     parser.add_argument("--list", action="store_true", help="list the ops and exit")
+    parser.add_argument("--markdown", metavar="PAGE",
+                        help="also write the report into PAGE between its bench markers "
+                        "(make bench: docs/performance.md)")
     return parser.parse_args(argv)
+
+
+BEGIN, END = "<!-- bench:run begin -->", "<!-- bench:run end -->"
+
+
+def write_markdown(page: str, text: str) -> None:
+    """Replaces what stands between ``page``'s markers with ``text`` as a code block."""
+    with open(page, encoding="utf-8") as f:
+        content = f.read()
+    head, begin, rest = content.partition(BEGIN)
+    _, end, tail = rest.partition(END)
+    if not begin or not end:
+        raise SystemExit(f"{page} has no {BEGIN} ... {END} block to write the report into")
+    with open(page, "w", encoding="utf-8") as f:
+        f.write(f"{head}{BEGIN}\n```text\n{text}\n```\n{END}{tail}")
 
 
 def select_ops(filters: list[str] | None) -> list[Op]:
@@ -68,7 +86,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = QUICK if args.quick else FULL
     cells = run_ops(ops, settings)
-    print(report(cells, settings))
+    text = report(cells, settings)
+    print(text)
+    if args.markdown:
+        write_markdown(args.markdown, text)
     errors = failures(cells)
     if errors:
         print("\nerrors:")
