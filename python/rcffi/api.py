@@ -441,7 +441,8 @@ class FFI(_backend.FFI):
             handle = _backend.load_library(path, flags)
             shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
-                                _backend.abi_contents(self._decls, handle), handle, ffi=self)
+                                _backend.abi_contents(self._decls, handle), handle, ffi=self,
+                                inline_abi=not self._out_of_line)
         with self._lock:
             self._libs.append(lib)
         return lib

@@ -622,6 +622,7 @@ impl FfiObject {
             "rcffi",
             Some(slf.clone().into_any().unbind()),
             None,
+            false,
         )
     }
 
