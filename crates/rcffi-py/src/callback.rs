@@ -178,7 +178,7 @@ pub(crate) fn deliver(
                 .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
                 if target.onerror.is_none() {
-                    err.write_unraisable(py, Some(target.callable.bind(py)));
+                    report_unraisable(py, err, target.callable.bind(py));
                 }
                 let size = if widened {
                     result_bytes(target.result.get())
@@ -259,8 +259,43 @@ fn on_error(
 /// `onerror` failed: both the callback's exception and onerror's are reported,
 /// in that order (a handler that returns normally silences the first one).
 fn report_both(py: Python<'_>, target: &Target, err: PyErr, handler: &Py<PyAny>, e: PyErr) {
-    err.write_unraisable(py, Some(target.callable.bind(py)));
-    e.write_unraisable(py, Some(handler.bind(py)));
+    report_unraisable(py, err, target.callable.bind(py));
+    report_unraisable(py, e, handler.bind(py));
+}
+
+#[cfg(not(Py_3_13))]
+extern "C" {
+    /// CPython 3.8-3.12: `sys.unraisablehook` with the message
+    /// "Exception ignored <err_msg>".
+    fn _PyErr_WriteUnraisableMsg(err_msg: *const std::ffi::c_char, obj: *mut pyo3::ffi::PyObject);
+}
+
+#[cfg(Py_3_13)]
+extern "C" {
+    /// CPython 3.13+: `sys.unraisablehook` with a formatted message.
+    fn PyErr_FormatUnraisable(format: *const std::ffi::c_char, ...);
+}
+
+/// Reports `err` of the Python function `callable` through
+/// `sys.unraisablehook`, with cffi's message naming the callback (the
+/// traceback alone does not when the error is in converting its result).
+fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>) {
+    let shown = callable
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<unprintable callable>".into());
+    let message = std::ffi::CString::new(format!("from cffi callback {shown}"))
+        .unwrap_or_else(|_| c"from cffi callback".to_owned());
+    err.restore(py);
+    // SAFETY: the error indicator is set; both functions clear it.
+    #[cfg(not(Py_3_13))]
+    unsafe {
+        _PyErr_WriteUnraisableMsg(message.as_ptr(), std::ptr::null_mut())
+    };
+    #[cfg(Py_3_13)]
+    unsafe {
+        PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message.as_ptr())
+    };
 }
 
 /// An argument as the Python function sees it. Structs are copied: the memory
