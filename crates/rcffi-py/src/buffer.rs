@@ -64,8 +64,9 @@ impl Drop for Exported {
 }
 
 /// `ffi.buffer(cdata, size=-1)`: the raw bytes of a cdata's memory, with the
-/// buffer protocol; keeps the cdata alive.
-#[pyclass(frozen, weakref, module = "rcffi._backend", name = "buffer")]
+/// buffer protocol; keeps the cdata alive. Its module is cffi's name for the
+/// backend, which its repr shows.
+#[pyclass(frozen, weakref, module = "_cffi_backend", name = "buffer")]
 pub struct CBuffer {
     cdata: Py<CData>,
     ptr: *mut u8,
