@@ -43,3 +43,24 @@ def test_failing_onerror_reports_both_functions(reports):
     assert f(20000) == 7
     assert [r.exc_type for r in reports] == [OverflowError, KeyError]
     assert repr(triple) in reports[0].err_msg and repr(onerror) in reports[1].err_msg
+
+
+def test_function_referring_to_its_own_callback_is_collected():
+    import gc
+    import weakref
+
+    class Payload:
+        pass
+
+    def make(payload):
+        box = [payload]
+        box.append(b.callback(_short_function(), lambda x: len(box)))
+        return box[1]
+
+    payload = Payload()
+    cb = make(payload)
+    alive = weakref.ref(payload)
+    assert cb(0) == 2
+    del cb, payload
+    gc.collect()
+    assert alive() is None
