@@ -400,8 +400,8 @@ class FFI(_backend.FFI):
         function of the same name (or ``name``) of this API-mode module; a later
         ``def_extern`` for the same name replaces the earlier one."""
         if self._api_objects is None:
-            raise _backend.FFIError("def_extern() is only available on the ffi of a compiled "
-                                    "API-mode module (set_source() with C source)")
+            raise _NotAnApiModule("def_extern() is only available on the ffi of a compiled "
+                                  "API-mode module (set_source() with C source)")
 
         def attach(fn):
             if not callable(fn):
@@ -446,6 +446,11 @@ class FFI(_backend.FFI):
         with self._lock:
             self._libs.append(lib)
         return lib
+
+
+class _NotAnApiModule(_backend.FFIError, ValueError):
+    """An API-mode operation on an ffi that is no compiled module's: rcffi's
+    FFIError, and the ValueError cffi raises."""
 
 
 def _find_library(name):

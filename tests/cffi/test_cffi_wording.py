@@ -67,3 +67,11 @@ def test_closed_lib_wording_in_line_and_out_of_line(tmp_path, monkeypatch):
         lib.abs
     assert str(e.value) == "library '<None>' has been closed"
     ffi.dlclose(lib)
+
+
+def test_def_extern_outside_api_mode_is_a_value_error_and_an_ffi_error():
+    ffi = rcffi.FFI()
+    ffi.cdef('extern "Python" int cb(int);')
+    for expected in (ValueError, rcffi.FFIError):
+        with pytest.raises(expected, match="only available on the ffi of a compiled"):
+            ffi.def_extern()
