@@ -85,3 +85,17 @@ def test_from_buffer_of_open_array_of_empty_items():
         b.from_buffer(open_array, bytearray(8))
     five = b.new_array_type(b.new_pointer_type(empty), 5)
     assert len(b.from_buffer(five, bytearray(8))) == 5
+
+
+def test_open_array_before_an_explicitly_placed_member():
+    # Explicit offsets may put an array of no length first: its items reach as
+    # far as the allocation, over the members after it.
+    int_ = b.new_primitive_type("int")
+    open_ints = b.new_array_type(b.new_pointer_type(int_), None)
+    s = b.new_struct_type("struct overlay")
+    b.complete_struct_or_union(s, [("items", open_ints, -1, 0), ("tail", int_, -1, 8)])
+    assert b.sizeof(s) == 12
+    p = b.newp(b.new_pointer_type(s), {"items": [1], "tail": 5})
+    assert (len(p.items), list(p.items), p.tail) == (3, [1, 0, 5], 5)
+    p = b.newp(b.new_pointer_type(s), [[1, 2, 3, 4, 5]])
+    assert (len(p.items), p.items[4], p.tail) == (5, 5, 3)
