@@ -75,3 +75,14 @@ def test_def_extern_outside_api_mode_is_a_value_error_and_an_ffi_error():
     for expected in (ValueError, rcffi.FFIError):
         with pytest.raises(expected, match="only available on the ffi of a compiled"):
             ffi.def_extern()
+
+
+def test_enum_body_after_its_first_mention_is_refused():
+    ffi = rcffi.FFI()
+    with pytest.raises(NotImplementedError) as e:
+        ffi.cdef("typedef enum colour_e colour_t;\nenum colour_e { RED, GREEN };")
+    first = str(e.value).split("\n")[0]
+    assert first == ("<cdef source string>:2:15: enum colour_e: the '{}' declaration should "
+                     "appear on the first time the enum is mentioned, not later")
+    ffi.cdef("enum shade_e { DARK, LIGHT }; typedef enum shade_e shade_t;")
+    assert ffi.typeof("shade_t").relements == {"DARK": 0, "LIGHT": 1}

@@ -30,6 +30,9 @@ pub enum Refusal {
     Value,
     /// An impossible combination of types: a function returning an array.
     Type,
+    /// C that rcffi does not represent, refused as cffi does
+    /// (`NotImplementedError`): an enum whose body comes after its first use.
+    Unsupported,
 }
 
 /// A declaration that cannot be accepted: where and why.
