@@ -86,3 +86,20 @@ def test_enum_body_after_its_first_mention_is_refused():
                      "appear on the first time the enum is mentioned, not later")
     ffi.cdef("enum shade_e { DARK, LIGHT }; typedef enum shade_e shade_t;")
     assert ffi.typeof("shade_t").relements == {"DARK": 0, "LIGHT": 1}
+
+
+def test_a_modules_ffi_knows_only_its_own_tags(tmp_path, monkeypatch):
+    builder = rcffi.FFI()
+    builder.cdef("struct known { int x; };")
+    builder.set_source("_wording_tags", None)
+    builder.compile(tmpdir=str(tmp_path))
+    monkeypatch.syspath_prepend(str(tmp_path))
+    sys.modules.pop("_wording_tags", None)
+    importlib.invalidate_caches()
+    ffi = importlib.import_module("_wording_tags").ffi
+    assert ffi.sizeof("struct known") == 4
+    for text in ("struct never_declared *", "union never_declared"):
+        with pytest.raises(ffi.error, match="undefined struct/union name '%s'" % text.split(" *")[0]):
+            ffi.typeof(text)
+    # An in-line FFI takes an unknown tag as a new opaque type, as cffi's does.
+    assert rcffi.FFI().typeof("struct never_declared *").item.kind == "struct"

@@ -75,6 +75,7 @@ impl<'s> Parser<'_, 's> {
     pub(super) fn record_specifier(&mut self, is_union: bool, in_typedef: bool) -> PResult<TypeId> {
         let mut attrs = self.attributes()?;
         let kw = if is_union { "union" } else { "struct" };
+        let tag_at = self.pos;
         let tag = if self.peek().tok == Tok::Ident {
             let t = self.next();
             Some(self.text(t).to_string())
@@ -92,6 +93,12 @@ impl<'s> Parser<'_, 's> {
                 };
                 match map.get(name) {
                     Some(&id) => id,
+                    None if self.decls.closed_tags => {
+                        return Err(self.error_at(
+                            tag_at,
+                            format!("undefined struct/union name '{kw} {name}'"),
+                        ));
+                    }
                     None => {
                         let id = self.table.new_record(&format!("{kw} {name}"), is_union);
                         let map = if is_union {
