@@ -123,7 +123,7 @@ def test_type_string_errors_name_the_string(ffi, cdecl, needle):
         with pytest.raises(CDefError, match=needle) as e:
             use(cdecl)
         msg = str(e.value)
-        assert msg.startswith("<type string>:1:") and 'cannot parse type "%s"' % cdecl in msg
+        assert msg.startswith('cannot parse "%s"\n<type string>:1:' % cdecl)
 
 
 def test_function_type_is_not_a_type_string(both):

@@ -400,8 +400,8 @@ class FFI(_backend.FFI):
         function of the same name (or ``name``) of this API-mode module; a later
         ``def_extern`` for the same name replaces the earlier one."""
         if self._api_objects is None:
-            raise _backend.FFIError("def_extern() is only available on the ffi of a compiled "
-                                    "API-mode module (set_source() with C source)")
+            raise _NotAnApiModule("def_extern() is only available on the ffi of a compiled "
+                                  "API-mode module (set_source() with C source)")
 
         def attach(fn):
             if not callable(fn):
@@ -441,10 +441,16 @@ class FFI(_backend.FFI):
             handle = _backend.load_library(path, flags)
             shown = name if name is not None else "<None>"
         lib = _backend.make_lib("<rcffi library %r>" % (shown,), shown,
-                                _backend.abi_contents(self._decls, handle), handle, ffi=self)
+                                _backend.abi_contents(self._decls, handle), handle, ffi=self,
+                                inline_abi=not self._out_of_line)
         with self._lock:
             self._libs.append(lib)
         return lib
+
+
+class _NotAnApiModule(_backend.FFIError, ValueError):
+    """An API-mode operation on an ffi that is no compiled module's: rcffi's
+    FFIError, and the ValueError cffi raises."""
 
 
 def _find_library(name):

@@ -105,6 +105,10 @@ pub struct Declarations {
     pub record_order: Vec<TypeId>,
     /// `__asm__("symbol")` renames: the library symbol of a declared name.
     pub asm_names: FastMap<String, String>,
+    /// The tags are all known (a module's declarations): a type string naming
+    /// another struct or union is an error, as in cffi's compiled modules,
+    /// rather than a new opaque type, as in an in-line FFI.
+    pub closed_tags: bool,
     type_cache: FastMap<String, TypeId>,
     /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
     /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef

@@ -30,6 +30,9 @@ pub enum Refusal {
     Value,
     /// An impossible combination of types: a function returning an array.
     Type,
+    /// C that rcffi does not represent, refused as cffi does
+    /// (`NotImplementedError`): an enum whose body comes after its first use.
+    Unsupported,
 }
 
 /// A declaration that cannot be accepted: where and why.
@@ -41,10 +44,45 @@ pub struct CDefError {
     pub refusal: Refusal,
     /// Where, when the error comes from source text.
     pub location: Option<Location>,
+    /// A first line before the location, for text that does not parse at all.
+    pub headline: Headline,
+}
+
+/// The first line cffi gives an error about text that does not parse, which
+/// callers match as a prefix.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Headline {
+    /// None: C that parses but is refused.
+    #[default]
+    None,
+    /// `cannot parse "<the stripped line>"`: the line is the cdef's or the
+    /// type string's own.
+    CannotParse,
+    /// `parse error`: the line is another file's (a `# 42 "file"` directive
+    /// or an included header).
+    ParseError,
+}
+
+impl CDefError {
+    /// The error as one about text that is not C at all.
+    pub(crate) fn unparsable(mut self) -> Self {
+        self.headline = match &self.location {
+            Some(loc) if loc.file.is_none() => Headline::CannotParse,
+            _ => Headline::ParseError,
+        };
+        self
+    }
 }
 
 impl fmt::Display for CDefError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.headline, &self.location) {
+            (Headline::None, _) => {}
+            (Headline::CannotParse, Some(loc)) => {
+                writeln!(f, "cannot parse \"{}\"", loc.source_line.trim())?
+            }
+            (Headline::CannotParse | Headline::ParseError, _) => writeln!(f, "parse error")?,
+        }
         match &self.location {
             None => write!(f, "{}", self.message),
             Some(loc) => {

@@ -141,32 +141,19 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                         }
                     }
                 }
-                PrimClass::Complex => unsafe { convert::write(py, ct, bytes.as_mut_ptr(), value)? },
+                PrimClass::Complex => {
+                    // A character casts as its code, as to the integer types.
+                    let value = match char_code(value, &ct.cname)? {
+                        Some(code) => code.into_pyobject(py)?.into_any(),
+                        None => value.clone(),
+                    };
+                    unsafe { convert::write(py, ct, bytes.as_mut_ptr(), &value)? }
+                }
                 _ => {
                     let v = if prim == Prim::Bool {
                         i128::from(cast_truth(value, &ct.cname)?)
-                    } else if let Ok(s) = value.cast::<PyString>() {
-                        match crate::widechar::code_points(s)?[..] {
-                            [c] => i128::from(c),
-                            ref points => {
-                                return Err(PyTypeError::new_err(format!(
-                                    "cannot cast a str of length {} to '{}'",
-                                    points.len(),
-                                    ct.cname
-                                )))
-                            }
-                        }
-                    } else if let Ok(b) = value.cast::<PyBytes>() {
-                        match b.as_bytes() {
-                            [c] => i128::from(*c),
-                            _ => {
-                                return Err(PyTypeError::new_err(format!(
-                                    "cannot cast a bytes of length {} to '{}'",
-                                    b.as_bytes().len(),
-                                    ct.cname
-                                )))
-                            }
-                        }
+                    } else if let Some(code) = char_code(value, &ct.cname)? {
+                        code
                     } else if value.is_instance_of::<pyo3::types::PyFloat>() {
                         // As int(value), then truncated like any integer.
                         integer_of(&value.call_method0("__int__")?, &ct.cname)?
@@ -181,6 +168,29 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
         _ => Err(PyTypeError::new_err(format!(
             "cannot cast to ctype '{}'",
             ct.cname
+        ))),
+    }
+}
+
+/// The code of a one-character `bytes` or `str` cast to a number type; None
+/// for other values, an error for strings of another length.
+fn char_code(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<Option<i128>> {
+    let (what, codes): (&str, Vec<i128>) = if let Ok(s) = value.cast::<PyString>() {
+        let points = crate::widechar::code_points(s)?;
+        ("str", points.iter().map(|&c| i128::from(c)).collect())
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        (
+            "bytes",
+            b.as_bytes().iter().map(|&c| i128::from(c)).collect(),
+        )
+    } else {
+        return Ok(None);
+    };
+    match codes[..] {
+        [code] => Ok(Some(code)),
+        _ => Err(PyTypeError::new_err(format!(
+            "cannot cast a {what} of length {} to '{cname}'",
+            codes.len()
         ))),
     }
 }

@@ -4,7 +4,9 @@
 
 use std::ffi::{c_int, c_void};
 
-use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError, PyValueError};
+use pyo3::exceptions::{
+    PyIndexError, PyRuntimeError, PyTypeError, PyValueError, PyZeroDivisionError,
+};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PySlice, PyString};
@@ -62,8 +64,9 @@ impl Drop for Exported {
 }
 
 /// `ffi.buffer(cdata, size=-1)`: the raw bytes of a cdata's memory, with the
-/// buffer protocol; keeps the cdata alive.
-#[pyclass(frozen, weakref, module = "rcffi._backend", name = "buffer")]
+/// buffer protocol; keeps the cdata alive. Its module is cffi's name for the
+/// backend, which its repr shows.
+#[pyclass(frozen, weakref, module = "_cffi_backend", name = "buffer")]
 pub struct CBuffer {
     cdata: Py<CData>,
     ptr: *mut u8,
@@ -284,7 +287,14 @@ pub fn from_buffer(
     let length = if ct.kind == Kind::Array {
         let item_size = ct.item_ref().size_or_err()?;
         match ct.length {
-            None => exported.len() / item_size.max(1),
+            // cffi's error: no length follows from items of size 0.
+            None if item_size == 0 => {
+                return Err(PyZeroDivisionError::new_err(format!(
+                "from_buffer('{}'): its items have size 0, so no length follows from the buffer's",
+                ct.cname
+            )))
+            }
+            None => exported.len() / item_size,
             Some(n) => {
                 let need = n * item_size;
                 if need > exported.len() {

@@ -7,30 +7,46 @@
 //! supply the result) and the `error` value is returned to C.
 
 use std::os::raw::c_void;
+use std::sync::Arc;
 
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
+use pyo3::{PyClassInitializer, PyTraverseError, PyVisit};
 use rcffi_core::callback::Callback;
 use rcffi_core::ctype::{Kind, PrimClass};
 
-use crate::cdata::{CData, Owner};
+use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
 use crate::errors::to_pyerr;
 use crate::types::{ctype_for, table, CType};
 
-/// Keeps a callback's C code alive as long as the cdata pointing to it.
-#[pyclass(frozen, module = "rcffi._backend", name = "_CallbackCode")]
-struct CallbackCode {
+/// A callback's cdata: it owns the C code, and the handler's objects (the
+/// Python function, `onerror`), which the garbage collector sees through it,
+/// so that a function referring to its own callback is collected.
+#[pyclass(frozen, extends = CData, module = "_cffi_backend", name = "__CDataCallback")]
+pub struct CallbackCData {
     _callback: Callback,
-    callable: Py<PyAny>,
+    target: Arc<Target>,
 }
 
-/// The Python callable behind a callback cdata's keep-alive object, for `repr`.
-pub fn callable_of<'py>(keep: &Bound<'py, PyAny>) -> Option<Bound<'py, PyAny>> {
-    keep.cast::<CallbackCode>()
+#[pymethods]
+impl CallbackCData {
+    fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
+        visit.call(&self.target.callable)?;
+        if let Some(onerror) = &self.target.onerror {
+            visit.call(onerror)?;
+        }
+        Ok(())
+    }
+}
+
+/// The Python callable behind a callback cdata, for `repr`.
+pub fn callable_of<'py>(cdata: &Bound<'py, CData>) -> Option<Bound<'py, PyAny>> {
+    cdata
+        .cast::<CallbackCData>()
         .ok()
-        .map(|c| c.get().callable.bind(keep.py()).clone())
+        .map(|c| c.get().target.callable.bind(cdata.py()).clone())
 }
 
 /// What the handler needs, fixed when the callback is made.
@@ -116,23 +132,22 @@ pub fn callback(
     error: Option<&Bound<'_, PyAny>>,
     onerror: Option<Py<PyAny>>,
 ) -> PyResult<Py<CData>> {
-    let target = Target::new(py, &ctype, python_callable.clone_ref(py), error, onerror)?;
+    let target = Arc::new(Target::new(py, &ctype, python_callable, error, onerror)?);
     let ct = ctype.get();
+    let handler = Arc::clone(&target);
     let cb = Callback::new(
         &table(),
         ct.id,
-        Box::new(move |args, ret| run(&target, args, ret)),
+        Box::new(move |args, ret| run(&handler, args, ret)),
     )
     .map_err(to_pyerr)?;
     let code = cb.code_ptr() as *mut u8;
-    let keep = Py::new(
-        py,
-        CallbackCode {
-            _callback: cb,
-            callable: python_callable,
-        },
-    )?;
-    CData::new_view(py, ctype, code, Owner::Keep(keep.into_any()), false)
+    let base = CData::with_parts(ctype, code, 0, Owner::None, Flavor::Plain);
+    let init = PyClassInitializer::from(base).add_subclass(CallbackCData {
+        _callback: cb,
+        target,
+    });
+    Ok(Bound::new(py, init)?.into_super().unbind())
 }
 
 /// The handler body: runs with the GIL, never unwinds into C.
@@ -178,7 +193,7 @@ pub(crate) fn deliver(
                 .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
                 if target.onerror.is_none() {
-                    err.write_unraisable(py, Some(target.callable.bind(py)));
+                    report_unraisable(py, err, target.callable.bind(py));
                 }
                 let size = if widened {
                     result_bytes(target.result.get())
@@ -259,8 +274,43 @@ fn on_error(
 /// `onerror` failed: both the callback's exception and onerror's are reported,
 /// in that order (a handler that returns normally silences the first one).
 fn report_both(py: Python<'_>, target: &Target, err: PyErr, handler: &Py<PyAny>, e: PyErr) {
-    err.write_unraisable(py, Some(target.callable.bind(py)));
-    e.write_unraisable(py, Some(handler.bind(py)));
+    report_unraisable(py, err, target.callable.bind(py));
+    report_unraisable(py, e, handler.bind(py));
+}
+
+#[cfg(not(Py_3_13))]
+extern "C" {
+    /// CPython 3.8-3.12: `sys.unraisablehook` with the message
+    /// "Exception ignored <err_msg>".
+    fn _PyErr_WriteUnraisableMsg(err_msg: *const std::ffi::c_char, obj: *mut pyo3::ffi::PyObject);
+}
+
+#[cfg(Py_3_13)]
+extern "C" {
+    /// CPython 3.13+: `sys.unraisablehook` with a formatted message.
+    fn PyErr_FormatUnraisable(format: *const std::ffi::c_char, ...);
+}
+
+/// Reports `err` of the Python function `callable` through
+/// `sys.unraisablehook`, with cffi's message naming the callback (the
+/// traceback alone does not when the error is in converting its result).
+fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>) {
+    let shown = callable
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<unprintable callable>".into());
+    let message = std::ffi::CString::new(format!("from cffi callback {shown}"))
+        .unwrap_or_else(|_| c"from cffi callback".to_owned());
+    err.restore(py);
+    // SAFETY: the error indicator is set; both functions clear it.
+    #[cfg(not(Py_3_13))]
+    unsafe {
+        _PyErr_WriteUnraisableMsg(message.as_ptr(), std::ptr::null_mut())
+    };
+    #[cfg(Py_3_13)]
+    unsafe {
+        PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message.as_ptr())
+    };
 }
 
 /// An argument as the Python function sees it. Structs are copied: the memory

@@ -47,8 +47,16 @@ pub(crate) enum Flavor {
     FromBuffer,
 }
 
-/// A C value or a view of C memory.
-#[pyclass(frozen, subclass, weakref, module = "rcffi._backend", name = "CData")]
+/// A C value or a view of C memory. Named as cffi's backend names its class
+/// (`<class '_cffi_backend._CDataBase'>`, which callers compare); the backend
+/// also exports it as `CData`.
+#[pyclass(
+    frozen,
+    subclass,
+    weakref,
+    module = "_cffi_backend",
+    name = "_CDataBase"
+)]
 pub struct CData {
     /// CPython's vectorcall entry for function cdata (NULL for others); the type's
     /// `tp_vectorcall_offset` points here.

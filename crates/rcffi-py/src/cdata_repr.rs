@@ -12,14 +12,12 @@ impl CData {
         let this = slf.get();
         let ct = this.ct();
         let py = slf.py();
-        if let Owner::Keep(keep) = &this.owner {
-            if let Some(callable) = crate::callback::callable_of(keep.bind(py)) {
-                return Ok(format!(
-                    "<cdata '{}' calling {}>",
-                    ct.cname,
-                    callable.repr()?
-                ));
-            }
+        if let Some(callable) = crate::callback::callable_of(slf) {
+            return Ok(format!(
+                "<cdata '{}' calling {}>",
+                ct.cname,
+                callable.repr()?
+            ));
         }
         Ok(match this.flavor {
             Flavor::Owning(n) => format!("<cdata '{}' owning {n} bytes>", ct.cname),

@@ -280,8 +280,10 @@ impl Declarations {
     fn deserialize(blob: &[u8], includes: Vec<PyRef<'_, Declarations>>) -> PyResult<Declarations> {
         let theirs: Vec<CoreDeclarations> = includes.iter().map(|d| d.lock().clone()).collect();
         let refs: Vec<&CoreDeclarations> = theirs.iter().collect();
-        let decls = rcffi_core::serial::deserialize_with_includes(&mut table(), blob, &refs)
+        let mut decls = rcffi_core::serial::deserialize_with_includes(&mut table(), blob, &refs)
             .map_err(to_pyerr)?;
+        // A module's declarations are all it has.
+        decls.closed_tags = true;
         Ok(Declarations::wrap(decls))
     }
 

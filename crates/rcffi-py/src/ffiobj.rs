@@ -625,6 +625,7 @@ impl FfiObject {
             "rcffi",
             Some(slf.clone().into_any().unbind()),
             None,
+            false,
         )
     }
 

@@ -45,10 +45,11 @@ pub struct HandleCData {
 }
 
 impl HandleCData {
-    /// Creates the handle type, then closes `CData` to subclassing, as cffi's
-    /// cdata type is: the handle type is the one subclass there is.
+    /// Creates the handle and callback types, then closes `CData` to
+    /// subclassing, as cffi's cdata type is: those are the subclasses there are.
     pub fn seal_cdata(py: Python<'_>) {
         let _ = py.get_type::<HandleCData>();
+        let _ = py.get_type::<crate::callback::CallbackCData>();
         let tp = py.get_type::<CData>().as_type_ptr();
         // SAFETY: our own type object, fully created; clearing the flag only
         // refuses later subclasses.

@@ -80,7 +80,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
     m.add_class::<library::CLibrary>()?;
-    m.add("_CDataBase", py.get_type::<cdata::CData>())?;
+    m.add("CData", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
     m.add("CDefError", py.get_type::<errors::CDefError>())?;
     m.add(

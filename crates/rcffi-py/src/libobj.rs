@@ -197,6 +197,10 @@ pub struct Lib {
     /// The ffi the lib was made from, kept alive by it (as in cffi).
     _ffi: Option<Py<PyAny>>,
     closed: AtomicBool,
+    /// Whether the lib is one of in-line ABI mode (`FFI().dlopen()` after
+    /// `cdef()`): cffi words its closed error "has already been closed" there
+    /// and "has been closed" for the libs of modules (API and out-of-line).
+    inline_abi: bool,
     /// The names of the values stored on the instance. The instance's
     /// `__dict__` is never asked for: on 3.11, a materialised dict (rather than
     /// the inline values) stops the method-call specialisation for the lib.
@@ -206,15 +210,16 @@ pub struct Lib {
 impl Lib {
     fn check_open(&self) -> PyResult<()> {
         if self.closed.load(Ordering::Acquire) {
-            return Err(closed_error(&self.name));
+            return Err(closed_error(&self.name, self.inline_abi));
         }
         Ok(())
     }
 }
 
 /// cffi's wording; the name used is in the traceback's source line.
-fn closed_error(library: &str) -> PyErr {
-    crate::errors::library_closed_err(format!("library '{library}' has already been closed"))
+fn closed_error(library: &str, inline_abi: bool) -> PyErr {
+    let already = if inline_abi { "already " } else { "" };
+    crate::errors::library_closed_err(format!("library '{library}' has {already}been closed"))
 }
 
 fn is_descriptor(value: &Bound<'_, PyAny>) -> bool {
@@ -257,13 +262,14 @@ fn is_member(value: &Bound<'_, PyAny>) -> bool {
 #[pymethods]
 impl Lib {
     #[new]
-    #[pyo3(signature = (repr, name, addresses, library, ffi=None))]
+    #[pyo3(signature = (repr, name, addresses, library, ffi=None, inline_abi=false))]
     fn py_new(
         repr: String,
         name: String,
         addresses: Py<PyDict>,
         library: Option<Py<CLibrary>>,
         ffi: Option<Py<PyAny>>,
+        inline_abi: bool,
     ) -> Self {
         Lib {
             repr,
@@ -272,6 +278,7 @@ impl Lib {
             library,
             _ffi: ffi,
             closed: AtomicBool::new(false),
+            inline_abi,
             values: Mutex::default(),
         }
     }
@@ -377,7 +384,7 @@ impl Lib {
         this.addresses.bind(slf.py()).clear();
         let ty = slf.get_type();
         for name in names {
-            let marker = Unavailable::new(slf.py(), &closed_error(&this.name));
+            let marker = Unavailable::new(slf.py(), &closed_error(&this.name, this.inline_abi));
             ty.setattr(name.as_str(), Py::new(slf.py(), marker)?)?;
         }
         Ok(())
@@ -391,9 +398,11 @@ impl Lib {
 /// make `lib.name(...)` call that cdata directly, `__address__<name>` entries
 /// (the C function behind a cffi-compiled module's builtin) only serve
 /// `ffi.addressof()`, and other `__` names are skipped.
-/// `qualified_name` is the lib's `__name__` (`pkg._mod.lib` for a module's).
+/// `qualified_name` is the lib's `__name__` (`pkg._mod.lib` for a module's);
+/// `inline_abi` says the lib is `FFI.dlopen()`'s after `cdef()` (the wording
+/// of its closed error).
 #[pyfunction]
-#[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None, qualified_name=None))]
+#[pyo3(signature = (repr, name, contents, library=None, module="rcffi", ffi=None, qualified_name=None, inline_abi=false))]
 #[allow(clippy::too_many_arguments)]
 pub fn make_lib(
     py: Python<'_>,
@@ -404,6 +413,7 @@ pub fn make_lib(
     module: &str,
     ffi: Option<Py<PyAny>>,
     qualified_name: Option<String>,
+    inline_abi: bool,
 ) -> PyResult<Py<PyAny>> {
     let namespace = PyDict::new(py);
     namespace.set_item("__module__", module)?;
@@ -416,7 +426,7 @@ pub fn make_lib(
     sort_contents(contents, &namespace, &plain, &addresses)?;
     let bases = PyTuple::new(py, [py.get_type::<Lib>()])?;
     let cls = py.get_type::<PyType>().call1(("Lib", bases, namespace))?;
-    let lib = cls.call1((repr, name, addresses, library, ffi))?;
+    let lib = cls.call1((repr, name, addresses, library, ffi, inline_abi))?;
     fill_dict(&lib, &plain)?;
     Ok(lib.unbind())
 }

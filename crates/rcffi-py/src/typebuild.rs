@@ -3,18 +3,37 @@
 //! `new_enum_type`, `new_function_type`), for code that drives the backend
 //! directly, cffi's own front end among it.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use rcffi_core::ctype::{Field, FieldDecl, FuncSig, Kind, Prim};
-use rcffi_core::layout::{Layout, Packing};
+use rcffi_core::layout::{self, BitfieldRules, Bitfields, Layout, Packing};
 
 use crate::cdata::CData;
 use crate::errors::to_pyerr;
 use crate::types::{ctype_for, table, CType};
 
-/// `complete_struct_or_union` flag: lay out as `__attribute__((packed))`.
+/// `complete_struct_or_union` flags (cffi's values): whose bitfield rules,
+/// which bit numbering, and `__attribute__((packed))`.
+const SF_MSVC_BITFIELDS: i32 = 0x01;
+const SF_GCC_ARM_BITFIELDS: i32 = 0x02;
+const SF_GCC_BIG_ENDIAN: i32 = 0x04;
 const SF_PACKED: i32 = 0x08;
+
+/// The bitfield rules `sflags` ask for; none named is the native ones.
+fn bitfield_rules(sflags: i32) -> Bitfields {
+    let rules = if sflags & SF_MSVC_BITFIELDS != 0 {
+        BitfieldRules::Msvc
+    } else if sflags & SF_GCC_ARM_BITFIELDS != 0 {
+        BitfieldRules::GccArm
+    } else {
+        BitfieldRules::GccX86
+    };
+    Bitfields {
+        rules,
+        big_endian: sflags & SF_GCC_BIG_ENDIAN != 0,
+    }
+}
 
 /// `new_struct_type(name)`: an opaque struct, completed later.
 #[pyfunction]
@@ -164,8 +183,31 @@ pub fn complete_struct_or_union(
             .iter()
             .map(|f| FieldDecl::plain(f.name.clone(), f.ty.get().id, f.bits))
             .collect();
-        t.complete_record(ctype.id, &decls, packing, false)
-            .map_err(to_pyerr)?;
+        let bits = bitfield_rules(sflags);
+        if bits == Bitfields::default() && packing != Packing::Packed {
+            t.complete_record(ctype.id, &decls, packing, false)
+                .map_err(to_pyerr)?;
+        } else {
+            let is_union = ctype.kind == Kind::Union;
+            let (layout, placed) =
+                layout::lay_out_as(&t, &decls, is_union, packing, 1, bits).map_err(to_pyerr)?;
+            // gcc packs a bitfield into the bits left in the unit before it;
+            // cffi's backend refuses such a field rather than read it across
+            // two units of its type.
+            for f in &placed {
+                if let (Some(shift), Some(width)) = (f.bitshift, f.bitsize) {
+                    let unit = t.size_of(f.ty).unwrap_or(0) * 8;
+                    if (shift + width) as usize > unit {
+                        return Err(PyNotImplementedError::new_err(format!(
+                            "with 'packed', gcc would compile field '{}.{}' to reuse some \
+                             bits in the previous field",
+                            ctype.cname, f.name
+                        )));
+                    }
+                }
+            }
+            t.complete_record_with(ctype.id, placed, layout);
+        }
     }
     drop(t);
     let _ = py;

@@ -110,7 +110,8 @@ pub struct FieldInfo {
     pub bitsize: Option<u32>,
     /// Set on union members after the first: a list initializer skips them.
     pub skip_in_init: bool,
-    /// A flexible array member (`T data[];` last).
+    /// A flexible array member: `T data[];` last, or anywhere in a record
+    /// given explicit offsets (where the items may overlay later members).
     pub flexible: bool,
 }
 
@@ -482,7 +483,6 @@ fn flatten(
     skip: bool,
     out: &mut Vec<(rcffi_core::ctype::Field, bool, bool)>,
 ) {
-    let last = fields.len().saturating_sub(1);
     for (i, f) in fields.iter().enumerate() {
         let skip_this = skip || (is_union && i > 0);
         if f.name.is_empty() {
@@ -502,7 +502,8 @@ fn flatten(
             }
             continue;
         }
-        let flexible = i == last && matches!(t.data(f.ty), TypeData::Array { length: None, .. });
+        // Only explicit offsets put an array of no length before another member.
+        let flexible = matches!(t.data(f.ty), TypeData::Array { length: None, .. });
         let mut g = f.clone();
         g.offset += base;
         out.push((g, skip_this, flexible));

@@ -4,7 +4,7 @@
 
 use std::rc::Rc;
 
-use crate::error::{CDefError, Location, Refusal};
+use crate::error::{CDefError, Headline, Location, Refusal};
 
 /// A token kind. It has no heap data, so that the token vector (one entry per
 /// five bytes of header) stays small and is freed in one step.
@@ -76,6 +76,7 @@ impl<'a> Lexed<'a> {
             refusal: Refusal::Syntax,
             message: message.into(),
             location: Some(locate(self.src, &self.segments, t.start)),
+            headline: Headline::None,
         }
     }
 }
@@ -221,6 +222,7 @@ impl<'a> Lexer<'a> {
             refusal: Refusal::Syntax,
             message: msg.to_string(),
             location: Some(locate(self.src, &self.segments, self.i)),
+            headline: Headline::None,
         }
     }
 

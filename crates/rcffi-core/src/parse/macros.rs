@@ -7,7 +7,7 @@ use super::lexer::{self, Tok};
 use super::{PResult, Parser};
 use crate::ctype::TypeTable;
 use crate::decl::{CdefOptions, Declarations, Entity};
-use crate::error::{CDefError, Refusal};
+use crate::error::{CDefError, Headline, Refusal};
 use crate::preprocess::MacroConstant;
 
 /// Declares the macros of one cdef that are constants. A constant of the
@@ -38,6 +38,7 @@ pub(super) fn declare_constants(
                 refusal: Refusal::Syntax,
                 message,
                 location: m.location.clone(),
+                headline: Headline::None,
             })?;
     }
     Ok(())
@@ -70,6 +71,7 @@ impl Parser<'_, '_> {
                 refusal: Refusal::Syntax,
                 message,
                 location: m.location.clone(),
+                headline: Headline::None,
             })
     }
 }

@@ -16,7 +16,7 @@ use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{
     CdefOptions, Declarations, Entity, ExternPython, Typedef, UnknownNumeric, Warning,
 };
-use crate::error::{CDefError, Error, Refusal};
+use crate::error::{CDefError, Error, Headline, Refusal};
 use crate::layout::Packing;
 use crate::preprocess;
 use attributes::Attrs;
@@ -114,6 +114,7 @@ fn guarded<T>(parse: impl FnOnce() -> Result<T, Error>) -> Result<T, Error> {
             refusal: Refusal::Syntax,
             message: format!("internal error in the cdef parser ({why}); please report this input"),
             location: None,
+            headline: Headline::None,
         }))
     })
 }
@@ -124,11 +125,11 @@ fn type_string_unguarded(
     text: &str,
     function_as_pointer: bool,
 ) -> Result<TypeId, Error> {
-    let lexed = lexer::lex(text).map_err(|e| name_string(e, text))?;
+    let lexed = lexer::lex(text).map_err(name_string)?;
     let mut p = Parser::new(&lexed, table, decls, CdefOptions::default());
-    let ty = p.type_name(true).map_err(|e| name_string(e, text))?;
+    let ty = p.type_name(true).map_err(name_string)?;
     if p.peek().tok != Tok::Eof {
-        return Err(name_string(p.error("unexpected text after the type"), text).into());
+        return Err(name_string(p.error("unexpected text after the type")).into());
     }
     if ty.raw_function && !function_as_pointer {
         return Err(Error::CDef(CDefError {
@@ -137,16 +138,17 @@ fn type_string_unguarded(
                 "the type '{text}' is a function type, not a pointer-to-function type"
             ),
             location: None,
+            headline: Headline::None,
         }));
     }
     Ok(ty.id)
 }
 
-/// Names the type string in an error; a type that parses but cannot exist keeps
-/// cffi's wording alone, as callers may match it.
-fn name_string(mut e: CDefError, text: &str) -> CDefError {
+/// Heads a type string's syntax error with the string, as cffi does; a type that
+/// parses but cannot exist keeps cffi's wording alone, as callers may match it.
+fn name_string(mut e: CDefError) -> CDefError {
     if e.refusal == Refusal::Syntax {
-        e.message = format!("cannot parse type \"{text}\": {}", e.message);
+        e.headline = Headline::CannotParse;
     }
     if let Some(loc) = &mut e.location {
         loc.file = Some("<type string>".into());
@@ -381,11 +383,12 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    /// An error at the current token, naming it.
+    /// An error at the current token, naming it: text that is not C.
     fn error(&self, what: &str) -> CDefError {
         let t = self.peek();
         self.lx
             .error_at(t, format!("{what}, found {}", self.describe(t)))
+            .unparsable()
     }
 
     fn error_at(&self, tok_index: usize, msg: impl Into<String>) -> CDefError {

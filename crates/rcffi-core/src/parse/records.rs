@@ -5,6 +5,7 @@ use super::attributes::Attrs;
 use super::lexer::Tok;
 use super::{is_type_keyword, Base, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, TypeData, TypeId};
+use crate::error::Refusal;
 use crate::layout::Packing;
 
 /// How a record is laid out: its packing and its own `aligned(N)`.
@@ -74,6 +75,7 @@ impl<'s> Parser<'_, 's> {
     pub(super) fn record_specifier(&mut self, is_union: bool, in_typedef: bool) -> PResult<TypeId> {
         let mut attrs = self.attributes()?;
         let kw = if is_union { "union" } else { "struct" };
+        let tag_at = self.pos;
         let tag = if self.peek().tok == Tok::Ident {
             let t = self.next();
             Some(self.text(t).to_string())
@@ -91,6 +93,12 @@ impl<'s> Parser<'_, 's> {
                 };
                 match map.get(name) {
                     Some(&id) => id,
+                    None if self.decls.closed_tags => {
+                        return Err(self.error_at(
+                            tag_at,
+                            format!("undefined struct/union name '{kw} {name}'"),
+                        ));
+                    }
                     None => {
                         let id = self.table.new_record(&format!("{kw} {name}"), is_union);
                         let map = if is_union {
@@ -311,6 +319,23 @@ impl<'s> Parser<'_, 's> {
             return Ok(id);
         }
         let open = self.pos;
+        if let Some(name) = &tag {
+            // The types that named the enum before its body (`typedef enum e
+            // t;`) would keep the body-less enum: refused, as cffi does.
+            let forward = self.decls.enums.get(name).is_some_and(
+                |&old| matches!(self.table.data(old), TypeData::Enum(e) if e.values.is_empty()),
+            );
+            if forward {
+                return Err(self.impossible(
+                    open,
+                    Refusal::Unsupported,
+                    format!(
+                        "enum {name}: the '{{}}' declaration should appear on the first time \
+                         the enum is mentioned, not later"
+                    ),
+                ));
+            }
+        }
         let anonymous_name = match tag {
             Some(_) => None,
             None => Some(self.anonymous_name("enum", open, in_typedef)),
@@ -377,12 +402,10 @@ impl<'s> Parser<'_, 's> {
         if let Some(name) = &tag {
             if let Some(&old) = self.decls.enums.get(name) {
                 let same = matches!(self.table.data(old), TypeData::Enum(e) if e.values == values);
-                let forward_only =
-                    matches!(self.table.data(old), TypeData::Enum(e) if e.values.is_empty());
                 if same {
                     return Ok(old);
                 }
-                if !forward_only && !self.options.override_ {
+                if !self.options.override_ {
                     return Err(self.error_at(
                         open,
                         format!("'enum {name}' is already defined with different values"),

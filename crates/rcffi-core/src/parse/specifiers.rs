@@ -149,7 +149,7 @@ impl<'s> Parser<'_, 's> {
             } else {
                 format!("expected a type, found {}", self.describe(t))
             };
-            return Err(self.lx.error_at(t, msg));
+            return Err(self.lx.error_at(t, msg).unparsable());
         };
         Ok(Specifiers {
             base,

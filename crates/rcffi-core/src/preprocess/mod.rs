@@ -19,7 +19,7 @@ mod tests;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use crate::error::{CDefError, Location, Refusal};
+use crate::error::{CDefError, Headline, Location, Refusal};
 use crate::fasthash::{FastMap, FastSet};
 use lex::{Interner, Kind, PpTok, Sym};
 use macros::Macro;
@@ -263,6 +263,7 @@ impl Pp<'_> {
                         refusal: Refusal::Syntax,
                         message: e.message.to_string(),
                         location: Some(self.location(file, e.line, e.col)),
+                        headline: Headline::None,
                     })?
                     .into();
                 if let Some(p) = &path {
@@ -332,6 +333,7 @@ impl Pp<'_> {
                     refusal: Refusal::Syntax,
                     message: "unterminated #if: #endif expected before the end of the file".into(),
                     location: Some(self.location(file, line, 1)),
+                    headline: Headline::None,
                 });
             }
             if self.readers.len() - 1 == base {
@@ -430,6 +432,7 @@ impl Pp<'_> {
             refusal: Refusal::Syntax,
             message: message.into(),
             location: Some(self.location(t.file, t.line, t.col)),
+            headline: Headline::None,
         }
     }
 
@@ -443,6 +446,7 @@ impl Pp<'_> {
                         refusal: Refusal::Syntax,
                         message,
                         location: None,
+                        headline: Headline::None,
                     }
                 } else {
                     self.error_at(PpTok { file: r.file, ..t }, message)
@@ -452,6 +456,7 @@ impl Pp<'_> {
                 refusal: Refusal::Syntax,
                 message,
                 location: None,
+                headline: Headline::None,
             },
         }
     }

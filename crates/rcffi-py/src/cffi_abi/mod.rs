@@ -243,6 +243,7 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
         name,
         Some(ffi.clone_ref(py).into_any()),
         Some(format!("{name}.lib")),
+        false,
     )?;
     let module = extension_module(py, name)?;
     module.add("ffi", ffi)?;
