@@ -1,6 +1,7 @@
 """API mode: set_source() with C source, compile(), the compiler filling the gaps,
 extern "Python" and def_extern()."""
 
+import importlib.machinery
 import os
 import sys
 import threading
@@ -279,10 +280,11 @@ def test_generated_c_is_deterministic_and_kept(tmp_path):
     emit()
     assert (tmp_path / "_det.c").read_bytes() == first
     assert os.stat(tmp_path / "_det.c").st_mtime_ns == mtime
-    # The user's source comes after rcffi's standard headers, unchanged.
+    # The user's source comes after Python.h (first, as it requires) and
+    # rcffi's standard headers, unchanged; the module's PyInit comes last.
     prelude, _, rest = first.partition(b"static int f(int x) { return x; } struct s { int a; };")
-    assert b"#include <stddef.h>" in prelude and rest.startswith(b"\n")
-    assert b"Python.h" not in first
+    assert prelude.index(b"#include <Python.h>") < prelude.index(b"#include <stddef.h>")
+    assert rest.startswith(b"\n") and b"PyMODINIT_FUNC PyInit__det(void)" in rest
 
 
 def test_generated_code_can_be_written_to_an_open_file(tmp_path):
@@ -306,7 +308,8 @@ def test_generated_code_can_be_written_to_an_open_file(tmp_path):
 
 def test_dotted_module_names_make_packages(build, tmp_path):
     m = build("int one(void);", "static int one(void) { return 1; }", name="pkg_api.sub._mod")
-    assert m._built_path == os.path.join(str(tmp_path), "pkg_api", "sub", "_mod.py")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    assert m._built_path == os.path.join(str(tmp_path), "pkg_api", "sub", "_mod" + suffix)
     assert m.lib.one() == 1
 
 
@@ -451,7 +454,8 @@ def test_deleting_the_assigned_source_allows_another(build, tmp_path):
         ffi.set_source("_second_src", "static int one(void) { return 2; }")
     del ffi._assigned_source
     ffi.set_source("_second_src", "static int one(void) { return 2; }")
-    assert ffi.compile(tmpdir=str(tmp_path)).endswith("_second_src.py")
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    assert ffi.compile(tmpdir=str(tmp_path)).endswith("_second_src" + suffix)
 
 
 def test_a_global_behind_a_macro_at_null_raises(build):
