@@ -116,3 +116,11 @@ def test_verify_builds_an_extension_module_for_its_own_ffi(tmp_path):
                          "static int seven(void) { return 7; }", tmpdir=str(tmp_path))
     assert lib.seven() == 7 and ffi.sizeof("struct pt") == 2 * ffi.sizeof("long")
     assert [n for n in os.listdir(tmp_path) if n.endswith(SUFFIX)]
+
+
+def test_extra_sources_are_normalised_paths(tmp_path, build):
+    (tmp_path / "extra_dotdot.c").write_text("const int external_foo = 42;\n")
+    through_missing = os.path.join(str(tmp_path), "no_such_dir", "..", "extra_dotdot.c")
+    m = build("const int external_foo;", "extern const int external_foo;",
+              sources=[through_missing])
+    assert m.lib.external_foo == 42

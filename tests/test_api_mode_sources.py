@@ -84,6 +84,8 @@ CDEF_ALL = """
     extern "Python" int cb(int);
     extern "Python+C" void cb2(struct pt *);
     int call_cb(int);
+    struct pt moved(struct pt, short);
+    short y_of(struct pt);
 """
 
 SOURCE_ALL = """
@@ -108,6 +110,8 @@ SOURCE_ALL = """
     struct holder { char pad; int xs[5]; };
     static int cb(int);
     static int call_cb(int x) { return cb(x) + 1; }
+    static struct pt moved(struct pt p, short dy) { p.y += dy; return p; }
+    static short y_of(struct pt p) { return (short)p.y; }
 """
 
 
@@ -133,6 +137,8 @@ def test_glue_is_warning_free_in_c_and_cpp(build, extension, source):
                                                                            123456789012)
     assert lib.GREEN == 7
     assert ffi.offsetof("struct pt", "y") == ffi.sizeof("long")
+    # Through uniform wrappers (a '...;' struct by value), warning-free too.
+    assert lib.y_of(lib.moved(ffi.new("struct pt *", {"y": 5})[0], -9)) == -4
     assert ffi.sizeof("small_t") == 2 and ffi.cast("small_t", -1) == 0xFFFF
     assert ffi.sizeof("real_t") == 8
     assert len(lib.grid) == 6 and ffi.typeof("struct holder").fields[0][1].type.length == 5

@@ -66,6 +66,9 @@ def compile_options(kwds, debug=False):
     keywords: the interpreter's include directories after the user's."""
     options = dict(kwds)
     options["include_dirs"] = list(kwds.get("include_dirs") or ()) + python_include_dirs()
+    # Spelled as distutils spells them: 'dir/missing/../x.c' is 'dir/x.c'
+    # (the system would look for 'missing').
+    options["sources"] = [os.path.normpath(path) for path in kwds.get("sources") or ()]
     options["debug"] = bool(debug)
     return options
 

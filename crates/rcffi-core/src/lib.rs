@@ -62,6 +62,7 @@ pub mod preprocess;
 pub mod prim;
 pub mod probe;
 pub mod serial;
+pub mod uniform;
 pub mod value;
 
 pub use closure::Closure;
