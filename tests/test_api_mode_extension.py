@@ -124,3 +124,14 @@ def test_extra_sources_are_normalised_paths(tmp_path, build):
     m = build("const int external_foo;", "extern const int external_foo;",
               sources=[through_missing])
     assert m.lib.external_foo == 42
+
+
+def test_an_opaque_struct_by_value_is_refused_before_compiling(tmp_path):
+    for cdef, role in (("struct opq; struct opq give(int);", "result type"),
+                       ("struct opq; int take(struct opq);", "argument type")):
+        ffi = rcffi.FFI()
+        ffi.cdef(cdef)
+        ffi.set_source("_opaque_by_value", "struct opq { int x; };")
+        with pytest.raises(TypeError, match="'struct opq' is used as %s, but is opaque" % role):
+            ffi.compile(tmpdir=str(tmp_path))
+        assert not os.listdir(tmp_path)

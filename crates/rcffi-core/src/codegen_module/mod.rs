@@ -9,8 +9,8 @@
 //! extension, and no Python file sits beside it.
 
 use crate::codegen::{self, Generated, PRELUDE};
-use crate::ctype::TypeTable;
-use crate::decl::Declarations;
+use crate::ctype::{TypeData, TypeId, TypeTable};
+use crate::decl::{Declarations, Entity};
 use crate::error::Error;
 
 /// The C file of the extension module `module_name` (a dotted name): its
@@ -34,11 +34,44 @@ pub fn generate(
             "module name {module_name:?} is not a dotted Python name"
         )));
     }
+    check_records_by_value(table, decls)?;
     let mut g = codegen::generate(table, decls, module_name)?;
     g.prelude = format!("{}{PRELUDE}", include_str!("head.c"));
     g.c_source
         .push_str(&shell(module_name, &g.table_symbol, blob, includes));
     Ok(g)
+}
+
+/// Refuses, as cffi does, a function taking or returning by value a struct or
+/// union the cdef only names (`struct a;`): no wrapper can spell the call, and
+/// the C compiler's message would not say which declaration is wrong.
+fn check_records_by_value(table: &TypeTable, decls: &Declarations) -> Result<(), Error> {
+    let mut names: Vec<&String> = decls.names.keys().collect();
+    names.sort();
+    for name in names {
+        let Some(Entity::Function { ty, .. }) = decls.names.get(name) else {
+            continue;
+        };
+        let Some(sig) = table.func(*ty) else {
+            continue;
+        };
+        let opaque = |t: TypeId| matches!(table.data(t), TypeData::Record(r) if r.fields.is_none());
+        let role = if opaque(sig.result) {
+            Some((sig.result, "result type"))
+        } else {
+            sig.args
+                .iter()
+                .find(|a| opaque(**a))
+                .map(|a| (*a, "argument type"))
+        };
+        if let Some((t, role)) = role {
+            return Err(Error::Type(format!(
+                "function {name}: '{}' is used as {role}, but is opaque",
+                table.cname(t)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// Whether `name` is a dotted name of ASCII identifiers: it is spelled into
