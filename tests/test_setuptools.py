@@ -1,5 +1,6 @@
 """setuptools integration: a project using rcffi_modules, installed with pip."""
 
+import importlib.machinery
 import os
 import subprocess
 import sys
@@ -113,8 +114,10 @@ def test_cffi_modules_builds_with_ext_package_and_static_libraries(tmp_path):
                           str(build_lib)], cwd=str(project), env=env, capture_output=True,
                          text=True, timeout=300)
     assert out.returncode == 0, out.stdout + out.stderr
+    # The API-mode module is one extension module; no C file or leftover.
     assert sorted(os.listdir(build_lib / "ecoproj")) == [
-        "__init__.py", "_eco.py", "_eco.pyi", "_eco.rcffi.so", "_eco_abi.py", "_eco_abi.pyi"]
+        "__init__.py", "_eco" + importlib.machinery.EXTENSION_SUFFIXES[0], "_eco.pyi",
+        "_eco_abi.py", "_eco_abi.pyi"]
     check = textwrap.dedent("""
         from ecoproj._eco import ffi, lib
         from ecoproj._eco_abi import ffi as abi_ffi
@@ -135,3 +138,53 @@ def test_cffi_modules_is_left_to_a_real_cffi():
 
     setuptools_ext.cffi_modules(Dist(), "cffi_modules", ["no/such/build.py:ffibuilder"])
     assert Dist.cmdclass == {}
+
+
+def test_build_ext_inplace_writes_both_kinds_and_calls_pre_run(tmp_path):
+    project = tmp_path / "inproj"
+    (project / "src" / "inpkg").mkdir(parents=True)
+    (project / "src" / "inpkg" / "__init__.py").write_text("")
+    (project / "build_api.py").write_text(textwrap.dedent("""
+        import cffi
+
+        ffibuilder = cffi.FFI()
+        ffibuilder.cdef("int seven(void);")
+        ffibuilder.set_source("inpkg._api", "static int seven(void) { return 7; }")
+        ffibuilder.marker = "mine"
+    """))
+    (project / "build_abi.py").write_text(textwrap.dedent("""
+        import cffi
+
+        ffibuilder = cffi.FFI()
+        ffibuilder.cdef("int abs(int);")
+        ffibuilder.set_source("inpkg._abi", None)
+    """))
+    (project / "setup.py").write_text(textwrap.dedent("""
+        import os
+        from setuptools import setup
+        from setuptools.command.build_ext import build_ext
+
+        class Hooked(build_ext):
+            def pre_run(self, ext, ffi):
+                assert ext.name == "inpkg._api" and ffi.marker == "mine"
+                assert os.path.isdir(self.build_temp)
+                open("pre_run_called", "w").close()
+
+        setup(name="inproj", version="0.1", packages=["inpkg"], package_dir={"": "src"},
+              cmdclass={"build_ext": Hooked},
+              cffi_modules=["build_api.py:ffibuilder", "build_abi.py:ffibuilder"])
+    """))
+    env = dict(os.environ, PYTHONPATH=str(isolated_site(tmp_path)))
+    out = subprocess.run([sys.executable, "-S", "setup.py", "-q", "build_ext", "--inplace"],
+                         cwd=str(project), env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert (project / "pre_run_called").exists()
+    # In the source tree: the modules only (no C file, no stub).
+    assert sorted(os.listdir(project / "src" / "inpkg")) == [
+        "__init__.py", "_abi.py", "_api" + importlib.machinery.EXTENSION_SUFFIXES[0]]
+    check = ("from inpkg._api import lib; from inpkg._abi import ffi; "
+             "print(lib.seven(), ffi.dlopen(None).abs(-3))")
+    out = subprocess.run([sys.executable, "-c", check], cwd=str(tmp_path),
+                         env=dict(os.environ, PYTHONPATH=str(project / "src")),
+                         capture_output=True, text=True, timeout=120)
+    assert out.stdout.split() == ["7", "3"], out.stderr

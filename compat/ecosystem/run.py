@@ -13,6 +13,13 @@ project's own test suite, from its sdist (or from the package, when it ships
 one), runs unchanged in both, with a per-test timeout; the pass counts are
 printed side by side. The run fails when a project passes fewer tests on rcffi
 than on cffi.
+
+A project with ``build`` is instead built from its sdist in each environment
+(``pip install --no-binary``, no build isolation): by the real cffi in the
+reference, and by rcffi standing in for cffi (its ``cffi_modules=`` setup
+keyword, registered by a ``.dist-info`` written beside the ``.pth``) in the
+other. Those projects get environments of their own (``cffi-sdist``,
+``rcffi-sdist``), so their builds never replace the wheels of the others.
 """
 
 import argparse
@@ -51,6 +58,10 @@ class Project:
     prepare: str = ""
     #: What the project uses cffi for (shown in the report).
     kind: str = ""
+    #: ``name==version`` built from its sdist in each environment (with
+    #: ``build_deps``) rather than installed as a wheel.
+    build: str = None
+    build_deps: list = field(default_factory=list)
 
 
 #: brotli's test corpus is a git submodule the sdist leaves out: the tests get
@@ -90,6 +101,9 @@ PROJECTS = [
             deps=["hypothesis"], kind="API mode: compiled nacl._sodium (libsodium)"),
     Project("pymunk", ["pymunk==7.3.1"], tests=["pymunk.tests"],
             kind="API mode with extern \"Python\": compiled pymunk._chipmunk"),
+    Project("xattr-sdist", [], sdist="xattr==1.3.1", tests=["tests"], build="xattr==1.3.1",
+            build_deps=["setuptools>=77", "wheel"],
+            kind="API mode built from its sdist: cffi_modules= makes xattr._lib"),
     Project("cairocffi", ["cairocffi==1.7.1"], tests=["cairocffi"], deps=["pikepdf==10.18.0"],
             kind="ABI mode: out-of-line cairocffi/_generated/ffi.py, system libcairo"),
     Project("soundfile", ["soundfile==0.14.0", "numpy==2.2.6"], sdist="soundfile==0.14.0",
@@ -101,16 +115,36 @@ def sh(*cmd, **kwargs):
     return subprocess.run([str(c) for c in cmd], check=True, **kwargs)
 
 
-def environment(flavour, projects):
-    """The virtual environment ``build/ecosystem/<flavour>`` with the projects'
-    wheels and test dependencies; for ``rcffi``, cffi removed and rcffi
-    installed as cffi at start-up."""
-    home = WORK / flavour
+def _register_setup_keywords(site):
+    """rcffi's ``distutils.setup_keywords`` entry points (``cffi_modules=``),
+    which setuptools finds in a ``.dist-info``: rcffi itself is on the path
+    through a ``.pth``."""
+    import tomllib
+
+    with open(ROOT / "pyproject.toml", "rb") as f:
+        project = tomllib.load(f)["project"]
+    keywords = project["entry-points"]["distutils.setup_keywords"]
+    info = site / ("rcffi-%s.dist-info" % project["version"])
+    info.mkdir(exist_ok=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: rcffi\nVersion: %s\n"
+                                   % project["version"])
+    (info / "entry_points.txt").write_text(
+        "[distutils.setup_keywords]\n"
+        + "".join("%s = %s\n" % item for item in sorted(keywords.items())))
+
+
+def environment(flavour, projects, suffix=""):
+    """The virtual environment ``build/ecosystem/<flavour><suffix>`` with the
+    projects' wheels and test dependencies; for ``rcffi``, cffi removed and
+    rcffi installed as cffi at start-up. Projects with ``build`` are built
+    from their sdists last, by whichever cffi the environment has."""
+    home = WORK / (flavour + suffix)
     python = home / "bin" / "python"
     if not python.exists():
         venv.create(home, with_pip=True)
     wheels = [w for p in projects for w in p.wheels]
-    deps = TEST_DEPS + [d for p in projects for d in p.deps] + ["cffi==2.0.0"]
+    deps = (TEST_DEPS + [d for p in projects for d in p.deps + p.build_deps]
+            + ["cffi==2.0.0"])
     sh(python, "-m", "pip", "install", "--quiet", "--only-binary", ":all:", *wheels, *deps)
     site = Path(subprocess.check_output(
         [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
@@ -119,8 +153,14 @@ def environment(flavour, projects):
         sh(python, "-m", "pip", "uninstall", "--quiet", "--yes", "cffi", "pycparser")
         (site / "rcffi-source.pth").write_text(str(ROOT / "python") + "\n")
         (site / "zz-rcffi-as-cffi.pth").write_text("import rcffi; rcffi.install_as_cffi()\n")
+        _register_setup_keywords(site)
         check = "import _cffi_backend, cffi; assert _cffi_backend.__name__ == 'rcffi._backend'"
         sh(python, "-c", check)
+    builds = [p.build for p in projects if p.build]
+    if builds:
+        names = ",".join(b.split("==")[0] for b in builds)
+        sh(python, "-m", "pip", "install", "--quiet", "--force-reinstall", "--no-deps",
+           "--no-build-isolation", "--no-cache-dir", "--no-binary", names, *builds)
     return python
 
 
@@ -193,11 +233,17 @@ def main():
     if unknown:
         parser.error("unknown projects: %s" % ", ".join(sorted(unknown)))
     WORK.mkdir(parents=True, exist_ok=True)
-    reference = environment("cffi", chosen)
-    stand_in = environment("rcffi", chosen)
+    wheeled = [p for p in chosen if not p.build]
+    built = [p for p in chosen if p.build]
+    pythons = {}
+    for group, suffix in ((wheeled, ""), (built, "-sdist")):
+        if group:
+            pair = (environment("cffi", group, suffix), environment("rcffi", group, suffix))
+            pythons.update((p.name, pair) for p in group)
     worse = []
     rows = []
     for project in chosen:
+        reference, stand_in = pythons[project.name]
         where = sdist_tests(project, reference) if project.sdist else None
         expected, _ = run_tests(reference, project, where)
         got, output = run_tests(stand_in, project, where)

@@ -325,13 +325,25 @@ class FFI(_backend.FFI):
         if self._embedding is not None:
             c_text, _ = recompiler.embedded_c(self._decls, module_name, source, self._embedding)
         else:
-            own, _, _ = self._own_declarations()
-            c_text, _ = own.generate_c(module_name, source)
+            c_text = recompiler.api_module_c(self, module_name, source)
         recompiler.write_if_changed(filename, c_text)
+
+    def distutils_extension(self, tmpdir="build", verbose=True):
+        """Writes the C file of the API-mode module under ``tmpdir`` (if its
+        text changed) and returns the setuptools ``Extension`` that builds it
+        into the extension module, for ``setup(ext_modules=[...])``."""
+        from . import recompiler
+
+        if self._embedding is not None:
+            raise TypeError("an embedding library is built by compile(), not as an Extension")
+        return recompiler.distutils_extension(self, tmpdir, verbose)
 
     def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
-        directory per dotted component) and returns the path of the module file;
+        directory per dotted component) and returns the path of the module file:
+        the Python file of an out-of-line ABI module, the absolute path of an
+        API-mode extension module (``target`` in the package directory, default
+        ``<last component>.*``, ``*`` being the interpreter's extension suffix);
         after ``embedding_api()``, the embedding library at ``tmpdir/target``
         (default ``<module name>.*``; ``*`` is the platform's suffix) and its path.
         A module gets its ``.pyi`` stub beside it (``rcffi.stubs``)."""
@@ -346,12 +358,13 @@ class FFI(_backend.FFI):
                 target, self._embedding)
         if source is None:
             path = recompiler.module_path(tmpdir, module_name, ".py")
+            recompiler.make_parent(path)
             self.emit_python_code(path)
         else:
             path = recompiler.build_api_module(
                 self, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
         # Beside the module, so type checkers that import it see its lib typed.
-        recompiler.write_if_changed(path[:-len(".py")] + ".pyi", stubs.module_stub(
+        recompiler.write_if_changed(recompiler.module_path(tmpdir, module_name, ".pyi"), stubs.module_stub(
             self, module_name, with_lib=source is not None))
         if verbose:
             print("generated %s" % path)
@@ -376,10 +389,13 @@ class FFI(_backend.FFI):
         name = "_rcffi_verify_" + key
         tmpdir = tmpdir or os.path.join(tempfile.gettempdir(), "rcffi-verify")
         c_path = os.path.join(tmpdir, name + ".c")
-        library = os.path.join(tmpdir, name + ".rcffi.so")
-        c_text, symbol = self._decls.generate_c(name, source)
+        library = recompiler.extension_path(tmpdir, name)
+        c_text, symbol = self._decls.generate_module_c(name, source, self._decls.serialize(), [])
+        recompiler.make_parent(c_path)
         recompiler.write_if_changed(c_path, c_text)
         _backend.compile_module(c_path, library, recompiler.compile_options(kwargs))
+        # The extension module is opened as a library, not imported: the
+        # lib is this ffi's, whose declarations its table completes.
         return loader.attach_library(self, library, symbol, name)
 
     # ----- memory --------------------------------------------------------------

@@ -1,9 +1,9 @@
 """Loading API-mode modules built by ``FFI.compile()``.
 
-An API-mode module is a small Python file next to a shared library. The library
-holds the user's C code and rcffi's glue (no Python headers: it works with any
-Python); the Python file holds the declarations in compact binary form and calls
-:func:`load_api_module` to rebuild ``ffi`` and make ``lib``.
+An API-mode module is one CPython extension module: the user's C code, rcffi's
+glue with its table, the declarations in compact binary form and a
+``PyInit_<name>`` calling :func:`init_extension_module`, which rebuilds ``ffi``
+from the declarations, completes them from the table and makes ``lib``.
 """
 
 import importlib
@@ -12,7 +12,7 @@ import sys
 
 from . import _backend
 
-__all__ = ["load_api_module", "attach_library", "included_declarations"]
+__all__ = ["init_extension_module", "attach_library", "included_declarations"]
 
 
 def included_declarations(module_names):
@@ -40,21 +40,24 @@ def _report_not_attached(module_name, name):
     os.write(2, message.encode("utf-8", "replace"))
 
 
-def load_api_module(module_name, module_file, library_name, table_symbol, blob, includes=()):
-    """Returns ``(ffi, lib)`` for the API-mode module ``module_name``, whose
-    types are shared with the modules named in ``includes``."""
+def init_extension_module(module, path, blob, table_symbol, includes):
+    """Gives ``module`` (made by the ``PyInit`` of the extension at ``path``)
+    its ``ffi`` and ``lib``; the types are shared with the modules named in
+    ``includes`` (space-separated), imported first."""
     from .api import FFI
 
-    path = os.path.join(os.path.dirname(os.path.abspath(module_file)), library_name)
-    included = included_declarations(includes)
+    module_name = module.__name__
+    names = tuple(includes.split())
+    included = included_declarations(names)
     # The library's table is laid out for the module's own declarations; the
     # included ones join after it is read.
     ffi = FFI(_decls=_backend.Declarations.deserialize(blob, included))
     ffi._module_name = module_name
-    ffi._included_names = tuple(includes)
+    ffi._included_names = names
     lib = attach_library(ffi, path, table_symbol, module_name, included)
+    module.ffi = ffi
+    module.lib = lib
     sys.modules[module_name + ".lib"] = lib
-    return ffi, lib
 
 
 def attach_library(ffi, path, table_symbol, module_name, included=()):

@@ -10,11 +10,16 @@ import sysconfig
 
 __all__ = [
     "python_module_source",
-    "api_module_source",
+    "api_module_c",
+    "extension_path",
     "python_include_dirs",
     "compile_options",
     "write_if_changed",
     "module_path",
+    "make_parent",
+    "extension_keywords",
+    "write_module_c",
+    "distutils_extension",
     "SOURCE_KEYWORDS",
 ]
 
@@ -45,18 +50,6 @@ def _blob_lines(blob):
     return ["    %r\n" % blob[i:i + width] for i in range(0, len(blob), width)]
 
 
-def api_module_source(module_name, library_name, table_symbol, blob, includes=()):
-    """The text of the Python half of an API-mode module: it loads the compiled
-    library next to it and gives ``ffi`` and ``lib``; ``includes`` names the
-    modules whose types it shares."""
-    lines = [_HEADER % module_name, "from rcffi.loader import load_api_module as _load\n", "\n"]
-    lines.append("ffi, lib = _load(\n")
-    lines.append("    __name__, __file__, %r, %r,\n" % (library_name, table_symbol))
-    lines.extend(_blob_lines(blob))
-    lines.append("    , %r)\n" % (tuple(includes),))
-    return "".join(lines)
-
-
 def python_include_dirs():
     """The interpreter's header directories: sources may include ``Python.h``
     (for its macros and types; the library is not linked with libpython)."""
@@ -73,6 +66,9 @@ def compile_options(kwds, debug=False):
     keywords: the interpreter's include directories after the user's."""
     options = dict(kwds)
     options["include_dirs"] = list(kwds.get("include_dirs") or ()) + python_include_dirs()
+    # Spelled as distutils spells them: 'dir/missing/../x.c' is 'dir/x.c'
+    # (the system would look for 'missing').
+    options["sources"] = [os.path.normpath(path) for path in kwds.get("sources") or ()]
     options["debug"] = bool(debug)
     return options
 
@@ -80,6 +76,8 @@ def compile_options(kwds, debug=False):
 def write_if_changed(path, text):
     """Writes ``text`` to ``path`` unless it already holds exactly that (so the
     file's mtime only moves when its content does). Returns whether it wrote.
+    The directory must exist (``emit_*_code()`` into a missing one is an
+    ``OSError``, as in cffi; ``compile()`` makes its directories).
     ``path`` may also be an open text file, which is written to."""
     if hasattr(path, "write"):
         path.write(text if isinstance(text, str) else text.decode("utf-8"))
@@ -91,12 +89,15 @@ def write_if_changed(path, text):
                 return False
     except OSError:
         pass
-    directory = os.path.dirname(path)
-    if directory:
-        os.makedirs(directory, exist_ok=True)
     with open(path, "wb") as f:
         f.write(data)
     return True
+
+
+def make_parent(path):
+    """Creates the directory ``path`` will be written in (``compile()`` makes
+    the package directories under its ``tmpdir``)."""
+    os.makedirs(os.path.dirname(path) or ".", exist_ok=True)
 
 
 def module_path(tmpdir, module_name, extension):
@@ -106,24 +107,84 @@ def module_path(tmpdir, module_name, extension):
     return os.path.join(tmpdir, *parts[:-1], parts[-1] + extension)
 
 
-def build_api_module(ffi, module_name, source, extension, kwds, tmpdir, verbose, debug, target):
-    """Writes the C file and the Python half of an API-mode module of ``ffi``
-    under ``tmpdir`` and compiles the library; returns the Python module's path."""
+def api_module_c(ffi, module_name, source):
+    """The C file of the API-mode extension module ``module_name`` of ``ffi``:
+    its own declarations (the included modules hold the rest) and, for its
+    ``PyInit``, their serialized form and the included modules' names."""
+    decls, names, included = ffi._own_declarations()
+    c_text, _ = decls.generate_module_c(module_name, source, decls.serialize(included),
+                                        list(names))
+    return c_text
+
+
+def extension_path(directory, module_name, target=None):
+    """Where ``compile()`` puts an extension module: ``target`` (default
+    ``<last component>.*``) in ``directory``, ``*`` being the interpreter's
+    extension suffix (``.cpython-311-x86_64-linux-gnu.so``)."""
+    import importlib.machinery
+
+    if target is None:
+        target = module_name.rsplit(".", 1)[-1] + ".*"
+    if target.endswith(".*"):
+        target = target[:-2] + importlib.machinery.EXTENSION_SUFFIXES[0]
+    return os.path.join(directory, target)
+
+
+def extension_keywords(kwds):
+    """The keywords of a setuptools ``Extension`` for set_source()'s: those of
+    ``pkgconfig`` packages first, then the user's. setuptools adds Python's
+    include directory itself; ``py_limited_api`` is dropped (the module uses
+    the full API, so its name carries the interpreter's own suffix)."""
     from . import _backend
 
-    decls, names, included = ffi._own_declarations()
+    kwds = {key: list(value) if isinstance(value, (list, tuple)) else value
+            for key, value in kwds.items()}
+    packages = kwds.pop("pkgconfig", None)
+    kwds.pop("py_limited_api", None)
+    if packages:
+        for key, values in _backend.pkg_config_options(list(packages)).items():
+            kwds[key] = list(values) + list(kwds.get(key) or ())
+    return kwds
+
+
+def write_module_c(ffi, directory, verbose=False):
+    """Writes the C file of ``ffi``'s API-mode module under ``directory`` (a
+    package directory per dotted component), unless it already holds that
+    text; returns its path."""
+    module_name, source, extension, _ = ffi._require_source()
+    c_path = module_path(directory, module_name, extension)
+    make_parent(c_path)
+    written = write_if_changed(c_path, api_module_c(ffi, module_name, source))
+    if verbose:
+        print("%s %s" % ("generated" if written else "already up-to-date:", c_path))
+    return c_path
+
+
+def distutils_extension(ffi, tmpdir, verbose):
+    """The setuptools ``Extension`` building ``ffi``'s API-mode module from its
+    C file, written now under ``tmpdir``."""
+    from setuptools import Extension
+
+    module_name, source, _, kwds = ffi._require_source()
+    if source is None:
+        raise TypeError("distutils_extension() is for API mode; use emit_python_code()")
+    c_path = write_module_c(ffi, tmpdir, verbose)
+    kwds = extension_keywords(kwds)
+    sources = [c_path] + list(kwds.pop("sources", ()))
+    return Extension(name=module_name, sources=sources, **kwds)
+
+
+def build_api_module(ffi, module_name, source, extension, kwds, tmpdir, verbose, debug, target):
+    """Writes the C file of the API-mode module of ``ffi`` under ``tmpdir`` and
+    compiles it into one extension module; returns its absolute path."""
+    from . import _backend
+
     c_path = module_path(tmpdir, module_name, extension)
-    c_text, symbol = decls.generate_c(module_name, source)
-    write_if_changed(c_path, c_text)
-    last = module_name.rsplit(".", 1)[-1]
-    # Not a name Python would take for an extension module of the same name.
-    library_name = os.path.basename(target) if target else last + ".rcffi.so"
-    library_path = os.path.join(os.path.dirname(c_path), library_name)
-    _backend.compile_module(c_path, library_path, compile_options(kwds, debug), bool(verbose))
-    py_path = module_path(tmpdir, module_name, ".py")
-    write_if_changed(py_path, api_module_source(
-        module_name, library_name, symbol, decls.serialize(included), names))
-    return py_path
+    make_parent(c_path)
+    write_if_changed(c_path, api_module_c(ffi, module_name, source))
+    path = extension_path(os.path.dirname(c_path), module_name, target)
+    _backend.compile_module(c_path, path, compile_options(kwds, debug), bool(verbose))
+    return os.path.abspath(path)
 
 
 def embedded_c(decls, module_name, source, init_code):
@@ -146,6 +207,7 @@ def build_embedded_library(decls, module_name, source, extension, kwds, tmpdir, 
         target = target[:-2] + embedding.library_suffix()
     c_path = module_path(tmpdir, module_name, extension)
     c_text, _ = embedded_c(decls, module_name, source, init_code)
+    make_parent(c_path)
     write_if_changed(c_path, c_text)
     library_path = os.path.join(tmpdir, target)
     options = {key: list(value) if isinstance(value, (list, tuple)) else value

@@ -2,26 +2,31 @@
 and ``cffi_modules=`` too when no real cffi is installed.
 
 Each entry names a build script and the FFI object in it that has had
-``set_source()`` called. When the project is built, the modules are generated
-into the build directory (an API-mode module is a Python file plus the shared
-library it loads; out-of-line ABI mode is one Python file) and installed with the
-project's other modules.
+``set_source()`` called. An API-mode module becomes one of the project's
+extension modules: its C file is written into ``build_ext``'s temporary
+directory when that command runs, and setuptools compiles it like any other
+extension (``ext_package``, static libraries of ``setup(libraries=[...])``,
+``build_ext --inplace`` and platform wheels all as for hand-written ones).
+An out-of-line ABI module (one Python file) is written by ``build_py`` into
+the build directory, or by ``build_ext --inplace`` into the source tree. A
+build command of the project's own with a ``pre_run(ext, ffi)`` method has it
+called before the C file is written, as cffi does. Only the module files (and
+their ``.pyi`` stubs, in the build directory) are installed.
 
-``ext_package`` prefixes the module names, as for extensions; static libraries of
-``setup(libraries=[...])`` are built first and linked into API-mode modules.
 Both keywords are registered through the ``distutils.setup_keywords`` entry point in
 rcffi's metadata, so ``pip install`` of a project using it only needs rcffi
 installed in the build environment.
 """
 
 import os
-import shutil
 import sys
-import tempfile
 
 from . import recompiler
 
 __all__ = ["rcffi_modules", "cffi_modules"]
+
+# Where an extension's C file goes in its sources until build_ext writes it.
+_C_FILE_PENDING = "$rcffi-generated-c-file$"
 
 
 def _load_builder(spec):
@@ -59,58 +64,106 @@ def _real_cffi_available():
     return importlib.util.find_spec("cffi") is not None
 
 
-def _copy(source, target):
-    os.makedirs(os.path.dirname(target) or ".", exist_ok=True)
-    shutil.copy2(source, target)
+def _command_base(dist, name):
+    """The project's own class for command ``name``, or setuptools'."""
+    base = dist.cmdclass.get(name)
+    if base is None:
+        import importlib
+
+        base = getattr(importlib.import_module("setuptools.command." + name), name)
+    return base
+
+
+def _full_name(dist, name):
+    return dist.ext_package + "." + name if dist.ext_package else name
+
+
+def _write_stub(ffi, module_name, directory, with_lib):
+    from . import stubs
+
+    path = recompiler.module_path(directory, module_name, ".pyi")
+    recompiler.make_parent(path)
+    recompiler.write_if_changed(path, stubs.module_stub(ffi, module_name, with_lib=with_lib))
+
+
+def _add_extension(dist, ffi):
+    """Makes ``ffi``'s API-mode module an extension of the project, its C file
+    written when ``build_ext`` runs."""
+    from setuptools import Extension
+
+    name, _, _, kwds = ffi._source
+    kwds = recompiler.extension_keywords(kwds)
+    sources = list(kwds.pop("sources", ()))
+    # The first source is the C file, known once build_ext knows its directory.
+    ext = Extension(name=name, sources=[_C_FILE_PENDING] + sources, **kwds)
+    if dist.ext_modules is None:
+        dist.ext_modules = []
+    dist.ext_modules.append(ext)
+    base = _command_base(dist, "build_ext")
+
+    class build_ext_with_rcffi(base):
+        def run(self):
+            if ext.sources[0] == _C_FILE_PENDING:
+                # The hook finds the build directory made, as under cffi.
+                os.makedirs(self.build_temp, exist_ok=True)
+                pre_run = getattr(self, "pre_run", None)
+                if pre_run is not None:
+                    pre_run(ext, ffi)
+                ext.sources[0] = recompiler.write_module_c(ffi, self.build_temp, self.verbose)
+            super().run()
+            if not self.inplace:
+                fullname = self.get_ext_fullname(ext.name)
+                _write_stub(ffi, fullname, self.build_lib, True)
+
+    dist.cmdclass["build_ext"] = build_ext_with_rcffi
+
+
+def _add_python_module(dist, ffi):
+    """Writes ``ffi``'s out-of-line ABI module with the project's Python files
+    (``build_py``), or into the source tree with ``build_ext --inplace``."""
+    name = _full_name(dist, ffi._source[0])
+
+    def write(directory, stub):
+        path = recompiler.module_path(directory, name, ".py")
+        recompiler.make_parent(path)
+        ffi.emit_python_code(path)
+        if stub:
+            _write_stub(ffi, name, directory, False)
+
+    build_py_base = _command_base(dist, "build_py")
+
+    class build_py_with_rcffi(build_py_base):
+        def run(self):
+            super().run()
+            write(self.build_lib, True)
+
+    build_ext_base = _command_base(dist, "build_ext")
+
+    class build_ext_with_rcffi(build_ext_base):
+        def run(self):
+            super().run()
+            if self.inplace:
+                package, _, last = name.rpartition(".")
+                directory = self.get_finalized_command("build_py").get_package_dir(package)
+                path = os.path.join(directory, last + ".py")
+                recompiler.make_parent(path)
+                ffi.emit_python_code(path)
+
+    dist.cmdclass["build_py"] = build_py_with_rcffi
+    dist.cmdclass["build_ext"] = build_ext_with_rcffi
 
 
 def rcffi_modules(dist, attr, value):
-    """The ``rcffi_modules`` setup keyword: build the listed modules with the
-    project's ``build_py`` step."""
+    """The ``rcffi_modules`` setup keyword: the listed modules become part of
+    the project's build."""
     if isinstance(value, str):
         value = [value]
-    builders = [_load_builder(spec) for spec in value]
-    base = dist.cmdclass.get("build_py")
-    if base is None:
-        from setuptools.command.build_py import build_py as base
-
-    class build_py_with_rcffi(base):
-        def run(self):
-            super().run()
-            clib = None
-            if dist.has_c_libraries():
-                # Static libraries of setup(libraries=...) are linked into
-                # every API-mode module, as build_ext links them into extensions.
-                self.run_command("build_clib")
-                clib = self.get_finalized_command("build_clib")
-            for builder in builders:
-                built = self._build(builder, clib)
-                self.announce("rcffi: built %s" % built, level=2)
-
-        def _build(self, builder, clib):
-            name, source, extension, kwds = builder._source
-            if dist.ext_package:
-                name = dist.ext_package + "." + name
-            kwds = dict(kwds)
-            if clib is not None and source is not None:
-                kwds["libraries"] = list(clib.get_library_names() or []) + list(
-                    kwds.get("libraries", []))
-                kwds["library_dirs"] = [clib.build_clib] + list(kwds.get("library_dirs", []))
-            builder._source = (name, source, extension, kwds)
-            # Built aside, so that only the module files (not the C file or the
-            # compiler's leftovers) reach build_lib and the installation.
-            with tempfile.TemporaryDirectory() as tmp:
-                built = builder.compile(tmpdir=tmp, verbose=self.verbose)
-                module = recompiler.module_path(self.build_lib, name, ".py")
-                _copy(built, module)
-                _copy(built[:-len(".py")] + ".pyi", module[:-len(".py")] + ".pyi")
-                if source is not None:
-                    library = name.rsplit(".", 1)[-1] + ".rcffi.so"
-                    _copy(os.path.join(os.path.dirname(built), library),
-                          os.path.join(os.path.dirname(module), library))
-            return module
-
-    dist.cmdclass["build_py"] = build_py_with_rcffi
+    for spec in value:
+        builder = _load_builder(spec)
+        if builder._source[1] is None:
+            _add_python_module(dist, builder)
+        else:
+            _add_extension(dist, builder)
 
 
 def cffi_modules(dist, attr, value):

@@ -20,6 +20,9 @@ pub struct CallPlan {
     _owned: Vec<OwnedStructType>,
     nargs: usize,
     result_size: usize,
+    /// The function is a uniform wrapper (`void w(void *result, void **args)`,
+    /// see `uniform`): called directly, not through the cif.
+    uniform: bool,
 }
 
 // The plan is immutable after construction; libffi only reads it during calls.
@@ -302,6 +305,29 @@ impl CallPlan {
             _owned: b.owned,
             nargs,
             result_size,
+            uniform: false,
+        })
+    }
+
+    /// Prepares calls of the uniform wrappers of functions of type `func`
+    /// (see `uniform`): the same argument buffers and result buffer as a
+    /// libffi call of `func` would take, whatever its records hold.
+    pub fn uniform(table: &TypeTable, func: TypeId) -> Result<CallPlan, Error> {
+        let sig = table.func(func).ok_or_else(|| {
+            Error::Call(format!("'{}' is not a function type", table.cname(func)))
+        })?;
+        let result_size = table
+            .size_of(sig.result)
+            .unwrap_or(0)
+            .max(std::mem::size_of::<u64>());
+        Ok(CallPlan {
+            // Never used: `call` jumps to the wrapper itself.
+            cif: Box::new(unsafe { std::mem::zeroed() }),
+            _arg_types: Vec::new(),
+            _owned: Vec::new(),
+            nargs: sig.args.len(),
+            result_size,
+            uniform: true,
         })
     }
 
@@ -329,6 +355,11 @@ impl CallPlan {
     /// types; `result` must point to [`result_size`](Self::result_size) writable,
     /// 16-byte aligned bytes.
     pub unsafe fn call(&self, func: *const c_void, args: *mut *mut c_void, result: *mut c_void) {
+        if self.uniform {
+            let w: unsafe extern "C" fn(*mut c_void, *mut *mut c_void) = std::mem::transmute(func);
+            w(result, args);
+            return;
+        }
         let f: unsafe extern "C" fn() = std::mem::transmute(func);
         ffi::ffi_call(
             &*self.cif as *const ffi::ffi_cif as *mut ffi::ffi_cif,

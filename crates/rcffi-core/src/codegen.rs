@@ -394,6 +394,10 @@ pub(crate) fn generate_with(
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }
+                if crate::uniform::needs_wrapper(table, *ty) {
+                    table_items.push(crate::uniform::write_wrapper(&names, w, i, name, sig)?);
+                    continue;
+                }
                 let (params, call_args) = parameters(&names, sig)?;
                 let head = match table.data(sig.result) {
                     // A pointer result is returned as the C declaration types

@@ -44,6 +44,7 @@ pub mod cffi_format;
 pub mod closure;
 pub mod cnames;
 pub mod codegen;
+pub mod codegen_module;
 pub mod compile;
 pub mod ctype;
 pub mod decl;
@@ -61,6 +62,7 @@ pub mod preprocess;
 pub mod prim;
 pub mod probe;
 pub mod serial;
+pub mod uniform;
 pub mod value;
 
 pub use closure::Closure;

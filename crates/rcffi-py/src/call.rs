@@ -80,8 +80,16 @@ fn classify(ct: &CType) -> Class {
 
 /// Everything about calling functions of one type that does not change per call.
 pub struct FunctionPlan {
-    /// `None` for variadic functions, whose plan depends on each call's arguments.
+    /// `None` for variadic functions, whose plan depends on each call's
+    /// arguments, and for signatures libffi cannot describe (see `refused`).
     fixed: Option<CallPlan>,
+    /// For signatures with a record by value that has members the cdef does
+    /// not declare: the plan of their uniform wrappers in compiled modules
+    /// (`rcffi_core::uniform`), used when the address called is one.
+    uniform: Option<CallPlan>,
+    /// Why libffi cannot make the call itself, raised when the address
+    /// called is not a uniform wrapper.
+    refused: Option<String>,
     args: Vec<Py<CType>>,
     classes: Vec<Class>,
     /// For integer arguments, the range a machine-word value must be in to take
@@ -108,15 +116,24 @@ impl FunctionPlan {
     }
 
     fn new(py: Python<'_>, func: TypeId) -> PyResult<FunctionPlan> {
-        let (sig, fixed) = {
+        let (sig, fixed, uniform, refused) = {
             let t = table();
             let sig = t.func(func).cloned().expect("function type");
-            let fixed = if sig.variadic {
-                None
+            let wrapped = rcffi_core::uniform::needs_wrapper(&t, func);
+            let uniform = if wrapped {
+                Some(CallPlan::uniform(&t, func).map_err(to_pyerr)?)
             } else {
-                Some(CallPlan::new(&t, func, &[]).map_err(to_pyerr)?)
+                None
             };
-            (sig, fixed)
+            let (fixed, refused) = match (sig.variadic, CallPlan::new(&t, func, &[])) {
+                (true, _) => (None, None),
+                (false, Ok(plan)) => (Some(plan), None),
+                (false, Err(e @ rcffi_core::error::Error::Unsupported(_))) if wrapped => {
+                    (None, Some(e.to_string()))
+                }
+                (false, Err(e)) => return Err(to_pyerr(e)),
+            };
+            (sig, fixed, uniform, refused)
         };
         let args: Vec<Py<CType>> = sig.args.iter().map(|a| ctype_for(py, *a)).collect();
         let classes: Vec<Class> = args.iter().map(|a| classify(a.get())).collect();
@@ -139,6 +156,7 @@ impl FunctionPlan {
             .all(|c| matches!(c, Class::Int { .. } | Class::Pointer))
             && !matches!(result_class, Class::F32 | Class::F64);
         let direct = !sig.variadic
+            && uniform.is_none()
             && ints <= INT_REGS
             && floats <= FLOAT_REGS
             && !classes.contains(&Class::Other)
@@ -167,6 +185,8 @@ impl FunctionPlan {
         let returns_void = result.get().kind == Kind::Void;
         Ok(FunctionPlan {
             fixed,
+            uniform,
+            refused,
             args,
             classes,
             bounds,
@@ -664,9 +684,17 @@ fn call_libffi(
             .map_err(|e| annotate(py, e, i, ct))?;
     }
     let variadic_plan;
-    let plan: &CallPlan = match &fplan.fixed {
-        Some(p) => p,
-        None => {
+    let wrapper = fplan
+        .uniform
+        .as_ref()
+        .filter(|_| crate::apimodule::is_uniform_wrapper(func as usize));
+    let plan: &CallPlan = match (&fplan.fixed, wrapper) {
+        (_, Some(p)) | (Some(p), None) => p,
+        (None, None) if !fplan.variadic => {
+            let why = fplan.refused.clone().unwrap_or_default();
+            return Err(to_pyerr(rcffi_core::error::Error::Unsupported(why)));
+        }
+        (None, None) => {
             let mut extra = Vec::with_capacity(n - nfixed);
             for i in nfixed..n {
                 let a = arg(i);

@@ -106,3 +106,29 @@ pub fn compile_module(
     py.detach(|| compile_file(&c_path, &output, &info))
         .map_err(|e| VerificationError::new_err(e.to_string()))
 }
+
+/// `pkg_config_options(packages)`: what `pkg-config` says for `packages`, as
+/// the keywords of a setuptools `Extension` (`include_dirs`, `define_macros`,
+/// `libraries`, ...), for `ffi.distutils_extension()` and the setuptools
+/// integration, which hand the build to setuptools rather than to
+/// `compile_module()`.
+#[pyfunction]
+pub fn pkg_config_options<'py>(
+    py: Python<'py>,
+    packages: Vec<String>,
+) -> PyResult<Bound<'py, PyDict>> {
+    let names: Vec<&str> = packages.iter().map(String::as_str).collect();
+    let info = CompileInfo::from_pkg_config(&names)
+        .map_err(|e| VerificationError::new_err(e.to_string()))?;
+    let display = |paths: &[PathBuf]| -> Vec<String> {
+        paths.iter().map(|p| p.display().to_string()).collect()
+    };
+    let out = PyDict::new(py);
+    out.set_item("include_dirs", display(&info.include_dirs))?;
+    out.set_item("define_macros", info.define_macros.clone())?;
+    out.set_item("extra_compile_args", info.extra_compile_args.clone())?;
+    out.set_item("library_dirs", display(&info.library_dirs))?;
+    out.set_item("libraries", info.libraries.clone())?;
+    out.set_item("extra_link_args", info.extra_link_args.clone())?;
+    Ok(out)
+}

@@ -287,11 +287,25 @@ impl Declarations {
         Ok(Declarations::wrap(decls))
     }
 
-    /// The C file of an API-mode module (rcffi's prelude, the user's `source`,
-    /// then the glue) and the symbol of the table it exports.
-    fn generate_c(&self, module_name: &str, source: &str) -> PyResult<(String, String)> {
-        let g =
-            rcffi_core::codegen::generate(&table(), &self.lock(), module_name).map_err(to_pyerr)?;
+    /// The C file of the API-mode extension module `module_name` (see the
+    /// core's `codegen_module`): `source`, the glue, `blob` (these
+    /// declarations serialized) and `PyInit`, which imports the modules
+    /// named in `includes` first; and the symbol of the table it exports.
+    fn generate_module_c(
+        &self,
+        module_name: &str,
+        source: &str,
+        blob: &[u8],
+        includes: Vec<String>,
+    ) -> PyResult<(String, String)> {
+        let g = rcffi_core::codegen_module::generate(
+            &table(),
+            &self.lock(),
+            module_name,
+            blob,
+            &includes,
+        )
+        .map_err(to_pyerr)?;
         Ok((g.module_source(source), g.table_symbol))
     }
 

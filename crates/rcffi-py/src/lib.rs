@@ -107,6 +107,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(library::load_library, m)?)?;
     m.add_function(wrap_pyfunction!(apimodule::load_api_module, m)?)?;
     m.add_function(wrap_pyfunction!(compiler::compile_module, m)?)?;
+    m.add_function(wrap_pyfunction!(compiler::pkg_config_options, m)?)?;
     m.add_class::<libobj::Lib>()?;
     m.add_function(wrap_pyfunction!(libobj::make_lib, m)?)?;
     m.add_function(wrap_pyfunction!(libobj::extend_abi_lib, m)?)?;
