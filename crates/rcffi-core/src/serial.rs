@@ -520,25 +520,32 @@ pub fn deserialize_with_includes(
         table.set_record_partial(id, partial);
     }
     let mut decls = Declarations::new();
-    for _ in 0..r.uint()? {
+    let typedefs = r.uint()?;
+    decls.typedefs.reserve(capacity(typedefs, &r));
+    for _ in 0..typedefs {
         let name = r.string()?;
         let ty = r.reference(&ids)?;
         let raw_function = r.byte()? != 0;
         decls.typedefs.insert(name, Typedef { ty, raw_function });
     }
     for which in 0..3 {
-        for _ in 0..r.uint()? {
+        let tags = r.uint()?;
+        let map = match which {
+            0 => &mut decls.structs,
+            1 => &mut decls.unions,
+            _ => &mut decls.enums,
+        };
+        map.reserve(capacity(tags, &r));
+        for _ in 0..tags {
             let name = r.string()?;
             let id = r.reference(&ids)?;
-            let map = match which {
-                0 => &mut decls.structs,
-                1 => &mut decls.unions,
-                _ => &mut decls.enums,
-            };
             map.insert(name, id);
         }
     }
-    for _ in 0..r.uint()? {
+    let entities = r.uint()?;
+    decls.names.reserve(capacity(entities, &r));
+    decls.name_order.reserve(capacity(entities, &r));
+    for _ in 0..entities {
         let name = r.string()?;
         let entity = match r.byte()? {
             0 => {
@@ -601,6 +608,15 @@ pub fn deserialize_with_includes(
     Ok(decls)
 }
 
+/// Room to reserve for `count` entries read from `r`: never more than the
+/// bytes left (each entry takes at least one), so a corrupt count cannot make
+/// a huge allocation.
+fn capacity(count: u64, r: &Reader<'_>) -> usize {
+    usize::try_from(count)
+        .unwrap_or(usize::MAX)
+        .min(r.data.len() - r.pos)
+}
+
 /// The type a blob's reference into include `k` names.
 fn imported_type(
     table: &TypeTable,
@@ -645,6 +661,7 @@ impl Reader<'_> {
         Error::Type("corrupt declaration blob: truncated".into())
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8, Error> {
         let b = *self.data.get(self.pos).ok_or_else(Self::truncated)?;
         self.pos += 1;
@@ -662,7 +679,20 @@ impl Reader<'_> {
         Ok(s)
     }
 
+    /// A varint. Most are one byte (counts, references, short names' lengths),
+    /// read inline: the import of a large module reads tens of thousands.
+    #[inline]
     fn uint(&mut self) -> Result<u64, Error> {
+        if let Some(&b) = self.data.get(self.pos) {
+            if b & 0x80 == 0 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.uint_long()
+    }
+
+    fn uint_long(&mut self) -> Result<u64, Error> {
         let mut v: u64 = 0;
         let mut shift = 0;
         loop {
