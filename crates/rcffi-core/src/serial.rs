@@ -894,4 +894,40 @@ mod tests {
         let full = serialize(&t1, &d1);
         assert!(deserialize(&mut t, &full[..full.len() / 2]).is_err());
     }
+
+    #[test]
+    fn a_huge_count_is_an_error_not_an_allocation() {
+        let mut t = TypeTable::new();
+        let mut blob = MAGIC.to_vec();
+        blob.push(VERSION);
+        // No types, no records, then 2**62 typedefs claimed by a 9-byte varint.
+        blob.extend_from_slice(&[0, 0]);
+        blob.extend_from_slice(&[0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x40]);
+        let err = deserialize(&mut t, &blob).unwrap_err().to_string();
+        assert!(err.contains("truncated"), "{err}");
+    }
+
+    #[test]
+    fn many_declarations_round_trip_through_long_varints() {
+        let mut t1 = TypeTable::new();
+        let mut d1 = Declarations::new();
+        let src: String = (0..300)
+            .map(|i| format!("struct s{i} {{ int f{i}; }}; long fn{i}(struct s{i} *, int);\n"))
+            .collect();
+        d1.cdef(&mut t1, &src, CdefOptions::default()).unwrap();
+        let blob = serialize(&t1, &d1);
+        let mut t2 = TypeTable::new();
+        let d2 = deserialize(&mut t2, &blob).unwrap();
+        assert_eq!(d2.name_order, d1.name_order);
+        assert_eq!(d2.structs.len(), 300);
+        let Entity::Function { ty, .. } = d2.names["fn299"] else {
+            panic!("fn299 is a function");
+        };
+        let sig = t2.func(ty).unwrap();
+        assert_eq!(sig.args.len(), 2);
+        let TypeData::Pointer(target) = t2.data(sig.args[0]) else {
+            panic!("a pointer argument");
+        };
+        assert_eq!(Some(*target), d2.structs.get("s299").copied());
+    }
 }
