@@ -520,25 +520,32 @@ pub fn deserialize_with_includes(
         table.set_record_partial(id, partial);
     }
     let mut decls = Declarations::new();
-    for _ in 0..r.uint()? {
+    let typedefs = r.uint()?;
+    decls.typedefs.reserve(capacity(typedefs, &r));
+    for _ in 0..typedefs {
         let name = r.string()?;
         let ty = r.reference(&ids)?;
         let raw_function = r.byte()? != 0;
         decls.typedefs.insert(name, Typedef { ty, raw_function });
     }
     for which in 0..3 {
-        for _ in 0..r.uint()? {
+        let tags = r.uint()?;
+        let map = match which {
+            0 => &mut decls.structs,
+            1 => &mut decls.unions,
+            _ => &mut decls.enums,
+        };
+        map.reserve(capacity(tags, &r));
+        for _ in 0..tags {
             let name = r.string()?;
             let id = r.reference(&ids)?;
-            let map = match which {
-                0 => &mut decls.structs,
-                1 => &mut decls.unions,
-                _ => &mut decls.enums,
-            };
             map.insert(name, id);
         }
     }
-    for _ in 0..r.uint()? {
+    let entities = r.uint()?;
+    decls.names.reserve(capacity(entities, &r));
+    decls.name_order.reserve(capacity(entities, &r));
+    for _ in 0..entities {
         let name = r.string()?;
         let entity = match r.byte()? {
             0 => {
@@ -601,6 +608,15 @@ pub fn deserialize_with_includes(
     Ok(decls)
 }
 
+/// Room to reserve for `count` entries read from `r`: never more than the
+/// bytes left (each entry takes at least one), so a corrupt count cannot make
+/// a huge allocation.
+fn capacity(count: u64, r: &Reader<'_>) -> usize {
+    usize::try_from(count)
+        .unwrap_or(usize::MAX)
+        .min(r.data.len() - r.pos)
+}
+
 /// The type a blob's reference into include `k` names.
 fn imported_type(
     table: &TypeTable,
@@ -645,6 +661,7 @@ impl Reader<'_> {
         Error::Type("corrupt declaration blob: truncated".into())
     }
 
+    #[inline]
     fn byte(&mut self) -> Result<u8, Error> {
         let b = *self.data.get(self.pos).ok_or_else(Self::truncated)?;
         self.pos += 1;
@@ -662,7 +679,20 @@ impl Reader<'_> {
         Ok(s)
     }
 
+    /// A varint. Most are one byte (counts, references, short names' lengths),
+    /// read inline: the import of a large module reads tens of thousands.
+    #[inline]
     fn uint(&mut self) -> Result<u64, Error> {
+        if let Some(&b) = self.data.get(self.pos) {
+            if b & 0x80 == 0 {
+                self.pos += 1;
+                return Ok(u64::from(b));
+            }
+        }
+        self.uint_long()
+    }
+
+    fn uint_long(&mut self) -> Result<u64, Error> {
         let mut v: u64 = 0;
         let mut shift = 0;
         loop {
@@ -711,157 +741,5 @@ impl Reader<'_> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::decl::CdefOptions;
-
-    const SRC: &str = "
-        typedef struct node { int value; struct node *next; unsigned flag:1; } node_t;
-        union u { int i; double d; };
-        enum color { RED, GREEN = -5, BLUE = 1 << 40 };
-        typedef int (*cb_t)(node_t *, ...);
-        typedef int fn_t(int);
-        typedef int... opaque_int_t;
-        node_t *make(int, cb_t);
-        extern int counter;
-        static const long LIMIT;
-        #define ANSWER 42
-        #define LATER ...
-        #define PI 3.25
-        #define NAME \"rcffi\"
-        int renamed(int) __asm__(\"real_symbol\");
-        extern \"Python\" int on_event(int);
-        struct later;
-    ";
-
-    fn roundtrip() -> (TypeTable, Declarations, TypeTable, Declarations) {
-        let mut t1 = TypeTable::new();
-        let mut d1 = Declarations::new();
-        d1.cdef(&mut t1, SRC, CdefOptions::default()).unwrap();
-        let blob = serialize(&t1, &d1);
-        let mut t2 = TypeTable::new();
-        let d2 = deserialize(&mut t2, &blob).unwrap();
-        (t1, d1, t2, d2)
-    }
-
-    #[test]
-    fn included_types_are_shared_not_copied() {
-        let mut t = TypeTable::new();
-        let mut parent = Declarations::new();
-        parent
-            .cdef(
-                &mut t,
-                "struct foo_s { int x, y; }; typedef struct { char c; } anon_t; \
-                 typedef struct { int x; } *anon_p;",
-                CdefOptions::default(),
-            )
-            .unwrap();
-        let mut child = Declarations::new();
-        child.include(&parent);
-        child
-            .cdef(
-                &mut t,
-                "struct foo_s *ff(anon_t *, anon_p); struct own { struct foo_s f; };",
-                CdefOptions::default(),
-            )
-            .unwrap();
-        let blob = serialize_with_includes(&t, &child, &[&parent]);
-        let back = deserialize_with_includes(&mut t, &blob, &[&parent]).unwrap();
-        assert_eq!(back.structs["foo_s"], parent.structs["foo_s"]);
-        assert_eq!(back.typedefs["anon_t"].ty, parent.typedefs["anon_t"].ty);
-        assert_eq!(back.typedefs["anon_p"].ty, parent.typedefs["anon_p"].ty);
-        assert_ne!(back.structs["own"], child.structs["own"]);
-        assert!(!back.record_order.contains(&parent.structs["foo_s"]));
-        let err = deserialize_with_includes(&mut t, &blob, &[]).unwrap_err();
-        assert!(
-            err.to_string().contains("included module number 0"),
-            "{err}"
-        );
-    }
-
-    #[test]
-    fn types_and_names_survive() {
-        let (mut t1, mut d1, mut t2, mut d2) = roundtrip();
-        for ty in [
-            "node_t",
-            "struct node *",
-            "union u",
-            "enum color",
-            "cb_t",
-            "struct later",
-        ] {
-            let a = d1.parse_type(&mut t1, ty).unwrap();
-            let b = d2.parse_type(&mut t2, ty).unwrap();
-            assert_eq!(t1.cname(a), t2.cname(b), "{ty}");
-            assert_eq!(t1.size_of(a), t2.size_of(b), "{ty}");
-            assert_eq!(t1.align_of(a), t2.align_of(b), "{ty}");
-        }
-        let mut t3 = TypeTable::new();
-        let mut d3 = Declarations::new();
-        d3.cdef(&mut t3, "struct p { int a; ...; };", CdefOptions::default())
-            .unwrap();
-        let blob = serialize(&t3, &d3);
-        let mut t4 = TypeTable::new();
-        let mut d4 = deserialize(&mut t4, &blob).unwrap();
-        let p = d4.parse_type(&mut t4, "struct p").unwrap();
-        assert!(t4.record(p).unwrap().partial);
-        assert_eq!(t4.record(p).unwrap().fields.as_ref().unwrap()[0].name, "a");
-        let node = d2.parse_type(&mut t2, "node_t").unwrap();
-        assert_eq!(t2.find_field(node, "flag").unwrap().bitsize, Some(1));
-        assert_eq!(d1.name_order, d2.name_order);
-        for name in &d1.name_order {
-            let (a, b) = (&d1.names[name], &d2.names[name]);
-            match (a, b) {
-                (
-                    Entity::Function {
-                        ty: x,
-                        extern_python: p,
-                    },
-                    Entity::Function {
-                        ty: y,
-                        extern_python: q,
-                    },
-                ) => {
-                    assert_eq!((t1.cname(*x), p), (t2.cname(*y), q));
-                }
-                (Entity::Global { ty: x, constant: c }, Entity::Global { ty: y, constant: k }) => {
-                    assert_eq!((t1.cname(*x), c), (t2.cname(*y), k));
-                }
-                (Entity::IntConstant { value: v, .. }, Entity::IntConstant { value: w, .. }) => {
-                    assert_eq!(v, w)
-                }
-                (Entity::UnknownConstant, Entity::UnknownConstant) => {}
-                (Entity::FloatConstant(v), Entity::FloatConstant(w)) => assert_eq!(v, w),
-                (Entity::StrConstant(v), Entity::StrConstant(w)) => assert_eq!(v, w),
-                _ => panic!("{name}: {a:?} vs {b:?}"),
-            }
-        }
-        assert_eq!(d2.asm_names["renamed"], "real_symbol");
-        assert_eq!(d2.names["PI"], Entity::FloatConstant(3.25));
-        assert_eq!(d2.names["NAME"], Entity::StrConstant(b"rcffi".to_vec()));
-        let unknown = d2.typedefs["opaque_int_t"].ty;
-        assert!(matches!(
-            t2.data(unknown),
-            TypeData::Unknown(UnknownNumeric::Integer)
-        ));
-        assert!(d2.typedefs["fn_t"].raw_function);
-    }
-
-    #[test]
-    fn bad_blobs_are_clear_errors() {
-        let mut t = TypeTable::new();
-        assert!(deserialize(&mut t, b"nope")
-            .unwrap_err()
-            .to_string()
-            .contains("not a serialised"));
-        let mut blob = MAGIC.to_vec();
-        blob.push(VERSION + 1);
-        assert!(deserialize(&mut t, &blob)
-            .unwrap_err()
-            .to_string()
-            .contains("regenerate"));
-        let (t1, d1, _, _) = roundtrip();
-        let full = serialize(&t1, &d1);
-        assert!(deserialize(&mut t, &full[..full.len() / 2]).is_err());
-    }
-}
+#[path = "serial_tests.rs"]
+mod tests;

@@ -221,8 +221,13 @@ pub fn load_api_module(
                 }
                 let decl = table().function_declaration(*ty, name).unwrap_or_default();
                 let doc = format!("{decl};\n\nCFFI C function from {module_name}.lib");
-                let builtin =
-                    crate::call::builtin_function(py, f.clone_ref(py), name, &doc, module_name)?;
+                let builtin = crate::call_entry::builtin_function(
+                    py,
+                    f.clone_ref(py),
+                    name,
+                    &doc,
+                    module_name,
+                )?;
                 out.set_item(name, builtin)?;
                 out.set_item(format!("__cdata__{name}"), f)?;
             }

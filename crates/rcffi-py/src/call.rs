@@ -24,7 +24,7 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
 use crate::cdata::CData;
 use crate::convert;
-use crate::errno::{errno_from_c, errno_to_c};
+use crate::errno::around_c_call;
 use crate::errors::to_pyerr;
 use crate::pylayout::exact_int;
 use crate::types::{ctype_for, table, CType};
@@ -94,19 +94,24 @@ pub struct FunctionPlan {
     classes: Vec<Class>,
     /// For integer arguments, the range a machine-word value must be in to take
     /// the fast path (values outside go through the full conversion).
-    bounds: Vec<(i64, i64)>,
+    pub(crate) bounds: Vec<(i64, i64)>,
     result: Py<CType>,
     result_class: Class,
-    returns_void: bool,
+    pub(crate) returns_void: bool,
     variadic: bool,
     /// All arguments fit the registers and all are direct-path classes.
     direct: bool,
     /// A direct plan whose arguments are all integers and pointers and whose
     /// result is one too (or void): the tightest path.
     integers_only: bool,
+    /// A direct plan of integer arguments only, returning an integer or void:
+    /// what `call_entry::try_call` calls without the general machinery.
+    pub(crate) plain_integers: bool,
+    /// The size and signedness of an integer result.
+    pub(crate) int_result: Option<(u8, bool)>,
     /// Calls keep the GIL: the function is Python's own C API (ctypes' PyDLL),
     /// which must run with it held.
-    keeps_gil: bool,
+    pub(crate) keeps_gil: bool,
 }
 
 impl FunctionPlan {
@@ -183,6 +188,13 @@ impl FunctionPlan {
             })
             .collect();
         let returns_void = result.get().kind == Kind::Void;
+        let int_result = match result_class {
+            Class::Int { size, signed } => Some((size, signed)),
+            _ => None,
+        };
+        let plain_integers = direct
+            && classes.iter().all(|c| matches!(c, Class::Int { .. }))
+            && (returns_void || int_result.is_some());
         Ok(FunctionPlan {
             fixed,
             uniform,
@@ -196,6 +208,8 @@ impl FunctionPlan {
             variadic: sig.variadic,
             direct,
             integers_only,
+            plain_integers,
+            int_result,
             keeps_gil: sig.abi.as_deref() == Some(crate::KEEP_GIL_ABI_NAME),
         })
     }
@@ -214,99 +228,6 @@ impl Temporaries {
         let p = b.as_mut_ptr() as *mut u8;
         self.buffers.push(b);
         p
-    }
-}
-
-/// The vectorcall entry point of function cdata.
-///
-/// # Safety
-/// Called by CPython with the GIL held, `callable` a `CData`, `args` holding
-/// `PyVectorcall_NARGS(nargsf)` borrowed references.
-pub unsafe extern "C" fn vectorcall(
-    callable: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargsf: usize,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    let py = Python::assume_attached();
-    if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
-        PyTypeError::new_err("C functions take no keyword arguments").restore(py);
-        return std::ptr::null_mut();
-    }
-    enter_from_interpreter(py, callable, args, ffi::PyVectorcall_NARGS(nargsf) as usize)
-}
-
-/// What both entry points do: call the function cdata with the borrowed
-/// argument array, turn errors into the interpreter's error indicator, and keep
-/// a Rust panic from unwinding into C.
-///
-/// # Safety
-/// `callable` must be a function `CData` and `args` hold `n` borrowed references.
-unsafe fn enter_from_interpreter(
-    py: Python<'_>,
-    callable: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    n: usize,
-) -> *mut ffi::PyObject {
-    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        let args = if n == 0 {
-            &[][..]
-        } else {
-            std::slice::from_raw_parts(args, n)
-        };
-        let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<CData>();
-        call_cdata(&slf, args)
-    }));
-    match outcome {
-        Ok(Ok(obj)) => obj.into_ptr(),
-        Ok(Err(err)) => {
-            err.restore(py);
-            std::ptr::null_mut()
-        }
-        Err(_) => {
-            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
-            std::ptr::null_mut()
-        }
-    }
-}
-
-/// The C function behind the builtin functions of API-mode libs: `slf` is the
-/// function cdata.
-unsafe extern "C" fn builtin_call(
-    slf: *mut ffi::PyObject,
-    args: *mut *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-) -> *mut ffi::PyObject {
-    let py = Python::assume_attached();
-    enter_from_interpreter(py, slf, args, nargs as usize)
-}
-
-/// A builtin function calling the function cdata `func`: what API-mode libs
-/// expose, as cffi's do. The interpreter calls builtins through its most direct
-/// path, and `help()` shows `doc` (the C declaration).
-pub fn builtin_function(
-    py: Python<'_>,
-    func: Py<CData>,
-    name: &str,
-    doc: &str,
-    module: &str,
-) -> PyResult<Py<PyAny>> {
-    let c = |s: &str| std::ffi::CString::new(s.replace('\0', "")).expect("NUL removed");
-    // The method definition must outlive the function object: it is leaked, once
-    // per function of a loaded module, like a static table in a C extension.
-    let def = Box::leak(Box::new(ffi::PyMethodDef {
-        ml_name: c(name).into_raw(),
-        ml_meth: ffi::PyMethodDefPointer {
-            PyCFunctionFast: builtin_call,
-        },
-        ml_flags: ffi::METH_FASTCALL,
-        ml_doc: c(doc).into_raw(),
-    }));
-    let module = pyo3::types::PyString::new(py, module);
-    // SAFETY: `def` is valid forever; `func` and `module` are live references.
-    unsafe {
-        let f = ffi::PyCFunction_NewEx(def, func.as_ptr(), module.as_ptr());
-        Bound::from_owned_ptr_or_err(py, f).map(Bound::unbind)
     }
 }
 
@@ -344,14 +265,21 @@ pub fn call_cdata_tuple(slf: &Bound<'_, CData>, args: &Bound<'_, PyTuple>) -> Py
     call_cdata(slf, &ptrs)
 }
 
+/// The plan of a function type: a load on every call after the first, inlined
+/// so that the first call's work (in `first_plan`) costs the others nothing.
+#[inline(always)]
 fn plan_of<'a>(py: Python<'_>, ct: &'a CType) -> PyResult<&'a FunctionPlan> {
     match ct.call_plan.get() {
         Some(p) => Ok(p),
-        None => {
-            let p = FunctionPlan::new(py, ct.id)?;
-            Ok(ct.call_plan.get_or_init(|| p))
-        }
+        None => first_plan(py, ct),
     }
+}
+
+#[cold]
+#[inline(never)]
+fn first_plan<'a>(py: Python<'_>, ct: &'a CType) -> PyResult<&'a FunctionPlan> {
+    let p = FunctionPlan::new(py, ct.id)?;
+    Ok(ct.call_plan.get_or_init(|| p))
 }
 
 /// Calls a function cdata with borrowed argument objects. Inlined into the
@@ -438,7 +366,7 @@ macro_rules! register_fn {
 ///
 /// # Safety
 /// `func` must take only integer-class register arguments.
-unsafe fn call_integer_registers(func: *const c_void, i: &[i64; 8]) -> u64 {
+pub(crate) unsafe fn call_integer_registers(func: *const c_void, i: &[i64; 8]) -> u64 {
     let g: register_fn!(i64) = std::mem::transmute(func);
     #[cfg(target_arch = "x86_64")]
     let r = g(i[0], i[1], i[2], i[3], i[4], i[5]);
@@ -488,7 +416,7 @@ unsafe fn call_registers(
 /// # Safety
 /// Must be paired with [`with_gil`] on the same thread, with no Python API use in
 /// between.
-unsafe fn without_gil(keep: bool) -> *mut ffi::PyThreadState {
+pub(crate) unsafe fn without_gil(keep: bool) -> *mut ffi::PyThreadState {
     if keep {
         std::ptr::null_mut()
     } else {
@@ -500,7 +428,7 @@ unsafe fn without_gil(keep: bool) -> *mut ffi::PyThreadState {
 ///
 /// # Safety
 /// `state` must come from [`without_gil`] on this thread.
-unsafe fn with_gil(state: *mut ffi::PyThreadState) {
+pub(crate) unsafe fn with_gil(state: *mut ffi::PyThreadState) {
     if !state.is_null() {
         ffi::PyEval_RestoreThread(state)
     }
@@ -560,9 +488,9 @@ fn call_direct(
     // between releasing and retaking the GIL.
     let raw = unsafe {
         let saved = without_gil(plan.keeps_gil);
-        errno_to_c();
-        let r = call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result);
-        errno_from_c();
+        let r = around_c_call(|| {
+            call_registers(frame.func, &frame.ints, &frame.floats, frame.float_result)
+        });
         with_gil(saved);
         r
     };
@@ -602,9 +530,7 @@ fn call_integers(
     // SAFETY: as in `call_direct`; only integer registers are used.
     let raw = unsafe {
         let saved = without_gil(plan.keeps_gil);
-        errno_to_c();
-        let r = call_integer_registers(func as *const c_void, &ints);
-        errno_from_c();
+        let r = around_c_call(|| call_integer_registers(func as *const c_void, &ints));
         with_gil(saved);
         r
     };
@@ -612,6 +538,9 @@ fn call_integers(
     direct_result(py, plan, raw)
 }
 
+/// The result register as a Python object: inlined into the direct paths, with
+/// the pointer result (a new cdata) out of line.
+#[inline(always)]
 fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
     Ok(match plan.result_class {
         _ if plan.returns_void => py.None(),
@@ -634,11 +563,14 @@ fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<P
             .into_pyobject(py)?
             .into_any()
             .unbind(),
-        Class::Pointer => {
-            CData::new_pointer(py, plan.result.clone_ref(py), raw as usize as *mut u8)?.into_any()
-        }
+        Class::Pointer => pointer_result(py, plan, raw)?,
         Class::Other => unreachable!("not a direct plan"),
     })
+}
+
+#[inline(never)]
+fn pointer_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
+    Ok(CData::new_pointer(py, plan.result.clone_ref(py), raw as usize as *mut u8)?.into_any())
 }
 
 /// Raw pointers handed to the thread that runs without the GIL.
@@ -734,9 +666,7 @@ fn call_libffi(
         // SAFETY: the plan matches the function type, avalues point at converted
         // arguments that outlive the call, and the result buffer is large enough.
         unsafe {
-            errno_to_c();
-            (*f.plan).call(f.func, f.args, f.result);
-            errno_from_c();
+            around_c_call(|| (*f.plan).call(f.func, f.args, f.result));
         }
     };
     if fplan.keeps_gil {

@@ -91,7 +91,7 @@ impl Drop for CData {
 impl CData {
     fn make(ctype: Py<CType>, ptr: *mut u8, owner: Owner, flavor: Flavor) -> CData {
         let vectorcall = (ctype.get().kind == Kind::Function)
-            .then_some(crate::call::vectorcall as pyo3::ffi::vectorcallfunc);
+            .then_some(crate::call_entry::vectorcall as pyo3::ffi::vectorcallfunc);
         CData {
             vectorcall,
             ctype,

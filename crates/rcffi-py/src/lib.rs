@@ -8,6 +8,7 @@ mod apimodule;
 mod backend;
 mod buffer;
 mod call;
+mod call_entry;
 mod callback;
 mod cdata;
 mod cdata_attrs;

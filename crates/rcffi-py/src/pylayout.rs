@@ -9,22 +9,29 @@ use pyo3::prelude::*;
 /// messages).
 #[inline]
 pub(crate) fn exact_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
-    // SAFETY: `obj` is a live object; the error indicator is only cleared when
-    // this call set it.
-    unsafe {
-        if ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
-            return None;
-        }
-        if let Some(v) = compact_int(obj.as_ptr()) {
-            return Some(v);
-        }
-        let v = ffi::PyLong_AsLongLong(obj.as_ptr());
-        if v == -1 && !ffi::PyErr_Occurred().is_null() {
-            ffi::PyErr_Clear();
-            return None;
-        }
-        Some(v)
+    // SAFETY: `obj` is a live object.
+    unsafe { exact_int_ptr(obj.as_ptr()) }
+}
+
+/// [`exact_int`] of a raw object pointer, for the call path that has only those.
+///
+/// # Safety
+/// `obj` must be a live object and the GIL held; the error indicator is only
+/// cleared when this call set it.
+#[inline]
+pub(crate) unsafe fn exact_int_ptr(obj: *mut ffi::PyObject) -> Option<i64> {
+    if ffi::PyLong_CheckExact(obj) == 0 {
+        return None;
     }
+    if let Some(v) = compact_int(obj) {
+        return Some(v);
+    }
+    let v = ffi::PyLong_AsLongLong(obj);
+    if v == -1 && !ffi::PyErr_Occurred().is_null() {
+        ffi::PyErr_Clear();
+        return None;
+    }
+    Some(v)
 }
 
 /// The value of an exact int of at most one internal digit (|v| < 2**30), read

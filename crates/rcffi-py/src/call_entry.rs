@@ -1,0 +1,215 @@
+//! How the interpreter enters a C call: the vectorcall entry of function
+//! cdata, the builtins of API-mode libs, and the shortest way into C.
+//!
+//! The shortest way: a function cdata whose arguments and result are all
+//! integers (or whose result is void), called with exact ints in range.
+//! Nothing on that path can fail before C runs, so it needs no `PyResult` to
+//! move around, no unwinding frame and no temporaries; any other call (a
+//! pointer, a conversion, a wrong count) is left untouched for the general
+//! path, which redoes it with every check and message. Measured with
+//! `benches/callgrind.py add`: the general path spent about 60 instructions a
+//! call on results and frames that this one does not build.
+
+use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use rcffi_core::ctype::Kind;
+
+use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, FunctionPlan};
+use crate::cdata::CData;
+use crate::errno::around_c_call;
+use crate::pylayout::exact_int_ptr;
+
+/// The vectorcall entry point of function cdata.
+///
+/// # Safety
+/// Called by CPython with the GIL held, `callable` a `CData`, `args` holding
+/// `PyVectorcall_NARGS(nargsf)` borrowed references.
+pub unsafe extern "C" fn vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    nargsf: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    enter_vectorcall(
+        callable,
+        args,
+        ffi::PyVectorcall_NARGS(nargsf) as usize,
+        kwnames,
+    )
+}
+
+/// The body of [`vectorcall`], inlined into it and into the lib's method
+/// descriptors (`libfunc.rs`), which would otherwise pay a second call.
+///
+/// # Safety
+/// As [`vectorcall`], with `n` the argument count.
+#[inline(always)]
+pub(crate) unsafe fn enter_vectorcall(
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    n: usize,
+    kwnames: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
+        PyTypeError::new_err("C functions take no keyword arguments").restore(py);
+        return std::ptr::null_mut();
+    }
+    enter_from_interpreter(py, callable, args, n)
+}
+
+/// What both entry points do: call the function cdata with the borrowed
+/// argument array, turn errors into the interpreter's error indicator, and keep
+/// a Rust panic from unwinding into C.
+///
+/// # Safety
+/// `callable` must be a function `CData` and `args` hold `n` borrowed references.
+#[inline(always)]
+unsafe fn enter_from_interpreter(
+    py: Python<'_>,
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    n: usize,
+) -> *mut ffi::PyObject {
+    let this = Borrowed::from_ptr(py, callable).cast_unchecked::<CData>();
+    let slice = if n == 0 {
+        &[][..]
+    } else {
+        std::slice::from_raw_parts(args, n)
+    };
+    if let Some(r) = try_call(this.get(), slice) {
+        return r;
+    }
+    enter_general(py, callable, args, n)
+}
+
+/// [`enter_from_interpreter`] for every call [`try_call`] does not take.
+///
+/// # Safety
+/// As [`enter_from_interpreter`].
+#[inline(never)]
+unsafe fn enter_general(
+    py: Python<'_>,
+    callable: *mut ffi::PyObject,
+    args: *const *mut ffi::PyObject,
+    n: usize,
+) -> *mut ffi::PyObject {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let args = if n == 0 {
+            &[][..]
+        } else {
+            std::slice::from_raw_parts(args, n)
+        };
+        let slf = Borrowed::from_ptr(py, callable).cast_unchecked::<CData>();
+        call_cdata(&slf, args)
+    }));
+    match outcome {
+        Ok(Ok(obj)) => obj.into_ptr(),
+        Ok(Err(err)) => {
+            err.restore(py);
+            std::ptr::null_mut()
+        }
+        Err(_) => {
+            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
+            std::ptr::null_mut()
+        }
+    }
+}
+
+/// The C function behind the builtin functions of API-mode libs: `slf` is the
+/// function cdata.
+unsafe extern "C" fn builtin_call(
+    slf: *mut ffi::PyObject,
+    args: *mut *mut ffi::PyObject,
+    nargs: ffi::Py_ssize_t,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    enter_from_interpreter(py, slf, args, nargs as usize)
+}
+
+/// A builtin function calling the function cdata `func`: what API-mode libs
+/// expose, as cffi's do. The interpreter calls builtins through its most direct
+/// path, and `help()` shows `doc` (the C declaration).
+pub fn builtin_function(
+    py: Python<'_>,
+    func: Py<CData>,
+    name: &str,
+    doc: &str,
+    module: &str,
+) -> PyResult<Py<PyAny>> {
+    let c = |s: &str| std::ffi::CString::new(s.replace('\0', "")).expect("NUL removed");
+    // The method definition must outlive the function object: it is leaked, once
+    // per function of a loaded module, like a static table in a C extension.
+    let def = Box::leak(Box::new(ffi::PyMethodDef {
+        ml_name: c(name).into_raw(),
+        ml_meth: ffi::PyMethodDefPointer {
+            PyCFunctionFast: builtin_call,
+        },
+        ml_flags: ffi::METH_FASTCALL,
+        ml_doc: c(doc).into_raw(),
+    }));
+    let module = pyo3::types::PyString::new(py, module);
+    // SAFETY: `def` is valid forever; `func` and `module` are live references.
+    unsafe {
+        let f = ffi::PyCFunction_NewEx(def, func.as_ptr(), module.as_ptr());
+        Bound::from_owned_ptr_or_err(py, f).map(Bound::unbind)
+    }
+}
+
+/// Calls `this` with `args` if the call qualifies; `None` (before anything ran)
+/// if it does not. The pointer returned is the result, or NULL with the error
+/// set when the result object could not be made.
+///
+/// # Safety
+/// The GIL is held and `args` are live borrowed references.
+#[inline(always)]
+pub(crate) unsafe fn try_call(
+    this: &CData,
+    args: &[*mut ffi::PyObject],
+) -> Option<*mut ffi::PyObject> {
+    let ct = this.ct();
+    if ct.kind != Kind::Function {
+        return None;
+    }
+    let func = this.address();
+    let plan = ct.call_plan.get()?;
+    if !plan.plain_integers || func.is_null() || args.len() != plan.bounds.len() {
+        return None;
+    }
+    let mut ints = [0i64; 8];
+    for ((slot, &obj), &(lo, hi)) in ints.iter_mut().zip(args).zip(&plan.bounds) {
+        match exact_int_ptr(obj) {
+            Some(v) if v >= lo && v <= hi => *slot = v,
+            _ => return None,
+        }
+    }
+    let saved = without_gil(plan.keeps_gil);
+    let raw = around_c_call(|| call_integer_registers(func as *const std::os::raw::c_void, &ints));
+    with_gil(saved);
+    Some(result(plan, raw))
+}
+
+/// The result register as a new reference (NULL with an error set if the
+/// integer object could not be allocated).
+#[inline(always)]
+unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
+    if plan.returns_void {
+        let none = ffi::Py_None();
+        ffi::Py_INCREF(none);
+        return none;
+    }
+    let (size, signed) = plan.int_result.unwrap_or((8, true));
+    // Only the low `size` bytes of the register are defined.
+    let v: i64 = match (size, signed) {
+        (1, true) => i64::from(raw as i8),
+        (1, false) => i64::from(raw as u8),
+        (2, true) => i64::from(raw as i16),
+        (2, false) => i64::from(raw as u16),
+        (4, true) => i64::from(raw as i32),
+        (4, false) => i64::from(raw as u32),
+        (_, true) => raw as i64,
+        (_, false) => return ffi::PyLong_FromUnsignedLongLong(raw),
+    };
+    ffi::PyLong_FromLongLong(v)
+}
