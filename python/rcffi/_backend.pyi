@@ -2,7 +2,7 @@
 
 Names and signatures follow cffi's ``_cffi_backend`` where it has them; the
 rest serve rcffi's own front end (declarations, libs, API-mode modules).
-tests/test_backend_stub.py checks that this file and the module list the
+tests/backend/test_backend_stub.py checks that this file and the module list the
 same names.
 """
 

@@ -21,7 +21,7 @@ def test_tour_example_runs(capsys):
     import runpy
     from pathlib import Path
 
-    runpy.run_path(str(Path(__file__).parent.parent / "examples" / "tour.py"))
+    runpy.run_path(str(Path(__file__).parent.parent.parent / "examples" / "tour.py"))
     out = capsys.readouterr().out
     assert "strlen(b'hello')      = 5" in out
     assert "(p.x, p.y)            = (1, 7)" in out

@@ -482,7 +482,7 @@ def test_a_global_behind_a_macro_at_null_raises(build):
 def test_a_partial_struct_by_value_is_passed_by_the_compiler(build):
     # The compiler gives the layout, not the members the cdef leaves out, and
     # those may decide how C passes the struct: the glue's uniform wrappers
-    # let the compiler pass it (tests/test_api_mode_uniform.py refuses the
+    # let the compiler pass it (tests/api_mode/test_api_mode_uniform.py refuses the
     # same call through another address), whether or not they would.
     m = build(
         "struct part { int y; ...; }; struct known { int y; ...; }; struct big { int y; ...; };"
