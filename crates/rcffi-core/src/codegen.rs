@@ -17,6 +17,7 @@
 use std::fmt::Write;
 
 use crate::cnames::CNames;
+use crate::codegen_checks;
 use crate::ctype::{Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity, ExternPython};
 use crate::error::Error;
@@ -51,6 +52,20 @@ pub enum Entry {
     IntConstant {
         /// The C name (macro, enumerator or constant).
         name: String,
+    },
+    /// As `IntConstant`, for a constant the cdef gives a value (`#define X
+    /// 42`, `static const int X = 42;`): the loader compares the two, and the
+    /// attribute raises cffi's error when they differ.
+    CheckedIntConstant {
+        /// The C name.
+        name: String,
+    },
+    /// A `long long` pair: size and signedness (1 when signed) of an enum,
+    /// whose base type depends on all its enumerators in C, including those
+    /// the cdef does not name.
+    EnumType {
+        /// The enum.
+        ty: TypeId,
     },
     /// A `long long` array: size, alignment, then each named field's offset.
     RecordLayout {
@@ -98,8 +113,12 @@ pub enum Entry {
 /// `bool`, `int64_t`, `printf`, `strlen`, ... without including anything. These
 /// standard headers give the same names without Python's. In C++ (a `.cpp`
 /// source), `_Bool`, which the glue spells for `bool` values, is C++'s `bool`.
+/// `_CFFI_` is defined as cffi defines it, for sources that test it.
 pub const PRELUDE: &str = "\
 /* rcffi: the standard headers sources written for cffi expect */
+#ifndef _CFFI_
+#  define _CFFI_ 1
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <inttypes.h>
@@ -194,9 +213,14 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     for &id in &decls.record_order {
         match table.data(id) {
             TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
-            TypeData::Enum(e) if e.partial => {
+            // Enumerators take the compiler's values, as in cffi, even in
+            // enums the cdef gives in full (`enum e { A };` over `A = -1`).
+            TypeData::Enum(e) if !e.values.is_empty() => {
                 for (name, _) in &e.values {
                     out.push(Entry::IntConstant { name: name.clone() });
+                }
+                if !table.cname(id).contains('$') {
+                    out.push(Entry::EnumType { ty: id });
                 }
             }
             _ => {}
@@ -273,6 +297,9 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
                 if !out.contains(&Entry::IntConstant { name: name.clone() }) {
                     out.push(Entry::IntConstant { name: name.clone() });
                 }
+            }
+            Entity::IntConstant { ty: None, .. } => {
+                out.push(Entry::CheckedIntConstant { name: name.clone() });
             }
             Entity::IntConstant { .. } | Entity::FloatConstant(_) | Entity::StrConstant(_) => {}
         }
@@ -370,6 +397,7 @@ pub(crate) fn generate_with(
     .ok();
     write_preamble(w);
     check_complete_records(&names, decls, w)?;
+    crate::codegen_checks::check_globals(&names, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
     }
@@ -445,6 +473,8 @@ pub(crate) fn generate_with(
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
             Entry::IntConstant { .. }
+            | Entry::CheckedIntConstant { .. }
+            | Entry::EnumType { .. }
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
             | Entry::ArrayLength { .. } => table_items.push(emit_answer(&names, i, e, w)?),
@@ -538,7 +568,15 @@ pub(crate) fn emit_answer(
 ) -> Result<String, Error> {
     let table = names.table;
     match e {
-        Entry::IntConstant { name } => {
+        Entry::IntConstant { name } | Entry::CheckedIntConstant { name } => {
+            // A macro over a string or a float is no integer constant: the
+            // build fails rather than give a pointer's or a rounded value.
+            codegen_checks::check_kind(
+                w,
+                &format!("__typeof__(+({name}))"),
+                true,
+                &format!("'{name}'"),
+            );
             writeln!(
                 w,
                 "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
@@ -565,6 +603,14 @@ pub(crate) fn emit_answer(
                     )));
                 }
                 numbers.push(format!("offsetof({cname}, {})", f.name));
+                if let Some(integer) = codegen_checks::numeric_kind(table, f.ty) {
+                    codegen_checks::check_kind(
+                        w,
+                        &format!("__typeof__(+(({cname} *)0)->{})", f.name),
+                        integer,
+                        &format!("field '{}' of '{cname}'", f.name),
+                    );
+                }
                 let fdecl = names.spell(f.ty, "")?;
                 // `int a[]` and `int a[...]` (at any depth) have no size to compare.
                 if fdecl.contains("[]") {
@@ -589,9 +635,14 @@ pub(crate) fn emit_answer(
         Entry::NumericType { ty } => {
             let cname = table.cname(*ty);
             let signed = match table.data(*ty) {
-                TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
+                // For `float...`: 1 when the type is an integer type in C,
+                // which the loader refuses as cffi does.
+                TypeData::Unknown(UnknownNumeric::Float) => format!("((({cname})1) / 2) == 0"),
                 // `<= 0`, not `< 0`: the latter warns (-Wtype-limits) for unsigned types.
-                _ => format!("(({cname})-1) <= 0"),
+                _ => {
+                    codegen_checks::check_kind(w, cname, true, &format!("'{cname}'"));
+                    format!("(({cname})-1) <= 0")
+                }
             };
             writeln!(
                 w,
@@ -599,6 +650,17 @@ pub(crate) fn emit_answer(
             )
             .ok();
             Ok(format!("(void *)_rcffi_n{i}"))
+        }
+        Entry::EnumType { ty } => {
+            let cname = names.spell(*ty, "")?;
+            let cname = cname.trim_end();
+            // C++ leaves `(enum e)-1` unspecified: it asks the type itself.
+            writeln!(
+                w,
+                "#ifdef __cplusplus\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), ((__underlying_type({cname}))-1) <= 0 }};\n#else\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), (({cname})-1) <= 0 }};\n#endif"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_e{i}"))
         }
         Entry::ArrayLength { sized, .. } => {
             writeln!(

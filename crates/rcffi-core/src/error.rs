@@ -30,6 +30,10 @@ pub enum Refusal {
     Value,
     /// An impossible combination of types: a function returning an array.
     Type,
+    /// Valid C that cffi declines too (NotImplementedError): a bit-field in a
+    /// struct declared with `...;`, whose layout the compiler's answers (offsets)
+    /// cannot describe.
+    Unsupported,
 }
 
 /// A declaration that cannot be accepted: where and why.

@@ -10,6 +10,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::codegen::{self, Entry};
+use rcffi_core::codegen_checks;
 use rcffi_core::decl::Entity;
 use rcffi_core::probe;
 
@@ -17,7 +18,8 @@ use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::decls::Declarations;
 use crate::errors::to_pyerr;
-use crate::libobj::Variable;
+use crate::errors::FFIError;
+use crate::libobj::{Unavailable, Variable};
 use crate::library::{CLibrary, FunctionOrigin};
 use crate::types::{ctype_for, table, CType};
 
@@ -122,6 +124,15 @@ pub(crate) unsafe fn constant_value(
     convert::read(py, &ct, buf.as_ptr(), None)
 }
 
+/// A lib attribute whose declaration the C compiler contradicted: using it
+/// raises `ffi.error` with `why`, as in cffi, while the rest of the lib works.
+fn contradicted(py: Python<'_>, why: &str) -> PyResult<Py<Unavailable>> {
+    Py::new(
+        py,
+        Unavailable::new(py, &FFIError::new_err(why.to_string())),
+    )
+}
+
 /// `load_api_module(decls, lib, table_symbol, reporter, module_name)`: completes
 /// `decls` from the module's table and returns `{name: object}` for its `lib`
 /// (functions as builtins, with their cdata under `__cdata__<name>`).
@@ -140,6 +151,8 @@ pub fn load_api_module(
         codegen::entries(&t, &decls.lock())
     };
     let entry = |i: usize| unsafe { *base.add(i) };
+    let unusable: Vec<(rcffi_core::ctype::TypeId, String)>;
+    let constants: Vec<Vec<i128>>;
     // First complete the types: every later object must see their final form.
     {
         let mut t = table();
@@ -147,19 +160,38 @@ pub fn load_api_module(
             .iter()
             .enumerate()
             .map(|(i, e)| match e {
-                Entry::IntConstant { .. } => vec![unsafe { int_constant(entry(i)) }],
+                Entry::IntConstant { .. } | Entry::CheckedIntConstant { .. } => {
+                    vec![unsafe { int_constant(entry(i)) }]
+                }
                 _ => (0..probe::answer_len(&t, e))
                     .map(|k| i128::from(unsafe { number(entry(i), k) }))
                     .collect(),
             })
             .collect();
-        probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
+        unusable = probe::complete_leaving_unusable(&mut t, &mut decls.lock(), &entries, &answers)
+            .map_err(to_pyerr)?;
+        constants = answers;
         drop(t);
         crate::types::follow_merged_types(py);
     }
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);
+        // What uses a type the compiler contradicted fails when used, with
+        // cffi's reason, as in cffi (the rest of the lib works).
+        if let Entry::Function { name, ty }
+        | Entry::Variable { name, ty }
+        | Entry::Constant { name, ty } = e
+        {
+            let t = table();
+            if let Some((_, why)) = unusable
+                .iter()
+                .find(|(bad, _)| codegen_checks::mentions(&t, *ty, &[*bad]))
+            {
+                out.set_item(name, contradicted(py, why)?)?;
+                continue;
+            }
+        }
         match e {
             Entry::Function { name, ty } => {
                 let origin = Py::new(py, FunctionOrigin::new(name.clone(), lib.clone().unbind()))?;
@@ -225,7 +257,18 @@ pub fn load_api_module(
                     out.set_item("__not_attached_reporter__", r.clone_ref(py))?;
                 }
             }
-            Entry::RecordLayout { .. } | Entry::NumericType { .. } | Entry::ArrayLength { .. } => {}
+            Entry::CheckedIntConstant { name } => {
+                let c_value = constants[i][0];
+                let declared = codegen_checks::declared_value(&decls.lock(), name);
+                match declared.and_then(|v| codegen_checks::constant_mismatch(name, v, c_value)) {
+                    Some(why) => out.set_item(name, contradicted(py, &why)?)?,
+                    None => out.set_item(name, c_value)?,
+                }
+            }
+            Entry::RecordLayout { .. }
+            | Entry::NumericType { .. }
+            | Entry::EnumType { .. }
+            | Entry::ArrayLength { .. } => {}
         }
     }
     Ok(out.unbind())

@@ -142,6 +142,7 @@ pub fn to_pyerr(e: Error) -> PyErr {
             Refusal::Syntax => CDefError::new_err(e.to_string()),
             Refusal::Value => dual_err(e.to_string(), impossible_value_class),
             Refusal::Type => PyTypeError::new_err(e.to_string()),
+            Refusal::Unsupported => PyNotImplementedError::new_err(e.to_string()),
         },
         Error::Type(m) => PyTypeError::new_err(m),
         Error::Library(m) => PyOSError::new_err(m),

@@ -5,6 +5,7 @@ use super::attributes::Attrs;
 use super::lexer::Tok;
 use super::{is_type_keyword, Base, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, TypeData, TypeId};
+use crate::error::Refusal;
 use crate::layout::Packing;
 
 /// How a record is laid out: its packing and its own `aligned(N)`.
@@ -184,6 +185,13 @@ impl<'s> Parser<'_, 's> {
         at: usize,
         shape: RecordShape,
     ) -> PResult<()> {
+        if let Some(f) = fields.iter().find(|f| partial && f.bits.is_some()) {
+            let why = format!(
+                "bit-field '{}' in a struct declared with '...;': the compiler's offsets cannot place bits",
+                f.name
+            );
+            return Err(self.impossible(at, Refusal::Unsupported, why));
+        }
         self.table
             .complete_record_aligned(id, fields, shape.packing, shape.min_align, partial)
             .map_err(|e| self.error_at(at, e.to_string()))

@@ -1,0 +1,92 @@
+"""API mode holds the cdef to what the C compiler says: a declaration the C
+contradicts fails the build, or (where cffi waits until it is used) makes the
+attribute raise ``ffi.error``; values only the C knows in full come from it."""
+
+import sys
+
+import pytest
+
+import rcffi
+from rcffi import VerificationError
+
+
+def test_a_global_of_another_size_fails_the_build(build):
+    with pytest.raises(VerificationError):
+        build("extern short counter;", "long counter;")
+    with pytest.raises(VerificationError):
+        build("extern int table[4];", "int table[3];")
+    lib = build("extern int table[4];", "int table[4] = {1, 2, 3, 4};").lib
+    assert list(lib.table) == [1, 2, 3, 4]
+
+
+def test_a_constant_the_c_contradicts_raises_only_when_read(build):
+    m = build("#define WIDTH 80\n#define DEPTH 3\nstatic const int LEVEL = 7;",
+              "#define WIDTH 81\n#define DEPTH 3\n#define LEVEL (-2)")
+    assert m.lib.DEPTH == 3
+    with pytest.raises(m.ffi.error) as e:
+        m.lib.WIDTH
+    assert str(e.value) == ("the C compiler says 'WIDTH' is equal to 81 (0x51), "
+                            "but the cdef disagrees")
+    with pytest.raises(m.ffi.error, match="'LEVEL' is equal to -2, but"):
+        m.lib.LEVEL
+
+
+def test_dotdotdot_constants_must_be_integers_in_c(build):
+    with pytest.raises(VerificationError):
+        build("#define NAME ...", '#define NAME "a string, so a pointer"')
+    with pytest.raises(VerificationError):
+        build("#define RATIO ...", "#define RATIO 0.5")
+    assert build("#define BIG ...", "#define BIG 0xffffffffffULL").lib.BIG == 0xffffffffff
+
+
+def test_enumerators_and_enum_size_come_from_the_compiler(build):
+    m = build("enum small { S0, S1, ... }; enum given { G0 }; typedef enum { T0, T1 } anon_t;",
+              "enum small { S1, S0, SBIG = %d };\n"
+              "enum given { G0 = -1 };\n"
+              "typedef enum { T0, TX, T1 } anon_t;" % sys.maxsize)
+    assert (m.lib.S0, m.lib.S1, m.lib.G0, m.lib.T1) == (1, 0, -1, 2)
+    assert m.ffi.sizeof("enum small") == m.ffi.sizeof("long")
+    assert m.ffi.sizeof("enum given") == m.ffi.sizeof("int")
+    assert int(m.ffi.cast("enum given", -1)) == -1
+    assert m.ffi.string(m.ffi.cast("anon_t", 2)) == "T1"
+
+
+def test_numeric_typedefs_of_another_kind(build):
+    with pytest.raises(VerificationError):
+        build("typedef int... count_t;", "typedef double count_t;")
+    m = build("typedef double... real_t; real_t twice(real_t); int ok(void);",
+              "typedef long real_t;\nreal_t twice(real_t x) { return 2 * x; }\n"
+              "int ok(void) { return 5; }")
+    assert m.lib.ok() == 5
+    with pytest.raises(m.ffi.error, match="not a float type at all"):
+        m.lib.twice
+    m = build("typedef float... wide_t; wide_t neg(wide_t);",
+              "typedef long double wide_t;\nwide_t neg(wide_t x) { return -x; }")
+    with pytest.raises(m.ffi.error, match="'long double', not supported"):
+        m.lib.neg
+
+
+def test_partial_struct_fields_of_another_kind_fail_the_build(build):
+    with pytest.raises(VerificationError):
+        build("struct m { int v; ...; };", "struct m { float v; };")
+    with pytest.raises(VerificationError):
+        build("struct m { double v; ...; };", "struct m { long v; };")
+    m = build("struct m { long v; ...; };", "struct m { char pad; long v; };")
+    assert m.ffi.offsetof("struct m", "v") == 8
+
+
+@pytest.mark.parametrize("cdef", ["typedef long double... t;", "typedef void... t;",
+                                  "typedef _Bool... t;"])
+def test_dotdotdot_only_after_int_float_or_double(cdef):
+    with pytest.raises(rcffi.CDefError, match="can only follow"):
+        rcffi.FFI().cdef(cdef)
+
+
+def test_bitfields_in_a_partial_struct_are_not_implemented():
+    with pytest.raises(NotImplementedError, match="bit-field 'a'"):
+        rcffi.FFI().cdef("struct b { int a:2; ...; };")
+
+
+def test_sources_can_test_the_cffi_macro(build):
+    assert build("#define UNDER_CFFI 1", "#ifdef _CFFI_\n#define UNDER_CFFI 1\n#endif"
+                 ).lib.UNDER_CFFI == 1
