@@ -90,3 +90,43 @@ def test_bitfields_in_a_partial_struct_are_not_implemented():
 def test_sources_can_test_the_cffi_macro(build):
     assert build("#define UNDER_CFFI 1", "#ifdef _CFFI_\n#define UNDER_CFFI 1\n#endif"
                  ).lib.UNDER_CFFI == 1
+
+
+FULL = "struct rec { char tag; int count; long *items; };"
+
+
+def test_a_full_struct_must_have_the_cdef_layout(build):
+    m = build(FULL, "struct rec { char tag; int count; long *items; };")
+    assert m.ffi.sizeof("struct rec") == 16
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { int count; char tag; long *items; };")
+    assert str(e.value) == ("struct rec: wrong offset for field 'tag' "
+                            "(cdef says 0, but C compiler says 4)")
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { char tag; int count; long *items; char more; };")
+    assert str(e.value) == "struct rec: wrong total size (cdef says 16, but C compiler says 24)"
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { char tag; short pad; short count; long *items; };")
+    assert str(e.value) == ("struct rec: wrong size for field 'count' "
+                            "(cdef says 4, but C compiler says 2)")
+
+
+def test_full_struct_members_of_another_type_or_missing_fail_the_build(build):
+    for source in ["struct rec { char tag; int count; int *items; };",
+                   "struct rec { char tag; float count; long *items; };",
+                   "struct rec { int count; long *items; };"]:
+        with pytest.raises(VerificationError):
+            build(FULL, source)
+    with pytest.raises(VerificationError):
+        build("struct arr { int a[5]; };", "struct arr { int a[6]; };")
+    nested = "struct n { struct { int a; char b; }; union { char c, d; }; };"
+    assert build(nested, nested).ffi.offsetof("struct n", "c") == 8
+    with pytest.raises(VerificationError):
+        build(nested, "struct n { struct { int a; short b; }; union { char c, d; }; };")
+
+
+def test_an_enumerator_given_as_dotdotdot_is_one_of_the_enum(build):
+    m = build("enum ee { E1, E2 = ..., E3 };", "enum ee { E1 = 10, E2, E3 = -10, E4 };")
+    assert m.ffi.string(m.ffi.cast("enum ee", 11)) == "E2"
+    assert m.ffi.string(m.ffi.cast("enum ee", -10)) == "E3"
+    assert m.lib.E2 == 11

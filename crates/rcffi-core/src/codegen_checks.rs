@@ -11,7 +11,7 @@
 use std::fmt::Write;
 
 use crate::cnames::CNames;
-use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
+use crate::ctype::{Field, Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{Declarations, Entity};
 use crate::error::Error;
 
@@ -39,6 +39,190 @@ pub(crate) fn check_globals(
         .ok();
     }
     Ok(())
+}
+
+/// Whether API mode compares the layout of record `id` with the compiler's:
+/// a complete one (a `...;` one takes the compiler's) that C can spell.
+pub fn is_checked_record(table: &TypeTable, id: TypeId) -> bool {
+    table.record(id).is_some_and(|r| {
+        r.fields.is_some() && r.layout.is_some() && !r.partial && !table.cname(id).contains('$')
+    })
+}
+
+/// The members of a checked record whose offsets are compared at load time:
+/// the named ones that are not bit-fields, in order.
+pub fn checked_fields(table: &TypeTable, id: TypeId) -> Vec<Field> {
+    table
+        .record(id)
+        .and_then(|r| r.fields.as_ref())
+        .map_or_else(Vec::new, |fields| {
+            fields
+                .iter()
+                .filter(|f| !f.name.is_empty() && f.bitsize.is_none())
+                .cloned()
+                .collect()
+        })
+}
+
+/// The exported symbol holding the compiler's layout of checked record
+/// `cname` in the module whose table is `table_symbol`. Found by name, not
+/// by a table index: the loader's declarations may hold records (copies from
+/// an included ffi) that the builder's did not, and a missing one is simply
+/// not checked.
+pub fn record_layout_symbol(table_symbol: &str, cname: &str) -> String {
+    let mangled: String = cname
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("{table_symbol}_layout_{mangled}")
+}
+
+/// For each checked record, a `long long` array: its size, then the offset
+/// and size of each of `checked_fields` (see [`record_mismatch`]; 0 for the
+/// size of a flexible array, which has none).
+pub(crate) fn write_record_layouts(
+    names: &CNames,
+    decls: &Declarations,
+    table_symbol: &str,
+    w: &mut String,
+) -> Result<(), Error> {
+    for &id in &decls.record_order {
+        if !is_checked_record(names.table, id) {
+            continue;
+        }
+        let cname = names.spell(id, "")?;
+        let cname = cname.trim_end();
+        let mut numbers = vec![format!("sizeof({cname})")];
+        for f in checked_fields(names.table, id) {
+            numbers.push(format!("offsetof({cname}, {})", f.name));
+            numbers.push(match names.table.size_of(f.ty) {
+                Some(_) => format!("sizeof((({cname} *)0)->{})", f.name),
+                None => "0".to_string(),
+            });
+        }
+        writeln!(
+            w,
+            "_RCFFI_EXTERN_C __attribute__((visibility(\"default\"))) const long long {}[] = {{ {} }};",
+            record_layout_symbol(table_symbol, names.table.cname(id)),
+            numbers.join(", ")
+        )
+        .ok();
+    }
+    Ok(())
+}
+
+/// cffi's error when the compiler's `answer` (size, then offsets) for record
+/// `id` is not the layout the cdef gives it.
+pub fn record_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
+    let cname = table.cname(id);
+    for (f, c) in checked_fields(table, id).iter().zip(answer[1..].chunks(2)) {
+        if f.offset as i128 != c[0] {
+            return Some(format!(
+                "{cname}: wrong offset for field '{}' (cdef says {}, but C compiler says {})",
+                f.name, f.offset, c[0]
+            ));
+        }
+        match table.size_of(f.ty) {
+            Some(size) if size as i128 != c[1] => {
+                return Some(format!(
+                    "{cname}: wrong size for field '{}' (cdef says {size}, but C compiler says {})",
+                    f.name, c[1]
+                ))
+            }
+            _ => {}
+        }
+    }
+    let size = table.size_of(id)?;
+    (size as i128 != answer[0]).then(|| {
+        format!(
+            "{cname}: wrong total size (cdef says {size}, but C compiler says {})",
+            answer[0]
+        )
+    })
+}
+
+/// Static assertions on the members of the checked records that the loader
+/// does not compare: numeric members are of the cdef's kind, pointers to
+/// numbers point to numbers of the cdef's size (`int *` over `long *`), and
+/// the members of anonymous nested structs and unions are where the cdef puts
+/// them (cffi fails the build for those).
+pub(crate) fn check_record_members(
+    names: &CNames,
+    decls: &Declarations,
+    w: &mut String,
+) -> Result<(), Error> {
+    let table = names.table;
+    for &id in &decls.record_order {
+        if !is_checked_record(table, id) {
+            continue;
+        }
+        let cname = table.cname(id);
+        for f in table
+            .record(id)
+            .and_then(|r| r.fields.as_ref())
+            .into_iter()
+            .flatten()
+        {
+            if f.name.is_empty() {
+                check_nested(table, w, cname, f, 0);
+                continue;
+            }
+            if f.bitsize.is_some() {
+                continue;
+            }
+            // An array of another length fails the build, as in cffi.
+            let is_array = matches!(table.data(f.ty), TypeData::Array { .. });
+            check_member(table, w, cname, f, is_array);
+        }
+    }
+    Ok(())
+}
+
+/// The kind of numeric member `f` of `cname`, the size of the number it
+/// points to for a pointer to one, and with `sized` its own size.
+fn check_member(table: &TypeTable, w: &mut String, cname: &str, f: &Field, sized: bool) {
+    let member = format!("(({cname} *)0)->{}", f.name);
+    let what = format!("field '{}' of '{cname}'", f.name);
+    if let Some(integer) = numeric_kind(table, f.ty) {
+        check_kind(w, &format!("__typeof__(+{member})"), integer, &what);
+    }
+    if let (true, Some(size)) = (sized, table.size_of(f.ty)) {
+        writeln!(
+            w,
+            "_RCFFI_STATIC_ASSERT(sizeof({member}) == {size}, \"rcffi: {what} has another size in C than in the cdef\");"
+        )
+        .ok();
+    }
+    if let TypeData::Pointer(target) = table.data(f.ty) {
+        if let (Some(_), Some(size)) = (numeric_kind(table, *target), table.size_of(*target)) {
+            writeln!(
+                w,
+                "_RCFFI_STATIC_ASSERT(sizeof(*{member}) == {size}, \"rcffi: {what} points to another type in C than in the cdef\");"
+            )
+            .ok();
+        }
+    }
+}
+
+/// Offsets of the members of anonymous member `f` (at `base` in `outer`).
+fn check_nested(table: &TypeTable, w: &mut String, outer: &str, f: &Field, base: usize) {
+    let Some(fields) = table.record(f.ty).and_then(|r| r.fields.as_ref()) else {
+        return;
+    };
+    for inner in fields {
+        if inner.name.is_empty() {
+            check_nested(table, w, outer, inner, base + f.offset);
+        } else if inner.bitsize.is_none() {
+            check_member(table, w, outer, inner, true);
+            writeln!(
+                w,
+                "_RCFFI_STATIC_ASSERT(offsetof({outer}, {n}) == {off}, \"rcffi: field '{n}' of '{outer}' is at another offset in C than in the cdef\");",
+                n = inner.name,
+                off = base + f.offset + inner.offset
+            )
+            .ok();
+        }
+    }
 }
 
 /// A static assertion that the C type `expr_type` (a type name, or

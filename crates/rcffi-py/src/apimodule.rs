@@ -124,6 +124,36 @@ pub(crate) unsafe fn constant_value(
     convert::read(py, &ct, buf.as_ptr(), None)
 }
 
+/// Refuses the module, with cffi's message, when a record the cdef gives in
+/// full has another size or member offsets in C (the glue exports the
+/// compiler's layout of each one under a name of its own).
+fn check_record_layouts(
+    decls: &Declarations,
+    lib: &Bound<'_, CLibrary>,
+    table_symbol: &str,
+) -> PyResult<()> {
+    let t = table();
+    let d = decls.lock();
+    for &id in &d.record_order {
+        if !codegen_checks::is_checked_record(&t, id) {
+            continue;
+        }
+        let symbol = codegen_checks::record_layout_symbol(table_symbol, t.cname(id));
+        let Ok(address) = lib.get().symbol_address_raw(&symbol) else {
+            continue;
+        };
+        let n = 1 + 2 * codegen_checks::checked_fields(&t, id).len();
+        // SAFETY: the glue's array of `n` `long long` for this record.
+        let answer: Vec<i128> = (0..n)
+            .map(|k| i128::from(unsafe { number(address as *mut c_void, k) }))
+            .collect();
+        if let Some(why) = codegen_checks::record_mismatch(&t, id, &answer) {
+            return Err(FFIError::new_err(why));
+        }
+    }
+    Ok(())
+}
+
 /// A lib attribute whose declaration the C compiler contradicted: using it
 /// raises `ffi.error` with `why`, as in cffi, while the rest of the lib works.
 fn contradicted(py: Python<'_>, why: &str) -> PyResult<Py<Unavailable>> {
@@ -174,6 +204,7 @@ pub fn load_api_module(
         drop(t);
         crate::types::follow_merged_types(py);
     }
+    check_record_layouts(decls, lib, table_symbol)?;
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);

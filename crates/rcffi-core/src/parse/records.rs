@@ -342,18 +342,13 @@ impl<'s> Parser<'_, 's> {
             }
             let name = self.text(t).to_string();
             if self.eat_punct("=") {
+                // `X = ...`: the enumerator is one of the enum's (the
+                // compiler gives its value, and those of all the others).
                 if self.eat_punct("...") {
                     partial = true;
-                    self.decls
-                        .declare(&name, Entity::UnknownConstant, self.options.override_)
-                        .map_err(|m| self.lx.error_at(t, m))?;
-                    if !self.eat_punct(",") {
-                        self.expect_punct("}")?;
-                        break;
-                    }
-                    continue;
+                } else {
+                    next = self.const_expr()?;
                 }
-                next = self.const_expr()?;
             }
             values.push((name.clone(), next));
             // Enumerators are usable in later constant expressions of this enum.
