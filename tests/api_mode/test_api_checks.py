@@ -130,3 +130,30 @@ def test_an_enumerator_given_as_dotdotdot_is_one_of_the_enum(build):
     assert m.ffi.string(m.ffi.cast("enum ee", 11)) == "E2"
     assert m.ffi.string(m.ffi.cast("enum ee", -10)) == "E3"
     assert m.lib.E2 == 11
+
+
+def test_opaque_results_are_refused_before_compiling(build):
+    for cdef in ["struct later make(int);", "typedef ... handle_t; handle_t open_one(void);"]:
+        with pytest.raises(TypeError, match="is used as result type, but is opaque"):
+            build(cdef, "this source is never compiled")
+
+
+def test_globals_and_constants_of_opaque_types(build):
+    m = build("typedef ... blob_t; extern blob_t data; typedef ... num_t; const num_t FIXED;",
+              'typedef char blob_t[4]; blob_t data = "abc";\n'
+              "typedef int num_t; const num_t FIXED = 7;")
+    with pytest.raises(TypeError, match="cdata 'blob_t' is opaque"):
+        m.lib.data
+    with pytest.raises(TypeError, match="'blob_t' is opaque"):
+        m.lib.data = b"zzz"
+    assert m.ffi.string(m.ffi.cast("char *", m.ffi.addressof(m.lib, "data"))) == b"abc"
+    with pytest.raises(m.ffi.error, match="constant 'FIXED' is of type 'num_t', whose size"):
+        m.lib.FIXED
+
+
+def test_an_abi_module_cannot_hold_a_partial_enum(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("enum colour { RED, GREEN, ... };")
+    ffi.set_source("_abi_partial_enum", None)
+    with pytest.raises(rcffi.VerificationMissing, match="enum colour"):
+        ffi.emit_python_code(str(tmp_path / "_abi_partial_enum.py"))

@@ -380,6 +380,7 @@ pub(crate) fn generate_with(
     module_name: &str,
     embedding: Option<&crate::embed::Embedding>,
 ) -> Result<Generated, Error> {
+    codegen_checks::refuse_opaque_results(table, decls)?;
     let entries = entries(table, decls);
     let names = CNames::new(table, decls);
     let symbol = table_symbol(module_name);

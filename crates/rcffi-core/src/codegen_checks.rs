@@ -15,6 +15,27 @@ use crate::ctype::{Field, Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{Declarations, Entity};
 use crate::error::Error;
 
+/// cffi's refusal, before anything is compiled, of a function whose result
+/// is a struct the cdef leaves opaque (`struct a f(void);`, `typedef ...
+/// t; t f(void);`): rcffi could neither lay out nor convert the value.
+pub(crate) fn refuse_opaque_results(table: &TypeTable, decls: &Declarations) -> Result<(), Error> {
+    for name in &decls.name_order {
+        let Some(Entity::Function { ty, .. }) = decls.names.get(name) else {
+            continue;
+        };
+        let Some(sig) = table.func(*ty) else {
+            continue;
+        };
+        if table.record(sig.result).is_some_and(|r| r.fields.is_none()) {
+            return Err(Error::Type(format!(
+                "function {name}: '{}' is used as result type, but is opaque",
+                table.cname(sig.result)
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// Static assertions that each global variable of known size has that size in C.
 pub(crate) fn check_globals(
     names: &CNames,

@@ -262,7 +262,16 @@ pub fn load_api_module(
                 out.set_item(name, Py::new(py, v)?)?;
             }
             Entry::Constant { name, ty } => {
-                let value = unsafe { constant_value(py, ctype_for(py, *ty), p)? };
+                let ct = ctype_for(py, *ty);
+                if ct.get().size().is_none() {
+                    let why = format!(
+                        "constant '{name}' is of type '{}', whose size is not known",
+                        ct.get().cname
+                    );
+                    out.set_item(name, contradicted(py, &why)?)?;
+                    continue;
+                }
+                let value = unsafe { constant_value(py, ct, p)? };
                 out.set_item(name, value)?;
             }
             Entry::IntConstant { name } => {
