@@ -312,9 +312,11 @@ impl<'s> Parser<'_, 's> {
             if let Some(&id) = self.decls.enums.get(&name) {
                 return Ok(id);
             }
+            // Only declared: usable, as an `unsigned int` (cffi's guess,
+            // with a warning when its ctype is made).
             let id = self
                 .table
-                .new_enum(&format!("enum {name}"), Vec::new(), true);
+                .new_enum(&format!("enum {name}"), Vec::new(), false);
             self.decls.enums.insert(name, id);
             return Ok(id);
         }
