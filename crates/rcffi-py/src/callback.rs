@@ -168,8 +168,10 @@ pub(crate) fn deliver(
     widened: bool,
 ) {
     {
-        let outcome = call_python(py, target, args).and_then(|value| unsafe {
-            write_result(py, target.result.get(), ret, value.bind(py), widened)
+        let mut converting = false;
+        let outcome = call_python(py, target, args).and_then(|value| {
+            converting = true;
+            unsafe { write_result(py, target.result.get(), ret, value.bind(py), widened) }
         });
         if let Err(err) = outcome {
             let rescued = target
@@ -178,7 +180,7 @@ pub(crate) fn deliver(
                 .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
                 if target.onerror.is_none() {
-                    err.write_unraisable(py, Some(target.callable.bind(py)));
+                    report_unraisable(py, err, target.callable.bind(py), converting);
                 }
                 let size = if widened {
                     result_bytes(target.result.get())
@@ -189,6 +191,50 @@ pub(crate) fn deliver(
             }
         }
     }
+}
+
+/// Reports `err` through `sys.unraisablehook` worded as cffi words it:
+/// "Exception ignored from cffi callback <f>", and ", trying to convert the
+/// result back to C" when the result was what failed.
+fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>, converting: bool) {
+    let repr = callable
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<callback>".to_string());
+    let tail = if converting {
+        ", trying to convert the result back to C"
+    } else {
+        ""
+    };
+    match std::ffi::CString::new(format!("from cffi callback {repr}{tail}")) {
+        Ok(message) => {
+            err.restore(py);
+            // SAFETY: an exception is set (just restored) and the GIL is held.
+            unsafe { write_unraisable_message(message.as_ptr()) }
+        }
+        Err(_) => err.write_unraisable(py, Some(callable)),
+    }
+}
+
+/// `PyErr_WriteUnraisable` with a message instead of an object: the
+/// function's name changed in 3.13.
+#[cfg(not(Py_3_13))]
+unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+    extern "C" {
+        fn _PyErr_WriteUnraisableMsg(
+            message: *const std::os::raw::c_char,
+            object: *mut pyo3::ffi::PyObject,
+        );
+    }
+    _PyErr_WriteUnraisableMsg(message, std::ptr::null_mut());
+}
+
+#[cfg(Py_3_13)]
+unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+    extern "C" {
+        fn PyErr_FormatUnraisable(format: *const std::os::raw::c_char, ...);
+    }
+    PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message);
 }
 
 /// Arguments up to this count are passed to Python from a stack array.
@@ -313,7 +359,7 @@ unsafe fn write_result(
                 Ok(())
             } else {
                 Err(PyTypeError::new_err(format!(
-                    "callback with the ctype '{}' must return None",
+                    "callback with the return type '{}' must return None",
                     ct.cname
                 )))
             }
