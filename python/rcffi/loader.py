@@ -104,8 +104,10 @@ def _make_api_lib(module_name, ffi, objects):
     contents = dict(objects)
     _add_included(ffi, contents)
     for name in ffi._decls.names():
+        if name in contents:
+            continue
         found = ffi._decls.lookup(name)
-        if found is not None and found[0] == "int" and name not in contents:
+        if found is not None and found[0] == "int":
             contents[name] = found[1]
     return _backend.make_lib("<Lib object for %r>" % (module_name,), module_name, contents,
                              None, module_name, ffi, qualified_name=module_name + ".lib")

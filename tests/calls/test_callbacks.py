@@ -681,3 +681,22 @@ def test_nested_callbacks_in_python_threads(tl):
     for t in threads:
         t.join()
     assert results == [sum(2 * i + 1 for i in range(300))] * 8
+
+
+def test_unraisable_errors_name_the_callback_as_cffi_does(ffi, monkeypatch):
+    seen = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+
+    def failing(x):
+        raise ValueError(x)
+
+    def returns_something(x):
+        return 5
+
+    assert ffi.callback("int(*)(int)", failing, -7)(3) == -7
+    ffi.callback("void(*)(int)", returns_something)(3)
+    assert seen[0].err_msg == "Exception ignored from cffi callback %r" % (failing,)
+    assert isinstance(seen[0].exc_value, ValueError)
+    assert seen[1].err_msg == ("Exception ignored from cffi callback %r, trying to convert "
+                               "the result back to C" % (returns_something,))
+    assert str(seen[1].exc_value) == "callback with the return type 'void' must return None"

@@ -97,3 +97,19 @@ def test_char_cdata_casts_as_its_unsigned_code_like_cffi(both, target, byte):
     # it through its unsigned code.
     r, c = both
     assert int(r.cast(target, r.cast("char", byte))) == int(c.cast(target, c.cast("char", byte)))
+
+
+def test_objects_with_only_int_cast_through_it(ffi):
+
+    class Level:
+        def __init__(self, n):
+            self.n = n
+
+        def __int__(self):
+            return self.n
+
+    assert int(ffi.cast("_Bool", Level(42))) == 1
+    assert int(ffi.cast("_Bool", Level(0))) == 0
+    assert int(ffi.cast("short", Level(70000))) == 70000 - 65536
+    with pytest.raises(TypeError):
+        ffi.cast("_Bool", [])

@@ -204,3 +204,18 @@ def test_partial_enum_declarations_are_accepted_and_listed_like_cffi(both):
 def test_bad_enumerators_are_cdef_errors(ffi, src, needle):
     with pytest.raises(CDefError, match=needle):
         ffi.cdef(src)
+
+
+def test_an_only_declared_enum_is_an_unsigned_int_with_a_warning():
+    import warnings
+
+    ffi = rcffi.FFI()
+    ffi.cdef("enum later;")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        value = ffi.cast("enum later", -1)
+    assert int(value) == 0xFFFFFFFF
+    assert ffi.sizeof("enum later") == 4
+    assert [str(w.message) for w in seen] == [
+        "'enum later' has no values explicitly defined; "
+        "guessing that it is equivalent to 'unsigned int'"]

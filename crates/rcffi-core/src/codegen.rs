@@ -17,7 +17,9 @@
 use std::fmt::Write;
 
 use crate::cnames::CNames;
-use crate::ctype::{Prim, TypeData, TypeId, TypeTable, UnknownNumeric};
+pub(crate) use crate::codegen_answers::emit_answer;
+use crate::codegen_checks;
+use crate::ctype::{Prim, TypeData, TypeId, TypeTable};
 use crate::decl::{Declarations, Entity, ExternPython};
 use crate::error::Error;
 
@@ -51,6 +53,20 @@ pub enum Entry {
     IntConstant {
         /// The C name (macro, enumerator or constant).
         name: String,
+    },
+    /// As `IntConstant`, for a constant the cdef gives a value (`#define X
+    /// 42`, `static const int X = 42;`): the loader compares the two, and the
+    /// attribute raises cffi's error when they differ.
+    CheckedIntConstant {
+        /// The C name.
+        name: String,
+    },
+    /// A `long long` pair: size and signedness (1 when signed) of an enum,
+    /// whose base type depends on all its enumerators in C, including those
+    /// the cdef does not name.
+    EnumType {
+        /// The enum.
+        ty: TypeId,
     },
     /// A `long long` array: size, alignment, then each named field's offset.
     RecordLayout {
@@ -98,8 +114,12 @@ pub enum Entry {
 /// `bool`, `int64_t`, `printf`, `strlen`, ... without including anything. These
 /// standard headers give the same names without Python's. In C++ (a `.cpp`
 /// source), `_Bool`, which the glue spells for `bool` values, is C++'s `bool`.
+/// `_CFFI_` is defined as cffi defines it, for sources that test it.
 pub const PRELUDE: &str = "\
 /* rcffi: the standard headers sources written for cffi expect */
+#ifndef _CFFI_
+#  define _CFFI_ 1
+#endif
 #include <stddef.h>
 #include <stdint.h>
 #include <inttypes.h>
@@ -194,9 +214,14 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
     for &id in &decls.record_order {
         match table.data(id) {
             TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
-            TypeData::Enum(e) if e.partial => {
+            // Enumerators take the compiler's values, as in cffi, even in
+            // enums the cdef gives in full (`enum e { A };` over `A = -1`).
+            TypeData::Enum(e) if !e.values.is_empty() => {
                 for (name, _) in &e.values {
                     out.push(Entry::IntConstant { name: name.clone() });
+                }
+                if !table.cname(id).contains('$') {
+                    out.push(Entry::EnumType { ty: id });
                 }
             }
             _ => {}
@@ -273,6 +298,9 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
                 if !out.contains(&Entry::IntConstant { name: name.clone() }) {
                     out.push(Entry::IntConstant { name: name.clone() });
                 }
+            }
+            Entity::IntConstant { ty: None, .. } => {
+                out.push(Entry::CheckedIntConstant { name: name.clone() });
             }
             Entity::IntConstant { .. } | Entity::FloatConstant(_) | Entity::StrConstant(_) => {}
         }
@@ -353,6 +381,7 @@ pub(crate) fn generate_with(
     module_name: &str,
     embedding: Option<&crate::embed::Embedding>,
 ) -> Result<Generated, Error> {
+    codegen_checks::refuse_opaque_results(table, decls)?;
     let entries = entries(table, decls);
     let names = CNames::new(table, decls);
     let symbol = table_symbol(module_name);
@@ -369,7 +398,9 @@ pub(crate) fn generate_with(
     )
     .ok();
     write_preamble(w);
-    check_complete_records(&names, decls, w)?;
+    codegen_checks::check_record_members(&names, decls, w)?;
+    codegen_checks::write_record_layouts(&names, decls, &symbol, w)?;
+    codegen_checks::check_globals(&names, decls, w)?;
     if entries.contains(&Entry::NotAttachedReporter) {
         writeln!(w, "static void (*_rcffi_not_attached)(const char *);").ok();
     }
@@ -449,6 +480,8 @@ pub(crate) fn generate_with(
                 table_items.push(format!("(void *)_rcffi_c{i}"));
             }
             Entry::IntConstant { .. }
+            | Entry::CheckedIntConstant { .. }
+            | Entry::EnumType { .. }
             | Entry::RecordLayout { .. }
             | Entry::NumericType { .. }
             | Entry::ArrayLength { .. } => table_items.push(emit_answer(&names, i, e, w)?),
@@ -528,92 +561,6 @@ pub(crate) fn generate_with(
         entries,
         table_symbol: symbol,
     })
-}
-
-/// Writes the C for one entry that carries an answer of the compiler (a constant,
-/// a record layout, a numeric type's size and sign, an array length) and returns
-/// its table item. API-mode glue and configure probes share it, so both ask the
-/// compiler the same questions with the same checks.
-pub(crate) fn emit_answer(
-    names: &CNames,
-    i: usize,
-    e: &Entry,
-    w: &mut String,
-) -> Result<String, Error> {
-    let table = names.table;
-    match e {
-        Entry::IntConstant { name } => {
-            writeln!(
-                w,
-                "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_i{i}"))
-        }
-        Entry::RecordLayout { ty } => {
-            let cname = names.spell(*ty, "")?;
-            let cname = cname.trim_end();
-            let mut numbers = vec![
-                format!("sizeof({cname})"),
-                format!("_RCFFI_ALIGNOF({cname})"),
-            ];
-            let rec = table.record(*ty).expect("record");
-            for f in rec.fields.iter().flatten() {
-                if f.name.is_empty() {
-                    continue;
-                }
-                if f.bitsize.is_some() {
-                    return Err(Error::Type(format!(
-                        "'{cname}': bit-field '{}' in a struct declared with '...;' is not supported",
-                        f.name
-                    )));
-                }
-                numbers.push(format!("offsetof({cname}, {})", f.name));
-                let fdecl = names.spell(f.ty, "")?;
-                // `int a[]` and `int a[...]` (at any depth) have no size to compare.
-                if fdecl.contains("[]") {
-                    continue;
-                }
-                writeln!(
-                    w,
-                    "_RCFFI_STATIC_ASSERT(sizeof((({cname} *)0)->{fname}) == sizeof({fty}), \"rcffi: field '{fname}' of '{cname}' has another type in C than in the cdef\");",
-                    fname = f.name,
-                    fty = fdecl.trim_end()
-                )
-                .ok();
-            }
-            writeln!(
-                w,
-                "static const long long _rcffi_l{i}[] = {{ {} }};",
-                numbers.join(", ")
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_l{i}"))
-        }
-        Entry::NumericType { ty } => {
-            let cname = table.cname(*ty);
-            let signed = match table.data(*ty) {
-                TypeData::Unknown(UnknownNumeric::Float) => "0".to_string(),
-                // `<= 0`, not `< 0`: the latter warns (-Wtype-limits) for unsigned types.
-                _ => format!("(({cname})-1) <= 0"),
-            };
-            writeln!(
-                w,
-                "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_n{i}"))
-        }
-        Entry::ArrayLength { sized, .. } => {
-            writeln!(
-                w,
-                "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_a{i}"))
-        }
-        _ => unreachable!("only answer entries are emitted here"),
-    }
 }
 
 /// The diagnostics every piece of glue starts with (after `PRELUDE` and the
@@ -731,7 +678,7 @@ mod tests {
         assert!(g.c_source.contains("offsetof(struct p, a)"));
         assert!(g
             .c_source
-            .contains("_RCFFI_STATIC_ASSERT(offsetof(struct q, y) == 8"));
+            .contains("_rcffi_table_pkg__mod_layout_struct_q[] = { sizeof(struct q), offsetof(struct q, x), sizeof(((struct q *)0)->x), offsetof(struct q, y), sizeof(((struct q *)0)->y) }"));
         assert_eq!(g.entries, vec![Entry::RecordLayout { ty: g_ty(&g) }]);
     }
 

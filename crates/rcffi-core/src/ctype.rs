@@ -581,6 +581,13 @@ impl TypeTable {
         }
     }
 
+    /// Gives an enum the base integer type the C compiler chose for it.
+    pub fn set_enum_base(&mut self, id: TypeId, base: Prim) {
+        if let TypeData::Enum(e) = &mut self.entries[id.index()].data {
+            e.base = base;
+        }
+    }
+
     /// Resolves a `typedef int...` / `typedef float...` placeholder to the
     /// primitive the C compiler uses. The type keeps its identity (and its name),
     /// so every type built on it sees the resolution.

@@ -31,7 +31,9 @@ pub enum Refusal {
     /// An impossible combination of types: a function returning an array.
     Type,
     /// C that rcffi does not represent, refused as cffi does
-    /// (`NotImplementedError`): an enum whose body comes after its first use.
+    /// (`NotImplementedError`): an enum whose body comes after its first use,
+    /// or a bit-field in a struct declared with `...;`, whose layout the
+    /// compiler's answers (offsets) cannot describe.
     Unsupported,
 }
 

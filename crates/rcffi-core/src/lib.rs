@@ -44,6 +44,8 @@ pub mod cffi_format;
 pub mod closure;
 pub mod cnames;
 pub mod codegen;
+mod codegen_answers;
+pub mod codegen_checks;
 pub mod codegen_module;
 pub mod compile;
 pub mod ctype;

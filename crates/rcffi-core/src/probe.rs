@@ -15,7 +15,8 @@ use std::fmt::Write;
 
 use crate::cnames::CNames;
 use crate::codegen::{self, Entry};
-use crate::ctype::{Field, TypeData, TypeTable, UnknownNumeric};
+use crate::codegen_checks;
+use crate::ctype::{Field, TypeData, TypeId, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity};
 use crate::error::Error;
 use crate::layout::Layout;
@@ -31,10 +32,15 @@ pub fn probe_entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
                 true
             }
             // `static const int X;` is read from the library in ABI mode: the
-            // header need not define it.
-            Entry::IntConstant { name } => {
-                !matches!(decls.names.get(name), Some(Entity::Global { .. }))
-            }
+            // header need not define it; nor need it define the enums the
+            // cdef gives in full.
+            Entry::IntConstant { name } => match decls.names.get(name) {
+                Some(Entity::Global { .. }) => false,
+                Some(Entity::IntConstant { ty: Some(e), .. }) => {
+                    matches!(table.data(*e), TypeData::Enum(d) if d.partial)
+                }
+                _ => true,
+            },
             _ => false,
         })
         .collect()
@@ -49,8 +55,10 @@ pub fn answer_len(table: &TypeTable, entry: &Entry) -> usize {
                 .and_then(|r| r.fields.as_ref())
                 .map_or(0, |f| f.iter().filter(|f| !f.name.is_empty()).count())
         }
-        Entry::NumericType { .. } => 2,
-        Entry::ArrayLength { .. } | Entry::IntConstant { .. } => 1,
+        Entry::NumericType { .. } | Entry::EnumType { .. } => 2,
+        Entry::ArrayLength { .. }
+        | Entry::IntConstant { .. }
+        | Entry::CheckedIntConstant { .. } => 1,
         _ => 0,
     }
 }
@@ -150,14 +158,31 @@ fn count(n: i128, what: &str) -> Result<usize, Error> {
 
 /// Completes `decls` with the compiler's `answers` to `entries` (one list of
 /// integers per entry, `answer_len` long): resolves array lengths, lays out
-/// partial records, resolves numeric types, records constants and gives partial
-/// enums their values.
+/// partial records, resolves numeric types, records constants and gives
+/// enums their values. A type that cannot be used is an error.
 pub fn complete(
     table: &mut TypeTable,
     decls: &mut Declarations,
     entries: &[Entry],
     answers: &[Vec<i128>],
 ) -> Result<(), Error> {
+    match complete_leaving_unusable(table, decls, entries, answers)?.first() {
+        Some((_, why)) => Err(Error::Type(why.clone())),
+        None => Ok(()),
+    }
+}
+
+/// As [`complete`], but a `typedef double...` type that C makes something
+/// else is left unresolved and returned with cffi's reason, so that only the
+/// declarations using it fail (when used), as in cffi.
+pub fn complete_leaving_unusable(
+    table: &mut TypeTable,
+    decls: &mut Declarations,
+    entries: &[Entry],
+    answers: &[Vec<i128>],
+) -> Result<Vec<(TypeId, String)>, Error> {
+    let mut unusable = Vec::new();
+    let mut enum_bases = Vec::new();
     for (e, a) in entries.iter().zip(answers) {
         if a.len() != answer_len(table, e) {
             return Err(Error::Type(format!("malformed compiler answer for {e:?}")));
@@ -190,7 +215,13 @@ pub fn complete(
             Entry::NumericType { ty } => {
                 let size = count(a[0], &format!("the size of '{}'", table.cname(*ty)))?;
                 let prim = match table.data(*ty) {
-                    TypeData::Unknown(UnknownNumeric::Float) => codegen::resolve_float(size),
+                    TypeData::Unknown(UnknownNumeric::Float) => {
+                        if let Some(why) = codegen_checks::float_refusal(size, a[1] != 0) {
+                            unusable.push((*ty, why.to_string()));
+                            continue;
+                        }
+                        codegen::resolve_float(size)
+                    }
                     _ => codegen::resolve_integer(size, a[1] != 0),
                 };
                 let prim = prim.ok_or_else(|| {
@@ -200,6 +231,16 @@ pub fn complete(
                     ))
                 })?;
                 table.resolve_unknown(*ty, prim);
+            }
+            Entry::EnumType { ty } => {
+                let size = count(a[0], &format!("the size of '{}'", table.cname(*ty)))?;
+                let base = codegen_checks::enum_base(size, a[1] != 0).ok_or_else(|| {
+                    Error::Type(format!(
+                        "'{}' has a size ({size}) no integer type has",
+                        table.cname(*ty)
+                    ))
+                })?;
+                enum_bases.push((*ty, base));
             }
             Entry::IntConstant { name } => {
                 let ty = match decls.names.get(name) {
@@ -213,10 +254,11 @@ pub fn complete(
             _ => {}
         }
     }
-    // Partial enums take the values the compiler found for their enumerators.
+    // Enums take the values the compiler found for their enumerators (those
+    // it was not asked about keep theirs), then the base type it gave them.
     for &id in &decls.record_order {
         if let TypeData::Enum(e) = table.data(id) {
-            if e.partial {
+            if !e.values.is_empty() {
                 let values = e
                     .values
                     .iter()
@@ -229,7 +271,10 @@ pub fn complete(
             }
         }
     }
-    Ok(())
+    for (id, base) in enum_bases {
+        table.set_enum_base(id, base);
+    }
+    Ok(unusable)
 }
 
 #[cfg(test)]

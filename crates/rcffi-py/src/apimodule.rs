@@ -10,6 +10,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::codegen::{self, Entry};
+use rcffi_core::codegen_checks;
 use rcffi_core::decl::Entity;
 use rcffi_core::probe;
 
@@ -17,7 +18,8 @@ use crate::cdata::{CData, Owner};
 use crate::convert;
 use crate::decls::Declarations;
 use crate::errors::to_pyerr;
-use crate::libobj::Variable;
+use crate::errors::FFIError;
+use crate::libobj::{Unavailable, Variable};
 use crate::library::{CLibrary, FunctionOrigin};
 use crate::types::{ctype_for, table, CType};
 
@@ -156,6 +158,45 @@ pub(crate) unsafe fn constant_value(
     convert::read(py, &ct, buf.as_ptr(), None)
 }
 
+/// Refuses the module, with cffi's message, when a record the cdef gives in
+/// full has another size or member offsets in C (the glue exports the
+/// compiler's layout of each one under a name of its own).
+fn check_record_layouts(
+    decls: &Declarations,
+    lib: &Bound<'_, CLibrary>,
+    table_symbol: &str,
+) -> PyResult<()> {
+    let t = table();
+    let d = decls.lock();
+    for &id in &d.record_order {
+        if !codegen_checks::is_checked_record(&t, id) {
+            continue;
+        }
+        let symbol = codegen_checks::record_layout_symbol(table_symbol, t.cname(id));
+        let Ok(address) = lib.get().symbol_address_raw(&symbol) else {
+            continue;
+        };
+        let n = 1 + 2 * codegen_checks::checked_fields(&t, id).len();
+        // SAFETY: the glue's array of `n` `long long` for this record.
+        let answer: Vec<i128> = (0..n)
+            .map(|k| i128::from(unsafe { number(address as *mut c_void, k) }))
+            .collect();
+        if let Some(why) = codegen_checks::record_mismatch(&t, id, &answer) {
+            return Err(FFIError::new_err(why));
+        }
+    }
+    Ok(())
+}
+
+/// A lib attribute whose declaration the C compiler contradicted: using it
+/// raises `ffi.error` with `why`, as in cffi, while the rest of the lib works.
+fn contradicted(py: Python<'_>, why: &str) -> PyResult<Py<Unavailable>> {
+    Py::new(
+        py,
+        Unavailable::new(py, &FFIError::new_err(why.to_string())),
+    )
+}
+
 /// `load_api_module(decls, lib, table_symbol, reporter, module_name)`: completes
 /// `decls` from the module's table and returns `{name: object}` for its `lib`
 /// (functions as builtins, with their cdata under `__cdata__<name>`).
@@ -174,6 +215,8 @@ pub fn load_api_module(
         codegen::entries(&t, &decls.lock())
     };
     let entry = |i: usize| unsafe { *base.add(i) };
+    let unusable: Vec<(rcffi_core::ctype::TypeId, String)>;
+    let constants: Vec<Vec<i128>>;
     // First complete the types: every later object must see their final form.
     {
         let mut t = table();
@@ -181,19 +224,39 @@ pub fn load_api_module(
             .iter()
             .enumerate()
             .map(|(i, e)| match e {
-                Entry::IntConstant { .. } => vec![unsafe { int_constant(entry(i)) }],
+                Entry::IntConstant { .. } | Entry::CheckedIntConstant { .. } => {
+                    vec![unsafe { int_constant(entry(i)) }]
+                }
                 _ => (0..probe::answer_len(&t, e))
                     .map(|k| i128::from(unsafe { number(entry(i), k) }))
                     .collect(),
             })
             .collect();
-        probe::complete(&mut t, &mut decls.lock(), &entries, &answers).map_err(to_pyerr)?;
+        unusable = probe::complete_leaving_unusable(&mut t, &mut decls.lock(), &entries, &answers)
+            .map_err(to_pyerr)?;
+        constants = answers;
         drop(t);
         crate::types::follow_merged_types();
     }
+    check_record_layouts(decls, lib, table_symbol)?;
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);
+        // What uses a type the compiler contradicted fails when used, with
+        // cffi's reason, as in cffi (the rest of the lib works).
+        if let Entry::Function { name, ty }
+        | Entry::Variable { name, ty }
+        | Entry::Constant { name, ty } = e
+        {
+            let t = table();
+            if let Some((_, why)) = unusable
+                .iter()
+                .find(|(bad, _)| codegen_checks::mentions(&t, *ty, &[*bad]))
+            {
+                out.set_item(name, contradicted(py, why)?)?;
+                continue;
+            }
+        }
         match e {
             Entry::Function { name, ty } => {
                 let origin = Py::new(py, FunctionOrigin::new(name.clone(), lib.clone().unbind()))?;
@@ -241,7 +304,16 @@ pub fn load_api_module(
                 out.set_item(name, Py::new(py, v)?)?;
             }
             Entry::Constant { name, ty } => {
-                let value = unsafe { constant_value(py, ctype_for(py, *ty), p)? };
+                let ct = ctype_for(py, *ty);
+                if ct.get().size().is_none() {
+                    let why = format!(
+                        "constant '{name}' is of type '{}', whose size is not known",
+                        ct.get().cname
+                    );
+                    out.set_item(name, contradicted(py, &why)?)?;
+                    continue;
+                }
+                let value = unsafe { constant_value(py, ct, p)? };
                 out.set_item(name, value)?;
             }
             Entry::IntConstant { name } => {
@@ -267,7 +339,18 @@ pub fn load_api_module(
                     out.set_item("__not_attached_reporter__", r.clone_ref(py))?;
                 }
             }
-            Entry::RecordLayout { .. } | Entry::NumericType { .. } | Entry::ArrayLength { .. } => {}
+            Entry::CheckedIntConstant { name } => {
+                let c_value = constants[i][0];
+                let declared = codegen_checks::declared_value(&decls.lock(), name);
+                match declared.and_then(|v| codegen_checks::constant_mismatch(name, v, c_value)) {
+                    Some(why) => out.set_item(name, contradicted(py, &why)?)?,
+                    None => out.set_item(name, c_value)?,
+                }
+            }
+            Entry::RecordLayout { .. }
+            | Entry::NumericType { .. }
+            | Entry::EnumType { .. }
+            | Entry::ArrayLength { .. } => {}
         }
     }
     Ok(out.unbind())

@@ -245,6 +245,14 @@ fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
         let masked = value.call_method1("__and__", (u128::MAX,))?;
         return Ok(masked.extract::<u128>()? as i128);
     }
+    // An object with `__int__` (not `__index__`) casts as the int it gives,
+    // as in cffi.
+    if value.hasattr("__int__")? {
+        let as_int = value.call_method0("__int__")?;
+        if as_int.is_instance_of::<pyo3::types::PyInt>() {
+            return integer_of(&as_int, target);
+        }
+    }
     Err(PyTypeError::new_err(format!(
         "cannot cast {} to ctype '{target}'",
         value.get_type().name()?

@@ -183,8 +183,10 @@ pub(crate) fn deliver(
     widened: bool,
 ) {
     {
-        let outcome = call_python(py, target, args).and_then(|value| unsafe {
-            write_result(py, target.result.get(), ret, value.bind(py), widened)
+        let mut converting = false;
+        let outcome = call_python(py, target, args).and_then(|value| {
+            converting = true;
+            unsafe { write_result(py, target.result.get(), ret, value.bind(py), widened) }
         });
         if let Err(err) = outcome {
             let rescued = target
@@ -193,7 +195,7 @@ pub(crate) fn deliver(
                 .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
                 if target.onerror.is_none() {
-                    report_unraisable(py, err, target.callable.bind(py));
+                    report_unraisable(py, err, target.callable.bind(py), converting);
                 }
                 let size = if widened {
                     result_bytes(target.result.get())
@@ -204,6 +206,50 @@ pub(crate) fn deliver(
             }
         }
     }
+}
+
+/// Reports `err` through `sys.unraisablehook` worded as cffi words it:
+/// "Exception ignored from cffi callback <f>", and ", trying to convert the
+/// result back to C" when the result was what failed.
+fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>, converting: bool) {
+    let repr = callable
+        .repr()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|_| "<callback>".to_string());
+    let tail = if converting {
+        ", trying to convert the result back to C"
+    } else {
+        ""
+    };
+    match std::ffi::CString::new(format!("from cffi callback {repr}{tail}")) {
+        Ok(message) => {
+            err.restore(py);
+            // SAFETY: an exception is set (just restored) and the GIL is held.
+            unsafe { write_unraisable_message(message.as_ptr()) }
+        }
+        Err(_) => err.write_unraisable(py, Some(callable)),
+    }
+}
+
+/// `PyErr_WriteUnraisable` with a message instead of an object: the
+/// function's name changed in 3.13.
+#[cfg(not(Py_3_13))]
+unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+    extern "C" {
+        fn _PyErr_WriteUnraisableMsg(
+            message: *const std::os::raw::c_char,
+            object: *mut pyo3::ffi::PyObject,
+        );
+    }
+    _PyErr_WriteUnraisableMsg(message, std::ptr::null_mut());
+}
+
+#[cfg(Py_3_13)]
+unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+    extern "C" {
+        fn PyErr_FormatUnraisable(format: *const std::os::raw::c_char, ...);
+    }
+    PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message);
 }
 
 /// Arguments up to this count are passed to Python from a stack array.
@@ -274,43 +320,8 @@ fn on_error(
 /// `onerror` failed: both the callback's exception and onerror's are reported,
 /// in that order (a handler that returns normally silences the first one).
 fn report_both(py: Python<'_>, target: &Target, err: PyErr, handler: &Py<PyAny>, e: PyErr) {
-    report_unraisable(py, err, target.callable.bind(py));
-    report_unraisable(py, e, handler.bind(py));
-}
-
-#[cfg(not(Py_3_13))]
-extern "C" {
-    /// CPython 3.8-3.12: `sys.unraisablehook` with the message
-    /// "Exception ignored <err_msg>".
-    fn _PyErr_WriteUnraisableMsg(err_msg: *const std::ffi::c_char, obj: *mut pyo3::ffi::PyObject);
-}
-
-#[cfg(Py_3_13)]
-extern "C" {
-    /// CPython 3.13+: `sys.unraisablehook` with a formatted message.
-    fn PyErr_FormatUnraisable(format: *const std::ffi::c_char, ...);
-}
-
-/// Reports `err` of the Python function `callable` through
-/// `sys.unraisablehook`, with cffi's message naming the callback (the
-/// traceback alone does not when the error is in converting its result).
-fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>) {
-    let shown = callable
-        .repr()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|_| "<unprintable callable>".into());
-    let message = std::ffi::CString::new(format!("from cffi callback {shown}"))
-        .unwrap_or_else(|_| c"from cffi callback".to_owned());
-    err.restore(py);
-    // SAFETY: the error indicator is set; both functions clear it.
-    #[cfg(not(Py_3_13))]
-    unsafe {
-        _PyErr_WriteUnraisableMsg(message.as_ptr(), std::ptr::null_mut())
-    };
-    #[cfg(Py_3_13)]
-    unsafe {
-        PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message.as_ptr())
-    };
+    report_unraisable(py, err, target.callable.bind(py), false);
+    report_unraisable(py, e, handler.bind(py), false);
 }
 
 /// An argument as the Python function sees it. Structs are copied: the memory
@@ -363,7 +374,7 @@ unsafe fn write_result(
                 Ok(())
             } else {
                 Err(PyTypeError::new_err(format!(
-                    "callback with the ctype '{}' must return None",
+                    "callback with the return type '{}' must return None",
                     ct.cname
                 )))
             }

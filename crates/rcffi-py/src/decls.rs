@@ -7,6 +7,7 @@ use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use rcffi_core::cffi_format;
+use rcffi_core::ctype::TypeData;
 use rcffi_core::decl::{CdefOptions, Declarations as CoreDeclarations, Entity};
 use rcffi_core::layout::Packing;
 use rcffi_core::preprocess;
@@ -250,6 +251,18 @@ impl Declarations {
             .iter()
             .filter(|n| matches!(d.names.get(*n), Some(Entity::UnknownConstant)))
             .cloned()
+            .collect()
+    }
+
+    /// The enums declared with `...` (`enum e { A, ... };`), whose values only
+    /// a compiler knows, by C name.
+    fn partial_enums(&self) -> Vec<String> {
+        let d = self.lock();
+        let t = table();
+        d.record_order
+            .iter()
+            .filter(|id| matches!(t.data(**id), TypeData::Enum(e) if e.partial))
+            .map(|id| t.cname(*id).to_string())
             .collect()
     }
 

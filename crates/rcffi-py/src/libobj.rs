@@ -17,7 +17,7 @@ use std::sync::Mutex;
 
 use pyo3::ffi;
 
-use pyo3::exceptions::{PyAttributeError, PyNotImplementedError};
+use pyo3::exceptions::{PyAttributeError, PyNotImplementedError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 
@@ -69,6 +69,11 @@ impl Variable {
     }
 
     fn store(&self, value: &Bound<'_, PyAny>) -> PyResult<()> {
+        let t = self.ctype.get();
+        if t.is_record() && t.size().is_none() {
+            // Only its address can be had (as in cffi).
+            return Err(PyTypeError::new_err(format!("'{}' is opaque", t.cname)));
+        }
         unsafe { convert::write(value.py(), self.ctype.get(), self.address()?, value) }
     }
 
@@ -105,6 +110,12 @@ pub(crate) unsafe fn read_global(
     owner: &Bound<'_, PyAny>,
 ) -> PyResult<Py<PyAny>> {
     let t = ctype.get();
+    if t.is_record() && t.size().is_none() {
+        return Err(PyTypeError::new_err(format!(
+            "cdata '{}' is opaque",
+            t.cname
+        )));
+    }
     if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
         let ptr = table().pointer(item.get().id);
         return Ok(CData::new_pointer(py, ctype_for(py, ptr), addr)?.into_any());

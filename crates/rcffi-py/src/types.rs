@@ -248,6 +248,20 @@ pub fn follow_merged_types() {
     }
 }
 
+/// Warns, as cffi does, that an enum only declared (`enum foo;`) is taken
+/// to be of its guessed base type. Making a type cannot fail, so a filter
+/// turning the warning into an error only drops it.
+fn guess_opaque_enum(py: Python<'_>, cname: &str, base: rcffi_core::ctype::Prim) {
+    let message = format!(
+        "'{cname}' has no values explicitly defined; guessing that it is equivalent to '{}'",
+        base.name()
+    );
+    if let Ok(message) = std::ffi::CString::new(message) {
+        let category = py.get_type::<pyo3::exceptions::PyUserWarning>();
+        let _ = PyErr::warn(py, &category, &message, 1);
+    }
+}
+
 /// Makes and caches the `CType` for `id`, whose item's `CType` exists.
 ///
 /// The type counts as having a `CType` from the start, before anything that
@@ -260,7 +274,7 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
         }
         c.live[id.index()] += 1;
     }
-    let (kind, cname, prim, item_id, length) = {
+    let (kind, cname, prim, item_id, length, opaque_enum) = {
         let t = table();
         let (prim, item, length) = match t.data(id) {
             TypeData::Primitive(p) => (Some(*p), None, None),
@@ -269,8 +283,20 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             TypeData::Array { item, length } => (None, Some(*item), *length),
             _ => (None, None, None),
         };
-        (t.kind(id), t.cname(id).to_string(), prim, item, length)
+        let opaque_enum = matches!(t.data(id), TypeData::Enum(e) if e.values.is_empty());
+        (
+            t.kind(id),
+            t.cname(id).to_string(),
+            prim,
+            item,
+            length,
+            opaque_enum,
+        )
     };
+    // After the table's lock is released: a warning may run Python code.
+    if let (true, Some(base)) = (opaque_enum, prim) {
+        guess_opaque_enum(py, &cname, base);
+    }
     let item = item_id.map(|i| {
         let i = redirected(i);
         cached_ctype(py, i).unwrap_or_else(|| make_ctype(py, i))

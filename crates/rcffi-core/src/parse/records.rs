@@ -192,6 +192,13 @@ impl<'s> Parser<'_, 's> {
         at: usize,
         shape: RecordShape,
     ) -> PResult<()> {
+        if let Some(f) = fields.iter().find(|f| partial && f.bits.is_some()) {
+            let why = format!(
+                "bit-field '{}' in a struct declared with '...;': the compiler's offsets cannot place bits",
+                f.name
+            );
+            return Err(self.impossible(at, Refusal::Unsupported, why));
+        }
         self.table
             .complete_record_aligned(id, fields, shape.packing, shape.min_align, partial)
             .map_err(|e| self.error_at(at, e.to_string()))
@@ -312,9 +319,11 @@ impl<'s> Parser<'_, 's> {
             if let Some(&id) = self.decls.enums.get(&name) {
                 return Ok(id);
             }
+            // Only declared: usable, as an `unsigned int` (cffi's guess,
+            // with a warning when its ctype is made).
             let id = self
                 .table
-                .new_enum(&format!("enum {name}"), Vec::new(), true);
+                .new_enum(&format!("enum {name}"), Vec::new(), false);
             self.decls.enums.insert(name, id);
             return Ok(id);
         }
@@ -359,18 +368,13 @@ impl<'s> Parser<'_, 's> {
             }
             let name = self.text(t).to_string();
             if self.eat_punct("=") {
+                // `X = ...`: the enumerator is one of the enum's (the
+                // compiler gives its value, and those of all the others).
                 if self.eat_punct("...") {
                     partial = true;
-                    self.decls
-                        .declare(&name, Entity::UnknownConstant, self.options.override_)
-                        .map_err(|m| self.lx.error_at(t, m))?;
-                    if !self.eat_punct(",") {
-                        self.expect_punct("}")?;
-                        break;
-                    }
-                    continue;
+                } else {
+                    next = self.const_expr()?;
                 }
-                next = self.const_expr()?;
             }
             values.push((name.clone(), next));
             // Enumerators are usable in later constant expressions of this enum.

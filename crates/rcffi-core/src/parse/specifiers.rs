@@ -31,12 +31,22 @@ impl<'s> Parser<'_, 's> {
                 continue;
             }
             if t.tok == Tok::Punct("...") && named.is_none() && !words.is_empty() {
-                self.pos += 1;
-                let kind = if words
-                    .as_slice()
-                    .iter()
-                    .any(|w| *w == "float" || *w == "double")
+                let has = |word: &str| words.as_slice().contains(&word);
+                // Only 'int...' and 'float...'/'double...' name a kind the
+                // compiler's size and sign answers can resolve (as in cffi).
+                if has("void")
+                    || has("_Complex")
+                    || has("__complex__")
+                    || has("_Bool")
+                    || ((has("float") || has("double")) && has("long"))
                 {
+                    return Err(self.error_at(
+                        self.pos,
+                        "'...' can only follow an integer type ('int...') or 'float'/'double'",
+                    ));
+                }
+                self.pos += 1;
+                let kind = if has("float") || has("double") {
                     UnknownNumeric::Float
                 } else {
                     UnknownNumeric::Integer

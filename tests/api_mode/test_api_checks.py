@@ -1,0 +1,159 @@
+"""API mode holds the cdef to what the C compiler says: a declaration the C
+contradicts fails the build, or (where cffi waits until it is used) makes the
+attribute raise ``ffi.error``; values only the C knows in full come from it."""
+
+import sys
+
+import pytest
+
+import rcffi
+from rcffi import VerificationError
+
+
+def test_a_global_of_another_size_fails_the_build(build):
+    with pytest.raises(VerificationError):
+        build("extern short counter;", "long counter;")
+    with pytest.raises(VerificationError):
+        build("extern int table[4];", "int table[3];")
+    lib = build("extern int table[4];", "int table[4] = {1, 2, 3, 4};").lib
+    assert list(lib.table) == [1, 2, 3, 4]
+
+
+def test_a_constant_the_c_contradicts_raises_only_when_read(build):
+    m = build("#define WIDTH 80\n#define DEPTH 3\nstatic const int LEVEL = 7;",
+              "#define WIDTH 81\n#define DEPTH 3\n#define LEVEL (-2)")
+    assert m.lib.DEPTH == 3
+    with pytest.raises(m.ffi.error) as e:
+        m.lib.WIDTH
+    assert str(e.value) == ("the C compiler says 'WIDTH' is equal to 81 (0x51), "
+                            "but the cdef disagrees")
+    with pytest.raises(m.ffi.error, match="'LEVEL' is equal to -2, but"):
+        m.lib.LEVEL
+
+
+def test_dotdotdot_constants_must_be_integers_in_c(build):
+    with pytest.raises(VerificationError):
+        build("#define NAME ...", '#define NAME "a string, so a pointer"')
+    with pytest.raises(VerificationError):
+        build("#define RATIO ...", "#define RATIO 0.5")
+    assert build("#define BIG ...", "#define BIG 0xffffffffffULL").lib.BIG == 0xffffffffff
+
+
+def test_enumerators_and_enum_size_come_from_the_compiler(build):
+    m = build("enum small { S0, S1, ... }; enum given { G0 }; typedef enum { T0, T1 } anon_t;",
+              "enum small { S1, S0, SBIG = %d };\n"
+              "enum given { G0 = -1 };\n"
+              "typedef enum { T0, TX, T1 } anon_t;" % sys.maxsize)
+    assert (m.lib.S0, m.lib.S1, m.lib.G0, m.lib.T1) == (1, 0, -1, 2)
+    assert m.ffi.sizeof("enum small") == m.ffi.sizeof("long")
+    assert m.ffi.sizeof("enum given") == m.ffi.sizeof("int")
+    assert int(m.ffi.cast("enum given", -1)) == -1
+    assert m.ffi.string(m.ffi.cast("anon_t", 2)) == "T1"
+
+
+def test_numeric_typedefs_of_another_kind(build):
+    with pytest.raises(VerificationError):
+        build("typedef int... count_t;", "typedef double count_t;")
+    m = build("typedef double... real_t; real_t twice(real_t); int ok(void);",
+              "typedef long real_t;\nreal_t twice(real_t x) { return 2 * x; }\n"
+              "int ok(void) { return 5; }")
+    assert m.lib.ok() == 5
+    with pytest.raises(m.ffi.error, match="not a float type at all"):
+        m.lib.twice
+    m = build("typedef float... wide_t; wide_t neg(wide_t);",
+              "typedef long double wide_t;\nwide_t neg(wide_t x) { return -x; }")
+    with pytest.raises(m.ffi.error, match="'long double', not supported"):
+        m.lib.neg
+
+
+def test_partial_struct_fields_of_another_kind_fail_the_build(build):
+    with pytest.raises(VerificationError):
+        build("struct m { int v; ...; };", "struct m { float v; };")
+    with pytest.raises(VerificationError):
+        build("struct m { double v; ...; };", "struct m { long v; };")
+    m = build("struct m { long v; ...; };", "struct m { char pad; long v; };")
+    assert m.ffi.offsetof("struct m", "v") == 8
+
+
+@pytest.mark.parametrize("cdef", ["typedef long double... t;", "typedef void... t;",
+                                  "typedef _Bool... t;"])
+def test_dotdotdot_only_after_int_float_or_double(cdef):
+    with pytest.raises(rcffi.CDefError, match="can only follow"):
+        rcffi.FFI().cdef(cdef)
+
+
+def test_bitfields_in_a_partial_struct_are_not_implemented():
+    with pytest.raises(NotImplementedError, match="bit-field 'a'"):
+        rcffi.FFI().cdef("struct b { int a:2; ...; };")
+
+
+def test_sources_can_test_the_cffi_macro(build):
+    assert build("#define UNDER_CFFI 1", "#ifdef _CFFI_\n#define UNDER_CFFI 1\n#endif"
+                 ).lib.UNDER_CFFI == 1
+
+
+FULL = "struct rec { char tag; int count; long *items; };"
+
+
+def test_a_full_struct_must_have_the_cdef_layout(build):
+    m = build(FULL, "struct rec { char tag; int count; long *items; };")
+    assert m.ffi.sizeof("struct rec") == 16
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { int count; char tag; long *items; };")
+    assert str(e.value) == ("struct rec: wrong offset for field 'tag' "
+                            "(cdef says 0, but C compiler says 4)")
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { char tag; int count; long *items; char more; };")
+    assert str(e.value) == "struct rec: wrong total size (cdef says 16, but C compiler says 24)"
+    with pytest.raises(rcffi.FFIError) as e:
+        build(FULL, "struct rec { char tag; short pad; short count; long *items; };")
+    assert str(e.value) == ("struct rec: wrong size for field 'count' "
+                            "(cdef says 4, but C compiler says 2)")
+
+
+def test_full_struct_members_of_another_type_or_missing_fail_the_build(build):
+    for source in ["struct rec { char tag; int count; int *items; };",
+                   "struct rec { char tag; float count; long *items; };",
+                   "struct rec { int count; long *items; };"]:
+        with pytest.raises(VerificationError):
+            build(FULL, source)
+    with pytest.raises(VerificationError):
+        build("struct arr { int a[5]; };", "struct arr { int a[6]; };")
+    nested = "struct n { struct { int a; char b; }; union { char c, d; }; };"
+    assert build(nested, nested).ffi.offsetof("struct n", "c") == 8
+    with pytest.raises(VerificationError):
+        build(nested, "struct n { struct { int a; short b; }; union { char c, d; }; };")
+
+
+def test_an_enumerator_given_as_dotdotdot_is_one_of_the_enum(build):
+    m = build("enum ee { E1, E2 = ..., E3 };", "enum ee { E1 = 10, E2, E3 = -10, E4 };")
+    assert m.ffi.string(m.ffi.cast("enum ee", 11)) == "E2"
+    assert m.ffi.string(m.ffi.cast("enum ee", -10)) == "E3"
+    assert m.lib.E2 == 11
+
+
+def test_opaque_results_are_refused_before_compiling(build):
+    for cdef in ["struct later make(int);", "typedef ... handle_t; handle_t open_one(void);"]:
+        with pytest.raises(TypeError, match="is used as result type, but is opaque"):
+            build(cdef, "this source is never compiled")
+
+
+def test_globals_and_constants_of_opaque_types(build):
+    m = build("typedef ... blob_t; extern blob_t data; typedef ... num_t; const num_t FIXED;",
+              'typedef char blob_t[4]; blob_t data = "abc";\n'
+              "typedef int num_t; const num_t FIXED = 7;")
+    with pytest.raises(TypeError, match="cdata 'blob_t' is opaque"):
+        m.lib.data
+    with pytest.raises(TypeError, match="'blob_t' is opaque"):
+        m.lib.data = b"zzz"
+    assert m.ffi.string(m.ffi.cast("char *", m.ffi.addressof(m.lib, "data"))) == b"abc"
+    with pytest.raises(m.ffi.error, match="constant 'FIXED' is of type 'num_t', whose size"):
+        m.lib.FIXED
+
+
+def test_an_abi_module_cannot_hold_a_partial_enum(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("enum colour { RED, GREEN, ... };")
+    ffi.set_source("_abi_partial_enum", None)
+    with pytest.raises(rcffi.VerificationMissing, match="enum colour"):
+        ffi.emit_python_code(str(tmp_path / "_abi_partial_enum.py"))
