@@ -322,9 +322,12 @@ def test_lib_introspection(build):
     )
     lib = m.lib
     assert sorted(dir(lib)) == ["K", "add", "g"]
-    # Constants live in the lib's dict; functions are members of its type (so
-    # that `lib.add(...)` takes the interpreter's specialised method path).
-    assert lib.__dict__ == {"K": 9} and "add" in type(lib).__dict__
+    # Functions are members of the lib's type (so that `lib.add(...)` takes the
+    # interpreter's specialised method path); `lib.__dict__` is a fresh dict of
+    # every name, as cffi's, globals by their descriptor.
+    assert "add" in type(lib).__dict__
+    names = lib.__dict__
+    assert names == {"K": 9, "add": lib.add, "g": names["g"]} and not isinstance(names["g"], int)
     assert lib.add.__doc__ == "int add(int, int);\n\nCFFI C function from %s.lib" % m.__name__
     assert lib.add.__module__ == m.__name__
     with pytest.raises(TypeError, match=r"^add\(\) takes exactly 2 arguments \(1 given\)$"):

@@ -209,6 +209,32 @@ def test_star_import_names_and_module_attributes(fresh):
     assert lib.__loader__ is None and lib.__spec__ is None
 
 
+def test_dict_is_a_fresh_copy_of_the_names(fresh):
+    ffi, lib = fresh
+    lib.t_global_int = 12
+    names = lib.__dict__
+    assert sorted(names) == sorted(dir(lib))
+    assert names["t_id_int"] == lib.t_id_int and names["T_ANSWER"] == lib.T_ANSWER
+    variable = names["t_global_int"]
+    assert not isinstance(variable, int)  # the global's descriptor, not a copy of its value
+    names["t_id_int"] = "replaced"
+    del names["T_ANSWER"]
+    assert lib.t_id_int(7) == 7 and "T_ANSWER" in lib.__dict__
+    assert lib.__dict__ is not lib.__dict__
+
+
+def test_the_lib_passes_for_a_module(fresh):
+    import pydoc
+    import types
+
+    _, lib = fresh
+    assert lib.__class__ is types.ModuleType and isinstance(lib, types.ModuleType)
+    assert type(lib).__name__ == "Lib"
+    assert isinstance(lib.__name__, str)
+    text = pydoc.render_doc(lib, renderer=pydoc.plaintext)
+    assert "t_id_int" in text and "T_ANSWER" in text
+
+
 def test_a_non_integer_static_const_is_not_readable_in_abi_mode():
     ffi = rcffi.FFI()
     ffi.cdef("static const double not_exported_anywhere_rcffi;")

@@ -337,6 +337,45 @@ impl Lib {
         names_where(slf, |member| member.is_instance_of::<LibFunction>())
     }
 
+    /// A new dict of the lib's names, as cffi gives: functions and constants
+    /// by value, global variables by their descriptor. Built on each request,
+    /// never the instance's own storage (see `values`), so changing it
+    /// changes nothing.
+    #[getter(__dict__)]
+    fn dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
+        let py = slf.py();
+        let dict = PyDict::new(py);
+        let members = slf.get_type().getattr(pyo3::intern!(py, "__dict__"))?;
+        for name in names_where(slf, is_member)? {
+            let member = members.get_item(&name).ok();
+            match member {
+                Some(m) if is_descriptor(&m) => dict.set_item(&name, m)?,
+                _ => dict.set_item(&name, slf.getattr(name.as_str())?)?,
+            }
+        }
+        Ok(dict)
+    }
+
+    /// The lib's name where its module gave none (in-line `dlopen()`): the
+    /// library's.
+    #[getter(__name__)]
+    fn lib_name(&self) -> String {
+        self.name.clone()
+    }
+
+    /// The module type, as cffi's lib claims to be, so that `help(lib)` and
+    /// tools that look for modules list the lib's names.
+    #[getter(__class__)]
+    fn module_class<'py>(slf: &Bound<'py, Self>) -> Bound<'py, PyAny> {
+        // SAFETY: a static type object of the interpreter.
+        unsafe {
+            Bound::from_borrowed_ptr(
+                slf.py(),
+                ptr::addr_of_mut!(ffi::PyModule_Type).cast(),
+            )
+        }
+    }
+
     /// A lib is not imported from a file: no loader and no spec, as in cffi.
     #[getter(__loader__)]
     fn loader(&self) -> Option<Py<PyAny>> {
@@ -435,7 +474,13 @@ pub fn make_lib(
     let plain = PyList::empty(py);
     let addresses = PyDict::new(py);
     sort_contents(contents, &namespace, &plain, &addresses)?;
-    let bases = PyTuple::new(py, [py.get_type::<Lib>()])?;
+    // Lib's own `__dict__` (a fresh dict of the names), not the one type()
+    // would give the subclass: reading that one would materialise the
+    // instance's dict and lose the interpreter's specialised lookups.
+    let base = py.get_type::<Lib>();
+    let own_dict = base.getattr("__dict__")?.get_item("__dict__")?;
+    namespace.set_item("__dict__", own_dict)?;
+    let bases = PyTuple::new(py, [base])?;
     let cls = py.get_type::<PyType>().call1(("Lib", bases, namespace))?;
     let lib = cls.call1((repr, name, addresses, library, ffi, inline_abi))?;
     fill_dict(&lib, &plain)?;
