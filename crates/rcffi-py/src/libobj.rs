@@ -368,12 +368,7 @@ impl Lib {
     #[getter(__class__)]
     fn module_class<'py>(slf: &Bound<'py, Self>) -> Bound<'py, PyAny> {
         // SAFETY: a static type object of the interpreter.
-        unsafe {
-            Bound::from_borrowed_ptr(
-                slf.py(),
-                ptr::addr_of_mut!(ffi::PyModule_Type).cast(),
-            )
-        }
+        unsafe { Bound::from_borrowed_ptr(slf.py(), ptr::addr_of_mut!(ffi::PyModule_Type).cast()) }
     }
 
     /// A lib is not imported from a file: no loader and no spec, as in cffi.
