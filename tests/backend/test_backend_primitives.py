@@ -357,6 +357,9 @@ def test_unpassable_records_by_value_are_not_implemented_before_the_call(
     argument = ffi.cast("int(*)(%s)" % record, bogus)
     with pytest.raises(NotImplementedError, match=as_argument):
         argument(ffi.new("%s *" % record)[0])
+    # Refused before the arguments are converted, whatever they are.
+    with pytest.raises(NotImplementedError, match=as_argument):
+        argument(ffi.cast("%s *" % record, 123))
     with pytest.raises(NotImplementedError, match=as_result):
         ffi.callback("%s(*)(void)" % record, lambda: None)
 
