@@ -192,3 +192,41 @@ def test_nested_unknown_lengths_are_measured(build):
     mat = ffi.new("mat_t")
     mat[5][6] = 99
     assert lib.corner(ffi.addressof(mat)) == 99
+
+
+def test_unknown_length_typedefs_decay_to_pointers_as_parameters(build):
+    m = build(
+        """
+        typedef int vec_t[...];
+        typedef int grid_t[...][...];
+        int last(vec_t v, vec_t *pv);
+        int far_corner(grid_t g);
+        """,
+        """
+        typedef int vec_t[9];
+        typedef int grid_t[4][3];
+        static int last(vec_t v, vec_t *pv) { return v[8] + (*pv)[0]; }
+        static int far_corner(grid_t g) { return g[3][2]; }
+        """)
+    ffi, lib = m.ffi, m.lib
+    # C adjusts an array parameter to a pointer to its item, whatever its length.
+    assert ffi.typeof(lib.last).args[0] is ffi.typeof("int *")
+    assert ffi.typeof(lib.last).args[1].item.length == 9
+    assert ffi.typeof(lib.far_corner).args[0].item.cname == "int[3]"
+    v = ffi.new("vec_t", list(range(1, 10)))
+    assert lib.last(v, ffi.addressof(v)) == 10
+    assert lib.last(ffi.cast("int *", v), ffi.addressof(v)) == 10
+    g = ffi.new("grid_t")
+    g[3][2] = -7
+    assert lib.far_corner(g) == -7
+
+
+def test_module_ffi_sizeof_of_an_open_array_is_ffi_error(build):
+    m = build("typedef int open_t[][...];", "typedef int open_t[][5];")
+    ffi = m.ffi
+    # The module's ffi answers as cffi's compiled modules do: ffi.error, not ValueError.
+    with pytest.raises(ffi.error, match="don't know the size of ctype 'int\\[\\]\\[5\\]'"):
+        ffi.sizeof("open_t")
+    p = ffi.new("open_t", 3)
+    assert len(p) == 3 and ffi.sizeof(p[2]) == 5 * ffi.sizeof("int")
+    assert ffi.sizeof("open_t *") == ffi.sizeof("void *")

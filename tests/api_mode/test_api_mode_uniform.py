@@ -79,3 +79,31 @@ def test_an_address_that_is_no_wrapper_is_refused(mod):
     with pytest.raises(NotImplementedError, match=r"'\.\.\.;'"):
         other(lib.make(1))
     assert lib.plain(4) == -4
+
+
+def test_records_with_zero_length_arrays_pass_through_wrappers(build):
+    m = build(
+        """
+        struct zl { int a; int x[0]; };
+        struct nest { int k; struct zl z; };
+        struct zl make_zl(int);
+        int read_zl(struct zl);
+        struct nest make_nest(int);
+        struct zl vmake(int, ...);
+        """,
+        """
+        struct zl { int a; int x[0]; };
+        struct nest { int k; struct zl z; };
+        static struct zl make_zl(int a) { struct zl r = { a }; return r; }
+        static int read_zl(struct zl v) { return v.a * 3; }
+        static struct nest make_nest(int k) { struct nest r = { k, { k + 1 } }; return r; }
+        static struct zl vmake(int a, ...) { return make_zl(a); }
+        """)
+    lib = m.lib
+    assert lib.make_zl(42).a == 42
+    assert lib.read_zl(lib.make_zl(-5)) == -15
+    n = lib.make_nest(7)
+    assert (n.k, n.z.a) == (7, 8)
+    # A variadic function has no wrapper: libffi would mis-size the record.
+    with pytest.raises(NotImplementedError, match="not supported as return value.*non-variadic"):
+        lib.vmake(1)

@@ -45,16 +45,16 @@ fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
         if r.layout.is_some_and(|l| l.size == 0) {
             return Some("it is empty");
         }
-        for f in r.fields.iter().flatten() {
-            match t.data(f.ty) {
-                TypeData::Array {
-                    length: None | Some(0),
-                    ..
-                } => return Some("it has a flexible or zero-length array"),
-                TypeData::Record(_) => pending.push(f.ty),
-                _ => {}
-            }
-        }
+        pending.extend(
+            r.fields
+                .iter()
+                .flatten()
+                .map(|f| f.ty)
+                .filter(|&ty| matches!(t.data(ty), TypeData::Record(_))),
+        );
+    }
+    if has_zero_length_array(t, id) {
+        return Some(ZERO_LENGTH);
     }
     let size = t.size_of(id).unwrap_or(0);
     let known = cfg!(all(target_arch = "x86_64", unix))
@@ -67,6 +67,33 @@ fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
         );
     }
     None
+}
+
+/// The reason [`not_passable`] gives for a record ending in an array of no
+/// or zero length; its message is cffi's, which names the way out.
+const ZERO_LENGTH: &str = "zero-length";
+
+/// Whether the record `id`, or one nested in it, has an array member of no or
+/// zero length: libffi would mis-size it, so only a uniform wrapper the C
+/// compiler writes (API mode, not variadic) passes it by value.
+pub(crate) fn has_zero_length_array(t: &TypeTable, id: TypeId) -> bool {
+    let mut pending = vec![id];
+    while let Some(rec) = pending.pop() {
+        let TypeData::Record(r) = t.data(rec) else {
+            continue;
+        };
+        for f in r.fields.iter().flatten() {
+            match t.data(f.ty) {
+                TypeData::Array {
+                    length: None | Some(0),
+                    ..
+                } => return true,
+                TypeData::Record(_) => pending.push(f.ty),
+                _ => {}
+            }
+        }
+    }
+    false
 }
 
 /// An `ffi_type` for a struct with its element array, kept at stable addresses.
@@ -138,6 +165,21 @@ impl Builder<'_> {
                         t.cname(id)
                     )));
                 };
+                if not_passable(t, id) == Some(ZERO_LENGTH) {
+                    let role = if is_result {
+                        "return value"
+                    } else {
+                        "argument"
+                    };
+                    return Err(Error::Unsupported(format!(
+                        "ctype '{}' not supported as {role}.  It is a struct with a zero-length \
+                         array, which libffi does not support.  Such structs are only supported \
+                         as {role} if the function is 'API mode' and non-variadic (i.e. \
+                         declared inside ffibuilder.cdef()+ffibuilder.set_source() and not \
+                         taking a final '...' argument)",
+                        t.cname(id)
+                    )));
+                }
                 if let Some(why) = not_passable(t, id) {
                     let role = if is_result { "a result" } else { "an argument" };
                     return Err(Error::Unsupported(format!(

@@ -41,7 +41,8 @@ fn has_hidden_members(table: &TypeTable, id: TypeId) -> bool {
 
 /// Whether calls of the (non-variadic) function type `func` go through a
 /// uniform wrapper: one of its arguments or its result is a record by value
-/// with members the cdef does not declare. The glue and the loader both ask,
+/// with members the cdef does not declare, or with an array of no or zero
+/// length (which libffi cannot size). The glue and the loader both ask,
 /// so both agree on which table entries are wrappers.
 pub fn needs_wrapper(table: &TypeTable, func: TypeId) -> bool {
     let Some(sig) = table.func(func) else {
@@ -50,7 +51,11 @@ pub fn needs_wrapper(table: &TypeTable, func: TypeId) -> bool {
     !sig.variadic
         && std::iter::once(sig.result)
             .chain(sig.args.iter().copied())
-            .any(|t| matches!(table.data(t), TypeData::Record(_)) && has_hidden_members(table, t))
+            .any(|t| {
+                matches!(table.data(t), TypeData::Record(_))
+                    && (has_hidden_members(table, t)
+                        || crate::call::has_zero_length_array(table, t))
+            })
 }
 
 /// How the wrapper stores an integer result narrower than a register: widened

@@ -266,15 +266,25 @@ impl FfiObject {
     }
 
     /// `sizeof(cdecl_or_cdata)`. A type of unknown size is `ffi.error` on the
-    /// backend's own FFI (the `ffi` of cffi's compiled modules) and ValueError
-    /// on the front end's subclass (cffi's `FFI` class), as in cffi.
+    /// backend's own FFI and on the `ffi` of a generated module (in cffi both
+    /// are `_cffi_backend.FFI`; ours is the front end's class with
+    /// `_out_of_line` set), and ValueError on an in-line front-end FFI (cffi's
+    /// `FFI` class), as in cffi.
     fn sizeof(slf: &Bound<'_, Self>, cdecl: &Bound<'_, PyAny>) -> PyResult<usize> {
         if cdecl.is_instance_of::<PyString>() {
             let ct = slf.get().resolve(slf.py(), cdecl)?;
-            if slf.is_exact_instance_of::<FfiObject>() {
-                return ct.get().size().ok_or_else(|| {
-                    FFIError::new_err(format!("don't know the size of ctype '{}'", ct.get().cname))
-                });
+            if let Some(size) = ct.get().size() {
+                return Ok(size);
+            }
+            let module_ffi = slf.is_exact_instance_of::<FfiObject>()
+                || slf
+                    .getattr("_out_of_line")
+                    .is_ok_and(|flag| flag.is_truthy().unwrap_or(false));
+            if module_ffi {
+                return Err(FFIError::new_err(format!(
+                    "don't know the size of ctype '{}'",
+                    ct.get().cname
+                )));
             }
             return crate::backend::sizeof(ct.bind(slf.py()).as_any());
         }

@@ -158,7 +158,11 @@ impl Parser<'_, '_> {
             let ty = self.apply(base, d.ops, at)?;
             let id = if ty.raw_function {
                 ty.id
-            } else if let TypeData::Array { item, .. } = *self.table.data(ty.id) {
+            } else if let TypeData::Array { item, .. } | TypeData::UnknownLength(item) =
+                *self.table.data(ty.id)
+            {
+                // An array parameter is a pointer in C, whatever its length:
+                // `foo_t a` with `typedef int foo_t[...]` passes an `int *`.
                 self.table.pointer(item)
             } else {
                 ty.id
