@@ -157,3 +157,32 @@ def test_an_abi_module_cannot_hold_a_partial_enum(tmp_path):
     ffi.set_source("_abi_partial_enum", None)
     with pytest.raises(rcffi.VerificationMissing, match="enum colour"):
         ffi.emit_python_code(str(tmp_path / "_abi_partial_enum.py"))
+
+
+def test_an_enumerator_in_two_enums_is_accepted_but_no_c_can_match_it(build):
+    ffi = rcffi.FFI()
+    ffi.cdef("enum first { SHARED, ONLY_FIRST }; enum second { SHARED };")
+    assert ffi.integer_const("SHARED") == 0
+    with pytest.raises(rcffi.CDefError, match="'ONLY_FIRST' is already declared"):
+        ffi.cdef("enum third { ONLY_FIRST = 5 };")
+    with pytest.raises(VerificationError, match="'SHARED' is declared in 'enum e1' and in 'enum e2'"):
+        build("enum e1 { SHARED, ... }; enum e2 { SHARED, ... };",
+              "enum e1 { SHARED }; enum e2 { OTHER };")
+
+
+def test_a_global_of_a_const_typedef_is_a_constant(build):
+    m = build("typedef const int fixed_t; fixed_t answer; typedef char *const cp_t; cp_t word;",
+                'typedef const int fixed_t;\n#define answer 42\n'
+                'typedef char *const cp_t;\n#define word ((char *)"hi")')
+    lib = m.lib
+    assert lib.answer == 42
+    assert m.ffi.string(lib.word) == b"hi"
+    with pytest.raises(AttributeError):
+        lib.answer = 43
+
+
+def test_an_unnamable_argument_type_says_where_it_is_used(build):
+    with pytest.raises(VerificationError) as e:
+        build("typedef struct { int x; } **pp_t; void take(pp_t);",
+              "typedef struct { int x; } **pp_t; void take(pp_t p) { (void)p; }")
+    assert "cannot generate 'struct $1 * *' in argument of take: unknown type name" in str(e.value)

@@ -398,6 +398,7 @@ pub(crate) fn generate_with(
     )
     .ok();
     write_preamble(w);
+    codegen_checks::refuse_duplicate_enumerators(table, decls, w);
     codegen_checks::check_record_members(&names, decls, w)?;
     codegen_checks::write_record_layouts(&names, decls, &symbol, w)?;
     codegen_checks::check_globals(&names, decls, w)?;
@@ -409,6 +410,15 @@ pub(crate) fn generate_with(
         match e {
             Entry::Function { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
+                // cffi's wording of a type the glue cannot name, with its place.
+                for a in &sig.args {
+                    names
+                        .spell(*a, "")
+                        .map_err(|e| e.in_place(&format!("argument of {name}")))?;
+                }
+                names
+                    .spell(sig.result, "")
+                    .map_err(|e| e.in_place(&format!("result of {name}")))?;
                 let is_extern_python = matches!(
                     decls.names.get(name),
                     Some(Entity::Function {
@@ -748,6 +758,6 @@ mod tests {
         assert!(generate(&t, &d, "m")
             .unwrap_err()
             .to_string()
-            .contains("no name in C"));
+            .starts_with("cannot generate 'struct $1' in result of make: unknown type name"));
     }
 }

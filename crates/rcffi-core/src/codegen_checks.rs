@@ -36,6 +36,40 @@ pub(crate) fn refuse_opaque_results(table: &TypeTable, decls: &Declarations) -> 
     Ok(())
 }
 
+/// An `#error` for each enumerator the cdef puts in two enums (cffi accepts
+/// the same name with the same value again): C has one scope for
+/// enumerators, so no C source can match that cdef, and the build fails as
+/// cffi's does, with a message saying why.
+pub(crate) fn refuse_duplicate_enumerators(
+    table: &TypeTable,
+    decls: &Declarations,
+    w: &mut String,
+) {
+    let mut first: crate::fasthash::FastMap<&str, TypeId> = Default::default();
+    for &id in &decls.record_order {
+        let TypeData::Enum(e) = table.data(id) else {
+            continue;
+        };
+        for (name, _) in &e.values {
+            match first.get(name.as_str()) {
+                Some(&other) if other != id => {
+                    writeln!(
+                        w,
+                        "#error \"rcffi: enumerator '{name}' is declared in '{}' and in '{}' by the cdef, but C allows it in one enum only\"",
+                        table.cname(other),
+                        table.cname(id)
+                    )
+                    .ok();
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(name, id);
+                }
+            }
+        }
+    }
+}
+
 /// Static assertions that each global variable of known size has that size in C.
 pub(crate) fn check_globals(
     names: &CNames,

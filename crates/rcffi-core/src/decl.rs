@@ -62,6 +62,9 @@ pub struct Typedef {
     pub ty: TypeId,
     /// Names a function type itself (`typedef int fn_t(int);`), not a pointer to one.
     pub raw_function: bool,
+    /// The name stands for a const-qualified type (`typedef const int c_t;`):
+    /// a global declared with it is a constant, as with `const` written out.
+    pub is_const: bool,
 }
 
 pub use crate::ctype::UnknownNumeric;
