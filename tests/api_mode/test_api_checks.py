@@ -95,20 +95,35 @@ def test_sources_can_test_the_cffi_macro(build):
 FULL = "struct rec { char tag; int count; long *items; };"
 
 
+WAY_OUT = ('. fix it or use "...;" as the last field of struct rec in the cdef: '
+           "it then takes the compiler's layout")
+
+
 def test_a_full_struct_must_have_the_cdef_layout(build):
     m = build(FULL, "struct rec { char tag; int count; long *items; };")
     assert m.ffi.sizeof("struct rec") == 16
-    with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { int count; char tag; long *items; };")
+    # The module loads; the struct fails when used, as in cffi.
+    m = build(FULL + " int other(void);",
+              "struct rec { int count; char tag; long *items; };\n"
+              "int other(void) { return 5; }")
+    assert m.lib.other() == 5
+    with pytest.raises(m.ffi.error) as e:
+        m.ffi.new("struct rec *")
     assert str(e.value) == ("struct rec: wrong offset for field 'tag' "
-                            "(cdef says 0, but C compiler says 4)")
+                            "(cdef says 0, but C compiler says 4)" + WAY_OUT)
+    with pytest.raises(m.ffi.error, match="wrong offset for field 'tag'"):
+        m.ffi.sizeof("struct rec[2]")
+    m = build(FULL, "struct rec { char tag; int count; long *items; char more; };")
     with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { char tag; int count; long *items; char more; };")
-    assert str(e.value) == "struct rec: wrong total size (cdef says 16, but C compiler says 24)"
-    with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { char tag; short pad; short count; long *items; };")
-    assert str(e.value) == ("struct rec: wrong size for field 'count' "
-                            "(cdef says 4, but C compiler says 2)")
+        m.ffi.sizeof("struct rec")
+    assert str(e.value) == ("struct rec: wrong total size (cdef says 16, but C compiler says 24)"
+                            + WAY_OUT)
+    m = build(FULL + " struct rec *first(void);",
+              "struct rec { char tag; short pad; short count; long *items; };\n"
+              "struct rec *first(void) { return 0; }")
+    with pytest.raises(m.ffi.error, match="wrong size for field 'count' "
+                       r"\(cdef says 4, but C compiler says 2\)"):
+        m.lib.first()
 
 
 def test_full_struct_members_of_another_type_or_missing_fail_the_build(build):

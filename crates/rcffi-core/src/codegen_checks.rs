@@ -167,8 +167,17 @@ pub(crate) fn write_record_layouts(
 }
 
 /// cffi's error when the compiler's `answer` (size, then offsets) for record
-/// `id` is not the layout the cdef gives it.
+/// `id` is not the layout the cdef gives it, with the way out.
 pub fn record_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
+    let cname = table.cname(id);
+    layout_mismatch(table, id, answer).map(|why| {
+        format!(
+            "{why}. fix it or use \"...;\" as the last field of {cname} in the cdef: it then takes the compiler's layout"
+        )
+    })
+}
+
+fn layout_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
     let cname = table.cname(id);
     for (f, c) in checked_fields(table, id).iter().zip(answer[1..].chunks(2)) {
         if f.offset as i128 != c[0] {
