@@ -201,3 +201,13 @@ def test_an_unnamable_argument_type_says_where_it_is_used(build):
         build("typedef struct { int x; } **pp_t; void take(pp_t);",
               "typedef struct { int x; } **pp_t; void take(pp_t p) { (void)p; }")
     assert "cannot generate 'struct $1 * *' in argument of take: unknown type name" in str(e.value)
+
+
+def test_an_anonymous_dotdotdot_member_gives_its_parent_the_compilers_layout(build):
+    m = build("struct holder { struct { char last; ...; }; int count; };",
+              "struct holder { long first; char last; int count; };")
+    assert m.ffi.sizeof("struct holder") == m.ffi.sizeof("long") * 2
+    p = m.ffi.new("struct holder *")
+    p.count = 7
+    assert p.count == 7
+    assert m.ffi.offsetof("struct holder", "count") == m.ffi.sizeof("long") + 4

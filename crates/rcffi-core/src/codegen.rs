@@ -211,9 +211,12 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
             }
         }
     }
+    let flattened = flattened_partial_members(table, decls);
     for &id in &decls.record_order {
         match table.data(id) {
-            TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
+            TypeData::Record(r) if r.partial && !flattened.contains(&id) => {
+                out.push(Entry::RecordLayout { ty: id })
+            }
             // Enumerators take the compiler's values, as in cffi, even in
             // enums the cdef gives in full (`enum e { A };` over `A = -1`).
             TypeData::Enum(e) if !e.values.is_empty() => {
@@ -341,6 +344,25 @@ impl TypeData {
             _ => false,
         }
     }
+}
+
+/// The anonymous `...;` members of partial records (`struct s { struct {
+/// char b; ...; }; ...; }`): C has no name to measure them by, so only their
+/// parent's layout is asked for (it leaves them out, as the unnamed members
+/// of every partial record).
+fn flattened_partial_members(table: &TypeTable, decls: &Declarations) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    for &id in &decls.record_order {
+        let Some(r) = table.record(id).filter(|r| r.partial) else {
+            continue;
+        };
+        for f in r.fields.iter().flatten().filter(|f| f.name.is_empty()) {
+            if table.record(f.ty).is_some_and(|m| m.partial) {
+                out.push(f.ty);
+            }
+        }
+    }
+    out
 }
 
 /// The parameter list of a C definition with the signature `sig` (`int a0, char

@@ -231,6 +231,9 @@ impl<'s> Parser<'_, 's> {
                 if matches!(self.table.data(base.id), TypeData::Record(_))
                     && self.table.cname(base.id).contains('$')
                 {
+                    // One with `...;` has no C name to be measured by: the
+                    // parent takes the compiler's layout instead, as in cffi.
+                    partial |= self.table.record(base.id).is_some_and(|r| r.partial);
                     fields.push(FieldDecl::plain(String::new(), base.id, None));
                     continue;
                 }
