@@ -95,20 +95,35 @@ def test_sources_can_test_the_cffi_macro(build):
 FULL = "struct rec { char tag; int count; long *items; };"
 
 
+WAY_OUT = ('. fix it or use "...;" as the last field of struct rec in the cdef: '
+           "it then takes the compiler's layout")
+
+
 def test_a_full_struct_must_have_the_cdef_layout(build):
     m = build(FULL, "struct rec { char tag; int count; long *items; };")
     assert m.ffi.sizeof("struct rec") == 16
-    with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { int count; char tag; long *items; };")
+    # The module loads; the struct fails when used, as in cffi.
+    m = build(FULL + " int other(void);",
+              "struct rec { int count; char tag; long *items; };\n"
+              "int other(void) { return 5; }")
+    assert m.lib.other() == 5
+    with pytest.raises(m.ffi.error) as e:
+        m.ffi.new("struct rec *")
     assert str(e.value) == ("struct rec: wrong offset for field 'tag' "
-                            "(cdef says 0, but C compiler says 4)")
+                            "(cdef says 0, but C compiler says 4)" + WAY_OUT)
+    with pytest.raises(m.ffi.error, match="wrong offset for field 'tag'"):
+        m.ffi.sizeof("struct rec[2]")
+    m = build(FULL, "struct rec { char tag; int count; long *items; char more; };")
     with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { char tag; int count; long *items; char more; };")
-    assert str(e.value) == "struct rec: wrong total size (cdef says 16, but C compiler says 24)"
-    with pytest.raises(rcffi.FFIError) as e:
-        build(FULL, "struct rec { char tag; short pad; short count; long *items; };")
-    assert str(e.value) == ("struct rec: wrong size for field 'count' "
-                            "(cdef says 4, but C compiler says 2)")
+        m.ffi.sizeof("struct rec")
+    assert str(e.value) == ("struct rec: wrong total size (cdef says 16, but C compiler says 24)"
+                            + WAY_OUT)
+    m = build(FULL + " struct rec *first(void);",
+              "struct rec { char tag; short pad; short count; long *items; };\n"
+              "struct rec *first(void) { return 0; }")
+    with pytest.raises(m.ffi.error, match="wrong size for field 'count' "
+                       r"\(cdef says 4, but C compiler says 2\)"):
+        m.lib.first()
 
 
 def test_full_struct_members_of_another_type_or_missing_fail_the_build(build):
@@ -157,3 +172,42 @@ def test_an_abi_module_cannot_hold_a_partial_enum(tmp_path):
     ffi.set_source("_abi_partial_enum", None)
     with pytest.raises(rcffi.VerificationMissing, match="enum colour"):
         ffi.emit_python_code(str(tmp_path / "_abi_partial_enum.py"))
+
+
+def test_an_enumerator_in_two_enums_is_accepted_but_no_c_can_match_it(build):
+    ffi = rcffi.FFI()
+    ffi.cdef("enum first { SHARED, ONLY_FIRST }; enum second { SHARED };")
+    assert ffi.integer_const("SHARED") == 0
+    with pytest.raises(rcffi.CDefError, match="'ONLY_FIRST' is already declared"):
+        ffi.cdef("enum third { ONLY_FIRST = 5 };")
+    with pytest.raises(VerificationError, match="'SHARED' is declared in 'enum e1' and in 'enum e2'"):
+        build("enum e1 { SHARED, ... }; enum e2 { SHARED, ... };",
+              "enum e1 { SHARED }; enum e2 { OTHER };")
+
+
+def test_a_global_of_a_const_typedef_is_a_constant(build):
+    m = build("typedef const int fixed_t; fixed_t answer; typedef char *const cp_t; cp_t word;",
+                'typedef const int fixed_t;\n#define answer 42\n'
+                'typedef char *const cp_t;\n#define word ((char *)"hi")')
+    lib = m.lib
+    assert lib.answer == 42
+    assert m.ffi.string(lib.word) == b"hi"
+    with pytest.raises(AttributeError):
+        lib.answer = 43
+
+
+def test_an_unnamable_argument_type_says_where_it_is_used(build):
+    with pytest.raises(VerificationError) as e:
+        build("typedef struct { int x; } **pp_t; void take(pp_t);",
+              "typedef struct { int x; } **pp_t; void take(pp_t p) { (void)p; }")
+    assert "cannot generate 'struct $1 * *' in argument of take: unknown type name" in str(e.value)
+
+
+def test_an_anonymous_dotdotdot_member_gives_its_parent_the_compilers_layout(build):
+    m = build("struct holder { struct { char last; ...; }; int count; };",
+              "struct holder { long first; char last; int count; };")
+    assert m.ffi.sizeof("struct holder") == m.ffi.sizeof("long") * 2
+    p = m.ffi.new("struct holder *")
+    p.count = 7
+    assert p.count == 7
+    assert m.ffi.offsetof("struct holder", "count") == m.ffi.sizeof("long") + 4

@@ -197,7 +197,7 @@ def test_partial_enum_declarations_are_accepted_and_listed_like_cffi(both):
         ("enum e { A = B };", "'B'"),
         ("enum e { A = 1.5 };", "1.5"),
         ("enum e { A, A };", "'A'"),
-        ("enum e { A }; enum f { A };", "'A'"),
+        ("enum e { A }; enum f { B, A };", "'A'"),
         ("enum e { A = (float)1 };", "float"),
     ],
 )

@@ -74,7 +74,7 @@ def test_unknown_type_names_are_named_like_cffi(both, src, column, name):
         ("int f(int);", "long f(int);", "'f' is already declared differently"),
         ("extern int x;", "extern long x;", "'x' is already declared differently"),
         ("enum e { A };", "enum e { B };", "'enum e' is already defined"),
-        ("enum e { A };", "enum f { A };", "'A' is already declared differently"),
+        ("enum e { A };", "enum f { Z, A };", "'A' is already declared differently"),
         ("#define A 1", "#define A 2", "'A' is already declared differently"),
         ("int f(int);", "extern int f;", "'f' is already declared differently"),
     ],

@@ -553,9 +553,14 @@ pub fn decode(
         let at = index(int_at(entry, 0)?, d.words.len(), "typedef")?;
         let ty = d.ty(at, 0)?;
         let raw_function = d.word(at)?.0 == OP_FUNCTION;
-        decls
-            .typedefs
-            .insert(text(&entry[4..])?, Typedef { ty, raw_function });
+        decls.typedefs.insert(
+            text(&entry[4..])?,
+            Typedef {
+                ty,
+                raw_function,
+                is_const: false,
+            },
+        );
     }
     for (entry, value) in &module.globals {
         let (op, arg) = split(int_at(entry, 0)?);

@@ -86,10 +86,10 @@ impl<'a> CNames<'a> {
             text = replace_name(&text, cname, spelling);
         }
         if text.contains('$') {
-            return Err(Error::Type(format!(
-                "the type '{}' has no name in C (an anonymous struct, union or enum): give it a name or a typedef to use it here",
-                self.table.cname(ty)
-            )));
+            return Err(Error::Unspellable {
+                cname: self.table.cname(ty).to_string(),
+                place: None,
+            });
         }
         // A `[...]` length is only known once compiled; until then the C type
         // is the array of unknown bound, compatible with every length.
@@ -168,7 +168,7 @@ mod tests {
             .spell(result, "")
             .unwrap_err()
             .to_string()
-            .contains("no name in C"));
+            .contains("cannot generate 'struct $1 *': unknown type name"));
     }
 
     #[test]

@@ -211,9 +211,12 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
             }
         }
     }
+    let flattened = flattened_partial_members(table, decls);
     for &id in &decls.record_order {
         match table.data(id) {
-            TypeData::Record(r) if r.partial => out.push(Entry::RecordLayout { ty: id }),
+            TypeData::Record(r) if r.partial && !flattened.contains(&id) => {
+                out.push(Entry::RecordLayout { ty: id })
+            }
             // Enumerators take the compiler's values, as in cffi, even in
             // enums the cdef gives in full (`enum e { A };` over `A = -1`).
             TypeData::Enum(e) if !e.values.is_empty() => {
@@ -343,6 +346,25 @@ impl TypeData {
     }
 }
 
+/// The anonymous `...;` members of partial records (`struct s { struct {
+/// char b; ...; }; ...; }`): C has no name to measure them by, so only their
+/// parent's layout is asked for (it leaves them out, as the unnamed members
+/// of every partial record).
+fn flattened_partial_members(table: &TypeTable, decls: &Declarations) -> Vec<TypeId> {
+    let mut out = Vec::new();
+    for &id in &decls.record_order {
+        let Some(r) = table.record(id).filter(|r| r.partial) else {
+            continue;
+        };
+        for f in r.fields.iter().flatten().filter(|f| f.name.is_empty()) {
+            if table.record(f.ty).is_some_and(|m| m.partial) {
+                out.push(f.ty);
+            }
+        }
+    }
+    out
+}
+
 /// The parameter list of a C definition with the signature `sig` (`int a0, char
 /// *a1`, or `void`) and the arguments forwarding them (`a0, a1`).
 pub(crate) fn parameters(
@@ -398,6 +420,7 @@ pub(crate) fn generate_with(
     )
     .ok();
     write_preamble(w);
+    codegen_checks::refuse_duplicate_enumerators(table, decls, w);
     codegen_checks::check_record_members(&names, decls, w)?;
     codegen_checks::write_record_layouts(&names, decls, &symbol, w)?;
     codegen_checks::check_globals(&names, decls, w)?;
@@ -409,6 +432,15 @@ pub(crate) fn generate_with(
         match e {
             Entry::Function { name, ty } => {
                 let sig = table.func(*ty).expect("function type");
+                // cffi's wording of a type the glue cannot name, with its place.
+                for a in &sig.args {
+                    names
+                        .spell(*a, "")
+                        .map_err(|e| e.in_place(&format!("argument of {name}")))?;
+                }
+                names
+                    .spell(sig.result, "")
+                    .map_err(|e| e.in_place(&format!("result of {name}")))?;
                 let is_extern_python = matches!(
                     decls.names.get(name),
                     Some(Entity::Function {
@@ -748,6 +780,6 @@ mod tests {
         assert!(generate(&t, &d, "m")
             .unwrap_err()
             .to_string()
-            .contains("no name in C"));
+            .starts_with("cannot generate 'struct $1' in result of make: unknown type name"));
     }
 }

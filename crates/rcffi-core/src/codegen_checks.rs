@@ -36,6 +36,40 @@ pub(crate) fn refuse_opaque_results(table: &TypeTable, decls: &Declarations) -> 
     Ok(())
 }
 
+/// An `#error` for each enumerator the cdef puts in two enums (cffi accepts
+/// the same name with the same value again): C has one scope for
+/// enumerators, so no C source can match that cdef, and the build fails as
+/// cffi's does, with a message saying why.
+pub(crate) fn refuse_duplicate_enumerators(
+    table: &TypeTable,
+    decls: &Declarations,
+    w: &mut String,
+) {
+    let mut first: crate::fasthash::FastMap<&str, TypeId> = Default::default();
+    for &id in &decls.record_order {
+        let TypeData::Enum(e) = table.data(id) else {
+            continue;
+        };
+        for (name, _) in &e.values {
+            match first.get(name.as_str()) {
+                Some(&other) if other != id => {
+                    writeln!(
+                        w,
+                        "#error \"rcffi: enumerator '{name}' is declared in '{}' and in '{}' by the cdef, but C allows it in one enum only\"",
+                        table.cname(other),
+                        table.cname(id)
+                    )
+                    .ok();
+                }
+                Some(_) => {}
+                None => {
+                    first.insert(name, id);
+                }
+            }
+        }
+    }
+}
+
 /// Static assertions that each global variable of known size has that size in C.
 pub(crate) fn check_globals(
     names: &CNames,
@@ -133,8 +167,17 @@ pub(crate) fn write_record_layouts(
 }
 
 /// cffi's error when the compiler's `answer` (size, then offsets) for record
-/// `id` is not the layout the cdef gives it.
+/// `id` is not the layout the cdef gives it, with the way out.
 pub fn record_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
+    let cname = table.cname(id);
+    layout_mismatch(table, id, answer).map(|why| {
+        format!(
+            "{why}. fix it or use \"...;\" as the last field of {cname} in the cdef: it then takes the compiler's layout"
+        )
+    })
+}
+
+fn layout_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
     let cname = table.cname(id);
     for (f, c) in checked_fields(table, id).iter().zip(answer[1..].chunks(2)) {
         if f.offset as i128 != c[0] {

@@ -62,6 +62,9 @@ pub struct Typedef {
     pub ty: TypeId,
     /// Names a function type itself (`typedef int fn_t(int);`), not a pointer to one.
     pub raw_function: bool,
+    /// The name stands for a const-qualified type (`typedef const int c_t;`):
+    /// a global declared with it is a constant, as with `const` written out.
+    pub is_const: bool,
 }
 
 pub use crate::ctype::UnknownNumeric;
@@ -109,6 +112,10 @@ pub struct Declarations {
     /// another struct or union is an error, as in cffi's compiled modules,
     /// rather than a new opaque type, as in an in-line FFI.
     pub closed_tags: bool,
+    /// Records whose full cdef layout the compiler contradicted, with cffi's
+    /// message: a type string using one raises it (lazily, as in cffi), and
+    /// the rest of the module works.
+    pub contradicted: Vec<(TypeId, String)>,
     type_cache: FastMap<String, TypeId>,
     /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
     /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef

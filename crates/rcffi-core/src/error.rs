@@ -134,6 +134,15 @@ pub enum Error {
     /// Valid C that libffi cannot do (an empty struct, or one ending in a
     /// flexible array, passed or returned by value).
     Unsupported(String),
+    /// Generated C (API-mode glue, a configure probe) would have to name a
+    /// type C has no name for: an anonymous struct, union or enum reached
+    /// through nothing named. `place` says where (`argument of foo`).
+    Unspellable {
+        /// rcffi's name of the type (`struct $1 * *`).
+        cname: String,
+        /// Where the glue needed it, when known.
+        place: Option<String>,
+    },
 }
 
 impl fmt::Display for Error {
@@ -147,6 +156,13 @@ impl fmt::Display for Error {
             | Error::Memory(m)
             | Error::Compile(m)
             | Error::Unsupported(m) => f.write_str(m),
+            Error::Unspellable { cname, place } => {
+                write!(f, "cannot generate '{cname}'")?;
+                if let Some(place) = place {
+                    write!(f, " in {place}")?;
+                }
+                f.write_str(": unknown type name (an anonymous struct, union or enum has no name in C: give it a name or a typedef to use it here)")
+            }
         }
     }
 }
@@ -167,6 +183,19 @@ impl Error {
             Error::Memory(m) => Error::Memory(prefix(m)),
             Error::Compile(m) => Error::Compile(prefix(m)),
             Error::Unsupported(m) => Error::Unsupported(prefix(m)),
+            e @ Error::Unspellable { .. } => e.in_place(what),
+        }
+    }
+
+    /// An [`Error::Unspellable`] that does not say where yet now says
+    /// `place`; other errors are returned as they are.
+    pub(crate) fn in_place(self, place: &str) -> Error {
+        match self {
+            Error::Unspellable { cname, place: None } => Error::Unspellable {
+                cname,
+                place: Some(place.to_string()),
+            },
+            e => e,
         }
     }
 }

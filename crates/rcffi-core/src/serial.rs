@@ -314,7 +314,8 @@ impl Writer {
         for (name, td) in typedefs {
             self.string(name);
             self.reference(td.ty);
-            self.out.push(u8::from(td.raw_function));
+            self.out
+                .push(u8::from(td.raw_function) | (u8::from(td.is_const) << 1));
         }
         for map in [&decls.structs, &decls.unions, &decls.enums] {
             let mut tags: Vec<(&String, &TypeId)> = map.iter().collect();
@@ -525,8 +526,15 @@ pub fn deserialize_with_includes(
     for _ in 0..typedefs {
         let name = r.string()?;
         let ty = r.reference(&ids)?;
-        let raw_function = r.byte()? != 0;
-        decls.typedefs.insert(name, Typedef { ty, raw_function });
+        let flags = r.byte()?;
+        decls.typedefs.insert(
+            name,
+            Typedef {
+                ty,
+                raw_function: flags & 1 != 0,
+                is_const: flags & 2 != 0,
+            },
+        );
     }
     for which in 0..3 {
         let tags = r.uint()?;

@@ -158,16 +158,18 @@ pub(crate) unsafe fn constant_value(
     convert::read(py, &ct, buf.as_ptr(), None)
 }
 
-/// Refuses the module, with cffi's message, when a record the cdef gives in
-/// full has another size or member offsets in C (the glue exports the
-/// compiler's layout of each one under a name of its own).
+/// Marks the records the cdef gives in full that have another size or
+/// member offsets in C (the glue exports the compiler's layout of each one
+/// under a name of its own) as contradicted, with cffi's message: what uses
+/// them fails when used, as in cffi. Returns them.
 fn check_record_layouts(
     decls: &Declarations,
     lib: &Bound<'_, CLibrary>,
     table_symbol: &str,
-) -> PyResult<()> {
+) -> Vec<(rcffi_core::ctype::TypeId, String)> {
     let t = table();
-    let d = decls.lock();
+    let mut d = decls.lock();
+    let mut found = Vec::new();
     for &id in &d.record_order {
         if !codegen_checks::is_checked_record(&t, id) {
             continue;
@@ -182,10 +184,11 @@ fn check_record_layouts(
             .map(|k| i128::from(unsafe { number(address as *mut c_void, k) }))
             .collect();
         if let Some(why) = codegen_checks::record_mismatch(&t, id, &answer) {
-            return Err(FFIError::new_err(why));
+            found.push((id, why));
         }
     }
-    Ok(())
+    d.contradicted.extend(found.iter().cloned());
+    found
 }
 
 /// A lib attribute whose declaration the C compiler contradicted: using it
@@ -215,7 +218,7 @@ pub fn load_api_module(
         codegen::entries(&t, &decls.lock())
     };
     let entry = |i: usize| unsafe { *base.add(i) };
-    let unusable: Vec<(rcffi_core::ctype::TypeId, String)>;
+    let mut unusable: Vec<(rcffi_core::ctype::TypeId, String)>;
     let constants: Vec<Vec<i128>>;
     // First complete the types: every later object must see their final form.
     {
@@ -238,7 +241,7 @@ pub fn load_api_module(
         drop(t);
         crate::types::follow_merged_types();
     }
-    check_record_layouts(decls, lib, table_symbol)?;
+    unusable.extend(check_record_layouts(decls, lib, table_symbol));
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);

@@ -183,8 +183,16 @@ impl Declarations {
     fn parse_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
         let id = {
             let mut t = table();
-            let id = self.lock().parse_type(&mut t, text).map_err(to_pyerr)?;
+            let mut d = self.lock();
+            let id = d.parse_type(&mut t, text).map_err(to_pyerr)?;
             usable_in_abi_mode(&t, id)?;
+            if let Some((_, why)) = d
+                .contradicted
+                .iter()
+                .find(|(bad, _)| rcffi_core::codegen_checks::mentions(&t, id, &[*bad]))
+            {
+                return Err(crate::errors::FFIError::new_err(why.clone()));
+            }
             id
         };
         Ok(ctype_for(py, id))

@@ -151,5 +151,6 @@ pub fn to_pyerr(e: Error) -> PyErr {
         Error::Memory(m) => PyIndexError::new_err(m),
         Error::Compile(m) => FFIError::new_err(m),
         Error::Unsupported(m) => PyNotImplementedError::new_err(m),
+        e @ Error::Unspellable { .. } => VerificationError::new_err(e.to_string()),
     }
 }

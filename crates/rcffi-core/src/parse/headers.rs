@@ -224,6 +224,7 @@ impl Parser<'_, '_> {
             Typedef {
                 ty,
                 raw_function: false,
+                is_const: false,
             },
         );
         ty

@@ -609,6 +609,7 @@ impl<'a, 's> Parser<'a, 's> {
                 let td = Typedef {
                     ty: self.table.new_unknown(name, kind),
                     raw_function: false,
+                    is_const: false,
                 };
                 return self
                     .decls
@@ -675,6 +676,7 @@ impl<'a, 's> Parser<'a, 's> {
             let td = Typedef {
                 ty: ty.id,
                 raw_function: ty.raw_function,
+                is_const: ty.is_const,
             };
             return self
                 .decls

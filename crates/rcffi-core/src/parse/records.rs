@@ -231,6 +231,9 @@ impl<'s> Parser<'_, 's> {
                 if matches!(self.table.data(base.id), TypeData::Record(_))
                     && self.table.cname(base.id).contains('$')
                 {
+                    // One with `...;` has no C name to be measured by: the
+                    // parent takes the compiler's layout instead, as in cffi.
+                    partial |= self.table.record(base.id).is_some_and(|r| r.partial);
                     fields.push(FieldDecl::plain(String::new(), base.id, None));
                     continue;
                 }
@@ -378,16 +381,25 @@ impl<'s> Parser<'_, 's> {
             }
             values.push((name.clone(), next));
             // Enumerators are usable in later constant expressions of this enum.
-            self.decls
-                .declare(
-                    &name,
-                    Entity::IntConstant {
-                        value: next,
-                        ty: None,
-                    },
-                    self.options.override_,
-                )
-                .map_err(|m| self.lx.error_at(t, m))?;
+            // The same name with the same value again (in another enum) is
+            // accepted, as cffi accepts it; it keeps its first enum.
+            let same_again = !self.options.override_
+                && matches!(
+                    self.decls.names.get(&name),
+                    Some(Entity::IntConstant { value, .. }) if *value == next
+                );
+            if !same_again {
+                self.decls
+                    .declare(
+                        &name,
+                        Entity::IntConstant {
+                            value: next,
+                            ty: None,
+                        },
+                        self.options.override_,
+                    )
+                    .map_err(|m| self.lx.error_at(t, m))?;
+            }
             next = next
                 .checked_add(1)
                 .ok_or_else(|| self.lx.error_at(t, "enumerator value overflow"))?;
@@ -422,7 +434,8 @@ impl<'s> Parser<'_, 's> {
         // use them); now they get their enum type, without new allocations.
         if let TypeData::Enum(e) = self.table.data(id) {
             for (n, _) in &e.values {
-                if let Some(Entity::IntConstant { ty, .. }) = self.decls.names.get_mut(n) {
+                if let Some(Entity::IntConstant { ty: ty @ None, .. }) = self.decls.names.get_mut(n)
+                {
                     *ty = Some(id);
                 }
             }

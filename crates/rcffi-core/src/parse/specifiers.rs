@@ -106,7 +106,7 @@ impl<'s> Parser<'_, 's> {
                         named = Some(Ty {
                             id: td.ty,
                             raw_function: td.raw_function,
-                            is_const: false,
+                            is_const: td.is_const,
                         });
                     } else if let Some(p) = builtin_type_name(w) {
                         named = Some(Ty {
@@ -131,7 +131,7 @@ impl<'s> Parser<'_, 's> {
         let base = if let Some(b) = base_special {
             b
         } else if let Some(mut n) = named {
-            n.is_const = is_const;
+            n.is_const |= is_const;
             Base::Type(n)
         } else if !words.is_empty() {
             let id = match combine_words(words.as_slice()) {
@@ -180,6 +180,7 @@ impl<'s> Parser<'_, 's> {
             Typedef {
                 ty: id,
                 raw_function: false,
+                is_const: false,
             },
         );
         id
