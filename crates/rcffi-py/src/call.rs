@@ -610,22 +610,24 @@ fn call_libffi(
         avalues_heap = vec![std::ptr::null_mut(); n];
         &mut avalues_heap
     };
+    let wrapper = fplan
+        .uniform
+        .as_ref()
+        .filter(|_| crate::apimodule::is_uniform_wrapper(func as usize));
+    // A signature libffi cannot pass is refused before any argument is
+    // converted, as cffi does: the refusal, not a conversion error, says why.
+    if fplan.fixed.is_none() && wrapper.is_none() && !fplan.variadic {
+        let why = fplan.refused.clone().unwrap_or_default();
+        return Err(to_pyerr(rcffi_core::error::Error::Unsupported(why)));
+    }
     let mut temps = Temporaries::default();
     for i in 0..nfixed {
         avalues[i] = convert_arg(py, fplan.args[i].get(), &arg(i), &mut slots[i], &mut temps)
             .map_err(|e| annotate(py, e, i, ct))?;
     }
     let variadic_plan;
-    let wrapper = fplan
-        .uniform
-        .as_ref()
-        .filter(|_| crate::apimodule::is_uniform_wrapper(func as usize));
     let plan: &CallPlan = match (&fplan.fixed, wrapper) {
         (_, Some(p)) | (Some(p), None) => p,
-        (None, None) if !fplan.variadic => {
-            let why = fplan.refused.clone().unwrap_or_default();
-            return Err(to_pyerr(rcffi_core::error::Error::Unsupported(why)));
-        }
         (None, None) => {
             let mut extra = Vec::with_capacity(n - nfixed);
             for i in nfixed..n {
