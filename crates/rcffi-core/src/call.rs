@@ -61,10 +61,7 @@ fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
         && !abi::has_long_double(t, id)
         && abi::sysv_x86_64_known_despite_hidden(t, id, size);
     if inexact && !known {
-        return Some(
-            "it is declared with '...;' and the members the cdef leaves out decide how C \
-             passes it (declare them all, or pass a pointer)",
-        );
+        return Some(HIDDEN_MEMBERS);
     }
     None
 }
@@ -94,6 +91,30 @@ pub(crate) fn has_zero_length_array(t: &TypeTable, id: TypeId) -> bool {
         }
     }
     false
+}
+
+/// Why a `...;` record is refused: the members the cdef leaves out may decide
+/// how C passes it. Worded as cffi words it, since programs match on the text.
+const HIDDEN_MEMBERS: &str = "It is a struct declared with \"...;\", but the C calling \
+     convention may depend on the missing fields; or, it contains anonymous struct/unions.";
+
+/// The message refusing the record `cname` by value for the reason `why`.
+fn refusal(cname: &str, why: &str, is_result: bool) -> String {
+    let role = if is_result {
+        "return value"
+    } else {
+        "argument"
+    };
+    if why == HIDDEN_MEMBERS {
+        format!(
+            "ctype '{cname}' not supported as {role}.  {why}  Such structs are only supported \
+             as {role} if the function is 'API mode' and non-variadic (i.e. declared inside \
+             ffibuilder.cdef()+ffibuilder.set_source() and not taking a final '...' argument)"
+        )
+    } else {
+        let role = if is_result { "a result" } else { "an argument" };
+        format!("'{cname}' cannot be {role} here: {why}, which libffi cannot pass by value")
+    }
 }
 
 /// An `ffi_type` for a struct with its element array, kept at stable addresses.
@@ -181,11 +202,7 @@ impl Builder<'_> {
                     )));
                 }
                 if let Some(why) = not_passable(t, id) {
-                    let role = if is_result { "a result" } else { "an argument" };
-                    return Err(Error::Unsupported(format!(
-                        "'{}' cannot be {role} here: {why}, which libffi cannot pass by value",
-                        t.cname(id)
-                    )));
+                    return Err(Error::Unsupported(refusal(t.cname(id), why, is_result)));
                 }
                 if cfg!(all(target_arch = "x86_64", unix)) && !abi::has_long_double(t, id) {
                     return Ok(self.classified_struct(

@@ -225,6 +225,11 @@ fn cast_truth(value: &Bound<'_, PyAny>, target: &str) -> PyResult<bool> {
 }
 
 fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
+    // A builtin of an API-mode lib stands for its function's address, as it
+    // does when cast to a pointer.
+    if let Some(function) = crate::convert::function_behind(value) {
+        return Ok(function.get().address() as usize as i128);
+    }
     if let Ok(cd) = value.cast::<CData>() {
         let c = cd.get();
         if c.ctype.get().kind == Kind::Array {
