@@ -112,6 +112,20 @@ fn member_name(f: &FieldDecl) -> String {
     }
 }
 
+/// `offset` (in bytes) as a `usize`, when the member's `end` (in bits) is
+/// still inside the address space.
+fn byte_offset(offset: u128, end: u128, f: &FieldDecl) -> Result<usize, Error> {
+    usize::try_from(offset)
+        .ok()
+        .filter(|_| end / 8 <= isize::MAX as u128)
+        .ok_or_else(|| {
+            Error::Overflow(format!(
+                "the end of {} is larger than the address space",
+                member_name(f)
+            ))
+        })
+}
+
 /// [`lay_out`] with the bitfield rules of `bits`. Positions are counted in
 /// bits in a `u128`, so that a record may be as large as the address space.
 pub fn lay_out_as(
@@ -150,15 +164,7 @@ pub fn lay_out_as(
                 align = align.max(a);
                 let offset = align_up(start.div_ceil(8), a as u128);
                 let end = (offset + fsize as u128) * 8;
-                let offset = usize::try_from(offset)
-                    .ok()
-                    .filter(|_| end / 8 <= isize::MAX as u128)
-                    .ok_or_else(|| {
-                        Error::Overflow(format!(
-                            "the end of {} is larger than the address space",
-                            member_name(f)
-                        ))
-                    })?;
+                let offset = byte_offset(offset, end, f)?;
                 placed.push(Field {
                     name: f.name.clone(),
                     ty: f.ty,
@@ -274,15 +280,7 @@ pub fn lay_out_as(
                 } else {
                     shift
                 };
-                let offset = usize::try_from(offset)
-                    .ok()
-                    .filter(|_| end / 8 <= isize::MAX as u128)
-                    .ok_or_else(|| {
-                        Error::Overflow(format!(
-                            "the end of {} is larger than the address space",
-                            member_name(f)
-                        ))
-                    })?;
+                let offset = byte_offset(offset, end, f)?;
                 placed.push(Field {
                     name: f.name.clone(),
                     ty: f.ty,

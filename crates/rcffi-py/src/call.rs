@@ -538,26 +538,33 @@ fn call_integers(
     direct_result(py, plan, raw)
 }
 
+/// An integer result register of `size` bytes as C defines it (only the low
+/// `size` bytes are), or None for an `unsigned long long`, which may not fit
+/// an `i64`: the caller takes `raw` itself then.
+#[inline(always)]
+pub(crate) fn register_int(raw: u64, size: u8, signed: bool) -> Option<i64> {
+    Some(match (size, signed) {
+        (1, true) => i64::from(raw as i8),
+        (1, false) => i64::from(raw as u8),
+        (2, true) => i64::from(raw as i16),
+        (2, false) => i64::from(raw as u16),
+        (4, true) => i64::from(raw as i32),
+        (4, false) => i64::from(raw as u32),
+        (_, true) => raw as i64,
+        (_, false) => return None,
+    })
+}
+
 /// The result register as a Python object: inlined into the direct paths, with
 /// the pointer result (a new cdata) out of line.
 #[inline(always)]
 fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
     Ok(match plan.result_class {
         _ if plan.returns_void => py.None(),
-        Class::Int { size, signed } => {
-            // Only the low `size` bytes of the register are defined.
-            let v: i64 = match (size, signed) {
-                (1, true) => i64::from(raw as i8),
-                (1, false) => i64::from(raw as u8),
-                (2, true) => i64::from(raw as i16),
-                (2, false) => i64::from(raw as u16),
-                (4, true) => i64::from(raw as i32),
-                (4, false) => i64::from(raw as u32),
-                (_, true) => raw as i64,
-                (_, false) => return Ok(raw.into_pyobject(py)?.into_any().unbind()),
-            };
-            v.into_pyobject(py)?.into_any().unbind()
-        }
+        Class::Int { size, signed } => match register_int(raw, size, signed) {
+            Some(v) => v.into_pyobject(py)?.into_any().unbind(),
+            None => raw.into_pyobject(py)?.into_any().unbind(),
+        },
         Class::F64 => f64::from_bits(raw).into_pyobject(py)?.into_any().unbind(),
         Class::F32 => f64::from(f32::from_bits(raw as u32))
             .into_pyobject(py)?

@@ -200,16 +200,8 @@ unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
         return none;
     }
     let (size, signed) = plan.int_result.unwrap_or((8, true));
-    // Only the low `size` bytes of the register are defined.
-    let v: i64 = match (size, signed) {
-        (1, true) => i64::from(raw as i8),
-        (1, false) => i64::from(raw as u8),
-        (2, true) => i64::from(raw as i16),
-        (2, false) => i64::from(raw as u16),
-        (4, true) => i64::from(raw as i32),
-        (4, false) => i64::from(raw as u32),
-        (_, true) => raw as i64,
-        (_, false) => return ffi::PyLong_FromUnsignedLongLong(raw),
-    };
-    ffi::PyLong_FromLongLong(v)
+    match crate::call::register_int(raw, size, signed) {
+        Some(v) => ffi::PyLong_FromLongLong(v),
+        None => ffi::PyLong_FromUnsignedLongLong(raw),
+    }
 }
