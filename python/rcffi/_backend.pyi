@@ -158,6 +158,15 @@ class CArgObject:
 def _ctypes_byref(obj: Any, offset: int = ...) -> CArgObject:
     """ctypes' ``byref()``."""
 
+def _ctypes_callback(
+    ctype: CType,
+    func: Callable[..., Any],
+    none_if_zero: list[bool],
+    convert_result: Callable[[Any], Any],
+    error: Any = ...,
+) -> CData:
+    """A ctypes callback with plain arguments, following ctypes' rules."""
+
 class _CtypesFuncBase(_CtypesBufferBase):
     """The call path of function objects: calls the signature recorded by
     ``_b_set_fast_call_`` takes go straight to the backend function; the

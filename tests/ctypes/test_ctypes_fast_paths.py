@@ -405,3 +405,41 @@ def test_callback_errors_go_to_the_unraisable_hook(same, monkeypatch):
         bad_call(0), bad_result(1)  # what C gets then is undefined in ctypes
         return bad_call(1), caught
     same(run)
+
+
+def test_callbacks_of_plain_signatures(same):
+    """Plain arguments only: the backend calls the function without a Python
+    trampoline, so every ctypes rule for arguments and results is checked here."""
+    def run(m):
+        seen = []
+
+        def body(p, n, d):
+            seen.append((p, n, d))
+            return n
+
+        wrap = m.CFUNCTYPE(m.c_short, m.c_void_p, m.c_longlong, m.c_double)(body)
+        unsigned = m.CFUNCTYPE(m.c_uint, m.c_void_p, m.c_longlong, m.c_double)(body)
+        results = [wrap(None, 70000, 1.5), wrap(0, -40000, 0.0), wrap(8, 2**70 + 3, -2.0),
+                   unsigned(None, -1, 0.5)]
+        as_double = m.CFUNCTYPE(m.c_double, m.c_int)(lambda v: v // 2)(7)
+        as_bool = m.CFUNCTYPE(m.c_bool, m.c_int)(lambda v: v)(5)
+        as_char = m.CFUNCTYPE(m.c_char, m.c_int)(lambda v: b"x")(1)
+        ignored = m.CFUNCTYPE(None, m.c_int)(lambda v: v)(3)
+        return results, seen, as_double, as_bool, as_char, ignored
+    same(run)
+
+
+def test_plain_callback_errors_name_the_function(same, monkeypatch):
+    def run(m):
+        import sys
+        caught = []
+        monkeypatch.setattr(sys, "unraisablehook", lambda u: caught.append(
+            (u.exc_type.__name__, u.err_msg, u.object is fail)))
+
+        def fail(v):
+            raise KeyError(v)
+
+        m.CFUNCTYPE(m.c_int, m.c_void_p)(fail)(None)
+        m.CFUNCTYPE(m.c_double, m.c_int)(lambda v: "no")(1)
+        return caught[0], caught[1][:2]
+    same(run)

@@ -18,6 +18,7 @@ use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
+use crate::ctypes_callback::CtypesRules;
 use crate::errors::to_pyerr;
 use crate::types::{ctype_for, table, CType};
 
@@ -36,6 +37,9 @@ impl CallbackCData {
         visit.call(&self.target.callable)?;
         if let Some(onerror) = &self.target.onerror {
             visit.call(onerror)?;
+        }
+        if let Some(rules) = &self.target.ctypes {
+            rules.traverse(&visit)?;
         }
         Ok(())
     }
@@ -57,6 +61,8 @@ pub(crate) struct Target {
     /// The result returned when the Python function raises.
     error_value: [u8; 16],
     onerror: Option<Py<PyAny>>,
+    /// Set for the callbacks of `rcffi.ctypes`, which follow ctypes' rules.
+    ctypes: Option<CtypesRules>,
 }
 
 impl Target {
@@ -113,7 +119,25 @@ impl Target {
             result,
             error_value,
             onerror,
+            ctypes: None,
         })
+    }
+
+    /// The same target following ctypes' rules for arguments, results and
+    /// reports.
+    pub(crate) fn with_ctypes_rules(self, rules: CtypesRules) -> Target {
+        Target {
+            ctypes: Some(rules),
+            ..self
+        }
+    }
+
+    /// Argument `i`, which C passed at `p`, as the Python function sees it.
+    unsafe fn read(&self, py: Python<'_>, i: usize, p: *mut u8) -> PyResult<Py<PyAny>> {
+        match &self.ctypes {
+            Some(rules) if rules.is_none(i, p) => Ok(py.None()),
+            _ => read_arg(py, &self.args[i], p),
+        }
     }
 
     /// The types of the arguments C passes.
@@ -132,7 +156,13 @@ pub fn callback(
     error: Option<&Bound<'_, PyAny>>,
     onerror: Option<Py<PyAny>>,
 ) -> PyResult<Py<CData>> {
-    let target = Arc::new(Target::new(py, &ctype, python_callable, error, onerror)?);
+    let target = Target::new(py, &ctype, python_callable, error, onerror)?;
+    make(py, ctype, target)
+}
+
+/// The callback cdata calling `target` for a C function of type `ctype`.
+pub(crate) fn make(py: Python<'_>, ctype: Py<CType>, target: Target) -> PyResult<Py<CData>> {
+    let target = Arc::new(target);
     let ct = ctype.get();
     let handler = Arc::clone(&target);
     let cb = Callback::new(
@@ -186,7 +216,11 @@ pub(crate) fn deliver(
         let mut converting = false;
         let outcome = call_python(py, target, args).and_then(|value| {
             converting = true;
-            unsafe { write_result(py, target.result.get(), ret, value.bind(py), widened) }
+            let result = target.result.get();
+            match &target.ctypes {
+                Some(rules) => unsafe { rules.deliver(py, result, ret, value.bind(py), widened) },
+                None => unsafe { write_result(py, result, ret, value.bind(py), widened) },
+            }
         });
         if let Err(err) = outcome {
             let rescued = target
@@ -194,7 +228,9 @@ pub(crate) fn deliver(
                 .as_ref()
                 .and_then(|h| on_error(py, target, h, err.clone_ref(py), ret, widened));
             if rescued.is_none() {
-                if target.onerror.is_none() {
+                if target.ctypes.is_some() {
+                    crate::ctypes_callback::report(py, err, target.callable.bind(py), converting);
+                } else if target.onerror.is_none() {
                     report_unraisable(py, err, target.callable.bind(py), converting);
                 }
                 let size = if widened {
@@ -225,7 +261,7 @@ fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>, co
         Ok(message) => {
             err.restore(py);
             // SAFETY: an exception is set (just restored) and the GIL is held.
-            unsafe { write_unraisable_message(message.as_ptr()) }
+            unsafe { write_unraisable_message(message.as_ptr(), std::ptr::null_mut()) }
         }
         Err(_) => err.write_unraisable(py, Some(callable)),
     }
@@ -233,23 +269,34 @@ fn report_unraisable(py: Python<'_>, err: PyErr, callable: &Bound<'_, PyAny>, co
 
 /// `PyErr_WriteUnraisable` with a message instead of an object: the
 /// function's name changed in 3.13.
+/// `object`, when not NULL, is the hook's `object` (printed after the message).
 #[cfg(not(Py_3_13))]
-unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+pub(crate) unsafe fn write_unraisable_message(
+    message: *const std::os::raw::c_char,
+    object: *mut pyo3::ffi::PyObject,
+) {
     extern "C" {
         fn _PyErr_WriteUnraisableMsg(
             message: *const std::os::raw::c_char,
             object: *mut pyo3::ffi::PyObject,
         );
     }
-    _PyErr_WriteUnraisableMsg(message, std::ptr::null_mut());
+    _PyErr_WriteUnraisableMsg(message, object);
 }
 
 #[cfg(Py_3_13)]
-unsafe fn write_unraisable_message(message: *const std::os::raw::c_char) {
+pub(crate) unsafe fn write_unraisable_message(
+    message: *const std::os::raw::c_char,
+    object: *mut pyo3::ffi::PyObject,
+) {
     extern "C" {
         fn PyErr_FormatUnraisable(format: *const std::os::raw::c_char, ...);
     }
-    PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message);
+    if object.is_null() {
+        PyErr_FormatUnraisable(c"Exception ignored %s".as_ptr(), message);
+    } else {
+        PyErr_FormatUnraisable(c"Exception ignored %s: %R".as_ptr(), message, object);
+    }
 }
 
 /// Arguments up to this count are passed to Python from a stack array.
@@ -258,8 +305,8 @@ const STACK_ARGS: usize = 8;
 fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResult<Py<PyAny>> {
     if args.len() > STACK_ARGS {
         let mut values = Vec::with_capacity(args.len());
-        for (ct, p) in target.args.iter().zip(args) {
-            values.push(unsafe { read_arg(py, ct, *p as *mut u8)? });
+        for (i, p) in args.iter().enumerate() {
+            values.push(unsafe { target.read(py, i, *p as *mut u8)? });
         }
         return Ok(target
             .callable
@@ -269,8 +316,8 @@ fn call_python(py: Python<'_>, target: &Target, args: &[*mut c_void]) -> PyResul
     }
     // The common case: a vectorcall with the arguments in a stack array, no tuple.
     let mut values: [Option<Py<PyAny>>; STACK_ARGS] = Default::default();
-    for (slot, (ct, p)) in values.iter_mut().zip(target.args.iter().zip(args)) {
-        *slot = Some(unsafe { read_arg(py, ct, *p as *mut u8)? });
+    for (i, (slot, p)) in values.iter_mut().zip(args).enumerate() {
+        *slot = Some(unsafe { target.read(py, i, *p as *mut u8)? });
     }
     let mut raw = [std::ptr::null_mut::<pyo3::ffi::PyObject>(); STACK_ARGS];
     for (r, v) in raw.iter_mut().zip(&values) {
@@ -339,7 +386,7 @@ unsafe fn read_arg(py: Python<'_>, ct: &Py<CType>, p: *mut u8) -> PyResult<Py<Py
 
 /// Whether a result is returned widened to a machine word (integers narrower
 /// than 8 bytes, as libffi's closures return them).
-fn is_widened(ct: &CType) -> bool {
+pub(crate) fn is_widened(ct: &CType) -> bool {
     matches!(ct.kind, Kind::Primitive | Kind::Enum)
         && ct.prim.is_some_and(|p| {
             p.size() < 8
@@ -361,7 +408,7 @@ fn result_bytes(ct: &CType) -> usize {
 
 /// Writes a callback result; integers narrower than a word are `widened` as
 /// libffi's closures return them.
-unsafe fn write_result(
+pub(crate) unsafe fn write_result(
     py: Python<'_>,
     ct: &CType,
     ret: *mut u8,

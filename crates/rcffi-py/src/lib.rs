@@ -17,6 +17,7 @@ mod cffi_abi;
 mod compiler;
 mod convert;
 mod ctypes_args;
+mod ctypes_callback;
 mod ctypes_calls;
 mod ctypes_fields;
 mod ctypes_instance;
@@ -123,6 +124,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(typebuild::_get_common_types, m)?)?;
     m.add_function(wrap_pyfunction!(typebuild::_get_types, m)?)?;
     m.add_function(wrap_pyfunction!(callback::callback, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_callback::_ctypes_callback, m)?)?;
     m.add_function(wrap_pyfunction!(errno::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(errno::set_errno, m)?)?;
     m.add_class::<buffer::CBuffer>()?;

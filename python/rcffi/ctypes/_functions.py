@@ -592,7 +592,12 @@ def _make_callback(self, func):
             return result - mask - 1 if result >= half else result
         return result_of(result)
 
-    callback = B.callback(ftype, trampoline, failed)
+    if all(c is None or c is _or_none for c in converters):
+        # Plain arguments: the backend calls ``func`` itself (ctypes_callback.rs).
+        callback = B._ctypes_callback(ftype, func, [c is _or_none for c in converters],
+                                      result_of, failed)
+    else:
+        callback = B.callback(ftype, trampoline, failed)
     self._callable = func
     self._b_callback = callback
     _core.write_pointer(self._b_addr, _core.address_of_cdata(callback))
