@@ -443,3 +443,47 @@ def test_plain_callback_errors_name_the_function(same, monkeypatch):
         m.CFUNCTYPE(m.c_double, m.c_int)(lambda v: "no")(1)
         return caught[0], caught[1][:2]
     same(run)
+
+
+def test_constructors_run_by_the_backend(same):
+    """c_int(v), POINTER(T)(obj), (T * n)(*values): the init slots in the backend
+    keep ctypes' arguments, errors and keep-alive links."""
+    def run(m):
+        out = [m.c_int(7).value, m.c_int(value=3).value, m.c_double(2).value,
+               m.c_void_p().value, m.c_char(b"z").value]
+        for make in (lambda: m.c_int(1, 2), lambda: m.POINTER(m.c_int)(m.c_long(1)),
+                     lambda: (m.c_int * 2)(1, 2, 3), lambda: (m.c_int * 2)(1, "x")):
+            try:
+                make()
+            except (TypeError, IndexError) as e:
+                out.append((type(e).__name__, str(e)))
+        x = m.c_int(5)
+        p = m.POINTER(m.c_int)(x)
+        out += [p.contents.value, sorted(p._objects), m.POINTER(m.c_int)()._objects,
+                bool(m.POINTER(m.c_int)()), list((m.c_short * 3)(1, -2))]
+
+        class Sub(m.POINTER(m.c_int)):
+            pass
+        try:
+            Sub()
+        except TypeError as e:
+            out.append(str(e))
+        return out
+    same(run)
+
+
+def test_sizeof_addressof_and_raw_memory(same):
+    def run(m):
+        buf = m.create_string_buffer(b"hello", 8)
+        m.memmove(m.addressof(buf) + 1, b"EL", 2)
+        out = [m.sizeof(buf), m.sizeof(m.c_int * 3), m.sizeof(m.c_int(1)), buf.raw,
+               buf.value, m.string_at(buf, 3), m.addressof(buf) == m.cast(buf, m.c_void_p).value]
+        for bad in (lambda: m.sizeof(3), lambda: m.addressof(3)):
+            try:
+                bad()
+            except TypeError as e:
+                out.append(str(e))
+        m.resize(buf, 32)
+        out.append(m.sizeof(buf))
+        return out
+    same(run)

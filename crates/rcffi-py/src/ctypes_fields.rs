@@ -146,6 +146,18 @@ impl CtypesField {
     }
 }
 
+/// What `c_int(value)` does after allocation: the value, if any, stored
+/// through the `value` attribute (the class's descriptor).
+pub fn init_simple(obj: &Bound<'_, CtypesBufferBase>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+    match args.len() {
+        0 => Ok(()),
+        1 => obj.setattr(intern!(obj.py(), "value"), args.get_item(0)?),
+        n => Err(PyTypeError::new_err(format!(
+            "__init__ expected at most 1 argument, got {n}"
+        ))),
+    }
+}
+
 /// What `Structure(*args, **kwargs)` does after allocation: positional values
 /// go to the fields of the class's shape in order, keyword values through
 /// the attribute of that name.

@@ -9,7 +9,7 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 
-use crate::ctypes_instance::Items;
+use crate::ctypes_instance::{view_token, Items};
 use crate::ctypes_support::CtypesBufferBase;
 
 /// Adds no state: Python's array class derives from it and from `CData`, both
@@ -46,6 +46,12 @@ impl CtypesArrayBase {
     fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
         Err(deleted("Array"))
     }
+
+    /// `(T * n)(*values)`: the array's `__init__`.
+    #[pyo3(name = "_b_init_array_", signature = (*args))]
+    fn init_array(slf: &Bound<'_, Self>, args: &Bound<'_, PyTuple>) -> PyResult<()> {
+        init_items(slf.as_super(), args)
+    }
 }
 
 /// Adds no state, like `_CtypesArrayBase`: Python's pointer class derives
@@ -64,6 +70,19 @@ impl CtypesPointerBase {
         args: &Bound<'_, PyTuple>,
         _kwargs: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<(Self, CtypesBufferBase)> {
+        let py = cls.py();
+        let view = args.len() == 4 && args.get_item(0)?.is(view_token(py));
+        // As in ctypes, a subclass of a pointer type has no _type_ of its own:
+        // it makes no instances (views of its memory are still read).
+        if !view {
+            let own = cls.getattr(intern!(py, "__dict__"))?;
+            let item = own.get_item(intern!(py, "_type_")).ok();
+            if item.is_none_or(|item| item.is_none()) {
+                return Err(PyTypeError::new_err(
+                    "Cannot create instance: has no _type_",
+                ));
+            }
+        }
         Ok((CtypesPointerBase, CtypesBufferBase::for_class(cls, args)?))
     }
 
@@ -81,6 +100,15 @@ impl CtypesPointerBase {
 
     fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
         Err(deleted("Pointer"))
+    }
+
+    /// `POINTER(T)(obj)`: the pointer's `__init__`.
+    #[pyo3(name = "_b_init_pointer_", signature = (value=None))]
+    fn init_pointer(slf: &Bound<'_, Self>, value: Option<&Bound<'_, PyAny>>) -> PyResult<()> {
+        match value.filter(|v| !v.is_none()) {
+            Some(value) => point_at(slf.as_super(), value),
+            None => Ok(()),
+        }
     }
 
     /// Makes the pointer hold `address` (an int, taken modulo 2**64 as C's
@@ -170,4 +198,68 @@ fn scalar_item(
         return Err(PyIndexError::new_err("invalid index"));
     }
     Ok(Some((state.addr() + i as usize * size, scalar)))
+}
+
+/// Makes a new pointer instance `ptr` point at `value`, a ctypes instance,
+/// and keep it alive as ctypes does: `value` under key "1" of the
+/// pointer's `_objects`, what `value` keeps under "0".
+pub fn point_at(ptr: &Bound<'_, CtypesBufferBase>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let py = ptr.py();
+    // As ctypes 3.11, any instance is accepted, whatever its type.
+    let target = value.cast::<CtypesBufferBase>().map_err(|_| {
+        let name = |obj: PyResult<Bound<'_, PyAny>>| {
+            obj.and_then(|o| o.getattr(intern!(py, "__name__")))
+                .map(|n| n.to_string())
+                .unwrap_or_default()
+        };
+        let item = name(ptr.get_type().getattr(intern!(py, "_type_")));
+        let given = name(Ok(value.get_type().into_any()));
+        PyTypeError::new_err(format!("expected {item} instead of {given}"))
+    })?;
+    let state = &ptr.get().state;
+    if state.base(py).is_some() {
+        // A view's links go to its root owner: the Python setter walks there.
+        return ptr.setattr(intern!(py, "contents"), value);
+    }
+    // SAFETY: a pointer instance owns pointer-sized memory.
+    unsafe { (state.addr() as *mut usize).write_unaligned(target.get().state.addr()) };
+    let objects = match state
+        .objects(py)
+        .map(|o| o.into_bound(py).cast_into::<PyDict>())
+    {
+        Some(Ok(objects)) => objects,
+        _ => {
+            let objects = PyDict::new(py);
+            state.set_objects(objects.clone().into_any());
+            objects
+        }
+    };
+    objects.set_item(intern!(py, "1"), value)?;
+    if let Some(inner) = target.get().state.objects(py) {
+        objects.set_item(intern!(py, "0"), inner)?;
+    }
+    Ok(())
+}
+
+/// Stores `values` in the first items of a new array, as ctypes does: more
+/// values than items is an IndexError.
+pub fn init_items(
+    array: &Bound<'_, CtypesBufferBase>,
+    values: &Bound<'_, PyTuple>,
+) -> PyResult<()> {
+    if values.is_empty() {
+        return Ok(());
+    }
+    let py = array.py();
+    let length: usize = array
+        .get_type()
+        .getattr(intern!(py, "_length_"))?
+        .extract()?;
+    if values.len() > length {
+        return Err(PyIndexError::new_err("invalid index"));
+    }
+    for (i, value) in values.iter().enumerate() {
+        set_item(array, &i.into_pyobject(py)?.into_any(), &value)?;
+    }
+    Ok(())
 }

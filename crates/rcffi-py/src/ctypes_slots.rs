@@ -14,8 +14,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
-use crate::ctypes_fields::{init_record, CtypesField};
-use crate::ctypes_items::{self, CtypesArrayBase, CtypesPointerBase};
+use crate::ctypes_fields::{init_record, init_simple, CtypesField};
+use crate::ctypes_items::{self, init_items, point_at, CtypesArrayBase, CtypesPointerBase};
 use crate::ctypes_support::CtypesBufferBase;
 
 /// Runs `body` as a slot: errors set the interpreter's error indicator, a
@@ -129,25 +129,100 @@ unsafe extern "C" fn record_init(
     })
 }
 
-/// Gives a record class whose `__init__` is the backend's
-/// (`_CtypesBufferBase._b_init_record_`) that function as its `tp_init`, so
-/// that `P(1, 2)` does not go through a method call with a new argument
-/// tuple. Assigning `__init__` later makes CPython recompute the slot, as
-/// for any class. rcffi.ctypes' record metaclass calls it for each class.
+unsafe extern "C" fn simple_init(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    _kwargs: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        init_simple(&obj, &args).map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn pointer_init(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        if !kwargs.is_null() || args.len() > 1 {
+            // Keywords and their errors as the method words them.
+            let init = obj.getattr(intern!(py, "_b_init_pointer_"))?;
+            let kwargs = (!kwargs.is_null())
+                .then(|| Borrowed::from_ptr(py, kwargs).cast::<PyDict>())
+                .transpose()?;
+            return init.call(&*args, kwargs.as_deref()).map(|_| 0);
+        }
+        if args.is_empty() {
+            return Ok(0);
+        }
+        let value = args.get_item(0)?;
+        if value.is_none() {
+            return Ok(0);
+        }
+        point_at(&obj, &value).map(|()| 0)
+    })
+}
+
+unsafe extern "C" fn array_init(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        if !kwargs.is_null() {
+            let init = obj.getattr(intern!(py, "_b_init_array_"))?;
+            let args = Borrowed::from_ptr(py, args);
+            let kwargs = Borrowed::from_ptr(py, kwargs).cast::<PyDict>()?;
+            return init.call(args.cast::<PyTuple>()?, Some(&kwargs)).map(|_| 0);
+        }
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        init_items(&obj, &args).map(|()| 0)
+    })
+}
+
+/// Gives a record, array, pointer or simple class whose `__init__` is the backend's
+/// (`_CtypesBufferBase._b_init_record_` or `_b_init_simple_`,
+/// `_CtypesPointerBase._b_init_pointer_`, `_CtypesArrayBase._b_init_array_`)
+/// that function
+/// as its `tp_init`, so that `P(1, 2)` or `c_int(3)` does not go through a
+/// method call with a new argument tuple. Assigning `__init__` later makes
+/// CPython recompute the slot, as for any class. rcffi.ctypes' metaclasses
+/// call it for each class.
 #[pyfunction]
 pub fn _ctypes_init_slot(cls: &Bound<'_, PyType>) -> PyResult<()> {
     let py = cls.py();
-    let init = cls.getattr(intern!(py, "__init__"))?;
-    let ours = py
-        .get_type::<CtypesBufferBase>()
-        .getattr(intern!(py, "_b_init_record_"))?;
-    if !init.is(&ours) || !cls.is_subclass_of::<CtypesBufferBase>()? {
+    if !cls.is_subclass_of::<CtypesBufferBase>()? {
         return Ok(());
     }
+    let init = cls.getattr(intern!(py, "__init__"))?;
+    let base = py.get_type::<CtypesBufferBase>();
+    let function: ffi::initproc = if init.is(&base.getattr(intern!(py, "_b_init_record_"))?) {
+        record_init
+    } else if init.is(&base.getattr(intern!(py, "_b_init_simple_"))?) {
+        simple_init
+    } else if init.is(&py
+        .get_type::<CtypesPointerBase>()
+        .getattr(intern!(py, "_b_init_pointer_"))?)
+    {
+        pointer_init
+    } else if init.is(&py
+        .get_type::<CtypesArrayBase>()
+        .getattr(intern!(py, "_b_init_array_"))?)
+    {
+        array_init
+    } else {
+        return Ok(());
+    };
     // SAFETY: a heap subtype of _CtypesBufferBase (checked) whose __init__ is
     // the function the slot calls; PyType_Modified drops cached lookups.
     unsafe {
-        (*cls.as_type_ptr()).tp_init = Some(record_init);
+        (*cls.as_type_ptr()).tp_init = Some(function);
         ffi::PyType_Modified(cls.as_type_ptr());
     }
     Ok(())

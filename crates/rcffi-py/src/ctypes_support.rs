@@ -132,6 +132,17 @@ impl CtypesBufferBase {
         crate::ctypes_fields::init_record(slf, args, kwargs)
     }
 
+    /// `_SimpleCData.__init__`: at most one value, stored through the class's
+    /// `value` attribute; keyword arguments are ignored, as by ctypes.
+    #[pyo3(name = "_b_init_simple_", signature = (*args, **_kwargs))]
+    fn init_simple(
+        slf: &Bound<'_, Self>,
+        args: &Bound<'_, PyTuple>,
+        _kwargs: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<()> {
+        crate::ctypes_fields::init_simple(slf, args)
+    }
+
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         self.state.traverse(&visit)
     }
@@ -203,4 +214,48 @@ impl CtypesBufferBase {
             (*view).internal = std::ptr::null_mut();
         }
     }
+}
+
+/// `ctypes.sizeof(obj_or_type)`: an instance's size in the backend (a
+/// resized instance owns more than its type's size); types ask their
+/// metaclass's `_b_sizeof_`, which knows about open records.
+#[pyfunction]
+pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+    let py = obj.py();
+    if let Ok(inst) = obj.cast::<CtypesBufferBase>() {
+        let size: usize = obj
+            .get_type()
+            .getattr(pyo3::intern!(py, "_b_size_"))?
+            .extract()?;
+        let owned = inst.get().state.owned_size();
+        // A zero-sized instance owns one byte; only resize() grows it.
+        let size = if owned > size.max(1) { owned } else { size };
+        return Ok(size.into_pyobject(py)?.into_any().unbind());
+    }
+    match obj.getattr_opt(pyo3::intern!(py, "_b_sizeof_"))? {
+        Some(method) if obj.is_instance_of::<PyType>() => Ok(method.call0()?.unbind()),
+        _ => Err(pyo3::exceptions::PyTypeError::new_err(
+            "this type has no size",
+        )),
+    }
+}
+
+/// `ctypes.addressof(obj)`, with the `ctypes.addressof` audit event.
+#[pyfunction]
+pub fn _ctypes_addressof(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let inst = obj
+        .cast::<CtypesBufferBase>()
+        .map_err(|_| pyo3::exceptions::PyTypeError::new_err("invalid type"))?;
+    extern "C" {
+        fn PySys_Audit(
+            event: *const std::ffi::c_char,
+            format: *const std::ffi::c_char,
+            ...
+        ) -> c_int;
+    }
+    // SAFETY: the GIL is held; "O" takes one borrowed object.
+    if unsafe { PySys_Audit(c"ctypes.addressof".as_ptr(), c"O".as_ptr(), obj.as_ptr()) } < 0 {
+        return Err(PyErr::fetch(obj.py()));
+    }
+    Ok(inst.get().state.addr())
 }

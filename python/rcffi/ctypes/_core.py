@@ -9,7 +9,6 @@ stands for it in struct layouts and call signatures (pointers of every kind are
 cdata to be made per call).
 """
 
-import sys
 
 from .. import _backend as B
 
@@ -42,28 +41,12 @@ def address_of_cdata(cdata):
     return int(B.cast(UINTPTR, cdata))
 
 
-def read_bytes(address, size):
-    if size <= 0:
-        return b""
-    return B.unpack(B.cast(PCHAR, address), size)
-
-
-def write_bytes(address, data):
-    if data:
-        B.memmove(B.cast(PCHAR, address), data, len(data))
-
-
-def copy_memory(dest, src, size):
-    if size > 0:
-        B.memmove(B.cast(PCHAR, dest), B.cast(PCHAR, src), size)
-
-
-def read_pointer(address):
-    return B.cast(B.new_pointer_type(UINTPTR), address)[0]
-
-
-def write_pointer(address, value):
-    B.cast(B.new_pointer_type(UINTPTR), address)[0] = value & ((1 << (8 * POINTER_SIZE)) - 1)
+# Raw memory at an address, in the backend (no cdata per access).
+read_bytes = B._ctypes_read_bytes
+write_bytes = B._ctypes_write_bytes
+copy_memory = B._ctypes_copy
+read_pointer = B._ctypes_read_pointer
+write_pointer = B._ctypes_write_pointer
 
 
 def buffer_address(obj, writable):
@@ -149,9 +132,16 @@ class CDataType(type):
         """Whether the type may still get a layout (a record's ``_fields_``)."""
         return False
 
+    def _b_sizeof_(cls):
+        if cls._b_ctype_ is None and cls._b_open_():
+            # As ctypes, measuring a record without _fields_ leaves it open to them.
+            return 0
+        if not is_complete(cls):
+            raise TypeError("this type has no size")
+        return cls._b_size_
+
     def __mul__(cls, length):
-        from ._sequences import array_type
-        return array_type(cls, length)
+        return _sequences.array_type(cls, length)
 
     __rmul__ = __mul__
 
@@ -276,12 +266,10 @@ CArgObject = B.CArgObject
 byref = B._ctypes_byref
 
 
-def addressof(obj):
-    if not isinstance(obj, CData):
-        raise TypeError("invalid type")
-    if sys.audit:
-        sys.audit("ctypes.addressof", obj)
-    return obj._b_addr
+# ``addressof(obj)`` and ``sizeof(obj_or_type)`` in the backend; the size of a
+# type comes from its metaclass (``CDataType._b_sizeof_``).
+addressof = B._ctypes_addressof
+sizeof = B._ctypes_sizeof
 
 
 def _type_of(obj_or_type):
@@ -290,20 +278,6 @@ def _type_of(obj_or_type):
     if isinstance(obj_or_type, CData):
         return type(obj_or_type)
     return None
-
-
-def sizeof(obj_or_type):
-    if isinstance(obj_or_type, CData):
-        size, owned = type(obj_or_type)._b_size_, obj_or_type._b_owned_size_
-        # A zero-sized instance owns one byte; only resize() grows it.
-        return owned if owned > max(size, 1) else size
-    cls = _type_of(obj_or_type)
-    if cls is not None and cls._b_ctype_ is None and cls._b_open_():
-        # As ctypes, measuring a record without _fields_ leaves it open to them.
-        return 0
-    if cls is None or not is_complete(cls):
-        raise TypeError("this type has no size")
-    return cls._b_size_
 
 
 def alignment(obj_or_type):
@@ -320,3 +294,8 @@ def resize(obj, size):
     if size < cls._b_size_:
         raise ValueError("minimum size is %d" % cls._b_size_)
     obj._b_resize_(size)
+
+
+# Arrays are built on the classes above; imported last, as their module
+# imports this one (an import inside __mul__ would run on every ``T * n``).
+from . import _sequences  # noqa: E402

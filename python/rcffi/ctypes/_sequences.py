@@ -27,6 +27,7 @@ class ArrayType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        B._ctypes_init_slot(cls)
         if "_length_" not in namespace and "_type_" not in namespace and \
                 not any(isinstance(b, ArrayType) and b.__dict__.get("_b_final_") for b in bases):
             if name == "Array":
@@ -99,11 +100,8 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
     __slots__ = ()
     _b_new_instance_ = staticmethod(B._CtypesArrayBase.__new__)
 
-    def __init__(self, *args):
-        if len(args) > type(self)._length_:
-            raise IndexError("invalid index")
-        for i, value in enumerate(args):
-            self[i] = value
+    # Values for the first items (the backend's loop).
+    __init__ = B._CtypesArrayBase._b_init_array_
 
     def __len__(self):
         return type(self)._length_
@@ -237,6 +235,7 @@ class PointerType(CDataType):
         cls._b_align_ = B.alignof(UINTPTR)
         cls._b_has_pointers_ = True
         cls._b_is_pointer_ = True
+        B._ctypes_init_slot(cls)
         if name == "_Pointer" and "_type_" not in namespace:
             return cls
         cls._b_ctype_ = UINTPTR
@@ -319,15 +318,8 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
     __slots__ = ()
     _b_new_instance_ = staticmethod(B._CtypesPointerBase.__new__)
 
-    def __new__(cls, *args, **kwargs):
-        # As in ctypes, a subclass of a pointer type has no _type_ of its own.
-        if cls.__dict__.get("_type_") is None:
-            raise TypeError("Cannot create instance: has no _type_")
-        return B._CtypesPointerBase.__new__(cls)
-
-    def __init__(self, value=None):
-        if value is not None:
-            self.contents = value
+    # Points at the value, keeping it alive (the backend's loop).
+    __init__ = B._CtypesPointerBase._b_init_pointer_
 
     @property
     def _b_target_(self):
@@ -343,7 +335,8 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
     @contents.setter
     def contents(self, value):
         item = type(self)._type_
-        if not isinstance(value, CData) or not isinstance(value, item):
+        # As ctypes 3.11, any instance is accepted, whatever its type.
+        if not isinstance(value, CData):
             raise TypeError("expected %s instead of %s" % (item.__name__, type(value).__name__))
         _core.write_pointer(self._b_addr, value._b_addr)
         _core.keep(self, "1", value)

@@ -54,12 +54,10 @@ def accessor(code):
 def wrap_int(acc, value):
     """``value`` truncated to the type's width, as C (and ctypes) store it."""
     if not isinstance(value, int):
-        if isinstance(value, float):
-            raise TypeError("'float' object cannot be interpreted as an integer")
         try:
             value = value.__index__()
         except AttributeError:
-            raise TypeError("an integer is required (got type %s)"
+            raise TypeError("'%s' object cannot be interpreted as an integer"
                             % type(value).__name__) from None
     value &= acc.mask
     if acc.signed and value >= acc.half:
@@ -204,6 +202,9 @@ class SimpleType(CDataType):
             raise AttributeError("class must define a '_type_' attribute which must be\n"
                                  "a single character string containing one of '%s'."
                                  % SIMPLE_CODES)
+        B._ctypes_init_slot(cls)
+        swapped = namespace.get("_b_swapped_", False)
+        cls.value = _Value("value", 0, None if swapped else code, cls)
         acc = accessor(code)
         cls._b_code_ = code
         cls._b_size_ = acc.size
@@ -277,8 +278,8 @@ class SimpleType(CDataType):
 def _pointer_like_param(cls, code, obj):
     """``from_param`` of c_char_p, c_wchar_p and c_void_p: they take addresses in
     many spellings (ctypes accepts arrays, pointers, byref() and functions)."""
-    from ._sequences import Array, _Pointer
-    from ._functions import CFuncPtr
+    Array, _Pointer = _sequences.Array, _sequences._Pointer
+    CFuncPtr = _functions.CFuncPtr
     if obj is None:
         return None
     if code == "z" and isinstance(obj, bytes):
@@ -321,7 +322,32 @@ def _pointer_like_param(cls, code, obj):
                     % type(obj).__name__)
 
 
-_NO_VALUE = object()
+class _Value(B._CtypesField):
+    """``value`` of simple instances: a plain code in native order is read and
+    written by the backend; swapped order, strings, ``py_object`` and values
+    to convert in Python come here."""
+
+    __slots__ = ()
+
+    def _b_get_(self, obj):
+        cls = type(obj)
+        if cls._b_swapped_:
+            return read_swapped(cls._b_code_, obj._b_addr)
+        if cls._b_code_ == "O":
+            if obj._objects is not None and "0" in obj._objects \
+                    and id(obj._objects["0"]) == read(
+                        "P", obj._b_addr) and obj._b_base_ is None:
+                return obj._objects["0"]
+        return read(cls._b_code_, obj._b_addr)
+
+    def _b_set_(self, obj, value):
+        cls = type(obj)
+        if cls._b_swapped_:
+            keeper = write_swapped(cls._b_code_, obj._b_addr, value)
+        else:
+            keeper = write(cls._b_code_, obj._b_addr, value)
+        if keeper is not None:
+            _core.keep(obj, "0", keeper)
 
 
 class _SimpleCData(CData, metaclass=SimpleType):
@@ -329,35 +355,8 @@ class _SimpleCData(CData, metaclass=SimpleType):
 
     __slots__ = ()
 
-    def __init__(self, value=_NO_VALUE):
-        if value is not _NO_VALUE:
-            self.value = value
-
-    @property
-    def value(self):
-        cls = type(self)
-        if cls._b_swapped_:
-            return read_swapped(cls._b_code_, self._b_addr)
-        if cls._b_code_ == "O":
-            if self._objects is not None and "0" in self._objects \
-                    and id(self._objects["0"]) == read(
-                        "P", self._b_addr) and self._b_base_ is None:
-                return self._objects["0"]
-        return read(cls._b_code_, self._b_addr)
-
-    @value.setter
-    def value(self, value):
-        cls = type(self)
-        if cls._b_swapped_:
-            keeper = write_swapped(cls._b_code_, self._b_addr, value)
-        else:
-            keeper = write(cls._b_code_, self._b_addr, value)
-        if keeper is not None:
-            _core.keep(self, "0", keeper)
-
-    @value.deleter
-    def value(self):
-        raise TypeError("can't delete attribute")
+    # At most one value, stored through ``value`` (the backend's loop).
+    __init__ = B._CtypesBufferBase._b_init_simple_
 
     def __repr__(self):
         cls = type(self)
@@ -437,3 +436,8 @@ c_int64, c_uint64 = int_type_of_size(8, True), int_type_of_size(8, False)
 c_size_t = int_type_of_size(_core.POINTER_SIZE, False)
 c_ssize_t = int_type_of_size(_core.POINTER_SIZE, True)
 c_time_t = int_type_of_size(B.sizeof(B.new_primitive_type("long")), True)
+
+
+# Arrays, pointers and functions are built on simple types; imported last, as
+# their modules import this one (an import in a function runs on each call).
+from . import _functions, _sequences  # noqa: E402

@@ -1,0 +1,61 @@
+//! Raw memory primitives of rcffi.ctypes (the role of PyPy's `_rawffi`
+//! reads and writes): bytes and pointer-sized words at an address, without a
+//! cdata object per access. The addresses come from ctypes instances or from
+//! the user (`from_address`, `string_at`), so, as in C and in ctypes, only a
+//! forged address can fault.
+
+use pyo3::prelude::*;
+use pyo3::types::PyBytes;
+
+/// The low bits of a Python int that fit an address (two's complement), as a
+/// C store of the value keeps them.
+fn address_bits(value: &Bound<'_, PyAny>) -> PyResult<usize> {
+    let value = value.call_method0(pyo3::intern!(value.py(), "__index__"))?;
+    // SAFETY: an int; the masked conversion of an int does not fail.
+    Ok(unsafe { pyo3::ffi::PyLong_AsUnsignedLongLongMask(value.as_ptr()) } as usize)
+}
+
+/// `size` bytes at `address` (none for a size <= 0).
+#[pyfunction]
+pub fn _ctypes_read_bytes(py: Python<'_>, address: usize, size: isize) -> Bound<'_, PyBytes> {
+    if size <= 0 {
+        return PyBytes::new(py, b"");
+    }
+    // SAFETY: the caller's address covers `size` readable bytes (see the module doc).
+    PyBytes::new(py, unsafe {
+        std::slice::from_raw_parts(address as *const u8, size as usize)
+    })
+}
+
+/// Copies the bytes of `data` to `address`.
+#[pyfunction]
+pub fn _ctypes_write_bytes(address: usize, data: &[u8]) {
+    // SAFETY: as for `_ctypes_read_bytes`, for writing.
+    unsafe { std::ptr::copy(data.as_ptr(), address as *mut u8, data.len()) }
+}
+
+/// Copies `size` bytes from `src` to `dest` (nothing for a size <= 0); the
+/// ranges may overlap.
+#[pyfunction]
+pub fn _ctypes_copy(dest: usize, src: usize, size: isize) {
+    if size > 0 {
+        // SAFETY: as for `_ctypes_write_bytes`.
+        unsafe { std::ptr::copy(src as *const u8, dest as *mut u8, size as usize) }
+    }
+}
+
+/// The pointer-sized word at `address`.
+#[pyfunction]
+pub fn _ctypes_read_pointer(address: usize) -> usize {
+    // SAFETY: as for `_ctypes_read_bytes`.
+    unsafe { (address as *const usize).read_unaligned() }
+}
+
+/// Stores `value` (an int, truncated to a pointer's width) at `address`.
+#[pyfunction]
+pub fn _ctypes_write_pointer(address: usize, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let bits = address_bits(value)?;
+    // SAFETY: as for `_ctypes_write_bytes`.
+    unsafe { (address as *mut usize).write_unaligned(bits) };
+    Ok(())
+}
