@@ -216,6 +216,12 @@ def module_stub(ffi, module_name, with_lib=True):
                if line is not None]
     body = "\n".join(members)
     records = _record_classes(ffi, classes)
+    # Typedef names of named records, for annotations: `node_t = struct_node`.
+    aliases = ["%s = %s\n" % (n[:-2], name) for name, names in spellings.items() for n in names
+               if not n.startswith(("struct ", "union ")) and n[:-2] != name
+               and _usable(n[:-2])]
+    if aliases:
+        records.append("".join(aliases))
     ffi_class = _ffi_class({n: s for n, s in spellings.items() if s}, not with_lib)
     text = "\n\n".join(records + [ffi_class, "class _Lib:\n" + (body or "    pass") + "\n"])
     typing = [n for n in ("Any", "Literal", "overload") if re.search(r"\b%s\b" % n, text)]

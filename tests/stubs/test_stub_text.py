@@ -113,6 +113,7 @@ def test_records_with_fields_are_cdata_classes_typed_by_field():
     assert ("class struct_node(CData):\n    next: struct_node\n    at: point\n"
             "    name: CData\n    if_: int\n") in text
     assert "class union_num(CData):\n    i: int\n    f: float\n" in text
+    assert "\nnode_t = struct_node\n" in text
     assert "opaque" not in text and "struct_part" not in text
     shadowing = stub_of("typedef struct { int v; } bytes; typedef struct { int w; } CData;"
                         "char first(bytes *);")
