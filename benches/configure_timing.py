@@ -1,6 +1,6 @@
-"""Times configure: one class of 50 questions (one compile, link and run)
-against one bare `cc` compile and link of an empty program, and a cached
-configure in a fresh process.
+"""Times configure: one class of 50 questions and one `ffi.configure()` of 50
+`...` (each one compile to an object file, nothing linked or run) against one
+bare `cc` compile and link of an empty program, and cached calls of both.
 
 Run it with `.venv/bin/python benches/configure_timing.py`.
 """
@@ -29,6 +29,11 @@ class Fifty:
     timespec = Struct("struct timespec", [("tv_sec", "int"), ("tv_nsec", "int")])
 """ % (HEADERS,) + "".join("    %s = ConstantInteger(%r)\n" % (c, c) for c in CONSTANTS) + \
     "".join("    t_%s = SimpleType(%r)\n" % (t, t) for t in TYPES)
+
+FFI_CDEF = ("typedef int... %s;\n" % ";\ntypedef int... ".join(TYPES)
+            + "struct stat { off_t st_size; mode_t st_mode; ...; };\n"
+            + "struct timespec { time_t tv_sec; long tv_nsec; ...; };\n"
+            + "".join("#define %s ...\n" % c for c in CONSTANTS))
 
 
 def best(fn, n=7):
@@ -73,6 +78,7 @@ def main():
         [sys.executable, "-c", code], capture_output=True, text=True, env=env,
         check=True).stdout.split()] for _ in range(5)]
     hot = best(lambda: configure.configure(fifty_config.Fifty, cache_dir=cached_dir), 50)
+    ffi_best, ffi_med, ffi_fresh = time_ffi_configure(tmp, runs)
     print("questions: %d" % count)
     print("bare cc compile+link of an empty program: best %.1f ms, median %.1f ms"
           % (cc_best * 1e3, cc_med * 1e3))
@@ -83,6 +89,30 @@ def main():
           % (min(f[1] for f in fresh), min(f[0] for f in fresh)))
     print("configure() cached, in process: best %.2f ms, median %.2f ms"
           % (hot[0] * 1e3, hot[1] * 1e3))
+    print("ffi.configure() of 50 '...', uncached: best %.1f ms, median %.1f ms  (%.2fx)"
+          % (ffi_best * 1e3, ffi_med * 1e3, ffi_best / cc_best))
+    print("ffi.configure() cached, first call in a fresh process: best %.2f ms" % ffi_fresh)
+
+
+def time_ffi_configure(tmp, runs):
+    """``ffi.configure()`` of the 50 ``...`` of FFI_CDEF: uncached (best and
+    median seconds) and cached in a fresh process (best milliseconds)."""
+    import rcffi
+
+    def uncached():
+        ffi = rcffi.FFI()
+        ffi.cdef(FFI_CDEF)
+        ffi.configure(includes=HEADERS, cache_dir=os.path.join(tmp, "f%d" % next(runs)))
+
+    uncached()  # the preprocessor's search path, asked once per process
+    found_best, found_med = best(uncached)
+    cached_dir = os.path.join(tmp, "ffi-cached")
+    code = ("import rcffi, time; ffi = rcffi.FFI(); ffi.cdef(%r); t = time.perf_counter();"
+            "ffi.configure(includes=%r, cache_dir=%r); print((time.perf_counter() - t) * 1000)"
+            % (FFI_CDEF, HEADERS, cached_dir))
+    fresh = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                                  check=True).stdout) for _ in range(6)]
+    return found_best, found_med, min(fresh[1:])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ works for a cross compiler, whose programs could not run here.
 
 import struct
 
-__all__ = ["ObjectFileError", "read_symbols"]
+__all__ = ["ObjectFileError", "Symbols", "read_symbols"]
 
 _SHT_SYMTAB = 2
 _SHT_NOBITS = 8
@@ -21,17 +21,49 @@ class ObjectFileError(ValueError):
     """The file is not an ELF object this reader understands."""
 
 
+class Symbols(dict):
+    """``{name: bytes}``, with the object's byte order (``"little"`` or
+    ``"big"``): a cross compiler's target may not share the host's."""
+
+    def __init__(self, byteorder):
+        super().__init__()
+        self.byteorder = byteorder
+
+    def words(self, name):
+        """The 64-bit unsigned integers of the array ``name`` ([] when absent)."""
+        data = self.get(name, b"")
+        return [int.from_bytes(data[i:i + 8], self.byteorder)
+                for i in range(0, len(data) - 7, 8)]
+
+    def integers(self, name, skip=0):
+        """The integers of the array ``name`` written, after ``skip`` words, as
+        pairs (the value's bits as unsigned, whether the value is negative or
+        zero): so a negative value is told from a large unsigned one."""
+        words = self.words(name)[skip:]
+        return [bits - (1 << 64) if negative and bits else bits
+                for bits, negative in zip(words[::2], words[1::2])]
+
+
 def read_symbols(path, prefix):
-    """``{name: bytes}`` for every defined data symbol of the object at ``path``
-    whose name starts with ``prefix``: the bytes its initialiser stored."""
+    """The ``Symbols`` of the object at ``path``: every defined data symbol
+    whose name starts with ``prefix``, with the bytes its initialiser stored."""
     with open(path, "rb") as f:
         data = f.read()
+    try:
+        return _symbols(data, prefix)
+    except ObjectFileError as e:
+        raise ObjectFileError("%s: %s" % (path, e)) from None
+    except (struct.error, IndexError) as e:
+        raise ObjectFileError("%s: truncated or malformed ELF object (%s)" % (path, e)) from None
+
+
+def _symbols(data, prefix):
     if data[:4] != b"\x7fELF" or len(data) < 64:
-        raise ObjectFileError("%s is not an ELF object file" % path)
+        raise ObjectFileError("not an ELF object file")
     wide = {1: False, 2: True}.get(data[4])
     order = {1: "<", 2: ">"}.get(data[5])
     if wide is None or order is None:
-        raise ObjectFileError("%s: unknown ELF class or byte order" % path)
+        raise ObjectFileError("unknown ELF class or byte order")
     if wide:
         shoff, = struct.unpack_from(order + "Q", data, 0x28)
         shentsize, shnum = struct.unpack_from(order + "HH", data, 0x3A)
@@ -44,7 +76,7 @@ def read_symbols(path, prefix):
         symbol = struct.Struct(order + "IIIBBH")
     sections = [_section(section.unpack_from(data, shoff + i * shentsize))
                 for i in range(shnum)]
-    found = {}
+    found = Symbols("little" if order == "<" else "big")
     for kind, _, offset, size, link, entsize in sections:
         if kind != _SHT_SYMTAB or not entsize:
             continue
@@ -76,5 +108,7 @@ def _section(fields):
 
 
 def _string(data, at):
-    end = data.index(b"\0", at)
+    end = data.find(b"\0", at)
+    if end < 0:
+        raise ObjectFileError("a symbol name runs past the end of the file")
     return data[at:end].decode("utf-8", "replace")

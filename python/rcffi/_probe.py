@@ -1,8 +1,11 @@
-"""Asking the C compiler: build a probe program, run it, keep its output.
+"""Asking the C compiler: compile a probe, read its object file, keep the answers.
 
 ``ffi.configure()`` and ``rcffi.configure`` both learn platform facts by
-compiling one C program and reading what it prints. Compiling costs tens of
-milliseconds, so the output is cached on disk under a key hashing the program,
+compiling one C file whose answers are initialised constant arrays, and
+reading them back out of the object file (``_objfile``): nothing is linked
+(unless ``Works()`` asks) or run, so a cross ``$CC`` answers for its target.
+Compiling costs tens of milliseconds, so the answers are cached on disk under
+a key hashing the program,
 the compile keywords and the compiler's identity: the same question asked again,
 in any process, reads a file and runs nothing.
 
@@ -24,15 +27,16 @@ try:
 except ImportError:
     from hashlib import blake2b as _hash
 
-__all__ = ["CompileInfo", "ProbeError", "cache_dir", "cached", "build_and_run",
-           "compile_and_read"]
+__all__ = ["CompileInfo", "ProbeError", "cache_dir", "cached", "compile_and_read",
+           "object_answers"]
 
 # Bumped when the probe format or the cache layout changes.
-_CACHE_VERSION = "2"
+_CACHE_VERSION = "3"
 
 
 class ProbeError(VerificationError):
-    """The probe did not compile, link or run; ``output`` is what the tool printed."""
+    """The probe did not compile or could not be read; ``output`` is what the
+    compiler printed."""
 
     def __init__(self, message, output=""):
         super().__init__(message)
@@ -263,24 +267,18 @@ def compile_and_read(words, source, info, prefix, link=False):
         return symbols, status == 0
 
 
-def build_and_run(words, source, info):
-    """Compiles and links ``source`` with ``info``, runs it, returns its stdout.
-    A failure is a ``ProbeError`` naming a missing header when that is the cause
-    and holding the compiler's output."""
-    import subprocess
-    import tempfile
+def object_answers(words, source, info):
+    """Compiles the ``ffi.configure()`` probe ``source`` (see rcffi-core's
+    ``probe``) to an object file and returns its answers as text: one line of
+    integers per ``_rcffi_p<i>`` array, in order. Nothing is linked or run."""
+    import re
 
-    with tempfile.TemporaryDirectory(prefix="rcffi-probe-") as tmp:
-        c_path = os.path.join(tmp, "probe.c")
-        exe = os.path.join(tmp, "probe")
-        with open(c_path, "w", encoding="utf-8") as f:
-            f.write(source)
-        command = words + [c_path, "-o", exe] + info.arguments()
-        status, output = _run_compiler(command, words)
-        if status != 0:
-            raise _compile_failed(command, output)
-        ran = subprocess.run([exe], capture_output=True, text=True, errors="replace")
-        if ran.returncode != 0:
-            raise ProbeError("configure: the probe program failed (exit status %d)\n%s"
-                             % (ran.returncode, ran.stderr), ran.stderr)
-        return ran.stdout
+    symbols, _ = compile_and_read(words, source, info, "_rcffi_p")
+    count = sum(1 for name in symbols if re.fullmatch(r"_rcffi_p\d+", name))
+    lines = []
+    for i in range(count):
+        name = "_rcffi_p%d" % i
+        if name not in symbols:
+            raise ProbeError("configure: the probe's object file has no %s" % name)
+        lines.append(" ".join(str(n) for n in symbols.integers(name)))
+    return "".join(line + "\n" for line in lines)

@@ -204,9 +204,14 @@ class FFI(_backend.FFI):
         ``includes`` are header names and ``source`` extra C text before the
         questions; the other keywords are ``rcffi.configure.CompileInfo``'s
         (``include_dirs``, ``define_macros``, ``libraries``, ...). The compiler
-        is ``$CC`` (default ``cc``). The answers are cached in ``cache_dir``
-        (default: ``rcffi._probe.cache_dir()``). ``answers`` is the text a probe
-        printed (see ``configure_probe()``): it is used instead of any compiler.
+        is ``$CC`` (default ``cc``); it compiles one probe to an object file whose
+        initialised data hold the answers, and nothing is linked or run, so a
+        cross compiler answers for its target. The answers are cached in
+        ``cache_dir`` (default: ``rcffi._probe.cache_dir()``).
+
+        Returns the answers as text (one line of integers per question);
+        ``answers=`` that text is used instead of any compiler, for a build
+        machine that has none.
         """
         from . import _probe
 
@@ -217,19 +222,19 @@ class FFI(_backend.FFI):
             probe = self.configure_probe(includes, source, **keywords)
             answers = _probe.cached(
                 ["ffi.configure", probe, info.key()],
-                lambda words: _probe.build_and_run(words, probe, info), cache_dir)
+                lambda words: _probe.object_answers(words, probe, info), cache_dir)
         elif not isinstance(answers, str):
-            raise TypeError("answers must be the text a configure probe printed")
+            raise TypeError("answers must be the text an earlier configure() returned")
         with self._lock:
             self._decls.complete_from_answers(answers)
             self._types.clear()
             for lib in self._libs:
                 _backend.extend_abi_lib(lib, self._decls)
+        return answers
 
     def configure_probe(self, includes=(), source="", **keywords):
-        """The C program ``configure()`` compiles and runs: for a cross-compiled
-        target, build it with the target's compiler, run it there, and pass its
-        output to ``configure(answers=...)``."""
+        """The C file ``configure()`` compiles to an object file (it has no
+        ``main``: its answers are the initialised arrays ``_rcffi_p<i>``)."""
         from . import _probe
 
         info = _probe.CompileInfo(includes=includes, **keywords)

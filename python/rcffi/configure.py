@@ -122,17 +122,15 @@ class _Question:
 
     def _lines(self, k, symbols):
         """The ``k name value`` lines of this question's facts, read back."""
-        words = symbols.get("_rcffi_q%d" % k, b"")
-        slots = [int.from_bytes(words[i:i + 8], sys.byteorder)
-                 for i in range(0, len(words) - 7, 8)]
-        if not slots:
+        defined = symbols.words("_rcffi_q%d" % k)[:1]
+        if not defined:
             return []
-        lines = ["%d defined %d" % (k, slots[0])]
-        if not slots[0]:
+        lines = ["%d defined %d" % (k, defined[0])]
+        if not defined[0]:
             return lines
-        for n, (name, _) in enumerate(self._ints()):
-            bits, negative = slots[1 + 2 * n], slots[2 + 2 * n]
-            lines.append("%d %s %d" % (k, name, bits - (1 << 64) if negative else bits))
+        values = symbols.integers("_rcffi_q%d" % k, skip=1)
+        for (name, _), value in zip(self._ints(), values):
+            lines.append("%d %s %d" % (k, name, value))
         text = symbols.get("_rcffi_t%d" % k)
         if text is not None:
             lines.append("%d text x%s" % (k, text[:-1].hex()))

@@ -6,6 +6,15 @@ types ``lib`` from the C declarations (``int`` parameters take ``int``,
 ``double`` results give ``float``, pointers are ``CData``...), so mypy
 catches ``lib.add("one", 2)`` before it runs.
 
+Structs and unions with fields get a ``CData`` subclass each (``struct_<tag>``,
+``union_<tag>``, or the typedef name of an anonymous one) whose attributes are
+their fields' types, so ``p.x`` is ``int`` for an ``int`` field. It is what
+``lib`` functions returning the record or a pointer to it give, and what the
+module's ``ffi.new()`` and ``ffi.cast()`` give for the type strings
+``"struct point *"`` / ``"point *"`` spelled so (mypy matches them as
+``Literal`` strings; any other spelling gives a plain ``CData``). The ``ffi`` of
+an out-of-line ABI module types ``ffi.dlopen()`` as the module's lib.
+
 ``python -m rcffi.stubs module_name [-o out.pyi]`` writes the stub of an
 existing module from its ``ffi``.
 """
@@ -27,11 +36,20 @@ _FLOATS = frozenset(["float", "double"])
 _COMPLEX = frozenset(["float _Complex", "double _Complex"])
 _CHARACTERS = frozenset(["wchar_t", "char16_t", "char32_t"])
 
+# What asking about a type only the compiler completes raises.
+_INCOMPLETE = (ValueError, TypeError, NotImplementedError, _backend.FFIError,
+               _backend.VerificationMissing)
 
-def _value_type(ctype):
+
+def _value_type(ctype, classes):
     """The Python type of a value of ``ctype`` read from C (a result, a
-    global): what the backend's conversion of that C type gives."""
+    global, a field): what the backend's conversion of that C type gives;
+    for a record of ``classes`` (ctype -> class name) or a pointer to one,
+    its class (fields are read through the pointer)."""
     kind = ctype.kind
+    record = ctype.item if kind == "pointer" else ctype
+    if record in classes:
+        return classes[record]
     if kind == "void":
         return "None"
     if kind == "enum":
@@ -58,11 +76,11 @@ def _is_one_byte(ctype):
     before the module is compiled (the stub is written with the C source)."""
     try:
         return _backend.sizeof(ctype) == 1
-    except (ValueError, TypeError, NotImplementedError, _backend.FFIError):
+    except _INCOMPLETE:
         return False
 
 
-def _argument_type(ctype):
+def _argument_type(ctype, classes):
     """The Python types a parameter of ``ctype`` accepts: a call reads bytes in
     place for a pointer to bytes (``void *`` too) and encodes str for a
     pointer to wide characters."""
@@ -75,59 +93,148 @@ def _argument_type(ctype):
             return "str | CData"
     if ctype.kind == "primitive" and ctype.cname == "long double":
         return "float | CData"
-    return _value_type(ctype)
+    if ctype.kind in ("pointer", "struct", "union"):
+        return "CData"
+    return _value_type(ctype, classes)
 
 
-def _function_line(name, ctype):
-    params = ["self"] + ["a%d: %s" % (i, _argument_type(arg)) for i, arg in enumerate(ctype.args)]
+def _function_line(name, ctype, classes):
+    params = ["self"] + ["a%d: %s" % (i, _argument_type(arg, classes))
+                         for i, arg in enumerate(ctype.args)]
     if ctype.args:
         params.append("/")
     if ctype.ellipsis:
         params.append("*args: Any")
-    return "    def %s(%s) -> %s: ..." % (name, ", ".join(params), _value_type(ctype.result))
+    return "    def %s(%s) -> %s: ..." % (name, ", ".join(params),
+                                       _value_type(ctype.result, classes))
 
 
 _CONSTANT_TYPES = {"int": "int", "unknown": "int", "float": "float", "bytes": "bytes"}
 
 
-def _member_line(ffi, name):
+def _member_line(ffi, name, classes):
     """The line of ``_Lib`` declaring ``name``, or None for a name Python
     cannot spell as an attribute (a C identifier that is a Python keyword)."""
     if keyword.iskeyword(name):
         return None
     kind, value = ffi._decls.declared(name)
     if kind == "function":
-        return _function_line(name, value)
+        return _function_line(name, value, classes)
     if kind in ("variable", "constant"):
-        return "    %s: %s" % (name, _value_type(value))
+        return "    %s: %s" % (name, _value_type(value, classes))
     return "    %s: %s" % (name, _CONSTANT_TYPES[kind])
 
 
-def _annotates_with(name, body):
-    """Whether ``name`` is a type in the annotations of ``body`` (not merely
-    part of a C name)."""
-    return re.search(r"(: |-> |\| )%s\b" % (name,), body) is not None
+# Names the stub itself defines, imports or annotates with: no record class
+# may take them.
+_RESERVED = frozenset(["ffi", "lib", "rcffi", "Any", "CData", "CType", "Literal", "overload",
+                       "_FFI", "_Lib", "int", "float", "bytes", "str", "complex"])
+
+
+def _usable(name):
+    return name.isidentifier() and not keyword.iskeyword(name) and name not in _RESERVED
+
+
+def _record_type(ffi, cdecl):
+    """The ctype of ``cdecl`` when it is a struct or union whose fields are
+    known now; else None (opaque, or ``...;``: its layout comes with the
+    compiled module, and its values stay plain ``CData``)."""
+    try:
+        ctype = ffi.typeof(cdecl)
+        if ctype.kind in ("struct", "union") and ctype.fields is not None:
+            return ctype
+    except _INCOMPLETE:
+        pass
+    return None
+
+
+def _records(ffi):
+    """``(classes, spellings)``: the class name of every struct or union with
+    fields (its interned ctype -> class name), and the type strings naming a
+    pointer to each (class name -> strings)."""
+    typedefs, structs, unions = ffi._decls.list_types()
+    classes, spellings = {}, {}
+    for kind, tags in (("struct", structs), ("union", unions)):
+        for tag in tags:
+            name = "%s_%s" % (kind, tag)
+            ctype = _record_type(ffi, "%s %s" % (kind, tag))
+            if _usable(name) and ctype is not None:
+                classes[ctype] = name
+                spellings[name] = ["%s %s *" % (kind, tag)]
+    for name in typedefs:
+        ctype = _record_type(ffi, name)
+        if ctype is None:
+            continue
+        if ctype not in classes and _usable(name):
+            classes[ctype] = name
+            spellings[name] = []
+        if ctype in classes:
+            spellings[classes[ctype]].append("%s *" % name)
+    return classes, spellings
+
+
+def _record_classes(ffi, classes):
+    """The ``CData`` subclass of each record of ``classes``, its fields
+    annotated (those Python can spell)."""
+    out = []
+    for ctype, name in classes.items():
+        fields = ["    %s: %s" % (f, _value_type(field.type, classes))
+                  for f, field in ctype.fields
+                  if f.isidentifier() and not keyword.iskeyword(f)]
+        out.append("class %s(CData):\n%s\n" % (name, "\n".join(fields) or "    pass"))
+    return out
+
+
+def _ffi_class(spellings, abi_lib):
+    """The module's ``FFI`` subclass: ``new``/``cast`` of a record pointer's
+    spellings give its class, and for an ABI module ``dlopen`` gives the lib."""
+    lines = ["class _FFI(rcffi.FFI):"]
+    for method, second in (("new", "init: Any = None"), ("cast", "value: Any")):
+        if not spellings:
+            break
+        for name, names in spellings.items():
+            lines += ["    @overload",
+                      "    def %s(self, cdecl: Literal[%s], %s) -> %s: ..."
+                      % (method, ", ".join(repr(n) for n in names), second, name)]
+        lines += ["    @overload",
+                  "    def %s(self, cdecl: str | CType, %s) -> CData: ..." % (method, second)]
+    if abi_lib:
+        # Not a Lib subclass, whose __getattr__ would hide unknown names.
+        lines.append("    def dlopen(self, name: str | None | CData, flags: int = 0"
+                     ") -> _Lib: ...  # type: ignore[override]")
+    if len(lines) == 1:
+        lines.append("    pass")
+    return "\n".join(lines) + "\n"
 
 
 def module_stub(ffi, module_name, with_lib=True):
-    """The text of the ``.pyi`` of module ``module_name`` exposing ``ffi`` and,
-    when ``with_lib`` (API mode), ``lib`` typed from ``ffi``'s declarations."""
-    members = []
-    if with_lib:
-        members = [line for line in (_member_line(ffi, n) for n in ffi._decls.names())
-                   if line is not None]
+    """The text of the ``.pyi`` of module ``module_name`` exposing ``ffi`` and
+    its lib typed from ``ffi``'s declarations: ``lib`` when ``with_lib`` (API
+    mode), else what the module's ``ffi.dlopen()`` returns (out-of-line ABI)."""
+    classes, spellings = _records(ffi)
+    members = [line for line in (_member_line(ffi, n, classes) for n in ffi._decls.names())
+               if line is not None]
     body = "\n".join(members)
+    records = _record_classes(ffi, classes)
+    # Typedef names of named records, for annotations: `node_t = struct_node`.
+    aliases = ["%s = %s\n" % (n[:-2], name) for name, names in spellings.items() for n in names
+               if not n.startswith(("struct ", "union ")) and n[:-2] != name
+               and _usable(n[:-2])]
+    if aliases:
+        records.append("".join(aliases))
+    ffi_class = _ffi_class({n: s for n, s in spellings.items() if s}, not with_lib)
+    text = "\n\n".join(records + [ffi_class, "class _Lib:\n" + (body or "    pass") + "\n"])
+    typing = [n for n in ("Any", "Literal", "overload") if re.search(r"\b%s\b" % n, text)]
     lines = [_HEADER % (module_name,)]
-    if _annotates_with("Any", body):
-        lines.append("from typing import Any\n")
+    if typing:
+        lines.append("from typing import %s\n" % ", ".join(typing))
     lines.append("\nimport rcffi\n")
-    if _annotates_with("CData", body):
-        lines.append("from rcffi._backend import CData\n")
-    lines.append("\nffi: rcffi.FFI\n")
+    backend = [n for n in ("CData", "CType") if re.search(r"\b%s\b" % n, text)]
+    if backend:
+        lines.append("from rcffi._backend import %s\n" % ", ".join(backend))
+    lines.append("\n\n" + text + "\n\nffi: _FFI\n")
     if with_lib:
-        lines.append("\n\nclass _Lib:\n")
-        lines.append((body or "    pass") + "\n")
-        lines.append("\n\nlib: _Lib\n")
+        lines.append("lib: _Lib\n")
     return "".join(lines)
 
 

@@ -146,10 +146,16 @@ def test_glue_is_warning_free_in_c_and_cpp(build, extension, source):
 
 
 def test_cpp_source_is_compiled_as_cpp(build):
-    m = build("int cplusplus(void);",
-              'extern "C" { static int cplusplus(void) { return (int)__cplusplus; } }',
+    # The compiler's answers (a partial struct, a macro, a partial enum) are
+    # read from the module's table, whose symbol C++ must not mangle.
+    m = build("int cplusplus(void); struct pt { int x; ...; };\n#define K ...\n"
+              "enum e { E0, E1, ... };",
+              'extern "C" { static int cplusplus(void) { return (int)__cplusplus; } }\n'
+              "struct pt { long pad; int x; };\n#define K (-9)\nenum e { E1 = 4, E0 = -3 };",
               source_extension=".cpp")
     assert m.lib.cplusplus() >= 201103
+    assert (m.ffi.offsetof("struct pt", "x"), m.ffi.sizeof("struct pt")) == (8, 16)
+    assert (m.lib.K, m.lib.E0, m.lib.E1) == (-9, -3, 4)
 
 
 def test_strict_flags_still_report_the_users_own_warnings(tmp_path):

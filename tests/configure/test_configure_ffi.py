@@ -127,11 +127,15 @@ def test_a_cached_answer_in_a_new_process_runs_no_compiler(tmp_path, header_dir,
     assert log.read_text().count("probe.c") == 2
 
 
-def test_other_keywords_or_declarations_are_other_cache_entries(header_dir, private_cache):
-    configured(header_dir)
-    configured(header_dir, define_macros=[("UNUSED", "1")])
-    configured(header_dir, cdef=CDEF.replace("#define LIMIT ...\n", ""))
-    entries = [f for _, _, files in os.walk(private_cache / "answers") for f in files]
+def test_other_keywords_or_declarations_are_other_cache_entries(header_dir, tmp_path):
+    # A cache of its own: the preprocessor's search path, asked once per
+    # process, is kept in the default one.
+    cache = tmp_path / "configure-cache"
+    configured(header_dir, cache_dir=cache)
+    configured(header_dir, cache_dir=cache, define_macros=[("UNUSED", "1")])
+    configured(header_dir, cache_dir=cache, cdef=CDEF.replace("#define LIMIT ...\n", ""))
+    configured(header_dir, cache_dir=cache)
+    entries = [f for _, _, files in os.walk(cache / "answers") for f in files]
     assert len(entries) == 3
 
 
@@ -176,19 +180,53 @@ def test_out_of_line_modules_keep_the_configured_layout(tmp_path, header_dir, ru
         ffi.sizeof("struct rec"), ffi.offsetof("struct rec", "count"), 1 << 20, 40, 24)]
 
 
-def test_answers_from_a_probe_built_elsewhere(tmp_path, header_dir, monkeypatch):
+def test_answers_saved_from_one_configure_need_no_compiler(header_dir, monkeypatch):
+    reference = rcffi.FFI()
+    reference.cdef(CDEF)
+    answers = reference.configure(includes=["probe_me.h"], include_dirs=[header_dir])
+    assert isinstance(answers, str) and len(answers.splitlines()) == 12
     ffi = rcffi.FFI()
     ffi.cdef(CDEF)
-    probe = ffi.configure_probe(includes=["probe_me.h"])
-    (tmp_path / "p.c").write_text(probe)
-    subprocess.run(["cc", "-I", header_dir, str(tmp_path / "p.c"), "-o", str(tmp_path / "p")],
-                   check=True)
-    answers = subprocess.run([str(tmp_path / "p")], capture_output=True, text=True).stdout
-    reference = configured(header_dir)
     monkeypatch.setenv("CC", "/nonexistent/cc")  # loading answers needs no compiler
-    ffi.configure(answers=answers)
+    assert ffi.configure(answers=answers) == answers
     assert ffi.sizeof("struct rec") == reference.sizeof("struct rec")
+    assert ffi.offsetof("struct rec", "count") == reference.offsetof("struct rec", "count")
     assert ffi.dlopen(None).NEGATIVE == -77
+
+
+def test_the_probe_is_compiled_to_an_object_never_linked_or_run(tmp_path, header_dir,
+                                                               gcc_answers, monkeypatch):
+    # A compiler that can only compile (as a cross compiler's programs cannot
+    # run here): any link fails, and it logs what it was asked.
+    log = tmp_path / "cc.log"
+    script = tmp_path / "compile-only-cc"
+    script.write_text('#!/bin/sh\necho "$@" >> %s\n'
+                      'case " $* " in *" -c "*|*" -E "*|*" --version "*) exec cc "$@";; esac\n'
+                      'echo "this compiler cannot link" >&2\nexit 1\n' % log)
+    script.chmod(0o755)
+    monkeypatch.setenv("CC", str(script))
+    ffi = configured(header_dir)
+    calls = log.read_text().splitlines()
+    assert len([c for c in calls if "probe.c" in c]) == 1
+    assert all({"-c", "-E", "--version"} & set(c.split()) for c in calls), calls
+    assert "int main" not in ffi.configure_probe(includes=["probe_me.h"])
+    expected = gcc_answers('#include "probe_me.h"', [
+        "sizeof(struct rec)", "offsetof(struct rec, count)", "NEGATIVE", "RED"],
+        include_dirs=[header_dir])
+    lib = ffi.dlopen(None)
+    assert [ffi.sizeof("struct rec"), ffi.offsetof("struct rec", "count"), lib.NEGATIVE,
+            lib.RED] == expected
+
+
+def test_a_macro_that_is_no_constant_expression_is_a_compile_error(tmp_path):
+    (tmp_path / "runtime.h").write_text("int current(void);\n#define NOW (current())\n"
+                                        '#define NAME "text"\n')
+    for name in ("NOW", "NAME"):
+        ffi = rcffi.FFI()
+        ffi.cdef("#define %s ..." % name)
+        with pytest.raises(rcffi.VerificationError, match="compilation failed") as info:
+            ffi.configure(includes=["runtime.h"], include_dirs=[str(tmp_path)])
+        assert name in str(info.value)
 
 
 def test_answers_that_do_not_fit_are_refused_not_crashing(header_dir):

@@ -141,17 +141,78 @@ def test_the_command_line_refuses_a_module_without_an_ffi(tmp_path):
     assert "cannot import '_no_such_module': No module named '_no_such_module'" in missing.stderr
 
 
-def test_an_out_of_line_abi_module_gets_a_stub_with_its_ffi(tmp_path):
+def test_struct_fields_are_typed_through_ffi_new_and_results(built):
+    good = mypy(built, """
+        from _typed_api import ffi, lib, point
+
+        p = ffi.new("point *", [1, 2])
+        p.x = 5
+        total: int = p.x + p.y + lib.make_point(3, 4).y
+        q: point = ffi.cast("point *", p)
+        print(total, q.x)
+    """)
+    assert good.returncode == 0, good.stdout + good.stderr
+    bad = mypy(built, """
+        from _typed_api import ffi, lib
+
+        p = ffi.new("point *")
+        name: str = p.x
+        p.y = "high"
+        text: bytes = lib.make_point(1, 2).x
+    """)
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [
+        'prog.py:5: error: Incompatible types in assignment (expression has type "int", '
+        'variable has type "str")  [assignment]',
+        'prog.py:6: error: Incompatible types in assignment (expression has type "str", '
+        'variable has type "int")  [assignment]',
+        'prog.py:7: error: Incompatible types in assignment (expression has type "int", '
+        'variable has type "bytes")  [assignment]',
+    ]
+
+
+@pytest.fixture(scope="module")
+def built_abi(tmp_path_factory):
+    directory = tmp_path_factory.mktemp("typed_abi")
     ffi = rcffi.FFI()
-    ffi.cdef("int abs(int);")
+    ffi.cdef("int abs(int); size_t strlen(const char *); typedef struct { int x; } box;")
     ffi.set_source("_typed_abi", None)
-    path = ffi.compile(tmpdir=str(tmp_path))
-    stub = (tmp_path / "_typed_abi.pyi").read_text()
-    assert path == str(tmp_path / "_typed_abi.py")
-    assert "ffi: rcffi.FFI\n" in stub and "_Lib" not in stub
-    done = subprocess.run([sys.executable, "-m", "rcffi.stubs", "_typed_abi"], cwd=tmp_path,
+    path = ffi.compile(tmpdir=str(directory))
+    assert path == str(directory / "_typed_abi.py")
+    return directory
+
+
+def test_an_out_of_line_abi_module_types_the_lib_dlopen_gives(built_abi):
+    stub = (built_abi / "_typed_abi.pyi").read_text()
+    assert "ffi: _FFI\n" in stub and "\nlib:" not in stub
+    done = subprocess.run([sys.executable, "-m", "rcffi.stubs", "_typed_abi"], cwd=built_abi,
                           capture_output=True, text=True, timeout=50)
     assert done.stdout == stub, done.stderr
+    good = mypy(built_abi, """
+        from _typed_abi import ffi
+
+        lib = ffi.dlopen(None)
+        n: int = lib.abs(-3) + lib.strlen(b"four") + ffi.new("box *", [2]).x
+        print(n)
+    """)
+    assert good.returncode == 0, good.stdout + good.stderr
+    ran = subprocess.run([sys.executable, "prog.py"], cwd=built_abi, capture_output=True,
+                         text=True, timeout=50)
+    assert ran.stdout == "9\n", ran.stderr
+    bad = mypy(built_abi, """
+        from _typed_abi import ffi
+
+        lib = ffi.dlopen(None)
+        lib.abs("one", 2)
+        lib.no_such_function(1)
+    """)
+    assert bad.returncode == 1
+    assert bad.stdout.splitlines() == [
+        'prog.py:5: error: Too many arguments for "abs" of "_Lib"  [call-arg]',
+        'prog.py:5: error: Argument 1 to "abs" of "_Lib" has incompatible type "str"; '
+        'expected "int"  [arg-type]',
+        'prog.py:6: error: "_Lib" has no attribute "no_such_function"  [attr-defined]',
+    ]
 
 
 def test_an_embedding_library_gets_no_stub(tmp_path):

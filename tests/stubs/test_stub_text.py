@@ -54,8 +54,8 @@ def test_functions_are_methods_typed_from_their_c_signature():
         "    def reset(self) -> None: ...",
         "    def name_of(self, a0: int, /) -> CData: ...",
         "    def first(self, a0: bytes | CData, /) -> bytes: ...",
-        "    def origin(self) -> CData: ...",
-        "    def mid(self, a0: CData, a1: CData, /) -> CData: ...",
+        "    def origin(self) -> point: ...",
+        "    def mid(self, a0: CData, a1: CData, /) -> point: ...",
         "    def printf(self, a0: bytes | CData, /, *args: Any) -> int: ...",
         "    def precise(self, a0: float | CData, /) -> CData: ...",
         "    def widen(self, a0: str, /) -> str: ...",
@@ -73,31 +73,57 @@ def test_globals_and_constants_are_annotated_attributes_in_declaration_order():
     attributes = [line for line in lines if not line.startswith("    def ")]
     assert attributes == [
         "    RED: int", "    GREEN: int", "    counter: int", "    buf: CData",
-        "    here: CData", "    LIMIT: int", "    SIZE: int", "    PI: float", "    NAME: bytes",
+        "    here: point", "    LIMIT: int", "    SIZE: int", "    PI: float", "    NAME: bytes",
     ]
 
 
 def test_the_module_exposes_a_typed_ffi_and_lib():
     text = stub_of("int add(int, int);")
     assert text.splitlines()[1:] == [
-        "", "import rcffi", "", "ffi: rcffi.FFI", "", "", "class _Lib:",
-        "    def add(self, a0: int, a1: int, /) -> int: ...", "", "", "lib: _Lib",
+        "", "import rcffi", "", "", "class _FFI(rcffi.FFI):", "    pass", "", "",
+        "class _Lib:", "    def add(self, a0: int, a1: int, /) -> int: ...", "", "",
+        "ffi: _FFI", "lib: _Lib",
     ]
     compile(text, "_demo.pyi", "exec")
 
 
 def test_imports_are_those_the_stub_uses():
     text = stub_of(CDEF)
-    assert "from typing import Any\n" in text
-    assert "from rcffi._backend import CData\n" in text
+    assert "from typing import Any, Literal, overload\n" in text
+    assert "from rcffi._backend import CData, CType\n" in text
+    assert "from typing import Any\n" in stub_of("int printf(const char *, ...);")
     plain = stub_of("int add(int, int); int AnyCData(int);")
     assert "typing" not in plain and "import CData" not in plain
 
 
-def test_an_out_of_line_abi_module_has_only_ffi():
+def test_an_out_of_line_abi_module_types_what_dlopen_returns():
     text = stub_of("int add(int, int);", with_lib=False)
-    assert "ffi: rcffi.FFI" in text
-    assert "lib" not in text.split("\n", 1)[1] and "_Lib" not in text
+    assert ("    def dlopen(self, name: str | None | CData, flags: int = 0) -> _Lib: ..."
+            "  # type: ignore[override]\n") in text
+    assert lib_lines(text) == ["    def add(self, a0: int, a1: int, /) -> int: ..."]
+    assert text.endswith("\nffi: _FFI\n") and "lib: _Lib" not in text
+
+
+def test_records_with_fields_are_cdata_classes_typed_by_field():
+    text = stub_of("typedef struct { int x; double y; } point;\n"
+                   "struct node { struct node *next; point at; char name[8]; long if_; };\n"
+                   "typedef struct node node_t; union num { int i; float f; }; struct opaque;\n"
+                   "struct part { int a; ...; };")
+    assert "class point(CData):\n    x: int\n    y: float\n" in text
+    assert ("class struct_node(CData):\n    next: struct_node\n    at: point\n"
+            "    name: CData\n    if_: int\n") in text
+    assert "class union_num(CData):\n    i: int\n    f: float\n" in text
+    assert "\nnode_t = struct_node\n" in text
+    assert "opaque" not in text and "struct_part" not in text
+    shadowing = stub_of("typedef struct { int v; } bytes; typedef struct { int w; } CData;"
+                        "char first(bytes *);")
+    assert "class bytes" not in shadowing and "class CData" not in shadowing
+    assert "    def first(self, a0: CData, /) -> bytes: ..." in lib_lines(shadowing)
+    assert ("    def new(self, cdecl: Literal['struct node *', 'node_t *'], init: Any = None)"
+            " -> struct_node: ...") in text
+    assert "    def cast(self, cdecl: Literal['point *'], value: Any) -> point: ..." in text
+    assert "    def new(self, cdecl: str | CType, init: Any = None) -> CData: ..." in text
+    compile(text, "_demo.pyi", "exec")
 
 
 def test_a_type_only_the_compiler_completes_still_types_its_functions():

@@ -12,15 +12,65 @@ use crate::ctype::{TypeData, UnknownNumeric};
 use crate::error::Error;
 
 /// Writes the C for one entry that carries an answer of the compiler (a constant,
-/// a record layout, a numeric type's size and sign, an array length) and returns
-/// its table item. API-mode glue and configure probes share it, so both ask the
-/// compiler the same questions with the same checks.
+/// a record layout, a numeric type's size and sign, an enum's base, an array
+/// length) into API-mode glue and returns its table item.
 pub(crate) fn emit_answer(
     names: &CNames,
     i: usize,
     e: &Entry,
     w: &mut String,
 ) -> Result<String, Error> {
+    let cname = |ty| names.spell(ty, "").map(|n| n.trim_end().to_string());
+    match e {
+        Entry::IntConstant { name } | Entry::CheckedIntConstant { name } => {
+            answer_values(names, e, w)?;
+            // A function, not data: a macro need not be a constant expression
+            // to be read by a compiled module.
+            writeln!(
+                w,
+                "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_i{i}"))
+        }
+        Entry::EnumType { ty } => {
+            let cname = cname(*ty)?;
+            // C++ leaves `(enum e)-1` unspecified: it asks the type itself.
+            writeln!(
+                w,
+                "#ifdef __cplusplus\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), ((__underlying_type({cname}))-1) <= 0 }};\n#else\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), (({cname})-1) <= 0 }};\n#endif"
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_e{i}"))
+        }
+        _ => {
+            let values = answer_values(names, e, w)?;
+            let array = match e {
+                Entry::RecordLayout { .. } => 'l',
+                Entry::NumericType { .. } => 'n',
+                _ => 'a',
+            };
+            writeln!(
+                w,
+                "static const long long _rcffi_{array}{i}[] = {{ {} }};",
+                values.join(", ")
+            )
+            .ok();
+            Ok(format!("(void *)_rcffi_{array}{i}"))
+        }
+    }
+}
+
+/// The C integer constant expressions answering entry `e` (a constant, a
+/// record layout, a numeric type's size and sign, an array length), in the
+/// order `probe::answer_len` counts them, after writing the checks that come
+/// with them to `w`. API-mode glue and configure probes share it, so both ask
+/// the compiler the same questions with the same checks.
+pub(crate) fn answer_values(
+    names: &CNames,
+    e: &Entry,
+    w: &mut String,
+) -> Result<Vec<String>, Error> {
     let table = names.table;
     match e {
         Entry::IntConstant { name } | Entry::CheckedIntConstant { name } => {
@@ -32,12 +82,7 @@ pub(crate) fn emit_answer(
                 true,
                 &format!("'{name}'"),
             );
-            writeln!(
-                w,
-                "static int _rcffi_i{i}(unsigned long long *out) {{ *out = (unsigned long long)({name}); return ({name}) <= 0; }}"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_i{i}"))
+            Ok(vec![format!("({name})")])
         }
         Entry::RecordLayout { ty } => {
             let cname = names.spell(*ty, "")?;
@@ -79,13 +124,7 @@ pub(crate) fn emit_answer(
                 )
                 .ok();
             }
-            writeln!(
-                w,
-                "static const long long _rcffi_l{i}[] = {{ {} }};",
-                numbers.join(", ")
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_l{i}"))
+            Ok(numbers)
         }
         Entry::NumericType { ty } => {
             let cname = table.cname(*ty);
@@ -99,32 +138,11 @@ pub(crate) fn emit_answer(
                     format!("(({cname})-1) <= 0")
                 }
             };
-            writeln!(
-                w,
-                "static const long long _rcffi_n{i}[] = {{ sizeof({cname}), {signed} }};"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_n{i}"))
+            Ok(vec![format!("sizeof({cname})"), signed])
         }
-        Entry::EnumType { ty } => {
-            let cname = names.spell(*ty, "")?;
-            let cname = cname.trim_end();
-            // C++ leaves `(enum e)-1` unspecified: it asks the type itself.
-            writeln!(
-                w,
-                "#ifdef __cplusplus\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), ((__underlying_type({cname}))-1) <= 0 }};\n#else\nstatic const long long _rcffi_e{i}[] = {{ sizeof({cname}), (({cname})-1) <= 0 }};\n#endif"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_e{i}"))
-        }
-        Entry::ArrayLength { sized, .. } => {
-            writeln!(
-                w,
-                "static const long long _rcffi_a{i}[] = {{ (long long)(sizeof({sized}) / sizeof(({sized})[0])) }};"
-            )
-            .ok();
-            Ok(format!("(void *)_rcffi_a{i}"))
-        }
-        _ => unreachable!("only answer entries are emitted here"),
+        Entry::ArrayLength { sized, .. } => Ok(vec![format!(
+            "(long long)(sizeof({sized}) / sizeof(({sized})[0]))"
+        )]),
+        _ => unreachable!("only answer entries have answer values"),
     }
 }

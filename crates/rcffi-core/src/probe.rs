@@ -2,19 +2,23 @@
 //! place their answers complete the declarations.
 //!
 //! API mode reads the answers from the table of its compiled module; ABI mode's
-//! `configure()` reads them from the output of a probe program built from the
-//! same entries with the same C (see [`codegen::emit_answer`]). Both then call
-//! [`complete`], so a layout, numeric type, array length or constant comes out
-//! the same whichever way the compiler was asked.
+//! `configure()` reads them from the object file of a probe built from the
+//! same entries with the same C and checks (`codegen_answers`). Both
+//! then call [`complete`], so a layout, numeric type, array length or constant
+//! comes out the same whichever way the compiler was asked.
 //!
-//! The probe prints one line per entry, integers separated by spaces. That text is
-//! also the format of a saved answers file: on a cross-compiling setup the probe
-//! is built with the target's compiler, run on the target, and its output loaded.
+//! The probe is compiled, never linked or run, so a cross compiler answers for
+//! its target: each entry's answer is an initialised array `_rcffi_p<i>` of
+//! `unsigned long long` pairs, the bits of a value and whether it is `<= 0`
+//! (so a negative value is told from a large unsigned one), which the Python
+//! side reads out of the object file. Their text form, one line of integers
+//! per entry, is what the cache keeps and `configure(answers=...)` loads.
 
 use std::fmt::Write;
 
 use crate::cnames::CNames;
 use crate::codegen::{self, Entry};
+use crate::codegen_answers;
 use crate::codegen_checks;
 use crate::ctype::{Field, TypeData, TypeId, TypeTable, UnknownNumeric};
 use crate::decl::{Declarations, Entity};
@@ -63,51 +67,39 @@ pub fn answer_len(table: &TypeTable, entry: &Entry) -> usize {
     }
 }
 
-/// The C program that prints the answers of `probe_entries(table, decls)`:
-/// `prelude` (the `#include` lines), the glue's checks and answer entries, and a
-/// `main` printing one line per entry.
+/// The C file whose object answers `probe_entries(table, decls)`: `prelude`
+/// (the `#include` lines), the glue's checks, and one initialised array
+/// `_rcffi_p<i>` per entry holding its answer values as (bits, `<= 0`) pairs.
+/// It has no `main`: it is compiled to an object file and read, never run.
 pub fn probe_source(
     table: &TypeTable,
     decls: &Declarations,
     prelude: &str,
 ) -> Result<String, Error> {
     let entries = probe_entries(table, decls);
-    // The standard headers first, as API mode has them (`printf` among them).
-    let mut c = format!("{}\n{prelude}", codegen::PRELUDE);
+    // The standard headers first, as API mode has them, but for <math.h>:
+    // it declares no type a cdef can name, no constant an integer answer can
+    // be, and costs a third of the probe's compile time (glibc).
+    let standard = codegen::PRELUDE.replacen("#include <math.h>\n", "", 1);
+    let mut c = format!("{standard}\n{prelude}");
     if !c.ends_with('\n') {
         c.push('\n');
     }
     c.push_str("/* rcffi configure probe: generated, do not edit */\n");
     codegen::write_preamble(&mut c);
+    c.push_str("#define _RCFFI_P(x) (unsigned long long)(x), ((x) <= 0)\n");
     let names = CNames::new(table, decls);
     codegen::check_complete_records(&names, decls, &mut c)?;
-    let mut main = String::from("int main(void) {\n");
     for (i, e) in entries.iter().enumerate() {
-        codegen::emit_answer(&names, i, e, &mut c)?;
-        match e {
-            Entry::IntConstant { .. } => {
-                // Negative values print signed; everything else as the unsigned bits.
-                writeln!(
-                    main,
-                    "    {{ unsigned long long v; if (_rcffi_i{i}(&v) && v) printf(\"%lld\\n\", (long long)v); else printf(\"%llu\\n\", v); }}"
-                )
-                .ok();
-            }
-            _ => {
-                let array = match e {
-                    Entry::RecordLayout { .. } => 'l',
-                    Entry::NumericType { .. } => 'n',
-                    _ => 'a',
-                };
-                let n = answer_len(table, e);
-                let formats = vec!["%lld"; n].join(" ");
-                let args: Vec<String> = (0..n).map(|k| format!("_rcffi_{array}{i}[{k}]")).collect();
-                writeln!(main, "    printf(\"{formats}\\n\", {});", args.join(", ")).ok();
-            }
-        }
+        let values = codegen_answers::answer_values(&names, e, &mut c)?;
+        let pairs: Vec<String> = values.iter().map(|v| format!("_RCFFI_P({v})")).collect();
+        writeln!(
+            c,
+            "const unsigned long long _rcffi_p{i}[] = {{ {} }};",
+            pairs.join(", ")
+        )
+        .ok();
     }
-    main.push_str("    return 0;\n}\n");
-    c.push_str(&main);
     Ok(c)
 }
 
@@ -290,15 +282,17 @@ mod tests {
     }
 
     #[test]
-    fn the_probe_prints_one_line_per_question_and_skips_library_constants() {
+    fn the_probe_holds_one_array_per_question_and_skips_library_constants() {
         let (t, d) = declared(
             "typedef int... t; struct s { t a; ...; };\n#define X ...\nstatic const int K; int f(void);",
         );
         let entries = probe_entries(&t, &d);
         assert_eq!(entries.len(), 3, "{entries:?}");
         let src = probe_source(&t, &d, "#include <x.h>").unwrap();
-        assert!(src.starts_with(codegen::PRELUDE) && src.contains("\n#include <x.h>\n"));
-        assert_eq!(src.matches("printf(\"%lld").count(), 3);
+        assert!(src.contains("#include <stddef.h>\n") && src.contains("\n#include <x.h>\n"));
+        assert!(!src.contains("<math.h>"));
+        assert_eq!(src.matches("const unsigned long long _rcffi_p").count(), 3);
+        assert!(!src.contains("main") && !src.contains("printf("), "{src}");
         assert!(!src.contains("_rcffi_f") && !src.contains("K"), "{src}");
     }
 

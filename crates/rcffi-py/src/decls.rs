@@ -351,14 +351,15 @@ impl Declarations {
         Ok((g.module_source(source), g.table_symbol))
     }
 
-    /// The C program whose output answers what the compiler fills in these
+    /// The C file whose object file answers what the compiler fills in these
     /// declarations (see the core's `probe`), after `prelude` (the includes).
     fn probe_source(&self, prelude: &str) -> PyResult<String> {
         rcffi_core::probe::probe_source(&table(), &self.lock(), prelude).map_err(to_pyerr)
     }
 
-    /// Completes the declarations from a probe's output (or a saved answers
-    /// file), as API mode completes them from its module's table.
+    /// Completes the declarations from the text of a probe's answers (read
+    /// from its object file, or saved), as API mode completes them from its
+    /// module's table.
     fn complete_from_answers(&self, text: &str) -> PyResult<()> {
         {
             let mut t = table();
