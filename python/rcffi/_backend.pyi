@@ -365,6 +365,6 @@ _C_API: Any
 def object_at(address: int) -> Any:
     """The Python object whose ``PyObject *`` is ``address`` (ctypes' py_object)."""
 
-def compile_module(c_path: str, output: str, options: dict[str, Any],
+def compile_module(c_path: str, c_text: str, output: str, options: dict[str, Any],
                    verbose: bool = False) -> None: ...
 def pkg_config_options(packages: list[str]) -> dict[str, list[Any]]: ...
