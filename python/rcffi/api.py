@@ -302,13 +302,17 @@ class FFI(_backend.FFI):
     def _check_abi_module(self):
         """What an out-of-line ABI module cannot hold, refused when it is written
         rather than when it is used: `#define X ...` and partial enums (only a
-        compiler knows their values) and the types of an included API-mode ffi
-        (its layouts come from its compiled module)."""
+        compiler knows their values), the types of an included API-mode ffi
+        (its layouts come from its compiled module) and records with a member
+        of an opaque type (cffi's TypeError)."""
         for included in self._included:
             if included._source is not None and included._source[1] is not None:
                 raise _backend.VerificationError(
                     "an out-of-line ABI module cannot include the ffi of API-mode module %r "
                     "(set_source() with C source)" % (included._source[0],))
+        unlaid = self._decls.unlaid_records()
+        if unlaid:
+            raise TypeError(unlaid[0])
         partial = self._decls.partial_enums()
         if partial:
             raise _backend.VerificationMissing(
