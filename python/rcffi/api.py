@@ -307,13 +307,17 @@ class FFI(_backend.FFI):
     def _check_abi_module(self):
         """What an out-of-line ABI module cannot hold, refused when it is written
         rather than when it is used: `#define X ...` and partial enums (only a
-        compiler knows their values) and the types of an included API-mode ffi
-        (its layouts come from its compiled module)."""
+        compiler knows their values), the types of an included API-mode ffi
+        (its layouts come from its compiled module) and records with a member
+        of an opaque type (cffi's TypeError)."""
         for included in self._included:
             if included._source is not None and included._source[1] is not None:
                 raise _backend.VerificationError(
                     "an out-of-line ABI module cannot include the ffi of API-mode module %r "
                     "(set_source() with C source)" % (included._source[0],))
+        unlaid = self._decls.unlaid_records()
+        if unlaid:
+            raise TypeError(unlaid[0])
         partial = self._decls.partial_enums()
         if partial:
             raise _backend.VerificationMissing(
@@ -348,7 +352,7 @@ class FFI(_backend.FFI):
             raise TypeError("an embedding library is built by compile(), not as an Extension")
         return recompiler.distutils_extension(self, tmpdir, verbose)
 
-    def compile(self, tmpdir=".", verbose=False, target=None, debug=None):
+    def compile(self, tmpdir=".", verbose=False, target=None, debug=None, stubs=None):
         """Builds the module set by ``set_source()`` under ``tmpdir`` (a package
         directory per dotted component) and returns the path of the module file:
         the Python file of an out-of-line ABI module, the absolute path of an
@@ -356,8 +360,10 @@ class FFI(_backend.FFI):
         ``<last component>.*``, ``*`` being the interpreter's extension suffix);
         after ``embedding_api()``, the embedding library at ``tmpdir/target``
         (default ``<module name>.*``; ``*`` is the platform's suffix) and its path.
-        A module gets its ``.pyi`` stub beside it (``rcffi.stubs``)."""
-        from . import recompiler, stubs
+        A module gets its ``.pyi`` stub beside it (``rcffi.stubs``) unless
+        ``stubs`` is false, or is None and ``RCFFI_STUBS=0`` is set."""
+        from . import recompiler
+        from . import stubs as stubs_module
 
         module_name, source, extension, kwds = self._require_source()
         if self._embedding is not None:
@@ -374,8 +380,10 @@ class FFI(_backend.FFI):
             path = recompiler.build_api_module(
                 self, module_name, source, extension, kwds, tmpdir, verbose, debug, target)
         # Beside the module, so type checkers that import it see its lib typed.
-        recompiler.write_if_changed(recompiler.module_path(tmpdir, module_name, ".pyi"), stubs.module_stub(
-            self, module_name, with_lib=source is not None))
+        if stubs_module.wanted(stubs):
+            recompiler.write_if_changed(
+                recompiler.module_path(tmpdir, module_name, ".pyi"),
+                stubs_module.module_stub(self, module_name, with_lib=source is not None))
         if verbose:
             print("generated %s" % path)
         return path
@@ -402,8 +410,7 @@ class FFI(_backend.FFI):
         library = recompiler.extension_path(tmpdir, name)
         c_text, symbol = self._decls.generate_module_c(name, source, self._decls.serialize(), [])
         recompiler.make_parent(c_path)
-        recompiler.write_if_changed(c_path, c_text)
-        _backend.compile_module(c_path, library, recompiler.compile_options(kwargs))
+        _backend.compile_module(c_path, c_text, library, recompiler.compile_options(kwargs))
         # The extension module is opened as a library, not imported: the
         # lib is this ffi's, whose declarations its table completes.
         return loader.attach_library(self, library, symbol, name)

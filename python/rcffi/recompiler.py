@@ -181,9 +181,9 @@ def build_api_module(ffi, module_name, source, extension, kwds, tmpdir, verbose,
 
     c_path = module_path(tmpdir, module_name, extension)
     make_parent(c_path)
-    write_if_changed(c_path, api_module_c(ffi, module_name, source))
     path = extension_path(os.path.dirname(c_path), module_name, target)
-    _backend.compile_module(c_path, path, compile_options(kwds, debug), bool(verbose))
+    _backend.compile_module(c_path, api_module_c(ffi, module_name, source), path,
+                            compile_options(kwds, debug), bool(verbose))
     return os.path.abspath(path)
 
 
@@ -208,10 +208,10 @@ def build_embedded_library(decls, module_name, source, extension, kwds, tmpdir, 
     c_path = module_path(tmpdir, module_name, extension)
     c_text, _ = embedded_c(decls, module_name, source, init_code)
     make_parent(c_path)
-    write_if_changed(c_path, c_text)
     library_path = os.path.join(tmpdir, target)
     options = {key: list(value) if isinstance(value, (list, tuple)) else value
                for key, value in kwds.items()}
     embedding.add_link_options(options)
-    _backend.compile_module(c_path, library_path, compile_options(options, debug), bool(verbose))
+    _backend.compile_module(c_path, c_text, library_path, compile_options(options, debug),
+                            bool(verbose))
     return os.path.abspath(library_path)

@@ -81,6 +81,8 @@ def _full_name(dist, name):
 def _write_stub(ffi, module_name, directory, with_lib):
     from . import stubs
 
+    if not stubs.wanted():
+        return
     path = recompiler.module_path(directory, module_name, ".pyi")
     recompiler.make_parent(path)
     recompiler.write_if_changed(path, stubs.module_stub(ffi, module_name, with_lib=with_lib))

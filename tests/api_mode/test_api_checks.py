@@ -212,3 +212,15 @@ def test_an_anonymous_dotdotdot_member_gives_its_parent_the_compilers_layout(bui
     p.count = 7
     assert p.count == 7
     assert m.ffi.offsetof("struct holder", "count") == m.ffi.sizeof("long") + 4
+
+
+def test_a_member_of_an_opaque_type_is_refused_before_compiling(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("struct inner; struct outer { int n; struct inner in[2]; };")
+    # The source does not compile: the refusal comes first, as cffi's.
+    ffi.set_source("_opaque_member", "this is not C")
+    with pytest.raises(TypeError) as e:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert str(e.value) == (
+        "struct outer: field 'outer.in' is of an opaque type (not declared in cdef())")
+    assert not (tmp_path / "_opaque_member.c").exists()

@@ -3,6 +3,7 @@ extern "Python" and def_extern()."""
 
 import importlib.machinery
 import os
+import subprocess
 import sys
 import threading
 import time
@@ -289,6 +290,41 @@ def test_generated_c_is_deterministic_and_kept(tmp_path):
     prelude, _, rest = first.partition(b"static int f(int x) { return x; } struct s { int a; };")
     assert prelude.index(b"#include <Python.h>") < prelude.index(b"#include <stddef.h>")
     assert rest.startswith(b"\n") and b"PyMODINIT_FUNC PyInit__det(void)" in rest
+
+
+def test_compile_leaves_the_c_file_the_object_and_the_module(tmp_path):
+    # As cffi (through distutils) leaves them: compiled, then linked.
+    ffi = rcffi.FFI()
+    ffi.cdef("int f(int);")
+    ffi.set_source("pkg._two_steps", "static int f(int x) { return x + 1; }")
+    path = ffi.compile(tmpdir=str(tmp_path), stubs=False)
+    suffix = importlib.machinery.EXTENSION_SUFFIXES[0]
+    assert sorted(os.listdir(tmp_path / "pkg")) == sorted(
+        ["_two_steps.c", "_two_steps.o", "_two_steps" + suffix])
+    assert path == str(tmp_path / "pkg" / ("_two_steps" + suffix))
+    nm = subprocess.run(["nm", str(tmp_path / "pkg" / "_two_steps.o")], capture_output=True,
+                        text=True, check=True)
+    assert " T PyInit__two_steps" in nm.stdout
+
+
+def test_an_unchanged_module_is_not_rebuilt_and_new_flags_rebuild_it(tmp_path):
+    def build(**kwds):
+        ffi = rcffi.FFI()
+        ffi.cdef("int f(void);")
+        ffi.set_source("_again", "static int f(void) { return N; }", **kwds)
+        return ffi.compile(tmpdir=str(tmp_path), stubs=False)
+
+    path = build(define_macros=[("N", "1")])
+    built = os.stat(path).st_mtime_ns
+    time.sleep(0.01)
+    build(define_macros=[("N", "1")])
+    assert os.stat(path).st_mtime_ns == built
+    time.sleep(0.01)
+    build(define_macros=[("N", "2")])
+    assert os.stat(path).st_mtime_ns > built
+    assert b"-DN=2" in (tmp_path / "_again.c").read_bytes()
+    assert sorted(os.listdir(tmp_path)) == sorted(
+        ["_again.c", "_again.o", os.path.basename(path)])
 
 
 def test_generated_code_can_be_written_to_an_open_file(tmp_path):

@@ -134,3 +134,13 @@ def test_an_included_api_mode_ffi_is_refused_when_written(tmp_path):
     ffi.set_source("_abi_top", None)
     with pytest.raises(rcffi.VerificationError, match="_api_base"):
         ffi.emit_python_code(str(tmp_path / "_abi_top.py"))
+
+
+def test_a_record_with_a_member_of_an_opaque_type_is_refused_when_written(tmp_path):
+    ffi = rcffi.FFI()
+    ffi.cdef("struct a { struct b b; };")
+    ffi.set_source("_unlaid", None)
+    with pytest.raises(TypeError) as e:
+        ffi.compile(tmpdir=str(tmp_path))
+    assert str(e.value) == "struct a: field 'a.b' is of an opaque type (not declared in cdef())"
+    assert not (tmp_path / "_unlaid.py").exists()

@@ -159,6 +159,44 @@ def test_struct_of_itself_by_value_is_refused(ffi):
         ffi.cdef("struct s; struct s { struct s inner; };")
 
 
+def test_a_member_of_an_opaque_type_fails_at_first_use_as_in_cffi(both):
+    # cffi accepts the cdef and refuses the uses that need the layout.
+    for ffi in both:
+        ffi.cdef("struct a { struct b b; };")
+        with pytest.raises(TypeError):
+            ffi.new("struct a *")
+        with pytest.raises(ValueError, match="ctype 'struct a' is of unknown size"):
+            ffi.sizeof("struct a")
+        with pytest.raises(TypeError):
+            ffi.offsetof("struct a", "b")
+        assert ffi.sizeof("struct a *") == ffi.sizeof("void *")
+
+
+@pytest.mark.parametrize("member", ["struct b b;", "struct b b[2];", "int n; struct b b[];"])
+def test_a_member_of_an_opaque_type_is_the_error_of_each_use(ffi, member):
+    ffi.cdef("struct a { %s };" % member)
+    why = "struct a: field 'a.b' is of an opaque type (not declared in cdef())"
+    for use in (lambda: ffi.new("struct a *"), lambda: ffi.offsetof("struct a", "b")):
+        with pytest.raises(TypeError) as e:
+            use()
+        assert str(e.value) == why
+    with pytest.raises(ValueError) as e:
+        ffi.sizeof("struct a")
+    assert str(e.value) == "ctype 'struct a' is of unknown size (%s)" % why
+    with pytest.raises(ValueError, match="unknown size"):
+        ffi.new("struct a[3]")
+    p = ffi.cast("struct a *", 0)
+    assert ffi.typeof(p) is ffi.typeof("struct a *")
+
+
+def test_a_record_with_a_member_of_an_opaque_type_cannot_be_completed_later(ffi):
+    ffi.cdef("struct a { struct b b; }; struct b { int x; };")
+    with pytest.raises(TypeError, match="field 'a.b' is of an opaque type"):
+        ffi.new("struct a *")
+    with pytest.raises(rcffi.CDefError, match="struct a is already complete"):
+        ffi.cdef("struct a { int y; };")
+
+
 PARTIAL = "struct p { int a; ...; }; typedef struct { int b; ...; } q_t; struct p *mk(void);"
 
 

@@ -1,6 +1,7 @@
 """compile() writes the stub beside the module; mypy --strict checks programs
 against it; ``python -m rcffi.stubs`` writes the same stub for a built module."""
 
+import os
 import subprocess
 import sys
 import textwrap
@@ -224,3 +225,20 @@ def test_an_embedding_library_gets_no_stub(tmp_path):
     library = ffi.compile(tmpdir=str(tmp_path))
     assert library.endswith(".so") and (tmp_path / "_typed_embed.c").exists()
     assert sorted(p.name for p in tmp_path.glob("*.py*")) == []
+
+
+@pytest.mark.parametrize("how", ["keyword", "environment"])
+def test_stub_writing_can_be_turned_off(tmp_path, monkeypatch, how):
+    ffi = rcffi.FFI()
+    ffi.cdef("int abs(int);")
+    ffi.set_source("pkg._quiet", None)
+    if how == "keyword":
+        ffi.compile(tmpdir=str(tmp_path), stubs=False)
+    else:
+        monkeypatch.setenv("RCFFI_STUBS", "0")
+        ffi.compile(tmpdir=str(tmp_path))
+    assert sorted(os.listdir(tmp_path / "pkg")) == ["_quiet.py"]
+    # The keyword wins over the environment.
+    monkeypatch.setenv("RCFFI_STUBS", "off")
+    ffi.compile(tmpdir=str(tmp_path), stubs=True)
+    assert sorted(os.listdir(tmp_path / "pkg")) == ["_quiet.py", "_quiet.pyi"]

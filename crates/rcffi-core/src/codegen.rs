@@ -403,6 +403,7 @@ pub(crate) fn generate_with(
     module_name: &str,
     embedding: Option<&crate::embed::Embedding>,
 ) -> Result<Generated, Error> {
+    codegen_checks::refuse_pending_records(table, decls)?;
     codegen_checks::refuse_opaque_results(table, decls)?;
     let entries = entries(table, decls);
     let names = CNames::new(table, decls);

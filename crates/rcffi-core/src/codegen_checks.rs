@@ -36,6 +36,19 @@ pub(crate) fn refuse_opaque_results(table: &TypeTable, decls: &Declarations) -> 
     Ok(())
 }
 
+/// cffi's refusal, before anything is compiled, of a record with a member of
+/// an opaque type (the reason kept by `TypeTable::complete_record`).
+pub(crate) fn refuse_pending_records(table: &TypeTable, decls: &Declarations) -> Result<(), Error> {
+    match decls
+        .record_order
+        .iter()
+        .find_map(|&id| table.record(id).and_then(|r| r.pending.clone()))
+    {
+        Some(why) => Err(Error::Type(why)),
+        None => Ok(()),
+    }
+}
+
 /// An `#error` for each enumerator the cdef puts in two enums (cffi accepts
 /// the same name with the same value again): C has one scope for
 /// enumerators, so no C source can match that cdef, and the build fails as

@@ -126,10 +126,9 @@ impl CompileInfo {
             .collect()
     }
 
-    /// The compiler arguments besides the input and output files: macros and
-    /// header directories, compile flags, extra sources, then the link flags
-    /// (libraries last, so that the linker sees what uses them first).
-    pub fn compiler_args(&self) -> Vec<String> {
+    /// The arguments that compile a C file: macros, header directories and
+    /// compile flags.
+    pub fn compile_args(&self) -> Vec<String> {
         let mut args = Vec::new();
         for (name, value) in &self.define_macros {
             args.push(match value {
@@ -144,6 +143,15 @@ impl CompileInfo {
                 .map(|d| format!("-I{}", d.display())),
         );
         args.extend(self.extra_compile_args.iter().cloned());
+        args
+    }
+
+    /// The compiler arguments besides the input and output files: the compile
+    /// arguments (the extra sources are compiled with them), extra sources,
+    /// then the link flags (libraries last, so that the linker sees what uses
+    /// them first).
+    pub fn compiler_args(&self) -> Vec<String> {
+        let mut args = self.compile_args();
         args.extend(self.sources.iter().map(|s| s.display().to_string()));
         args.extend(self.extra_objects.iter().map(|o| o.display().to_string()));
         args.extend(
@@ -181,13 +189,10 @@ fn pkg_config(packages: &[&str], what: &str) -> Result<String, Error> {
 /// Compiles `c_source` (after the `#include` lines of `info`) into the shared
 /// library `out_dir/<name>.so` (`.dylib` on macOS) and returns its path.
 ///
-/// The C file is written as `out_dir/<name>.c`, and only when its content
-/// changed, so its modification time tells build tools whether anything did.
-/// The compiler is `$CC` (which may include flags) or `cc`, run with
-/// `-shared -fPIC`; a failure is an [`Error::Compile`] holding the command and
-/// the compiler's messages. The library is written under a temporary name and
-/// renamed into place, so a process that has the previous version loaded keeps
-/// a consistent file.
+/// The C file is written as `out_dir/<name>.c` and compiled to `out_dir/<name>.o`,
+/// which is then linked, as [`compile_file`] does. The compiler is `$CC` (which
+/// may include flags) or `cc`; a failure is an [`Error::Compile`] holding the
+/// command and the compiler's messages.
 ///
 /// ```
 /// use std::sync::Arc;
@@ -217,9 +222,8 @@ pub fn compile_shared_library(
     fs::create_dir_all(out_dir).map_err(|e| io_error("create the directory", out_dir, e))?;
     let c_path = out_dir.join(format!("{name}.c"));
     let text = format!("{}{c_source}\n", info.prelude());
-    write_if_changed(&c_path, &text)?;
     let output = out_dir.join(format!("{name}{}", std::env::consts::DLL_SUFFIX));
-    compile_file(&c_path, &output, info)?;
+    compile_file(&c_path, &text, &output, info)?;
     Ok(output)
 }
 
@@ -239,22 +243,14 @@ pub fn write_if_changed(path: &Path, text: &str) -> Result<(), Error> {
     fs::write(path, text).map_err(|e| io_error("write", path, e))
 }
 
-/// Whether `output` exists, was built by `command_line`, and is newer than every
-/// input of its build.
-fn up_to_date(
-    c_path: &Path,
-    output: &Path,
-    info: &CompileInfo,
-    command_line: &str,
-    stamp: &Path,
-) -> bool {
+/// Whether `output` exists and is newer than every input of its build. The
+/// commands are part of the C file (see [`compile_file`]), so a changed
+/// command moved the C file's modification time.
+fn up_to_date(c_path: &Path, output: &Path, info: &CompileInfo) -> bool {
     let modified = |p: &Path| fs::metadata(p).and_then(|m| m.modified()).ok();
     let Some(built) = modified(output) else {
         return false;
     };
-    if fs::read_to_string(stamp).ok().as_deref() != Some(command_line) {
-        return false;
-    }
     std::iter::once(c_path)
         .chain(info.sources.iter().map(PathBuf::as_path))
         .chain(info.extra_objects.iter().map(PathBuf::as_path))
@@ -262,58 +258,120 @@ fn up_to_date(
         .all(|input| modified(input).is_some_and(|t| t <= built))
 }
 
-/// Compiles the C file `c_path` (with `info`'s flags, sources and libraries)
-/// into the shared library `output`, unless `output` was built by the same
-/// command and is newer than all its inputs (recorded in `<output>.cmd`). The library is written under a temporary name and renamed, so a
-/// concurrent loader never sees half a file.
-pub fn compile_file(c_path: &Path, output: &Path, info: &CompileInfo) -> Result<(), Error> {
-    let dir = output.parent().unwrap_or(Path::new("."));
-    let name = output
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    // Unique per process and per call, so concurrent builds never share it.
-    static BUILDS: AtomicUsize = AtomicUsize::new(0);
-    let tmp = dir.join(format!(
-        "{name}.{}-{}.tmp",
-        std::process::id(),
-        BUILDS.fetch_add(1, Ordering::Relaxed),
-    ));
-
+/// The compiler program (`$CC`'s first word, or `cc`) and the flags `$CC` adds.
+fn compiler() -> (String, Vec<String>) {
     let cc = std::env::var("CC").unwrap_or_default();
-    let mut cc_words = cc.split_whitespace();
-    let program = cc_words.next().unwrap_or("cc").to_string();
-    let mut args: Vec<String> = cc_words.map(str::to_string).collect();
-    args.extend(["-shared", "-fPIC", "-o"].map(String::from));
-    args.push(tmp.display().to_string());
-    args.push(c_path.display().to_string());
-    args.extend(info.compiler_args());
-    let command_line = format!("{program} {}", args.join(" "));
-    // The command without the temporary name identifies the build.
-    let identity = command_line.replace(&tmp.display().to_string(), &output.display().to_string());
-    let stamp = dir.join(format!("{name}.cmd"));
-    if up_to_date(c_path, output, info, &identity, &stamp) {
+    let mut words = cc.split_whitespace();
+    let program = words.next().unwrap_or("cc").to_string();
+    (program, words.map(str::to_string).collect())
+}
+
+/// The two steps of a build, as distutils runs them: the C file compiled to
+/// `object`, then `object` (with the extra sources and objects) linked into
+/// `output`.
+fn build_commands(
+    c_path: &Path,
+    object: &Path,
+    output: &Path,
+    info: &CompileInfo,
+) -> (String, [Vec<String>; 2]) {
+    let (program, cc_flags) = compiler();
+    let mut compile = cc_flags.clone();
+    compile.extend(["-fPIC", "-c", "-o"].map(String::from));
+    compile.push(object.display().to_string());
+    compile.push(c_path.display().to_string());
+    compile.extend(info.compile_args());
+    let mut link = cc_flags;
+    link.extend(["-shared", "-fPIC", "-o"].map(String::from));
+    link.push(output.display().to_string());
+    link.push(object.display().to_string());
+    link.extend(info.compiler_args());
+    (program, [compile, link])
+}
+
+/// The comment ending the C file: the build's commands, so that a build with
+/// other flags rewrites the file (moving its modification time) and rebuilds,
+/// with no stamp file beside the library.
+fn build_comment(program: &str, commands: &[Vec<String>; 2]) -> String {
+    let lines: Vec<String> = commands
+        .iter()
+        .map(|args| format!("   {program} {}", args.join(" ")).replace("*/", "*\\/"))
+        .collect();
+    format!("\n/* built by rcffi with:\n{}\n*/\n", lines.join("\n"))
+}
+
+/// Writes `c_text` to the C file `c_path` (ended by a comment naming the build
+/// commands, and only when that changed) and builds the shared library
+/// `output` from it: compiled to the object file beside the C file
+/// (`<name>.o`), then linked with `info`'s sources, objects and libraries.
+/// Nothing is run when `output` is newer than the C file and every other
+/// input. The object and the library are written under temporary names and
+/// renamed, so concurrent builds never share a file and a loader never sees
+/// half of one.
+pub fn compile_file(
+    c_path: &Path,
+    c_text: &str,
+    output: &Path,
+    info: &CompileInfo,
+) -> Result<(), Error> {
+    let object = c_path.with_extension("o");
+    let (program, commands) = build_commands(c_path, &object, output, info);
+    write_if_changed(
+        c_path,
+        &format!("{c_text}{}", build_comment(&program, &commands)),
+    )?;
+    if up_to_date(c_path, output, info) {
         return Ok(());
     }
+    // Unique per process and per call, so concurrent builds never share them.
+    static BUILDS: AtomicUsize = AtomicUsize::new(0);
+    let unique = format!(
+        "{}-{}.tmp",
+        std::process::id(),
+        BUILDS.fetch_add(1, Ordering::Relaxed)
+    );
+    let temporary = |path: &Path| {
+        let mut name = path.as_os_str().to_owned();
+        name.push(format!(".{unique}"));
+        PathBuf::from(name)
+    };
+    let (tmp_object, tmp_output) = (temporary(&object), temporary(output));
+    let (_, run) = build_commands(c_path, &tmp_object, &tmp_output, info);
+    let result = run_step(&program, &run[0], output)
+        .and_then(|()| run_step(&program, &run[1], output))
+        .and_then(|()| {
+            fs::rename(&tmp_object, &object).map_err(|e| io_error("move the object to", &object, e))
+        })
+        .and_then(|()| {
+            fs::rename(&tmp_output, output).map_err(|e| io_error("move the library to", output, e))
+        });
+    if result.is_err() {
+        let _ = fs::remove_file(&tmp_object);
+        let _ = fs::remove_file(&tmp_output);
+    }
+    result
+}
 
-    let result = Command::new(&program).args(&args).output().map_err(|e| {
+/// Runs one step of the build of `output`; a failure carries the command and
+/// the compiler's messages.
+fn run_step(program: &str, args: &[String], output: &Path) -> Result<(), Error> {
+    let result = Command::new(program).args(args).output().map_err(|e| {
         Error::Compile(format!(
             "cannot run the C compiler '{program}' (set $CC to choose another): {e}"
         ))
     })?;
-    if !result.status.success() {
-        let _ = fs::remove_file(&tmp);
-        let mut messages = String::from_utf8_lossy(&result.stderr).into_owned();
-        messages.push_str(&String::from_utf8_lossy(&result.stdout));
-        return Err(Error::Compile(format!(
-            "the C compiler failed ({}) building '{}'\ncommand: {command_line}\n{}",
-            result.status,
-            output.display(),
-            messages.trim_end()
-        )));
+    if result.status.success() {
+        return Ok(());
     }
-    fs::rename(&tmp, output).map_err(|e| io_error("move the library to", output, e))?;
-    fs::write(&stamp, identity).map_err(|e| io_error("write", &stamp, e))
+    let mut messages = String::from_utf8_lossy(&result.stderr).into_owned();
+    messages.push_str(&String::from_utf8_lossy(&result.stdout));
+    Err(Error::Compile(format!(
+        "the C compiler failed ({}) building '{}'\ncommand: {program} {}\n{}",
+        result.status,
+        output.display(),
+        args.join(" "),
+        messages.trim_end()
+    )))
 }
 
 #[cfg(test)]

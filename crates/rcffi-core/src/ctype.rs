@@ -117,6 +117,10 @@ pub struct Record {
     pub fields: Option<Vec<Field>>,
     /// Size and alignment, once known.
     pub layout: Option<Layout>,
+    /// Why the declared body cannot be laid out (a member of an opaque type):
+    /// as in cffi, the cdef is accepted and this is the `TypeError` of the
+    /// uses that need the layout, the record staying opaque until then.
+    pub pending: Option<String>,
 }
 
 /// An enum: nominal, with the integer type gcc would pick for its values.
@@ -477,6 +481,7 @@ impl TypeTable {
                 inexact: false,
                 fields: None,
                 layout: None,
+                pending: None,
             })),
             cname,
         ))
@@ -580,7 +585,7 @@ impl TypeTable {
     ) -> Result<(), Error> {
         let is_union = match self.data(id) {
             TypeData::Record(r) => {
-                if r.fields.is_some() {
+                if r.fields.is_some() || r.pending.is_some() {
                     return Err(Error::Type(format!(
                         "{} is already complete",
                         self.cname(id)
@@ -601,6 +606,14 @@ impl TypeTable {
             || fields
                 .iter()
                 .any(|f| self.needs_compiler_by_value(f.ty).is_some());
+        if !partial {
+            if let Some(why) = self.opaque_member(id, fields) {
+                if let TypeData::Record(r) = &mut self.entries[id.index()].data {
+                    r.pending = Some(why);
+                }
+                return Ok(());
+            }
+        }
         let (layout, placed) = if partial {
             let unplaced = fields
                 .iter()
@@ -623,6 +636,38 @@ impl TypeTable {
             r.partial = partial;
         }
         Ok(())
+    }
+
+    /// Why `id` (a record, or an array of them) cannot be laid out, when its
+    /// body was declared with a member of an opaque type.
+    pub fn pending_error(&self, id: TypeId) -> Option<&str> {
+        let mut ty = id;
+        while let TypeData::Array { item, .. } = self.data(ty) {
+            ty = *item;
+        }
+        self.record(ty).and_then(|r| r.pending.as_deref())
+    }
+
+    /// cffi's reason for refusing the record `id` at its first use when one of
+    /// `fields` is (an array of) an opaque struct or union.
+    fn opaque_member(&self, id: TypeId, fields: &[FieldDecl]) -> Option<String> {
+        let f = fields.iter().find(|f| {
+            let mut ty = f.ty;
+            while let TypeData::Array { item, .. } = self.data(ty) {
+                ty = *item;
+            }
+            // A record inside itself can never be laid out: a cdef error.
+            ty != id && self.record(ty).is_some_and(|r| r.fields.is_none())
+        })?;
+        let cname = self.cname(id);
+        let short = cname
+            .strip_prefix("struct ")
+            .or_else(|| cname.strip_prefix("union "))
+            .unwrap_or(cname);
+        Some(format!(
+            "{cname}: field '{short}.{}' is of an opaque type (not declared in cdef())",
+            f.name
+        ))
     }
 
     /// Sets a record's members and, when known, its layout (a record restored

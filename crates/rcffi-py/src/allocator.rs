@@ -391,10 +391,9 @@ fn size_and_length(
         Kind::Pointer => {
             let item = ct.item_ref();
             let size = item.size().ok_or_else(|| {
-                PyTypeError::new_err(format!(
-                    "cannot instantiate ctype '{}' of unknown size",
-                    item.cname
-                ))
+                PyTypeError::new_err(item.pending_error().unwrap_or_else(|| {
+                    format!("cannot instantiate ctype '{}' of unknown size", item.cname)
+                }))
             })?;
             if let (Some(init), true) = (init, item.is_record()) {
                 if let Some(total) = varsize_total(py, item, init)? {

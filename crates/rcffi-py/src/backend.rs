@@ -350,7 +350,10 @@ pub fn typeoffsetof(
             )));
         }
         let rec = rct.record(py).ok_or_else(|| {
-            PyTypeError::new_err(format!("struct or union '{}' is opaque", rct.cname))
+            PyTypeError::new_err(
+                rct.pending_error()
+                    .unwrap_or_else(|| format!("struct or union '{}' is opaque", rct.cname)),
+            )
         })?;
         let f = rec
             .field(name)

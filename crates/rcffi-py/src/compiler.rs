@@ -82,14 +82,17 @@ fn compile_info(options: &Bound<'_, PyDict>) -> PyResult<CompileInfo> {
     Ok(from_pkg.merge(&info))
 }
 
-/// `compile_module(c_path, output, options, verbose=False)`: compiles the C file
-/// into the shared library `output` with the `set_source()` keywords in
-/// `options`; a compiler failure is a `VerificationError` with its messages.
+/// `compile_module(c_path, c_text, output, options, verbose=False)`: writes
+/// `c_text` as the C file `c_path` (when it changed) and builds it into the
+/// shared library `output` with the `set_source()` keywords in `options`,
+/// through `<name>.o` beside the C file; a compiler failure is a
+/// `VerificationError` with its messages.
 #[pyfunction]
-#[pyo3(signature = (c_path, output, options, verbose=false))]
+#[pyo3(signature = (c_path, c_text, output, options, verbose=false))]
 pub fn compile_module(
     py: Python<'_>,
     c_path: PathBuf,
+    c_text: &str,
     output: PathBuf,
     options: &Bound<'_, PyDict>,
     verbose: bool,
@@ -103,7 +106,7 @@ pub fn compile_module(
             output.display()
         );
     }
-    py.detach(|| compile_file(&c_path, &output, &info))
+    py.detach(|| compile_file(&c_path, c_text, &output, &info))
         .map_err(|e| VerificationError::new_err(e.to_string()))
 }
 

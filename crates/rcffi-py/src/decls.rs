@@ -274,6 +274,18 @@ impl Declarations {
             .collect()
     }
 
+    /// The reasons why records whose body has a member of an opaque type
+    /// cannot be laid out, in declaration order (an out-of-line module cannot
+    /// hold them, as in cffi).
+    fn unlaid_records(&self) -> Vec<String> {
+        let d = self.lock();
+        let t = table();
+        d.record_order
+            .iter()
+            .filter_map(|id| t.pending_error(*id).map(str::to_string))
+            .collect()
+    }
+
     /// `(typedef names, struct tags, union tags)`, each sorted.
     fn list_types(&self) -> (Vec<String>, Vec<String>, Vec<String>) {
         self.lock().list_types()

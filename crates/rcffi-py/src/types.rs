@@ -370,11 +370,22 @@ impl CType {
         Some(*self.align.get_or_init(|| a))
     }
 
-    /// The size, or a `ValueError` naming the type when unknown.
+    /// The size, or a `ValueError` naming the type when unknown (with the
+    /// reason when its declared body has a member of an opaque type).
     pub fn size_or_err(&self) -> PyResult<usize> {
         self.size().ok_or_else(|| {
-            PyValueError::new_err(format!("ctype '{}' is of unknown size", self.cname))
+            let mut message = format!("ctype '{}' is of unknown size", self.cname);
+            if let Some(why) = self.pending_error() {
+                message = format!("{message} ({why})");
+            }
+            PyValueError::new_err(message)
         })
+    }
+
+    /// Why this record (or array of records) cannot be laid out, if its body
+    /// has a member of an opaque type.
+    pub fn pending_error(&self) -> Option<String> {
+        table().pending_error(self.id).map(str::to_string)
     }
 
     /// The pointer target or array item.
