@@ -14,7 +14,7 @@ import pytest
 import rcffi
 
 HEADERS = ["stdio.h", "sys/stat.h", "pthread.h", "zlib.h", "sqlite3.h", "bzlib.h", "lzma.h",
-           "expat.h", "yaml.h", "png.h", "openssl/ssl.h"]
+           "expat.h", "yaml.h", "png.h", "openssl/ssl.h", "sodium.h"]
 
 # How many integer constants of each header the probe checks (all of them
 # for most headers; openssl's thousands are sampled evenly).
