@@ -7,6 +7,7 @@ mod declarator;
 pub(crate) mod expr;
 mod headers;
 pub mod lexer;
+mod macro_value;
 mod macros;
 mod records;
 mod specifiers;
