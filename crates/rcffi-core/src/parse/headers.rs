@@ -116,7 +116,17 @@ impl Parser<'_, '_> {
         if self.in_header(start) && self.static_assert()? {
             return Ok(());
         }
+        let (names, records) = (self.decls.name_order.len(), self.decls.record_order.len());
         let Err(e) = self.declaration(None) else {
+            if self.in_header(start) {
+                let decls = &mut *self.decls;
+                decls
+                    .from_header
+                    .extend(decls.name_order[names..].iter().cloned());
+                decls
+                    .header_records
+                    .extend(decls.record_order[records..].iter().copied());
+            }
             return Ok(());
         };
         if !self.in_header(start) || e.message.starts_with("internal error") {

@@ -33,6 +33,9 @@ pub(super) fn declare_constants(
         if !m.from_user && decls.lookup(&m.name).is_some() {
             continue;
         }
+        if !m.from_user {
+            decls.from_header.insert(m.name.clone());
+        }
         decls
             .declare(&m.name, entity, options.override_)
             .map_err(|message| CDefError {
