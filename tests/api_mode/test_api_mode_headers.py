@@ -76,3 +76,14 @@ def test_own_header_with_macros_and_an_unlinked_function(build, tmp_path):
     assert not hasattr(lib, "own_twice")
     with pytest.raises(AttributeError, match="own_nowhere.*libraries="):
         lib.own_nowhere(1)
+
+
+def test_openssl_ssl_h_whole(build):
+    # Thousands of declarations, function types reached again through the
+    # records their arguments point to (the module's declarations blob).
+    m = build("openssl/ssl.h", libraries=["ssl", "crypto"])
+    lib = m.lib
+    assert lib.OpenSSL_version_num() == lib.OPENSSL_VERSION_NUMBER
+    ctx = lib.SSL_CTX_new(lib.TLS_method())
+    assert ctx != m.ffi.NULL
+    lib.SSL_CTX_free(ctx)

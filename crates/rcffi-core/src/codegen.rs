@@ -452,18 +452,19 @@ pub(crate) fn generate_with(
                 // length is known (`int (*)[][]`); only pointers can hold one, so
                 // the function itself has the same calling convention.
                 let unknown_length = table.cname(*ty).contains("[...]");
-                if sig.variadic || is_extern_python || unknown_length {
-                    // No wrapper can forward `...`; extern "Python" functions are ours.
-                    table_items.push(format!("(void *){name}"));
-                    continue;
-                }
-                if decls.from_header.contains(name) && !crate::uniform::needs_wrapper(table, *ty) {
+                let from_header = decls.from_header.contains(name) && !is_extern_python;
+                if from_header && (sig.variadic || !crate::uniform::needs_wrapper(table, *ty)) {
                     // A header declares functions of libraries the module
                     // may not link (unistd.h's `crypt`): referenced weakly,
                     // a missing one is a null entry the loader reports when
                     // used, and the entry is the function itself (the
                     // wrapper would have its very signature).
                     writeln!(w, "#pragma weak {name}").ok();
+                    table_items.push(format!("(void *){name}"));
+                    continue;
+                }
+                if sig.variadic || is_extern_python || unknown_length {
+                    // No wrapper can forward `...`; extern "Python" functions are ours.
                     table_items.push(format!("(void *){name}"));
                     continue;
                 }

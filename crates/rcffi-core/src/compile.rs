@@ -287,6 +287,12 @@ pub fn compile_file(c_path: &Path, output: &Path, info: &CompileInfo) -> Result<
     args.extend(["-shared", "-fPIC", "-o"].map(String::from));
     args.push(tmp.display().to_string());
     args.push(c_path.display().to_string());
+    // The functions of included headers are referenced weakly (see
+    // `codegen`): without this, a linker defaulting to `--as-needed` drops a
+    // library of `libraries=` that only such references use.
+    if cfg!(target_os = "linux") {
+        args.push("-Wl,--no-as-needed".to_string());
+    }
     args.extend(info.compiler_args());
     let command_line = format!("{program} {}", args.join(" "));
     // The command without the temporary name identifies the build.

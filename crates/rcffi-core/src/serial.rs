@@ -219,7 +219,13 @@ impl Writer {
             }
             _ => {}
         }
-        self.number(id);
+        // A cycle through a record (a function taking a struct that points
+        // back to the function's own type) numbers `id` while its parts are
+        // visited: numbering it again would make earlier references point
+        // forward.
+        if !self.index.contains_key(&id) {
+            self.number(id);
+        }
     }
 
     fn number(&mut self, id: TypeId) {
