@@ -100,7 +100,7 @@ fuzz:
 # whose libraries it calls): installed with apt-get when one is missing, so a
 # machine that has them all runs nothing.
 SYSTEM_PACKAGES := zlib1g-dev libsqlite3-dev libbz2-dev liblzma-dev libexpat1-dev libyaml-dev \
-	libpng-dev libssl-dev
+	libpng-dev libssl-dev libsodium-dev
 
 deps-system:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

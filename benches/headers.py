@@ -21,7 +21,7 @@ import rcffi
 from rcffi import _headers
 
 HEADERS = ["stdio.h", "sys/stat.h", "pthread.h", "zlib.h", "sqlite3.h", "bzlib.h", "lzma.h",
-           "expat.h", "yaml.h", "png.h", "openssl/ssl.h"]
+           "expat.h", "yaml.h", "png.h", "openssl/ssl.h", "sodium.h"]
 
 
 def time_rcffi(header):

@@ -107,7 +107,8 @@ def _make_api_lib(module_name, ffi, objects):
         if name in contents:
             continue
         found = ffi._decls.lookup(name)
-        if found is not None and found[0] == "int":
+        # Macros of the cdef and its headers that are numbers or strings.
+        if found is not None and found[0] in ("int", "float", "bytes"):
             contents[name] = found[1]
     return _backend.make_lib("<Lib object for %r>" % (module_name,), module_name, contents,
                              None, module_name, ffi, qualified_name=module_name + ".lib")

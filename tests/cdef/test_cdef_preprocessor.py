@@ -5,6 +5,8 @@ continuations and `# 42 "file.h"` line directives. (Real headers:
 tests/headers/.)"""
 
 import re
+import shutil
+import subprocess
 
 import pytest
 
@@ -212,3 +214,57 @@ def test_line_directives_are_otherwise_ignored_like_cffi(both):
     r.cdef(src)
     c.cdef(src)
     assert r.list_types() == c.list_types() == (["t4", "t5"], [], [])
+
+
+# Object-like macros whose value has C's types: each is compared with what
+# gcc computes for the same expansion (a probe compiled here).
+TYPED_MACROS = [
+    "(1.5 * 2)", "(1.0 / 3)", "(1.1f * 3)", "(2 + 0.5f)", "(1 ? 2.5 : 3)", "((double)1 / 4)",
+    "-1U", "(-1UL)", "(0U - 1)", "(-1U / 2)", "1ULL << 40", "-0x80000000", "(-1 < 0U)",
+    "(-1L < 0U)", "(0xFFFFFFFF + 1)", "(2147483647 + 1L)", "((int)3.7)", "((int)-3.7)",
+    "(unsigned char)300", "((signed char)200)", "((short)70000 * 2)", "'a'", "('\\xff' + 0)",
+    "(sizeof(int) * 4)", "(sizeof(long) - 9)", "(~0U >> 4)", "(~0 >> 4)", "(7 % -3)",
+    "((unsigned long long)-1 >> 63)", '"ab" "cd"', '"x\\ty"',
+]
+
+
+def gcc_macro_values(tmp_path, macros):
+    cc = shutil.which("cc")
+    assert cc, "no C compiler to compare with"
+    lines = ["#include <stdio.h>",
+             'static void show_i(const char *n, long long v) { printf("%s I %lld\\n", n, v); }',
+             'static void show_u(const char *n, unsigned long long v) { printf("%s I %llu\\n", n, v); }',
+             'static void show_f(const char *n, double v) { printf("%s F %.17g\\n", n, v); }',
+             'static void show_s(const char *n, const char *v) { printf("%s S %s\\n", n, v); }',
+             "#define SHOW(n, x) _Generic((x), float: show_f, double: show_f, unsigned int: show_u, "
+             "unsigned long: show_u, unsigned long long: show_u, char *: show_s, default: show_i)(n, x)"]
+    lines += ["#define M%d %s" % (i, m) for i, m in enumerate(macros)]
+    lines.append("int main(void) {")
+    lines += ['SHOW("M%d", M%d);' % (i, i) for i in range(len(macros))]
+    lines.append("return 0; }")
+    (tmp_path / "macros.c").write_text("\n".join(lines))
+    subprocess.run([cc, "-w", "-o", str(tmp_path / "macros"), str(tmp_path / "macros.c")], check=True)
+    out = subprocess.run([str(tmp_path / "macros")], check=True, capture_output=True, text=True).stdout
+    answers = {}
+    for line in out.splitlines():
+        name, kind, value = line.split(" ", 2)
+        answers[name] = {"I": int, "F": float, "S": str.encode}[kind](value)
+    return answers
+
+
+def test_typed_macro_values_match_gcc(ffi, tmp_path):
+    ffi.cdef("\n".join("#define M%d %s" % (i, m) for i, m in enumerate(TYPED_MACROS)))
+    lib = ffi.dlopen(None)
+    answers = gcc_macro_values(tmp_path, TYPED_MACROS)
+    assert len(answers) == len(TYPED_MACROS)
+    ours = {"M%d" % i: getattr(lib, "M%d" % i) for i in range(len(TYPED_MACROS))}
+    diffs = ["%s: rcffi %r, gcc %r" % (TYPED_MACROS[int(n[1:])], ours[n], answers[n])
+             for n in answers if ours[n] != answers[n] or type(ours[n]) is not type(answers[n])]
+    assert not diffs, "\n".join(diffs)
+
+
+@pytest.mark.parametrize("line", ["#define A (1 / 0)", "#define A (1.5 % 2)", "#define A (1 << 99)",
+                                  "#define A (x + 1)", "#define A ((char *)0)", "#define A (~1.5)"])
+def test_macros_without_a_constant_value_are_skipped(ffi, line):
+    ffi.cdef(line)
+    assert "A" not in ffi._decls.names()

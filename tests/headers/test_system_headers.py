@@ -14,7 +14,7 @@ import pytest
 import rcffi
 
 HEADERS = ["stdio.h", "sys/stat.h", "pthread.h", "zlib.h", "sqlite3.h", "bzlib.h", "lzma.h",
-           "expat.h", "yaml.h", "png.h", "openssl/ssl.h"]
+           "expat.h", "yaml.h", "png.h", "openssl/ssl.h", "sodium.h"]
 
 # How many integer constants of each header the probe checks (all of them
 # for most headers; openssl's thousands are sampled evenly).
@@ -152,14 +152,21 @@ def test_sqlite3_declared_by_its_header_alone():
     assert lib.sqlite3_close(db[0]) == lib.SQLITE_OK
 
 
-def test_unrepresentable_declarations_are_skipped_with_one_warning():
-    ffi, caught = cdef_header("pthread.h")
+def test_unrepresentable_declarations_are_skipped_with_one_warning(tmp_path):
+    (tmp_path / "wide.h").write_text("struct ok { int x; };\ntypedef __int128 big_t;\n"
+                                     "big_t widen(int);\nint narrow(int);\n")
+    ffi = rcffi.FFI()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        ffi.cdef("#include <wide.h>", include_dirs=[str(tmp_path)])
     skipped = [w for w in caught if issubclass(w.category, rcffi.CDefWarning)]
     assert len(skipped) == 1
     message = str(skipped[0].message)
-    assert "__pthread_unwind_buf_t" in message and "pthread.h:" in message
-    # What could be represented is there, with gcc's layout (checked above).
-    assert ffi.sizeof("pthread_mutex_t") == 40
+    assert "skipped 2 declaration(s)" in message
+    assert "wide.h:2:" in message and "wide.h:3:" in message
+    # What could be represented is there.
+    assert ffi.sizeof("struct ok") == 4
+    assert ffi._decls.lookup("narrow")[0] == "function"
 
 
 def test_asm_renames_are_followed():

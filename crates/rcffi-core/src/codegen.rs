@@ -302,7 +302,7 @@ pub fn entries(table: &TypeTable, decls: &Declarations) -> Vec<Entry> {
                     out.push(Entry::IntConstant { name: name.clone() });
                 }
             }
-            Entity::IntConstant { ty: None, .. } => {
+            Entity::IntConstant { ty: None, .. } if !decls.from_header.contains(name) => {
                 out.push(Entry::CheckedIntConstant { name: name.clone() });
             }
             Entity::IntConstant { .. } | Entity::FloatConstant(_) | Entity::StrConstant(_) => {}
@@ -453,6 +453,17 @@ pub(crate) fn generate_with(
                 // length is known (`int (*)[][]`); only pointers can hold one, so
                 // the function itself has the same calling convention.
                 let unknown_length = table.cname(*ty).contains("[...]");
+                let from_header = decls.from_header.contains(name) && !is_extern_python;
+                if from_header && (sig.variadic || !crate::uniform::needs_wrapper(table, *ty)) {
+                    // A header declares functions of libraries the module
+                    // may not link (unistd.h's `crypt`): referenced weakly,
+                    // a missing one is a null entry the loader reports when
+                    // used, and the entry is the function itself (the
+                    // wrapper would have its very signature).
+                    writeln!(w, "#pragma weak {name}").ok();
+                    table_items.push(format!("(void *){name}"));
+                    continue;
+                }
                 if sig.variadic || is_extern_python || unknown_length {
                     // No wrapper can forward `...`; extern "Python" functions are ours.
                     table_items.push(format!("(void *){name}"));
@@ -623,7 +634,7 @@ pub(crate) fn check_complete_records(
         let (Some(fields), Some(layout)) = (&rec.fields, rec.layout) else {
             continue;
         };
-        if rec.partial || table.cname(id).contains('$') {
+        if rec.partial || table.cname(id).contains('$') || decls.header_records.contains(&id) {
             continue;
         }
         let cname = table.cname(id);

@@ -155,7 +155,7 @@ pub(crate) fn write_record_layouts(
     w: &mut String,
 ) -> Result<(), Error> {
     for &id in &decls.record_order {
-        if !is_checked_record(names.table, id) {
+        if !is_checked_record(names.table, id) || decls.header_records.contains(&id) {
             continue;
         }
         let cname = names.spell(id, "")?;
@@ -230,7 +230,7 @@ pub(crate) fn check_record_members(
 ) -> Result<(), Error> {
     let table = names.table;
     for &id in &decls.record_order {
-        if !is_checked_record(table, id) {
+        if !is_checked_record(table, id) || decls.header_records.contains(&id) {
             continue;
         }
         let cname = table.cname(id);

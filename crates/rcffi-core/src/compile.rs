@@ -285,6 +285,12 @@ fn build_commands(
     link.extend(["-shared", "-fPIC", "-o"].map(String::from));
     link.push(output.display().to_string());
     link.push(object.display().to_string());
+    // The functions of included headers are referenced weakly (see
+    // `codegen`): without this, a linker defaulting to `--as-needed` drops a
+    // library of `libraries=` that only such references use.
+    if cfg!(target_os = "linux") {
+        link.push("-Wl,--no-as-needed".to_string());
+    }
     link.extend(info.compiler_args());
     (program, [compile, link])
 }

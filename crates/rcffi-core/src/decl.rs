@@ -2,7 +2,7 @@
 //! variables and constants, in the order they were declared. `cdef()` adds to them;
 //! run-time type strings are resolved against them and cached.
 
-use crate::fasthash::FastMap;
+use crate::fasthash::{FastMap, FastSet};
 
 use crate::ctype::{TypeId, TypeTable};
 use crate::error::Error;
@@ -116,6 +116,14 @@ pub struct Declarations {
     /// message: a type string using one raises it (lazily, as in cffi), and
     /// the rest of the module works.
     pub contradicted: Vec<(TypeId, String)>,
+    /// Names (functions, variables, constants of macros) an included header
+    /// declared, not the cdef text: API mode takes their values and layouts
+    /// as rcffi computed them, gcc's, without checking them against the glue's
+    /// C, whose headers Python.h's feature macros (`_GNU_SOURCE`) may shape
+    /// differently (`fd_set.fds_bits`, macros defined in one view only).
+    pub from_header: FastSet<String>,
+    /// The records and enums an included header declared (see `from_header`).
+    pub header_records: FastSet<TypeId>,
     type_cache: FastMap<String, TypeId>,
     /// Anonymous structs, unions and enums numbered so far: as in cffi, they print
     /// as `struct $1`, `struct $2`... counted per FFI, skipping those a typedef

@@ -90,6 +90,27 @@ pub fn serialize_with_includes(
         w.string(name);
         w.string(symbol);
     }
+    // What included headers declared (the loader's entries must be the
+    // builder's, see `Declarations::from_header`), after the renames.
+    let header_names: Vec<&String> = decls
+        .name_order
+        .iter()
+        .filter(|n| decls.from_header.contains(*n))
+        .collect();
+    w.uint(header_names.len() as u64);
+    for name in header_names {
+        w.string(name);
+    }
+    let header_records: Vec<TypeId> = decls
+        .record_order
+        .iter()
+        .copied()
+        .filter(|id| decls.header_records.contains(id))
+        .collect();
+    w.uint(header_records.len() as u64);
+    for id in header_records {
+        w.reference(id);
+    }
     w.out
 }
 
@@ -198,7 +219,13 @@ impl Writer {
             }
             _ => {}
         }
-        self.number(id);
+        // A cycle through a record (a function taking a struct that points
+        // back to the function's own type) numbers `id` while its parts are
+        // visited: numbering it again would make earlier references point
+        // forward.
+        if !self.index.contains_key(&id) {
+            self.number(id);
+        }
     }
 
     fn number(&mut self, id: TypeId) {
@@ -605,6 +632,14 @@ pub fn deserialize_with_includes(
             let name = r.string()?;
             let symbol = r.string()?;
             decls.asm_names.insert(name, symbol);
+        }
+    }
+    if r.pos < r.data.len() {
+        for _ in 0..r.uint()? {
+            decls.from_header.insert(r.string()?);
+        }
+        for _ in 0..r.uint()? {
+            decls.header_records.insert(r.reference(&ids)?);
         }
     }
     decls.record_order = ids

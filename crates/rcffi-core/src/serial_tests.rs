@@ -188,3 +188,25 @@ fn many_declarations_round_trip_through_long_varints() {
     };
     assert_eq!(Some(*target), d2.structs.get("s299").copied());
 }
+
+#[test]
+fn a_function_type_reached_again_through_a_record_is_numbered_once() {
+    // x509.h's shape: the function's argument points to a struct holding
+    // a pointer to that very function type, reached first from another one.
+    let src = "struct first; typedef int verify_fn(struct ctx *);
+               struct first { verify_fn *cb; };
+               struct ctx { verify_fn *cb; };
+               int call(verify_fn *, struct ctx *);";
+    let mut t1 = TypeTable::new();
+    let mut d1 = Declarations::new();
+    d1.cdef(&mut t1, src, CdefOptions::default()).unwrap();
+    let blob = serialize(&t1, &d1);
+    let mut t2 = TypeTable::new();
+    let d2 = deserialize(&mut t2, &blob).unwrap();
+    let (Some(Entity::Function { ty, .. }), Some(Entity::Function { ty: back, .. })) =
+        (d1.lookup("call"), d2.lookup("call"))
+    else {
+        panic!("call is not a function");
+    };
+    assert_eq!(t1.cname(*ty), t2.cname(*back));
+}

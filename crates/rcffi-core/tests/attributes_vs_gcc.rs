@@ -289,7 +289,7 @@ fn unrepresentable_attributes_are_refused() {
             "vector_size",
         ),
         (
-            "typedef struct { char c; } t __attribute__((aligned(16)));",
+            "typedef int t __attribute__((aligned(16)));",
             "alignment 16",
         ),
         ("typedef int t __attribute__((mode(TI)));", "mode 'TI'"),

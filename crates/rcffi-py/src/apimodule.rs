@@ -261,6 +261,12 @@ pub fn load_api_module(
             }
         }
         match e {
+            Entry::Function { name, .. } if p.is_null() => {
+                let err = crate::errors::symbol_not_found_err(
+                    crate::errors::unlinked_header_function(name, module_name),
+                );
+                out.set_item(name, Py::new(py, Unavailable::new(py, &err))?)?;
+            }
             Entry::Function { name, ty } => {
                 let origin = Py::new(py, FunctionOrigin::new(name.clone(), lib.clone().unbind()))?;
                 let f = CData::new_view(

@@ -116,6 +116,12 @@ pub fn library_closed_err(message: String) -> PyErr {
     dual_err(message, closed_library_class)
 }
 
+/// The message for a function an included header declares that no library
+/// of API-mode module `module` defines (the glue references it weakly).
+pub fn unlinked_header_function(name: &str, module: &str) -> String {
+    format!("function '{name}' of an included header is in no library {module} is linked with (add it to libraries=)")
+}
+
 /// A declared symbol missing from its library: an AttributeError in cffi's
 /// ABI mode, `ffi.error` for its out-of-line modules.
 pub fn symbol_not_found_err(message: String) -> PyErr {

@@ -340,6 +340,26 @@ fn integer_of_size(size: usize, signed: bool) -> Option<Prim> {
 }
 
 impl Parser<'_, '_> {
+    /// The type `typedef T name __attribute__((aligned(n)))` names: for a
+    /// complete record T and a larger alignment, a copy of T with T's members
+    /// and size and the alignment `n`, as gcc keeps the size (so an array of
+    /// it is refused when the size is no multiple of `n`). `None` for what
+    /// rcffi cannot represent: a scalar with another alignment, a smaller one.
+    pub(super) fn aligned_variant(&mut self, id: TypeId, name: &str, n: usize) -> Option<TypeId> {
+        let record = self.table.record(id)?;
+        let (layout, fields) = (record.layout?, record.fields.clone()?);
+        if n < layout.align {
+            return None;
+        }
+        let is_union = record.is_union;
+        let variant = self.table.new_record(name, is_union);
+        let layout = crate::layout::Layout { align: n, ..layout };
+        self.table.complete_record_with(variant, fields, layout);
+        Some(variant)
+    }
+}
+
+impl Parser<'_, '_> {
     /// `#pragma pack(...)`, which sets the packing of the records declared
     /// after it; other pragmas change nothing rcffi models and are ignored,
     /// as compilers ignore the pragmas they do not know.

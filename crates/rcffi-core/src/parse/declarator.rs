@@ -21,7 +21,11 @@ impl Parser<'_, '_> {
                 continue;
             }
             let t = self.peek();
-            if t.tok == Tok::Ident && is_qualifier(self.text(t)) {
+            // `* _Atomic`: an atomic pointer has the layout of the pointer.
+            if t.tok == Tok::Ident
+                && (is_qualifier(self.text(t))
+                    || (self.text(t) == "_Atomic" && !pointers.is_empty()))
+            {
                 if matches!(self.text(t), "const" | "__const" | "__const__") {
                     if let Some(Op::Pointer { is_const }) = pointers.last_mut() {
                         *is_const = true;
@@ -251,6 +255,19 @@ impl Parser<'_, '_> {
                             Refusal::Value,
                             format!("array item of unknown size: '{kind}'"),
                         ));
+                    }
+                    // Only an `aligned` typedef makes such an item (see
+                    // `aligned_variant`); gcc refuses arrays of it.
+                    if let (Some(size), Some(align)) =
+                        (self.table.size_of(cur.id), self.table.align_of(cur.id))
+                    {
+                        if size % align != 0 {
+                            let kind = self.table.cname(cur.id).to_string();
+                            return Err(self.error_at(
+                                at,
+                                format!("size of array element '{kind}' ({size}) is not a multiple of its alignment ({align})"),
+                            ));
+                        }
                     }
                     let id = match op {
                         Op::Array(Some(n))

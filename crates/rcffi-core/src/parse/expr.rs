@@ -89,7 +89,7 @@ impl Parser<'_, '_> {
         self.nested(|p| p.unary_term())
     }
 
-    fn unary_term(&mut self) -> PResult<i128> {
+    pub(super) fn unary_term(&mut self) -> PResult<i128> {
         let t = self.peek();
         match &t.tok {
             Tok::Punct("-") => {

@@ -5,9 +5,9 @@
 //! rather than failing the whole `cdef()`.
 
 use super::lexer::Tok;
-use super::{builtin_type_name, PResult, Parser};
+use super::{builtin_type_name, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, Prim, TypeData, TypeId};
-use crate::decl::Typedef;
+use crate::decl::{Entity, Typedef};
 use crate::error::CDefError;
 
 /// Types of gcc that rcffi has no ctype for: declarations using them are
@@ -32,13 +32,75 @@ pub(super) fn is_unsupported_type(w: &str) -> bool {
             | "_Decimal32"
             | "_Decimal64"
             | "_Decimal128"
-            | "__typeof__"
-            | "__typeof"
-            | "typeof"
     )
 }
 
 impl Parser<'_, '_> {
+    /// `_Atomic T` (the qualifier at token `at`, or `_Atomic(T)`): gcc raises
+    /// the alignment of a type whose size is 1, 2, 4, 8 or 16 bytes to its
+    /// size, so `_Atomic T` is `T` unless that changes T's alignment
+    /// (`_Complex float`, `struct { char c[4]; }`), a type rcffi cannot make.
+    pub(super) fn atomic(&self, ty: Ty, at: usize) -> PResult<Ty> {
+        let cname = || self.table.cname(ty.id).to_string();
+        match (self.table.size_of(ty.id), self.table.align_of(ty.id)) {
+            (Some(size), Some(align))
+                if !(size.is_power_of_two() && size <= 16 && align < size) =>
+            {
+                Ok(ty)
+            }
+            (Some(size), Some(align)) => Err(self.error_at(
+                at,
+                format!(
+                    "'_Atomic {}' has the alignment {size} where '{}' has {align}: rcffi cannot represent that type",
+                    cname(),
+                    cname()
+                ),
+            )),
+            _ => Err(self.error_at(
+                at,
+                format!("'_Atomic {}': the type is incomplete", cname()),
+            )),
+        }
+    }
+
+    /// `__typeof__(...)` after the keyword: the type of a type name, or of a
+    /// declared function or variable named alone; any other expression is
+    /// refused, its type being the compiler's to find.
+    pub(super) fn typeof_specifier(&mut self) -> PResult<Ty> {
+        self.expect_punct("(")?;
+        let ty = if self.is_type_start(self.peek()) {
+            self.type_name(false)?
+        } else {
+            let t = self.peek();
+            let found = if t.tok == Tok::Ident && self.peek_at(1).tok == Tok::Punct(")") {
+                self.decls.lookup(self.text(t))
+            } else {
+                None
+            };
+            let ty = match found {
+                Some(Entity::Function { ty, .. }) => Ty {
+                    id: *ty,
+                    raw_function: true,
+                    is_const: false,
+                },
+                Some(Entity::Global { ty, constant }) => Ty {
+                    id: *ty,
+                    raw_function: false,
+                    is_const: *constant,
+                },
+                _ => {
+                    return Err(self.error(
+                        "'__typeof__' needs a type name or a declared function or variable",
+                    ))
+                }
+            };
+            self.pos += 1;
+            ty
+        };
+        self.expect_punct(")")?;
+        Ok(ty)
+    }
+
     /// Whether token `i` comes from a header (not the cdef text itself).
     pub(super) fn in_header(&self, i: usize) -> bool {
         let start = self.lx.tokens[i].start;
@@ -54,7 +116,17 @@ impl Parser<'_, '_> {
         if self.in_header(start) && self.static_assert()? {
             return Ok(());
         }
+        let (names, records) = (self.decls.name_order.len(), self.decls.record_order.len());
         let Err(e) = self.declaration(None) else {
+            if self.in_header(start) {
+                let decls = &mut *self.decls;
+                decls
+                    .from_header
+                    .extend(decls.name_order[names..].iter().cloned());
+                decls
+                    .header_records
+                    .extend(decls.record_order[records..].iter().copied());
+            }
             return Ok(());
         };
         if !self.in_header(start) || e.message.starts_with("internal error") {

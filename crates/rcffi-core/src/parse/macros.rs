@@ -1,9 +1,10 @@
-//! Object-like macros become constants of the lib when their expansion is an
-//! integer constant expression (`42`, `(1 << 3)`, `((int)4)`, `0x10UL`,
-//! other macros and enumerators), as cffi's `#define X 42` does, a floating
-//! literal or a string literal; other macros are only macros and are skipped.
+//! Object-like macros become constants of the lib when their expansion is a
+//! constant expression of integer or floating type (`42`, `(1 << 3)`,
+//! `((int)3.7)`, `-1U`, `(1.5 * 2)`, other macros and enumerators; evaluated
+//! with C's types by `macro_value.rs`), as cffi's `#define X 42` does, or
+//! string literals; other macros are only macros and are skipped.
 
-use super::lexer::{self, Tok};
+use super::lexer;
 use super::{PResult, Parser};
 use crate::ctype::TypeTable;
 use crate::decl::{CdefOptions, Declarations, Entity};
@@ -31,6 +32,9 @@ pub(super) fn declare_constants(
         };
         if !m.from_user && decls.lookup(&m.name).is_some() {
             continue;
+        }
+        if !m.from_user {
+            decls.from_header.insert(m.name.clone());
         }
         decls
             .declare(&m.name, entity, options.override_)
@@ -88,7 +92,12 @@ fn evaluate(
         return string_value(expansion).map(Entity::StrConstant);
     }
     let (negative, bare) = strip_signs(expansion);
-    if let Some(x) = lexer::parse_int_literal(bare).and_then(|(x, _)| i128::try_from(x).ok()) {
+    // A negated unsigned literal has C's type rules to follow (`-1U`): the
+    // evaluator's.
+    if let Some(x) = lexer::parse_int_literal(bare)
+        .filter(|_| !negative || super::macro_value::literal_is_signed(bare))
+        .and_then(|(x, _)| i128::try_from(x).ok())
+    {
         let value = if negative { -x } else { x };
         return Some(Entity::IntConstant { value, ty: None });
     }
@@ -103,15 +112,14 @@ fn evaluate(
     let starts_with_constant = || {
         decls
             .lookup(expansion.split(' ').next().unwrap_or(""))
-            .is_some_and(|e| matches!(e, Entity::IntConstant { .. }))
+            .is_some_and(|e| matches!(e, Entity::IntConstant { .. } | Entity::FloatConstant(_)))
     };
     if !numeric_start && !starts_with_constant() {
         return None;
     }
     let lexed = lexer::lex(expansion).ok()?;
     let mut p = Parser::new(&lexed, table, decls, options);
-    let value = p.const_expr().ok()?;
-    (p.peek().tok == Tok::Eof).then_some(Entity::IntConstant { value, ty: None })
+    p.macro_value()
 }
 
 /// A macro's value without the parentheses and signs around a literal, and
@@ -135,7 +143,7 @@ fn strip_signs(value: &str) -> (bool, &str) {
 }
 
 /// A decimal floating literal (`1.5`, `1e-3`, `2.f`, `.5L`).
-fn float_value(text: &str) -> Option<f64> {
+pub(super) fn float_value(text: &str) -> Option<f64> {
     let digits = text.trim_end_matches(['f', 'F', 'l', 'L']);
     let decimal = digits.starts_with(|c: char| c.is_ascii_digit() || c == '.')
         && digits.contains(['.', 'e', 'E'])

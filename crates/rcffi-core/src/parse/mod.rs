@@ -7,6 +7,7 @@ mod declarator;
 pub(crate) mod expr;
 mod headers;
 pub mod lexer;
+mod macro_value;
 mod macros;
 mod records;
 mod specifiers;
@@ -662,19 +663,21 @@ impl<'a, 's> Parser<'a, 's> {
                 self.table.rename(ty.id, name);
             }
             // gcc ignores `packed` on a typedef, but `aligned(N)` makes a
-            // variant of the type with another alignment and the same size,
-            // which rcffi's types cannot be.
+            // variant of the type with another alignment and the same size.
+            let mut id = ty.id;
             if let Some(n) = attrs.aligned {
-                if self.table.align_of(ty.id) != Some(n) {
-                    let cname = self.table.cname(ty.id).to_string();
-                    return Err(self.error_at(
-                        name_idx,
-                        format!("typedef '{name}' gives '{cname}' the alignment {n} without changing its size: rcffi cannot represent that type"),
-                    ));
+                if self.table.align_of(id) != Some(n) {
+                    id = self.aligned_variant(id, name, n).ok_or_else(|| {
+                        let cname = self.table.cname(id).to_string();
+                        self.error_at(
+                            name_idx,
+                            format!("typedef '{name}' gives '{cname}' the alignment {n} without changing its size: rcffi cannot represent that type"),
+                        )
+                    })?;
                 }
             }
             let td = Typedef {
-                ty: ty.id,
+                ty: id,
                 raw_function: ty.raw_function,
                 is_const: ty.is_const,
             };
@@ -793,6 +796,10 @@ fn is_type_keyword(w: &str) -> bool {
             | "union"
             | "enum"
             | "FILE"
+            | "_Atomic"
+            | "__typeof__"
+            | "__typeof"
+            | "typeof"
     ) || is_qualifier(w)
 }
 

@@ -18,6 +18,7 @@ impl<'s> Parser<'_, 's> {
         let mut tagged = false;
         let mut base_special: Option<Base> = None;
         let mut attrs = Attrs::default();
+        let mut atomic = None;
         loop {
             attrs.merge(self.attributes()?);
             let t = self.peek();
@@ -64,6 +65,23 @@ impl<'s> Parser<'_, 's> {
                 "extern" => storage = Storage::Extern,
                 "static" => storage = Storage::Static,
                 "const" | "__const" | "__const__" => is_const = true,
+                "_Atomic" if self.peek_at(1).tok == Tok::Punct("(") => {
+                    if named.is_some() || !words.is_empty() {
+                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                    }
+                    let at = self.pos;
+                    self.pos += 2;
+                    let inner = self.type_name(false)?;
+                    self.expect_punct(")")?;
+                    named = Some(self.atomic(inner, at)?);
+                    continue;
+                }
+                "_Atomic" => atomic = Some(self.pos),
+                "__typeof__" | "__typeof" | "typeof" if named.is_none() && words.is_empty() => {
+                    self.pos += 1;
+                    named = Some(self.typeof_specifier()?);
+                    continue;
+                }
                 _ if is_qualifier(w) => {}
                 "void" | "char" | "short" | "int" | "long" | "signed" | "unsigned" | "float"
                 | "double" | "_Bool" | "_Complex" | "__complex__"
@@ -160,6 +178,11 @@ impl<'s> Parser<'_, 's> {
                 format!("expected a type, found {}", self.describe(t))
             };
             return Err(self.lx.error_at(t, msg).unparsable());
+        };
+        let base = match (atomic, base) {
+            (Some(at), Base::Type(ty)) => Base::Type(self.atomic(ty, at)?),
+            (Some(at), _) => return Err(self.error_at(at, "'_Atomic' needs a type")),
+            (None, base) => base,
         };
         Ok(Specifiers {
             base,
