@@ -11,6 +11,7 @@ use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 
 use crate::ctypes_instance::{view_token, Items};
 use crate::ctypes_support::CtypesBufferBase;
+use crate::pylayout::own_attribute_set;
 
 /// Adds no state: Python's array class derives from it and from `CData`, both
 /// laid out as `_CtypesBufferBase`.
@@ -74,14 +75,10 @@ impl CtypesPointerBase {
         let view = args.len() == 4 && args.get_item(0)?.is(view_token(py));
         // As in ctypes, a subclass of a pointer type has no _type_ of its own:
         // it makes no instances (views of its memory are still read).
-        if !view {
-            let own = cls.getattr(intern!(py, "__dict__"))?;
-            let item = own.get_item(intern!(py, "_type_")).ok();
-            if item.is_none_or(|item| item.is_none()) {
-                return Err(PyTypeError::new_err(
-                    "Cannot create instance: has no _type_",
-                ));
-            }
+        if !view && !own_attribute_set(cls, intern!(py, "_type_")) {
+            return Err(PyTypeError::new_err(
+                "Cannot create instance: has no _type_",
+            ));
         }
         Ok((CtypesPointerBase, CtypesBufferBase::for_class(cls, args)?))
     }

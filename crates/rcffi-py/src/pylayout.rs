@@ -76,3 +76,25 @@ unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
     let digit = i64::from(*(base.add(std::mem::size_of::<usize>()) as *const u32));
     Some((1 - (tag & 3) as i64) * digit)
 }
+
+/// Whether `name` is in the class's own `__dict__` with a value other than
+/// None, read from the type object's dict without making a mapping proxy.
+pub(crate) fn own_attribute_set(
+    cls: &Bound<'_, pyo3::types::PyType>,
+    name: &Bound<'_, pyo3::types::PyString>,
+) -> bool {
+    // SAFETY: a heap type (every class rcffi.ctypes makes) has its `tp_dict`;
+    // the item is borrowed only for the comparison.
+    unsafe {
+        let dict = (*cls.as_type_ptr()).tp_dict;
+        if dict.is_null() {
+            return false;
+        }
+        let item = ffi::PyDict_GetItemWithError(dict, name.as_ptr());
+        if item.is_null() {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        item != ffi::Py_None()
+    }
+}
