@@ -339,11 +339,7 @@ impl Allocator {
             unsafe { std::ptr::write_bytes(ptr, 0, size) };
         }
         let ct = ctype.get();
-        let flavor = if ct.kind == Kind::Pointer && ct.item_ref().is_record() {
-            Flavor::Owning(size)
-        } else {
-            Flavor::Plain
-        };
+        let owns = ct.kind == Kind::Pointer && ct.item_ref().is_record();
         let owner = Owner::Resource(Resources::new(Resource::Alloc {
             free: self.free.as_ref().map(|f| match &**f {
                 FreeFn::C(c) => FreeFn::C(*c),
@@ -352,10 +348,12 @@ impl Allocator {
             ptr,
             keep,
         }));
-        let cd = Py::new(
-            py,
-            CData::with_parts(ctype.clone_ref(py), ptr, length, owner, flavor),
-        )?;
+        let made = if owns {
+            CData::owning(ctype.clone_ref(py), ptr, size, length, owner)
+        } else {
+            CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain)
+        };
+        let cd = Py::new(py, made)?;
         if let Some(init) = init {
             unsafe { initialize(py, ct, ptr, size, length, init)? };
         }

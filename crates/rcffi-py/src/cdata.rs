@@ -37,8 +37,10 @@ pub enum Owner {
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Flavor {
     Plain,
-    /// Owns (or co-owns) this many bytes: `<cdata 'int[10]' owning 40 bytes>`.
-    Owning(usize),
+    /// Owns (or co-owns) its data: `<cdata 'int[10]' owning 40 bytes>`. The byte
+    /// count is in `length` (an open array's is its item count times the item
+    /// size), which keeps the flavor one byte and the object smaller.
+    Owning,
     /// A struct reached through a field or an index: `<cdata 'point_t &' 0x...>`.
     Ref,
     /// An array from slicing: `<cdata 'int[]' sliced length 3>`.
@@ -65,8 +67,9 @@ pub struct CData {
     pub(crate) ptr: *mut u8,
     /// The value of a primitive cdata, little-endian, zero-extended.
     pub value: [u8; 16],
-    /// Item count of an array whose type has no length (`int[]`).
-    length: usize,
+    /// Item count of an array whose type has no length (`int[]`); for any other
+    /// owning cdata, the bytes it owns.
+    pub(crate) length: usize,
     pub(crate) owner: Owner,
     pub(crate) flavor: Flavor,
     /// Set by `ffi.release()` where the memory may be gone: accesses check it.
@@ -185,7 +188,7 @@ impl CData {
             )));
         }
         unsafe { ptr::write_bytes(p, 0, room) };
-        let c = CData::with_parts(ctype, p, length, Owner::Malloc(p), Flavor::Owning(size));
+        let c = CData::owning(ctype, p, size, length, Owner::Malloc(p));
         Py::new(py, c)
     }
 
@@ -205,14 +208,6 @@ impl CData {
 
     pub(crate) fn owner(&self) -> &Owner {
         &self.owner
-    }
-
-    /// The bytes this cdata owns when it came from `new` (or co-owns them).
-    pub(crate) fn owned_size(&self) -> Option<usize> {
-        match self.flavor {
-            Flavor::Owning(n) => Some(n),
-            _ => None,
-        }
     }
 
     pub(crate) fn flavor(&self) -> Flavor {
@@ -274,7 +269,7 @@ impl CData {
         match ct.kind {
             Kind::Array => Ok(self.array_length() * ct.item_ref().size_or_err()?),
             Kind::Struct | Kind::Union => match self.flavor {
-                Flavor::Owning(n) => Ok(n),
+                Flavor::Owning => Ok(self.length),
                 _ => ct.size_or_err(),
             },
             _ => ct.size_or_err(),
@@ -523,15 +518,13 @@ impl CData {
         };
         let addr = this.item_address(py, index)?;
         let item = this.ct().item.as_ref().expect("indexable");
-        if let (Kind::Pointer, Flavor::Owning(n), 0) = (this.ct().kind, this.flavor, index) {
+        if let (Kind::Pointer, Some(n), 0) = (this.ct().kind, this.owned_size(), index) {
             if item.get().is_record() {
                 // p[0] of an owning struct pointer co-owns the struct.
                 let owner = Owner::Keep(slf.clone().into_any().unbind());
-                return Ok(Py::new(
-                    py,
-                    CData::make(item.clone_ref(py), addr, owner, Flavor::Owning(n)),
-                )?
-                .into_any());
+                return Ok(
+                    Py::new(py, CData::owning(item.clone_ref(py), addr, n, 0, owner))?.into_any(),
+                );
             }
         }
         unsafe { convert::read(py, item, addr, Some(slf.as_any())) }

@@ -20,7 +20,11 @@ impl CData {
             ));
         }
         Ok(match this.flavor {
-            Flavor::Owning(n) => format!("<cdata '{}' owning {n} bytes>", ct.cname),
+            Flavor::Owning => format!(
+                "<cdata '{}' owning {} bytes>",
+                ct.cname,
+                this.owned_size().unwrap_or(0)
+            ),
             Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, this.ptr as usize),
             Flavor::Slice => format!(
                 "<cdata '{}' sliced length {}>",

@@ -9,6 +9,8 @@ use pyo3::prelude::*;
 
 use crate::allocator::FreeFn;
 use crate::cdata::{CData, Flavor, Owner};
+use crate::types::CType;
+use rcffi_core::ctype::Kind;
 
 /// A resource held by a cdata until death or `release()`.
 pub enum Resource {
@@ -116,6 +118,38 @@ impl Resource {
             }
         }
     }
+}
+
+/// Memory a cdata owns from `new` or an allocator, and its byte count.
+impl CData {
+    /// A cdata owning (or co-owning) the `size` bytes at `ptr`; `length` is the
+    /// item count of an open array (ignored for other types).
+    pub(crate) fn owning(
+        ctype: Py<CType>,
+        ptr: *mut u8,
+        size: usize,
+        length: usize,
+        owner: Owner,
+    ) -> CData {
+        let open = is_open_array(ctype.get());
+        let stored = if open { length } else { size };
+        CData::with_parts(ctype, ptr, stored, owner, Flavor::Owning)
+    }
+
+    /// The bytes this cdata owns when it came from `new` (or co-owns them).
+    pub(crate) fn owned_size(&self) -> Option<usize> {
+        match self.flavor {
+            Flavor::Owning if is_open_array(self.ct()) => {
+                Some(self.length * self.ct().item_ref().size().unwrap_or(0))
+            }
+            Flavor::Owning => Some(self.length),
+            _ => None,
+        }
+    }
+}
+
+fn is_open_array(ct: &CType) -> bool {
+    ct.kind == Kind::Array && ct.length.is_none()
 }
 
 /// `release(cdata)`: gives back what a cdata from `new`, `gc`, `from_buffer` or
