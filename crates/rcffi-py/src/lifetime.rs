@@ -140,9 +140,9 @@ impl CData {
     pub(crate) fn owned_size(&self) -> Option<usize> {
         match self.flavor {
             Flavor::Owning if is_open_array(self.ct()) => {
-                Some(self.length * self.ct().item_ref().size().unwrap_or(0))
+                Some(self.length() * self.ct().item_ref().size().unwrap_or(0))
             }
-            Flavor::Owning => Some(self.length),
+            Flavor::Owning => Some(self.length()),
             _ => None,
         }
     }
@@ -225,6 +225,8 @@ pub fn gcp(
         owner,
         flavor,
     );
-    made.value = this.value;
+    if let Some(value) = this.held_value() {
+        made.set_value(*value);
+    }
     Ok(Some(Py::new(py, made)?))
 }
