@@ -15,24 +15,10 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
 use crate::cdata_held::{Held, View};
+pub use crate::cdata_owner::Owner;
+use crate::cdata_owner::{OwnerRef, OwnerSlot, OwnerTag};
 use crate::convert;
-use crate::lifetime::Resources;
 use crate::types::CType;
-
-/// What keeps a cdata's memory alive.
-pub enum Owner {
-    /// Nothing: the memory belongs to C (pointers, casts).
-    None,
-    /// Memory from `calloc`, freed when this cdata dies.
-    Malloc(*mut u8),
-    /// Another object that owns or views the memory.
-    Keep(Py<PyAny>),
-    /// Something given back at death or by `ffi.release()`: a `gc` destructor,
-    /// a locked Python buffer, an allocator's memory. Boxed: it is rare.
-    Resource(Box<Resources>),
-    /// `new_handle()`: the box holding the object; its address is the pointer.
-    Handle(Box<crate::handles::HandleBox>),
-}
 
 /// How the cdata presents itself in `repr`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -67,8 +53,10 @@ pub struct CData {
     pub ctype: Py<CType>,
     /// The value or the address: `holds_value` says which (`cdata_held.rs`).
     pub(crate) held: Held,
-    pub(crate) owner: Owner,
+    /// What keeps the memory alive; `owner_tag` says which field is in use.
+    owner_slot: OwnerSlot,
     pub(crate) flavor: Flavor,
+    owner_tag: OwnerTag,
     /// Whether `held` is a primitive's value (set once, at creation).
     pub(crate) holds_value: bool,
     /// Set by `ffi.release()` where the memory may be gone: accesses check it.
@@ -82,11 +70,11 @@ unsafe impl Sync for CData {}
 
 impl Drop for CData {
     fn drop(&mut self) {
-        match &self.owner {
-            Owner::Malloc(p) => unsafe { libc::free(p.cast()) },
-            Owner::Resource(r) => Python::attach(|py| r.release(py)),
-            _ => {}
+        if let OwnerRef::Resource(r) = self.owner() {
+            Python::attach(|py| r.release(py));
         }
+        // SAFETY: the tag is the one `pack` gave, and the cdata is going away.
+        unsafe { self.owner_slot.drop_as(self.owner_tag) }
     }
 }
 
@@ -94,14 +82,16 @@ impl CData {
     fn make(ctype: Py<CType>, ptr: *mut u8, owner: Owner, flavor: Flavor) -> CData {
         let vectorcall = (ctype.get().kind == Kind::Function)
             .then_some(crate::call_entry::vectorcall as pyo3::ffi::vectorcallfunc);
+        let (owner_tag, owner_slot) = OwnerSlot::pack(owner);
         CData {
             vectorcall,
             ctype,
             held: Held {
                 view: View { ptr, length: 0 },
             },
-            owner,
+            owner_slot,
             flavor,
+            owner_tag,
             holds_value: false,
             released: AtomicBool::new(false),
         }
@@ -201,8 +191,10 @@ impl CData {
         self.ctype.get()
     }
 
-    pub(crate) fn owner(&self) -> &Owner {
-        &self.owner
+    #[inline]
+    pub(crate) fn owner(&self) -> OwnerRef<'_> {
+        // SAFETY: the tag is the one `pack` gave with the slot.
+        unsafe { self.owner_slot.get(self.owner_tag) }
     }
 
     pub(crate) fn flavor(&self) -> Flavor {
@@ -224,7 +216,7 @@ impl CData {
     /// the memory may be gone.
     #[inline]
     pub(crate) fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
-        if !self.is_released() && !matches!(self.owner, Owner::Keep(_)) {
+        if !self.is_released() && !matches!(self.owner_tag, OwnerTag::Keep) {
             return Ok(());
         }
         self.check_alive_chain(py)
@@ -240,8 +232,8 @@ impl CData {
                     self.ct().cname
                 )));
             }
-            match &c.owner {
-                Owner::Keep(parent) => match parent.bind(py).cast::<CData>() {
+            match c.owner() {
+                OwnerRef::Keep(parent) => match parent.bind(py).cast::<CData>() {
                     Ok(p) => c = p.get(),
                     Err(_) => return Ok(()),
                 },
@@ -252,8 +244,8 @@ impl CData {
 
     /// Whether a released `from_buffer()` cdata still reads its source's memory.
     fn released_source_readable(&self, py: Python<'_>) -> bool {
-        match (&self.owner, self.data_size()) {
-            (Owner::Resource(r), Ok(len)) => r.source_still_at(py, self.address(), len),
+        match (self.owner(), self.data_size()) {
+            (OwnerRef::Resource(r), Ok(len)) => r.source_still_at(py, self.address(), len),
             _ => false,
         }
     }
@@ -370,7 +362,7 @@ impl CData {
     #[inline(always)]
     fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
         let ct = self.ct();
-        if self.is_released() || matches!(self.owner, Owner::Keep(_)) {
+        if self.is_released() || matches!(self.owner_tag, OwnerTag::Keep) {
             return None;
         }
         match ct.kind {
@@ -758,7 +750,7 @@ fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
 impl CData {
     /// The name of a function loaded from a library, for error messages.
     pub(crate) fn function_name(&self, py: Python<'_>) -> Option<String> {
-        let Owner::Keep(keep) = &self.owner else {
+        let OwnerRef::Keep(keep) = self.owner() else {
             return None;
         };
         let origin = keep
@@ -775,7 +767,7 @@ impl CData {
         py: Python<'_>,
         name: &Bound<'_, PyString>,
     ) -> PyResult<Option<Py<PyAny>>> {
-        let Owner::Keep(keep) = &self.owner else {
+        let OwnerRef::Keep(keep) = self.owner() else {
             return Ok(None);
         };
         let Ok(origin) = keep.bind(py).cast::<crate::library::FunctionOrigin>() else {

@@ -5,7 +5,8 @@ use pyo3::types::PyBytes;
 use rcffi_core::ctype::{Kind, PrimClass};
 use rcffi_core::longdouble;
 
-use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata::{CData, Flavor};
+use crate::cdata_owner::OwnerRef;
 
 impl CData {
     pub(crate) fn repr(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -32,8 +33,8 @@ impl CData {
                 this.array_length()
             ),
             Flavor::FromBuffer => crate::buffer::from_buffer_repr(py, this),
-            Flavor::Plain => match (ct.kind, &this.owner) {
-                (_, Owner::Handle(h)) => {
+            Flavor::Plain => match (ct.kind, this.owner()) {
+                (_, OwnerRef::Handle(h)) => {
                     format!("<cdata '{}' handle to {}>", ct.cname, h.object(py).repr()?)
                 }
                 (Kind::Primitive | Kind::Enum, _) => {

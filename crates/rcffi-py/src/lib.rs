@@ -13,6 +13,7 @@ mod callback;
 mod cdata;
 mod cdata_attrs;
 mod cdata_held;
+mod cdata_owner;
 mod cdata_repr;
 mod cffi_abi;
 mod compiler;
