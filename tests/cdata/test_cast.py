@@ -113,3 +113,31 @@ def test_objects_with_only_int_cast_through_it(ffi):
     assert int(ffi.cast("short", Level(70000))) == 70000 - 65536
     with pytest.raises(TypeError):
         ffi.cast("_Bool", [])
+
+
+def test_primitive_cdata_is_no_larger_than_a_pointer_cdata(ffi):
+    # A primitive's value shares its storage with a pointer's address and count,
+    # so neither kind pays for the other; the owner is one pointer and a tag.
+    import sys
+
+    prim, pointer = ffi.cast("long double", 1.5), ffi.cast("int *", 16)
+    assert sys.getsizeof(prim) == sys.getsizeof(pointer) <= 72
+
+
+@pytest.mark.parametrize(
+    "cdecl, value", [("long double", -2.25), ("int64_t", -(2**62)), ("wchar_t", "\u20ac")]
+)
+def test_gc_of_a_primitive_keeps_its_value(both, cdecl, value):
+    r, c = both
+    kept = [ffi.gc(ffi.cast(cdecl, value), lambda _: None) for ffi in (r, c)]
+    assert repr(kept[0]) == repr(kept[1])
+    number = {"long double": float, "int64_t": int}.get(cdecl)
+    if number is not None:
+        assert number(kept[0]) == number(kept[1]) == value
+
+
+def test_primitive_to_pointer_cast_uses_the_value_as_address(both):
+    r, c = both
+    got = [int(ffi.cast("intptr_t", ffi.cast("char *", ffi.cast("long", 4096))))
+           for ffi in (r, c)]
+    assert got == [4096, 4096]

@@ -134,7 +134,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                         _ => {
                             bytes = match value.cast::<CData>() {
                                 Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => {
-                                    cd.get().value
+                                    *cd.get().value()
                                 }
                                 _ => longdouble::from_f64(v),
                             }
@@ -238,7 +238,7 @@ fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
         // A `char` is a byte, not a number: it casts as its unsigned code, as in
         // cffi, whatever the platform's signedness of `char`.
         if c.ctype.get().kind == Kind::Primitive && c.ctype.get().prim == Some(Prim::Char) {
-            return Ok(i128::from(c.value[0]));
+            return Ok(i128::from(c.value()[0]));
         }
         return c.as_integer();
     }
@@ -501,10 +501,10 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
             Some(PrimClass::Char | PrimClass::Signed | PrimClass::Unsigned)
                 if ct.size() == Some(1) =>
             {
-                Ok(PyBytes::new(py, &cdata.value[..1]).into_any().unbind())
+                Ok(PyBytes::new(py, &cdata.value()[..1]).into_any().unbind())
             }
             Some(PrimClass::WideChar) => {
-                let code = u32::from_le_bytes(cdata.value[..4].try_into().expect("4 bytes"));
+                let code = u32::from_le_bytes(cdata.value()[..4].try_into().expect("4 bytes"));
                 crate::widechar::wide_char_to_str(py, code)
             }
             _ => Err(PyTypeError::new_err(format!(

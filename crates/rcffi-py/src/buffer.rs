@@ -13,6 +13,7 @@ use pyo3::types::{PyBytes, PySlice, PyString};
 use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_owner::OwnerRef;
 use crate::lifetime::{Resource, Resources};
 use crate::types::CType;
 
@@ -322,7 +323,7 @@ pub fn from_buffer(
 pub fn from_buffer_repr(py: Python<'_>, c: &CData) -> String {
     let ct = c.ct();
     let source = match c.owner() {
-        Owner::Resource(r) => r.with(|res| match res {
+        OwnerRef::Resource(r) => r.with(|res| match res {
             Some(Resource::Buffer(view)) if !c.is_released() && !view.obj.is_null() => {
                 // SAFETY: the exported buffer holds a reference to its object.
                 let obj = unsafe { Bound::from_borrowed_ptr(py, view.obj) };

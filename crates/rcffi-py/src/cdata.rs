@@ -14,24 +14,11 @@ use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
+use crate::cdata_held::{Held, View};
+pub use crate::cdata_owner::Owner;
+use crate::cdata_owner::{OwnerRef, OwnerSlot, OwnerTag};
 use crate::convert;
-use crate::lifetime::Resources;
 use crate::types::CType;
-
-/// What keeps a cdata's memory alive.
-pub enum Owner {
-    /// Nothing: the memory belongs to C (pointers, casts).
-    None,
-    /// Memory from `calloc`, freed when this cdata dies.
-    Malloc(*mut u8),
-    /// Another object that owns or views the memory.
-    Keep(Py<PyAny>),
-    /// Something given back at death or by `ffi.release()`: a `gc` destructor,
-    /// a locked Python buffer, an allocator's memory. Boxed: it is rare.
-    Resource(Box<Resources>),
-    /// `new_handle()`: the box holding the object; its address is the pointer.
-    Handle(Box<crate::handles::HandleBox>),
-}
 
 /// How the cdata presents itself in `repr`.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -64,14 +51,14 @@ pub struct CData {
     /// `tp_vectorcall_offset` points here.
     vectorcall: Option<pyo3::ffi::vectorcallfunc>,
     pub ctype: Py<CType>,
-    pub(crate) ptr: *mut u8,
-    /// The value of a primitive cdata, little-endian, zero-extended.
-    pub value: [u8; 16],
-    /// Item count of an array whose type has no length (`int[]`); for any other
-    /// owning cdata, the bytes it owns.
-    pub(crate) length: usize,
-    pub(crate) owner: Owner,
+    /// The value or the address: `holds_value` says which (`cdata_held.rs`).
+    pub(crate) held: Held,
+    /// What keeps the memory alive; `owner_tag` says which field is in use.
+    owner_slot: OwnerSlot,
     pub(crate) flavor: Flavor,
+    owner_tag: OwnerTag,
+    /// Whether `held` is a primitive's value (set once, at creation).
+    pub(crate) holds_value: bool,
     /// Set by `ffi.release()` where the memory may be gone: accesses check it.
     released: AtomicBool,
 }
@@ -83,11 +70,11 @@ unsafe impl Sync for CData {}
 
 impl Drop for CData {
     fn drop(&mut self) {
-        match &self.owner {
-            Owner::Malloc(p) => unsafe { libc::free(p.cast()) },
-            Owner::Resource(r) => Python::attach(|py| r.release(py)),
-            _ => {}
+        if let OwnerRef::Resource(r) = self.owner() {
+            Python::attach(|py| r.release(py));
         }
+        // SAFETY: the tag is the one `pack` gave, and the cdata is going away.
+        unsafe { self.owner_slot.drop_as(self.owner_tag) }
     }
 }
 
@@ -95,14 +82,17 @@ impl CData {
     fn make(ctype: Py<CType>, ptr: *mut u8, owner: Owner, flavor: Flavor) -> CData {
         let vectorcall = (ctype.get().kind == Kind::Function)
             .then_some(crate::call_entry::vectorcall as pyo3::ffi::vectorcallfunc);
+        let (owner_tag, owner_slot) = OwnerSlot::pack(owner);
         CData {
             vectorcall,
             ctype,
-            ptr,
-            value: [0; 16],
-            length: 0,
-            owner,
+            held: Held {
+                view: View { ptr, length: 0 },
+            },
+            owner_slot,
             flavor,
+            owner_tag,
+            holds_value: false,
             released: AtomicBool::new(false),
         }
     }
@@ -117,7 +107,7 @@ impl CData {
         flavor: Flavor,
     ) -> CData {
         let mut c = CData::make(ctype, ptr, owner, flavor);
-        c.length = length;
+        c.held.view.length = length;
         c
     }
 
@@ -156,7 +146,7 @@ impl CData {
     /// A primitive cdata holding `value`.
     pub fn new_value(py: Python<'_>, ctype: Py<CType>, value: [u8; 16]) -> PyResult<Py<CData>> {
         let mut c = CData::make(ctype, ptr::null_mut(), Owner::None, Flavor::Plain);
-        c.value = value;
+        c.set_value(value);
         Py::new(py, c)
     }
 
@@ -192,22 +182,19 @@ impl CData {
         Py::new(py, c)
     }
 
-    /// The C address this cdata stands for: the pointer value, or where the data is.
-    pub fn address(&self) -> *mut u8 {
-        self.ptr
-    }
-
     /// Number of items of an array cdata.
     pub fn array_length(&self) -> usize {
-        self.ctype.get().length.unwrap_or(self.length)
+        self.ctype.get().length.unwrap_or(self.length())
     }
 
     pub(crate) fn ct(&self) -> &CType {
         self.ctype.get()
     }
 
-    pub(crate) fn owner(&self) -> &Owner {
-        &self.owner
+    #[inline]
+    pub(crate) fn owner(&self) -> OwnerRef<'_> {
+        // SAFETY: the tag is the one `pack` gave with the slot.
+        unsafe { self.owner_slot.get(self.owner_tag) }
     }
 
     pub(crate) fn flavor(&self) -> Flavor {
@@ -229,7 +216,7 @@ impl CData {
     /// the memory may be gone.
     #[inline]
     pub(crate) fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
-        if !self.is_released() && !matches!(self.owner, Owner::Keep(_)) {
+        if !self.is_released() && !matches!(self.owner_tag, OwnerTag::Keep) {
             return Ok(());
         }
         self.check_alive_chain(py)
@@ -245,8 +232,8 @@ impl CData {
                     self.ct().cname
                 )));
             }
-            match &c.owner {
-                Owner::Keep(parent) => match parent.bind(py).cast::<CData>() {
+            match c.owner() {
+                OwnerRef::Keep(parent) => match parent.bind(py).cast::<CData>() {
                     Ok(p) => c = p.get(),
                     Err(_) => return Ok(()),
                 },
@@ -257,8 +244,8 @@ impl CData {
 
     /// Whether a released `from_buffer()` cdata still reads its source's memory.
     fn released_source_readable(&self, py: Python<'_>) -> bool {
-        match (&self.owner, self.data_size()) {
-            (Owner::Resource(r), Ok(len)) => r.source_still_at(py, self.ptr, len),
+        match (self.owner(), self.data_size()) {
+            (OwnerRef::Resource(r), Ok(len)) => r.source_still_at(py, self.address(), len),
             _ => false,
         }
     }
@@ -269,7 +256,7 @@ impl CData {
         match ct.kind {
             Kind::Array => Ok(self.array_length() * ct.item_ref().size_or_err()?),
             Kind::Struct | Kind::Union => match self.flavor {
-                Flavor::Owning => Ok(self.length),
+                Flavor::Owning => Ok(self.length()),
                 _ => ct.size_or_err(),
             },
             _ => ct.size_or_err(),
@@ -280,7 +267,7 @@ impl CData {
     pub fn as_integer(&self) -> PyResult<i128> {
         let ct = self.ct();
         match (ct.kind, ct.prim.map(Prim::class)) {
-            (Kind::Pointer | Kind::Function, _) => Ok(self.ptr as usize as i128),
+            (Kind::Pointer | Kind::Function, _) => Ok(self.address() as usize as i128),
             (Kind::Primitive | Kind::Enum, Some(PrimClass::Float | PrimClass::LongDouble)) => {
                 float_to_int(self.as_float()?)
             }
@@ -289,7 +276,7 @@ impl CData {
             )),
             (Kind::Primitive | Kind::Enum, Some(_)) => {
                 let p = ct.prim.expect("primitive");
-                Ok(unsafe { convert::load_int(self.value.as_ptr(), p.size(), p.is_signed()) })
+                Ok(unsafe { convert::load_int(self.value().as_ptr(), p.size(), p.is_signed()) })
             }
             _ => Err(PyTypeError::new_err(format!(
                 "int() not supported on cdata '{}'",
@@ -303,12 +290,12 @@ impl CData {
         let ct = self.ct();
         match ct.prim {
             Some(Prim::Float) if ct.kind == Kind::Primitive => Ok(f64::from(f32::from_le_bytes(
-                self.value[..4].try_into().expect("4 bytes"),
+                self.value()[..4].try_into().expect("4 bytes"),
             ))),
             Some(Prim::Double) if ct.kind == Kind::Primitive => Ok(f64::from_le_bytes(
-                self.value[..8].try_into().expect("8 bytes"),
+                self.value()[..8].try_into().expect("8 bytes"),
             )),
-            Some(Prim::LongDouble) => Ok(longdouble::to_f64(&self.value)),
+            Some(Prim::LongDouble) => Ok(longdouble::to_f64(self.value())),
             Some(p) if p.class() != PrimClass::Complex => Ok(self.as_integer()? as f64),
             _ => Err(PyTypeError::new_err(format!(
                 "float() not supported on cdata '{}'",
@@ -327,7 +314,7 @@ impl CData {
         if ct.prim == Some(Prim::LongDouble) {
             return Ok(Some(PyFloat::new(py, self.as_float()?).into_any().unbind()));
         }
-        unsafe { convert::read(py, &self.ctype, self.value.as_ptr(), None).map(Some) }
+        unsafe { convert::read(py, &self.ctype, self.value().as_ptr(), None).map(Some) }
     }
 
     /// The address of item `index`, bounds-checked for arrays, NULL-checked for
@@ -350,7 +337,7 @@ impl CData {
                 }
             }
             Kind::Pointer => {
-                if self.ptr.is_null() {
+                if self.address().is_null() {
                     return Err(null_error(ct));
                 }
                 // `new` allocated exactly one item behind an owning pointer.
@@ -364,7 +351,9 @@ impl CData {
             _ => return Err(not_indexable(ct)),
         }
         let size = self.item_size()?;
-        Ok(self.ptr.wrapping_offset(index.wrapping_mul(size as isize)))
+        Ok(self
+            .address()
+            .wrapping_offset(index.wrapping_mul(size as isize)))
     }
 
     /// `self[i]` for the commonest case, all checks in one place and no calls:
@@ -373,12 +362,13 @@ impl CData {
     #[inline(always)]
     fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
         let ct = self.ct();
-        if self.is_released() || matches!(self.owner, Owner::Keep(_)) {
+        if self.is_released() || matches!(self.owner_tag, OwnerTag::Keep) {
             return None;
         }
         match ct.kind {
             Kind::Array if (i as u64) < self.array_length() as u64 => {}
-            Kind::Pointer if !self.ptr.is_null() && (i == 0 || self.owned_size().is_none()) => {}
+            Kind::Pointer
+                if !self.address().is_null() && (i == 0 || self.owned_size().is_none()) => {}
             _ => return None,
         }
         let item = ct.item_ref();
@@ -390,7 +380,7 @@ impl CData {
             return None;
         }
         let addr = self
-            .ptr
+            .address()
             .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
         // SAFETY: in bounds of the array (checked), or where the pointer says.
         let v = unsafe { convert::load_int(addr, prim.size(), prim.is_signed()) } as i64;
@@ -582,21 +572,21 @@ impl CData {
             )));
         }
         this.check_alive(py)?;
-        let items = crate::slicing::read_items(slf, this.ptr, this.array_length())?;
+        let items = crate::slicing::read_items(slf, this.address(), this.array_length())?;
         Ok(items.as_any().try_iter()?.into_any().unbind())
     }
 
     fn __bool__(&self) -> PyResult<bool> {
         let ct = self.ct();
         Ok(match ct.kind {
-            Kind::Pointer | Kind::Function => !self.ptr.is_null(),
+            Kind::Pointer | Kind::Function => !self.address().is_null(),
             Kind::Primitive | Kind::Enum => match ct.prim.map(Prim::class) {
                 Some(PrimClass::Float | PrimClass::LongDouble) => self.as_float()? != 0.0,
                 Some(PrimClass::Complex) => {
                     let (re, im) = self.as_complex()?;
                     re != 0.0 || im != 0.0
                 }
-                _ => self.value.iter().any(|b| *b != 0),
+                _ => self.value().iter().any(|b| *b != 0),
             },
             _ => true,
         })
@@ -640,7 +630,7 @@ impl CData {
             Some(v) => v.bind(slf.py()).hash(),
             None => {
                 // As CPython hashes pointers: the low bits of an address are zero.
-                let p = this.ptr as usize;
+                let p = this.address() as usize;
                 let h = p.rotate_right(4) as isize;
                 Ok(if h == -1 { -2 } else { h })
             }
@@ -671,7 +661,7 @@ impl CData {
         if matches!(o.get().ct().kind, Kind::Primitive | Kind::Enum) {
             return Ok(unordered(py, op));
         }
-        let (a, b) = (this.ptr as usize, o.get().ptr as usize);
+        let (a, b) = (this.address() as usize, o.get().address() as usize);
         Ok(bool_object(py, op.matches(a.cmp(&b))))
     }
 
@@ -711,7 +701,7 @@ impl CData {
                 )));
             }
             let size = this.item_size()?.max(1) as isize;
-            let bytes = (this.ptr as isize).wrapping_sub(o.get().ptr as isize);
+            let bytes = (this.address() as isize).wrapping_sub(o.get().address() as isize);
             return crate::slicing::item_distance(py, bytes, size, b);
         }
         match offset_arg(other)? {
@@ -760,7 +750,7 @@ fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
 impl CData {
     /// The name of a function loaded from a library, for error messages.
     pub(crate) fn function_name(&self, py: Python<'_>) -> Option<String> {
-        let Owner::Keep(keep) = &self.owner else {
+        let OwnerRef::Keep(keep) = self.owner() else {
             return None;
         };
         let origin = keep
@@ -777,7 +767,7 @@ impl CData {
         py: Python<'_>,
         name: &Bound<'_, PyString>,
     ) -> PyResult<Option<Py<PyAny>>> {
-        let Owner::Keep(keep) = &self.owner else {
+        let OwnerRef::Keep(keep) = self.owner() else {
             return Ok(None);
         };
         let Ok(origin) = keep.bind(py).cast::<crate::library::FunctionOrigin>() else {
@@ -845,7 +835,9 @@ impl CData {
                 ct.cname
             ))
         })?;
-        let p = self.ptr.wrapping_offset(n.wrapping_mul(size as isize));
+        let p = self
+            .address()
+            .wrapping_offset(n.wrapping_mul(size as isize));
         CData::new_pointer(py, ptr_type, p)
     }
 
@@ -854,13 +846,13 @@ impl CData {
         let ct = self.ct();
         match ct.prim {
             Some(Prim::FloatComplex) => {
-                let re = f32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
-                let im = f32::from_le_bytes(self.value[4..8].try_into().expect("4 bytes"));
+                let re = f32::from_le_bytes(self.value()[..4].try_into().expect("4 bytes"));
+                let im = f32::from_le_bytes(self.value()[4..8].try_into().expect("4 bytes"));
                 Ok((f64::from(re), f64::from(im)))
             }
             Some(Prim::DoubleComplex) => Ok((
-                f64::from_le_bytes(self.value[..8].try_into().expect("8 bytes")),
-                f64::from_le_bytes(self.value[8..].try_into().expect("8 bytes")),
+                f64::from_le_bytes(self.value()[..8].try_into().expect("8 bytes")),
+                f64::from_le_bytes(self.value()[8..].try_into().expect("8 bytes")),
             )),
             _ => Err(PyTypeError::new_err(format!(
                 "complex() not supported on cdata '{}'",

@@ -128,14 +128,14 @@ impl CData {
         let ct = self.ct();
         if ct.is_record() {
             self.check_alive(py)?;
-            return Ok(Some((self.ptr, ct)));
+            return Ok(Some((self.address(), ct)));
         }
         if ct.kind == Kind::Pointer && ct.item_ref().is_record() {
             self.check_alive(py)?;
-            if self.ptr.is_null() {
+            if self.address().is_null() {
                 return Err(null_error(ct));
             }
-            return Ok(Some((self.ptr, ct.item_ref())));
+            return Ok(Some((self.address(), ct.item_ref())));
         }
         Ok(None)
     }

@@ -5,7 +5,8 @@ use pyo3::types::PyBytes;
 use rcffi_core::ctype::{Kind, PrimClass};
 use rcffi_core::longdouble;
 
-use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata::{CData, Flavor};
+use crate::cdata_owner::OwnerRef;
 
 impl CData {
     pub(crate) fn repr(slf: &Bound<'_, Self>) -> PyResult<String> {
@@ -25,22 +26,22 @@ impl CData {
                 ct.cname,
                 this.owned_size().unwrap_or(0)
             ),
-            Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, this.ptr as usize),
+            Flavor::Ref => format!("<cdata '{} &' {:#x}>", ct.cname, this.address() as usize),
             Flavor::Slice => format!(
                 "<cdata '{}' sliced length {}>",
                 ct.cname,
                 this.array_length()
             ),
             Flavor::FromBuffer => crate::buffer::from_buffer_repr(py, this),
-            Flavor::Plain => match (ct.kind, &this.owner) {
-                (_, Owner::Handle(h)) => {
+            Flavor::Plain => match (ct.kind, this.owner()) {
+                (_, OwnerRef::Handle(h)) => {
                     format!("<cdata '{}' handle to {}>", ct.cname, h.object(py).repr()?)
                 }
                 (Kind::Primitive | Kind::Enum, _) => {
                     format!("<cdata '{}' {}>", ct.cname, this.value_repr(py)?)
                 }
-                _ if this.ptr.is_null() => format!("<cdata '{}' NULL>", ct.cname),
-                _ => format!("<cdata '{}' {:#x}>", ct.cname, this.ptr as usize),
+                _ if this.address().is_null() => format!("<cdata '{}' NULL>", ct.cname),
+                _ => format!("<cdata '{}' {:#x}>", ct.cname, this.address() as usize),
             },
         })
     }
@@ -58,10 +59,10 @@ impl CData {
             });
         }
         Ok(match prim.class() {
-            PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(&self.value)),
-            PrimClass::Char => PyBytes::new(py, &self.value[..1]).repr()?.to_string(),
+            PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(self.value())),
+            PrimClass::Char => PyBytes::new(py, &self.value()[..1]).repr()?.to_string(),
             PrimClass::WideChar => {
-                let code = u32::from_le_bytes(self.value[..4].try_into().expect("4 bytes"));
+                let code = u32::from_le_bytes(self.value()[..4].try_into().expect("4 bytes"));
                 crate::widechar::wide_char_to_str(py, code)?
                     .bind(py)
                     .repr()?

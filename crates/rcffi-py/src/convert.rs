@@ -297,7 +297,7 @@ unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> 
         }
         PrimClass::LongDouble => {
             let bytes = match obj.cast::<CData>() {
-                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => cd.get().value,
+                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => *cd.get().value(),
                 _ => longdouble::from_f64(float_for(ct, obj)?),
             };
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, prim.size());
@@ -378,7 +378,7 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     if let Ok(cd) = obj.cast::<CData>() {
         let c = cd.get();
         if c.ctype.get().prim == Some(Prim::Char) && c.ctype.get().kind == Kind::Primitive {
-            return Ok(c.value[0]);
+            return Ok(c.value()[0]);
         }
     }
     Err(PyTypeError::new_err(format!(

@@ -12,6 +12,8 @@ mod call_entry;
 mod callback;
 mod cdata;
 mod cdata_attrs;
+mod cdata_held;
+mod cdata_owner;
 mod cdata_repr;
 mod cffi_abi;
 mod compiler;

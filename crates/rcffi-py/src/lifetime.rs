@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 
 use crate::allocator::FreeFn;
 use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_owner::OwnerRef;
 use crate::types::CType;
 use rcffi_core::ctype::Kind;
 
@@ -140,9 +141,9 @@ impl CData {
     pub(crate) fn owned_size(&self) -> Option<usize> {
         match self.flavor {
             Flavor::Owning if is_open_array(self.ct()) => {
-                Some(self.length * self.ct().item_ref().size().unwrap_or(0))
+                Some(self.length() * self.ct().item_ref().size().unwrap_or(0))
             }
-            Flavor::Owning => Some(self.length),
+            Flavor::Owning => Some(self.length()),
             _ => None,
         }
     }
@@ -163,7 +164,7 @@ fn is_open_array(ct: &CType) -> bool {
 pub fn release(cdata: &Bound<'_, CData>) -> PyResult<()> {
     let this = cdata.get();
     match this.owner() {
-        Owner::Resource(r) => {
+        OwnerRef::Resource(r) => {
             let freed = r.with(|res| matches!(res, Some(Resource::Alloc { .. })));
             if freed || this.flavor() == Flavor::FromBuffer {
                 this.mark_released();
@@ -171,7 +172,7 @@ pub fn release(cdata: &Bound<'_, CData>) -> PyResult<()> {
             r.release_keeping_source(cdata.py());
             Ok(())
         }
-        Owner::Malloc(_) => Ok(()),
+        OwnerRef::Malloc => Ok(()),
         _ => Err(PyValueError::new_err(
             "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or \
              ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()",
@@ -195,7 +196,7 @@ pub fn gcp(
     let this = cdata.get();
     if destructor.is_none() {
         let removed = match this.owner() {
-            Owner::Resource(r) => r.with(|res| matches!(res, Some(Resource::Gc { .. }))),
+            OwnerRef::Resource(r) => r.with(|res| matches!(res, Some(Resource::Gc { .. }))),
             _ => false,
         };
         if !removed {
@@ -203,7 +204,7 @@ pub fn gcp(
                 "Can remove destructor only on a object previously returned by ffi.gc()",
             ));
         }
-        if let Owner::Resource(r) = this.owner() {
+        if let OwnerRef::Resource(r) = this.owner() {
             // Dropping the resource unrun forgets the destructor.
             drop(r.0.lock().unwrap_or_else(|p| p.into_inner()).take());
         }
@@ -225,6 +226,8 @@ pub fn gcp(
         owner,
         flavor,
     );
-    made.value = this.value;
+    if let Some(value) = this.held_value() {
+        made.set_value(*value);
+    }
     Ok(Some(Py::new(py, made)?))
 }

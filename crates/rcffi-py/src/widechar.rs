@@ -64,7 +64,7 @@ pub fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
         let from = c.ctype.get();
         if from.kind == Kind::Primitive && from.prim == ct.prim {
             return Ok(u32::from_le_bytes(
-                c.value[..4].try_into().expect("4 bytes"),
+                c.value()[..4].try_into().expect("4 bytes"),
             ));
         }
         format!("cdata '{}'", from.cname)

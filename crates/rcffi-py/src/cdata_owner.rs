@@ -1,0 +1,114 @@
+//! What keeps a cdata's memory alive, stored in one pointer-sized slot whose
+//! kind is a one-byte tag beside the cdata's other small fields: an enum would
+//! take 16 bytes for its discriminant and payload.
+
+use std::mem::ManuallyDrop;
+
+use pyo3::prelude::*;
+
+use crate::handles::HandleBox;
+use crate::lifetime::Resources;
+
+/// What keeps a cdata's memory alive, as the makers of cdata give it.
+pub enum Owner {
+    /// Nothing: the memory belongs to C (pointers, casts).
+    None,
+    /// Memory from `malloc`, freed when this cdata dies.
+    Malloc(*mut u8),
+    /// Another object that owns or views the memory.
+    Keep(Py<PyAny>),
+    /// Something given back at death or by `ffi.release()`: a `gc` destructor,
+    /// a locked Python buffer, an allocator's memory. Boxed: it is rare.
+    Resource(Box<Resources>),
+    /// `new_handle()`: the box holding the object; its address is the pointer.
+    Handle(Box<HandleBox>),
+}
+
+/// A cdata's owner as its readers see it.
+pub(crate) enum OwnerRef<'a> {
+    None,
+    /// Memory from `malloc`: the cdata's own address.
+    Malloc,
+    Keep(&'a Py<PyAny>),
+    Resource(&'a Resources),
+    Handle(&'a HandleBox),
+}
+
+/// Which field of `OwnerSlot` is in use.
+#[derive(Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum OwnerTag {
+    None,
+    Malloc,
+    Keep,
+    Resource,
+    Handle,
+}
+
+/// The payload of an `Owner`; its `OwnerTag` is kept by the cdata.
+pub(crate) union OwnerSlot {
+    malloc: *mut u8,
+    keep: ManuallyDrop<Py<PyAny>>,
+    resource: ManuallyDrop<Box<Resources>>,
+    handle: ManuallyDrop<Box<HandleBox>>,
+}
+
+impl OwnerSlot {
+    pub(crate) fn pack(owner: Owner) -> (OwnerTag, OwnerSlot) {
+        match owner {
+            Owner::None => (
+                OwnerTag::None,
+                OwnerSlot {
+                    malloc: std::ptr::null_mut(),
+                },
+            ),
+            Owner::Malloc(p) => (OwnerTag::Malloc, OwnerSlot { malloc: p }),
+            Owner::Keep(k) => (
+                OwnerTag::Keep,
+                OwnerSlot {
+                    keep: ManuallyDrop::new(k),
+                },
+            ),
+            Owner::Resource(r) => (
+                OwnerTag::Resource,
+                OwnerSlot {
+                    resource: ManuallyDrop::new(r),
+                },
+            ),
+            Owner::Handle(h) => (
+                OwnerTag::Handle,
+                OwnerSlot {
+                    handle: ManuallyDrop::new(h),
+                },
+            ),
+        }
+    }
+
+    /// # Safety
+    /// `tag` is the one `pack` returned with this slot.
+    #[inline]
+    pub(crate) unsafe fn get(&self, tag: OwnerTag) -> OwnerRef<'_> {
+        match tag {
+            OwnerTag::None => OwnerRef::None,
+            OwnerTag::Malloc => OwnerRef::Malloc,
+            OwnerTag::Keep => OwnerRef::Keep(&self.keep),
+            OwnerTag::Resource => OwnerRef::Resource(&self.resource),
+            OwnerTag::Handle => OwnerRef::Handle(&self.handle),
+        }
+    }
+
+    /// Frees what the slot holds: the memory, the reference or the box.
+    ///
+    /// # Safety
+    /// `tag` is the one `pack` returned with this slot, and the slot is not
+    /// used again.
+    pub(crate) unsafe fn drop_as(&mut self, tag: OwnerTag) {
+        match tag {
+            OwnerTag::None => {}
+            OwnerTag::Malloc => libc::free(self.malloc.cast()),
+            OwnerTag::Keep => ManuallyDrop::drop(&mut self.keep),
+            OwnerTag::Resource => ManuallyDrop::drop(&mut self.resource),
+            OwnerTag::Handle => ManuallyDrop::drop(&mut self.handle),
+        }
+    }
+}
