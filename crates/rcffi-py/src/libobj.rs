@@ -607,7 +607,7 @@ pub fn abi_contents(
     library: &Bound<'_, CLibrary>,
 ) -> PyResult<Py<PyDict>> {
     let out = PyDict::new(py);
-    for name in decls.names() {
+    for name in decls.names()? {
         let entry = match abi_entry(py, decls, library, &name) {
             Ok(Some(entry)) => entry,
             Ok(None) => continue,
@@ -630,7 +630,7 @@ fn abi_entry(
         return Ok(None);
     };
     let symbol = |e: PyErr| missing(py, e);
-    let linked = decls.symbol_of(name);
+    let linked = decls.symbol_of(name)?;
     Ok(Some(match kind {
         "function" => CLibrary::load_function(library, value.extract(py)?, &linked)
             .map_err(symbol)?
