@@ -262,9 +262,6 @@ impl Declarations {
         Ok(ctype_for(py, id))
     }
 
-    /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
-    /// `("constant", ctype)` (a `static const` read from the library),
-    /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
     /// The library symbol of `name`: its `__asm__("...")` rename, else itself.
     pub(crate) fn symbol_of(&self, name: &str) -> PyResult<String> {
         Ok(self
@@ -275,6 +272,9 @@ impl Declarations {
             .unwrap_or_else(|| name.to_string()))
     }
 
+    /// What `name` is: `("function", ctype)`, `("variable", ctype)`,
+    /// `("constant", ctype)` (a `static const` read from the library),
+    /// `("int", value)`, `("unknown", None)` (`#define X ...`), or None.
     pub(crate) fn lookup(
         &self,
         py: Python<'_>,
