@@ -1,5 +1,6 @@
 """Out-of-line ABI mode: set_source(name, None), compile(), emit_python_code()."""
 
+import gc
 import importlib
 import os
 import sys
@@ -93,6 +94,38 @@ def test_set_source_rules(ffi):
 def test_corrupt_blob_is_a_clear_error():
     with pytest.raises(TypeError, match="not a serialised"):
         rcffi.FFI._from_serialized(b"garbage")
+
+
+def test_a_truncated_blob_fails_where_its_declarations_are_first_used():
+    source = rcffi.FFI()
+    source.cdef(DECLS)
+    blob = source._decls.serialize()
+    ffi = rcffi.FFI._from_serialized(blob[: len(blob) // 2])
+    for _ in range(2):
+        with pytest.raises(TypeError, match="truncated|corrupt"):
+            ffi.typeof("node_t")
+    whole = rcffi.FFI._from_serialized(blob)
+    assert whole.offsetof("node_t", "next") == 8
+    assert whole.typeof("node_t") is whole.typeof("struct node")
+
+
+def test_a_module_decodes_its_includes_even_when_they_were_never_used(tmp_path, import_from):
+    base = rcffi.FFI()
+    base.cdef("typedef struct { int x, y; } point_t;")
+    base.set_source("_lazy_base", None)
+    base.compile(tmpdir=str(tmp_path))
+    user = rcffi.FFI()
+    user.include(import_from("_lazy_base").ffi)
+    user.cdef("point_t *first(point_t *);")
+    user.set_source("_lazy_user", None)
+    user.compile(tmpdir=str(tmp_path))
+    import_from("_lazy_base")
+    ffi = import_from("_lazy_user").ffi
+    base_ffi = sys.modules["_lazy_base"].ffi
+    del sys.modules["_lazy_base"]
+    gc.collect()
+    assert ffi.typeof("point_t *(*)(point_t *)").args[0] is base_ffi.typeof("point_t *")
+    assert ffi.sizeof("point_t") == 8
 
 
 def test_include_across_two_out_of_line_modules(tmp_path, import_from):

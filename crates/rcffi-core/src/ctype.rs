@@ -718,66 +718,6 @@ impl TypeTable {
         }
     }
 
-    /// What in the value of `id` itself only the compiler knows: an unknown numeric
-    /// type, a partial record or a `[...]` length, possibly as array items.
-    pub fn needs_compiler_by_value(&self, id: TypeId) -> Option<NeedsCompiler> {
-        match self.data(id) {
-            TypeData::Unknown(kind) => {
-                Some(NeedsCompiler::Numeric(self.cname(id).to_string(), *kind))
-            }
-            TypeData::Record(r) if r.partial => {
-                Some(NeedsCompiler::Layout(self.cname(id).to_string()))
-            }
-            TypeData::UnknownLength(_) => {
-                Some(NeedsCompiler::ArrayLength(self.cname(id).to_string()))
-            }
-            TypeData::Array { item, .. } => self.needs_compiler_by_value(*item),
-            _ => None,
-        }
-    }
-
-    /// What in `id` or in any type it refers to (pointer targets, function
-    /// arguments and results, members) only the compiler knows. Such a type cannot
-    /// be used in ABI mode; cffi refuses it the same way.
-    ///
-    /// The walk is depth-first with an explicit stack and a visited set: type
-    /// graphs are cyclic through struct pointers and can be arbitrarily deep (a
-    /// chain of thousands of structs each pointing to the next), so recursion
-    /// could overflow the native stack.
-    pub fn needs_compiler(&self, id: TypeId) -> Option<NeedsCompiler> {
-        let mut stack = vec![id];
-        let mut seen = crate::fasthash::FastSet::default();
-        while let Some(id) = stack.pop() {
-            if !seen.insert(id) {
-                continue;
-            }
-            if let Some(found) = self.needs_compiler_by_value(id) {
-                return Some(found);
-            }
-            match self.data(id) {
-                // The values, and so the integer type, of a partial enum come from
-                // the compiler (checked here rather than by value, so that records
-                // holding one keep their cdef-time layout for API mode to verify).
-                TypeData::Enum(e) if e.partial => {
-                    return Some(NeedsCompiler::EnumValues(self.cname(id).to_string()));
-                }
-                TypeData::Pointer(t) | TypeData::Array { item: t, .. } => stack.push(*t),
-                TypeData::Function(sig) => {
-                    // Pushed in reverse so that the first argument is reported first.
-                    stack.push(sig.result);
-                    stack.extend(sig.args.iter().rev());
-                }
-                TypeData::Record(r) => {
-                    if let Some(fields) = &r.fields {
-                        stack.extend(fields.iter().rev().map(|f| f.ty));
-                    }
-                }
-                _ => {}
-            }
-        }
-        None
-    }
-
     /// The record of a struct or union type.
     pub fn record(&self, id: TypeId) -> Option<&Record> {
         match self.data(id) {

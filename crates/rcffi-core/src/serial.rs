@@ -411,14 +411,9 @@ pub fn deserialize(table: &mut TypeTable, blob: &[u8]) -> Result<Declarations, E
     deserialize_with_includes(table, blob, &[])
 }
 
-/// Rebuilds declarations from a blob made by [`serialize_with_includes`]; its
-/// references into included FFIs resolve to the types of `includes` (the
-/// declarations of the same included modules, in the same order).
-pub fn deserialize_with_includes(
-    table: &mut TypeTable,
-    blob: &[u8],
-    includes: &[&Declarations],
-) -> Result<Declarations, Error> {
+/// Refuses what is not a blob of this format: the checks a module's import
+/// makes at once, the rest of the blob being decoded on first use.
+pub fn check_header(blob: &[u8]) -> Result<(), Error> {
     let mut r = Reader { data: blob, pos: 0 };
     if r.take(4)? != MAGIC {
         return Err(Error::Type(
@@ -431,6 +426,22 @@ pub fn deserialize_with_includes(
             "declarations were serialised by another rcffi version (format {version}, this rcffi reads {VERSION}): regenerate the module"
         )));
     }
+    Ok(())
+}
+
+/// Rebuilds declarations from a blob made by [`serialize_with_includes`]; its
+/// references into included FFIs resolve to the types of `includes` (the
+/// declarations of the same included modules, in the same order).
+pub fn deserialize_with_includes(
+    table: &mut TypeTable,
+    blob: &[u8],
+    includes: &[&Declarations],
+) -> Result<Declarations, Error> {
+    check_header(blob)?;
+    let mut r = Reader {
+        data: blob,
+        pos: MAGIC.len() + 1,
+    };
     let n = r.uint()? as usize;
     let mut ids: Vec<TypeId> = Vec::with_capacity(n);
     let mut imported: Vec<TypeId> = Vec::new();

@@ -166,9 +166,9 @@ fn check_record_layouts(
     decls: &Declarations,
     lib: &Bound<'_, CLibrary>,
     table_symbol: &str,
-) -> Vec<(rcffi_core::ctype::TypeId, String)> {
+) -> PyResult<Vec<(rcffi_core::ctype::TypeId, String)>> {
+    let mut d = decls.lock()?;
     let t = table();
-    let mut d = decls.lock();
     let mut found = Vec::new();
     for &id in &d.record_order {
         if !codegen_checks::is_checked_record(&t, id) {
@@ -188,7 +188,7 @@ fn check_record_layouts(
         }
     }
     d.contradicted.extend(found.iter().cloned());
-    found
+    Ok(found)
 }
 
 /// A lib attribute whose declaration the C compiler contradicted: using it
@@ -214,14 +214,15 @@ pub fn load_api_module(
 ) -> PyResult<Py<PyDict>> {
     let base = lib.get().symbol_address_raw(table_symbol)? as *const *mut c_void;
     let entries = {
-        let t = table();
-        codegen::entries(&t, &decls.lock())
+        let d = decls.lock()?;
+        codegen::entries(&table(), &d)
     };
     let entry = |i: usize| unsafe { *base.add(i) };
     let mut unusable: Vec<(rcffi_core::ctype::TypeId, String)>;
     let constants: Vec<Vec<i128>>;
     // First complete the types: every later object must see their final form.
     {
+        let mut d = decls.lock()?;
         let mut t = table();
         let answers: Vec<Vec<i128>> = entries
             .iter()
@@ -235,13 +236,13 @@ pub fn load_api_module(
                     .collect(),
             })
             .collect();
-        unusable = probe::complete_leaving_unusable(&mut t, &mut decls.lock(), &entries, &answers)
+        unusable = probe::complete_leaving_unusable(&mut t, &mut d, &entries, &answers)
             .map_err(to_pyerr)?;
         constants = answers;
         drop(t);
         crate::types::follow_merged_types();
     }
-    unusable.extend(check_record_layouts(decls, lib, table_symbol));
+    unusable.extend(check_record_layouts(decls, lib, table_symbol)?);
     let out = PyDict::new(py);
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);
@@ -277,7 +278,7 @@ pub fn load_api_module(
                     false,
                 )?;
                 let extern_python = matches!(
-                    decls.lock().names.get(name),
+                    decls.lock()?.names.get(name),
                     Some(Entity::Function {
                         extern_python: Some(_),
                         ..
@@ -326,7 +327,7 @@ pub fn load_api_module(
                 out.set_item(name, value)?;
             }
             Entry::IntConstant { name } => {
-                if let Some(Entity::IntConstant { value, .. }) = decls.lock().names.get(name) {
+                if let Some(Entity::IntConstant { value, .. }) = decls.lock()?.names.get(name) {
                     out.set_item(name, *value)?;
                 }
             }
@@ -350,7 +351,7 @@ pub fn load_api_module(
             }
             Entry::CheckedIntConstant { name } => {
                 let c_value = constants[i][0];
-                let declared = codegen_checks::declared_value(&decls.lock(), name);
+                let declared = codegen_checks::declared_value(&*decls.lock()?, name);
                 match declared.and_then(|v| codegen_checks::constant_mismatch(name, v, c_value)) {
                     Some(why) => out.set_item(name, contradicted(py, &why)?)?,
                     None => out.set_item(name, c_value)?,

@@ -20,6 +20,7 @@ use pyo3::ffi;
 use pyo3::exceptions::{PyAttributeError, PyNotImplementedError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
+use rcffi_core::fasthash::FastSet;
 
 use crate::cdata::CData;
 use crate::convert;
@@ -607,8 +608,9 @@ pub fn abi_contents(
     library: &Bound<'_, CLibrary>,
 ) -> PyResult<Py<PyDict>> {
     let out = PyDict::new(py);
-    for name in decls.names() {
-        let entry = match abi_entry(py, decls, library, &name) {
+    let mut usable = FastSet::default();
+    for name in decls.names()? {
+        let entry = match abi_entry(py, decls, library, &name, &mut usable) {
             Ok(Some(entry)) => entry,
             Ok(None) => continue,
             Err(e) => Py::new(py, Unavailable::new(py, &e))?.into_any(),
@@ -625,12 +627,13 @@ fn abi_entry(
     decls: &Declarations,
     library: &Bound<'_, CLibrary>,
     name: &str,
+    usable: &mut FastSet<rcffi_core::TypeId>,
 ) -> PyResult<Option<Py<PyAny>>> {
-    let Some((kind, value)) = decls.lookup(py, name)? else {
+    let Some((kind, value)) = decls.lookup_given(py, name, usable)? else {
         return Ok(None);
     };
     let symbol = |e: PyErr| missing(py, e);
-    let linked = decls.symbol_of(name);
+    let linked = decls.symbol_of(name)?;
     Ok(Some(match kind {
         "function" => CLibrary::load_function(library, value.extract(py)?, &linked)
             .map_err(symbol)?

@@ -659,3 +659,35 @@ fn linkage_strings_ignore_spaces() {
         }
     ));
 }
+
+#[test]
+fn needs_compiler_over_many_types_agrees_with_one_walk_each() {
+    let (mut t, mut d) = cdef(
+        "struct part { int a; ...; };\n\
+         struct link { struct link *next; struct part *p; };\n\
+         struct plain { struct plain *next; int x; };\n\
+         struct chain { struct plain *first; struct chain *up; };",
+    );
+    let names = [
+        "struct chain *",
+        "struct plain",
+        "struct link *",
+        "void(*)(struct plain *, struct link *)",
+        "struct link",
+        "int(*)(struct chain *)",
+    ];
+    let ids: Vec<_> = names
+        .iter()
+        .map(|n| d.parse_type(&mut t, n).unwrap())
+        .collect();
+    let mut usable = crate::fasthash::FastSet::default();
+    for (id, name) in ids.iter().zip(names) {
+        let alone = t.needs_compiler(*id);
+        assert_eq!(t.needs_compiler_given(*id, &mut usable), alone, "{name}");
+        assert_eq!(alone.is_some(), name.contains("link"), "{name}");
+    }
+    // What a walk found unusable is never remembered as usable.
+    let part = d.parse_type(&mut t, "struct part").unwrap();
+    assert!(!usable.contains(&part));
+    assert!(usable.contains(&d.parse_type(&mut t, "struct plain").unwrap()));
+}

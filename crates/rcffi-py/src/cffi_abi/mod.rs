@@ -115,7 +115,7 @@ fn includes<'py>(
             )
         })?;
         let theirs = ffi.get().declarations_of(py)?;
-        cffi_format::include_types(&mut decls, &theirs.get().lock());
+        cffi_format::include_types(&mut decls, &*theirs.get().lock()?);
         libs.push(module.getattr("lib")?);
     }
     Ok((decls, libs))
