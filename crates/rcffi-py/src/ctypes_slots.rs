@@ -112,33 +112,48 @@ unsafe extern "C" fn pointer_ass_subscript(
     items_ass_subscript("Pointer", slf, key, value)
 }
 
+/// What an init slot does with the instance, its positional arguments and
+/// its keywords.
+type InitBody = for<'py> fn(
+    &Bound<'py, CtypesBufferBase>,
+    &Bound<'py, PyTuple>,
+    Option<&Bound<'py, PyDict>>,
+) -> PyResult<()>;
+
+/// Runs `body` as the `tp_init` of a ctypes instance.
+///
+/// # Safety
+/// As [`slot`]; the arguments are those CPython passes to `tp_init`.
+unsafe fn init_slot(
+    obj: *mut ffi::PyObject,
+    args: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
+    body: InitBody,
+) -> std::ffi::c_int {
+    slot(-1, |py| {
+        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
+        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
+        let kwargs = (!kwargs.is_null())
+            .then(|| Borrowed::from_ptr(py, kwargs).cast::<PyDict>())
+            .transpose()?;
+        body(&obj, &args, kwargs.as_deref()).map(|()| 0)
+    })
+}
+
 unsafe extern "C" fn record_init(
     obj: *mut ffi::PyObject,
     args: *mut ffi::PyObject,
     kwargs: *mut ffi::PyObject,
 ) -> std::ffi::c_int {
-    slot(-1, |py| {
-        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
-        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
-        let kwargs = if kwargs.is_null() {
-            None
-        } else {
-            Some(Borrowed::from_ptr(py, kwargs).cast::<PyDict>()?)
-        };
-        init_record(&obj, &args, kwargs.as_deref()).map(|()| 0)
-    })
+    init_slot(obj, args, kwargs, init_record)
 }
 
 unsafe extern "C" fn simple_init(
     obj: *mut ffi::PyObject,
     args: *mut ffi::PyObject,
-    _kwargs: *mut ffi::PyObject,
+    kwargs: *mut ffi::PyObject,
 ) -> std::ffi::c_int {
-    slot(-1, |py| {
-        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
-        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
-        init_simple(&obj, &args).map(|()| 0)
-    })
+    init_slot(obj, args, kwargs, |obj, args, _| init_simple(obj, args))
 }
 
 unsafe extern "C" fn pointer_init(
@@ -146,25 +161,16 @@ unsafe extern "C" fn pointer_init(
     args: *mut ffi::PyObject,
     kwargs: *mut ffi::PyObject,
 ) -> std::ffi::c_int {
-    slot(-1, |py| {
-        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
-        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
-        if !kwargs.is_null() || args.len() > 1 {
+    init_slot(obj, args, kwargs, |obj, args, kwargs| {
+        if kwargs.is_some() || args.len() > 1 {
             // Keywords and their errors as the method words them.
-            let init = obj.getattr(intern!(py, "_b_init_pointer_"))?;
-            let kwargs = (!kwargs.is_null())
-                .then(|| Borrowed::from_ptr(py, kwargs).cast::<PyDict>())
-                .transpose()?;
-            return init.call(&*args, kwargs.as_deref()).map(|_| 0);
+            let init = obj.getattr(intern!(obj.py(), "_b_init_pointer_"))?;
+            return init.call(args, kwargs).map(drop);
         }
-        if args.is_empty() {
-            return Ok(0);
+        match args.iter().next().filter(|v| !v.is_none()) {
+            Some(value) => point_at(obj, &value),
+            None => Ok(()),
         }
-        let value = args.get_item(0)?;
-        if value.is_none() {
-            return Ok(0);
-        }
-        point_at(&obj, &value).map(|()| 0)
     })
 }
 
@@ -173,16 +179,13 @@ unsafe extern "C" fn array_init(
     args: *mut ffi::PyObject,
     kwargs: *mut ffi::PyObject,
 ) -> std::ffi::c_int {
-    slot(-1, |py| {
-        let obj = Borrowed::from_ptr(py, obj).cast::<CtypesBufferBase>()?;
-        if !kwargs.is_null() {
-            let init = obj.getattr(intern!(py, "_b_init_array_"))?;
-            let args = Borrowed::from_ptr(py, args);
-            let kwargs = Borrowed::from_ptr(py, kwargs).cast::<PyDict>()?;
-            return init.call(args.cast::<PyTuple>()?, Some(&kwargs)).map(|_| 0);
-        }
-        let args = Borrowed::from_ptr(py, args).cast::<PyTuple>()?;
-        init_items(&obj, &args).map(|()| 0)
+    init_slot(obj, args, kwargs, |obj, args, kwargs| match kwargs {
+        // The method's own error for keywords.
+        Some(kwargs) => obj
+            .getattr(intern!(obj.py(), "_b_init_array_"))?
+            .call(args, Some(kwargs))
+            .map(drop),
+        None => init_items(obj, args),
     })
 }
 
