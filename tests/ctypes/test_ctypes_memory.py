@@ -159,3 +159,20 @@ def test_char_array_fields_take_strings_only(same):
     same(lambda m: setattr(field(m, m.c_wchar), "a", 1))
     same(lambda m: type("O", (m.Structure,), {"_fields_": [("s", type(field(m, m.c_char)))]})(
         (5,)))
+
+
+def test_sizeof_addressof_and_raw_memory(same):
+    def run(m):
+        buf = m.create_string_buffer(b"hello", 8)
+        m.memmove(m.addressof(buf) + 1, b"EL", 2)
+        out = [m.sizeof(buf), m.sizeof(m.c_int * 3), m.sizeof(m.c_int(1)), buf.raw,
+               buf.value, m.string_at(buf, 3), m.addressof(buf) == m.cast(buf, m.c_void_p).value]
+        for bad in (lambda: m.sizeof(3), lambda: m.addressof(3)):
+            try:
+                bad()
+            except TypeError as e:
+                out.append(str(e))
+        m.resize(buf, 32)
+        out.append(m.sizeof(buf))
+        return out
+    same(run)
