@@ -12,8 +12,10 @@ use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, PrimClass};
 
+use crate::call::register_int;
 use crate::callback::{self, is_widened, write_result, write_unraisable_message, Target};
 use crate::cdata::CData;
+use crate::ctypes_scalar::int_bits;
 use crate::types::CType;
 
 /// What a ctypes callback does differently, fixed when it is made.
@@ -54,39 +56,21 @@ impl CtypesRules {
             .prim
             .filter(|p| matches!(p.class(), PrimClass::Signed | PrimClass::Unsigned))
         {
-            if pyo3::ffi::PyLong_CheckExact(value.as_ptr()) != 0 {
-                let bits = pyo3::ffi::PyLong_AsUnsignedLongLongMask(value.as_ptr());
-                if bits == u64::MAX && !pyo3::ffi::PyErr_Occurred().is_null() {
-                    return Err(PyErr::fetch(py));
+            if let Some(bits) = int_bits(value) {
+                let size = prim.size();
+                // The low bytes, sign- or zero-extended as C reads them back.
+                let value =
+                    register_int(bits, size as u8, prim.is_signed()).map_or(bits, |v| v as u64);
+                if widened && is_widened(result) {
+                    std::ptr::write_unaligned(ret as *mut u64, value);
+                } else {
+                    std::ptr::copy_nonoverlapping(value.to_ne_bytes().as_ptr(), ret, size);
                 }
-                store_truncated(
-                    ret,
-                    bits,
-                    prim.size(),
-                    prim.is_signed(),
-                    widened && is_widened(result),
-                );
                 return Ok(());
             }
         }
         let converted = self.convert_result.bind(py).call1((value,))?;
         write_result(py, result, ret, &converted, widened)
-    }
-}
-
-/// Stores the low `size` bytes of `bits` at `ret`; a `widened` result fills a
-/// machine word, sign- or zero-extended, as libffi's closures return it.
-unsafe fn store_truncated(ret: *mut u8, bits: u64, size: usize, signed: bool, widened: bool) {
-    let shift = 64 - 8 * size as u32;
-    let value = if signed {
-        (((bits << shift) as i64) >> shift) as u64
-    } else {
-        (bits << shift) >> shift
-    };
-    if widened {
-        std::ptr::write_unaligned(ret as *mut u64, value);
-    } else {
-        std::ptr::copy_nonoverlapping(value.to_ne_bytes().as_ptr(), ret, size);
     }
 }
 

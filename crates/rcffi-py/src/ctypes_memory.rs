@@ -7,12 +7,20 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-/// The low bits of a Python int that fit an address (two's complement), as a
-/// C store of the value keeps them.
+use crate::ctypes_scalar::int_bits;
+
+/// The low bits of an integer (or `__index__` object) that fit an address
+/// (two's complement), as a C store of the value keeps them.
 fn address_bits(value: &Bound<'_, PyAny>) -> PyResult<usize> {
-    let value = value.call_method0(pyo3::intern!(value.py(), "__index__"))?;
-    // SAFETY: an int; the masked conversion of an int does not fail.
-    Ok(unsafe { pyo3::ffi::PyLong_AsUnsignedLongLongMask(value.as_ptr()) } as usize)
+    if let Some(bits) = int_bits(value) {
+        return Ok(bits as usize);
+    }
+    // SAFETY: PyNumber_Index returns a new reference to an int, or NULL with
+    // an exception set.
+    let index = unsafe {
+        Bound::from_owned_ptr_or_err(value.py(), pyo3::ffi::PyNumber_Index(value.as_ptr()))?
+    };
+    Ok(int_bits(&index).unwrap_or(0) as usize)
 }
 
 /// `size` bytes at `address` (none for a size <= 0).

@@ -178,7 +178,7 @@ impl Scalar {
 }
 
 /// The low 64 bits of a Python int (two's complement), what C keeps of it.
-fn int_bits(value: &Bound<'_, PyAny>) -> Option<u64> {
+pub(crate) fn int_bits(value: &Bound<'_, PyAny>) -> Option<u64> {
     if !value.is_instance_of::<PyInt>() {
         return None;
     }
