@@ -11,6 +11,8 @@ from typing import Any, Callable, Iterator, Literal, Optional, Union, overload
 __version__: str
 #: "release" or "debug": how this extension was built (benchmarks print it).
 _build_profile: str
+#: Every message the extension raises: (name, exception class, text template).
+_messages: list[tuple[str, str, str]]
 
 FFI_DEFAULT_ABI: int
 FFI_CDECL: int

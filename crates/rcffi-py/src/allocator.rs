@@ -9,7 +9,7 @@ use std::collections::HashMap;
 use std::ffi::c_void;
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyKeyError, PyMemoryError, PyOverflowError, PyTypeError};
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use rcffi_core::ctype::Kind;
@@ -17,6 +17,7 @@ use rcffi_core::ctype::Kind;
 use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
 use crate::lifetime::{Resource, Resources};
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType, FieldInfo};
 
 /// How many type strings the identity cache remembers; more still work, through
@@ -109,10 +110,10 @@ pub fn resolve(
     if let Ok(ct) = cdecl.cast::<CType>() {
         return Ok(ct.clone().unbind());
     }
-    Err(PyTypeError::new_err(format!(
-        "expected a type string or a ctype, not {}",
-        cdecl.get_type().name()?
-    )))
+    Err(Msg::NotTypeOrString {
+        given: &cdecl.get_type().name()?,
+    }
+    .to_err())
 }
 
 /// A C function given as `alloc`: `void *(*)(size_t)`.
@@ -175,10 +176,11 @@ fn c_function(
 ) -> PyResult<Option<*mut u8>> {
     let Ok(cd) = obj.cast::<CData>() else {
         if !obj.is_callable() {
-            return Err(PyTypeError::new_err(format!(
-                "'{role}' must be a callable or a C function cdata, not {}",
-                obj.get_type().name()?
-            )));
+            return Err(Msg::AllocatorNotCallable {
+                role: &role,
+                given: &obj.get_type().name()?,
+            }
+            .to_err());
         }
         return Ok(None);
     };
@@ -199,15 +201,17 @@ fn c_function(
         }
     });
     if !ok || c.address().is_null() {
-        return Err(PyTypeError::new_err(format!(
-            "'{role}' cannot be the C function cdata '{}': expected {}",
-            ct.cname,
-            if role == "alloc" {
-                "'void *(*)(size_t)'"
-            } else {
-                "'void (*)(void *)'"
-            }
-        )));
+        let expected = if role == "alloc" {
+            "'void *(*)(size_t)'"
+        } else {
+            "'void (*)(void *)'"
+        };
+        return Err(Msg::WrongAllocatorFunction {
+            role: &role,
+            ctype: &ct.cname,
+            expected: &expected,
+        }
+        .to_err());
     }
     Ok(Some(c.address()))
 }
@@ -238,7 +242,7 @@ impl Allocator {
         let alloc = alloc.filter(|a| !a.is_none());
         let free = free.filter(|f| !f.is_none());
         if alloc.is_none() && free.is_some() {
-            return Err(PyTypeError::new_err("cannot pass 'free' without 'alloc'"));
+            return Err(Msg::FreeWithoutAlloc.to_err());
         }
         let alloc = match alloc {
             None => None,
@@ -317,23 +321,23 @@ impl Allocator {
             AllocFn::Py(f) => {
                 let got = f.bind(py).call1((size,))?;
                 let Ok(cd) = got.cast::<CData>() else {
-                    return Err(PyTypeError::new_err(format!(
-                        "alloc() must return a cdata object (got {})",
-                        got.get_type().name()?
-                    )));
+                    return Err(Msg::AllocReturnedNonCdata {
+                        given: &got.get_type().name()?,
+                    }
+                    .to_err());
                 };
                 let c = cd.get();
                 if !matches!(c.ct().kind, Kind::Pointer | Kind::Array) {
-                    return Err(PyTypeError::new_err(format!(
-                        "alloc() must return a cdata pointer, not '{}'",
-                        c.ct().cname
-                    )));
+                    return Err(Msg::AllocReturnedNonPointer {
+                        ctype: &c.ct().cname,
+                    }
+                    .to_err());
                 }
                 (c.address(), Some(got.clone().unbind()))
             }
         };
         if ptr.is_null() {
-            return Err(PyMemoryError::new_err("alloc() returned NULL"));
+            return Err(Msg::AllocReturnedNull.to_err());
         }
         if self.clear {
             unsafe { std::ptr::write_bytes(ptr, 0, size) };
@@ -388,10 +392,9 @@ fn size_and_length(
     match ct.kind {
         Kind::Pointer => {
             let item = ct.item_ref();
-            let size = item.size().ok_or_else(|| {
-                PyTypeError::new_err(item.pending_error().unwrap_or_else(|| {
-                    format!("cannot instantiate ctype '{}' of unknown size", item.cname)
-                }))
+            let size = item.size().ok_or_else(|| match item.pending_error() {
+                Some(why) => PyTypeError::new_err(why),
+                None => Msg::CannotInstantiateUnknownSize { ctype: &item.cname }.to_err(),
             })?;
             if let (Some(init), true) = (init, item.is_record()) {
                 if let Some(total) = varsize_total(py, item, init)? {
@@ -406,22 +409,15 @@ fn size_and_length(
             let length = match (ct.length, init) {
                 (Some(n), _) => n,
                 (None, Some(init)) => convert::open_array_length(item, init)?,
-                (None, None) => {
-                    return Err(PyTypeError::new_err(
-                        "expected new array length or list/tuple/str, not NoneType",
-                    ))
-                }
+                (None, None) => return Err(Msg::OpenArrayNoneLength.to_err()),
             };
             let size = length
                 .checked_mul(item_size)
                 .filter(|s| *s <= isize::MAX as usize)
-                .ok_or_else(|| PyOverflowError::new_err("array size would overflow a ssize_t"))?;
+                .ok_or_else(|| Msg::ArraySizeOverflow.to_err())?;
             Ok((size, length))
         }
-        _ => Err(PyTypeError::new_err(format!(
-            "expected a pointer or array ctype, got '{}'",
-            ct.cname
-        ))),
+        _ => Err(Msg::NotPointerOrArrayType { ctype: &ct.cname }.to_err()),
     }
 }
 
@@ -458,7 +454,7 @@ fn varsize_total(
     let total = needed
         .and_then(|b| b.checked_add(tail.offset))
         .filter(|s| *s <= isize::MAX as usize)
-        .ok_or_else(|| PyOverflowError::new_err("array size would overflow a ssize_t"))?;
+        .ok_or_else(|| Msg::ArraySizeOverflow.to_err())?;
     Ok(Some(total.max(record.size().unwrap_or(0))))
 }
 

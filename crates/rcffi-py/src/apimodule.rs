@@ -6,7 +6,6 @@
 
 use std::os::raw::{c_int, c_void};
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::codegen::{self, Entry};
@@ -21,6 +20,7 @@ use crate::errors::to_pyerr;
 use crate::errors::FFIError;
 use crate::libobj::{Unavailable, Variable};
 use crate::library::{CLibrary, FunctionOrigin};
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// The slot behind an `extern "Python"` function, which `def_extern` fills.
@@ -39,11 +39,11 @@ impl ExternSlot {
     fn attach(&self, callback: Py<CData>) -> PyResult<()> {
         let cb = callback.get();
         if cb.ctype.get().id != self.ctype.get().id {
-            return Err(PyTypeError::new_err(format!(
-                "callback of type '{}' attached to an extern \"Python\" function of type '{}'",
-                cb.ctype.get().cname,
-                self.ctype.get().cname
-            )));
+            return Err(Msg::ExternPythonMismatch {
+                callback: &cb.ctype.get().cname,
+                function: &self.ctype.get().cname,
+            }
+            .to_err());
         }
         // SAFETY: the slot is a function-pointer variable of this type in the glue.
         unsafe { std::ptr::write_volatile(self.slot as *mut *mut u8, cb.address()) };
@@ -263,9 +263,11 @@ pub fn load_api_module(
         }
         match e {
             Entry::Function { name, .. } if p.is_null() => {
-                let err = crate::errors::symbol_not_found_err(
-                    crate::errors::unlinked_header_function(name, module_name),
-                );
+                let err = Msg::UnlinkedHeaderFunction {
+                    name,
+                    module: &module_name,
+                }
+                .to_err();
                 out.set_item(name, Py::new(py, Unavailable::new(py, &err))?)?;
             }
             Entry::Function { name, ty } => {

@@ -4,9 +4,6 @@
 
 use std::ffi::{c_int, c_void};
 
-use pyo3::exceptions::{
-    PyIndexError, PyRuntimeError, PyTypeError, PyValueError, PyZeroDivisionError,
-};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PySlice, PyString};
@@ -15,6 +12,7 @@ use rcffi_core::ctype::Kind;
 use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_owner::OwnerRef;
 use crate::lifetime::{Resource, Resources};
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// A Python object's exported buffer, released when dropped.
@@ -24,10 +22,10 @@ impl Exported {
     /// The contiguous buffer of `obj`, writable if asked.
     pub(crate) fn get(obj: &Bound<'_, PyAny>, writable: bool) -> PyResult<Exported> {
         if obj.is_instance_of::<PyString>() {
-            return Err(PyTypeError::new_err(format!(
-                "a bytes-like object is required, not '{}'",
-                obj.get_type().name()?
-            )));
+            return Err(Msg::NotBytesLike {
+                given: &obj.get_type().name()?,
+            }
+            .to_err());
         }
         let mut view: Box<ffi::Py_buffer> = Box::new(unsafe { std::mem::zeroed() });
         let flags = if writable {
@@ -91,9 +89,7 @@ impl CBuffer {
     fn range(&self, slice: &Bound<'_, PySlice>) -> PyResult<(usize, usize)> {
         let ind = slice.indices(self.len as isize)?;
         if ind.step != 1 {
-            return Err(PyTypeError::new_err(
-                "buffer doesn't support slicing with step != 1",
-            ));
+            return Err(Msg::BufferSliceStep.to_err());
         }
         let start = ind.start as usize;
         Ok((start, start + ind.slicelength))
@@ -103,9 +99,7 @@ impl CBuffer {
         let i: isize = key.extract()?;
         let j = if i < 0 { i + self.len as isize } else { i };
         if j < 0 || j as usize >= self.len {
-            return Err(PyIndexError::new_err(format!(
-                "buffer {what}index out of range"
-            )));
+            return Err(Msg::BufferIndexOutOfRange { what: &what }.to_err());
         }
         Ok(j as usize)
     }
@@ -124,19 +118,12 @@ impl CBuffer {
             Kind::Pointer if size >= 0 => c.owned_size().unwrap_or(size as usize),
             Kind::Pointer => match c.owned_size() {
                 Some(n) => n,
-                None => ct.item_ref().size().ok_or_else(|| {
-                    PyTypeError::new_err(format!(
-                        "don't know the size pointed to by '{}'",
-                        ct.cname
-                    ))
-                })?,
+                None => ct
+                    .item_ref()
+                    .size()
+                    .ok_or_else(|| Msg::BufferUnknownSize { ctype: &ct.cname }.to_err())?,
             },
-            _ => {
-                return Err(PyTypeError::new_err(format!(
-                    "expected a pointer or array cdata, got '{}'",
-                    ct.cname
-                )))
-            }
+            _ => return Err(Msg::NotPointerOrArrayCdata { ctype: &ct.cname }.to_err()),
         };
         c.check_alive(py)?;
         let len = if size >= 0 { size as usize } else { natural };
@@ -152,10 +139,7 @@ impl CBuffer {
             )?;
         }
         if c.address().is_null() && len > 0 {
-            return Err(PyRuntimeError::new_err(format!(
-                "cannot make a buffer of a NULL cdata '{}'",
-                ct.cname
-            )));
+            return Err(Msg::BufferOfNull { ctype: &ct.cname }.to_err());
         }
         Ok(CBuffer {
             cdata: cdata.clone().unbind(),
@@ -198,9 +182,7 @@ impl CBuffer {
                 let (start, stop) = self.range(slice)?;
                 let src = Exported::get(value, false)?;
                 if src.len() != stop - start {
-                    return Err(PyValueError::new_err(
-                        "right operand length must match slice length",
-                    ));
+                    return Err(Msg::BufferSliceLength.to_err());
                 }
                 // SAFETY: both ranges are valid; `copy` allows overlap.
                 unsafe { std::ptr::copy(src.ptr(), self.ptr.add(start), src.len()) };
@@ -210,10 +192,10 @@ impl CBuffer {
                 match value.cast::<PyBytes>().map(|b| b.as_bytes()) {
                     Ok([b]) => unsafe { *self.ptr.add(i) = *b },
                     _ => {
-                        return Err(PyTypeError::new_err(format!(
-                            "must assign a bytes of length 1, not {}",
-                            value.get_type().name()?
-                        )))
+                        return Err(Msg::BufferItemNotByte {
+                            given: &value.get_type().name()?,
+                        }
+                        .to_err())
                     }
                 }
             }
@@ -236,7 +218,7 @@ impl CBuffer {
     }
 
     fn __hash__(&self) -> PyResult<isize> {
-        Err(PyTypeError::new_err("unhashable type: 'buffer'"))
+        Err(Msg::BufferUnhashable.to_err())
     }
 
     unsafe fn __getbuffer__(
@@ -274,15 +256,10 @@ pub fn from_buffer(
 ) -> PyResult<Py<CData>> {
     let ct = ctype.get();
     if !matches!(ct.kind, Kind::Array | Kind::Pointer) {
-        return Err(PyTypeError::new_err(format!(
-            "expected a pointer or array ctype, got '{}'",
-            ct.cname
-        )));
+        return Err(Msg::NotPointerOrArrayType { ctype: &ct.cname }.to_err());
     }
     if obj.is_instance_of::<PyString>() {
-        return Err(PyTypeError::new_err(
-            "from_buffer() cannot return the address of a unicode object",
-        ));
+        return Err(Msg::FromBufferUnicode.to_err());
     }
     let exported = Exported::get(obj, require_writable)?;
     let length = if ct.kind == Kind::Array {
@@ -290,20 +267,18 @@ pub fn from_buffer(
         match ct.length {
             // cffi's error: no length follows from items of size 0.
             None if item_size == 0 => {
-                return Err(PyZeroDivisionError::new_err(format!(
-                "from_buffer('{}'): its items have size 0, so no length follows from the buffer's",
-                ct.cname
-            )))
+                return Err(Msg::FromBufferZeroSizeItems { ctype: &ct.cname }.to_err())
             }
             None => exported.len() / item_size,
             Some(n) => {
                 let need = n * item_size;
                 if need > exported.len() {
-                    return Err(PyValueError::new_err(format!(
-                        "buffer is too small ({} bytes) for '{}' ({need} bytes)",
-                        exported.len(),
-                        ct.cname
-                    )));
+                    return Err(Msg::BufferTooSmall {
+                        len: &exported.len(),
+                        ctype: &ct.cname,
+                        need: &need,
+                    }
+                    .to_err());
                 }
                 n
             }
@@ -360,10 +335,7 @@ impl Side {
                 let c = cd.get();
                 let ct = c.ct();
                 if !matches!(ct.kind, Kind::Pointer | Kind::Array) {
-                    return Err(PyTypeError::new_err(format!(
-                        "expected a pointer or array ctype, got '{}'",
-                        ct.cname
-                    )));
+                    return Err(Msg::NotPointerOrArrayType { ctype: &ct.cname }.to_err());
                 }
                 c.check_alive(obj.py())?;
                 let known = match ct.kind {
@@ -397,22 +369,22 @@ impl Side {
 #[pyfunction]
 pub fn memmove(dest: &Bound<'_, PyAny>, src: &Bound<'_, PyAny>, n: isize) -> PyResult<()> {
     if n < 0 {
-        return Err(PyValueError::new_err("negative size"));
+        return Err(Msg::NegativeSize.to_err());
     }
     let n = n as usize;
     let src = Side::of(src, false)?;
     let dest = Side::of(dest, true)?;
     for (side, name) in [(&src, "source"), (&dest, "destination")] {
         if side.known_len().is_some_and(|len| len < n) {
-            return Err(PyValueError::new_err(format!(
-                "memmove(): the {name} has only {} bytes, {n} asked",
-                side.known_len().unwrap_or(0)
-            )));
+            return Err(Msg::MemmoveTooShort {
+                name: &name,
+                len: &side.known_len().unwrap_or(0),
+                n: &n,
+            }
+            .to_err());
         }
         if n > 0 && side.ptr().is_null() {
-            return Err(PyRuntimeError::new_err(format!(
-                "memmove(): the {name} is NULL"
-            )));
+            return Err(Msg::MemmoveNull { name: &name }.to_err());
         }
     }
     if n > 0 {

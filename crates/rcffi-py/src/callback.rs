@@ -9,7 +9,6 @@
 use std::os::raw::c_void;
 use std::sync::Arc;
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 use pyo3::{PyClassInitializer, PyTraverseError, PyVisit};
@@ -20,6 +19,7 @@ use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
 use crate::ctypes_callback::CtypesRules;
 use crate::errors::to_pyerr;
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// A callback's cdata: it owns the C code, and the handler's objects (the
@@ -77,19 +77,14 @@ impl Target {
     ) -> PyResult<Target> {
         let ct = ctype.get();
         if ct.kind != Kind::Function {
-            return Err(PyTypeError::new_err(format!(
-                "expected a function ctype, got '{}'",
-                ct.cname
-            )));
+            return Err(Msg::NotFunctionType { ctype: &ct.cname }.to_err());
         }
         if !python_callable.bind(py).is_callable() {
-            return Err(PyTypeError::new_err("expected a callable object"));
+            return Err(Msg::NotCallable.to_err());
         }
         if let Some(h) = &onerror {
             if !h.bind(py).is_callable() {
-                return Err(PyTypeError::new_err(
-                    "expected a callable object for 'onerror'",
-                ));
+                return Err(Msg::OnerrorNotCallable.to_err());
             }
         }
         let sig = table().func(ct.id).cloned().expect("function type");
@@ -99,17 +94,13 @@ impl Target {
             // Struct results travel through the result buffer libffi hands us; only
             // the error value has to fit our fixed buffer.
             if error.is_some_and(|e| !e.is_none()) {
-                return Err(PyTypeError::new_err(
-                    "'error' is not supported for large struct results",
-                ));
+                return Err(Msg::ErrorForLargeResult.to_err());
             }
         }
         let mut error_value = [0u8; 16];
         if let Some(e) = error.filter(|e| !e.is_none()) {
             if rct.kind == Kind::Void {
-                return Err(PyTypeError::new_err(
-                    "'error' given for a callback returning void",
-                ));
+                return Err(Msg::ErrorForVoidResult.to_err());
             }
             unsafe { write_result(py, rct, error_value.as_mut_ptr(), e, true)? };
         }
@@ -420,10 +411,7 @@ pub(crate) unsafe fn write_result(
             if value.is_none() {
                 Ok(())
             } else {
-                Err(PyTypeError::new_err(format!(
-                    "callback with the return type '{}' must return None",
-                    ct.cname
-                )))
+                Err(Msg::CallbackMustReturnNone { ctype: &ct.cname }.to_err())
             }
         }
         _ if widened && is_widened(ct) => {

@@ -8,7 +8,6 @@
 use std::ptr;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -18,6 +17,7 @@ use crate::cdata_held::{Held, View};
 pub use crate::cdata_owner::Owner;
 use crate::cdata_owner::{OwnerRef, OwnerSlot, OwnerTag};
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// How the cdata presents itself in `repr`.
@@ -173,9 +173,7 @@ impl CData {
         // cache that makes small malloc/free pairs cheap.
         let p = unsafe { libc::malloc(room.max(1)) } as *mut u8;
         if p.is_null() {
-            return Err(pyo3::exceptions::PyMemoryError::new_err(format!(
-                "cannot allocate {size} bytes"
-            )));
+            return Err(Msg::CannotAllocate { size: &size }.to_err());
         }
         unsafe { ptr::write_bytes(p, 0, room) };
         let c = CData::owning(ctype, p, size, length, Owner::Malloc(p));
@@ -227,10 +225,10 @@ impl CData {
         let mut c = self;
         loop {
             if c.is_released() && !c.released_source_readable(py) {
-                return Err(PyRuntimeError::new_err(format!(
-                    "cdata '{}' was released (ffi.release() or 'with'): it cannot be used any more",
-                    self.ct().cname
-                )));
+                return Err(Msg::Released {
+                    ctype: &self.ct().cname,
+                }
+                .to_err());
             }
             match c.owner() {
                 OwnerRef::Keep(parent) => match parent.bind(py).cast::<CData>() {
@@ -271,17 +269,14 @@ impl CData {
             (Kind::Primitive | Kind::Enum, Some(PrimClass::Float | PrimClass::LongDouble)) => {
                 float_to_int(self.as_float()?)
             }
-            (Kind::Primitive | Kind::Enum, Some(PrimClass::Complex)) => Err(PyTypeError::new_err(
-                format!("int() not supported on cdata '{}'", ct.cname),
-            )),
+            (Kind::Primitive | Kind::Enum, Some(PrimClass::Complex)) => {
+                Err(Msg::NoInt { ctype: &ct.cname }.to_err())
+            }
             (Kind::Primitive | Kind::Enum, Some(_)) => {
                 let p = ct.prim.expect("primitive");
                 Ok(unsafe { convert::load_int(self.value().as_ptr(), p.size(), p.is_signed()) })
             }
-            _ => Err(PyTypeError::new_err(format!(
-                "int() not supported on cdata '{}'",
-                ct.cname
-            ))),
+            _ => Err(Msg::NoInt { ctype: &ct.cname }.to_err()),
         }
     }
 
@@ -297,10 +292,7 @@ impl CData {
             )),
             Some(Prim::LongDouble) => Ok(longdouble::to_f64(self.value())),
             Some(p) if p.class() != PrimClass::Complex => Ok(self.as_integer()? as f64),
-            _ => Err(PyTypeError::new_err(format!(
-                "float() not supported on cdata '{}'",
-                ct.cname
-            ))),
+            _ => Err(Msg::NoFloat { ctype: &ct.cname }.to_err()),
         }
     }
 
@@ -327,13 +319,15 @@ impl CData {
             Kind::Array => {
                 let len = self.array_length();
                 if index < 0 {
-                    return Err(PyIndexError::new_err("negative index"));
+                    return Err(Msg::NegativeIndex.to_err());
                 }
                 if index as usize >= len {
-                    return Err(PyIndexError::new_err(format!(
-                        "index too large for cdata '{}' (expected {index} < {len})",
-                        ct.cname
-                    )));
+                    return Err(Msg::IndexTooLarge {
+                        ctype: &ct.cname,
+                        index: &index,
+                        len: &len,
+                    }
+                    .to_err());
                 }
             }
             Kind::Pointer => {
@@ -342,10 +336,7 @@ impl CData {
                 }
                 // `new` allocated exactly one item behind an owning pointer.
                 if index != 0 && self.owned_size().is_some() {
-                    return Err(PyIndexError::new_err(format!(
-                        "cdata '{}' can only be indexed by 0",
-                        ct.cname
-                    )));
+                    return Err(Msg::OnlyIndexZero { ctype: &ct.cname }.to_err());
                 }
             }
             _ => return Err(not_indexable(ct)),
@@ -397,12 +388,8 @@ impl CData {
         if item.kind == Kind::Void {
             return Ok(1);
         }
-        item.size().ok_or_else(|| {
-            PyTypeError::new_err(format!(
-                "cdata '{}' points to items of unknown size",
-                ct.cname
-            ))
-        })
+        item.size()
+            .ok_or_else(|| Msg::ItemsOfUnknownSize { ctype: &ct.cname }.to_err())
     }
 
     #[inline]
@@ -412,43 +399,37 @@ impl CData {
         }
         key.extract::<isize>().map_err(|e| {
             if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(key.py()) {
-                return PyIndexError::new_err("cannot fit 'int' into an index-sized integer");
+                return Msg::IndexOverflow.to_err();
             }
-            PyTypeError::new_err(format!(
-                "cdata indexes must be integers, not {}",
-                key.get_type()
+            Msg::IndexNotInteger {
+                given: &key
+                    .get_type()
                     .name()
                     .map(|n| n.to_string())
-                    .unwrap_or_default()
-            ))
+                    .unwrap_or_default(),
+            }
+            .to_err()
         })
     }
 }
 
 /// The error for dereferencing a NULL pointer.
 fn not_indexable(ct: &CType) -> PyErr {
-    PyTypeError::new_err(format!("cdata of type '{}' cannot be indexed", ct.cname))
+    Msg::NotIndexable { ctype: &ct.cname }.to_err()
 }
 
 pub(crate) fn null_error(ct: &CType) -> PyErr {
-    PyRuntimeError::new_err(format!(
-        "cannot dereference null pointer from cdata '{}'",
-        ct.cname
-    ))
+    Msg::NullDereference { ctype: &ct.cname }.to_err()
 }
 
 /// C's truncation of a floating value to an integer; NaN and infinities refused
 /// as Python refuses them.
 fn float_to_int(v: f64) -> PyResult<i128> {
     if v.is_nan() {
-        return Err(pyo3::exceptions::PyValueError::new_err(
-            "cannot convert float NaN to integer",
-        ));
+        return Err(Msg::NanToInt.to_err());
     }
     if v.is_infinite() {
-        return Err(pyo3::exceptions::PyOverflowError::new_err(
-            "cannot convert float infinity to integer",
-        ));
+        return Err(Msg::InfinityToInt.to_err());
     }
     Ok(v as i128)
 }
@@ -544,9 +525,7 @@ impl CData {
     /// NotImplementedError where cffi raises TypeError.
     fn __delitem__(&self, _key: &Bound<'_, PyAny>) -> PyResult<()> {
         match self.ct().kind {
-            Kind::Array | Kind::Pointer => Err(PyTypeError::new_err(
-                "'del x[n]' not supported for cdata objects",
-            )),
+            Kind::Array | Kind::Pointer => Err(Msg::NoItemDeletion.to_err()),
             _ => Err(not_indexable(self.ct())),
         }
     }
@@ -555,10 +534,10 @@ impl CData {
         if self.ct().kind == Kind::Array {
             Ok(self.array_length())
         } else {
-            Err(PyTypeError::new_err(format!(
-                "cdata of type '{}' has no len()",
-                self.ct().cname
-            )))
+            Err(Msg::NoLen {
+                ctype: &self.ct().cname,
+            }
+            .to_err())
         }
     }
 
@@ -566,10 +545,10 @@ impl CData {
         let this = slf.get();
         let py = slf.py();
         if this.ct().kind != Kind::Array {
-            return Err(PyTypeError::new_err(format!(
-                "cdata '{}' does not support iteration",
-                this.ct().cname
-            )));
+            return Err(Msg::NotIterable {
+                ctype: &this.ct().cname,
+            }
+            .to_err());
         }
         this.check_alive(py)?;
         let items = crate::slicing::read_items(slf, this.address(), this.array_length())?;
@@ -596,10 +575,10 @@ impl CData {
         if matches!(self.ct().kind, Kind::Primitive | Kind::Enum) {
             return convert::int_object(py, self.as_integer()?);
         }
-        Err(PyTypeError::new_err(format!(
-            "int() not supported on cdata '{}'",
-            self.ct().cname
-        )))
+        Err(Msg::NoInt {
+            ctype: &self.ct().cname,
+        }
+        .to_err())
     }
 
     fn __float__(&self) -> PyResult<f64> {
@@ -611,10 +590,7 @@ impl CData {
                 Some(PrimClass::Float | PrimClass::LongDouble)
             );
         if !numeric {
-            return Err(PyTypeError::new_err(format!(
-                "float() not supported on cdata '{}'",
-                ct.cname
-            )));
+            return Err(Msg::NoFloat { ctype: &ct.cname }.to_err());
         }
         self.as_float()
     }
@@ -694,11 +670,11 @@ impl CData {
                     }
                     _ => c.cname.to_string(),
                 };
-                return Err(PyTypeError::new_err(format!(
-                    "cannot subtract cdata '{}' and cdata '{}'",
-                    decayed(a),
-                    decayed(b)
-                )));
+                return Err(Msg::CannotSubtract {
+                    left: &decayed(a),
+                    right: &decayed(b),
+                }
+                .to_err());
             }
             let size = this.item_size()?.max(1) as isize;
             let bytes = (this.address() as isize).wrapping_sub(o.get().address() as isize);
@@ -822,19 +798,11 @@ impl CData {
                 let id = crate::types::table().pointer(ct.item_ref().id);
                 crate::types::ctype_for(py, id)
             }
-            _ => {
-                return Err(PyTypeError::new_err(format!(
-                    "cannot add a cdata '{}' and a number",
-                    ct.cname
-                )))
-            }
+            _ => return Err(Msg::NoPointerAddition { ctype: &ct.cname }.to_err()),
         };
-        let size = self.item_size().map_err(|_| {
-            PyTypeError::new_err(format!(
-                "cannot do pointer arithmetic on cdata '{}': items of unknown size",
-                ct.cname
-            ))
-        })?;
+        let size = self
+            .item_size()
+            .map_err(|_| Msg::ArithmeticOnUnknownSize { ctype: &ct.cname }.to_err())?;
         let p = self
             .address()
             .wrapping_offset(n.wrapping_mul(size as isize));
@@ -854,10 +822,7 @@ impl CData {
                 f64::from_le_bytes(self.value()[..8].try_into().expect("8 bytes")),
                 f64::from_le_bytes(self.value()[8..].try_into().expect("8 bytes")),
             )),
-            _ => Err(PyTypeError::new_err(format!(
-                "complex() not supported on cdata '{}'",
-                ct.cname
-            ))),
+            _ => Err(Msg::NoComplex { ctype: &ct.cname }.to_err()),
         }
     }
 }

@@ -1,13 +1,13 @@
 //! Attribute access on cdata: struct fields (through a struct cdata or a
 //! pointer to one), the attributes of function cdata, and `dir()`.
 
-use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 use rcffi_core::ctype::Kind;
 
 use crate::cdata::{null_error, CData, Owner};
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::CType;
 
 impl CData {
@@ -54,11 +54,19 @@ impl CData {
         let py = slf.py();
         let cname = &this.ct().cname;
         Ok(match this.record_base(py)? {
-            Some((_, rct)) if rct.record(py).is_none() => PyAttributeError::new_err(format!(
-                "cdata '{cname}' points to an opaque type: cannot read fields"
-            )),
-            Some(_) => PyAttributeError::new_err(format!("cdata '{cname}' has no field '{name}'")),
-            None => PyAttributeError::new_err(format!("cdata '{cname}' has no attribute '{name}'")),
+            Some((_, rct)) if rct.record(py).is_none() => {
+                Msg::OpaqueFieldsRead { ctype: &cname }.to_err()
+            }
+            Some(_) => Msg::CdataHasNoField {
+                ctype: &cname,
+                name: &name,
+            }
+            .to_err(),
+            None => Msg::CdataHasNoAttribute {
+                ctype: &cname,
+                name: &name,
+            }
+            .to_err(),
         })
     }
 
@@ -72,10 +80,10 @@ impl CData {
         match this.record_base(py)? {
             Some((base, rct)) => {
                 let rec = rct.record(py).ok_or_else(|| {
-                    PyAttributeError::new_err(format!(
-                        "cdata '{}' points to an opaque type: cannot write fields",
-                        this.ct().cname
-                    ))
+                    Msg::OpaqueFieldsWrite {
+                        ctype: &this.ct().cname,
+                    }
+                    .to_err()
                 })?;
                 match rec.field_by_pystr(name) {
                     Some(f) if f.flexible && this.owned_size().is_some() => {
@@ -86,16 +94,18 @@ impl CData {
                         unsafe { convert::write_flexible(py, f, base, value, room) }
                     }
                     Some(f) => unsafe { convert::write_field(py, f, base, value) },
-                    None => Err(PyAttributeError::new_err(format!(
-                        "cdata '{}' has no field '{name}'",
-                        this.ct().cname
-                    ))),
+                    None => Err(Msg::CdataHasNoField {
+                        ctype: &this.ct().cname,
+                        name: &name,
+                    }
+                    .to_err()),
                 }
             }
-            None => Err(PyAttributeError::new_err(format!(
-                "cdata '{}' has no attribute '{name}'",
-                this.ct().cname
-            ))),
+            None => Err(Msg::CdataHasNoAttribute {
+                ctype: &this.ct().cname,
+                name: &name,
+            }
+            .to_err()),
         }
     }
 

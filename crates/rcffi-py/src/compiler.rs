@@ -3,29 +3,25 @@
 
 use std::path::PathBuf;
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::compile::{compile_file, CompileInfo};
 
 use crate::errors::VerificationError;
+use crate::messages::Msg;
 
 fn strings(options: &Bound<'_, PyDict>, key: &str) -> PyResult<Vec<String>> {
     match options.get_item(key)? {
         None => Ok(Vec::new()),
         Some(v) if v.is_none() => Ok(Vec::new()),
-        Some(v) if v.is_instance_of::<pyo3::types::PyString>() => Err(PyTypeError::new_err(
-            format!("set_source() keyword '{key}' must be a list of strings, not a single string"),
-        )),
+        Some(v) if v.is_instance_of::<pyo3::types::PyString>() => {
+            Err(Msg::SourceKeywordIsString { key: &key }.to_err())
+        }
         Some(v) => v
             .try_iter()?
             .map(|item| item?.extract::<String>())
             .collect::<PyResult<Vec<String>>>()
-            .map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "set_source() keyword '{key}' must be a list of strings"
-                ))
-            }),
+            .map_err(|_| Msg::SourceKeywordNotList { key: &key }.to_err()),
     }
 }
 
@@ -41,9 +37,9 @@ fn compile_info(options: &Bound<'_, PyDict>) -> PyResult<CompileInfo> {
     let mut define_macros = Vec::new();
     if let Some(v) = options.get_item("define_macros")? {
         for item in v.try_iter()? {
-            let (name, value): (String, Option<String>) = item?.extract().map_err(|_| {
-                PyTypeError::new_err("define_macros must be a list of (name, value) pairs")
-            })?;
+            let (name, value): (String, Option<String>) = item?
+                .extract()
+                .map_err(|_| Msg::DefineMacrosNotPairs.to_err())?;
             define_macros.push((name, value));
         }
     }

@@ -4,7 +4,6 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use pyo3::exceptions::{PyImportError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyTuple};
 use rcffi_core::cffi_format;
@@ -16,6 +15,7 @@ use rcffi_core::preprocess;
 use rcffi_core::TypeTable;
 
 use crate::errors::{needs_compiler_err, to_pyerr};
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// The declarations of one FFI object.
@@ -113,9 +113,7 @@ impl Declarations {
             for key in k.keys() {
                 let key: String = key.extract()?;
                 if !CFFI_KEYWORDS.contains(&key.as_str()) {
-                    return Err(PyTypeError::new_err(format!(
-                        "FFI() got an unexpected keyword argument '{key}'"
-                    )));
+                    return Err(Msg::FfiUnexpectedKeyword { key: &key }.to_err());
                 }
             }
         }
@@ -124,9 +122,11 @@ impl Declarations {
             .transpose()?
             .unwrap_or(0);
         if !(0x2601..=0x28ff).contains(&version) {
-            return Err(PyImportError::new_err(format!(
-                "cffi out-of-line Python module '{module_name}' has unknown version {version:#x}"
-            )));
+            return Err(Msg::UnknownModuleVersion {
+                module_name: &module_name,
+                version,
+            }
+            .to_err());
         }
         let types = get("_types")
             .map(|v| bytes_of(&v))
@@ -134,9 +134,7 @@ impl Declarations {
             .unwrap_or_default();
         let globals: Vec<Bound<'_, PyAny>> = tuple_items(get("_globals"))?;
         if globals.len() % 2 != 0 {
-            return Err(PyValueError::new_err(
-                "_globals must alternate names and values",
-            ));
+            return Err(Msg::GlobalsOddLength.to_err());
         }
         let mut global_entries = Vec::with_capacity(globals.len() / 2);
         for pair in globals.chunks_exact(2) {
@@ -167,9 +165,11 @@ impl Declarations {
             cffi_format::include_types(&mut decls, &*other.get().lock()?);
         }
         cffi_format::decode(&mut table(), &mut decls, &module).map_err(|e| {
-            PyImportError::new_err(format!(
-                "cffi out-of-line module '{module_name}' has invalid declarations: {e}"
-            ))
+            Msg::ModuleBadDeclarations {
+                module_name: &module_name,
+                why: &e,
+            }
+            .to_err()
         })?;
         Ok(Declarations::wrap(decls))
     }

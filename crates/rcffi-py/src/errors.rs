@@ -112,20 +112,31 @@ fn missing_symbol_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 
 /// Using a library closed with `ffi.dlclose()`: a ValueError in cffi's ABI
 /// mode, `ffi.error` for its out-of-line modules.
-pub fn library_closed_err(message: String) -> PyErr {
-    dual_err(message, closed_library_class)
+pub struct LibraryClosedError;
+
+impl LibraryClosedError {
+    pub fn new_err(message: String) -> PyErr {
+        dual_err(message, closed_library_class)
+    }
 }
 
-/// The message for a function an included header declares that no library
-/// of API-mode module `module` defines (the glue references it weakly).
-pub fn unlinked_header_function(name: &str, module: &str) -> String {
-    format!("function '{name}' of an included header is in no library {module} is linked with (add it to libraries=)")
+/// An impossible array in a type, as `to_pyerr` raises it for the core.
+pub struct ImpossibleTypeError;
+
+impl ImpossibleTypeError {
+    pub fn new_err(message: String) -> PyErr {
+        dual_err(message, impossible_value_class)
+    }
 }
 
 /// A declared symbol missing from its library: an AttributeError in cffi's
 /// ABI mode, `ffi.error` for its out-of-line modules.
-pub fn symbol_not_found_err(message: String) -> PyErr {
-    dual_err(message, missing_symbol_class)
+pub struct SymbolNotFoundError;
+
+impl SymbolNotFoundError {
+    pub fn new_err(message: String) -> PyErr {
+        dual_err(message, missing_symbol_class)
+    }
 }
 
 /// The exception for using, in ABI mode, a type only the compiler knows; the
@@ -146,7 +157,7 @@ pub fn to_pyerr(e: Error) -> PyErr {
     match e {
         Error::CDef(ref d) => match d.refusal {
             Refusal::Syntax => CDefError::new_err(e.to_string()),
-            Refusal::Value => dual_err(e.to_string(), impossible_value_class),
+            Refusal::Value => ImpossibleTypeError::new_err(e.to_string()),
             Refusal::Type => PyTypeError::new_err(e.to_string()),
             Refusal::Unsupported => PyNotImplementedError::new_err(e.to_string()),
         },

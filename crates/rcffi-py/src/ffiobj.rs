@@ -7,7 +7,6 @@
 
 use std::sync::{Condvar, Mutex};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyCFunction, PyDict, PyString, PyTuple};
 use rcffi_core::ctype::Kind;
@@ -16,6 +15,7 @@ use crate::allocator::{resolve, Allocator, TypeCache};
 use crate::cdata::CData;
 use crate::decls::Declarations;
 use crate::errors::FFIError;
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// The FFI object of the backend.
@@ -133,15 +133,13 @@ impl FfiObject {
         let exact = cls.is(py.get_type::<FfiObject>());
         let decls: Py<Declarations> = if exact && !args.is_empty() {
             if args.len() != 1 {
-                return Err(PyTypeError::new_err(
-                    "FFI() takes one positional argument, the module name",
-                ));
+                return Err(Msg::FfiOnePositional.to_err());
             }
             let name: String = args.get_item(0)?.extract()?;
             let included = |other: &Bound<'_, PyAny>| -> PyResult<Py<Declarations>> {
                 let other = other
                     .cast::<FfiObject>()
-                    .map_err(|_| PyTypeError::new_err("FFI(): _includes must hold FFI objects"))?;
+                    .map_err(|_| Msg::FfiIncludesNotFfi.to_err())?;
                 Ok(other
                     .get()
                     .decls
@@ -152,9 +150,7 @@ impl FfiObject {
             };
             Py::new(py, Declarations::from_cffi_module(&name, kwargs, included)?)?
         } else if exact && kwargs.is_some_and(|k| k.len() > usize::from(decls_arg.is_some())) {
-            return Err(PyTypeError::new_err(
-                "FFI() takes no keyword arguments but those of a cffi-generated module",
-            ));
+            return Err(Msg::FfiNoKeywords.to_err());
         } else {
             match decls_arg {
                 Some(d) if !d.is_none() => d.extract()?,
@@ -259,10 +255,10 @@ impl FfiObject {
                 return Ok(cd.get().ctype.clone_ref(py));
             }
         }
-        Err(PyTypeError::new_err(format!(
-            "typeof() expects a type string or a cdata, not {}",
-            cdecl.get_type().name()?
-        )))
+        Err(Msg::TypeofBadArgument {
+            given: &cdecl.get_type().name()?,
+        }
+        .to_err())
     }
 
     /// `sizeof(cdecl_or_cdata)`. A type of unknown size is `ffi.error` on the
@@ -281,10 +277,10 @@ impl FfiObject {
                     .getattr("_out_of_line")
                     .is_ok_and(|flag| flag.is_truthy().unwrap_or(false));
             if module_ffi {
-                return Err(FFIError::new_err(format!(
-                    "don't know the size of ctype '{}'",
-                    ct.get().cname
-                )));
+                return Err(Msg::SizeofUnknown {
+                    ctype: &ct.get().cname,
+                }
+                .to_err());
             }
             return crate::backend::sizeof(ct.bind(slf.py()).as_any());
         }
@@ -310,9 +306,7 @@ impl FfiObject {
         fields_or_indexes: &Bound<'_, PyTuple>,
     ) -> PyResult<isize> {
         if fields_or_indexes.is_empty() {
-            return Err(PyTypeError::new_err(
-                "offsetof() needs at least one field name or index",
-            ));
+            return Err(Msg::OffsetofNoFields.to_err());
         }
         let mut ct = self.resolve(py, cdecl)?;
         let mut offset = 0;
@@ -449,9 +443,7 @@ impl FfiObject {
                 [name] => name.extract::<String>().ok(),
                 _ => None,
             };
-            let name = name.ok_or_else(|| {
-                PyTypeError::new_err("addressof(lib, name) takes exactly one name")
-            })?;
+            let name = name.ok_or_else(|| Msg::AddressofLibOneName.to_err())?;
             return Ok(lib
                 .get()
                 .address_of(py, &name)?
@@ -461,14 +453,14 @@ impl FfiObject {
                 .unbind());
         }
         let Ok(cd) = cdata.cast::<CData>() else {
-            return Err(PyTypeError::new_err(format!(
-                "expected a cdata struct/union/array/pointer object, not {}",
-                cdata.get_type().name()?
-            )));
+            return Err(Msg::AddressofNotCdata {
+                given: &cdata.get_type().name()?,
+            }
+            .to_err());
         };
         let mut ct = cd.get().ctype.clone_ref(py);
         if fields_or_indexes.is_empty() && ct.get().kind == Kind::Pointer {
-            return Err(PyTypeError::new_err("addressof(pointer)"));
+            return Err(Msg::AddressofPointer.to_err());
         }
         let mut offset = 0;
         for (i, step) in fields_or_indexes.iter().enumerate() {
@@ -556,16 +548,16 @@ impl FfiObject {
             Err(_) => self.resolve(py, cdecl)?,
         };
         if ctype.get().kind != Kind::Function {
-            return Err(PyTypeError::new_err(format!(
-                "expected a function ctype, got '{}'",
-                ctype.get().cname
-            )));
+            return Err(Msg::NotFunctionType {
+                ctype: &ctype.get().cname,
+            }
+            .to_err());
         }
         if let Some(h) = onerror.as_ref().filter(|h| !h.bind(py).is_callable()) {
-            return Err(PyTypeError::new_err(format!(
-                "expected a callable object for 'onerror', not {}",
-                h.bind(py).get_type().name()?
-            )));
+            return Err(Msg::OnerrorNotCallableGiven {
+                given: &h.bind(py).get_type().name()?,
+            }
+            .to_err());
         }
         if let Some(f) = python_callable {
             let error = error.as_ref().map(|e| e.bind(py));
@@ -597,9 +589,7 @@ impl FfiObject {
         onerror: Option<Py<PyAny>>,
     ) -> PyResult<Py<PyAny>> {
         let Some(externs) = &self.externs else {
-            return Err(FFIError::new_err(
-                "def_extern() is only available on the ffi of a compiled API-mode module",
-            ));
+            return Err(Msg::DefExternNeedsApiMode.to_err());
         };
         crate::cffi_abi::externpy::def_extern(py, externs.clone_ref(py), name, error, onerror)
     }
@@ -609,9 +599,7 @@ impl FfiObject {
     fn integer_const(&self, py: Python<'_>, name: &str) -> PyResult<Py<PyAny>> {
         match self.declarations(py)?.get().lookup(py, name)? {
             Some(("int", value)) => Ok(value),
-            _ => Err(pyo3::exceptions::PyAttributeError::new_err(format!(
-                "integer constant '{name}' not found"
-            ))),
+            _ => Err(Msg::IntegerConstantNotFound { name: &name }.to_err()),
         }
     }
 
@@ -643,10 +631,10 @@ impl FfiObject {
     /// afterwards raises.
     fn dlclose(&self, lib: &Bound<'_, PyAny>) -> PyResult<()> {
         if !lib.is_instance_of::<crate::libobj::Lib>() {
-            return Err(PyTypeError::new_err(format!(
-                "dlclose() expects a lib object, not {}",
-                lib.get_type().name()?
-            )));
+            return Err(Msg::DlcloseNotLib {
+                given: &lib.get_type().name()?,
+            }
+            .to_err());
         }
         lib.call_method0("_close").map(drop)
     }
@@ -699,6 +687,6 @@ impl FfiObject {
 
     /// Refuses pickling: an FFI holds C state.
     fn __reduce__(&self) -> PyResult<()> {
-        Err(PyValueError::new_err("FFI objects cannot be pickled"))
+        Err(Msg::FfiNotPicklable.to_err())
     }
 }

@@ -5,13 +5,14 @@
 //! unbuffered so that what C writes and what Python writes stay in order, and
 //! the Python file is flushed before each use.
 
-use pyo3::exceptions::{PyOSError, PyTypeError};
+use pyo3::exceptions::PyOSError;
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyCapsule, PyType};
 
 use rcffi_core::ctype::Kind;
 
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// Where the stream is kept on the file object.
@@ -70,9 +71,7 @@ fn file_of(py: Python<'_>, obj: &Bound<'_, PyAny>) -> PyResult<Option<*mut u8>> 
         },
     )?;
     if let Err(e) = obj.setattr(ATTRIBUTE, capsule) {
-        return Err(PyTypeError::new_err(format!(
-            "cannot use this file object as a 'FILE *': it cannot keep the C stream ({e})"
-        )));
+        return Err(Msg::FileNotUsable { why: &e }.to_err());
     }
     Ok(Some(stream.cast()))
 }

@@ -4,11 +4,11 @@
 //! object; every call makes a new box, so two handles never compare equal, and
 //! the object lives as long as the handle cdata does.
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{CData, Flavor, Owner};
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// Marks a live handle box, so that `from_handle()` on a pointer that is not a
@@ -80,10 +80,7 @@ impl Drop for HandleBox {
 pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<Py<CData>> {
     let ct = ctype.get();
     if ct.kind != Kind::Pointer || ct.item_ref().kind != Kind::Void {
-        return Err(PyTypeError::new_err(format!(
-            "needs 'void *', got '{}'",
-            ct.cname
-        )));
+        return Err(Msg::HandleNeedsVoidPointer { ctype: &ct.cname }.to_err());
     }
     let boxed = Box::new(HandleBox {
         magic: MAGIC,
@@ -99,7 +96,7 @@ pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<P
 #[pyfunction]
 pub fn from_handle(py: Python<'_>, cdata: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let Ok(cd) = cdata.cast::<CData>() else {
-        return Err(PyTypeError::new_err("expected a 'cdata' object"));
+        return Err(Msg::NotCdata.to_err());
     };
     let c = cd.get();
     let ct = c.ct();
@@ -107,24 +104,17 @@ pub fn from_handle(py: Python<'_>, cdata: &Bound<'_, PyAny>) -> PyResult<Py<PyAn
         && (ct.item_ref().kind == Kind::Void
             || ct.item_ref().prim.map(|p| p.class()) == Some(PrimClass::Char));
     if !is_void_or_char {
-        return Err(PyTypeError::new_err(format!(
-            "expected a 'cdata' object with a 'void *' out of new_handle(), got '{}'",
-            ct.cname
-        )));
+        return Err(Msg::HandleNotVoidPointer { ctype: &ct.cname }.to_err());
     }
     let p = c.address() as *const HandleBox;
     if p.is_null() {
-        return Err(PyRuntimeError::new_err(
-            "cannot use from_handle() on NULL pointer",
-        ));
+        return Err(Msg::HandleNull.to_err());
     }
     // SAFETY: as documented for cffi, `p` must come from a live handle; a forged
     // pointer may crash here, a dead handle's box is usually caught by the magic.
     let handle = unsafe { &*p };
     if unsafe { std::ptr::read_volatile(&handle.magic) } != MAGIC {
-        return Err(PyRuntimeError::new_err(
-            "from_handle(): the pointer is not a live handle from new_handle()",
-        ));
+        return Err(Msg::HandleNotLive.to_err());
     }
     Ok(handle.object(py).unbind())
 }

@@ -38,6 +38,7 @@ mod libfunc;
 mod libobj;
 mod library;
 mod lifetime;
+mod messages;
 mod pylayout;
 mod slicing;
 mod typebuild;
@@ -76,6 +77,8 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
             "release"
         },
     )?;
+    // Read by a test that no two messages say the same thing.
+    m.add("_messages", messages::TABLE.to_vec())?;
     m.add_class::<types::CType>()?;
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;

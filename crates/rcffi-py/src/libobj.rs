@@ -17,7 +17,6 @@ use std::sync::Mutex;
 
 use pyo3::ffi;
 
-use pyo3::exceptions::{PyAttributeError, PyNotImplementedError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple, PyType};
 use rcffi_core::fasthash::FastSet;
@@ -25,9 +24,9 @@ use rcffi_core::fasthash::FastSet;
 use crate::cdata::CData;
 use crate::convert;
 use crate::decls::Declarations;
-use crate::errors::CDefError;
 use crate::libfunc::LibFunction;
 use crate::library::CLibrary;
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// Where a global variable lives.
@@ -73,7 +72,7 @@ impl Variable {
         let t = self.ctype.get();
         if t.is_record() && t.size().is_none() {
             // Only its address can be had (as in cffi).
-            return Err(PyTypeError::new_err(format!("'{}' is opaque", t.cname)));
+            return Err(Msg::OpaqueType { ctype: &t.cname }.to_err());
         }
         unsafe { convert::write(value.py(), self.ctype.get(), self.address()?, value) }
     }
@@ -90,10 +89,7 @@ impl Variable {
             }
         };
         if address.is_null() {
-            return Err(crate::errors::FFIError::new_err(format!(
-                "global variable '{}' is at address NULL",
-                self.name
-            )));
+            return Err(Msg::GlobalAtNull { name: &self.name }.to_err());
         }
         Ok(address)
     }
@@ -112,10 +108,7 @@ pub(crate) unsafe fn read_global(
 ) -> PyResult<Py<PyAny>> {
     let t = ctype.get();
     if t.is_record() && t.size().is_none() {
-        return Err(PyTypeError::new_err(format!(
-            "cdata '{}' is opaque",
-            t.cname
-        )));
+        return Err(Msg::OpaqueCdata { ctype: &t.cname }.to_err());
     }
     if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
         let ptr = table().pointer(item.get().id);
@@ -144,9 +137,7 @@ impl Variable {
     }
 
     fn __delete__(&self, _obj: &Bound<'_, PyAny>) -> PyResult<()> {
-        Err(PyAttributeError::new_err(
-            "cannot delete a global variable of a lib",
-        ))
+        Err(Msg::DeleteLibGlobal.to_err())
     }
 
     /// A pointer to the variable (for `ffi.addressof(lib, name)`).
@@ -231,7 +222,11 @@ impl Lib {
 /// cffi's wording; the name used is in the traceback's source line.
 fn closed_error(library: &str, inline_abi: bool) -> PyErr {
     let already = if inline_abi { "already " } else { "" };
-    crate::errors::library_closed_err(format!("library '{library}' has {already}been closed"))
+    Msg::LibraryClosed {
+        library: &library,
+        already: &already,
+    }
+    .to_err()
 }
 
 fn is_descriptor(value: &Bound<'_, PyAny>) -> bool {
@@ -309,17 +304,13 @@ impl Lib {
             Some(refused) => Err(refused.get().error()),
             None => {
                 slf.get().check_open()?;
-                Err(PyAttributeError::new_err(format!(
-                    "cannot set '{name}': it is not a global variable of the lib"
-                )))
+                Err(Msg::SetLibNonGlobal { name: &name }.to_err())
             }
         }
     }
 
     fn __delattr__(&self, name: &str) -> PyResult<()> {
-        Err(PyAttributeError::new_err(format!(
-            "cannot delete '{name}' from a lib"
-        )))
+        Err(Msg::DeleteFromLib { name: &name }.to_err())
     }
 
     /// The declared names: functions, constants and global variables.
@@ -401,9 +392,7 @@ impl Lib {
                 Ok(var) => Ok(var.get().address_of(py)?.into_any()),
                 Err(_) => Ok(v.unbind()),
             },
-            None => Err(PyAttributeError::new_err(format!(
-                "lib has no function or global variable named '{name}'"
-            ))),
+            None => Err(Msg::LibNoSuchName { name: &name }.to_err()),
         }
     }
 
@@ -651,26 +640,20 @@ fn abi_entry(
         "constant" => {
             // A `static const` of a non-integer type has no symbol unless the
             // library happens to export one: only API mode can read it.
-            let addr = library.get().symbol_address_raw(&linked).map_err(|_| {
-                PyNotImplementedError::new_err(format!(
-                    "'{name}' is a constant of a non-integer type: ABI mode can only read it if the library exports a symbol of that name (use API mode, set_source)"
-                ))
-            })?;
+            let addr = library
+                .get()
+                .symbol_address_raw(&linked)
+                .map_err(|_| Msg::NonIntegerConstantInAbi { name: &name }.to_err())?;
             let ctype: Py<CType> = value.extract(py)?;
             unsafe { read_global(py, &ctype, addr, library.as_any())? }
         }
         "int" | "float" | "bytes" => value,
-        _ => {
-            return Err(CDefError::new_err(format!(
-                "constant '{name}' is declared with '...': its value is only known in API \
-                 mode (set_source)"
-            )))
-        }
+        _ => return Err(Msg::ConstantValueUnknown { name: &name }.to_err()),
     }))
 }
 
 /// The error for a declared name missing from its library: the lookup's own
 /// message names the symbol, the library and the system's reason.
 fn missing(py: Python<'_>, error: PyErr) -> PyErr {
-    crate::errors::symbol_not_found_err(error.value(py).to_string())
+    crate::errors::SymbolNotFoundError::new_err(error.value(py).to_string())
 }

@@ -3,13 +3,14 @@
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyAttributeError, PyValueError};
+use pyo3::exceptions::PyAttributeError;
 use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 use rcffi_core::dl::Library;
 
 use crate::cdata::{CData, Owner};
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// What a function cdata loaded from a library knows about itself: its name (for
@@ -48,10 +49,7 @@ impl CLibrary {
     fn symbol(&self, name: &str) -> PyResult<*mut u8> {
         let lib = self.lib.lock().unwrap_or_else(|p| p.into_inner());
         if lib.is_closed() {
-            return Err(PyValueError::new_err(format!(
-                "library '{}' has already been closed",
-                self.name
-            )));
+            return Err(Msg::ClosedLibrarySymbol { name: &self.name }.to_err());
         }
         lib.symbol(name)
             .map(|p| p as *mut u8)
@@ -68,19 +66,19 @@ pub fn load_library(path: &Bound<'_, PyAny>, flags: i32) -> PyResult<CLibrary> {
         let handle = handle.get();
         let ct = handle.ctype.get();
         if ct.kind != Kind::Pointer || ct.item_ref().kind != Kind::Void {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "a library handle must be a 'void *' cdata, not cdata '{}'",
-                handle.ctype.get().cname
-            )));
+            return Err(Msg::LibraryHandleNotVoidPointer {
+                ctype: &handle.ctype.get().cname,
+            }
+            .to_err());
         }
         // SAFETY: as in C, the handle is what the program's dlopen returned.
         unsafe { Library::borrowed(handle.address().cast()) }
     } else {
         let path: Option<String> = path.extract().map_err(|_| {
-            pyo3::exceptions::PyTypeError::new_err(format!(
-                "a library is a name or path (str), None or a 'void *' handle, not {}",
-                path.get_type().name().map_or("?".into(), |n| n.to_string())
-            ))
+            Msg::NotALibrary {
+                given: &path.get_type().name().map_or("?".into(), |n| n.to_string()),
+            }
+            .to_err()
         })?;
         Library::open(path.as_deref(), flags)
     };
@@ -109,10 +107,11 @@ impl CLibrary {
         let py = slf.py();
         let ct = ctype.get();
         if !matches!(ct.kind, Kind::Function | Kind::Pointer) {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "function '{name}' must be loaded with a function or pointer type, not '{}'",
-                ct.cname
-            )));
+            return Err(Msg::FunctionLoadType {
+                name: &name,
+                ctype: &ct.cname,
+            }
+            .to_err());
         }
         let addr = slf.get().symbol(name)?;
         let origin = FunctionOrigin {

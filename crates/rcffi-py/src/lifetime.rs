@@ -4,12 +4,12 @@
 
 use std::sync::Mutex;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::allocator::FreeFn;
 use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_owner::OwnerRef;
+use crate::messages::Msg;
 use crate::types::CType;
 use rcffi_core::ctype::Kind;
 
@@ -173,10 +173,7 @@ pub fn release(cdata: &Bound<'_, CData>) -> PyResult<()> {
             Ok(())
         }
         OwnerRef::Malloc => Ok(()),
-        _ => Err(PyValueError::new_err(
-            "only 'cdata' object from ffi.new(), ffi.gc(), ffi.from_buffer() or \
-             ffi.new_allocator()() can be used with the 'with' keyword or ffi.release()",
-        )),
+        _ => Err(Msg::NotReleasable.to_err()),
     }
 }
 
@@ -200,9 +197,7 @@ pub fn gcp(
             _ => false,
         };
         if !removed {
-            return Err(PyTypeError::new_err(
-                "Can remove destructor only on a object previously returned by ffi.gc()",
-            ));
+            return Err(Msg::NoDestructorToRemove.to_err());
         }
         if let OwnerRef::Resource(r) = this.owner() {
             // Dropping the resource unrun forgets the destructor.

@@ -4,13 +4,13 @@
 //! As in cffi (and unlike Python sequences) both bounds are required, there is
 //! no step, and negative bounds are C offsets on pointers and errors on arrays.
 
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PySlice};
 use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{null_error, read_item_list, CData, Owner};
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::{ctype_for, table};
 
 /// The first item's address and the item count that `slice` designates.
@@ -18,37 +18,34 @@ fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut 
     let this = slf.get();
     let ct = this.ct();
     if !matches!(ct.kind, Kind::Array | Kind::Pointer) {
-        return Err(PyTypeError::new_err(format!(
-            "cdata of type '{}' cannot be indexed",
-            ct.cname
-        )));
+        return Err(Msg::NotIndexable { ctype: &ct.cname }.to_err());
     }
     if !slice.getattr("step")?.is_none() {
-        return Err(PyIndexError::new_err("slice with step not supported"));
+        return Err(Msg::SliceStep.to_err());
     }
     let bound = |name: &str| -> PyResult<isize> {
         let v = slice.getattr(name)?;
         if v.is_none() {
-            return Err(PyIndexError::new_err(format!(
-                "slice {name} must be specified"
-            )));
+            return Err(Msg::SliceBoundMissing { name: &name }.to_err());
         }
         v.extract::<isize>()
     };
     let (start, stop) = (bound("start")?, bound("stop")?);
     if start > stop {
-        return Err(PyIndexError::new_err("slice start > stop"));
+        return Err(Msg::SliceStartAfterStop.to_err());
     }
     this.check_alive(slf.py())?;
     if ct.kind == Kind::Array {
         let len = this.array_length();
         if start < 0 {
-            return Err(PyIndexError::new_err("negative index"));
+            return Err(Msg::NegativeIndex.to_err());
         }
         if stop as usize > len {
-            return Err(PyIndexError::new_err(format!(
-                "index too large (expected {stop} <= {len})"
-            )));
+            return Err(Msg::SliceStopTooLarge {
+                stop: &stop,
+                len: &len,
+            }
+            .to_err());
         }
     } else if this.address().is_null() {
         return Err(null_error(ct));
@@ -87,9 +84,7 @@ pub fn set(
         if oct.kind == Kind::Array && oct.item_ref().id == item.id {
             let m = o.array_length();
             if m != n {
-                return Err(PyValueError::new_err(format!(
-                    "need {n} values to unpack, got {m}"
-                )));
+                return Err(Msg::TooFewValues { n: &n, got: &m }.to_err());
             }
             o.check_alive(py)?;
             unsafe { std::ptr::copy(o.address(), addr, n * item_size) };
@@ -108,10 +103,11 @@ pub fn set(
         };
         if let Some(bytes) = bytes {
             if bytes.len() != n {
-                return Err(PyValueError::new_err(format!(
-                    "need a string of length {n}, got {}",
-                    bytes.len()
-                )));
+                return Err(Msg::StringLengthMismatch {
+                    n: &n,
+                    len: &bytes.len(),
+                }
+                .to_err());
             }
             unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), addr, n) };
             return Ok(());
@@ -120,16 +116,12 @@ pub fn set(
     let mut items = value.try_iter()?;
     for i in 0..n {
         let Some(v) = items.next() else {
-            return Err(PyValueError::new_err(format!(
-                "need {n} values to unpack, got {i}"
-            )));
+            return Err(Msg::TooFewValues { n: &n, got: &i }.to_err());
         };
         unsafe { convert::write(py, item, addr.add(i * item_size), &v?)? };
     }
     if items.next().is_some() {
-        return Err(PyValueError::new_err(format!(
-            "got more than {n} values to unpack"
-        )));
+        return Err(Msg::TooManyValues { n: &n }.to_err());
     }
     Ok(())
 }
@@ -154,10 +146,12 @@ pub fn item_distance(
     ct: &crate::types::CType,
 ) -> PyResult<Py<PyAny>> {
     if bytes % item_size != 0 {
-        return Err(PyValueError::new_err(format!(
-            "pointer subtraction: the pointers are {bytes} bytes apart, not a whole number of '{}' items ({item_size} bytes each)",
-            ct.item_ref().cname
-        )));
+        return Err(Msg::UnevenPointerDistance {
+            bytes: &bytes,
+            ctype: &ct.item_ref().cname,
+            item_size: &item_size,
+        }
+        .to_err());
     }
     Ok((bytes / item_size).into_pyobject(py)?.into_any().unbind())
 }

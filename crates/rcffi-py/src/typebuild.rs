@@ -3,7 +3,6 @@
 //! `new_enum_type`, `new_function_type`), for code that drives the backend
 //! directly, cffi's own front end among it.
 
-use pyo3::exceptions::{PyNotImplementedError, PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple};
 use rcffi_core::ctype::{Field, FieldDecl, FuncSig, Kind, Prim};
@@ -11,6 +10,7 @@ use rcffi_core::layout::{self, BitfieldRules, Bitfields, Layout, Packing};
 
 use crate::cdata::CData;
 use crate::errors::to_pyerr;
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// `complete_struct_or_union` flags (cffi's values): whose bitfield rules,
@@ -58,19 +58,17 @@ struct FieldSpec {
 }
 
 fn field_spec(item: &Bound<'_, PyAny>) -> PyResult<FieldSpec> {
-    let t = item.cast::<PyTuple>().map_err(|_| {
-        PyTypeError::new_err("each field must be a tuple (name, ctype[, bitsize[, offset]])")
-    })?;
+    let t = item
+        .cast::<PyTuple>()
+        .map_err(|_| Msg::FieldNotTuple.to_err())?;
     if !(2..=4).contains(&t.len()) {
-        return Err(PyTypeError::new_err(
-            "each field must be a tuple (name, ctype[, bitsize[, offset]])",
-        ));
+        return Err(Msg::FieldNotTuple.to_err());
     }
     let name: String = t.get_item(0)?.extract()?;
     let ty: Py<CType> = t
         .get_item(1)?
         .extract()
-        .map_err(|_| PyTypeError::new_err(format!("field '{name}': expected a ctype")))?;
+        .map_err(|_| Msg::FieldNotCType { name: &name }.to_err())?;
     let bits: i64 = if t.len() > 2 {
         t.get_item(2)?.extract()?
     } else {
@@ -138,16 +136,16 @@ pub fn complete_struct_or_union(
 ) -> PyResult<()> {
     let _ = ignored;
     if !ctype.is_record() {
-        return Err(PyTypeError::new_err(format!(
-            "first arg must be a non-initialized struct or union ctype, not '{}'",
-            ctype.cname
-        )));
+        return Err(Msg::NotIncompleteRecord {
+            ctype: &ctype.cname,
+        }
+        .to_err());
     }
     if table().record(ctype.id).is_some_and(|r| r.fields.is_some()) {
-        return Err(PyTypeError::new_err(format!(
-            "'{}' is already complete",
-            ctype.cname
-        )));
+        return Err(Msg::RecordAlreadyComplete {
+            ctype: &ctype.cname,
+        }
+        .to_err());
     }
     let specs = fields
         .try_iter()?
@@ -159,9 +157,9 @@ pub fn complete_struct_or_union(
     if let Some(layout) = layout {
         let mut placed = Vec::with_capacity(specs.len());
         for f in &specs {
-            let offset = f.offset.ok_or_else(|| {
-                PyValueError::new_err(format!("field '{}' has no offset", f.name))
-            })?;
+            let offset = f
+                .offset
+                .ok_or_else(|| Msg::FieldHasNoOffset { name: &f.name }.to_err())?;
             placed.push(Field {
                 name: f.name.clone(),
                 ty: f.ty.get().id,
@@ -198,11 +196,11 @@ pub fn complete_struct_or_union(
                 if let (Some(shift), Some(width)) = (f.bitshift, f.bitsize) {
                     let unit = t.size_of(f.ty).unwrap_or(0) * 8;
                     if (shift + width) as usize > unit {
-                        return Err(PyNotImplementedError::new_err(format!(
-                            "with 'packed', gcc would compile field '{}.{}' to reuse some \
-                             bits in the previous field",
-                            ctype.cname, f.name
-                        )));
+                        return Err(Msg::PackedBitfieldReuse {
+                            ctype: &ctype.cname,
+                            name: &f.name,
+                        }
+                        .to_err());
                     }
                 }
             }
@@ -224,15 +222,15 @@ pub fn new_enum_type(
     basetype: &CType,
 ) -> PyResult<Py<CType>> {
     if enumerators.len() != values.len() {
-        return Err(PyValueError::new_err("tuple args must have the same size"));
+        return Err(Msg::EnumTuplesDiffer.to_err());
     }
     let base = match (basetype.kind, basetype.prim) {
         (Kind::Primitive, Some(p)) if p.is_integer() && p != Prim::Bool => p,
         _ => {
-            return Err(PyTypeError::new_err(format!(
-                "expected a primitive signed or unsigned base type, not '{}'",
-                basetype.cname
-            )))
+            return Err(Msg::EnumBaseNotInteger {
+                ctype: &basetype.cname,
+            }
+            .to_err())
         }
     };
     let mut pairs = Vec::with_capacity(enumerators.len());
@@ -240,10 +238,11 @@ pub fn new_enum_type(
         let value: i128 = v.extract()?;
         let (lo, hi) = crate::convert::int_range(base.size(), base.is_signed());
         if value < lo || value > hi {
-            return Err(pyo3::exceptions::PyOverflowError::new_err(format!(
-                "enum value {value} does not fit '{}'",
-                basetype.cname
-            )));
+            return Err(Msg::EnumValueDoesNotFit {
+                value: &value,
+                ctype: &basetype.cname,
+            }
+            .to_err());
         }
         pairs.push((n.extract::<String>()?, value));
     }
@@ -263,34 +262,25 @@ pub fn new_function_type(
 ) -> PyResult<Py<CType>> {
     let mut ids = Vec::with_capacity(args.len());
     for a in args.iter() {
-        let ct = a
-            .cast::<CType>()
-            .map_err(|_| PyTypeError::new_err("expected a tuple of ctypes"))?;
+        let ct = a.cast::<CType>().map_err(|_| Msg::ArgsNotCTypes.to_err())?;
         let ct = ct.get();
         match ct.kind {
-            Kind::Void => {
-                return Err(PyTypeError::new_err(
-                    "argument of type 'void' is not allowed",
-                ))
-            }
+            Kind::Void => return Err(Msg::VoidArgument.to_err()),
             Kind::Array => {
                 let id = table().pointer(ct.item_ref().id);
                 ids.push(id);
             }
             _ if ct.is_record() && ct.size().is_none() => {
-                return Err(PyTypeError::new_err(format!(
-                    "argument of incomplete type '{}'",
-                    ct.cname
-                )))
+                return Err(Msg::IncompleteArgument { ctype: &ct.cname }.to_err())
             }
             _ => ids.push(ct.id),
         }
     }
     if result.kind == Kind::Array {
-        return Err(PyTypeError::new_err(format!(
-            "invalid result type: '{}'",
-            result.cname
-        )));
+        return Err(Msg::InvalidResultType {
+            ctype: &result.cname,
+        }
+        .to_err());
     }
     let sig = FuncSig {
         args: ids,

@@ -15,7 +15,7 @@ use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard, OnceLock, TryLockError};
 
-use pyo3::exceptions::{PyAttributeError, PyValueError};
+use crate::messages::{Aside, Msg};
 use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
@@ -374,11 +374,11 @@ impl CType {
     /// reason when its declared body has a member of an opaque type).
     pub fn size_or_err(&self) -> PyResult<usize> {
         self.size().ok_or_else(|| {
-            let mut message = format!("ctype '{}' is of unknown size", self.cname);
-            if let Some(why) = self.pending_error() {
-                message = format!("{message} ({why})");
+            Msg::UnknownSize {
+                ctype: &self.cname,
+                why: &Aside(self.pending_error()),
             }
-            PyValueError::new_err(message)
+            .to_err()
         })
     }
 
@@ -607,7 +607,7 @@ impl CType {
     fn item(&self, py: Python<'_>) -> PyResult<Py<CType>> {
         match (&self.item, self.kind) {
             (Some(i), Kind::Pointer | Kind::Array) => Ok(i.clone_ref(py)),
-            _ => Err(PyAttributeError::new_err("item")),
+            _ => Err(Msg::NoCTypeAttribute { name: &"item" }.to_err()),
         }
     }
 
@@ -616,14 +616,14 @@ impl CType {
         if self.kind == Kind::Array {
             Ok(self.length)
         } else {
-            Err(PyAttributeError::new_err("length"))
+            Err(Msg::NoCTypeAttribute { name: &"length" }.to_err())
         }
     }
 
     #[getter]
     fn fields(&self, py: Python<'_>) -> PyResult<Option<Py<PyList>>> {
         if !self.is_record() {
-            return Err(PyAttributeError::new_err("fields"));
+            return Err(Msg::NoCTypeAttribute { name: &"fields" }.to_err());
         }
         let Some(r) = self.record(py) else {
             return Ok(None);
@@ -654,7 +654,7 @@ impl CType {
         let sig = table()
             .func(self.id)
             .cloned()
-            .ok_or_else(|| PyAttributeError::new_err("args"))?;
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"args" }.to_err())?;
         let items: Vec<Py<CType>> = sig.args.iter().map(|a| ctype_for(py, *a)).collect();
         Ok(PyTuple::new(py, items)?.unbind())
     }
@@ -664,7 +664,7 @@ impl CType {
         let r = table()
             .func(self.id)
             .map(|s| s.result)
-            .ok_or_else(|| PyAttributeError::new_err("result"))?;
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"result" }.to_err())?;
         Ok(ctype_for(py, r))
     }
 
@@ -673,7 +673,7 @@ impl CType {
         table()
             .func(self.id)
             .map(|s| s.variadic)
-            .ok_or_else(|| PyAttributeError::new_err("ellipsis"))
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"ellipsis" }.to_err())
     }
 
     #[getter]
@@ -681,12 +681,13 @@ impl CType {
         table()
             .func(self.id)
             .map(|_| crate::FFI_DEFAULT_ABI)
-            .ok_or_else(|| PyAttributeError::new_err("abi"))
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"abi" }.to_err())
     }
 
     #[getter]
     fn elements(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let values = enum_values(self.id).ok_or_else(|| PyAttributeError::new_err("elements"))?;
+        let values = enum_values(self.id)
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"elements" }.to_err())?;
         let d = pyo3::types::PyDict::new(py);
         // A value given to several enumerators names the first, as cffi does.
         for (name, v) in values.into_iter().rev() {
@@ -697,7 +698,8 @@ impl CType {
 
     #[getter]
     fn relements(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        let values = enum_values(self.id).ok_or_else(|| PyAttributeError::new_err("relements"))?;
+        let values = enum_values(self.id)
+            .ok_or_else(|| Msg::NoCTypeAttribute { name: &"relements" }.to_err())?;
         let d = pyo3::types::PyDict::new(py);
         for (name, v) in values {
             d.set_item(name, v)?;

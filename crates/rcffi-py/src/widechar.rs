@@ -5,12 +5,12 @@
 //! unit value, so nothing here goes through UTF-8: strings are taken as code
 //! points and made from code points.
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim};
 
 use crate::cdata::CData;
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// The code points of a Python string, lone surrogates included.
@@ -71,10 +71,11 @@ pub fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
     } else {
         obj.get_type().name()?.to_string()
     };
-    Err(PyTypeError::new_err(format!(
-        "initializer for ctype '{}' must be a unicode string of length 1, not {what}",
-        ct.cname
-    )))
+    Err(Msg::WideCharInitializer {
+        ctype: &ct.cname,
+        what: &what,
+    }
+    .to_err())
 }
 
 /// A one-character str from a wide character's code (surrogates included, as
@@ -112,9 +113,7 @@ pub fn wide_units_to_str(py: Python<'_>, units: &[u32], unit_size: usize) -> PyR
 /// character can hold) has no Python string and is refused.
 fn str_from_code_points(py: Python<'_>, points: &[u32]) -> PyResult<Py<PyAny>> {
     if let Some(bad) = points.iter().find(|c| **c > 0x10ffff) {
-        return Err(PyValueError::new_err(format!(
-            "character U+{bad:x} is not a valid Unicode code point"
-        )));
+        return Err(Msg::NotACodePoint { bad: *bad }.to_err());
     }
     // SAFETY: `points` is a valid array of UCS4 code points of that length.
     unsafe {

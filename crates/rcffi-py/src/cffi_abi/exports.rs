@@ -14,7 +14,6 @@ use std::os::raw::{c_char, c_int, c_uint, c_void};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::OnceLock;
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
@@ -22,6 +21,7 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass};
 
 use crate::cdata::CData;
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
 /// How many slots the table has (cffi 1.8 and later: `_CFFI_NUM_EXPORTS`).
@@ -129,7 +129,7 @@ pub(super) unsafe fn entered<T>(failed: T, f: impl FnOnce(Python<'_>) -> PyResul
             failed
         }
         Err(_) => {
-            PyRuntimeError::new_err("internal error (panic) in rcffi's cffi exports").restore(py);
+            Msg::PanicInCffiExports.to_err().restore(py);
             failed
         }
     }
@@ -160,9 +160,7 @@ fn prim_ctype(py: Python<'_>, prim: Prim) -> &'static Py<CType> {
 /// `p` is a live object (the module holds a reference to it).
 unsafe fn ctype_arg<'py>(py: Python<'py>, p: *mut ffi::PyObject) -> PyResult<Bound<'py, CType>> {
     if p.is_null() {
-        return Err(PyTypeError::new_err(
-            "NULL ctype passed by a compiled module",
-        ));
+        return Err(Msg::NullCtypeFromModule.to_err());
     }
     Ok(Bound::from_borrowed_ptr(py, p).cast_into::<CType>()?)
 }
@@ -403,8 +401,7 @@ unsafe extern "C" fn prepare_pointer_call_argument(
                 let size = n
                     .checked_mul(item_size)
                     .filter(|&s| s <= isize::MAX as usize);
-                let size = size
-                    .ok_or_else(|| pyo3::exceptions::PyOverflowError::new_err("array too large"))?;
+                let size = size.ok_or_else(|| Msg::ArrayTooLarge.to_err())?;
                 return Ok(size.max(1) as ffi::Py_ssize_t);
             }
         }
@@ -431,10 +428,10 @@ unsafe extern "C" fn convert_array_from_object(
             let wide = item.kind == Kind::Primitive
                 && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar);
             if !wide {
-                return Err(PyTypeError::new_err(format!(
-                    "initializer for ctype '{}' must be a cdata pointer, not str",
-                    ct.get().cname
-                )));
+                return Err(Msg::StrForPointerInitializer {
+                    ctype: &ct.get().cname,
+                }
+                .to_err());
             }
             for (i, unit) in crate::widechar::encode_wide(item, s)?.iter().enumerate() {
                 convert::store_int(data.add(i * size), size, i128::from(*unit));

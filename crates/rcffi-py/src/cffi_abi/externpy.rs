@@ -12,7 +12,7 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::Prim;
 
 use crate::callback::{deliver, Target};
-use crate::errors::FFIError;
+use crate::messages::Msg;
 use crate::types::CType;
 
 /// cffi's `struct _cffi_externpy_s`.
@@ -141,19 +141,17 @@ pub fn def_extern(
         let py = args.py();
         let function = args.get_item(0)?;
         if !function.is_callable() {
-            return Err(pyo3::exceptions::PyTypeError::new_err(format!(
-                "def_extern() decorates a callable, not {}",
-                function.get_type().name()?
-            )));
+            return Err(Msg::DefExternNotCallable {
+                given: &function.get_type().name()?,
+            }
+            .to_err());
         }
         let key: String = match &name {
             Some(n) => n.clone(),
             None => function.getattr("__name__")?.extract()?,
         };
         let Some(entry) = entries.bind(py).get_item(&key)? else {
-            return Err(FFIError::new_err(format!(
-                "ffi.def_extern('{key}'): no 'extern \"Python\"' function with this name"
-            )));
+            return Err(Msg::DefExternNoSuchFunction { key: &key }.to_err());
         };
         let entry = entry.cast::<ExternEntry>()?;
         let error = error.as_ref().map(|e| e.bind(py));

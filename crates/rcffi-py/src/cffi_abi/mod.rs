@@ -18,7 +18,6 @@ mod longdouble;
 
 use std::os::raw::{c_char, c_void};
 
-use pyo3::exceptions::PyImportError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyCapsule, PyDict, PyModule, PyString};
@@ -30,6 +29,7 @@ use crate::cdata::CData;
 use crate::decls::Declarations;
 use crate::ffiobj::FfiObject;
 use crate::libobj::{Unavailable, Variable};
+use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 use context::{split, Global, TypeContext};
 
@@ -48,9 +48,11 @@ pub fn c_api_capsule(py: Python<'_>) -> PyResult<Bound<'_, PyCapsule>> {
 }
 
 fn import_error(module: &str, why: impl std::fmt::Display) -> PyErr {
-    PyImportError::new_err(format!(
-        "cannot import the cffi-compiled module '{module}': {why}"
-    ))
+    Msg::CompiledModuleImport {
+        module: &module,
+        why: &why,
+    }
+    .to_err()
 }
 
 /// `_init_cffi_1_0_external_module(address)`: called by the `PyInit_`
@@ -61,9 +63,7 @@ fn import_error(module: &str, why: impl std::fmt::Display) -> PyErr {
 #[pyfunction]
 pub fn _init_cffi_1_0_external_module(py: Python<'_>, raw: usize) -> PyResult<Py<PyModule>> {
     if raw == 0 {
-        return Err(PyImportError::new_err(
-            "_init_cffi_1_0_external_module() needs the address a compiled module passes",
-        ));
+        return Err(Msg::ExternalModuleNoAddress.to_err());
     }
     // SAFETY: the four words `_cffi_init` of cffi's header passes.
     let words = unsafe { std::slice::from_raw_parts(raw as *const usize, 4) };
@@ -191,11 +191,12 @@ fn build_module(py: Python<'_>, name: &str, ctx: &TypeContext) -> PyResult<Py<Py
                 let value = tables.globals.get(index).map_or(0, |(_, v)| *v);
                 match tables.mismatched.iter().find(|(n, _)| *n == gname) {
                     Some((_, v)) => {
-                        let err = crate::errors::FFIError::new_err(format!(
-                            "the C compiler says '{gname}' is equal to {v} ({:#x}), but the cdef \
-                             disagrees",
-                            *v as u64
-                        ));
+                        let err = Msg::CompilerDisagrees {
+                            name: &gname,
+                            value: v,
+                            bits: *v as u64,
+                        }
+                        .to_err();
                         Py::new(py, Unavailable::new(py, &err))?.into_any()
                     }
                     None => value.into_pyobject(py)?.into_any().unbind(),
