@@ -2,13 +2,13 @@
 //! `byref()`, which makes one per call in the common `f(byref(x))`: so both
 //! are here, with no Python frame or subclass on the way.
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pyo3::{PyTraverseError, PyVisit};
 
 use crate::ctypes_support::CtypesBufferBase;
+use crate::messages::Msg;
 
 /// `byref(obj, offset)` (`value` None), or what a simple type's `from_param`
 /// made of a Python value (`value` the instance, `obj` the value).
@@ -125,10 +125,10 @@ impl CtypesArg {
 #[pyo3(name = "_ctypes_byref", signature = (obj, offset=0))]
 pub fn byref(obj: Bound<'_, PyAny>, offset: isize) -> PyResult<CtypesArg> {
     if !obj.is_instance_of::<CtypesBufferBase>() {
-        return Err(PyTypeError::new_err(format!(
-            "byref() argument must be a ctypes instance, not '{}'",
-            obj.get_type().name()?
-        )));
+        return Err(Msg::ByrefNotInstance {
+            given: &obj.get_type().name()?,
+        }
+        .to_err());
     }
     Ok(CtypesArg {
         obj: obj.unbind(),

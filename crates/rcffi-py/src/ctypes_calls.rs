@@ -10,7 +10,6 @@
 //! the caller's argument objects: the result is what the slow path would give.
 //! Anything else, a changed pointer value included, takes the Python path.
 
-use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -22,6 +21,7 @@ use crate::cdata::CData;
 use crate::ctypes_args::CtypesArg;
 use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
+use crate::messages::Msg;
 use crate::pylayout::exact_int;
 
 /// Arguments the fast path takes at most (the slow path has no limit).
@@ -65,7 +65,7 @@ impl ArgCheck {
                 || !item.is_subclass_of::<CtypesBufferBase>()?
                 || !byref.is_subclass_of::<CtypesArg>()?
             {
-                return Err(PyValueError::new_err("pointer arguments need ctypes types"));
+                return Err(Msg::PointerArgNotCtypes.to_err());
             }
             return Ok(ArgCheck::Pointer {
                 pointer: pointer.unbind(),
@@ -106,11 +106,7 @@ impl ArgCheck {
             Some(Scalar::F32 | Scalar::F64) => ArgCheck::Float,
             Some(Scalar::VoidPtr) => ArgCheck::VoidP,
             None if code == "z" => ArgCheck::CharP,
-            _ => {
-                return Err(PyValueError::new_err(format!(
-                    "no fast argument of type code {code:?}"
-                )))
-            }
+            _ => return Err(Msg::NoFastArgument { code }.to_err()),
         })
     }
 

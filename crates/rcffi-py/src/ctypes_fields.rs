@@ -5,7 +5,6 @@
 //! the Python subclass's `_b_get_`/`_b_set_`, which build sub-objects with
 //! their keep-alive links.
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -14,6 +13,7 @@ use pyo3::{PyTraverseError, PyVisit};
 
 use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
+use crate::messages::Msg;
 
 #[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesField")]
 pub struct CtypesField {
@@ -40,9 +40,7 @@ impl CtypesField {
     ) -> PyResult<Self> {
         if let Some(owner) = &owner {
             if !owner.is_subclass_of::<CtypesBufferBase>()? {
-                return Err(PyTypeError::new_err(
-                    "a field's owner must be a ctypes type",
-                ));
+                return Err(Msg::FieldOwnerNotCtypes.to_err());
             }
         }
         Ok(CtypesField {
@@ -92,13 +90,13 @@ impl CtypesField {
             unsafe { obj.cast_unchecked::<CtypesBufferBase>() }
         } else {
             obj.cast::<CtypesBufferBase>()
-                .map_err(|_| PyTypeError::new_err("not a ctype instance"))?
+                .map_err(|_| Msg::NotCtypeInstance.to_err())?
         };
         Ok(inst.get().state.addr())
     }
 
     pub fn deleted() -> PyErr {
-        PyTypeError::new_err("can't delete attribute")
+        Msg::CannotDeleteAttribute.to_err()
     }
 
     pub fn get(slf: &Bound<'_, Self>, obj: Option<&Bound<'_, PyAny>>) -> PyResult<Py<PyAny>> {
@@ -152,9 +150,7 @@ pub fn init_simple(obj: &Bound<'_, CtypesBufferBase>, args: &Bound<'_, PyTuple>)
     match args.len() {
         0 => Ok(()),
         1 => obj.setattr(intern!(obj.py(), "value"), args.get_item(0)?),
-        n => Err(PyTypeError::new_err(format!(
-            "__init__ expected at most 1 argument, got {n}"
-        ))),
+        n => Err(Msg::InitTooManyArgs { n: &n }.to_err()),
     }
 }
 
@@ -178,7 +174,7 @@ pub fn init_record(
         .as_ref()
         .map_or(&no_fields, |shape| &shape.get().fields);
     if args.len() > fields.len() {
-        return Err(PyTypeError::new_err("too many initializers"));
+        return Err(Msg::TooManyInitializers.to_err());
     }
     for (field, value) in fields.iter().zip(args.iter()) {
         // The address again each time: a Python setter may resize the record.
@@ -190,10 +186,10 @@ pub fn init_record(
             let name = name.cast_into::<PyString>()?;
             for given in &fields[..args.len()] {
                 if given.get().name.bind(py).to_str()? == name.to_str()? {
-                    return Err(PyTypeError::new_err(format!(
-                        "duplicate values for field {}",
-                        name.repr()?
-                    )));
+                    return Err(Msg::DuplicateField {
+                        name: &name.repr()?,
+                    }
+                    .to_err());
                 }
             }
             obj.setattr(name, value)?;

@@ -9,7 +9,6 @@ use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
@@ -18,6 +17,7 @@ use pyo3::{intern, PyTraverseError, PyVisit};
 use crate::ctypes_calls::FastCall;
 use crate::ctypes_fields::CtypesField;
 use crate::ctypes_scalar::Scalar;
+use crate::messages::Msg;
 
 /// What a class's instances look like: their size and, for arrays, their items.
 #[pyclass(frozen, module = "rcffi._backend", name = "_CtypesShape")]
@@ -241,9 +241,7 @@ impl Instance {
     /// contents copied; a view refuses (its memory is someone else's).
     pub fn resize(&self, size: usize) -> PyResult<()> {
         if self.owned_size() == 0 {
-            return Err(PyValueError::new_err(
-                "Memory cannot be resized because this object doesn't own it",
-            ));
+            return Err(Msg::ResizeNotOwner.to_err());
         }
         let kept = self.owned_size().min(size);
         let old_addr = self.addr();
@@ -303,7 +301,7 @@ fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
             Some(shape) if shape.is_none() => Ok(None),
             Some(shape) => match shape.cast_into::<CtypesShape>() {
                 Ok(shape) => Ok(Some((shape.get().size, Some(shape.unbind())))),
-                Err(_) => Err(PyTypeError::new_err("_b_shape_ must be a _CtypesShape")),
+                Err(_) => Err(Msg::ShapeNotCtypesShape.to_err()),
             },
             None => Ok(None),
         }

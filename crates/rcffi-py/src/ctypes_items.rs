@@ -4,13 +4,13 @@
 //! objects (records, pointers, strings) and values converted with ctypes' own
 //! error messages go to the Python class's `_b_getitem_` and `_b_setitem_`.
 
-use pyo3::exceptions::{PyIndexError, PyTypeError, PyValueError};
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 
 use crate::ctypes_instance::{view_token, Items};
 use crate::ctypes_support::CtypesBufferBase;
+use crate::messages::Msg;
 use crate::pylayout::own_attribute_set;
 
 /// Adds no state: Python's array class derives from it and from `CData`, both
@@ -76,9 +76,7 @@ impl CtypesPointerBase {
         // As in ctypes, a subclass of a pointer type has no _type_ of its own:
         // it makes no instances (views of its memory are still read).
         if !view && !own_attribute_set(cls, intern!(py, "_type_")) {
-            return Err(PyTypeError::new_err(
-                "Cannot create instance: has no _type_",
-            ));
+            return Err(Msg::InstanceWithoutType.to_err());
         }
         Ok((CtypesPointerBase, CtypesBufferBase::for_class(cls, args)?))
     }
@@ -122,7 +120,7 @@ impl CtypesPointerBase {
 
 /// What deleting an item of an array or pointer raises.
 pub fn deleted(what: &str) -> PyErr {
-    PyTypeError::new_err(format!("{what} does not support item deletion"))
+    Msg::CtypesNoItemDeletion { what: &what }.to_err()
 }
 
 /// `obj[key]` of an array or pointer instance.
@@ -181,7 +179,7 @@ fn scalar_item(
         // SAFETY: a pointer instance owns or views pointer-sized memory.
         let target = unsafe { (state.addr() as *const usize).read_unaligned() };
         if target == 0 {
-            return Err(PyValueError::new_err("NULL pointer access"));
+            return Err(Msg::NullPointerAccess.to_err());
         }
         return Ok(Some((
             target.wrapping_add_signed(i.wrapping_mul(size as isize)),
@@ -192,7 +190,7 @@ fn scalar_item(
         i += length as isize;
     }
     if i < 0 || i as usize >= length {
-        return Err(PyIndexError::new_err("invalid index"));
+        return Err(Msg::InvalidIndex.to_err());
     }
     Ok(Some((state.addr() + i as usize * size, scalar)))
 }
@@ -211,7 +209,11 @@ pub fn point_at(ptr: &Bound<'_, CtypesBufferBase>, value: &Bound<'_, PyAny>) -> 
         };
         let item = name(ptr.get_type().getattr(intern!(py, "_type_")));
         let given = name(Ok(value.get_type().into_any()));
-        PyTypeError::new_err(format!("expected {item} instead of {given}"))
+        Msg::ExpectedInsteadOf {
+            item: &item,
+            given: &given,
+        }
+        .to_err()
     })?;
     let state = &ptr.get().state;
     if state.base(py).is_some() {
@@ -253,7 +255,7 @@ pub fn init_items(
         .getattr(intern!(py, "_length_"))?
         .extract()?;
     if values.len() > length {
-        return Err(PyIndexError::new_err("invalid index"));
+        return Err(Msg::InvalidIndex.to_err());
     }
     for (i, value) in values.iter().enumerate() {
         set_item(array, &i.into_pyobject(py)?.into_any(), &value)?;

@@ -8,7 +8,6 @@
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pyo3::exceptions::PyRuntimeError;
 use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
@@ -17,6 +16,7 @@ use pyo3::types::{PyDict, PyTuple, PyType};
 use crate::ctypes_fields::{init_record, init_simple, CtypesField};
 use crate::ctypes_items::{self, init_items, point_at, CtypesArrayBase, CtypesPointerBase};
 use crate::ctypes_support::CtypesBufferBase;
+use crate::messages::Msg;
 
 /// Runs `body` as a slot: errors set the interpreter's error indicator, a
 /// panic becomes a RuntimeError.
@@ -32,7 +32,7 @@ unsafe fn slot<T>(failed: T, body: impl FnOnce(Python<'_>) -> PyResult<T>) -> T 
             failed
         }
         Err(_) => {
-            PyRuntimeError::new_err("internal error (panic) in rcffi.ctypes").restore(py);
+            Msg::PanicInCtypes.to_err().restore(py);
             failed
         }
     }
@@ -237,14 +237,19 @@ pub fn _ctypes_init_slot(cls: &Bound<'_, PyType>) -> PyResult<()> {
 /// # Safety
 /// `function` must have the signature of the wrapper's slot.
 unsafe fn repoint(ty: &Bound<'_, PyType>, name: &str, function: *mut c_void) -> PyResult<()> {
-    let wrapper = ty
-        .getattr("__dict__")?
-        .get_item(name)
-        .map_err(|_| PyRuntimeError::new_err(format!("{name} missing from {ty}")))?;
+    let wrapper = ty.getattr("__dict__")?.get_item(name).map_err(|_| {
+        Msg::SlotMissing {
+            name: &name,
+            ty: &ty,
+        }
+        .to_err()
+    })?;
     if ffi::Py_TYPE(wrapper.as_ptr()) != std::ptr::addr_of_mut!(ffi::PyWrapperDescr_Type) {
-        return Err(PyRuntimeError::new_err(format!(
-            "{name} of {ty} is not a slot wrapper"
-        )));
+        return Err(Msg::NotSlotWrapper {
+            name: &name,
+            ty: &ty,
+        }
+        .to_err());
     }
     (*wrapper.as_ptr().cast::<ffi::PyWrapperDescrObject>()).d_wrapped = function;
     Ok(())

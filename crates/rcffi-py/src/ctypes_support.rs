@@ -6,13 +6,14 @@
 
 use std::ffi::{c_int, c_void, CString};
 
-use pyo3::exceptions::{PyBufferError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use crate::ctypes_instance::Instance;
+use crate::messages::Msg;
 
 /// What an export needs to outlive the call that filled it: the format string
 /// and the shape the `Py_buffer` points into, freed by `__releasebuffer__`.
@@ -159,10 +160,10 @@ impl CtypesBufferBase {
         let (address, size, readonly, format, shape): (usize, isize, bool, String, Vec<isize>) =
             slf.call_method0("_b_buffer_")?.extract()?;
         if size < 0 {
-            return Err(PyValueError::new_err("negative buffer size"));
+            return Err(Msg::NegativeBufferSize.to_err());
         }
         if readonly && (flags & ffi::PyBUF_WRITABLE) == ffi::PyBUF_WRITABLE {
-            return Err(PyBufferError::new_err("buffer is read-only"));
+            return Err(Msg::BufferReadOnly.to_err());
         }
         let count: isize = shape.iter().product();
         // An empty array still has items of a size; a zero count must not divide.
@@ -234,9 +235,7 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     }
     match obj.getattr_opt(pyo3::intern!(py, "_b_sizeof_"))? {
         Some(method) if obj.is_instance_of::<PyType>() => Ok(method.call0()?.unbind()),
-        _ => Err(pyo3::exceptions::PyTypeError::new_err(
-            "this type has no size",
-        )),
+        _ => Err(Msg::TypeHasNoSize.to_err()),
     }
 }
 
@@ -245,7 +244,7 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
 pub fn _ctypes_addressof(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
     let inst = obj
         .cast::<CtypesBufferBase>()
-        .map_err(|_| pyo3::exceptions::PyTypeError::new_err("invalid type"))?;
+        .map_err(|_| Msg::InvalidType.to_err())?;
     extern "C" {
         fn PySys_Audit(
             event: *const std::ffi::c_char,

@@ -223,4 +223,28 @@ messages! {
     ErrorForLargeResult => PyTypeError: "'error' is not supported for large struct results";
     ErrorForVoidResult => PyTypeError: "'error' given for a callback returning void";
     CallbackMustReturnNone { ctype } => PyTypeError: "callback with the return type '{ctype}' must return None";
+    // ctypes
+    ByrefNotInstance { given } => PyTypeError: "byref() argument must be a ctypes instance, not '{given}'";
+    PointerArgNotCtypes => PyValueError: "pointer arguments need ctypes types";
+    FieldOwnerNotCtypes => PyTypeError: "a field's owner must be a ctypes type";
+    NoFastArgument { code: &'a str } => PyValueError: "no fast argument of type code {code:?}";
+    DuplicateField { name } => PyTypeError: "duplicate values for field {name}";
+    NotCtypeInstance => PyTypeError: "not a ctype instance";
+    CannotDeleteAttribute => PyTypeError: "can't delete attribute";
+    InitTooManyArgs { n } => PyTypeError: "__init__ expected at most 1 argument, got {n}";
+    TooManyInitializers => PyTypeError: "too many initializers";
+    ResizeNotOwner => PyValueError: "Memory cannot be resized because this object doesn't own it";
+    ShapeNotCtypesShape => PyTypeError: "_b_shape_ must be a _CtypesShape";
+    InstanceWithoutType => PyTypeError: "Cannot create instance: has no _type_";
+    CtypesNoItemDeletion { what } => PyTypeError: "{what} does not support item deletion";
+    NullPointerAccess => PyValueError: "NULL pointer access";
+    InvalidIndex => PyIndexError: "invalid index";
+    ExpectedInsteadOf { item, given } => PyTypeError: "expected {item} instead of {given}";
+    PanicInCtypes => PyRuntimeError: "internal error (panic) in rcffi.ctypes";
+    SlotMissing { name, ty } => PyRuntimeError: "{name} missing from {ty}";
+    NotSlotWrapper { name, ty } => PyRuntimeError: "{name} of {ty} is not a slot wrapper";
+    NegativeBufferSize => PyValueError: "negative buffer size";
+    BufferReadOnly => PyBufferError: "buffer is read-only";
+    TypeHasNoSize => PyTypeError: "this type has no size";
+    InvalidType => PyTypeError: "invalid type";
 }
