@@ -314,9 +314,9 @@ impl CallPlan {
         func: TypeId,
         variadic_args: &[TypeId],
     ) -> Result<CallPlan, Error> {
-        let sig = table.func(func).ok_or_else(|| {
-            Error::Call(format!("'{}' is not a function type", table.cname(func)))
-        })?;
+        let sig = table
+            .func(func)
+            .ok_or_else(|| Error::not_a_function(table.cname(func)))?;
         let mut b = Builder {
             table,
             owned: Vec::new(),
@@ -372,9 +372,9 @@ impl CallPlan {
     /// (see `uniform`): the same argument buffers and result buffer as a
     /// libffi call of `func` would take, whatever its records hold.
     pub fn uniform(table: &TypeTable, func: TypeId) -> Result<CallPlan, Error> {
-        let sig = table.func(func).ok_or_else(|| {
-            Error::Call(format!("'{}' is not a function type", table.cname(func)))
-        })?;
+        let sig = table
+            .func(func)
+            .ok_or_else(|| Error::not_a_function(table.cname(func)))?;
         let result_size = table
             .size_of(sig.result)
             .unwrap_or(0)

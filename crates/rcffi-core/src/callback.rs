@@ -51,9 +51,9 @@ unsafe extern "C" fn trampoline(
 impl Callback {
     /// A callback of the function type `func` running `handler`.
     pub fn new(table: &TypeTable, func: TypeId, handler: Box<Handler>) -> Result<Callback, Error> {
-        let sig = table.func(func).ok_or_else(|| {
-            Error::Call(format!("'{}' is not a function type", table.cname(func)))
-        })?;
+        let sig = table
+            .func(func)
+            .ok_or_else(|| Error::not_a_function(table.cname(func)))?;
         if sig.variadic {
             return Err(Error::Call(format!(
                 "cannot make a callback of the variadic function type '{}'",

@@ -187,6 +187,11 @@ impl Error {
         }
     }
 
+    /// A call or callback prepared for a type that is not a function type.
+    pub(crate) fn not_a_function(cname: &str) -> Error {
+        Error::Call(format!("'{cname}' is not a function type"))
+    }
+
     /// An [`Error::Unspellable`] that does not say where yet now says
     /// `place`; other errors are returned as they are.
     pub(crate) fn in_place(self, place: &str) -> Error {
@@ -198,6 +203,17 @@ impl Error {
             e => e,
         }
     }
+}
+
+/// Texts the parser and the preprocessor report from more than one place,
+/// written once.
+pub(crate) mod text {
+    pub(crate) const UNTERMINATED_COMMENT: &str = "unterminated comment";
+    pub(crate) const UNTERMINATED_STRING: &str = "unterminated string";
+    pub(crate) const UNTERMINATED_CHARACTER: &str = "unterminated character";
+    pub(crate) const CONSTANT_OVERFLOW: &str = "constant overflow";
+    pub(crate) const TOO_MANY_SPECIFIERS: &str = "too many type specifiers";
+    pub(crate) const NOT_A_CONSTANT: &str = "expected a constant expression";
 }
 
 impl From<CDefError> for Error {

@@ -4,6 +4,7 @@ use super::lexer::Tok;
 use super::{PResult, Parser};
 use crate::ctype::TypeData;
 use crate::decl::Entity;
+use crate::error::text;
 
 /// The precedence of a binary operator, loosest 1, or `None` for other tokens
 /// (C's, shared with the preprocessor's `#if`).
@@ -77,7 +78,7 @@ impl Parser<'_, '_> {
                     "/" => lhs.checked_div(rhs),
                     _ => lhs.checked_rem(rhs),
                 }
-                .ok_or_else(|| self.error_at(at, "constant overflow"))?,
+                .ok_or_else(|| self.error_at(at, text::CONSTANT_OVERFLOW))?,
                 _ => unreachable!("operator table"),
             };
         }
@@ -97,7 +98,7 @@ impl Parser<'_, '_> {
                 let at = self.pos;
                 self.unary()?
                     .checked_neg()
-                    .ok_or_else(|| self.error_at(at, "constant overflow"))
+                    .ok_or_else(|| self.error_at(at, text::CONSTANT_OVERFLOW))
             }
             Tok::Punct("+") => {
                 self.pos += 1;
@@ -180,7 +181,7 @@ impl Parser<'_, '_> {
                     )),
                 }
             }
-            _ => Err(self.error("expected a constant expression")),
+            _ => Err(self.error(text::NOT_A_CONSTANT)),
         }
     }
 }

@@ -2,6 +2,7 @@
 //! parser interprets) and `...`. Comments and line continuations disappear here;
 //! `# 42 "file.h"` line directives change the positions reported afterwards.
 
+use crate::error::text;
 use std::rc::Rc;
 
 use crate::error::{CDefError, Headline, Location, Refusal};
@@ -253,7 +254,7 @@ impl<'a> Lexer<'a> {
                         Some(n) => self.i += 2 + n + 2,
                         None => {
                             self.i = open;
-                            return Err(self.err("unterminated comment"));
+                            return Err(self.err(text::UNTERMINATED_COMMENT));
                         }
                     }
                 }
@@ -285,7 +286,7 @@ impl<'a> Lexer<'a> {
             if self.b[self.i] == b'/' && self.b.get(self.i + 1) == Some(&b'*') {
                 self.i = match self.src[self.i + 2..].find("*/") {
                     Some(n) => self.i + 2 + n + 2,
-                    None => return Err(self.err("unterminated comment")),
+                    None => return Err(self.err(text::UNTERMINATED_COMMENT)),
                 };
                 continue;
             }
@@ -405,7 +406,7 @@ impl<'a> Lexer<'a> {
         self.i += 1;
         while self.i < self.b.len() && self.b[self.i] != b'"' {
             if self.b[self.i] == b'\n' {
-                return Err(self.err("unterminated string"));
+                return Err(self.err(text::UNTERMINATED_STRING));
             }
             if self.b[self.i] == b'\\' {
                 self.i += 1;
@@ -416,7 +417,7 @@ impl<'a> Lexer<'a> {
         }
         if self.i >= self.b.len() {
             self.i = open;
-            return Err(self.err("unterminated string"));
+            return Err(self.err(text::UNTERMINATED_STRING));
         }
         self.i += 1;
         Ok(Tok::Str)
@@ -430,7 +431,7 @@ impl<'a> Lexer<'a> {
                 let e = *self
                     .b
                     .get(self.i)
-                    .ok_or_else(|| self.err("unterminated character"))?;
+                    .ok_or_else(|| self.err(text::UNTERMINATED_CHARACTER))?;
                 self.i += 1;
                 match e {
                     b'n' => 10,
@@ -475,7 +476,7 @@ impl<'a> Lexer<'a> {
                 self.i += ch.len_utf8();
                 ch as u32
             }
-            None => return Err(self.err("unterminated character")),
+            None => return Err(self.err(text::UNTERMINATED_CHARACTER)),
         };
         if self.b.get(self.i) != Some(&b'\'') {
             return Err(self.err("unterminated character constant"));

@@ -8,6 +8,7 @@ use super::lexer::Tok;
 use super::{PResult, Parser};
 use crate::ctype::{Prim, TypeData};
 use crate::decl::Entity;
+use crate::error::text;
 
 /// An integer type as the conversions see it: size in bytes, signedness and
 /// rank (`long long` outranks `long` of the same size).
@@ -350,9 +351,9 @@ impl Parser<'_, '_> {
                     self.pos += 1;
                     Ok(Value::Float(*x, false))
                 }
-                _ => Err(self.error("expected a constant expression")),
+                _ => Err(self.error(text::NOT_A_CONSTANT)),
             },
-            _ => Err(self.error("expected a constant expression")),
+            _ => Err(self.error(text::NOT_A_CONSTANT)),
         }
     }
 }

@@ -7,6 +7,7 @@ use super::lexer::Tok;
 use super::{builtin_type_name, is_qualifier, Base, PResult, Parser, Specifiers, Storage, Ty};
 use crate::ctype::{Prim, TypeId};
 use crate::decl::{Typedef, UnknownNumeric};
+use crate::error::text;
 
 impl<'s> Parser<'_, 's> {
     pub(super) fn specifiers(&mut self) -> PResult<Specifiers> {
@@ -67,7 +68,7 @@ impl<'s> Parser<'_, 's> {
                 "const" | "__const" | "__const__" => is_const = true,
                 "_Atomic" if self.peek_at(1).tok == Tok::Punct("(") => {
                     if named.is_some() || !words.is_empty() {
-                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                        return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
                     }
                     let at = self.pos;
                     self.pos += 2;
@@ -88,7 +89,7 @@ impl<'s> Parser<'_, 's> {
                     if named.is_none() =>
                 {
                     if !words.push(w) {
-                        return Err(self.lx.error_at(t, "too many type specifiers"));
+                        return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
                     }
                 }
                 "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {

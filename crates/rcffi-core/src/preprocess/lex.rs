@@ -4,6 +4,7 @@
 //! whitespace, line continuations vanish; the lines reported are those of the
 //! file as written.
 
+use crate::error::text;
 use std::rc::Rc;
 
 use crate::fasthash::FastMap;
@@ -156,7 +157,7 @@ pub fn tokenize(src: &str, file: u32, names: &mut Interner) -> Result<Vec<PpTok>
                     return Err(LexError {
                         line,
                         col: (i - line_start + 1) as u32,
-                        message: "unterminated comment",
+                        message: text::UNTERMINATED_COMMENT,
                     });
                 };
                 let end = i + 2 + n + 2;
