@@ -22,7 +22,7 @@ def _ask(words):
             done = subprocess.run(words + args, capture_output=True, text=True, errors="replace",
                                   stdin=subprocess.DEVNULL)
         except OSError as e:
-            raise _probe.ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), e))
+            raise _probe.compiler_not_run(words, e)
         if done.returncode != 0:
             raise _probe.ProbeError("the C compiler failed: %s\n%s"
                                     % (" ".join(words + args), done.stderr))

@@ -69,14 +69,7 @@ class CompileInfo:
                       extra_compile_args=extra_compile_args, extra_link_args=extra_link_args)
         for name in self._LISTS:
             setattr(self, name, _strings(values[name], name))
-        macros = []
-        for item in define_macros:
-            if (not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str)
-                    or not (item[1] is None or isinstance(item[1], str))):
-                raise TypeError("define_macros must be a list of (name, value-or-None) pairs, "
-                                "not %r" % (item,))
-            macros.append(item)
-        self.define_macros = macros
+        self.define_macros = define_macros_list(define_macros)
 
     def prelude(self):
         """The C text the probe starts with."""
@@ -192,7 +185,7 @@ def _identity(words, path, directory):
     try:
         done = subprocess.run(words + ["--version"], capture_output=True, text=True, errors="replace")
     except OSError as e:
-        raise ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), e)) from None
+        raise compiler_not_run(words, e) from None
     version = done.stdout + done.stderr
     _write_atomically(version_file, name, version)
     return [stamp, version]
@@ -218,13 +211,29 @@ def cached(question, compute, directory=None):
 _MISSING_HEADER = r"fatal error: '?([^':\s]+)'?(?::| file not found)"
 
 
+def define_macros_list(define_macros):
+    """`define_macros` as a list, checked: (name, value-or-None) pairs of str."""
+    macros = list(define_macros)
+    for item in macros:
+        if (not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str)
+                or not (item[1] is None or isinstance(item[1], str))):
+            raise TypeError("define_macros must be a list of (name, value-or-None) pairs, "
+                            "not %r" % (item,))
+    return macros
+
+
+def compiler_not_run(words, error):
+    """The error for a compiler command `words` that could not be started."""
+    return ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), error))
+
+
 def _run_compiler(command, words):
     import subprocess
 
     try:
         done = subprocess.run(command, capture_output=True, text=True, errors="replace")
     except OSError as e:
-        raise ProbeError("cannot run the C compiler %r: %s" % (" ".join(words), e)) from None
+        raise compiler_not_run(words, e) from None
     return done.returncode, done.stdout + done.stderr
 
 

@@ -11,10 +11,13 @@ every memory or call operation is one backend primitive.
 import _thread
 import os
 
-from . import _backend, _headers
+from . import _backend, _headers, _probe
 from .loader import included_declarations
 
 __all__ = ["FFI"]
+
+# Said by both the getter and the deleter of FFI._assigned_source.
+_NO_SOURCE = "_assigned_source: set_source() was not called"
 
 
 class FFI(_backend.FFI):
@@ -109,12 +112,7 @@ class FFI(_backend.FFI):
         if isinstance(include_dirs, (str, bytes)):
             raise TypeError("include_dirs must be a list of directories, not a single string")
         include_dirs = [os.fspath(d) for d in include_dirs]
-        defines = list(define_macros)
-        for item in defines:
-            if (not isinstance(item, tuple) or len(item) != 2 or not isinstance(item[0], str)
-                    or not (item[1] is None or isinstance(item[1], str))):
-                raise TypeError("define_macros must be a list of (name, value-or-None) pairs, "
-                                "not %r" % (item,))
+        defines = _probe.define_macros_list(define_macros)
         system_dirs, predefines = [], ""
         if "#" in csource or defines:
             system_dirs, predefines = _headers.system_config()
@@ -278,13 +276,13 @@ class FFI(_backend.FFI):
         """What ``set_source()`` recorded, under cffi's name: code written for
         cffi deletes it to call ``set_source()`` again on the same ffi."""
         if self._source is None:
-            raise AttributeError("_assigned_source: set_source() was not called")
+            raise AttributeError(_NO_SOURCE)
         return self._source
 
     @_assigned_source.deleter
     def _assigned_source(self):
         if self._source is None:
-            raise AttributeError("_assigned_source: set_source() was not called")
+            raise AttributeError(_NO_SOURCE)
         self._source = None
 
     def _require_source(self):

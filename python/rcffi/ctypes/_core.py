@@ -11,6 +11,7 @@ cdata to be made per call).
 
 
 from .. import _backend as B
+from . import _messages
 
 UINTPTR = B.new_primitive_type("uintptr_t")
 CHAR = B.new_primitive_type("char")
@@ -54,9 +55,9 @@ def buffer_address(obj, writable):
     the export for as long as the memory is used."""
     view = memoryview(obj)
     if writable and view.readonly:
-        raise TypeError("underlying buffer is not writable")
+        raise TypeError(_messages.BUFFER_NOT_WRITABLE)
     if not view.c_contiguous:
-        raise TypeError("underlying buffer is not C contiguous")
+        raise TypeError(_messages.BUFFER_NOT_CONTIGUOUS)
     if view.nbytes == 0:
         return 0, 0, view
     cdata = B.from_buffer(char_array_type(None), view.cast("B") if view.format != "B"
@@ -78,9 +79,9 @@ class CDataType(type):
         check_complete(cls)
         view = memoryview(obj)
         if writable and view.readonly:
-            raise TypeError("underlying buffer is not writable")
+            raise TypeError(_messages.BUFFER_NOT_WRITABLE)
         if not view.c_contiguous:
-            raise TypeError("underlying buffer is not C contiguous")
+            raise TypeError(_messages.BUFFER_NOT_CONTIGUOUS)
         if offset < 0:
             raise ValueError("offset cannot be negative")
         if view.nbytes < offset + cls._b_size_:
@@ -119,14 +120,14 @@ class CDataType(type):
         as_parameter = getattr(obj, "_as_parameter_", ABSENT)
         if as_parameter is not ABSENT:
             return cls.from_param(as_parameter)
-        raise TypeError("expected %s instance instead of %s"
+        raise TypeError(_messages.EXPECTED_INSTANCE
                         % (cls.__name__, type(obj).__name__))
 
     def _b_pointee_(cls):
         return ()
 
     def _b_finish_(cls):
-        raise TypeError("abstract class")
+        raise TypeError(_messages.ABSTRACT)
 
     def _b_open_(cls):
         """Whether the type may still get a layout (a record's ``_fields_``)."""

@@ -12,6 +12,7 @@ import sys
 import threading
 
 from .. import _backend as B
+from . import _messages
 from . import _core, _simple
 from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
 from ._sequences import Array, PointerType, address_value, is_pointer_type
@@ -106,7 +107,7 @@ def _infer(obj, index, keep):
     """An argument without an ``argtypes`` entry: ints are C ints, bytes and str
     strings, None NULL; floats need a type, as in ctypes."""
     if isinstance(obj, float):
-        raise ArgumentError("argument %d: TypeError: Don't know how to convert parameter %d"
+        raise ArgumentError(_messages.CANNOT_CONVERT_PARAMETER
                             % (index + 1, index + 1))
     if isinstance(obj, int) and not isinstance(obj, bool):
         if not -(1 << 63) <= obj < (1 << 64):
@@ -115,7 +116,7 @@ def _infer(obj, index, keep):
         return _simple.wrap_int(_simple.accessor("i"), obj), _INT
     result = native(obj, keep)
     if result is None:
-        raise ArgumentError("argument %d: TypeError: Don't know how to convert parameter %d"
+        raise ArgumentError(_messages.CANNOT_CONVERT_PARAMETER
                             % (index + 1, index + 1))
     return result
 
@@ -129,7 +130,7 @@ def convert_arg(argtype, obj, index, keep):
         raise ArgumentError("argument %d: %s: %s" % (index + 1, type(e).__name__, e)) from None
     result = native(converted, keep)
     if result is None:
-        raise ArgumentError("argument %d: TypeError: Don't know how to convert parameter %d"
+        raise ArgumentError(_messages.CANNOT_CONVERT_PARAMETER
                             % (index + 1, index + 1))
     value, ctype = result
     if isinstance(argtype, CDataType) and argtype._b_ctype_ is not None:
@@ -222,7 +223,7 @@ class CFuncPtrType(CDataType):
             _core.write_pointer(address, 0)
             return
         if not isinstance(value, cls):
-            raise TypeError("incompatible types, %s instance instead of %s instance"
+            raise TypeError(_messages.INCOMPATIBLE
                             % (type(value).__name__, cls.__name__))
         _core.copy_memory(address, value._b_addr, POINTER_SIZE)
         _core.keep(owner, key, value)
@@ -277,7 +278,7 @@ class CFuncPtr(B._CtypesFuncBase, CData, metaclass=CFuncPtrType):
             return
         if isinstance(first, tuple):
             if len(first) != 2:
-                raise TypeError("argument must be callable or integer function address")
+                raise TypeError(_messages.NOT_CALLABLE_OR_ADDRESS)
             name, dll = first
             if isinstance(name, int):
                 raise AttributeError("function ordinal %d not found" % name)
@@ -295,7 +296,7 @@ class CFuncPtr(B._CtypesFuncBase, CData, metaclass=CFuncPtrType):
         if len(args) == 1 and callable(first):
             _make_callback(self, first)
             return
-        raise TypeError("argument must be callable or integer function address")
+        raise TypeError(_messages.NOT_CALLABLE_OR_ADDRESS)
 
     @property
     def argtypes(self):
@@ -457,11 +458,11 @@ def _check_paramflags(cls, paramflags):
     checked = []
     for i, item in enumerate(paramflags):
         if not isinstance(item, tuple) or not item or len(item) > 3:
-            raise TypeError("paramflags must be a sequence of (int [,string [,value]]) tuples")
+            raise TypeError(_messages.BAD_PARAMFLAGS)
         flag = item[0]
         name = item[1] if len(item) > 1 else None
         if not isinstance(flag, int) or (name is not None and not isinstance(name, str)):
-            raise TypeError("paramflags must be a sequence of (int [,string [,value]]) tuples")
+            raise TypeError(_messages.BAD_PARAMFLAGS)
         if flag & ~7 or flag & 3 == 3 and flag != 3:
             raise ValueError("paramflag value %d not supported" % flag)
         if flag & 2 and not (is_pointer_type(argtypes[i]) and hasattr(argtypes[i], "_type_")):

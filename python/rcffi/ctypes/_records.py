@@ -7,6 +7,7 @@ through libffi with the C compiler's classification.
 import sys
 
 from .. import _backend as B
+from . import _messages
 from . import _core
 from ._core import CData, CDataType
 from . import _simple
@@ -49,7 +50,7 @@ class CField(B._CtypesField):
 
     def _b_get_(self, obj):
         if not isinstance(obj, CData):
-            raise TypeError("not a ctype instance")
+            raise TypeError(_messages.NOT_AN_INSTANCE)
         address = obj._b_addr + self.offset
         if self.bits:
             return self._get_bits(address)
@@ -62,7 +63,7 @@ class CField(B._CtypesField):
 
     def _b_set_(self, obj, value):
         if not isinstance(obj, CData):
-            raise TypeError("not a ctype instance")
+            raise TypeError(_messages.NOT_AN_INSTANCE)
         address = obj._b_addr + self.offset
         if self.bits:
             return self._set_bits(address, value)
@@ -137,7 +138,7 @@ class StructType(CDataType):
 
     def _b_finish_(cls):
         if not cls._b_open_():
-            raise TypeError("abstract class")
+            raise TypeError(_messages.ABSTRACT)
         cls._b_layout_([])
 
     def _b_open_(cls):
@@ -171,10 +172,10 @@ class StructType(CDataType):
         descriptors = []
         for i, desc in enumerate(fields):
             if not isinstance(desc, tuple) or len(desc) not in (2, 3):
-                raise TypeError("'_fields_' must be a sequence of (name, C type) pairs")
+                raise TypeError(_messages.BAD_FIELDS)
             name, ftype = desc[0], desc[1]
             if not isinstance(name, str):
-                raise TypeError("'_fields_' must be a sequence of (name, C type) pairs")
+                raise TypeError(_messages.BAD_FIELDS)
             if not isinstance(ftype, CDataType) or not _core.is_complete(ftype):
                 raise TypeError("second item in _fields_ tuple (index %d) must be a C type"
                                 % i)
@@ -249,7 +250,7 @@ class StructType(CDataType):
             # As ctypes: a tuple initialises an array or record field (a list does not).
             value = _core.from_tuple(cls, value)
         if not isinstance(value, cls):
-            raise TypeError("incompatible types, %s instance instead of %s instance"
+            raise TypeError(_messages.INCOMPATIBLE
                             % (type(value).__name__, cls.__name__))
         _core.copy_memory(address, value._b_addr, cls._b_size_)
         _core.keep(owner, key, _core.objects_of(value))

@@ -6,6 +6,7 @@ may stand for a pointer in a call.
 import sys
 
 from .. import _backend as B
+from . import _messages
 from . import _core
 from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
 
@@ -41,9 +42,9 @@ class ArrayType(CDataType):
             raise ValueError("The '_length_' attribute must not be negative")
         item = getattr(cls, "_type_", None)
         if item is None:
-            raise AttributeError("class must define a '_type_' attribute")
+            raise AttributeError(_messages.NO_TYPE)
         if not isinstance(item, CDataType) or not _core.is_complete(item):
-            raise TypeError("_type_ must have storage info")
+            raise TypeError(_messages.NO_STORAGE_INFO)
         if item._b_size_ and length > sys.maxsize // item._b_size_:
             raise OverflowError("array too large")
         cls._b_size_ = item._b_size_ * length
@@ -83,10 +84,10 @@ class ArrayType(CDataType):
         if not isinstance(value, cls) and cls._b_chars_ == "c":
             raise TypeError("expected bytes, %s found" % type(value).__name__)
         if not isinstance(value, cls) and cls._b_chars_ == "u":
-            raise TypeError("unicode string expected instead of %s instance"
+            raise TypeError(_messages.UNICODE_EXPECTED
                             % type(value).__name__)
         if not isinstance(value, cls):
-            raise TypeError("incompatible types, %s instance instead of %s instance"
+            raise TypeError(_messages.INCOMPATIBLE
                             % (type(value).__name__, cls.__name__))
         _core.copy_memory(address, value._b_addr, cls._b_size_)
         _core.keep(owner, key, _core.objects_of(value))
@@ -150,7 +151,7 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
             return _core.read_bytes(self._b_addr, type(self)._length_).split(b"\0", 1)[0]
         if chars == "u":
             return B.string(B.cast(_core.PWCHAR, self._b_addr), type(self)._length_)
-        raise AttributeError("'%s' object has no attribute 'value'" % type(self).__name__)
+        raise AttributeError(_messages.NO_VALUE % type(self).__name__)
 
     @value.setter
     def value(self, value):
@@ -159,18 +160,18 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
             if not isinstance(value, bytes):
                 raise TypeError("bytes expected instead of %s instance" % type(value).__name__)
             if len(value) > type(self)._length_:
-                raise ValueError("byte string too long")
+                raise ValueError(_messages.BYTES_TOO_LONG)
             _core.write_bytes(self._b_addr,
                               value + (b"\0" if len(value) < type(self)._length_ else b""))
         elif chars == "u":
             if not isinstance(value, str):
-                raise TypeError("unicode string expected instead of %s instance"
+                raise TypeError(_messages.UNICODE_EXPECTED
                                 % type(value).__name__)
             if len(value) > type(self)._length_:
                 raise ValueError("string too long")
             type(self)._b_store_(self._b_addr, value, self, "0")
         else:
-            raise AttributeError("'%s' object has no attribute 'value'" % type(self).__name__)
+            raise AttributeError(_messages.NO_VALUE % type(self).__name__)
 
     @value.deleter
     def value(self):
@@ -179,16 +180,16 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
     @property
     def raw(self):
         if type(self)._b_chars_ != "c":
-            raise AttributeError("'%s' object has no attribute 'raw'" % type(self).__name__)
+            raise AttributeError(_messages.NO_RAW % type(self).__name__)
         return _core.read_bytes(self._b_addr, type(self)._length_)
 
     @raw.setter
     def raw(self, value):
         if type(self)._b_chars_ != "c":
-            raise AttributeError("'%s' object has no attribute 'raw'" % type(self).__name__)
+            raise AttributeError(_messages.NO_RAW % type(self).__name__)
         data = bytes(memoryview(value))
         if len(data) > type(self)._length_:
-            raise ValueError("byte string too long")
+            raise ValueError(_messages.BYTES_TOO_LONG)
         _core.write_bytes(self._b_addr, data)
 
 
@@ -247,7 +248,7 @@ class PointerType(CDataType):
 
     def _b_check_item_(cls, item):
         if not isinstance(item, CDataType):
-            raise TypeError("_type_ must have storage info")
+            raise TypeError(_messages.NO_STORAGE_INFO)
 
     def set_type(cls, item):
         cls._b_check_item_(item)
@@ -274,7 +275,7 @@ class PointerType(CDataType):
         as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
         if as_parameter is not _core.ABSENT:
             return cls.from_param(as_parameter)
-        raise TypeError("expected %s instance instead of %s"
+        raise TypeError(_messages.EXPECTED_INSTANCE
                         % (cls.__name__, type(obj).__name__))
 
     def _b_load_(cls, address, base, index):
@@ -294,7 +295,7 @@ class PointerType(CDataType):
             _core.write_pointer(address, value._b_addr)
             _core.keep(owner, key, (_core.objects_of(value), value))
             return
-        raise TypeError("incompatible types, %s instance instead of %s instance"
+        raise TypeError(_messages.INCOMPATIBLE
                         % (type(value).__name__, cls.__name__))
 
 
@@ -329,7 +330,7 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
     def contents(self):
         address = _core.read_pointer(self._b_addr)
         if not address:
-            raise ValueError("NULL pointer access")
+            raise ValueError(_messages.NULL_ACCESS)
         return type(self)._type_._b_view_(address, self, 0)
 
     @contents.setter
@@ -358,7 +359,7 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
             return _items(cls, address, range(start, key.stop, step), self) \
                 if hasattr(cls, "_type_") else []
         if not address:
-            raise ValueError("NULL pointer access")
+            raise ValueError(_messages.NULL_ACCESS)
         i = _index_of(key, "Pointer indices must be integer")
         return item._b_load_(address + i * item._b_size_, self, i)
 
@@ -366,7 +367,7 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
         item = type(self)._type_
         address = _core.read_pointer(self._b_addr)
         if not address:
-            raise ValueError("NULL pointer access")
+            raise ValueError(_messages.NULL_ACCESS)
         i = _index_of(key, "Pointer indices must be integer")
         item._b_store_(address + i * item._b_size_, value, self, "%x" % i)
 
@@ -438,7 +439,7 @@ def address_value(obj):
     as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
     if as_parameter is not _core.ABSENT:
         return address_value(as_parameter)
-    raise TypeError("wrong type")
+    raise TypeError(_messages.WRONG_TYPE)
 
 
 def is_pointer_type(cls):

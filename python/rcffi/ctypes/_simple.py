@@ -11,6 +11,7 @@ import struct
 import sys
 
 from .. import _backend as B
+from . import _messages
 from . import _core
 from ._core import CData, CDataType, CArgObject, POINTER_SIZE, PCHAR, PWCHAR
 
@@ -192,7 +193,7 @@ class SimpleType(CDataType):
             if any(isinstance(b, SimpleType) and hasattr(b, "_b_code_") for b in bases) \
                     or name == "_SimpleCData":
                 return cls
-            raise AttributeError("class must define a '_type_' attribute")
+            raise AttributeError(_messages.NO_TYPE)
         if not isinstance(code, str):
             raise TypeError("class must define a '_type_' string attribute")
         if len(code) != 1:
@@ -236,7 +237,7 @@ class SimpleType(CDataType):
             return obj
         code = getattr(cls, "_b_code_", None)
         if code is None:
-            raise TypeError("abstract class")
+            raise TypeError(_messages.ABSTRACT)
         if code in "zZP":
             return _pointer_like_param(cls, code, obj)
         if isinstance(obj, CArgObject) and code in "zZP":
@@ -245,7 +246,7 @@ class SimpleType(CDataType):
         if as_parameter is not None and not isinstance(obj, CData):
             return cls.from_param(as_parameter)
         if isinstance(obj, CData) and not isinstance(obj, cls):
-            raise TypeError("wrong type")
+            raise TypeError(_messages.WRONG_TYPE)
         try:
             return CArgObject(obj, 0, cls(obj))
         except TypeError as e:
@@ -263,7 +264,7 @@ class SimpleType(CDataType):
             if not isinstance(value, cls) and not (
                     getattr(type(value), "_b_code_", None) == cls._b_code_
                     and type(value)._b_swapped_ == cls._b_swapped_ and not cls._b_plain_):
-                raise TypeError("incompatible types, %s instance instead of %s instance"
+                raise TypeError(_messages.INCOMPATIBLE
                                 % (type(value).__name__, cls.__name__))
             _core.copy_memory(address, value._b_addr, cls._b_size_)
             _core.keep(owner, key, _core.objects_of(value))
