@@ -8,7 +8,7 @@ use pyo3::exceptions::{
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
-use pyo3::PyErr;
+use pyo3::{PyErr, PyErrArguments};
 use rcffi_core::ctype::NeedsCompiler;
 use rcffi_core::error::Refusal;
 use rcffi_core::Error;
@@ -61,8 +61,8 @@ fn dual_class<'py>(
 }
 
 /// An error of class `class` (made by `make`) with `message`.
-fn dual_err(
-    message: String,
+fn dual_err<M: PyErrArguments + Send + Sync + 'static>(
+    message: M,
     make: for<'py> fn(Python<'py>) -> PyResult<&'py Bound<'py, PyType>>,
 ) -> PyErr {
     Python::attach(|py| match make(py) {
@@ -115,7 +115,7 @@ fn missing_symbol_class(py: Python<'_>) -> PyResult<&Bound<'_, PyType>> {
 pub struct LibraryClosedError;
 
 impl LibraryClosedError {
-    pub fn new_err(message: String) -> PyErr {
+    pub fn new_err<M: PyErrArguments + Send + Sync + 'static>(message: M) -> PyErr {
         dual_err(message, closed_library_class)
     }
 }
@@ -124,7 +124,7 @@ impl LibraryClosedError {
 pub struct ImpossibleTypeError;
 
 impl ImpossibleTypeError {
-    pub fn new_err(message: String) -> PyErr {
+    pub fn new_err<M: PyErrArguments + Send + Sync + 'static>(message: M) -> PyErr {
         dual_err(message, impossible_value_class)
     }
 }
@@ -134,7 +134,7 @@ impl ImpossibleTypeError {
 pub struct SymbolNotFoundError;
 
 impl SymbolNotFoundError {
-    pub fn new_err(message: String) -> PyErr {
+    pub fn new_err<M: PyErrArguments + Send + Sync + 'static>(message: M) -> PyErr {
         dual_err(message, missing_symbol_class)
     }
 }

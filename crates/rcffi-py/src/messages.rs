@@ -36,11 +36,14 @@ macro_rules! messages {
         }
 
         impl Msg<'_> {
-            /// The exception, of the entry's class, with the entry's text.
+            /// The exception, of the entry's class, with the entry's text (a
+            /// text without facts is passed as it is, without a copy).
             pub fn to_err(self) -> PyErr {
-                let text = self.to_string();
                 match self {
-                    $(Msg::$name { .. } => $class::new_err(text),)*
+                    $(Msg::$name $({ $($fact),* })? => match format_args!($text).as_str() {
+                        Some(text) => $class::new_err(text),
+                        None => $class::new_err(self.to_string()),
+                    },)*
                 }
             }
         }
@@ -72,17 +75,7 @@ impl<T: fmt::Display> fmt::Display for Aside<T> {
     }
 }
 
-impl From<Msg<'_>> for PyErr {
-    fn from(msg: Msg<'_>) -> PyErr {
-        msg.to_err()
-    }
-}
-
 messages! {
-    // libraries and API-mode modules
-    /// A function an included header declares that no library the API-mode
-    /// module is linked with defines (the glue references it weakly).
-    UnlinkedHeaderFunction { name, module } => SymbolNotFoundError: "function '{name}' of an included header is in no library {module} is linked with (add it to libraries=)";
     // declarations and types
     /// An attribute a kind of ctype does not have (`.item` of an int), named
     /// alone as cffi does.
@@ -179,6 +172,9 @@ messages! {
     MemmoveTooShort { name, len, n } => PyValueError: "memmove(): the {name} has only {len} bytes, {n} asked";
     MemmoveNull { name } => PyRuntimeError: "memmove(): the {name} is NULL";
     // libraries, the FFI object, callbacks
+    /// A function an included header declares that no library the API-mode
+    /// module is linked with defines (the glue references it weakly).
+    UnlinkedHeaderFunction { name, module } => SymbolNotFoundError: "function '{name}' of an included header is in no library {module} is linked with (add it to libraries=)";
     ClosedLibrarySymbol { name } => PyValueError: "library '{name}' has already been closed";
     LibraryHandleNotVoidPointer { ctype } => PyTypeError: "a library handle must be a 'void *' cdata, not cdata '{ctype}'";
     NotALibrary { given } => PyTypeError: "a library is a name or path (str), None or a 'void *' handle, not {given}";
