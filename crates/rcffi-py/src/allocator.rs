@@ -16,6 +16,7 @@ use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
+use crate::decls::Declarations;
 use crate::lifetime::{Resource, Resources};
 use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType, FieldInfo};
@@ -96,14 +97,14 @@ impl TypeCache {
 pub fn resolve(
     py: Python<'_>,
     types: &Py<TypeCache>,
-    decls: &Py<PyAny>,
+    decls: &Py<Declarations>,
     cdecl: &Bound<'_, PyAny>,
 ) -> PyResult<Py<CType>> {
     if let Ok(s) = cdecl.cast::<PyString>() {
         if let Some(ct) = types.get().lookup(py, s) {
             return Ok(ct);
         }
-        let ct: Py<CType> = decls.bind(py).call_method1("parse_type", (s,))?.extract()?;
+        let ct = decls.get().parse_type(py, s.to_str()?)?;
         types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
         return Ok(ct);
     }
@@ -222,7 +223,7 @@ fn c_function(
 pub struct Allocator {
     types: Py<TypeCache>,
     /// Resolves type strings missing from `types` (the FFI's declarations).
-    decls: Py<PyAny>,
+    decls: Py<Declarations>,
     alloc: Option<AllocFn>,
     free: Option<std::sync::Arc<FreeFn>>,
     clear: bool,
@@ -234,7 +235,7 @@ impl Allocator {
     #[pyo3(signature = (types, decls, alloc=None, free=None, should_clear_after_alloc=true))]
     pub(crate) fn new(
         types: Py<TypeCache>,
-        decls: Py<PyAny>,
+        decls: Py<Declarations>,
         alloc: Option<&Bound<'_, PyAny>>,
         free: Option<&Bound<'_, PyAny>>,
         should_clear_after_alloc: bool,

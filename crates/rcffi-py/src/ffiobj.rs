@@ -24,9 +24,9 @@ use crate::types::CType;
 /// Python front end's subclass has one.
 #[pyclass(frozen, subclass, weakref, module = "rcffi._backend", name = "FFI")]
 pub struct FfiObject {
-    /// The declarations, typed as `resolve()` takes them (it calls their
-    /// `parse_type` on a cache miss).
-    decls: Py<PyAny>,
+    /// The declarations: `resolve()` parses a type string with them on a
+    /// cache miss.
+    decls: Py<Declarations>,
     types: Py<TypeCache>,
     /// `init_once()` state per tag: `{tag: InitOnce}`.
     once: Py<PyDict>,
@@ -77,7 +77,7 @@ impl FfiObject {
         externs: Py<PyDict>,
     ) -> PyResult<Self> {
         Ok(FfiObject {
-            decls: decls.into_any(),
+            decls,
             types: Py::new(py, TypeCache::default())?,
             once: PyDict::new(py).unbind(),
             externs: Some(externs),
@@ -86,7 +86,7 @@ impl FfiObject {
 
     /// The declarations of any backend ffi.
     pub fn declarations_of(&self, py: Python<'_>) -> PyResult<Py<Declarations>> {
-        Ok(self.declarations(py)?.unbind())
+        Ok(self.decls.clone_ref(py))
     }
 
     fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
@@ -94,7 +94,7 @@ impl FfiObject {
     }
 
     fn declarations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Declarations>> {
-        Ok(self.decls.bind(py).cast::<Declarations>()?.clone())
+        Ok(self.decls.bind(py).clone())
     }
 
     /// The `init_once()` state of `tag`; the dict is only touched with the GIL
@@ -158,9 +158,8 @@ impl FfiObject {
             }
         };
         let types = Py::new(py, TypeCache::default())?;
-        let decls_any = decls.clone_ref(py).into_any();
         Ok(FfiObject {
-            decls: decls_any,
+            decls,
             types,
             once: PyDict::new(py).unbind(),
             externs: None,
@@ -169,7 +168,7 @@ impl FfiObject {
 
     /// The declarations (for the Python front end and module builders).
     #[getter(_decls)]
-    fn decls(&self, py: Python<'_>) -> Py<PyAny> {
+    fn decls(&self, py: Python<'_>) -> Py<Declarations> {
         self.decls.clone_ref(py)
     }
 
@@ -341,11 +340,8 @@ impl FfiObject {
     }
 
     /// `list_types()`: typedef names, struct tags and union tags, each sorted.
-    fn list_types(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.decls
-            .bind(py)
-            .call_method0("list_types")
-            .map(Bound::unbind)
+    fn list_types(&self) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
+        self.decls.get().list_types()
     }
 
     /// `string(cdata, maxlen=-1)`: the bytes (or str) of a C string, or the name
@@ -636,7 +632,7 @@ impl FfiObject {
             }
             .to_err());
         }
-        lib.call_method0("_close").map(drop)
+        crate::libobj::Lib::_close(lib.cast::<crate::libobj::Lib>()?)
     }
 
     #[classattr]
