@@ -353,7 +353,7 @@ impl Allocator {
         } else {
             CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain)
         };
-        let cd = Py::new(py, made)?;
+        let cd = made.create(py)?;
         if let Some(init) = init {
             unsafe { initialize(py, ct, ptr, size, length, init)? };
         }

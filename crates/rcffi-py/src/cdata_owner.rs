@@ -1,6 +1,6 @@
-//! What keeps a cdata's memory alive, stored in one pointer-sized slot whose
-//! kind is a one-byte tag beside the cdata's other small fields: an enum would
-//! take 16 bytes for its discriminant and payload.
+//! What keeps a cdata's memory alive, stored in one pointer-sized slot of the
+//! cdata's tail whose kind is a one-byte tag beside the tail's other small
+//! fields: an enum would take 16 bytes for its discriminant and payload.
 
 use std::mem::ManuallyDrop;
 
@@ -15,6 +15,8 @@ pub enum Owner {
     None,
     /// Memory from `malloc`, freed when this cdata dies.
     Malloc(*mut u8),
+    /// Memory in the cdata's own allocation, after its tail (`new`).
+    Inline,
     /// Another object that owns or views the memory.
     Keep(Py<PyAny>),
     /// Something given back at death or by `ffi.release()`: a `gc` destructor,
@@ -27,7 +29,7 @@ pub enum Owner {
 /// A cdata's owner as its readers see it.
 pub(crate) enum OwnerRef<'a> {
     None,
-    /// Memory from `malloc`: the cdata's own address.
+    /// Memory from `new` (malloc'ed or inline): the cdata's own address.
     Malloc,
     Keep(&'a Py<PyAny>),
     Resource(&'a Resources),
@@ -40,6 +42,7 @@ pub(crate) enum OwnerRef<'a> {
 pub(crate) enum OwnerTag {
     None,
     Malloc,
+    Inline,
     Keep,
     Resource,
     Handle,
@@ -63,6 +66,12 @@ impl OwnerSlot {
                 },
             ),
             Owner::Malloc(p) => (OwnerTag::Malloc, OwnerSlot { malloc: p }),
+            Owner::Inline => (
+                OwnerTag::Inline,
+                OwnerSlot {
+                    malloc: std::ptr::null_mut(),
+                },
+            ),
             Owner::Keep(k) => (
                 OwnerTag::Keep,
                 OwnerSlot {
@@ -90,7 +99,7 @@ impl OwnerSlot {
     pub(crate) unsafe fn get(&self, tag: OwnerTag) -> OwnerRef<'_> {
         match tag {
             OwnerTag::None => OwnerRef::None,
-            OwnerTag::Malloc => OwnerRef::Malloc,
+            OwnerTag::Malloc | OwnerTag::Inline => OwnerRef::Malloc,
             OwnerTag::Keep => OwnerRef::Keep(&self.keep),
             OwnerTag::Resource => OwnerRef::Resource(&self.resource),
             OwnerTag::Handle => OwnerRef::Handle(&self.handle),
@@ -104,7 +113,7 @@ impl OwnerSlot {
     /// used again.
     pub(crate) unsafe fn drop_as(&mut self, tag: OwnerTag) {
         match tag {
-            OwnerTag::None => {}
+            OwnerTag::None | OwnerTag::Inline => {}
             OwnerTag::Malloc => libc::free(self.malloc.cast()),
             OwnerTag::Keep => ManuallyDrop::drop(&mut self.keep),
             OwnerTag::Resource => ManuallyDrop::drop(&mut self.resource),

@@ -13,6 +13,7 @@ mod callback;
 mod cdata;
 mod cdata_attrs;
 mod cdata_held;
+mod cdata_layout;
 mod cdata_owner;
 mod cdata_repr;
 mod cffi_abi;
@@ -79,7 +80,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CType>()?;
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
-    cdata::CData::enable_vectorcall(py)?;
+    cdata_layout::make_types(py)?;
     libfunc::LibFunction::enable_method_calls(py)?;
     handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;

@@ -1,0 +1,323 @@
+//! The shapes of a cdata object, and how one is made.
+//!
+//! Most cdata (casts, pointers, call results, plain views) are a bare
+//! `_CDataBase`: the object header, the ctype, one word and the weakref list,
+//! 40 bytes as in cffi. What only some cdata need (an owner, a length, a
+//! flavor, the release mark) is a [`Tail`] right after those 40 bytes, in
+//! subtypes of `_CDataBase`, so that the common cdata do not pay for it:
+//! - `_CDataBase` with a tail, for views that keep a parent alive, slices,
+//!   `gc`, `from_buffer`, allocator memory and primitives too large for the word;
+//! - the same with the vectorcall entry after the tail, for function cdata;
+//! - `__CDataOwn`, cffi's name for what `new` returns, whose memory follows the
+//!   tail in the same allocation (one allocation per `new`, as in cffi);
+//! - handles and callbacks, PyO3 subclasses whose first field is
+//!   their tail.
+//!
+//! Whether a cdata has a tail is told by its type: only the bare type has none.
+
+use std::ptr;
+use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+
+use pyo3::exceptions::{PyMemoryError, PyRuntimeError};
+use pyo3::ffi;
+use pyo3::prelude::*;
+use rcffi_core::ctype::Kind;
+
+use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_owner::{OwnerSlot, OwnerTag};
+use crate::pylayout;
+use crate::types::CType;
+
+/// The rare parts of a cdata, right after the bare object. Plain data: the
+/// owner is given back by `CData`'s `Drop`, which finds the tail through the
+/// type.
+#[repr(C)]
+pub(crate) struct Tail {
+    /// What keeps the memory alive; `owner_tag` says which field is in use.
+    pub(crate) owner_slot: OwnerSlot,
+    /// Item count of an array whose type has no length (`int[]`); for any other
+    /// owning cdata, the bytes it owns.
+    pub(crate) length: usize,
+    pub(crate) flavor: Flavor,
+    pub(crate) owner_tag: OwnerTag,
+    /// Set by `ffi.release()` where the memory may be gone: accesses check it.
+    pub(crate) released: AtomicBool,
+}
+
+// The slot holds C addresses and owned Rust boxes, as `CData` does.
+unsafe impl Send for Tail {}
+unsafe impl Sync for Tail {}
+
+impl Tail {
+    fn new(owner: Owner, length: usize, flavor: Flavor) -> Tail {
+        let (owner_tag, owner_slot) = OwnerSlot::pack(owner);
+        Tail {
+            owner_slot,
+            length,
+            flavor,
+            owner_tag,
+            released: AtomicBool::new(false),
+        }
+    }
+}
+
+/// A function cdata's tail: CPython finds the entry point at a fixed offset of
+/// the type (`tp_vectorcall_offset`), after the common tail.
+#[repr(C)]
+struct FunctionTail {
+    tail: Tail,
+    vectorcall: ffi::vectorcallfunc,
+}
+
+/// Bytes of a bare cdata: header, `CData` and the weakref list.
+pub(crate) const BASE_SIZE: usize =
+    std::mem::size_of::<ffi::PyObject>() + std::mem::size_of::<CData>() + PTR;
+/// Bytes of a cdata with a tail.
+const TAIL_SIZE: usize = BASE_SIZE + std::mem::size_of::<Tail>();
+/// Where the memory of `new` starts in a `__CDataOwn`: after the tail, aligned
+/// as malloc aligns (objects are allocated 16-aligned).
+const INLINE_OFFSET: usize = (TAIL_SIZE + MAX_ALIGN - 1) & !(MAX_ALIGN - 1);
+/// The alignment every object allocation has (pymalloc's and malloc's).
+pub(crate) const MAX_ALIGN: usize = 16;
+const PTR: usize = std::mem::size_of::<usize>();
+
+/// The cdata types, filled once at module creation.
+struct Types {
+    base: AtomicPtr<ffi::PyTypeObject>,
+    tailed: AtomicPtr<ffi::PyTypeObject>,
+    function: AtomicPtr<ffi::PyTypeObject>,
+    owning: AtomicPtr<ffi::PyTypeObject>,
+}
+
+static TYPES: Types = Types {
+    base: AtomicPtr::new(ptr::null_mut()),
+    tailed: AtomicPtr::new(ptr::null_mut()),
+    function: AtomicPtr::new(ptr::null_mut()),
+    owning: AtomicPtr::new(ptr::null_mut()),
+};
+
+/// Makes the subtypes of `CData`. Called once, at module creation, while
+/// `CData` is still open to subclassing.
+pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
+    let base = py.get_type::<CData>().as_type_ptr();
+    // SAFETY: our own type object, fully created.
+    let (basicsize, weaklist) = unsafe { ((*base).tp_basicsize, (*base).tp_weaklistoffset) };
+    if basicsize as usize != BASE_SIZE || weaklist as usize != BASE_SIZE - PTR {
+        return Err(PyRuntimeError::new_err(format!(
+            "unexpected cdata layout: {basicsize} bytes, weakrefs at {weaklist}"
+        )));
+    }
+    let subtype =
+        |name: &'static std::ffi::CStr, size: usize| -> PyResult<*mut ffi::PyTypeObject> {
+            // SAFETY: a spec with no slots, deriving from our open type; the result
+            // is a new reference kept for the life of the process.
+            let tp = unsafe { pylayout::new_subtype(py, base, name, size)? };
+            Ok(tp)
+        };
+    let tailed = subtype(c"_cffi_backend._CDataBase", TAIL_SIZE)?;
+    let function = subtype(
+        c"_cffi_backend._CDataBase",
+        BASE_SIZE + std::mem::size_of::<FunctionTail>(),
+    )?;
+    let owning = subtype(c"_cffi_backend.__CDataOwn", TAIL_SIZE)?;
+    let offset = BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall);
+    // SAFETY: the type was just made and has no instances; the offset is inside
+    // each of them.
+    unsafe { pylayout::enable_vectorcall(function, offset) };
+    TYPES.base.store(base, Ordering::Release);
+    TYPES.tailed.store(tailed, Ordering::Release);
+    TYPES.function.store(function, Ordering::Release);
+    TYPES.owning.store(owning, Ordering::Release);
+    Ok(())
+}
+
+impl CData {
+    /// The tail, unless this is a bare cdata.
+    #[inline]
+    pub(crate) fn tail(&self) -> Option<&Tail> {
+        let me = self as *const CData as *const u8;
+        // SAFETY: `self` lives inside a cdata object; only the bare type has no
+        // tail, and every other has one right after the bare object.
+        unsafe {
+            if pylayout::type_of_contents(me) == TYPES.base.load(Ordering::Relaxed) {
+                None
+            } else {
+                Some(&*(pylayout::after_contents(me, BASE_SIZE) as *const Tail))
+            }
+        }
+    }
+
+    /// The tail for `Drop`, which gives back the owner.
+    pub(crate) fn tail_mut(&mut self) -> Option<&mut Tail> {
+        let me = self as *mut CData as *mut u8;
+        // SAFETY: as in `tail`; `&mut self` is the only reference.
+        unsafe {
+            if pylayout::type_of_contents(me) == TYPES.base.load(Ordering::Relaxed) {
+                None
+            } else {
+                Some(&mut *(pylayout::after_contents(me, BASE_SIZE) as *mut Tail))
+            }
+        }
+    }
+}
+
+impl Drop for CData {
+    fn drop(&mut self) {
+        let Some(tail) = self.tail_mut() else {
+            return;
+        };
+        if let Some(r) = tail.resources() {
+            Python::attach(|py| r.release(py));
+        }
+        // SAFETY: the tag is the one `pack` gave, and the cdata is going away.
+        unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
+    }
+}
+
+/// What the memory after the tail starts as.
+enum Inline {
+    None,
+    /// `new`'s memory, this many bytes, zeroed; the cdata's address.
+    Zeroed(usize),
+    /// A primitive's value too large for the word; the word points to it.
+    Value([u8; 16]),
+}
+
+/// A cdata about to be made: its parts, from which `create` picks the shape.
+pub(crate) struct NewCData {
+    ctype: Py<CType>,
+    word: *mut u8,
+    tail: Option<Tail>,
+    inline: Inline,
+}
+
+impl NewCData {
+    /// A cdata for `ptr`; owner, length and flavor other than none, 0 and
+    /// plain give it a tail.
+    pub(crate) fn new(
+        ctype: Py<CType>,
+        ptr: *mut u8,
+        length: usize,
+        owner: Owner,
+        flavor: Flavor,
+    ) -> NewCData {
+        let bare = matches!(owner, Owner::None) && length == 0 && flavor == Flavor::Plain;
+        NewCData {
+            ctype,
+            word: ptr,
+            tail: (!bare).then(|| Tail::new(owner, length, flavor)),
+            inline: Inline::None,
+        }
+    }
+
+    /// A cdata whose `size` bytes of zeroed memory follow it in its own
+    /// allocation; `length` as `Tail::length` says.
+    pub(crate) fn inline_owned(ctype: Py<CType>, size: usize, length: usize) -> NewCData {
+        NewCData {
+            ctype,
+            word: ptr::null_mut(),
+            tail: Some(Tail::new(Owner::Inline, length, Flavor::Owning)),
+            inline: Inline::Zeroed(size),
+        }
+    }
+
+    /// Makes the cdata hold a primitive's `value` instead of an address.
+    pub(crate) fn with_value(mut self, value: [u8; 16]) -> NewCData {
+        let large = self.ctype.get().prim.is_some_and(|p| p.size() > PTR);
+        if !large {
+            let low = u64::from_le_bytes(value[..8].try_into().expect("8 bytes"));
+            self.word = low as usize as *mut u8;
+        } else {
+            self.inline = Inline::Value(value);
+            self.tail
+                .get_or_insert_with(|| Tail::new(Owner::None, 0, Flavor::Plain));
+        }
+        self
+    }
+
+    /// The cdata and its tail, for the PyO3 subclasses (handles, callbacks)
+    /// whose first field is the tail.
+    pub(crate) fn into_subclass_parts(self) -> (CData, Tail) {
+        debug_assert!(matches!(self.inline, Inline::None));
+        let tail = self
+            .tail
+            .unwrap_or_else(|| Tail::new(Owner::None, 0, Flavor::Plain));
+        (
+            CData {
+                ctype: self.ctype,
+                word: self.word,
+            },
+            tail,
+        )
+    }
+
+    /// Allocates and fills the object: one allocation, whatever the shape.
+    pub(crate) fn create(self, py: Python<'_>) -> PyResult<Py<CData>> {
+        let function = self.ctype.get().kind == Kind::Function;
+        let (tp, size) = match (&self.tail, &self.inline, function) {
+            (_, _, true) => (
+                &TYPES.function,
+                BASE_SIZE + std::mem::size_of::<FunctionTail>(),
+            ),
+            (None, _, false) => (&TYPES.base, BASE_SIZE),
+            (Some(_), Inline::Zeroed(n), false) => (
+                &TYPES.owning,
+                INLINE_OFFSET
+                    .checked_add(*n)
+                    .filter(|s| *s <= isize::MAX as usize)
+                    .ok_or_else(|| PyMemoryError::new_err(format!("cannot allocate {n} bytes")))?,
+            ),
+            (Some(_), Inline::Value(_), false) => (&TYPES.tailed, INLINE_OFFSET + 16),
+            (Some(t), Inline::None, false) if t.owner_tag == OwnerTag::Malloc => {
+                (&TYPES.owning, TAIL_SIZE)
+            }
+            (Some(_), Inline::None, false) => (&TYPES.tailed, TAIL_SIZE),
+        };
+        let tp = tp.load(Ordering::Acquire);
+        // SAFETY: `tp` is a cdata type whose instances are `size` bytes or more
+        // (the types were made for these shapes); every byte the interpreter or
+        // PyO3 reads is written below before the object is handed out.
+        unsafe {
+            let obj = pylayout::new_object(tp, size)?;
+            let base = obj as *mut u8;
+            let mut word = self.word;
+            match self.inline {
+                Inline::None => {}
+                Inline::Zeroed(n) => {
+                    word = base.add(INLINE_OFFSET);
+                    ptr::write_bytes(word, 0, n);
+                }
+                Inline::Value(v) => {
+                    word = base.add(INLINE_OFFSET);
+                    ptr::write(word as *mut [u8; 16], v);
+                }
+            }
+            let contents = base.add(std::mem::size_of::<ffi::PyObject>());
+            ptr::write(
+                contents as *mut CData,
+                CData {
+                    ctype: self.ctype,
+                    word,
+                },
+            );
+            ptr::write(
+                base.add(BASE_SIZE - PTR) as *mut *mut ffi::PyObject,
+                ptr::null_mut(),
+            );
+            if let Some(tail) = self
+                .tail
+                .or_else(|| function.then(|| Tail::new(Owner::None, 0, Flavor::Plain)))
+            {
+                ptr::write(base.add(BASE_SIZE) as *mut Tail, tail);
+            }
+            if function {
+                let at = base.add(BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall));
+                ptr::write(
+                    at as *mut ffi::vectorcallfunc,
+                    crate::call_entry::vectorcall as ffi::vectorcallfunc,
+                );
+            }
+            Ok(Py::from_owned_ptr(py, obj))
+        }
+    }
+}
