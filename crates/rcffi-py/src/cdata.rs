@@ -5,6 +5,7 @@
 //! address of its data; a primitive cdata (from `cast`) holds the value itself.
 //! Only the object `new` returned owns memory; views keep their parent alive.
 
+use std::mem::ManuallyDrop;
 use std::ptr;
 
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
@@ -48,7 +49,10 @@ pub(crate) enum Flavor {
     name = "_CDataBase"
 )]
 pub struct CData {
-    pub ctype: Py<CType>,
+    /// Released by `Drop` with a plain decref: the interpreter calls the
+    /// deallocator with the GIL but outside PyO3's bookkeeping, where dropping
+    /// a `Py` would only queue the decref for later.
+    pub ctype: ManuallyDrop<Py<CType>>,
     /// The address, or a primitive's value (`cdata_held.rs` reads it).
     pub(crate) word: *mut u8,
 }

@@ -15,6 +15,7 @@
 //!
 //! Whether a cdata has a tail is told by its type: only the bare type has none.
 
+use std::mem::ManuallyDrop;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
@@ -107,13 +108,14 @@ pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
             "unexpected cdata layout: {basicsize} bytes, weakrefs at {weaklist}"
         )));
     }
-    let subtype =
-        |name: &'static std::ffi::CStr, size: usize| -> PyResult<*mut ffi::PyTypeObject> {
-            // SAFETY: a spec with no slots, deriving from our open type; the result
-            // is a new reference kept for the life of the process.
-            let tp = unsafe { pylayout::new_subtype(py, base, name, size)? };
-            Ok(tp)
-        };
+    // SAFETY: our type, with no instances yet; `dealloc` frees what `create`
+    // allocates, and the objects PyO3 would make the same way.
+    unsafe { pylayout::set_dealloc(base, dealloc) };
+    let subtype = |name: &'static std::ffi::CStr, size: usize| {
+        // SAFETY: deriving from our open type, with the same deallocator; the
+        // result is a new reference kept for the life of the process.
+        unsafe { pylayout::new_subtype(py, base, name, size, dealloc) }
+    };
     let tailed = subtype(c"_cffi_backend._CDataBase", TAIL_SIZE)?;
     let function = subtype(
         c"_cffi_backend._CDataBase",
@@ -163,15 +165,41 @@ impl CData {
 
 impl Drop for CData {
     fn drop(&mut self) {
-        let Some(tail) = self.tail_mut() else {
-            return;
-        };
-        if let Some(r) = tail.resources() {
-            Python::attach(|py| r.release(py));
+        if let Some(tail) = self.tail_mut() {
+            // SAFETY: the tag is the one `pack` gave, and the cdata is going
+            // away; a cdata is only dropped with the GIL held.
+            if tail.owner_tag == OwnerTag::Resource {
+                // Resources hold Python objects and may run Python code.
+                Python::attach(|py| {
+                    if let Some(r) = tail.resources() {
+                        r.release(py);
+                    }
+                    unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
+                });
+            } else {
+                unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
+            }
         }
-        // SAFETY: the tag is the one `pack` gave, and the cdata is going away.
-        unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
+        // SAFETY: the reference this cdata holds, given back once.
+        unsafe { ffi::Py_DECREF(self.ctype.as_ptr()) }
     }
+}
+
+/// The deallocator of the cdata types `create` makes instances of (not of the
+/// PyO3 subclasses, whose own deallocator drops the `CData` the same way).
+/// Written out rather than PyO3's, whose guards cost more than the rest of a
+/// `new` cdata's life: `CData`'s `Drop` cannot fail (a destructor's error is
+/// reported as unraisable), and the interpreter calls this with the GIL.
+unsafe extern "C" fn dealloc(obj: *mut ffi::PyObject) {
+    let base = obj as *mut u8;
+    if !(*(base.add(BASE_SIZE - PTR) as *mut *mut ffi::PyObject)).is_null() {
+        ffi::PyObject_ClearWeakRefs(obj);
+    }
+    ptr::drop_in_place(base.add(std::mem::size_of::<ffi::PyObject>()) as *mut CData);
+    let tp = (*obj).ob_type;
+    ffi::PyObject_Free(obj.cast());
+    // The reference `PyObject_Init` (or PyO3's allocation) took for the instance.
+    ffi::Py_DECREF(tp.cast());
 }
 
 /// What the memory after the tail starts as.
@@ -244,7 +272,7 @@ impl NewCData {
             .unwrap_or_else(|| Tail::new(Owner::None, 0, Flavor::Plain));
         (
             CData {
-                ctype: self.ctype,
+                ctype: ManuallyDrop::new(self.ctype),
                 word: self.word,
             },
             tail,
@@ -252,6 +280,7 @@ impl NewCData {
     }
 
     /// Allocates and fills the object: one allocation, whatever the shape.
+    #[inline]
     pub(crate) fn create(self, py: Python<'_>) -> PyResult<Py<CData>> {
         let function = self.ctype.get().kind == Kind::Function;
         let (tp, size) = match (&self.tail, &self.inline, function) {
@@ -296,7 +325,7 @@ impl NewCData {
             ptr::write(
                 contents as *mut CData,
                 CData {
-                    ctype: self.ctype,
+                    ctype: ManuallyDrop::new(self.ctype),
                     word,
                 },
             );

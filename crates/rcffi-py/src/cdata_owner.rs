@@ -109,13 +109,15 @@ impl OwnerSlot {
     /// Frees what the slot holds: the memory, the reference or the box.
     ///
     /// # Safety
-    /// `tag` is the one `pack` returned with this slot, and the slot is not
-    /// used again.
+    /// `tag` is the one `pack` returned with this slot, the slot is not used
+    /// again, and the GIL is held.
     pub(crate) unsafe fn drop_as(&mut self, tag: OwnerTag) {
         match tag {
             OwnerTag::None | OwnerTag::Inline => {}
             OwnerTag::Malloc => libc::free(self.malloc.cast()),
-            OwnerTag::Keep => ManuallyDrop::drop(&mut self.keep),
+            // A plain decref: `Drop` of a `Py` outside PyO3's bookkeeping (the
+            // interpreter's deallocator call) would only queue it.
+            OwnerTag::Keep => pyo3::ffi::Py_DECREF(self.keep.as_ptr()),
             OwnerTag::Resource => ManuallyDrop::drop(&mut self.resource),
             OwnerTag::Handle => ManuallyDrop::drop(&mut self.handle),
         }

@@ -145,7 +145,7 @@ pub(crate) unsafe fn new_object(
 }
 
 /// A subtype of `base` named `name` whose instances are `size` bytes, with
-/// nothing of its own but that size: it inherits every slot.
+/// nothing of its own but that size and `dealloc`: it inherits every other slot.
 ///
 /// # Safety
 /// `base` must be a type open to subclassing whose instances are `size` bytes
@@ -155,12 +155,20 @@ pub(crate) unsafe fn new_subtype(
     base: *mut ffi::PyTypeObject,
     name: &'static std::ffi::CStr,
     size: usize,
+    dealloc: ffi::destructor,
 ) -> PyResult<*mut ffi::PyTypeObject> {
-    // The spec is read during the call only; an empty slot list is allowed.
-    let mut slots = [ffi::PyType_Slot {
-        slot: 0,
-        pfunc: std::ptr::null_mut(),
-    }];
+    // The spec is read during the call only. Without a deallocator of its own
+    // the type would get the interpreter's generic one for Python classes.
+    let mut slots = [
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_dealloc,
+            pfunc: dealloc as *mut std::ffi::c_void,
+        },
+        ffi::PyType_Slot {
+            slot: 0,
+            pfunc: std::ptr::null_mut(),
+        },
+    ];
     let mut spec = ffi::PyType_Spec {
         name: name.as_ptr(),
         basicsize: size as std::os::raw::c_int,
@@ -185,5 +193,14 @@ pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, offset: usize
     debug_assert!((offset as isize) < (*tp).tp_basicsize);
     (*tp).tp_vectorcall_offset = offset as isize;
     (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+    ffi::PyType_Modified(tp);
+}
+
+/// Replaces the deallocator of `tp`.
+///
+/// # Safety
+/// `tp` must have no instances yet, and `dealloc` free them as they are made.
+pub(crate) unsafe fn set_dealloc(tp: *mut ffi::PyTypeObject, dealloc: ffi::destructor) {
+    (*tp).tp_dealloc = Some(dealloc);
     ffi::PyType_Modified(tp);
 }
