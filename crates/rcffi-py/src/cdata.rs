@@ -135,7 +135,7 @@ impl CData {
         };
         if item.and_then(CType::align).unwrap_or(1) <= MAX_ALIGN {
             let stored = crate::lifetime::owned_count(ct, size, length);
-            return NewCData::inline_owned(ctype, room, stored).create(py);
+            return crate::cdata_layout::new_inline_owned(py, ctype, room, stored);
         }
         // malloc + memset rather than calloc: glibc's calloc skips the per-thread
         // cache that makes small malloc/free pairs cheap.

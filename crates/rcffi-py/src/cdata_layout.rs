@@ -8,8 +8,9 @@
 //! - `_CDataBase` with a tail, for views that keep a parent alive, slices,
 //!   `gc`, `from_buffer`, allocator memory and primitives too large for the word;
 //! - the same with the vectorcall entry after the tail, for function cdata;
-//! - `__CDataOwn`, cffi's name for what `new` returns, whose memory follows the
-//!   tail in the same allocation (one allocation per `new`, as in cffi);
+//! - `__CDataOwn`, cffi's name for what `new` returns (and for `p[0]` of an
+//!   owning struct pointer), whose memory from `new` follows the tail in the
+//!   same allocation: one allocation per `new`, as in cffi;
 //! - handles and callbacks, PyO3 subclasses whose first field is
 //!   their tail.
 //!
@@ -202,21 +203,14 @@ unsafe extern "C" fn dealloc(obj: *mut ffi::PyObject) {
     ffi::Py_DECREF(tp.cast());
 }
 
-/// What the memory after the tail starts as.
-enum Inline {
-    None,
-    /// `new`'s memory, this many bytes, zeroed; the cdata's address.
-    Zeroed(usize),
-    /// A primitive's value too large for the word; the word points to it.
-    Value([u8; 16]),
-}
-
 /// A cdata about to be made: its parts, from which `create` picks the shape.
 pub(crate) struct NewCData {
     ctype: Py<CType>,
     word: *mut u8,
     tail: Option<Tail>,
-    inline: Inline,
+    /// A primitive's value too large for the word, kept after the tail; the
+    /// word points to it.
+    large_value: Option<[u8; 16]>,
 }
 
 impl NewCData {
@@ -234,18 +228,7 @@ impl NewCData {
             ctype,
             word: ptr,
             tail: (!bare).then(|| Tail::new(owner, length, flavor)),
-            inline: Inline::None,
-        }
-    }
-
-    /// A cdata whose `size` bytes of zeroed memory follow it in its own
-    /// allocation; `length` as `Tail::length` says.
-    pub(crate) fn inline_owned(ctype: Py<CType>, size: usize, length: usize) -> NewCData {
-        NewCData {
-            ctype,
-            word: ptr::null_mut(),
-            tail: Some(Tail::new(Owner::Inline, length, Flavor::Owning)),
-            inline: Inline::Zeroed(size),
+            large_value: None,
         }
     }
 
@@ -256,7 +239,7 @@ impl NewCData {
             let low = u64::from_le_bytes(value[..8].try_into().expect("8 bytes"));
             self.word = low as usize as *mut u8;
         } else {
-            self.inline = Inline::Value(value);
+            self.large_value = Some(value);
             self.tail
                 .get_or_insert_with(|| Tail::new(Owner::None, 0, Flavor::Plain));
         }
@@ -266,7 +249,7 @@ impl NewCData {
     /// The cdata and its tail, for the PyO3 subclasses (handles, callbacks)
     /// whose first field is the tail.
     pub(crate) fn into_subclass_parts(self) -> (CData, Tail) {
-        debug_assert!(matches!(self.inline, Inline::None));
+        debug_assert!(self.large_value.is_none());
         let tail = self
             .tail
             .unwrap_or_else(|| Tail::new(Owner::None, 0, Flavor::Plain));
@@ -283,62 +266,30 @@ impl NewCData {
     #[inline]
     pub(crate) fn create(self, py: Python<'_>) -> PyResult<Py<CData>> {
         let function = self.ctype.get().kind == Kind::Function;
-        let (tp, size) = match (&self.tail, &self.inline, function) {
+        let (tp, size) = match (&self.tail, self.large_value.is_some(), function) {
             (_, _, true) => (
                 &TYPES.function,
                 BASE_SIZE + std::mem::size_of::<FunctionTail>(),
             ),
             (None, _, false) => (&TYPES.base, BASE_SIZE),
-            (Some(_), Inline::Zeroed(n), false) => (
-                &TYPES.owning,
-                INLINE_OFFSET
-                    .checked_add(*n)
-                    .filter(|s| *s <= isize::MAX as usize)
-                    .ok_or_else(|| PyMemoryError::new_err(format!("cannot allocate {n} bytes")))?,
-            ),
-            (Some(_), Inline::Value(_), false) => (&TYPES.tailed, INLINE_OFFSET + 16),
-            (Some(t), Inline::None, false) if t.owner_tag == OwnerTag::Malloc => {
-                (&TYPES.owning, TAIL_SIZE)
-            }
-            (Some(_), Inline::None, false) => (&TYPES.tailed, TAIL_SIZE),
+            (Some(_), true, false) => (&TYPES.tailed, INLINE_OFFSET + 16),
+            (Some(t), false, false) if t.flavor == Flavor::Owning => (&TYPES.owning, TAIL_SIZE),
+            (Some(_), false, false) => (&TYPES.tailed, TAIL_SIZE),
         };
-        let tp = tp.load(Ordering::Acquire);
-        // SAFETY: `tp` is a cdata type whose instances are `size` bytes or more
-        // (the types were made for these shapes); every byte the interpreter or
-        // PyO3 reads is written below before the object is handed out.
+        // SAFETY: the type's instances are `size` bytes or fewer (the types
+        // were made for these shapes), and `fill` writes the rest.
         unsafe {
-            let obj = pylayout::new_object(tp, size)?;
+            let obj = pylayout::new_object(tp.load(Ordering::Acquire), size)?;
             let base = obj as *mut u8;
             let mut word = self.word;
-            match self.inline {
-                Inline::None => {}
-                Inline::Zeroed(n) => {
-                    word = base.add(INLINE_OFFSET);
-                    ptr::write_bytes(word, 0, n);
-                }
-                Inline::Value(v) => {
-                    word = base.add(INLINE_OFFSET);
-                    ptr::write(word as *mut [u8; 16], v);
-                }
+            if let Some(v) = self.large_value {
+                word = base.add(INLINE_OFFSET);
+                ptr::write(word as *mut [u8; 16], v);
             }
-            let contents = base.add(std::mem::size_of::<ffi::PyObject>());
-            ptr::write(
-                contents as *mut CData,
-                CData {
-                    ctype: ManuallyDrop::new(self.ctype),
-                    word,
-                },
-            );
-            ptr::write(
-                base.add(BASE_SIZE - PTR) as *mut *mut ffi::PyObject,
-                ptr::null_mut(),
-            );
-            if let Some(tail) = self
+            let tail = self
                 .tail
-                .or_else(|| function.then(|| Tail::new(Owner::None, 0, Flavor::Plain)))
-            {
-                ptr::write(base.add(BASE_SIZE) as *mut Tail, tail);
-            }
+                .or_else(|| function.then(|| Tail::new(Owner::None, 0, Flavor::Plain)));
+            fill(base, self.ctype, word, tail);
             if function {
                 let at = base.add(BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall));
                 ptr::write(
@@ -348,5 +299,59 @@ impl NewCData {
             }
             Ok(Py::from_owned_ptr(py, obj))
         }
+    }
+}
+
+/// Writes the parts of a new cdata object after its header.
+///
+/// # Safety
+/// `base` is a new object of a cdata type, large enough for a tail if given.
+#[inline(always)]
+unsafe fn fill(base: *mut u8, ctype: Py<CType>, word: *mut u8, tail: Option<Tail>) {
+    let contents = base.add(std::mem::size_of::<ffi::PyObject>());
+    ptr::write(
+        contents as *mut CData,
+        CData {
+            ctype: ManuallyDrop::new(ctype),
+            word,
+        },
+    );
+    ptr::write(
+        base.add(BASE_SIZE - PTR) as *mut *mut ffi::PyObject,
+        ptr::null_mut(),
+    );
+    if let Some(tail) = tail {
+        ptr::write(base.add(BASE_SIZE) as *mut Tail, tail);
+    }
+}
+
+/// A `__CDataOwn` whose `size` bytes of zeroed memory follow its tail in the
+/// same allocation; `length` as `Tail::length` says. The path of `new`.
+pub(crate) fn new_inline_owned(
+    py: Python<'_>,
+    ctype: Py<CType>,
+    size: usize,
+    length: usize,
+) -> PyResult<Py<CData>> {
+    let total = INLINE_OFFSET
+        .checked_add(size)
+        .filter(|s| *s <= isize::MAX as usize)
+        .ok_or_else(|| PyMemoryError::new_err(format!("cannot allocate {size} bytes")))?;
+    // SAFETY: `__CDataOwn` instances are `TAIL_SIZE` bytes; the memory after
+    // them is this one's, zeroed here.
+    unsafe {
+        let obj = pylayout::new_object(TYPES.owning.load(Ordering::Acquire), total)?;
+        let base = obj as *mut u8;
+        let data = base.add(INLINE_OFFSET);
+        ptr::write_bytes(data, 0, size);
+        let tail = Tail {
+            owner_slot: OwnerSlot::inline(),
+            length,
+            flavor: Flavor::Owning,
+            owner_tag: OwnerTag::Inline,
+            released: AtomicBool::new(false),
+        };
+        fill(base, ctype, data, Some(tail));
+        Ok(Py::from_owned_ptr(py, obj))
     }
 }

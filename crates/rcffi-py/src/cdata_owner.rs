@@ -15,8 +15,6 @@ pub enum Owner {
     None,
     /// Memory from `malloc`, freed when this cdata dies.
     Malloc(*mut u8),
-    /// Memory in the cdata's own allocation, after its tail (`new`).
-    Inline,
     /// Another object that owns or views the memory.
     Keep(Py<PyAny>),
     /// Something given back at death or by `ffi.release()`: a `gc` destructor,
@@ -42,6 +40,8 @@ pub(crate) enum OwnerRef<'a> {
 pub(crate) enum OwnerTag {
     None,
     Malloc,
+    /// Memory in the cdata's own allocation, after its tail: what `new` makes
+    /// (`cdata_layout::new_inline_owned`, which sets the tag itself).
     Inline,
     Keep,
     Resource,
@@ -57,6 +57,14 @@ pub(crate) union OwnerSlot {
 }
 
 impl OwnerSlot {
+    /// The slot of memory inside the cdata: nothing to hold.
+    #[inline]
+    pub(crate) fn inline() -> OwnerSlot {
+        OwnerSlot {
+            malloc: std::ptr::null_mut(),
+        }
+    }
+
     pub(crate) fn pack(owner: Owner) -> (OwnerTag, OwnerSlot) {
         match owner {
             Owner::None => (
@@ -66,12 +74,6 @@ impl OwnerSlot {
                 },
             ),
             Owner::Malloc(p) => (OwnerTag::Malloc, OwnerSlot { malloc: p }),
-            Owner::Inline => (
-                OwnerTag::Inline,
-                OwnerSlot {
-                    malloc: std::ptr::null_mut(),
-                },
-            ),
             Owner::Keep(k) => (
                 OwnerTag::Keep,
                 OwnerSlot {
