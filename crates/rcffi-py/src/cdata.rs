@@ -39,8 +39,9 @@ pub(crate) enum Flavor {
 
 /// A C value or a view of C memory. Named as cffi's backend names its class
 /// (`<class '_cffi_backend._CDataBase'>`, which callers compare); the backend
-/// also exports it as `CData`. A bare instance is this and the weakref list,
-/// 40 bytes; the subtypes that carry more are in `cdata_layout.rs`.
+/// also exports it as `CData`. This and the weakref list make a bare cdata,
+/// 40 bytes; instances of this type itself are function cdata, and the other
+/// shapes are subtypes of the same name (`cdata_layout.rs`).
 #[pyclass(
     frozen,
     subclass,

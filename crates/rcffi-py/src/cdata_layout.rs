@@ -1,13 +1,15 @@
 //! The shapes of a cdata object, and how one is made.
 //!
-//! Most cdata (casts, pointers, call results, plain views) are a bare
-//! `_CDataBase`: the object header, the ctype, one word and the weakref list,
-//! 40 bytes as in cffi. What only some cdata need (an owner, a length, a
-//! flavor, the release mark) is a [`Tail`] right after those 40 bytes, in
-//! subtypes of `_CDataBase`, so that the common cdata do not pay for it:
-//! - `_CDataBase` with a tail, for views that keep a parent alive, slices,
-//!   `gc`, `from_buffer`, allocator memory and primitives too large for the word;
-//! - the same with the vectorcall entry after the tail, for function cdata;
+//! Most cdata (casts, pointers, call results, plain views) are bare: the
+//! object header, the ctype, one word and the weakref list, 40 bytes as in
+//! cffi. What only some cdata need (an owner, a length, a flavor, the release
+//! mark) is a [`Tail`] right after those 40 bytes, so that the common cdata do
+//! not pay for it. The types, all named as cffi names them:
+//! - `CData` itself (`_CDataBase`): function cdata, with the tail and then the
+//!   vectorcall entry (CPython finds it at a fixed offset of the type);
+//! - a `_CDataBase` subtype for bare cdata;
+//! - one with a tail, for views that keep a parent alive, slices, `gc`,
+//!   `from_buffer`, allocator memory and primitives too large for the word;
 //! - `__CDataOwn`, cffi's name for what `new` returns (and for `p[0]` of an
 //!   owning struct pointer), whose memory from `new` follows the tail in the
 //!   same allocation: one allocation per `new`, as in cffi;
@@ -83,23 +85,29 @@ const INLINE_OFFSET: usize = (TAIL_SIZE + MAX_ALIGN - 1) & !(MAX_ALIGN - 1);
 pub(crate) const MAX_ALIGN: usize = 16;
 const PTR: usize = std::mem::size_of::<usize>();
 
-/// The cdata types, filled once at module creation.
+/// Bytes of a function cdata.
+const FUNCTION_SIZE: usize = BASE_SIZE + std::mem::size_of::<FunctionTail>();
+
+/// The cdata types, filled once at module creation. Function cdata are of
+/// `CData`'s own type (`type(lib.f) is ffi.CData`, which cffi's tests check),
+/// the only one with a vectorcall entry; the others are subtypes.
 struct Types {
-    base: AtomicPtr<ffi::PyTypeObject>,
+    bare: AtomicPtr<ffi::PyTypeObject>,
     tailed: AtomicPtr<ffi::PyTypeObject>,
     function: AtomicPtr<ffi::PyTypeObject>,
     owning: AtomicPtr<ffi::PyTypeObject>,
 }
 
 static TYPES: Types = Types {
-    base: AtomicPtr::new(ptr::null_mut()),
+    bare: AtomicPtr::new(ptr::null_mut()),
     tailed: AtomicPtr::new(ptr::null_mut()),
     function: AtomicPtr::new(ptr::null_mut()),
     owning: AtomicPtr::new(ptr::null_mut()),
 };
 
-/// Makes the subtypes of `CData`. Called once, at module creation, while
-/// `CData` is still open to subclassing.
+/// Makes the subtypes of `CData` and turns `CData` itself into the type of
+/// function cdata. Called once, at module creation, while `CData` is still
+/// open to subclassing and has no instances.
 pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
     let base = py.get_type::<CData>().as_type_ptr();
     // SAFETY: our own type object, fully created.
@@ -117,19 +125,17 @@ pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
         // result is a new reference kept for the life of the process.
         unsafe { pylayout::new_subtype(py, base, name, size, dealloc) }
     };
+    // Made before `CData` has a vectorcall entry, so none of them inherits it.
+    let bare = subtype(c"_cffi_backend._CDataBase", BASE_SIZE)?;
     let tailed = subtype(c"_cffi_backend._CDataBase", TAIL_SIZE)?;
-    let function = subtype(
-        c"_cffi_backend._CDataBase",
-        BASE_SIZE + std::mem::size_of::<FunctionTail>(),
-    )?;
     let owning = subtype(c"_cffi_backend.__CDataOwn", TAIL_SIZE)?;
     let offset = BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall);
-    // SAFETY: the type was just made and has no instances; the offset is inside
-    // each of them.
-    unsafe { pylayout::enable_vectorcall(function, offset) };
-    TYPES.base.store(base, Ordering::Release);
+    // SAFETY: the type has no instances yet; every one `create` makes is a
+    // function cdata of `FUNCTION_SIZE` bytes, with the entry at `offset`.
+    unsafe { pylayout::enable_vectorcall(base, FUNCTION_SIZE, offset) };
+    TYPES.bare.store(bare, Ordering::Release);
     TYPES.tailed.store(tailed, Ordering::Release);
-    TYPES.function.store(function, Ordering::Release);
+    TYPES.function.store(base, Ordering::Release);
     TYPES.owning.store(owning, Ordering::Release);
     Ok(())
 }
@@ -142,7 +148,7 @@ impl CData {
         // SAFETY: `self` lives inside a cdata object; only the bare type has no
         // tail, and every other has one right after the bare object.
         unsafe {
-            if pylayout::type_of_contents(me) == TYPES.base.load(Ordering::Relaxed) {
+            if pylayout::type_of_contents(me) == TYPES.bare.load(Ordering::Relaxed) {
                 None
             } else {
                 Some(&*(pylayout::after_contents(me, BASE_SIZE) as *const Tail))
@@ -155,7 +161,7 @@ impl CData {
         let me = self as *mut CData as *mut u8;
         // SAFETY: as in `tail`; `&mut self` is the only reference.
         unsafe {
-            if pylayout::type_of_contents(me) == TYPES.base.load(Ordering::Relaxed) {
+            if pylayout::type_of_contents(me) == TYPES.bare.load(Ordering::Relaxed) {
                 None
             } else {
                 Some(&mut *(pylayout::after_contents(me, BASE_SIZE) as *mut Tail))
@@ -267,11 +273,8 @@ impl NewCData {
     pub(crate) fn create(self, py: Python<'_>) -> PyResult<Py<CData>> {
         let function = self.ctype.get().kind == Kind::Function;
         let (tp, size) = match (&self.tail, self.large_value.is_some(), function) {
-            (_, _, true) => (
-                &TYPES.function,
-                BASE_SIZE + std::mem::size_of::<FunctionTail>(),
-            ),
-            (None, _, false) => (&TYPES.base, BASE_SIZE),
+            (_, _, true) => (&TYPES.function, FUNCTION_SIZE),
+            (None, _, false) => (&TYPES.bare, BASE_SIZE),
             (Some(_), true, false) => (&TYPES.tailed, INLINE_OFFSET + 16),
             (Some(t), false, false) if t.flavor == Flavor::Owning => (&TYPES.owning, TAIL_SIZE),
             (Some(_), false, false) => (&TYPES.tailed, TAIL_SIZE),

@@ -183,14 +183,16 @@ pub(crate) unsafe fn new_subtype(
     Ok(tp as *mut ffi::PyTypeObject)
 }
 
-/// Makes instances of `tp` vectorcall objects whose entry point is `offset`
-/// bytes in. PyO3 has no switch for this, so the type is adjusted after its
-/// creation.
+/// Makes instances of `tp` vectorcall objects of `size` bytes whose entry
+/// point is `offset` bytes in. PyO3 has no switch for this, so the type is
+/// adjusted after its creation.
 ///
 /// # Safety
-/// `tp` must have no instances yet and `offset` be inside each of them.
-pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, offset: usize) {
-    debug_assert!((offset as isize) < (*tp).tp_basicsize);
+/// `tp` must have no instances yet, and every instance made later must be
+/// `size` bytes with the entry at `offset`.
+pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, size: usize, offset: usize) {
+    debug_assert!(offset < size);
+    (*tp).tp_basicsize = size as isize;
     (*tp).tp_vectorcall_offset = offset as isize;
     (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
     ffi::PyType_Modified(tp);
