@@ -64,22 +64,10 @@ unsafe impl Send for CData {}
 unsafe impl Sync for CData {}
 
 impl CData {
-    /// A cdata of any kind with all its parts given: for the modules that make
-    /// cdata with resources (`from_buffer`, `gc`, allocators, handles).
-    pub(crate) fn with_parts(
-        ctype: Py<CType>,
-        ptr: *mut u8,
-        length: usize,
-        owner: Owner,
-        flavor: Flavor,
-    ) -> NewCData {
-        NewCData::new(ctype, ptr, length, owner, flavor)
-    }
-
     /// A pointer (or function pointer) cdata with value `p`.
     #[inline]
     pub fn new_pointer(py: Python<'_>, ctype: Py<CType>, p: *mut u8) -> PyResult<Py<CData>> {
-        NewCData::new(ctype, p, 0, Owner::None, Flavor::Plain).create(py)
+        CData::with_parts(ctype, p, 0, Owner::None, Flavor::Plain).create(py)
     }
 
     /// A struct, union or array cdata viewing memory at `addr`.
@@ -91,7 +79,7 @@ impl CData {
         is_ref: bool,
     ) -> PyResult<Py<CData>> {
         let flavor = if is_ref { Flavor::Ref } else { Flavor::Plain };
-        NewCData::new(ctype, addr, 0, owner, flavor).create(py)
+        CData::with_parts(ctype, addr, 0, owner, flavor).create(py)
     }
 
     /// An array cdata of type `T[]` viewing `length` items at `addr`, shown as a
@@ -103,12 +91,12 @@ impl CData {
         length: usize,
         owner: Owner,
     ) -> PyResult<Py<CData>> {
-        NewCData::new(ctype, addr, length, owner, Flavor::Slice).create(py)
+        CData::with_parts(ctype, addr, length, owner, Flavor::Slice).create(py)
     }
 
     /// A primitive cdata holding `value`.
     pub fn new_value(py: Python<'_>, ctype: Py<CType>, value: [u8; 16]) -> PyResult<Py<CData>> {
-        NewCData::new(ctype, ptr::null_mut(), 0, Owner::None, Flavor::Plain)
+        CData::with_parts(ctype, ptr::null_mut(), 0, Owner::None, Flavor::Plain)
             .with_value(value)
             .create(py)
     }

@@ -141,6 +141,25 @@ pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
 }
 
 impl CData {
+    /// A cdata of any kind with all its parts given, to be made with
+    /// `NewCData::create`; owner, length and flavor other than none, 0 and
+    /// plain give it a tail.
+    pub(crate) fn with_parts(
+        ctype: Py<CType>,
+        ptr: *mut u8,
+        length: usize,
+        owner: Owner,
+        flavor: Flavor,
+    ) -> NewCData {
+        let bare = matches!(owner, Owner::None) && length == 0 && flavor == Flavor::Plain;
+        NewCData {
+            ctype,
+            word: ptr,
+            tail: (!bare).then(|| Tail::new(owner, length, flavor)),
+            large_value: None,
+        }
+    }
+
     /// The tail, unless this is a bare cdata.
     #[inline]
     pub(crate) fn tail(&self) -> Option<&Tail> {
@@ -220,24 +239,6 @@ pub(crate) struct NewCData {
 }
 
 impl NewCData {
-    /// A cdata for `ptr`; owner, length and flavor other than none, 0 and
-    /// plain give it a tail.
-    pub(crate) fn new(
-        ctype: Py<CType>,
-        ptr: *mut u8,
-        length: usize,
-        owner: Owner,
-        flavor: Flavor,
-    ) -> NewCData {
-        let bare = matches!(owner, Owner::None) && length == 0 && flavor == Flavor::Plain;
-        NewCData {
-            ctype,
-            word: ptr,
-            tail: (!bare).then(|| Tail::new(owner, length, flavor)),
-            large_value: None,
-        }
-    }
-
     /// Makes the cdata hold a primitive's `value` instead of an address.
     pub(crate) fn with_value(mut self, value: [u8; 16]) -> NewCData {
         let large = self.ctype.get().prim.is_some_and(|p| p.size() > PTR);
