@@ -183,7 +183,12 @@ pub(crate) fn make(py: Python<'_>, ctype: Py<CType>, target: Target) -> PyResult
         _callback: cb,
         target,
     });
-    Ok(Bound::new(py, init)?.into_super().unbind())
+    let made = Bound::new(py, init)?;
+    debug_assert!(crate::cdata_layout::tail_is_first_field(
+        made.as_super().get(),
+        &made.get()._tail
+    ));
+    Ok(made.into_super().unbind())
 }
 
 /// The handler body: runs with the GIL, never unwinds into C.

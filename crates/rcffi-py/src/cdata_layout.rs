@@ -306,6 +306,11 @@ impl NewCData {
     }
 }
 
+/// Whether a PyO3 subclass put its tail where `CData::tail` looks for it.
+pub(crate) fn tail_is_first_field(cdata: &CData, tail: &Tail) -> bool {
+    cdata.tail().is_some_and(|t| ptr::eq(t, tail))
+}
+
 /// Writes the parts of a new cdata object after its header.
 ///
 /// # Safety

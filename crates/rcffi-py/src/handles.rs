@@ -100,7 +100,12 @@ pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<P
         _tail: tail,
         object: x,
     });
-    Ok(Bound::new(py, init)?.into_super().unbind())
+    let made = Bound::new(py, init)?;
+    debug_assert!(crate::cdata_layout::tail_is_first_field(
+        made.as_super().get(),
+        &made.get()._tail
+    ));
+    Ok(made.into_super().unbind())
 }
 
 /// `from_handle(cdata)`: the object of the handle whose pointer `cdata` holds.
