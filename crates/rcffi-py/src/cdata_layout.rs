@@ -283,7 +283,8 @@ impl NewCData {
         // SAFETY: the type's instances are `size` bytes or fewer (the types
         // were made for these shapes), and `fill` writes the rest.
         unsafe {
-            let obj = pylayout::new_object(tp.load(Ordering::Acquire), size)?;
+            let obj = pylayout::new_object(tp.load(Ordering::Acquire), size)
+                .ok_or_else(|| PyMemoryError::new_err("cannot allocate a cdata object"))?;
             let base = obj as *mut u8;
             let mut word = self.word;
             if let Some(v) = self.large_value {
@@ -342,14 +343,16 @@ pub(crate) fn new_inline_owned(
     size: usize,
     length: usize,
 ) -> PyResult<Py<CData>> {
+    let refused = || PyMemoryError::new_err(format!("cannot allocate {size} bytes"));
     let total = INLINE_OFFSET
         .checked_add(size)
         .filter(|s| *s <= isize::MAX as usize)
-        .ok_or_else(|| PyMemoryError::new_err(format!("cannot allocate {size} bytes")))?;
+        .ok_or_else(refused)?;
     // SAFETY: `__CDataOwn` instances are `TAIL_SIZE` bytes; the memory after
     // them is this one's, zeroed here.
     unsafe {
-        let obj = pylayout::new_object(TYPES.owning.load(Ordering::Acquire), total)?;
+        let obj = pylayout::new_object(TYPES.owning.load(Ordering::Acquire), total)
+            .ok_or_else(refused)?;
         let base = obj as *mut u8;
         let data = base.add(INLINE_OFFSET);
         ptr::write_bytes(data, 0, size);

@@ -123,7 +123,8 @@ pub(crate) unsafe fn after_contents(contents: *const u8, offset: usize) -> *mut 
 
 /// A new object of type `tp`, `size` bytes from the object allocator, with its
 /// header set and the rest uninitialised: one allocation for an object and the
-/// data it carries, as the interpreter's own variable-size objects do.
+/// data it carries, as the interpreter's own variable-size objects do. `None`
+/// when memory is short.
 ///
 /// # Safety
 /// `tp` must be a non-GC type without items whose `tp_free` is
@@ -132,16 +133,14 @@ pub(crate) unsafe fn after_contents(contents: *const u8, offset: usize) -> *mut 
 pub(crate) unsafe fn new_object(
     tp: *mut ffi::PyTypeObject,
     size: usize,
-) -> PyResult<*mut ffi::PyObject> {
+) -> Option<*mut ffi::PyObject> {
     let obj = ffi::PyObject_Malloc(size) as *mut ffi::PyObject;
     if obj.is_null() {
-        return Err(pyo3::exceptions::PyMemoryError::new_err(format!(
-            "cannot allocate {size} bytes"
-        )));
+        return None;
     }
     // Sets the type (a new reference for heap types) and the reference count.
     ffi::PyObject_Init(obj, tp);
-    Ok(obj)
+    Some(obj)
 }
 
 /// A subtype of `base` named `name` whose instances are `size` bytes, with
