@@ -32,6 +32,7 @@ mod ctypes_support;
 mod decls;
 mod errno;
 mod errors;
+mod ffi_new;
 mod ffiobj;
 mod files;
 mod handles;
@@ -85,6 +86,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
+    ffi_new::install(py)?;
     m.add_class::<library::CLibrary>()?;
     m.add("CData", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;
