@@ -98,3 +98,110 @@ pub(crate) fn own_attribute_set(
         item != ffi::Py_None()
     }
 }
+
+/// The type of the object whose PyO3 contents start at `contents` (PyO3 puts
+/// a pyclass's value right after the object header).
+///
+/// # Safety
+/// `contents` must be the value of a live pyclass object.
+#[inline]
+pub(crate) unsafe fn type_of_contents(contents: *const u8) -> *mut ffi::PyTypeObject {
+    let obj = contents.sub(std::mem::size_of::<ffi::PyObject>()) as *const ffi::PyObject;
+    (*obj).ob_type
+}
+
+/// The address `offset` bytes into the object whose contents are at `contents`.
+///
+/// # Safety
+/// As [`type_of_contents`], and the object must be at least `offset` bytes.
+#[inline]
+pub(crate) unsafe fn after_contents(contents: *const u8, offset: usize) -> *mut u8 {
+    contents
+        .sub(std::mem::size_of::<ffi::PyObject>())
+        .add(offset) as *mut u8
+}
+
+/// A new object of type `tp`, `size` bytes from the object allocator, with its
+/// header set and the rest uninitialised: one allocation for an object and the
+/// data it carries, as the interpreter's own variable-size objects do. `None`
+/// when memory is short.
+///
+/// # Safety
+/// `tp` must be a non-GC type without items whose `tp_free` is
+/// `PyObject_Free`, and the caller must write every field before the object
+/// is used.
+pub(crate) unsafe fn new_object(
+    tp: *mut ffi::PyTypeObject,
+    size: usize,
+) -> Option<*mut ffi::PyObject> {
+    let obj = ffi::PyObject_Malloc(size) as *mut ffi::PyObject;
+    if obj.is_null() {
+        return None;
+    }
+    // Sets the type (a new reference for heap types) and the reference count.
+    ffi::PyObject_Init(obj, tp);
+    Some(obj)
+}
+
+/// A subtype of `base` named `name` whose instances are `size` bytes, with
+/// nothing of its own but that size and `dealloc`: it inherits every other slot.
+///
+/// # Safety
+/// `base` must be a type open to subclassing whose instances are `size` bytes
+/// or fewer; the new type is never freed.
+pub(crate) unsafe fn new_subtype(
+    py: Python<'_>,
+    base: *mut ffi::PyTypeObject,
+    name: &'static std::ffi::CStr,
+    size: usize,
+    dealloc: ffi::destructor,
+) -> PyResult<*mut ffi::PyTypeObject> {
+    // The spec is read during the call only. Without a deallocator of its own
+    // the type would get the interpreter's generic one for Python classes.
+    let mut slots = [
+        ffi::PyType_Slot {
+            slot: ffi::Py_tp_dealloc,
+            pfunc: dealloc as *mut std::ffi::c_void,
+        },
+        ffi::PyType_Slot {
+            slot: 0,
+            pfunc: std::ptr::null_mut(),
+        },
+    ];
+    let mut spec = ffi::PyType_Spec {
+        name: name.as_ptr(),
+        basicsize: size as std::os::raw::c_int,
+        itemsize: 0,
+        flags: ffi::Py_TPFLAGS_DEFAULT as std::os::raw::c_uint,
+        slots: slots.as_mut_ptr(),
+    };
+    let tp = ffi::PyType_FromSpecWithBases(&mut spec, base as *mut ffi::PyObject);
+    if tp.is_null() {
+        return Err(PyErr::fetch(py));
+    }
+    Ok(tp as *mut ffi::PyTypeObject)
+}
+
+/// Makes instances of `tp` vectorcall objects of `size` bytes whose entry
+/// point is `offset` bytes in. PyO3 has no switch for this, so the type is
+/// adjusted after its creation.
+///
+/// # Safety
+/// `tp` must have no instances yet, and every instance made later must be
+/// `size` bytes with the entry at `offset`.
+pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, size: usize, offset: usize) {
+    debug_assert!(offset < size);
+    (*tp).tp_basicsize = size as isize;
+    (*tp).tp_vectorcall_offset = offset as isize;
+    (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL;
+    ffi::PyType_Modified(tp);
+}
+
+/// Replaces the deallocator of `tp`.
+///
+/// # Safety
+/// `tp` must have no instances yet, and `dealloc` free them as they are made.
+pub(crate) unsafe fn set_dealloc(tp: *mut ffi::PyTypeObject, dealloc: ffi::destructor) {
+    (*tp).tp_dealloc = Some(dealloc);
+    ffi::PyType_Modified(tp);
+}
