@@ -15,6 +15,7 @@ mod cdata_attrs;
 mod cdata_held;
 mod cdata_owner;
 mod cdata_repr;
+mod cdata_slots;
 mod cffi_abi;
 mod compiler;
 mod convert;
@@ -80,6 +81,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
     cdata::CData::enable_vectorcall(py)?;
+    cdata_slots::install(py);
     libfunc::LibFunction::enable_method_calls(py)?;
     handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
