@@ -14,7 +14,7 @@
 //! and messages. Nothing here can fail or panic before that hand-over, so no
 //! behaviour is decided in this module.
 
-use std::os::raw::{c_int, c_long};
+use std::os::raw::c_int;
 use std::ptr;
 use std::sync::{Once, OnceLock};
 
@@ -23,7 +23,7 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 
 use crate::cdata::CData;
-use crate::pylayout::exact_int_ptr;
+use crate::pylayout::{exact_int_ptr, int_object};
 use crate::types::FieldInfo;
 
 /// How a C value is read and written without the general conversion: the
@@ -78,26 +78,26 @@ impl Scalar {
     #[inline(always)]
     unsafe fn load(self, addr: *const u8) -> Option<*mut ffi::PyObject> {
         Some(match self {
-            Scalar::Int { size: 1, signed } => ffi::PyLong_FromLong(if signed {
-                c_long::from(ptr::read_unaligned(addr as *const i8))
-            } else {
-                c_long::from(ptr::read_unaligned(addr))
-            }),
-            Scalar::Int { size: 2, signed } => ffi::PyLong_FromLong(if signed {
-                c_long::from(ptr::read_unaligned(addr as *const i16))
-            } else {
-                c_long::from(ptr::read_unaligned(addr as *const u16))
-            }),
+            Scalar::Int {
+                size: 1,
+                signed: true,
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i8))),
+            Scalar::Int { size: 1, .. } => int_object(i64::from(ptr::read_unaligned(addr))),
+            Scalar::Int {
+                size: 2,
+                signed: true,
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i16))),
+            Scalar::Int { size: 2, .. } => {
+                int_object(i64::from(ptr::read_unaligned(addr as *const u16)))
+            }
             Scalar::Int {
                 size: 4,
                 signed: true,
-            } => ffi::PyLong_FromLong(c_long::from(ptr::read_unaligned(addr as *const i32))),
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i32))),
             Scalar::Int { size: 4, .. } => {
-                ffi::PyLong_FromLongLong(i64::from(ptr::read_unaligned(addr as *const u32)))
+                int_object(i64::from(ptr::read_unaligned(addr as *const u32)))
             }
-            Scalar::Int { signed: true, .. } => {
-                ffi::PyLong_FromLongLong(ptr::read_unaligned(addr as *const i64))
-            }
+            Scalar::Int { signed: true, .. } => int_object(ptr::read_unaligned(addr as *const i64)),
             Scalar::Int { .. } => {
                 ffi::PyLong_FromUnsignedLongLong(ptr::read_unaligned(addr as *const u64))
             }

@@ -82,6 +82,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<cdata::CData>()?;
     cdata::CData::enable_vectorcall(py)?;
     cdata_slots::install(py);
+    pylayout::cache_small_ints(py);
     libfunc::LibFunction::enable_method_calls(py)?;
     handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
