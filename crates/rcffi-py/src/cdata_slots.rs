@@ -24,7 +24,6 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass};
 
 use crate::cdata::CData;
 use crate::pylayout::{exact_int_ptr, int_object};
-use crate::types::FieldInfo;
 
 /// How a C value is read and written without the general conversion: the
 /// integer and floating primitives. Characters, `_Bool`, enums, `long double`
@@ -223,18 +222,18 @@ unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
     &*(bound.get() as *const CData)
 }
 
-/// The scalar field `name` of the struct or union `obj` is or points to, with
-/// the record's address: `None` for anything but a live cdata of a completed
+/// Where the scalar field `name` of the struct or union `obj` is or points to
+/// lives, and its scalar: `None` for anything but a live cdata of a completed
 /// record (through a non-NULL pointer) with a scalar field of exactly that
 /// interned name.
 ///
 /// # Safety
 /// As [`cdata`]; the GIL is held.
 #[inline(always)]
-unsafe fn scalar_field<'a>(
+unsafe fn scalar_field(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
-) -> Option<(*mut u8, &'a FieldInfo)> {
+) -> Option<(*mut u8, Scalar)> {
     let this = cdata(obj);
     if !this.plainly_alive() {
         return None;
@@ -257,7 +256,7 @@ unsafe fn scalar_field<'a>(
     if field.scalar == Scalar::Other {
         return None;
     }
-    Some((this.address().wrapping_add(field.offset), field))
+    Some((this.address().wrapping_add(field.offset), field.scalar))
 }
 
 /// Where item `key` of the array or pointer `obj` is, and its scalar: `None`
@@ -290,6 +289,29 @@ unsafe fn scalar_item(
     Some((addr, scalar))
 }
 
+/// The value at `place`, as a new reference; `None` to hand over.
+///
+/// # Safety
+/// `place` comes from [`scalar_field`] or [`scalar_item`]; the GIL is held.
+#[inline(always)]
+unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject> {
+    let (addr, scalar) = place?;
+    scalar.load(addr)
+}
+
+/// Whether `value` was stored at the place `find` gives; `false` to hand
+/// over, without looking for a place when `value` is NULL (a deletion).
+///
+/// # Safety
+/// As [`loaded`]; `value` is NULL or a live object.
+#[inline(always)]
+unsafe fn stored(
+    find: impl FnOnce() -> Option<(*mut u8, Scalar)>,
+    value: *mut ffi::PyObject,
+) -> bool {
+    !value.is_null() && find().is_some_and(|(addr, scalar)| scalar.store(addr, value))
+}
+
 /// `tp_getattro`.
 ///
 /// # Safety
@@ -298,29 +320,24 @@ unsafe extern "C" fn get_attr(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    if let Some((addr, field)) = scalar_field(obj, name) {
-        if let Some(value) = field.scalar.load(addr) {
-            return value;
-        }
+    match loaded(scalar_field(obj, name)) {
+        Some(value) => value,
+        None => (originals().getattro)(obj, name),
     }
-    (originals().getattro)(obj, name)
 }
 
-/// `tp_setattro`; a NULL `value` is a deletion, left to PyO3's slot.
+/// `tp_setattro`.
 ///
 /// # Safety
-/// Called by CPython with the GIL held and live arguments.
+/// Called by CPython with the GIL held and live arguments (`value` NULL for
+/// a deletion).
 unsafe extern "C" fn set_attr(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
     value: *mut ffi::PyObject,
 ) -> c_int {
-    if !value.is_null() {
-        if let Some((addr, field)) = scalar_field(obj, name) {
-            if field.scalar.store(addr, value) {
-                return 0;
-            }
-        }
+    if stored(|| scalar_field(obj, name), value) {
+        return 0;
     }
     (originals().setattro)(obj, name, value)
 }
@@ -333,29 +350,24 @@ unsafe extern "C" fn get_item(
     obj: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
 ) -> *mut ffi::PyObject {
-    if let Some((addr, scalar)) = scalar_item(obj, key) {
-        if let Some(value) = scalar.load(addr) {
-            return value;
-        }
+    match loaded(scalar_item(obj, key)) {
+        Some(value) => value,
+        None => (originals().subscript)(obj, key),
     }
-    (originals().subscript)(obj, key)
 }
 
-/// `mp_ass_subscript`; a NULL `value` is a deletion, left to PyO3's slot.
+/// `mp_ass_subscript`.
 ///
 /// # Safety
-/// Called by CPython with the GIL held and live arguments.
+/// Called by CPython with the GIL held and live arguments (`value` NULL for
+/// a deletion).
 unsafe extern "C" fn set_item(
     obj: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
     value: *mut ffi::PyObject,
 ) -> c_int {
-    if !value.is_null() {
-        if let Some((addr, scalar)) = scalar_item(obj, key) {
-            if scalar.store(addr, value) {
-                return 0;
-            }
-        }
+    if stored(|| scalar_item(obj, key), value) {
+        return 0;
     }
     (originals().ass_subscript)(obj, key, value)
 }
