@@ -291,39 +291,6 @@ impl CData {
             .wrapping_offset(index.wrapping_mul(size as isize)))
     }
 
-    /// `self[i]` for the commonest case, all checks in one place and no calls:
-    /// an integer item (up to 32 bits) of an array that is not a view, or of a
-    /// non-NULL pointer. `None` sends everything else down the general path.
-    #[inline(always)]
-    fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
-        let ct = self.ct();
-        if !self.alive_on_its_own() {
-            return None;
-        }
-        match ct.kind {
-            Kind::Array if (i as u64) < self.array_length() as u64 => {}
-            Kind::Pointer
-                if !self.address().is_null() && (i == 0 || self.owned_size().is_none()) => {}
-            _ => return None,
-        }
-        let item = ct.item_ref();
-        let prim = item.prim?;
-        if item.kind != Kind::Primitive
-            || !matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned)
-            || prim.size() > 4
-        {
-            return None;
-        }
-        let addr = self
-            .address()
-            .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
-        // SAFETY: in bounds of the array (checked), or where the pointer says.
-        let v = unsafe { convert::load_int(addr, prim.size(), prim.is_signed()) } as i64;
-        // SAFETY: PyLong_FromLongLong returns a new reference (or NULL on error).
-        unsafe { Bound::from_owned_ptr_or_opt(py, pyo3::ffi::PyLong_FromLongLong(v)) }
-            .map(Bound::unbind)
-    }
-
     /// The size of the items of a pointer or array (`void *` counts bytes).
     #[inline]
     pub(crate) fn item_size(&self) -> PyResult<usize> {
@@ -428,12 +395,7 @@ impl CData {
         let py = slf.py();
         let this = slf.get();
         let index = match convert::exact_small_int(key) {
-            Some(i) => {
-                if let Some(v) = this.fast_int_item(py, i) {
-                    return Ok(v);
-                }
-                i as isize
-            }
+            Some(i) => i as isize,
             None => {
                 if let Ok(slice) = key.cast::<PySlice>() {
                     return crate::slicing::get(slf, slice);

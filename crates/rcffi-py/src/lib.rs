@@ -16,6 +16,7 @@ mod cdata_held;
 mod cdata_layout;
 mod cdata_owner;
 mod cdata_repr;
+mod cdata_slots;
 mod cffi_abi;
 mod compiler;
 mod convert;
@@ -81,7 +82,9 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CType>()?;
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
+    cdata_slots::install(py);
     cdata_layout::make_types(py)?;
+    pylayout::cache_small_ints(py);
     libfunc::LibFunction::enable_method_calls(py)?;
     handles::HandleCData::seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
