@@ -358,7 +358,7 @@ impl Allocator {
         } else {
             CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain)
         };
-        let cd = Py::new(py, made)?;
+        let cd = made.create(py)?;
         if let Some(init) = init {
             unsafe { initialize(py, ct, ptr, size, length, init)? };
         }
@@ -373,11 +373,13 @@ pub fn newp(
     init: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<CData>> {
     let init = init.filter(|i| !i.is_none());
-    let ct = ctype.get();
-    let (size, length) = size_and_length(py, ct, init)?;
-    let cd = CData::new_owned(py, ctype.clone_ref(py), size, length)?;
+    let (size, length) = size_and_length(py, ctype.get(), init)?;
+    // The ctype moves into the cdata: `ffi_new.rs` calls this where dropping
+    // a `Py` would only queue the decref.
+    let cd = CData::new_owned(py, ctype, size, length)?;
     if let Some(init) = init {
-        unsafe { initialize(py, ct, cd.get().address(), size, length, init)? };
+        let c = cd.get();
+        unsafe { initialize(py, c.ct(), c.address(), size, length, init)? };
     }
     Ok(cd)
 }

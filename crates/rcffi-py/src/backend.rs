@@ -134,7 +134,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                         _ => {
                             bytes = match value.cast::<CData>() {
                                 Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => {
-                                    *cd.get().value()
+                                    cd.get().value()
                                 }
                                 _ => longdouble::from_f64(v),
                             }

@@ -806,7 +806,7 @@ fn variadic_arg(cd: &Bound<'_, CData>, slot: &mut Slot) -> PyResult<(TypeId, *mu
     }
     match ct.kind {
         Kind::Primitive | Kind::Enum => {
-            slot.0 = *c.value();
+            slot.0 = c.value();
             Ok((ct.id, slot_ptr as *mut c_void))
         }
         Kind::Pointer | Kind::Function => {

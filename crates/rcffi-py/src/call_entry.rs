@@ -18,7 +18,7 @@ use rcffi_core::ctype::Kind;
 use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, FunctionPlan};
 use crate::cdata::CData;
 use crate::errno::around_c_call;
-use crate::pylayout::exact_int_ptr;
+use crate::pylayout::{exact_int_ptr, int_object};
 
 /// The vectorcall entry point of function cdata.
 ///
@@ -201,7 +201,7 @@ unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
     }
     let (size, signed) = plan.int_result.unwrap_or((8, true));
     match crate::call::register_int(raw, size, signed) {
-        Some(v) => ffi::PyLong_FromLongLong(v),
+        Some(v) => int_object(v),
         None => ffi::PyLong_FromUnsignedLongLong(raw),
     }
 }

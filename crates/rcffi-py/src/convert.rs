@@ -297,7 +297,7 @@ unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> 
         }
         PrimClass::LongDouble => {
             let bytes = match obj.cast::<CData>() {
-                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => *cd.get().value(),
+                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => cd.get().value(),
                 _ => longdouble::from_f64(float_for(ct, obj)?),
             };
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, prim.size());

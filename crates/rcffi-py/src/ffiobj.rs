@@ -89,7 +89,9 @@ impl FfiObject {
         Ok(self.decls.clone_ref(py))
     }
 
-    fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
+    /// The ctype a type string or ctype names, for this FFI.
+    #[inline]
+    pub(crate) fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
         resolve(py, &self.types, &self.decls, cdecl)
     }
 
@@ -178,19 +180,7 @@ impl FfiObject {
         self.types.clone_ref(py)
     }
 
-    /// `new(cdecl, init=None)`: zeroed memory for a pointer or array type, owned
-    /// by the result. A method (not a data attribute), so that instances may
-    /// shadow it as cffi's allow, and so that the interpreter's method-call
-    /// path calls it with no bound-method object in between.
-    #[pyo3(name = "new", signature = (cdecl, init=None))]
-    fn allocate(
-        &self,
-        py: Python<'_>,
-        cdecl: &Bound<'_, PyAny>,
-        init: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<CData>> {
-        crate::allocator::newp(py, self.resolve(py, cdecl)?, init)
-    }
+    // `new` is installed by `ffi_new.rs`, which the interpreter enters directly.
 
     /// `cast(cdecl, value)`: a C cast.
     fn cast(
