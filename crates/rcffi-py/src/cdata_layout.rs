@@ -22,13 +22,13 @@ use std::mem::ManuallyDrop;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
 
-use pyo3::exceptions::{PyMemoryError, PyRuntimeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_owner::{OwnerSlot, OwnerTag};
+use crate::messages::Msg;
 use crate::pylayout;
 use crate::types::CType;
 
@@ -113,9 +113,11 @@ pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
     // SAFETY: our own type object, fully created.
     let (basicsize, weaklist) = unsafe { ((*base).tp_basicsize, (*base).tp_weaklistoffset) };
     if basicsize as usize != BASE_SIZE || weaklist as usize != BASE_SIZE - PTR {
-        return Err(PyRuntimeError::new_err(format!(
-            "unexpected cdata layout: {basicsize} bytes, weakrefs at {weaklist}"
-        )));
+        return Err(Msg::UnexpectedCdataLayout {
+            basicsize: &basicsize,
+            weaklist: &weaklist,
+        }
+        .to_err());
     }
     // SAFETY: our type, with no instances yet; `dealloc` frees what `create`
     // allocates, and the objects PyO3 would make the same way.
@@ -284,7 +286,7 @@ impl NewCData {
         // were made for these shapes), and `fill` writes the rest.
         unsafe {
             let obj = pylayout::new_object(tp.load(Ordering::Acquire), size)
-                .ok_or_else(|| PyMemoryError::new_err("cannot allocate a cdata object"))?;
+                .ok_or_else(|| Msg::CannotAllocateCdata.to_err())?;
             let base = obj as *mut u8;
             let mut word = self.word;
             if let Some(v) = self.large_value {
@@ -343,7 +345,7 @@ pub(crate) fn new_inline_owned(
     size: usize,
     length: usize,
 ) -> PyResult<Py<CData>> {
-    let refused = || PyMemoryError::new_err(format!("cannot allocate {size} bytes"));
+    let refused = || Msg::CannotAllocate { size: &size }.to_err();
     let total = INLINE_OFFSET
         .checked_add(size)
         .filter(|s| *s <= isize::MAX as usize)

@@ -11,13 +11,13 @@
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyString, PyTuple};
 
 use crate::cdata::CData;
 use crate::ffiobj::FfiObject;
+use crate::messages::Msg;
 
 /// The method's doc, with the signature `inspect` reads from it.
 const DOC: &std::ffi::CStr = c"new($self, cdecl, init=None)
@@ -79,7 +79,7 @@ unsafe extern "C" fn new_entry(
         Ok(Err(())) => std::ptr::null_mut(),
         Err(_) => {
             let py = Python::assume_attached();
-            PyRuntimeError::new_err("rcffi: a Rust panic in ffi.new()").restore(py);
+            Msg::PanicInNew.to_err().restore(py);
             std::ptr::null_mut()
         }
     }
@@ -113,9 +113,7 @@ unsafe fn new_with_arguments(
 ) -> PyResult<Py<CData>> {
     let n = nargs as usize;
     if n > 2 {
-        return Err(PyTypeError::new_err(format!(
-            "FFI.new() takes from 1 to 2 positional arguments but {n} were given"
-        )));
+        return Err(Msg::NewTooManyArgs { n: &n }.to_err());
     }
     let arg = |i: usize| pyo3::Borrowed::from_ptr(py, *args.add(i));
     let mut given = [(n > 0).then(|| arg(0)), (n > 1).then(|| arg(1))];
@@ -126,25 +124,19 @@ unsafe fn new_with_arguments(
             let slot = match name.to_str()? {
                 "cdecl" => 0,
                 "init" => 1,
-                other => {
-                    return Err(PyTypeError::new_err(format!(
-                        "FFI.new() got an unexpected keyword argument '{other}'"
-                    )))
-                }
+                other => return Err(Msg::NewUnexpectedKeyword { other: &other }.to_err()),
             };
             if given[slot].is_some() {
-                return Err(PyTypeError::new_err(format!(
-                    "FFI.new() got multiple values for argument '{}'",
-                    ["cdecl", "init"][slot]
-                )));
+                return Err(Msg::NewDuplicateArgument {
+                    name: &["cdecl", "init"][slot],
+                }
+                .to_err());
             }
             given[slot] = Some(arg(n + i));
         }
     }
     let [cdecl, init] = given;
-    let cdecl = cdecl.ok_or_else(|| {
-        PyTypeError::new_err("FFI.new() missing 1 required positional argument: 'cdecl'")
-    })?;
+    let cdecl = cdecl.ok_or_else(|| Msg::NewMissingCdecl.to_err())?;
     let this = pyo3::Borrowed::from_ptr(py, slf).cast_unchecked::<FfiObject>();
     let ctype = this.get().resolve(py, &cdecl)?;
     crate::allocator::newp(py, ctype, init.as_deref())

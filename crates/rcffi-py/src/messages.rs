@@ -243,4 +243,12 @@ messages! {
     BufferReadOnly => PyBufferError: "buffer is read-only";
     TypeHasNoSize => PyTypeError: "this type has no size";
     InvalidType => PyTypeError: "invalid type";
+    // cdata memory and ffi.new()
+    UnexpectedCdataLayout { basicsize, weaklist } => PyRuntimeError: "unexpected cdata layout: {basicsize} bytes, weakrefs at {weaklist}";
+    CannotAllocateCdata => PyMemoryError: "cannot allocate a cdata object";
+    PanicInNew => PyRuntimeError: "rcffi: a Rust panic in ffi.new()";
+    NewTooManyArgs { n } => PyTypeError: "FFI.new() takes from 1 to 2 positional arguments but {n} were given";
+    NewUnexpectedKeyword { other } => PyTypeError: "FFI.new() got an unexpected keyword argument '{other}'";
+    NewDuplicateArgument { name } => PyTypeError: "FFI.new() got multiple values for argument '{name}'";
+    NewMissingCdecl => PyTypeError: "FFI.new() missing 1 required positional argument: 'cdecl'";
 }
