@@ -412,7 +412,7 @@ fn size_and_length(
             let length = match (ct.length, init) {
                 (Some(n), _) => n,
                 (None, Some(init)) => convert::open_array_length(item, init)?,
-                (None, None) => return Err(Msg::OpenArrayNoneLength.to_err()),
+                (None, None) => return Err(Msg::OpenArrayLength { given: &"NoneType" }.to_err()),
             };
             let size = length
                 .checked_mul(item_size)

@@ -1,9 +1,7 @@
 //! The module-level primitives of `rcffi._backend`, named and shaped as in cffi's
 //! `_cffi_backend`: type constructors, `newp`, `cast`, `sizeof`, `string`, ...
 
-use pyo3::exceptions::{
-    PyIndexError, PyKeyError, PyOverflowError, PyRuntimeError, PyTypeError, PyValueError,
-};
+use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -11,6 +9,7 @@ use rcffi_core::longdouble;
 
 use crate::cdata::{CData, Owner};
 use crate::convert;
+use crate::messages::Msg;
 use crate::types::{ctype_for, enum_values, table, CType};
 
 /// `new_void_type()`.
@@ -49,30 +48,28 @@ pub fn new_array_type(
         None => None,
         Some(n) => Some(usize::try_from(n).map_err(|_| {
             if n < 0 {
-                PyValueError::new_err("negative array length")
+                Msg::NegativeArrayLength.to_err()
             } else {
-                PyOverflowError::new_err("array length too large")
+                Msg::ArrayLengthTooLarge.to_err()
             }
         })?),
     };
     if ptr_ctype.kind != Kind::Pointer {
-        return Err(PyTypeError::new_err("first arg must be a pointer ctype"));
+        return Err(Msg::NewArrayNotPointer.to_err());
     }
     let item = ptr_ctype.item_ref();
     if item.size().is_none() {
-        return Err(PyValueError::new_err(format!(
-            "array item of unknown size: '{}'",
-            item.cname
-        )));
+        return Err(Msg::ArrayItemUnknownSize { ctype: &item.cname }.to_err());
     }
     // Sizes are isize in C and Python: a larger array could not be addressed.
     if let Some(n) = length {
         let bytes = item.size().and_then(|s| s.checked_mul(n));
         if bytes.is_none_or(|b| b > isize::MAX as usize) {
-            return Err(PyOverflowError::new_err(format!(
-                "array of {n} items of '{}' is larger than the address space",
-                item.cname
-            )));
+            return Err(Msg::ArrayBeyondAddressSpace {
+                n: &n,
+                ctype: &item.cname,
+            }
+            .to_err());
         }
     }
     let id = table().array(item.id, length);
@@ -165,10 +162,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             }
             CData::new_value(py, ctype.clone_ref(py), bytes)
         }
-        _ => Err(PyTypeError::new_err(format!(
-            "cannot cast to ctype '{}'",
-            ct.cname
-        ))),
+        _ => Err(Msg::CannotCast { ctype: &ct.cname }.to_err()),
     }
 }
 
@@ -188,10 +182,12 @@ fn char_code(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<Option<i128>> {
     };
     match codes[..] {
         [code] => Ok(Some(code)),
-        _ => Err(PyTypeError::new_err(format!(
-            "cannot cast a {what} of length {} to '{cname}'",
-            codes.len()
-        ))),
+        _ => Err(Msg::CannotCastLength {
+            what: &what,
+            len: &codes.len(),
+            ctype: &cname,
+        }
+        .to_err()),
     }
 }
 
@@ -258,10 +254,11 @@ fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
             return integer_of(&as_int, target);
         }
     }
-    Err(PyTypeError::new_err(format!(
-        "cannot cast {} to ctype '{target}'",
-        value.get_type().name()?
-    )))
+    Err(Msg::CannotCastValue {
+        given: &value.get_type().name()?,
+        target: &target,
+    }
+    .to_err())
 }
 
 fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
@@ -280,14 +277,15 @@ fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
         }
     }
     value.extract::<f64>().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "cannot cast {} to ctype '{target}'",
-            value
+        Msg::CannotCastValue {
+            given: &value
                 .get_type()
                 .name()
                 .map(|n| n.to_string())
-                .unwrap_or_default()
-        ))
+                .unwrap_or_default(),
+            target: &target,
+        }
+        .to_err()
     })
 }
 
@@ -300,14 +298,17 @@ pub fn sizeof(obj: &Bound<'_, PyAny>) -> PyResult<usize> {
     if let Ok(cd) = obj.cast::<CData>() {
         return cd.get().data_size();
     }
-    Err(PyTypeError::new_err("expected a 'cdata' or 'ctype' object"))
+    Err(Msg::NotCdataOrCType.to_err())
 }
 
 /// `alignof(ctype)`.
 #[pyfunction]
 pub fn alignof(ctype: &CType) -> PyResult<usize> {
     ctype.align().ok_or_else(|| {
-        PyValueError::new_err(format!("ctype '{}' is of unknown alignment", ctype.cname))
+        Msg::UnknownAlignment {
+            ctype: &ctype.cname,
+        }
+        .to_err()
     })
 }
 
@@ -344,24 +345,17 @@ pub fn typeoffsetof(
             ct
         };
         if !rct.is_record() {
-            return Err(PyTypeError::new_err(format!(
-                "with a field name argument, expected a struct or union ctype, not '{}'",
-                ct.cname
-            )));
+            return Err(Msg::OffsetofFieldOfNonRecord { ctype: &ct.cname }.to_err());
         }
-        let rec = rct.record(py).ok_or_else(|| {
-            PyTypeError::new_err(
-                rct.pending_error()
-                    .unwrap_or_else(|| format!("struct or union '{}' is opaque", rct.cname)),
-            )
+        let rec = rct.record(py).ok_or_else(|| match rct.pending_error() {
+            Some(why) => PyTypeError::new_err(why),
+            None => Msg::OpaqueRecord { ctype: &rct.cname }.to_err(),
         })?;
         let f = rec
             .field(name)
             .ok_or_else(|| PyKeyError::new_err(name.to_string()))?;
         if f.bitsize.is_some() {
-            return Err(PyTypeError::new_err(format!(
-                "field '{name}' is a bitfield: it has no offset"
-            )));
+            return Err(Msg::OffsetofBitfield { name: &name }.to_err());
         }
         return Ok((f.ctype.clone_ref(py), f.offset as isize));
     }
@@ -369,20 +363,18 @@ pub fn typeoffsetof(
     let indexable = ct.kind == Kind::Array
         || (ct.kind == Kind::Pointer && following == 0 && ct.item_ref().size().is_some());
     if !indexable {
-        return Err(PyTypeError::new_err(format!(
-            "with an integer argument, expected an array ctype or a pointer to non-opaque, not '{}'",
-            ct.cname
-        )));
+        return Err(Msg::OffsetofIndexOfNonArray { ctype: &ct.cname }.to_err());
     }
     let item = ct.item.as_ref().expect("array or pointer");
     let offset = isize::try_from(item.get().size_or_err()?)
         .ok()
         .and_then(|size| index.checked_mul(size))
         .ok_or_else(|| {
-            PyOverflowError::new_err(format!(
-                "offset of item {index} of '{}' overflows",
-                ct.cname
-            ))
+            Msg::OffsetOverflow {
+                index: &index,
+                ctype: &ct.cname,
+            }
+            .to_err()
         })?;
     Ok((item.clone_ref(py), offset))
 }
@@ -397,19 +389,17 @@ pub fn rawaddressof(
     offset: isize,
 ) -> PyResult<Py<CData>> {
     let Ok(cd) = cdata.cast::<CData>() else {
-        return Err(PyTypeError::new_err("expected a 'cdata' object"));
+        return Err(Msg::NotCdata.to_err());
     };
     let c = cd.get();
     if !matches!(
         c.ct().kind,
         Kind::Struct | Kind::Union | Kind::Array | Kind::Pointer
     ) {
-        return Err(PyTypeError::new_err(
-            "expected a cdata struct/union/array/pointer object",
-        ));
+        return Err(Msg::NotAddressable.to_err());
     }
     if ctype.get().kind != Kind::Pointer {
-        return Err(PyTypeError::new_err("expected a pointer ctype"));
+        return Err(Msg::NotPointerCType.to_err());
     }
     c.check_alive(py)?;
     CData::new_pointer(py, ctype, c.address().wrapping_offset(offset))
@@ -423,43 +413,32 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
     let c = cdata.get();
     let ct = c.ct();
     if !matches!(ct.kind, Kind::Pointer | Kind::Array) {
-        return Err(PyTypeError::new_err(format!(
-            "expected a pointer or array, got '{}'",
-            ct.cname
-        )));
+        return Err(Msg::NotPointerOrArray { ctype: &ct.cname }.to_err());
     }
     if length < 0 {
-        return Err(PyValueError::new_err("negative array length"));
+        return Err(Msg::NegativeArrayLength.to_err());
     }
     let n = length as usize;
     if ct.kind == Kind::Array && n > c.array_length() {
-        return Err(PyIndexError::new_err(format!(
-            "unpack(): {n} items asked from cdata '{}' of length {}",
-            ct.cname,
-            c.array_length()
-        )));
+        return Err(Msg::UnpackTooMany {
+            n: &n,
+            ctype: &ct.cname,
+            array_length: &c.array_length(),
+        }
+        .to_err());
     }
     c.check_alive(py)?;
     let base = c.address();
     if base.is_null() {
-        return Err(PyRuntimeError::new_err(format!(
-            "cannot use unpack() on NULL cdata '{}'",
-            ct.cname
-        )));
+        return Err(Msg::UnpackNull { ctype: &ct.cname }.to_err());
     }
     let item = ct.item.as_ref().expect("pointer or array");
     let it = item.get();
     if it.kind == Kind::Void {
-        return Err(PyTypeError::new_err(format!(
-            "unpack(): cannot read items of cdata '{}'",
-            ct.cname
-        )));
+        return Err(Msg::UnpackUnreadable { ctype: &ct.cname }.to_err());
     }
     if it.size().is_none() {
-        return Err(PyValueError::new_err(format!(
-            "'{}' points to items of unknown size",
-            ct.cname
-        )));
+        return Err(Msg::PointsToUnknownSize { ctype: &ct.cname }.to_err());
     }
     match (it.kind, it.prim.map(Prim::class)) {
         (Kind::Primitive, Some(PrimClass::Char)) => {
@@ -507,10 +486,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                 let code = u32::from_le_bytes(cdata.value()[..4].try_into().expect("4 bytes"));
                 crate::widechar::wide_char_to_str(py, code)
             }
-            _ => Err(PyTypeError::new_err(format!(
-                "string(): unexpected cdata '{}' argument",
-                ct.cname
-            ))),
+            _ => Err(Msg::StringBadCdata { ctype: &ct.cname }.to_err()),
         },
         Kind::Pointer | Kind::Array => {
             let item = ct.item_ref();
@@ -526,10 +502,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
             };
             let base = cdata.address();
             if base.is_null() {
-                return Err(PyRuntimeError::new_err(format!(
-                    "cannot use string() on NULL cdata '{}'",
-                    ct.cname
-                )));
+                return Err(Msg::StringNull { ctype: &ct.cname }.to_err());
             }
             match (item.kind, item.prim.map(Prim::class), item.size()) {
                 (
@@ -569,16 +542,10 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                     }
                     crate::widechar::wide_units_to_str(py, &units, size)
                 }
-                _ => Err(PyTypeError::new_err(format!(
-                    "string(): unexpected cdata '{}' argument",
-                    ct.cname
-                ))),
+                _ => Err(Msg::StringBadCdata { ctype: &ct.cname }.to_err()),
             }
         }
-        _ => Err(PyTypeError::new_err(format!(
-            "string(): unexpected cdata '{}' argument",
-            ct.cname
-        ))),
+        _ => Err(Msg::StringBadCdata { ctype: &ct.cname }.to_err()),
     }
 }
 
@@ -588,7 +555,7 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
 #[pyfunction]
 pub fn object_at(py: Python<'_>, address: usize) -> PyResult<Py<PyAny>> {
     if address == 0 {
-        return Err(PyValueError::new_err("PyObject is NULL"));
+        return Err(Msg::NullPyObject.to_err());
     }
     // SAFETY: the caller vouches that `address` is a live object; the new
     // reference is ours.

@@ -15,7 +15,7 @@
 
 use std::os::raw::c_void;
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
@@ -26,6 +26,7 @@ use crate::cdata::CData;
 use crate::convert;
 use crate::errno::around_c_call;
 use crate::errors::to_pyerr;
+use crate::messages::Msg;
 use crate::pylayout::exact_int;
 use crate::types::{ctype_for, table, CType};
 
@@ -294,16 +295,10 @@ pub(crate) fn call_cdata(
     let this = slf.get();
     let ct = this.ctype.get();
     if ct.kind != Kind::Function {
-        return Err(PyTypeError::new_err(format!(
-            "cdata '{}' is not callable",
-            ct.cname
-        )));
+        return Err(Msg::CdataNotCallable { ctype: &ct.cname }.to_err());
     }
     if this.address().is_null() {
-        return Err(PyRuntimeError::new_err(format!(
-            "cannot call null function pointer from cdata '{}'",
-            ct.cname
-        )));
+        return Err(Msg::NullFunctionCall { ctype: &ct.cname }.to_err());
     }
     let plan = plan_of(py, ct)?;
     let nfixed = plan.args.len();
@@ -640,11 +635,11 @@ fn call_libffi(
             for i in nfixed..n {
                 let a = arg(i);
                 let Ok(cd) = a.cast::<CData>() else {
-                    return Err(PyTypeError::new_err(format!(
-                        "argument {} passed in the variadic part needs to be a cdata object (got {})",
-                        i + 1,
-                        a.get_type().name()?
-                    )));
+                    return Err(Msg::VariadicNotCdata {
+                        index: &(i + 1),
+                        given: &a.get_type().name()?,
+                    }
+                    .to_err());
                 };
                 let (vt, p) =
                     variadic_arg(&cd, &mut slots[i]).map_err(|e| annotate(py, e, i, ct))?;
@@ -819,9 +814,7 @@ fn variadic_arg(cd: &Bound<'_, CData>, slot: &mut Slot) -> PyResult<(TypeId, *mu
             Ok((ptr_ty, slot_ptr as *mut c_void))
         }
         Kind::Struct | Kind::Union => Ok((ct.id, c.address() as *mut c_void)),
-        Kind::Void => Err(PyTypeError::new_err(
-            "cannot pass 'void' as a variadic argument",
-        )),
+        Kind::Void => Err(Msg::VoidVariadic.to_err()),
     }
 }
 

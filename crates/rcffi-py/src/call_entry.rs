@@ -10,7 +10,6 @@
 //! `benches/callgrind.py add`: the general path spent about 60 instructions a
 //! call on results and frames that this one does not build.
 
-use pyo3::exceptions::{PyRuntimeError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
@@ -18,6 +17,7 @@ use rcffi_core::ctype::Kind;
 use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, FunctionPlan};
 use crate::cdata::CData;
 use crate::errno::around_c_call;
+use crate::messages::Msg;
 use crate::pylayout::{exact_int_ptr, int_object};
 
 /// The vectorcall entry point of function cdata.
@@ -53,7 +53,7 @@ pub(crate) unsafe fn enter_vectorcall(
 ) -> *mut ffi::PyObject {
     let py = Python::assume_attached();
     if !kwnames.is_null() && ffi::PyTuple_GET_SIZE(kwnames) > 0 {
-        PyTypeError::new_err("C functions take no keyword arguments").restore(py);
+        Msg::NoKeywordArguments.to_err().restore(py);
         return std::ptr::null_mut();
     }
     enter_from_interpreter(py, callable, args, n)
@@ -111,7 +111,7 @@ unsafe fn enter_general(
             std::ptr::null_mut()
         }
         Err(_) => {
-            PyRuntimeError::new_err("internal error (panic) in an rcffi call").restore(py);
+            Msg::PanicInCall.to_err().restore(py);
             std::ptr::null_mut()
         }
     }

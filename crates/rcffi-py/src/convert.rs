@@ -3,13 +3,14 @@
 
 use std::ptr;
 
-use pyo3::exceptions::{PyIndexError, PyOverflowError, PyTypeError, PyValueError};
+use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyComplex, PyDict, PyFloat, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 
 use crate::cdata::{CData, Owner};
+use crate::messages::Msg;
 use crate::types::{CType, FieldInfo};
 
 /// Reads the integer of `size` bytes at `addr`, sign- or zero-extended.
@@ -80,17 +81,15 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
                 )
             });
         if !integral {
-            return Err(PyTypeError::new_err(format!(
-                "an integer is required for '{}', not cdata '{}'",
-                ct.cname, c.cname
-            )));
+            return Err(Msg::IntegerNotCdata {
+                ctype: &ct.cname,
+                given: &c.cname,
+            }
+            .to_err());
         }
         cd.get().as_integer()?
     } else if obj.is_instance_of::<PyFloat>() {
-        return Err(PyTypeError::new_err(format!(
-            "an integer is required for '{}', not float",
-            ct.cname
-        )));
+        return Err(Msg::IntegerNotFloat { ctype: &ct.cname }.to_err());
     } else if let Ok(small) = obj.extract::<i64>() {
         // The machine-word conversion is the common case and much cheaper.
         i128::from(small)
@@ -103,13 +102,17 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     } else {
         obj.extract::<i128>().map_err(|e| {
             if e.is_instance_of::<PyOverflowError>(obj.py()) {
-                PyOverflowError::new_err(format!("integer {} does not fit '{}'", obj, ct.cname))
+                Msg::IntegerDoesNotFit {
+                    value: &obj,
+                    ctype: &ct.cname,
+                }
+                .to_err()
             } else {
-                PyTypeError::new_err(format!(
-                    "an integer is required for '{}', not {}",
-                    ct.cname,
-                    type_name(obj)
-                ))
+                Msg::IntegerRequired {
+                    ctype: &ct.cname,
+                    given: &type_name(obj),
+                }
+                .to_err()
             }
         })?
     };
@@ -119,10 +122,11 @@ pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
         int_range(prim.size(), prim.is_signed())
     };
     if v < lo || v > hi {
-        return Err(PyOverflowError::new_err(format!(
-            "integer {v} does not fit '{}'",
-            ct.cname
-        )));
+        return Err(Msg::IntegerDoesNotFit {
+            value: &v,
+            ctype: &ct.cname,
+        }
+        .to_err());
     }
     Ok(v)
 }
@@ -177,7 +181,7 @@ pub unsafe fn read(
             )?
             .into_any())
         }
-        Kind::Void => Err(PyTypeError::new_err("cannot read a value of type 'void'")),
+        Kind::Void => Err(Msg::ReadVoid.to_err()),
     }
 }
 
@@ -199,11 +203,7 @@ unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> Py
         }
         PrimClass::Bool => match *addr {
             b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
-            b => {
-                return Err(PyValueError::new_err(format!(
-                    "got a _Bool of value {b}, expected 0 or 1"
-                )))
-            }
+            b => return Err(Msg::BoolNotZeroOrOne { b: &b }.to_err()),
         },
         PrimClass::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
         PrimClass::Float if prim == Prim::Float => {
@@ -272,7 +272,7 @@ pub unsafe fn write(
         }
         Kind::Struct | Kind::Union => write_record(py, ct, addr, obj, ct.size().unwrap_or(0)),
         Kind::Array => write_array(py, ct, addr, ct.length, obj),
-        Kind::Void => Err(PyTypeError::new_err("cannot write a value of type 'void'")),
+        Kind::Void => Err(Msg::WriteVoid.to_err()),
     }
 }
 
@@ -308,11 +308,11 @@ unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> 
         }
         PrimClass::Complex => {
             let c = obj.extract::<num_complex_pair::Pair>().map_err(|_| {
-                PyTypeError::new_err(format!(
-                    "initializer for ctype '{}' must be a complex number, not {}",
-                    ct.cname,
-                    type_name(obj)
-                ))
+                Msg::ComplexInitializer {
+                    ctype: &ct.cname,
+                    given: &type_name(obj),
+                }
+                .to_err()
             })?;
             if prim == Prim::FloatComplex {
                 let p = addr as *mut f32;
@@ -361,11 +361,11 @@ fn float_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
             // An int too large for a double: an overflow, not a type error.
             return e;
         }
-        PyTypeError::new_err(format!(
-            "must be real number for '{}', not {}",
-            ct.cname,
-            type_name(obj)
-        ))
+        Msg::RealNumberRequired {
+            ctype: &ct.cname,
+            given: &type_name(obj),
+        }
+        .to_err()
     })
 }
 
@@ -381,11 +381,11 @@ fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
             return Ok(c.value()[0]);
         }
     }
-    Err(PyTypeError::new_err(format!(
-        "initializer for ctype '{}' must be a bytes of length 1, not {}",
-        ct.cname,
-        type_name(obj)
-    )))
+    Err(Msg::CharInitializer {
+        ctype: &ct.cname,
+        given: &type_name(obj),
+    }
+    .to_err())
 }
 
 /// The address a pointer of type `ct` gets from `obj`: a cdata of a compatible
@@ -403,19 +403,20 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
         if let Some(stream) = crate::files::file_of_if_expected(py, ct, obj)? {
             return Ok(stream);
         }
-        return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a cdata pointer, not {}",
-            ct.cname,
-            type_name(obj)
-        )));
+        return Err(Msg::PointerInitializer {
+            ctype: &ct.cname,
+            given: &type_name(obj),
+        }
+        .to_err());
     };
     let cd = cd.get();
     let other = cd.ctype.get();
     if !matches!(other.kind, Kind::Pointer | Kind::Array | Kind::Function) {
-        return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be a pointer or array, not cdata '{}'",
-            ct.cname, other.cname
-        )));
+        return Err(Msg::PointerOrArrayInitializer {
+            ctype: &ct.cname,
+            given: &other.cname,
+        }
+        .to_err());
     }
     let compatible = other.id == ct.id
         || match (ct.kind, other.kind) {
@@ -518,10 +519,7 @@ pub unsafe fn write_record(
         }
     }
     let Some(rec) = ct.record(py) else {
-        return Err(PyTypeError::new_err(format!(
-            "'{}' is opaque: its fields are not declared",
-            ct.cname
-        )));
+        return Err(Msg::OpaqueRecordInitializer { ctype: &ct.cname }.to_err());
     };
     if let Ok(list) = obj.cast::<PyList>() {
         return write_fields_seq(py, ct, rec, addr, list.iter(), room);
@@ -540,20 +538,21 @@ pub unsafe fn write_record(
         {
             let name: String = k.extract()?;
             let f = rec.field(&name).ok_or_else(|| {
-                pyo3::exceptions::PyKeyError::new_err(format!(
-                    "'{}' has no field '{name}'",
-                    ct.cname
-                ))
+                Msg::InitializerNoSuchField {
+                    ctype: &ct.cname,
+                    name: &name,
+                }
+                .to_err()
             })?;
             write_member(py, f, addr, &v, room)?;
         }
         return Ok(());
     }
-    Err(PyTypeError::new_err(format!(
-        "initializer for ctype '{}' must be a list or tuple or dict or struct-cdata, not {}",
-        ct.cname,
-        type_name(obj)
-    )))
+    Err(Msg::RecordInitializer {
+        ctype: &ct.cname,
+        given: &type_name(obj),
+    }
+    .to_err())
 }
 
 unsafe fn write_fields_seq<'py>(
@@ -567,10 +566,11 @@ unsafe fn write_fields_seq<'py>(
     let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
     let n = items.len();
     if n > named.len() {
-        return Err(PyValueError::new_err(format!(
-            "too many initializers for '{}' (got {n})",
-            ct.cname
-        )));
+        return Err(Msg::TooManyRecordInitializers {
+            ctype: &ct.cname,
+            n: &n,
+        }
+        .to_err());
     }
     for (f, v) in named.iter().zip(items) {
         write_member(py, f, addr, &v, room)?;
@@ -624,9 +624,12 @@ pub unsafe fn write_field(
                 (0, (1i128 << width) - 1)
             };
             if value < lo || value > hi {
-                return Err(PyOverflowError::new_err(format!(
-                    "value {value} outside the range allowed by the bit field width: {lo} <= x <= {hi}"
-                )));
+                return Err(Msg::BitfieldOverflow {
+                    value: &value,
+                    lo: &lo,
+                    hi: &hi,
+                }
+                .to_err());
             }
             let n = bitfield_bytes(shift, width);
             let mask: u128 = ((1u128 << width) - 1) << shift;
@@ -735,11 +738,12 @@ pub(crate) unsafe fn write_array(
         if oc.id == ct.id {
             let n = c.array_length();
             if length.is_some_and(|len| n > len) {
-                return Err(PyIndexError::new_err(format!(
-                    "too many initializers for '{}' ({n} > {})",
-                    ct.cname,
-                    length.unwrap_or(0)
-                )));
+                return Err(Msg::TooManyArrayInitializers {
+                    ctype: &ct.cname,
+                    given: &n,
+                    len: &length.unwrap_or(0),
+                }
+                .to_err());
             }
             ptr::copy(c.address(), addr, n * item_size);
             return Ok(());
@@ -759,11 +763,11 @@ pub(crate) unsafe fn write_array(
             check_bool_bytes(item, bytes)?;
             if let Some(len) = length {
                 if bytes.len() > len {
-                    return Err(PyIndexError::new_err(format!(
-                        "initializer bytes is too long for '{}' (got {} characters)",
-                        ct.cname,
-                        bytes.len()
-                    )));
+                    return Err(Msg::BytesTooLong {
+                        ctype: &ct.cname,
+                        len: &bytes.len(),
+                    }
+                    .to_err());
                 }
             }
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, bytes.len());
@@ -781,11 +785,11 @@ pub(crate) unsafe fn write_array(
             let units = crate::widechar::encode_wide(item, s)?;
             if let Some(len) = length {
                 if units.len() > len {
-                    return Err(PyIndexError::new_err(format!(
-                        "initializer string is too long for '{}' (got {} characters)",
-                        ct.cname,
-                        units.len()
-                    )));
+                    return Err(Msg::StringTooLong {
+                        ctype: &ct.cname,
+                        len: &units.len(),
+                    }
+                    .to_err());
                 }
             }
             for (i, u) in units.iter().enumerate() {
@@ -805,19 +809,21 @@ pub(crate) unsafe fn write_array(
             _ if item_size == 1 && item.prim.is_some_and(|p| p.is_integer()) => "a bytes or ",
             _ => "a ",
         };
-        return Err(PyTypeError::new_err(format!(
-            "initializer for ctype '{}' must be {also}list or tuple, not {}",
-            ct.cname,
-            type_name(obj)
-        )));
+        return Err(Msg::ArrayInitializer {
+            ctype: &ct.cname,
+            also: &also,
+            given: &type_name(obj),
+        }
+        .to_err());
     };
     if let Some(len) = length {
         if items.len() > len {
-            return Err(PyIndexError::new_err(format!(
-                "too many initializers for '{}' ({} > {len})",
-                ct.cname,
-                items.len()
-            )));
+            return Err(Msg::TooManyArrayInitializers {
+                ctype: &ct.cname,
+                given: &items.len(),
+                len: &len,
+            }
+            .to_err());
         }
     }
     for (i, v) in items.iter().enumerate() {
@@ -830,9 +836,7 @@ pub(crate) unsafe fn write_array(
 /// holding anything else is undefined in C.
 pub fn check_bool_bytes(item: &CType, bytes: &[u8]) -> PyResult<()> {
     if item.prim == Some(Prim::Bool) && bytes.iter().any(|c| *c > 1) {
-        return Err(PyValueError::new_err(
-            "an array of _Bool can only contain \\x00 or \\x01",
-        ));
+        return Err(Msg::BoolArrayBytes.to_err());
     }
     Ok(())
 }
@@ -851,13 +855,13 @@ pub fn open_array_length(item: &CType, init: &Bound<'_, PyAny>) -> PyResult<usiz
         return init.len();
     }
     let n: i128 = init.extract().map_err(|_| {
-        PyTypeError::new_err(format!(
-            "expected new array length or list/tuple/str, not {}",
-            type_name(init)
-        ))
+        Msg::OpenArrayLength {
+            given: &type_name(init),
+        }
+        .to_err()
     })?;
     if n < 0 {
-        return Err(PyValueError::new_err("negative array length"));
+        return Err(Msg::NegativeArrayLength.to_err());
     }
-    usize::try_from(n).map_err(|_| PyOverflowError::new_err("array size would overflow a ssize_t"))
+    usize::try_from(n).map_err(|_| Msg::ArraySizeOverflow.to_err())
 }

@@ -428,8 +428,9 @@ unsafe extern "C" fn convert_array_from_object(
             let wide = item.kind == Kind::Primitive
                 && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar);
             if !wide {
-                return Err(Msg::StrForPointerInitializer {
+                return Err(Msg::PointerInitializer {
                     ctype: &ct.get().cname,
+                    given: &"str",
                 }
                 .to_err());
             }
