@@ -160,7 +160,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                     } else {
                         integer_of(value, &ct.cname)?
                     };
-                    unsafe { convert::store_int(bytes.as_mut_ptr(), prim.size(), v) };
+                    unsafe { rcffi_core::scalar::store_int(bytes.as_mut_ptr(), prim.size(), v) };
                 }
             }
             CData::new_value(py, ctype.clone_ref(py), bytes)
@@ -469,7 +469,10 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
         (Kind::Primitive, Some(PrimClass::WideChar)) => {
             let size = it.size_or_err()?;
             let units: Vec<u32> = (0..n)
-                .map(|i| unsafe { convert::load_int(base.add(i * size), size, false) } as u32)
+                .map(
+                    |i| unsafe { rcffi_core::scalar::load_int(base.add(i * size), size, false) }
+                        as u32,
+                )
                 .collect();
             crate::widechar::wide_units_to_str(py, &units, size)
         }
@@ -559,9 +562,9 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                         if limit.is_some_and(|l| units.len() >= l) {
                             break;
                         }
-                        let u =
-                            unsafe { convert::load_int(base.add(units.len() * size), size, false) }
-                                as u32;
+                        let u = unsafe {
+                            rcffi_core::scalar::load_int(base.add(units.len() * size), size, false)
+                        } as u32;
                         if u == 0 {
                             break;
                         }

@@ -276,7 +276,9 @@ impl CData {
             )),
             (Kind::Primitive | Kind::Enum, Some(_)) => {
                 let p = ct.prim.expect("primitive");
-                Ok(unsafe { convert::load_int(self.value().as_ptr(), p.size(), p.is_signed()) })
+                Ok(unsafe {
+                    rcffi_core::scalar::load_int(self.value().as_ptr(), p.size(), p.is_signed())
+                })
             }
             _ => Err(PyTypeError::new_err(format!(
                 "int() not supported on cdata '{}'",
@@ -383,7 +385,7 @@ impl CData {
             .address()
             .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
         // SAFETY: in bounds of the array (checked), or where the pointer says.
-        let v = unsafe { convert::load_int(addr, prim.size(), prim.is_signed()) } as i64;
+        let v = unsafe { rcffi_core::scalar::load_int(addr, prim.size(), prim.is_signed()) } as i64;
         // SAFETY: PyLong_FromLongLong returns a new reference (or NULL on error).
         unsafe { Bound::from_owned_ptr_or_opt(py, pyo3::ffi::PyLong_FromLongLong(v)) }
             .map(Bound::unbind)
@@ -407,7 +409,7 @@ impl CData {
 
     #[inline]
     fn index_arg(key: &Bound<'_, PyAny>) -> PyResult<isize> {
-        if let Some(i) = convert::exact_small_int(key) {
+        if let Some(i) = crate::pylayout::exact_int(key) {
             return Ok(i as isize);
         }
         key.extract::<isize>().map_err(|e| {
@@ -492,7 +494,7 @@ impl CData {
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
-        let index = match convert::exact_small_int(key) {
+        let index = match crate::pylayout::exact_int(key) {
             Some(i) => {
                 if let Some(v) = this.fast_int_item(py, i) {
                     return Ok(v);
@@ -526,7 +528,7 @@ impl CData {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let this = slf.get();
-        let index = match convert::exact_small_int(key) {
+        let index = match crate::pylayout::exact_int(key) {
             Some(i) => i as isize,
             None => {
                 if let Ok(slice) = key.cast::<PySlice>() {
@@ -594,7 +596,7 @@ impl CData {
 
     fn __int__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         if matches!(self.ct().kind, Kind::Primitive | Kind::Enum) {
-            return convert::int_object(py, self.as_integer()?);
+            return crate::convert_scalar::int_object(py, self.as_integer()?);
         }
         Err(PyTypeError::new_err(format!(
             "int() not supported on cdata '{}'",

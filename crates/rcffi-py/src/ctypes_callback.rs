@@ -12,11 +12,11 @@ use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, PrimClass};
 
-use crate::call::register_int;
 use crate::callback::{self, is_widened, write_result, write_unraisable_message, Target};
 use crate::cdata::CData;
 use crate::ctypes_scalar::int_bits;
 use crate::types::CType;
+use rcffi_core::scalar::register_int;
 
 /// What a ctypes callback does differently, fixed when it is made.
 pub(crate) struct CtypesRules {

@@ -18,6 +18,7 @@ mod cdata_repr;
 mod cffi_abi;
 mod compiler;
 mod convert;
+mod convert_scalar;
 mod ctypes_args;
 mod ctypes_callback;
 mod ctypes_calls;
