@@ -279,6 +279,41 @@ fn assign_float(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
     float(obj, &ct.cname, Rules::ASSIGN).map(|v| v.unwrap_or_default())
 }
 
+/// Whether a cast to `_Bool` gives true: C's `value != 0`, on the whole value
+/// (an int of any width, a float or a floating cdata not truncated first).
+pub(crate) fn cast_truth(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<bool> {
+    if let Ok(cd) = value.cast::<CData>() {
+        let c = cd.get();
+        let from = c.ctype.get();
+        if from.kind == Kind::Primitive
+            && matches!(
+                from.scalar,
+                Some(Machine::F32 | Machine::F64 | Machine::LongDouble { .. })
+            )
+        {
+            return Ok(c.as_float()? != 0.0);
+        }
+    } else if value.is_instance_of::<PyFloat>() {
+        return Ok(float(value, cname, Rules::CAST)?.unwrap_or_default() != 0.0);
+    } else if value.is_instance_of::<PyInt>() {
+        return value.is_truthy();
+    } else if let Ok(b) = value.cast::<PyBytes>() {
+        if let [c] = b.as_bytes() {
+            return Ok(*c != 0);
+        }
+    } else if let Ok(s) = value.cast::<PyString>() {
+        if let [c] = crate::widechar::code_points(s)?[..] {
+            return Ok(c != 0);
+        }
+    }
+    // Other strings are no characters here: "cannot cast", not their length.
+    let rules = Rules {
+        takes_chars: false,
+        ..Rules::CAST
+    };
+    Ok(integer(value, cname, Machine::Bool, rules)?.unwrap_or_default() != 0)
+}
+
 /// The byte a `char` gets: a one-byte `bytes`, or a `char` cdata.
 fn char_byte(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     if let Ok(b) = obj.cast::<PyBytes>() {
