@@ -79,6 +79,19 @@ pub(crate) fn assign_int(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
     integer(obj, &ct.cname, m, Rules::ASSIGN).map(|v| v.unwrap_or_default())
 }
 
+/// The low 64 bits of a Python int, what ctypes keeps of it; `None` for
+/// anything else (ctypes' own code converts or refuses it).
+pub(crate) fn ctypes_int_bits(obj: &Bound<'_, PyAny>) -> Option<u64> {
+    let m = Machine::Int {
+        size: 8,
+        signed: false,
+    };
+    integer(obj, "", m, Rules::CTYPES)
+        .ok()
+        .flatten()
+        .map(|v| v as u64)
+}
+
 #[inline(never)]
 fn integer_slow(
     obj: &Bound<'_, PyAny>,
