@@ -12,7 +12,6 @@ use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
-use rcffi_core::longdouble;
 
 use crate::cdata_held::{Held, View};
 pub use crate::cdata_owner::Owner;
@@ -291,13 +290,11 @@ impl CData {
     pub fn as_float(&self) -> PyResult<f64> {
         let ct = self.ct();
         match ct.prim {
-            Some(Prim::Float) if ct.kind == Kind::Primitive => Ok(f64::from(f32::from_le_bytes(
-                self.value()[..4].try_into().expect("4 bytes"),
-            ))),
-            Some(Prim::Double) if ct.kind == Kind::Primitive => Ok(f64::from_le_bytes(
-                self.value()[..8].try_into().expect("8 bytes"),
-            )),
-            Some(Prim::LongDouble) => Ok(longdouble::to_f64(self.value())),
+            // SAFETY: a primitive's value holds its bytes.
+            Some(Prim::Float | Prim::Double | Prim::LongDouble) if ct.kind == Kind::Primitive => {
+                let m = ct.scalar.expect("a primitive");
+                Ok(unsafe { rcffi_core::scalar::load_float(self.value().as_ptr(), m) })
+            }
             Some(p) if p.class() != PrimClass::Complex => Ok(self.as_integer()? as f64),
             _ => Err(PyTypeError::new_err(format!(
                 "float() not supported on cdata '{}'",
