@@ -15,42 +15,112 @@ use std::ptr;
 use crate::ctype::{Prim, PrimClass, TypeData, TypeId, TypeTable};
 use crate::longdouble;
 
-/// How a C scalar is held in memory.
+/// A C integer by size and signedness: one dense enum, so that a match on a
+/// [`Machine`] and on its integer type is a single jump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IntType {
+    /// `int8_t`, `signed char`.
+    I8,
+    /// `uint8_t`, `unsigned char`.
+    U8,
+    /// `int16_t`, `short`.
+    I16,
+    /// `uint16_t`, `unsigned short`.
+    U16,
+    /// `int32_t`, `int`.
+    I32,
+    /// `uint32_t`, `unsigned int`.
+    U32,
+    /// `int64_t`, `long long` (and `long` on LP64).
+    I64,
+    /// `uint64_t`, `unsigned long long`, `size_t`.
+    U64,
+}
+
+impl IntType {
+    /// The integer type of `size` bytes (1, 2, 4 or 8).
+    #[inline(always)]
+    pub const fn of(size: usize, signed: bool) -> IntType {
+        match (size, signed) {
+            (1, true) => IntType::I8,
+            (1, false) => IntType::U8,
+            (2, true) => IntType::I16,
+            (2, false) => IntType::U16,
+            (4, true) => IntType::I32,
+            (4, false) => IntType::U32,
+            (_, true) => IntType::I64,
+            (_, false) => IntType::U64,
+        }
+    }
+
+    /// Its bytes.
+    #[inline(always)]
+    pub const fn size(self) -> usize {
+        match self {
+            IntType::I8 | IntType::U8 => 1,
+            IntType::I16 | IntType::U16 => 2,
+            IntType::I32 | IntType::U32 => 4,
+            IntType::I64 | IntType::U64 => 8,
+        }
+    }
+
+    /// Whether it is signed.
+    #[inline(always)]
+    pub const fn signed(self) -> bool {
+        matches!(
+            self,
+            IntType::I8 | IntType::I16 | IntType::I32 | IntType::I64
+        )
+    }
+
+    /// Reads the integer at `addr`, sign- or zero-extended.
+    ///
+    /// # Safety
+    /// `addr` must be readable for the type's size.
+    #[inline(always)]
+    pub unsafe fn load(self, addr: *const u8) -> i128 {
+        match self {
+            IntType::I8 => i128::from(ptr::read_unaligned(addr as *const i8)),
+            IntType::U8 => i128::from(ptr::read_unaligned(addr)),
+            IntType::I16 => i128::from(ptr::read_unaligned(addr as *const i16)),
+            IntType::U16 => i128::from(ptr::read_unaligned(addr as *const u16)),
+            IntType::I32 => i128::from(ptr::read_unaligned(addr as *const i32)),
+            IntType::U32 => i128::from(ptr::read_unaligned(addr as *const u32)),
+            IntType::I64 => i128::from(ptr::read_unaligned(addr as *const i64)),
+            IntType::U64 => i128::from(ptr::read_unaligned(addr as *const u64)),
+        }
+    }
+}
+
+/// How a C scalar is held in memory. Only integers carry data, in a type with
+/// room for the other variants' tags, so that a `Machine` is one byte and a
+/// match on it (and on its integer type) one jump.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Machine {
     /// A signed or unsigned integer of 1, 2, 4 or 8 bytes (enums too).
-    Int {
-        /// Its bytes.
-        size: u8,
-        /// Whether it is signed.
-        signed: bool,
-    },
+    Int(IntType),
     /// `_Bool`: one byte holding 0 or 1.
     Bool,
     /// Plain `char`: one byte, whose signedness is the platform's.
     Char,
-    /// `wchar_t`, `char16_t`, `char32_t`: one code unit.
-    WideChar {
-        /// Its bytes.
-        size: u8,
-        /// Whether it is signed (a 32-bit `wchar_t` is, on x86).
-        signed: bool,
-    },
+    /// `wchar_t`: one code unit, of the platform's size and signedness (a
+    /// signed 32-bit one on x86 Unix).
+    WChar,
+    /// `char16_t`: one unsigned 16-bit code unit.
+    Char16,
+    /// `char32_t`: one unsigned 32-bit code unit.
+    Char32,
     /// `float`.
     F32,
     /// `double`.
     F64,
-    /// `long double` of `size` bytes: x87's 80-bit format in 16 bytes on x86-64,
-    /// a plain double where it is 8.
-    LongDouble {
-        /// Its bytes.
-        size: u8,
-    },
-    /// `float _Complex` (`part` 4) or `double _Complex` (`part` 8): two parts.
-    Complex {
-        /// The bytes of each part.
-        part: u8,
-    },
+    /// `long double`: x87's 80-bit format in 16 bytes on x86-64, a plain
+    /// double where it has 8.
+    LongDouble,
+    /// `float _Complex`: two floats.
+    FloatComplex,
+    /// `double _Complex`: two doubles.
+    DoubleComplex,
     /// Any data or function pointer.
     Pointer,
 }
@@ -58,22 +128,22 @@ pub enum Machine {
 impl Machine {
     /// The representation of a primitive type.
     pub fn of_prim(p: Prim) -> Machine {
-        let size = p.size() as u8;
         match p.class() {
-            PrimClass::Signed | PrimClass::Unsigned => Machine::Int {
-                size,
-                signed: p.is_signed(),
-            },
+            PrimClass::Signed | PrimClass::Unsigned => {
+                Machine::Int(IntType::of(p.size(), p.is_signed()))
+            }
             PrimClass::Bool => Machine::Bool,
             PrimClass::Char => Machine::Char,
-            PrimClass::WideChar => Machine::WideChar {
-                size,
-                signed: p.is_signed(),
+            PrimClass::WideChar => match p {
+                Prim::Char16 => Machine::Char16,
+                Prim::Char32 => Machine::Char32,
+                _ => Machine::WChar,
             },
             PrimClass::Float if p == Prim::Float => Machine::F32,
             PrimClass::Float => Machine::F64,
-            PrimClass::LongDouble => Machine::LongDouble { size },
-            PrimClass::Complex => Machine::Complex { part: size / 2 },
+            PrimClass::LongDouble => Machine::LongDouble,
+            PrimClass::Complex if p == Prim::FloatComplex => Machine::FloatComplex,
+            PrimClass::Complex => Machine::DoubleComplex,
         }
     }
 
@@ -83,10 +153,7 @@ impl Machine {
     pub fn of(table: &TypeTable, id: TypeId, decay: bool) -> Option<Machine> {
         Some(match table.data(id) {
             TypeData::Primitive(p) => Machine::of_prim(*p),
-            TypeData::Enum(e) => Machine::Int {
-                size: e.base.size() as u8,
-                signed: e.base.is_signed(),
-            },
+            TypeData::Enum(e) => Machine::Int(IntType::of(e.base.size(), e.base.is_signed())),
             TypeData::Pointer(_) | TypeData::Function(_) => Machine::Pointer,
             TypeData::Array { .. } if decay => Machine::Pointer,
             _ => return None,
@@ -96,13 +163,14 @@ impl Machine {
     /// `sizeof` the scalar.
     pub fn size(self) -> usize {
         match self {
-            Machine::Int { size, .. }
-            | Machine::WideChar { size, .. }
-            | Machine::LongDouble { size } => usize::from(size),
+            Machine::Int(t) => t.size(),
             Machine::Bool | Machine::Char => 1,
-            Machine::F32 => 4,
-            Machine::F64 => 8,
-            Machine::Complex { part } => 2 * usize::from(part),
+            Machine::Char16 => 2,
+            Machine::F32 | Machine::Char32 => 4,
+            Machine::F64 | Machine::FloatComplex => 8,
+            Machine::DoubleComplex => 16,
+            Machine::WChar => Prim::WChar.size(),
+            Machine::LongDouble => Prim::LongDouble.size(),
             Machine::Pointer => std::mem::size_of::<*const u8>(),
         }
     }
@@ -111,11 +179,21 @@ impl Machine {
     /// characters and wide characters included).
     pub fn int_layout(self) -> Option<(usize, bool)> {
         match self {
-            Machine::Int { size, signed } | Machine::WideChar { size, signed } => {
-                Some((usize::from(size), signed))
-            }
+            Machine::Int(t) => Some((t.size(), t.signed())),
+            Machine::WChar => Some((Prim::WChar.size(), Prim::WChar.is_signed())),
+            Machine::Char16 => Some((2, false)),
+            Machine::Char32 => Some((4, false)),
             Machine::Bool => Some((1, false)),
             Machine::Char => Some((1, Prim::Char.is_signed())),
+            _ => None,
+        }
+    }
+
+    /// The representation of each part of a complex number.
+    pub fn complex_part(self) -> Option<Machine> {
+        match self {
+            Machine::FloatComplex => Some(Machine::F32),
+            Machine::DoubleComplex => Some(Machine::F64),
             _ => None,
         }
     }
@@ -143,25 +221,16 @@ pub const fn int_range(size: usize, signed: bool) -> (i128, i128) {
 ///
 /// # Safety
 /// `addr` must be readable for `size` bytes.
-#[inline]
+#[inline(always)]
 pub unsafe fn load_int(addr: *const u8, size: usize, signed: bool) -> i128 {
-    match (size, signed) {
-        (1, true) => i128::from(ptr::read_unaligned(addr as *const i8)),
-        (1, false) => i128::from(ptr::read_unaligned(addr)),
-        (2, true) => i128::from(ptr::read_unaligned(addr as *const i16)),
-        (2, false) => i128::from(ptr::read_unaligned(addr as *const u16)),
-        (4, true) => i128::from(ptr::read_unaligned(addr as *const i32)),
-        (4, false) => i128::from(ptr::read_unaligned(addr as *const u32)),
-        (8, true) => i128::from(ptr::read_unaligned(addr as *const i64)),
-        _ => i128::from(ptr::read_unaligned(addr as *const u64)),
-    }
+    IntType::of(size, signed).load(addr)
 }
 
 /// Stores the low `size` bytes of `v` at `addr` (what a C cast keeps).
 ///
 /// # Safety
 /// `addr` must be writable for `size` bytes.
-#[inline]
+#[inline(always)]
 pub unsafe fn store_int(addr: *mut u8, size: usize, v: i128) {
     match size {
         1 => ptr::write_unaligned(addr, v as u8),
@@ -179,7 +248,7 @@ pub unsafe fn store_int(addr: *mut u8, size: usize, v: i128) {
 pub unsafe fn load_float(addr: *const u8, m: Machine) -> f64 {
     match m {
         Machine::F32 => f64::from(ptr::read_unaligned(addr as *const f32)),
-        Machine::LongDouble { size: 16 } => {
+        Machine::LongDouble if Prim::LongDouble.size() == 16 => {
             longdouble::to_f64(std::slice::from_raw_parts(addr, 16))
         }
         _ => ptr::read_unaligned(addr as *const f64),
@@ -194,7 +263,7 @@ pub unsafe fn load_float(addr: *const u8, m: Machine) -> f64 {
 pub unsafe fn store_float(addr: *mut u8, m: Machine, v: f64) {
     match m {
         Machine::F32 => ptr::write_unaligned(addr as *mut f32, v as f32),
-        Machine::LongDouble { size: 16 } => {
+        Machine::LongDouble if Prim::LongDouble.size() == 16 => {
             ptr::copy_nonoverlapping(longdouble::from_f64(v).as_ptr(), addr, 16)
         }
         _ => ptr::write_unaligned(addr as *mut f64, v),
@@ -280,7 +349,7 @@ impl Rules {
 
     /// `v` for the integer scalar `m` named `cname`: checked against its range,
     /// or left for the store to keep its low bits.
-    #[inline]
+    #[inline(always)]
     pub fn fit(self, v: i128, m: Machine, cname: &str) -> Result<i128, ScalarError> {
         if !self.range_checked {
             return Ok(v);
@@ -421,21 +490,12 @@ impl From<ScalarError> for crate::error::Error {
 mod tests {
     use super::*;
 
-    const INT: Machine = Machine::Int {
-        size: 4,
-        signed: true,
-    };
+    const INT: Machine = Machine::Int(IntType::I32);
 
     #[test]
     fn primitives_get_their_machine_representation() {
         assert_eq!(Machine::of_prim(Prim::Int), INT);
-        assert_eq!(
-            Machine::of_prim(Prim::UInt16),
-            Machine::Int {
-                size: 2,
-                signed: false
-            }
-        );
+        assert_eq!(Machine::of_prim(Prim::UInt16), Machine::Int(IntType::U16));
         assert_eq!(Machine::of_prim(Prim::Float), Machine::F32);
         assert_eq!(Machine::of_prim(Prim::Double), Machine::F64);
         assert_eq!(Machine::of_prim(Prim::DoubleComplex).size(), 16);
@@ -494,10 +554,7 @@ mod tests {
 
     #[test]
     fn word_bounds_are_the_range_within_an_i64() {
-        let u64m = Machine::Int {
-            size: 8,
-            signed: false,
-        };
+        let u64m = Machine::Int(IntType::U64);
         assert_eq!(Rules::ASSIGN.word_bounds(u64m), (0, i64::MAX));
         assert_eq!(Rules::ASSIGN.word_bounds(INT), (-(1 << 31), (1 << 31) - 1));
         assert_eq!(Rules::CAST.word_bounds(INT), (i64::MIN, i64::MAX));

@@ -299,7 +299,7 @@ impl Repr {
                 Value::Pointer(p) => unsafe { store_int(at, self.size, *p as usize as i128) },
                 _ => return Err(self.mismatch("a pointer", v)),
             },
-            Machine::F32 | Machine::F64 | Machine::LongDouble { .. } => {
+            Machine::F32 | Machine::F64 | Machine::LongDouble => {
                 // SAFETY: `out` holds the scalar's size.
                 unsafe { store_float(at, m, self.float(v)?) }
             }
@@ -347,7 +347,7 @@ impl Repr {
                 Value::Pointer(unsafe { load_int(at, self.size, false) } as usize as *mut c_void)
             }
             ReprKind::Scalar(m @ Machine::F32) => Value::F32(unsafe { load_float(at, m) } as f32),
-            ReprKind::Scalar(m @ (Machine::F64 | Machine::LongDouble { .. })) => {
+            ReprKind::Scalar(m @ (Machine::F64 | Machine::LongDouble)) => {
                 Value::F64(unsafe { load_float(at, m) })
             }
             ReprKind::Scalar(m) => {

@@ -133,7 +133,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             let mut bytes = [0u8; 16];
             let at = bytes.as_mut_ptr();
             match m {
-                Machine::LongDouble { .. } => {
+                Machine::LongDouble => {
                     bytes = match value.cast::<CData>() {
                         Ok(cd) if cd.get().ctype.get().scalar == Some(m) => *cd.get().value(),
                         _ => longdouble::from_f64(
@@ -149,7 +149,7 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                         float(value, &ct.cname, Rules::CAST)?.unwrap_or_default(),
                     )
                 },
-                Machine::Complex { .. } => {
+                Machine::FloatComplex | Machine::DoubleComplex => {
                     // A character casts as its code, as to the integer types.
                     let value = match char_code(value, &ct.cname)? {
                         Some(code) => code.into_pyobject(py)?.into_any(),

@@ -15,7 +15,7 @@ use pyo3::types::{PyBytes, PyComplex, PyFloat, PyInt, PyString};
 use rcffi_core::ctype::Kind;
 use rcffi_core::longdouble;
 use rcffi_core::scalar::{
-    load_float, load_int, store_float, store_int, Machine, Rules, ScalarError,
+    load_float, load_int, store_float, store_int, IntType, Machine, Rules, ScalarError,
 };
 
 use crate::cdata::CData;
@@ -57,8 +57,9 @@ pub(crate) unsafe fn word_within(obj: *mut ffi::PyObject, (lo, hi): (i64, i64)) 
 }
 
 /// `obj` as the integer scalar `m` (named `cname`) under `rules`; `None` when
-/// the rules decline it (ctypes: not an int).
-#[inline]
+/// the rules decline it (ctypes: not an int). Inlined, so that the caller's
+/// constant rules fold the fast path to a load and a range check (or none).
+#[inline(always)]
 pub(crate) fn integer(
     obj: &Bound<'_, PyAny>,
     cname: &str,
@@ -81,12 +82,9 @@ pub(crate) fn assign_int(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
 
 /// The low 64 bits of a Python int, what ctypes keeps of it; `None` for
 /// anything else (ctypes' own code converts or refuses it).
+#[inline(always)]
 pub(crate) fn ctypes_int_bits(obj: &Bound<'_, PyAny>) -> Option<u64> {
-    let m = Machine::Int {
-        size: 8,
-        signed: false,
-    };
-    integer(obj, "", m, Rules::CTYPES)
+    integer(obj, "", Machine::Int(IntType::U64), Rules::CTYPES)
         .ok()
         .flatten()
         .map(|v| v as u64)
@@ -301,7 +299,7 @@ pub(crate) fn cast_truth(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<bool
         if from.kind == Kind::Primitive
             && matches!(
                 from.scalar,
-                Some(Machine::F32 | Machine::F64 | Machine::LongDouble { .. })
+                Some(Machine::F32 | Machine::F64 | Machine::LongDouble)
             )
         {
             return Ok(c.as_float()? != 0.0);
@@ -378,11 +376,11 @@ pub(crate) unsafe fn read_scalar(
     }
     Ok(match m {
         // `int` and other integers up to 32 bits: the hot case, one branch away.
-        Machine::Int { size, signed } if size <= 4 => {
-            let v = load_int(addr, usize::from(size), signed) as i64;
+        Machine::Int(t) if t.size() <= 4 => {
+            let v = t.load(addr) as i64;
             Bound::from_owned_ptr(py, ffi::PyLong_FromLongLong(v)).unbind()
         }
-        Machine::Int { size, signed } => int_object(py, load_int(addr, usize::from(size), signed))?,
+        Machine::Int(t) => int_object(py, t.load(addr))?,
         Machine::Bool => match *addr {
             b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
             b => {
@@ -393,23 +391,19 @@ pub(crate) unsafe fn read_scalar(
         },
         Machine::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
         Machine::F32 | Machine::F64 => load_float(addr, m).into_pyobject(py)?.into_any().unbind(),
-        Machine::LongDouble { size } => {
+        Machine::LongDouble => {
             let mut value = [0u8; 16];
-            ptr::copy_nonoverlapping(addr, value.as_mut_ptr(), usize::from(size));
+            ptr::copy_nonoverlapping(addr, value.as_mut_ptr(), m.size());
             CData::new_value(py, ctp.clone_ref(py), value)?.into_any()
         }
-        Machine::WideChar { size, .. } => {
-            let code = load_int(addr, usize::from(size), false) as u32;
+        Machine::WChar | Machine::Char16 | Machine::Char32 => {
+            let code = load_int(addr, m.size(), false) as u32;
             crate::widechar::wide_char_to_str(py, code)?
         }
-        Machine::Complex { part } => {
-            let half = if part == 4 {
-                Machine::F32
-            } else {
-                Machine::F64
-            };
+        Machine::FloatComplex | Machine::DoubleComplex => {
+            let half = m.complex_part().expect("a complex type");
             let re = load_float(addr, half);
-            let im = load_float(addr.add(usize::from(part)), half);
+            let im = load_float(addr.add(half.size()), half);
             PyComplex::from_doubles(py, re, im).into_any().unbind()
         }
         Machine::Pointer => unreachable!("pointers are read as cdata"),
@@ -428,30 +422,26 @@ pub(crate) unsafe fn write_scalar(
 ) -> PyResult<()> {
     let m = ct.scalar.expect("a primitive");
     match m {
-        Machine::Int { size, .. } => store_int(addr, usize::from(size), assign_int(ct, obj)?),
+        Machine::Int(t) => store_int(addr, t.size(), assign_int(ct, obj)?),
         Machine::Bool => store_int(addr, 1, assign_int(ct, obj)?),
         Machine::Char => *addr = char_byte(ct, obj)?,
         Machine::F32 | Machine::F64 => store_float(addr, m, assign_float(ct, obj)?),
-        Machine::LongDouble { size } => {
+        Machine::LongDouble => {
             let bytes = match obj.cast::<CData>() {
                 Ok(cd) if cd.get().ctype.get().scalar == Some(m) => *cd.get().value(),
                 _ => longdouble::from_f64(assign_float(ct, obj)?),
             };
-            ptr::copy_nonoverlapping(bytes.as_ptr(), addr, usize::from(size));
+            ptr::copy_nonoverlapping(bytes.as_ptr(), addr, m.size());
         }
-        Machine::WideChar { size, .. } => {
+        Machine::WChar | Machine::Char16 | Machine::Char32 => {
             let code = crate::widechar::wide_char_for(ct, obj)?;
-            store_int(addr, usize::from(size), i128::from(code));
+            store_int(addr, m.size(), i128::from(code));
         }
-        Machine::Complex { part } => {
+        Machine::FloatComplex | Machine::DoubleComplex => {
             let (re, im) = complex_parts(ct, obj)?;
-            let half = if part == 4 {
-                Machine::F32
-            } else {
-                Machine::F64
-            };
+            let half = m.complex_part().expect("a complex type");
             store_float(addr, half, re);
-            store_float(addr.add(usize::from(part)), half, im);
+            store_float(addr.add(half.size()), half, im);
         }
         Machine::Pointer => unreachable!("pointers are written by convert::write"),
     }

@@ -7,7 +7,7 @@ use std::ffi::c_long;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat};
-use rcffi_core::scalar::{load_float, load_int, store_float, store_int, Machine, Rules};
+use rcffi_core::scalar::{load_float, store_float, store_int, IntType, Machine, Rules};
 
 use crate::convert_scalar::{ctypes_int_bits, float};
 use crate::ctypes_support::CtypesBufferBase;
@@ -20,8 +20,8 @@ pub struct Scalar(pub Machine);
 impl Scalar {
     /// The representation of a ctypes type code (`"i"`, `"L"`...).
     pub fn from_code(code: &str) -> Option<Scalar> {
-        let long = std::mem::size_of::<c_long>() as u8;
-        let int = |size: u8, signed: bool| Machine::Int { size, signed };
+        let long = std::mem::size_of::<c_long>();
+        let int = |size: usize, signed: bool| Machine::Int(IntType::of(size, signed));
         Some(Scalar(match code {
             "b" => int(1, true),
             "B" => int(1, false),
@@ -49,9 +49,9 @@ impl Scalar {
     pub unsafe fn read(self, py: Python<'_>, addr: usize) -> Py<PyAny> {
         let p = addr as *const u8;
         match self.0 {
-            Machine::Int { size, signed } => {
-                let v = load_int(p, usize::from(size), signed);
-                let int = if signed {
+            Machine::Int(t) => {
+                let v = t.load(p);
+                let int = if t.signed() {
                     (v as i64).into_pyobject(py)
                 } else {
                     (v as u64).into_pyobject(py)
@@ -88,11 +88,11 @@ impl Scalar {
     pub unsafe fn write(self, addr: usize, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         let p = addr as *mut u8;
         match self.0 {
-            Machine::Int { size, .. } => {
+            Machine::Int(t) => {
                 let Some(bits) = ctypes_int_bits(value) else {
                     return Ok(false);
                 };
-                store_int(p, usize::from(size), i128::from(bits));
+                store_int(p, t.size(), i128::from(bits));
             }
             m @ (Machine::F32 | Machine::F64) => {
                 let Some(v) = float(value, "", Rules::CTYPES)? else {
