@@ -115,13 +115,20 @@ def test_objects_with_only_int_cast_through_it(ffi):
         ffi.cast("_Bool", [])
 
 
-def test_primitive_cdata_is_no_larger_than_a_pointer_cdata(ffi):
-    # A primitive's value shares its storage with a pointer's address and count,
-    # so neither kind pays for the other; the owner is one pointer and a tag.
+def test_primitive_and_pointer_cdata_are_as_small_as_cffis(ffi):
+    # A value of up to 8 bytes shares the one word with a pointer's address;
+    # owner, length and flavor live in a tail that plain cdata do not have:
+    # header, ctype, word and weakref list, 5 pointers as in cffi.
+    import struct
     import sys
 
-    prim, pointer = ffi.cast("long double", 1.5), ffi.cast("int *", 16)
-    assert sys.getsizeof(prim) == sys.getsizeof(pointer) <= 72
+    word = struct.calcsize("P")
+    for cdata in (ffi.cast("int", 1), ffi.cast("double", 1.5), ffi.cast("int *", 16)):
+        assert sys.getsizeof(cdata) == 5 * word
+    # A long double does not fit the word: it keeps its value after a tail.
+    big = ffi.cast("long double", 1.5)
+    assert sys.getsizeof(big) > 5 * word
+    assert float(big) == 1.5
 
 
 @pytest.mark.parametrize(

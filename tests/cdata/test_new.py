@@ -278,3 +278,17 @@ def test_open_array_initializer_errors_name_the_open_type_as_cffi(pair, cdecl, i
         return None
 
     assert message(r) == message(c)
+
+
+def test_new_takes_its_arguments_by_position_or_keyword(both):
+    for ffi in both:
+        assert ffi.new("int *", 5)[0] == 5
+        assert ffi.new("int *", init=6)[0] == 6
+        assert list(ffi.new(cdecl="int[2]", init=[7, 8])) == [7, 8]
+        assert ffi.new("int *", None)[0] == 0
+        for bad in ((), ("int *", 1, 2)):
+            with pytest.raises(TypeError):
+                ffi.new(*bad)
+        for bad in ({"foo": 1}, {"cdecl": "int *"}):
+            with pytest.raises(TypeError):
+                ffi.new("int *", **bad)

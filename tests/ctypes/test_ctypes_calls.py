@@ -77,6 +77,27 @@ def test_callback_exception_is_unraisable(ct):
     assert "on calling ctypes callback function" in seen[0][1]
 
 
+@pytest.mark.parametrize("restype, make", [
+    ("c_int", lambda m: m.c_int(5)), ("c_int", lambda m: m.c_long(5)),
+    ("c_double", lambda m: m.c_double(1.5)),
+])
+def test_callback_result_of_a_ctypes_instance_is_refused(ct, restype, make):
+    # The result goes through the type's C setter, which takes Python values only.
+    import sys
+    seen = []
+    old = sys.unraisablehook
+    sys.unraisablehook = lambda args: seen.append((args.exc_type, args.err_msg))
+    try:
+        rtype = getattr(ct, restype)
+        proto = ct.CFUNCTYPE(rtype, ct.c_int)
+        keep = make(ct)
+        proto(lambda x: keep)(0)
+    finally:
+        sys.unraisablehook = old
+    assert seen and seen[0][0] is TypeError
+    assert "on converting result of ctypes callback function" in seen[0][1]
+
+
 def test_prototype_with_paramflags(same):
     def run(m):
         proto = m.CFUNCTYPE(m.c_char_p, m.c_char_p, m.c_int)

@@ -16,6 +16,7 @@ use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::convert;
+use crate::decls::Declarations;
 use crate::lifetime::{Resource, Resources};
 use crate::types::{ctype_for, table, CType, FieldInfo};
 
@@ -95,14 +96,14 @@ impl TypeCache {
 pub fn resolve(
     py: Python<'_>,
     types: &Py<TypeCache>,
-    decls: &Py<PyAny>,
+    decls: &Py<Declarations>,
     cdecl: &Bound<'_, PyAny>,
 ) -> PyResult<Py<CType>> {
     if let Ok(s) = cdecl.cast::<PyString>() {
         if let Some(ct) = types.get().lookup(py, s) {
             return Ok(ct);
         }
-        let ct: Py<CType> = decls.bind(py).call_method1("parse_type", (s,))?.extract()?;
+        let ct = decls.get().parse_type(py, s.to_str()?)?;
         types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
         return Ok(ct);
     }
@@ -218,7 +219,7 @@ fn c_function(
 pub struct Allocator {
     types: Py<TypeCache>,
     /// Resolves type strings missing from `types` (the FFI's declarations).
-    decls: Py<PyAny>,
+    decls: Py<Declarations>,
     alloc: Option<AllocFn>,
     free: Option<std::sync::Arc<FreeFn>>,
     clear: bool,
@@ -230,7 +231,7 @@ impl Allocator {
     #[pyo3(signature = (types, decls, alloc=None, free=None, should_clear_after_alloc=true))]
     pub(crate) fn new(
         types: Py<TypeCache>,
-        decls: Py<PyAny>,
+        decls: Py<Declarations>,
         alloc: Option<&Bound<'_, PyAny>>,
         free: Option<&Bound<'_, PyAny>>,
         should_clear_after_alloc: bool,
@@ -353,7 +354,7 @@ impl Allocator {
         } else {
             CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain)
         };
-        let cd = Py::new(py, made)?;
+        let cd = made.create(py)?;
         if let Some(init) = init {
             unsafe { initialize(py, ct, ptr, size, length, init)? };
         }
@@ -368,11 +369,13 @@ pub fn newp(
     init: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<CData>> {
     let init = init.filter(|i| !i.is_none());
-    let ct = ctype.get();
-    let (size, length) = size_and_length(py, ct, init)?;
-    let cd = CData::new_owned(py, ctype.clone_ref(py), size, length)?;
+    let (size, length) = size_and_length(py, ctype.get(), init)?;
+    // The ctype moves into the cdata: `ffi_new.rs` calls this where dropping
+    // a `Py` would only queue the decref.
+    let cd = CData::new_owned(py, ctype, size, length)?;
     if let Some(init) = init {
-        unsafe { initialize(py, ct, cd.get().address(), size, length, init)? };
+        let c = cd.get();
+        unsafe { initialize(py, c.ct(), c.address(), size, length, init)? };
     }
     Ok(cd)
 }

@@ -129,13 +129,13 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             CData::new_pointer(py, ctype.clone_ref(py), addr)
         }
         Kind::Primitive | Kind::Enum => {
-            let m = ct.scalar.expect("a primitive");
+            let m = ct.machine.expect("a primitive");
             let mut bytes = [0u8; 16];
             let at = bytes.as_mut_ptr();
             match m {
                 Machine::LongDouble => {
                     bytes = match value.cast::<CData>() {
-                        Ok(cd) if cd.get().ctype.get().scalar == Some(m) => *cd.get().value(),
+                        Ok(cd) if cd.get().ctype.get().machine == Some(m) => cd.get().value(),
                         _ => longdouble::from_f64(
                             float(value, &ct.cname, Rules::CAST)?.unwrap_or_default(),
                         ),

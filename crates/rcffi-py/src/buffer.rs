@@ -313,10 +313,7 @@ pub fn from_buffer(
     };
     let ptr = exported.ptr();
     let owner = Owner::Resource(Resources::new(Resource::Buffer(exported.into_inner())));
-    Py::new(
-        py,
-        CData::with_parts(ctype, ptr, length, owner, Flavor::FromBuffer),
-    )
+    CData::with_parts(ctype, ptr, length, owner, Flavor::FromBuffer).create(py)
 }
 
 /// The repr of a `from_buffer()` cdata: the source object's type, or RELEASED.

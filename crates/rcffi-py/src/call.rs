@@ -65,7 +65,7 @@ enum Class {
 
 /// The direct-path class of a type, from its machine representation.
 fn classify(ct: &CType) -> Class {
-    match ct.scalar {
+    match ct.machine {
         Some(Machine::F32) => Class::F32,
         Some(Machine::F64) => Class::F64,
         Some(Machine::Int(t)) => Class::Int {
@@ -759,7 +759,7 @@ fn variadic_arg(cd: &Bound<'_, CData>, slot: &mut Slot) -> PyResult<(TypeId, *mu
     }
     match ct.kind {
         Kind::Primitive | Kind::Enum => {
-            slot.0 = *c.value();
+            slot.0 = c.value();
             Ok((ct.id, slot_ptr as *mut c_void))
         }
         Kind::Pointer | Kind::Function => {

@@ -19,6 +19,7 @@ use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, Fun
 use crate::cdata::CData;
 use crate::convert_scalar::word_within;
 use crate::errno::around_c_call;
+use crate::pylayout::int_object;
 
 /// The vectorcall entry point of function cdata.
 ///
@@ -198,7 +199,7 @@ unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
     }
     let (size, signed) = plan.int_result.unwrap_or((8, true));
     match rcffi_core::scalar::register_int(raw, size, signed) {
-        Some(v) => ffi::PyLong_FromLongLong(v),
+        Some(v) => int_object(v),
         None => ffi::PyLong_FromUnsignedLongLong(raw),
     }
 }

@@ -17,6 +17,7 @@ use rcffi_core::callback::Callback;
 use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_layout::Tail;
 use crate::convert;
 use crate::ctypes_callback::CtypesRules;
 use crate::errors::to_pyerr;
@@ -26,7 +27,10 @@ use crate::types::{ctype_for, table, CType};
 /// Python function, `onerror`), which the garbage collector sees through it,
 /// so that a function referring to its own callback is collected.
 #[pyclass(frozen, extends = CData, module = "_cffi_backend", name = "__CDataCallback")]
+#[repr(C)]
 pub struct CallbackCData {
+    /// First, where every cdata but the bare ones has its tail (`cdata_layout.rs`).
+    _tail: Tail,
     _callback: Callback,
     target: Arc<Target>,
 }
@@ -172,12 +176,19 @@ pub(crate) fn make(py: Python<'_>, ctype: Py<CType>, target: Target) -> PyResult
     )
     .map_err(to_pyerr)?;
     let code = cb.code_ptr() as *mut u8;
-    let base = CData::with_parts(ctype, code, 0, Owner::None, Flavor::Plain);
+    let (base, tail) =
+        CData::with_parts(ctype, code, 0, Owner::None, Flavor::Plain).into_subclass_parts();
     let init = PyClassInitializer::from(base).add_subclass(CallbackCData {
+        _tail: tail,
         _callback: cb,
         target,
     });
-    Ok(Bound::new(py, init)?.into_super().unbind())
+    let made = Bound::new(py, init)?;
+    debug_assert!(crate::cdata_layout::tail_is_first_field(
+        made.as_super().get(),
+        &made.get()._tail
+    ));
+    Ok(made.into_super().unbind())
 }
 
 /// The handler body: runs with the GIL, never unwinds into C.

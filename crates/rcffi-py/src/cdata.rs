@@ -5,17 +5,18 @@
 //! address of its data; a primitive cdata (from `cast`) holds the value itself.
 //! Only the object `new` returned owns memory; views keep their parent alive.
 
+use std::mem::ManuallyDrop;
 use std::ptr;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use pyo3::exceptions::{PyIndexError, PyRuntimeError, PyTypeError};
 use pyo3::prelude::*;
 use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 
-use crate::cdata_held::{Held, View};
+pub(crate) use crate::cdata_layout::NewCData;
+use crate::cdata_layout::MAX_ALIGN;
 pub use crate::cdata_owner::Owner;
-use crate::cdata_owner::{OwnerRef, OwnerSlot, OwnerTag};
+use crate::cdata_owner::OwnerRef;
 use crate::convert;
 use crate::types::CType;
 
@@ -37,7 +38,9 @@ pub(crate) enum Flavor {
 
 /// A C value or a view of C memory. Named as cffi's backend names its class
 /// (`<class '_cffi_backend._CDataBase'>`, which callers compare); the backend
-/// also exports it as `CData`.
+/// also exports it as `CData`. This and the weakref list make a bare cdata,
+/// 40 bytes; instances of this type itself are function cdata, and the other
+/// shapes are subtypes of the same name (`cdata_layout.rs`).
 #[pyclass(
     frozen,
     subclass,
@@ -46,20 +49,12 @@ pub(crate) enum Flavor {
     name = "_CDataBase"
 )]
 pub struct CData {
-    /// CPython's vectorcall entry for function cdata (NULL for others); the type's
-    /// `tp_vectorcall_offset` points here.
-    vectorcall: Option<pyo3::ffi::vectorcallfunc>,
-    pub ctype: Py<CType>,
-    /// The value or the address: `holds_value` says which (`cdata_held.rs`).
-    pub(crate) held: Held,
-    /// What keeps the memory alive; `owner_tag` says which field is in use.
-    owner_slot: OwnerSlot,
-    pub(crate) flavor: Flavor,
-    owner_tag: OwnerTag,
-    /// Whether `held` is a primitive's value (set once, at creation).
-    pub(crate) holds_value: bool,
-    /// Set by `ffi.release()` where the memory may be gone: accesses check it.
-    released: AtomicBool,
+    /// Released by `Drop` with a plain decref: the interpreter calls the
+    /// deallocator with the GIL but outside PyO3's bookkeeping, where dropping
+    /// a `Py` would only queue the decref for later.
+    pub ctype: ManuallyDrop<Py<CType>>,
+    /// The address, or a primitive's value (`cdata_held.rs` reads it).
+    pub(crate) word: *mut u8,
 }
 
 // The raw pointers are C addresses, usable from any thread as in C; everything
@@ -67,52 +62,11 @@ pub struct CData {
 unsafe impl Send for CData {}
 unsafe impl Sync for CData {}
 
-impl Drop for CData {
-    fn drop(&mut self) {
-        if let OwnerRef::Resource(r) = self.owner() {
-            Python::attach(|py| r.release(py));
-        }
-        // SAFETY: the tag is the one `pack` gave, and the cdata is going away.
-        unsafe { self.owner_slot.drop_as(self.owner_tag) }
-    }
-}
-
 impl CData {
-    fn make(ctype: Py<CType>, ptr: *mut u8, owner: Owner, flavor: Flavor) -> CData {
-        let vectorcall = (ctype.get().kind == Kind::Function)
-            .then_some(crate::call_entry::vectorcall as pyo3::ffi::vectorcallfunc);
-        let (owner_tag, owner_slot) = OwnerSlot::pack(owner);
-        CData {
-            vectorcall,
-            ctype,
-            held: Held {
-                view: View { ptr, length: 0 },
-            },
-            owner_slot,
-            flavor,
-            owner_tag,
-            holds_value: false,
-            released: AtomicBool::new(false),
-        }
-    }
-
-    /// A cdata of any kind with all its parts given: for the modules that make
-    /// cdata with resources (`from_buffer`, `gc`, allocators, handles).
-    pub(crate) fn with_parts(
-        ctype: Py<CType>,
-        ptr: *mut u8,
-        length: usize,
-        owner: Owner,
-        flavor: Flavor,
-    ) -> CData {
-        let mut c = CData::make(ctype, ptr, owner, flavor);
-        c.held.view.length = length;
-        c
-    }
-
     /// A pointer (or function pointer) cdata with value `p`.
+    #[inline]
     pub fn new_pointer(py: Python<'_>, ctype: Py<CType>, p: *mut u8) -> PyResult<Py<CData>> {
-        Py::new(py, CData::make(ctype, p, Owner::None, Flavor::Plain))
+        CData::with_parts(ctype, p, 0, Owner::None, Flavor::Plain).create(py)
     }
 
     /// A struct, union or array cdata viewing memory at `addr`.
@@ -124,7 +78,7 @@ impl CData {
         is_ref: bool,
     ) -> PyResult<Py<CData>> {
         let flavor = if is_ref { Flavor::Ref } else { Flavor::Plain };
-        Py::new(py, CData::make(ctype, addr, owner, flavor))
+        CData::with_parts(ctype, addr, 0, owner, flavor).create(py)
     }
 
     /// An array cdata of type `T[]` viewing `length` items at `addr`, shown as a
@@ -136,21 +90,19 @@ impl CData {
         length: usize,
         owner: Owner,
     ) -> PyResult<Py<CData>> {
-        Py::new(
-            py,
-            CData::with_parts(ctype, addr, length, owner, Flavor::Slice),
-        )
+        CData::with_parts(ctype, addr, length, owner, Flavor::Slice).create(py)
     }
 
     /// A primitive cdata holding `value`.
     pub fn new_value(py: Python<'_>, ctype: Py<CType>, value: [u8; 16]) -> PyResult<Py<CData>> {
-        let mut c = CData::make(ctype, ptr::null_mut(), Owner::None, Flavor::Plain);
-        c.set_value(value);
-        Py::new(py, c)
+        CData::with_parts(ctype, ptr::null_mut(), 0, Owner::None, Flavor::Plain)
+            .with_value(value)
+            .create(py)
     }
 
-    /// Allocates zeroed memory for `new`: a pointer type gets room for one item,
-    /// an array type for `length` items.
+    /// Zeroed memory for `new`: a pointer type gets room for one item, an array
+    /// type for `length` items. The memory is in the object's own allocation
+    /// unless the type asks for more alignment than allocations have.
     pub fn new_owned(
         py: Python<'_>,
         ctype: Py<CType>,
@@ -160,7 +112,8 @@ impl CData {
         // A lone character gets a NUL after it, as in cffi, so that `string()`
         // of `new("char *", b"x")` stops inside the allocation.
         let ct = ctype.get();
-        let room = match (ct.kind, ct.item.as_ref().and_then(|i| i.get().prim)) {
+        let item = ct.item.as_ref().map(|i| i.get());
+        let room = match (ct.kind, item.and_then(|i| i.prim)) {
             (Kind::Pointer, Some(p))
                 if matches!(p.class(), PrimClass::Char | PrimClass::WideChar) =>
             {
@@ -168,6 +121,10 @@ impl CData {
             }
             _ => size,
         };
+        if item.and_then(CType::align).unwrap_or(1) <= MAX_ALIGN {
+            let stored = crate::lifetime::owned_count(ct, size, length);
+            return crate::cdata_layout::new_inline_owned(py, ctype, room, stored);
+        }
         // malloc + memset rather than calloc: glibc's calloc skips the per-thread
         // cache that makes small malloc/free pairs cheap.
         let p = unsafe { libc::malloc(room.max(1)) } as *mut u8;
@@ -177,8 +134,7 @@ impl CData {
             )));
         }
         unsafe { ptr::write_bytes(p, 0, room) };
-        let c = CData::owning(ctype, p, size, length, Owner::Malloc(p));
-        Py::new(py, c)
+        CData::owning(ctype, p, size, length, Owner::Malloc(p)).create(py)
     }
 
     /// Number of items of an array cdata.
@@ -190,32 +146,11 @@ impl CData {
         self.ctype.get()
     }
 
-    #[inline]
-    pub(crate) fn owner(&self) -> OwnerRef<'_> {
-        // SAFETY: the tag is the one `pack` gave with the slot.
-        unsafe { self.owner_slot.get(self.owner_tag) }
-    }
-
-    pub(crate) fn flavor(&self) -> Flavor {
-        self.flavor
-    }
-
-    /// Whether `ffi.release()` was called on this cdata.
-    #[inline]
-    pub(crate) fn is_released(&self) -> bool {
-        self.released.load(Ordering::Relaxed)
-    }
-
-    /// Marks the cdata released; `false` when it already was.
-    pub(crate) fn mark_released(&self) -> bool {
-        !self.released.swap(true, Ordering::AcqRel)
-    }
-
     /// Fails when this cdata, or the cdata whose memory it views, was released:
     /// the memory may be gone.
     #[inline]
     pub(crate) fn check_alive(&self, py: Python<'_>) -> PyResult<()> {
-        if !self.is_released() && !matches!(self.owner_tag, OwnerTag::Keep) {
+        if self.alive_on_its_own() {
             return Ok(());
         }
         self.check_alive_chain(py)
@@ -254,7 +189,7 @@ impl CData {
         let ct = self.ct();
         match ct.kind {
             Kind::Array => Ok(self.array_length() * ct.item_ref().size_or_err()?),
-            Kind::Struct | Kind::Union => match self.flavor {
+            Kind::Struct | Kind::Union => match self.flavor() {
                 Flavor::Owning => Ok(self.length()),
                 _ => ct.size_or_err(),
             },
@@ -292,7 +227,7 @@ impl CData {
         match ct.prim {
             // SAFETY: a primitive's value holds its bytes.
             Some(Prim::Float | Prim::Double | Prim::LongDouble) if ct.kind == Kind::Primitive => {
-                let m = ct.scalar.expect("a primitive");
+                let m = ct.machine.expect("a primitive");
                 Ok(unsafe { rcffi_core::scalar::load_float(self.value().as_ptr(), m) })
             }
             Some(p) if p.class() != PrimClass::Complex => Ok(self.as_integer()? as f64),
@@ -353,39 +288,6 @@ impl CData {
         Ok(self
             .address()
             .wrapping_offset(index.wrapping_mul(size as isize)))
-    }
-
-    /// `self[i]` for the commonest case, all checks in one place and no calls:
-    /// an integer item (up to 32 bits) of an array that is not a view, or of a
-    /// non-NULL pointer. `None` sends everything else down the general path.
-    #[inline(always)]
-    fn fast_int_item(&self, py: Python<'_>, i: i64) -> Option<Py<PyAny>> {
-        let ct = self.ct();
-        if self.is_released() || matches!(self.owner_tag, OwnerTag::Keep) {
-            return None;
-        }
-        match ct.kind {
-            Kind::Array if (i as u64) < self.array_length() as u64 => {}
-            Kind::Pointer
-                if !self.address().is_null() && (i == 0 || self.owned_size().is_none()) => {}
-            _ => return None,
-        }
-        let item = ct.item_ref();
-        let prim = item.prim?;
-        if item.kind != Kind::Primitive
-            || !matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned)
-            || prim.size() > 4
-        {
-            return None;
-        }
-        let addr = self
-            .address()
-            .wrapping_offset((i as isize).wrapping_mul(prim.size() as isize));
-        // SAFETY: in bounds of the array (checked), or where the pointer says.
-        let v = unsafe { rcffi_core::scalar::load_int(addr, prim.size(), prim.is_signed()) } as i64;
-        // SAFETY: PyLong_FromLongLong returns a new reference (or NULL on error).
-        unsafe { Bound::from_owned_ptr_or_opt(py, pyo3::ffi::PyLong_FromLongLong(v)) }
-            .map(Bound::unbind)
     }
 
     /// The size of the items of a pointer or array (`void *` counts bytes).
@@ -492,12 +394,7 @@ impl CData {
         let py = slf.py();
         let this = slf.get();
         let index = match crate::pylayout::exact_int(key) {
-            Some(i) => {
-                if let Some(v) = this.fast_int_item(py, i) {
-                    return Ok(v);
-                }
-                i as isize
-            }
+            Some(i) => i as isize,
             None => {
                 if let Ok(slice) = key.cast::<PySlice>() {
                     return crate::slicing::get(slf, slice);
@@ -511,9 +408,9 @@ impl CData {
             if item.get().is_record() {
                 // p[0] of an owning struct pointer co-owns the struct.
                 let owner = Owner::Keep(slf.clone().into_any().unbind());
-                return Ok(
-                    Py::new(py, CData::owning(item.clone_ref(py), addr, n, 0, owner))?.into_any(),
-                );
+                return Ok(CData::owning(item.clone_ref(py), addr, n, 0, owner)
+                    .create(py)?
+                    .into_any());
             }
         }
         unsafe { convert::read(py, item, addr, Some(slf.as_any())) }
@@ -785,31 +682,6 @@ impl CData {
             _ => return Ok(None),
         };
         Ok(Some(PyString::new(py, &value).into_any().unbind()))
-    }
-
-    /// Makes function cdata vectorcall objects: CPython finds the entry point at a
-    /// fixed offset in each instance. PyO3 has no switch for this, so the type is
-    /// adjusted once, at module creation, before any instance is called.
-    pub fn enable_vectorcall(py: Python<'_>) -> PyResult<()> {
-        let probe = Py::new(
-            py,
-            CData::make(
-                crate::backend::new_void_type(py),
-                ptr::null_mut(),
-                Owner::None,
-                Flavor::Plain,
-            ),
-        )?;
-        let offset = (&probe.get().vectorcall as *const _ as usize) - (probe.as_ptr() as usize);
-        let tp = py.get_type::<CData>().as_type_ptr();
-        // SAFETY: the type object is ours, fully created, and has no instances that
-        // were called yet; the offset is inside every instance (measured above).
-        unsafe {
-            debug_assert!((offset as isize) < (*tp).tp_basicsize);
-            (*tp).tp_vectorcall_offset = offset as isize;
-            (*tp).tp_flags |= pyo3::ffi::Py_TPFLAGS_HAVE_VECTORCALL;
-        }
-        Ok(())
     }
 
     /// `self + n`: a pointer `n` items further (arrays decay to pointers).

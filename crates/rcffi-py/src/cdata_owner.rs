@@ -1,6 +1,6 @@
-//! What keeps a cdata's memory alive, stored in one pointer-sized slot whose
-//! kind is a one-byte tag beside the cdata's other small fields: an enum would
-//! take 16 bytes for its discriminant and payload.
+//! What keeps a cdata's memory alive, stored in one pointer-sized slot of the
+//! cdata's tail whose kind is a one-byte tag beside the tail's other small
+//! fields: an enum would take 16 bytes for its discriminant and payload.
 
 use std::mem::ManuallyDrop;
 
@@ -27,7 +27,7 @@ pub enum Owner {
 /// A cdata's owner as its readers see it.
 pub(crate) enum OwnerRef<'a> {
     None,
-    /// Memory from `malloc`: the cdata's own address.
+    /// Memory from `new` (malloc'ed or inline): the cdata's own address.
     Malloc,
     Keep(&'a Py<PyAny>),
     Resource(&'a Resources),
@@ -40,6 +40,9 @@ pub(crate) enum OwnerRef<'a> {
 pub(crate) enum OwnerTag {
     None,
     Malloc,
+    /// Memory in the cdata's own allocation, after its tail: what `new` makes
+    /// (`cdata_layout::new_inline_owned`, which sets the tag itself).
+    Inline,
     Keep,
     Resource,
     Handle,
@@ -54,6 +57,14 @@ pub(crate) union OwnerSlot {
 }
 
 impl OwnerSlot {
+    /// The slot of memory inside the cdata: nothing to hold.
+    #[inline]
+    pub(crate) fn inline() -> OwnerSlot {
+        OwnerSlot {
+            malloc: std::ptr::null_mut(),
+        }
+    }
+
     pub(crate) fn pack(owner: Owner) -> (OwnerTag, OwnerSlot) {
         match owner {
             Owner::None => (
@@ -90,7 +101,7 @@ impl OwnerSlot {
     pub(crate) unsafe fn get(&self, tag: OwnerTag) -> OwnerRef<'_> {
         match tag {
             OwnerTag::None => OwnerRef::None,
-            OwnerTag::Malloc => OwnerRef::Malloc,
+            OwnerTag::Malloc | OwnerTag::Inline => OwnerRef::Malloc,
             OwnerTag::Keep => OwnerRef::Keep(&self.keep),
             OwnerTag::Resource => OwnerRef::Resource(&self.resource),
             OwnerTag::Handle => OwnerRef::Handle(&self.handle),
@@ -100,13 +111,15 @@ impl OwnerSlot {
     /// Frees what the slot holds: the memory, the reference or the box.
     ///
     /// # Safety
-    /// `tag` is the one `pack` returned with this slot, and the slot is not
-    /// used again.
+    /// `tag` is the one `pack` returned with this slot, the slot is not used
+    /// again, and the GIL is held.
     pub(crate) unsafe fn drop_as(&mut self, tag: OwnerTag) {
         match tag {
-            OwnerTag::None => {}
+            OwnerTag::None | OwnerTag::Inline => {}
             OwnerTag::Malloc => libc::free(self.malloc.cast()),
-            OwnerTag::Keep => ManuallyDrop::drop(&mut self.keep),
+            // A plain decref: `Drop` of a `Py` outside PyO3's bookkeeping (the
+            // interpreter's deallocator call) would only queue it.
+            OwnerTag::Keep => pyo3::ffi::Py_DECREF(self.keep.as_ptr()),
             OwnerTag::Resource => ManuallyDrop::drop(&mut self.resource),
             OwnerTag::Handle => ManuallyDrop::drop(&mut self.handle),
         }

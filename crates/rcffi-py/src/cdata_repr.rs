@@ -20,7 +20,7 @@ impl CData {
                 callable.repr()?
             ));
         }
-        Ok(match this.flavor {
+        Ok(match this.flavor() {
             Flavor::Owning => format!(
                 "<cdata '{}' owning {} bytes>",
                 ct.cname,
@@ -59,7 +59,7 @@ impl CData {
             });
         }
         Ok(match prim.class() {
-            PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(self.value())),
+            PrimClass::LongDouble => c_exponent_format(longdouble::to_f64(&self.value())),
             PrimClass::Char => PyBytes::new(py, &self.value()[..1]).repr()?.to_string(),
             PrimClass::WideChar => {
                 let code = u32::from_le_bytes(self.value()[..4].try_into().expect("4 bytes"));

@@ -76,7 +76,7 @@ pub(crate) fn integer(
 /// [`integer`] for a value assigned to the integer type `ct` (cffi's rules).
 #[inline]
 pub(crate) fn assign_int(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
-    let m = ct.scalar.expect("an integer type");
+    let m = ct.machine.expect("an integer type");
     integer(obj, &ct.cname, m, Rules::ASSIGN).map(|v| v.unwrap_or_default())
 }
 
@@ -184,14 +184,14 @@ fn integer_slow(
 fn cdata_integer(c: &CData, cname: &str, m: Machine, rules: Rules) -> PyResult<i128> {
     let from = c.ctype.get();
     if rules.takes_addresses {
-        return match from.scalar {
+        return match from.machine {
             _ if from.kind == Kind::Array => Ok(c.address() as usize as i128),
             Some(Machine::Char) if from.kind == Kind::Primitive => Ok(i128::from(c.value()[0])),
             _ => c.as_integer(),
         };
     }
     let integral = matches!(from.kind, Kind::Primitive | Kind::Enum)
-        && from.scalar.is_some_and(|s| s.int_layout().is_some());
+        && from.machine.is_some_and(|s| s.int_layout().is_some());
     if !integral {
         return Err(raise(ScalarError::NotInteger {
             cname: cname.to_string(),
@@ -298,7 +298,7 @@ pub(crate) fn cast_truth(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<bool
         let from = c.ctype.get();
         if from.kind == Kind::Primitive
             && matches!(
-                from.scalar,
+                from.machine,
                 Some(Machine::F32 | Machine::F64 | Machine::LongDouble)
             )
         {
@@ -335,7 +335,7 @@ fn char_byte(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
     if let Ok(cd) = obj.cast::<CData>() {
         let c = cd.get();
         let from = c.ctype.get();
-        if from.scalar == Some(Machine::Char) && from.kind == Kind::Primitive {
+        if from.machine == Some(Machine::Char) && from.kind == Kind::Primitive {
             return Ok(c.value()[0]);
         }
     }
@@ -369,7 +369,7 @@ pub(crate) unsafe fn read_scalar(
     addr: *const u8,
 ) -> PyResult<Py<PyAny>> {
     let ct = ctp.get();
-    let m = ct.scalar.expect("a primitive");
+    let m = ct.machine.expect("a primitive");
     if ct.kind == Kind::Enum {
         let (size, signed) = m.int_layout().expect("an integer base");
         return int_object(py, load_int(addr, size, signed));
@@ -420,7 +420,7 @@ pub(crate) unsafe fn write_scalar(
     addr: *mut u8,
     obj: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
-    let m = ct.scalar.expect("a primitive");
+    let m = ct.machine.expect("a primitive");
     match m {
         Machine::Int(t) => store_int(addr, t.size(), assign_int(ct, obj)?),
         Machine::Bool => store_int(addr, 1, assign_int(ct, obj)?),
@@ -428,7 +428,7 @@ pub(crate) unsafe fn write_scalar(
         Machine::F32 | Machine::F64 => store_float(addr, m, assign_float(ct, obj)?),
         Machine::LongDouble => {
             let bytes = match obj.cast::<CData>() {
-                Ok(cd) if cd.get().ctype.get().scalar == Some(m) => *cd.get().value(),
+                Ok(cd) if cd.get().ctype.get().machine == Some(m) => cd.get().value(),
                 _ => longdouble::from_f64(assign_float(ct, obj)?),
             };
             ptr::copy_nonoverlapping(bytes.as_ptr(), addr, m.size());

@@ -233,7 +233,7 @@ impl Declarations {
 
     /// The `CType` a type string names; types that only the C compiler can fill
     /// in (API mode) are refused as cffi refuses them.
-    fn parse_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
+    pub(crate) fn parse_type(&self, py: Python<'_>, text: &str) -> PyResult<Py<CType>> {
         let id = {
             let mut d = self.lock()?;
             let mut t = table();
@@ -331,7 +331,7 @@ impl Declarations {
     }
 
     /// `(typedef names, struct tags, union tags)`, each sorted.
-    fn list_types(&self) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
+    pub(crate) fn list_types(&self) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
         Ok(self.lock()?.list_types())
     }
 

@@ -24,9 +24,9 @@ use crate::types::CType;
 /// Python front end's subclass has one.
 #[pyclass(frozen, subclass, weakref, module = "rcffi._backend", name = "FFI")]
 pub struct FfiObject {
-    /// The declarations, typed as `resolve()` takes them (it calls their
-    /// `parse_type` on a cache miss).
-    decls: Py<PyAny>,
+    /// The declarations: `resolve()` parses a type string with them on a
+    /// cache miss.
+    decls: Py<Declarations>,
     types: Py<TypeCache>,
     /// `init_once()` state per tag: `{tag: InitOnce}`.
     once: Py<PyDict>,
@@ -77,7 +77,7 @@ impl FfiObject {
         externs: Py<PyDict>,
     ) -> PyResult<Self> {
         Ok(FfiObject {
-            decls: decls.into_any(),
+            decls,
             types: Py::new(py, TypeCache::default())?,
             once: PyDict::new(py).unbind(),
             externs: Some(externs),
@@ -86,15 +86,17 @@ impl FfiObject {
 
     /// The declarations of any backend ffi.
     pub fn declarations_of(&self, py: Python<'_>) -> PyResult<Py<Declarations>> {
-        Ok(self.declarations(py)?.unbind())
+        Ok(self.decls.clone_ref(py))
     }
 
-    fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
+    /// The ctype a type string or ctype names, for this FFI.
+    #[inline]
+    pub(crate) fn resolve(&self, py: Python<'_>, cdecl: &Bound<'_, PyAny>) -> PyResult<Py<CType>> {
         resolve(py, &self.types, &self.decls, cdecl)
     }
 
     fn declarations<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, Declarations>> {
-        Ok(self.decls.bind(py).cast::<Declarations>()?.clone())
+        Ok(self.decls.bind(py).clone())
     }
 
     /// The `init_once()` state of `tag`; the dict is only touched with the GIL
@@ -162,9 +164,8 @@ impl FfiObject {
             }
         };
         let types = Py::new(py, TypeCache::default())?;
-        let decls_any = decls.clone_ref(py).into_any();
         Ok(FfiObject {
-            decls: decls_any,
+            decls,
             types,
             once: PyDict::new(py).unbind(),
             externs: None,
@@ -173,7 +174,7 @@ impl FfiObject {
 
     /// The declarations (for the Python front end and module builders).
     #[getter(_decls)]
-    fn decls(&self, py: Python<'_>) -> Py<PyAny> {
+    fn decls(&self, py: Python<'_>) -> Py<Declarations> {
         self.decls.clone_ref(py)
     }
 
@@ -183,19 +184,7 @@ impl FfiObject {
         self.types.clone_ref(py)
     }
 
-    /// `new(cdecl, init=None)`: zeroed memory for a pointer or array type, owned
-    /// by the result. A method (not a data attribute), so that instances may
-    /// shadow it as cffi's allow, and so that the interpreter's method-call
-    /// path calls it with no bound-method object in between.
-    #[pyo3(name = "new", signature = (cdecl, init=None))]
-    fn allocate(
-        &self,
-        py: Python<'_>,
-        cdecl: &Bound<'_, PyAny>,
-        init: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<Py<CData>> {
-        crate::allocator::newp(py, self.resolve(py, cdecl)?, init)
-    }
+    // `new` is installed by `ffi_new.rs`, which the interpreter enters directly.
 
     /// `cast(cdecl, value)`: a C cast.
     fn cast(
@@ -347,11 +336,8 @@ impl FfiObject {
     }
 
     /// `list_types()`: typedef names, struct tags and union tags, each sorted.
-    fn list_types(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        self.decls
-            .bind(py)
-            .call_method0("list_types")
-            .map(Bound::unbind)
+    fn list_types(&self) -> PyResult<(Vec<String>, Vec<String>, Vec<String>)> {
+        self.decls.get().list_types()
     }
 
     /// `string(cdata, maxlen=-1)`: the bytes (or str) of a C string, or the name
@@ -648,7 +634,7 @@ impl FfiObject {
                 lib.get_type().name()?
             )));
         }
-        lib.call_method0("_close").map(drop)
+        crate::libobj::Lib::_close(lib.cast::<crate::libobj::Lib>()?)
     }
 
     #[classattr]

@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_layout::Tail;
 use crate::types::CType;
 
 /// Marks a live handle box, so that `from_handle()` on a pointer that is not a
@@ -40,7 +41,10 @@ unsafe impl Sync for HandleBox {}
 /// garbage collector sees it, so that an object referring to its own handle
 /// (`o.h = ffi.new_handle(o)`) is collected.
 #[pyclass(frozen, extends = CData, module = "rcffi._backend", name = "__CDataHandle")]
+#[repr(C)]
 pub struct HandleCData {
+    /// First, where every cdata but the bare ones has its tail (`cdata_layout.rs`).
+    _tail: Tail,
     object: Py<PyAny>,
 }
 
@@ -90,9 +94,18 @@ pub fn newp_handle(py: Python<'_>, ctype: Py<CType>, x: Py<PyAny>) -> PyResult<P
         object: x.as_ptr(),
     });
     let addr = &*boxed as *const HandleBox as *mut u8;
-    let cd = CData::with_parts(ctype, addr, 0, Owner::Handle(boxed), Flavor::Plain);
-    let init = pyo3::PyClassInitializer::from(cd).add_subclass(HandleCData { object: x });
-    Ok(Bound::new(py, init)?.into_super().unbind())
+    let (cd, tail) = CData::with_parts(ctype, addr, 0, Owner::Handle(boxed), Flavor::Plain)
+        .into_subclass_parts();
+    let init = pyo3::PyClassInitializer::from(cd).add_subclass(HandleCData {
+        _tail: tail,
+        object: x,
+    });
+    let made = Bound::new(py, init)?;
+    debug_assert!(crate::cdata_layout::tail_is_first_field(
+        made.as_super().get(),
+        &made.get()._tail
+    ));
+    Ok(made.into_super().unbind())
 }
 
 /// `from_handle(cdata)`: the object of the handle whose pointer `cdata` holds.

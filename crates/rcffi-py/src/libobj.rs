@@ -409,7 +409,7 @@ impl Lib {
 
     /// Closes the library (`ffi.dlclose()`): every name raises from now on.
     /// Closing twice does nothing.
-    fn _close(slf: &Bound<'_, Self>) -> PyResult<()> {
+    pub(crate) fn _close(slf: &Bound<'_, Self>) -> PyResult<()> {
         let this = slf.get();
         if this.closed.swap(true, Ordering::AcqRel) {
             return Ok(());

@@ -8,7 +8,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use crate::allocator::FreeFn;
-use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata::{CData, Flavor, NewCData, Owner};
 use crate::cdata_owner::OwnerRef;
 use crate::types::CType;
 use rcffi_core::ctype::Kind;
@@ -131,21 +131,30 @@ impl CData {
         size: usize,
         length: usize,
         owner: Owner,
-    ) -> CData {
-        let open = is_open_array(ctype.get());
-        let stored = if open { length } else { size };
+    ) -> NewCData {
+        let stored = owned_count(ctype.get(), size, length);
         CData::with_parts(ctype, ptr, stored, owner, Flavor::Owning)
     }
 
     /// The bytes this cdata owns when it came from `new` (or co-owns them).
     pub(crate) fn owned_size(&self) -> Option<usize> {
-        match self.flavor {
+        match self.flavor() {
             Flavor::Owning if is_open_array(self.ct()) => {
                 Some(self.length() * self.ct().item_ref().size().unwrap_or(0))
             }
             Flavor::Owning => Some(self.length()),
             _ => None,
         }
+    }
+}
+
+/// What an owning cdata keeps as its length: an open array's item count, or
+/// else the bytes it owns.
+pub(crate) fn owned_count(ct: &CType, size: usize, length: usize) -> usize {
+    if is_open_array(ct) {
+        length
+    } else {
+        size
     }
 }
 
@@ -227,7 +236,7 @@ pub fn gcp(
         flavor,
     );
     if let Some(value) = this.held_value() {
-        made.set_value(*value);
+        made = made.with_value(value);
     }
-    Ok(Some(Py::new(py, made)?))
+    Ok(Some(made.create(py)?))
 }

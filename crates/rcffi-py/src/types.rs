@@ -22,6 +22,8 @@ use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
 use rcffi_core::scalar::Machine;
 
+use crate::cdata_slots::Scalar;
+
 /// The one type table of the process. All FFI instances share it, which makes
 /// `ffi.include()` free and keeps `CType` identity global, as in cffi's backend.
 static TABLE: OnceLock<Mutex<TypeTable>> = OnceLock::new();
@@ -114,6 +116,9 @@ pub struct FieldInfo {
     /// A flexible array member: `T data[];` last, or anywhere in a record
     /// given explicit offsets (where the items may overlay later members).
     pub flexible: bool,
+    /// How `cdata_slots` reads and writes the field directly: its type's
+    /// scalar, or `Other` for a bit field.
+    pub(crate) scalar: Scalar,
 }
 
 /// The members of a completed struct or union as cffi lists them: members of
@@ -134,11 +139,18 @@ impl RecordInfo {
     /// The member called `name`, found without hashing when `name` is the interned
     /// string Python uses for attribute names in source code (`p.x`).
     pub fn field_by_pystr(&self, name: &Bound<'_, PyString>) -> Option<&FieldInfo> {
-        let target = name.as_ptr();
-        if let Some(i) = self.interned.iter().position(|n| n.as_ptr() == target) {
-            return Some(&self.fields[i]);
+        if let Some(f) = self.field_by_identity(name.as_ptr()) {
+            return Some(f);
         }
         self.field(name.to_str().ok()?)
+    }
+
+    /// The member whose interned name is the object `name` itself: a pointer
+    /// comparison per field, no hashing and no string read.
+    #[inline]
+    pub(crate) fn field_by_identity(&self, name: *mut pyo3::ffi::PyObject) -> Option<&FieldInfo> {
+        let i = self.interned.iter().position(|n| n.as_ptr() == name)?;
+        self.fields.get(i)
     }
 }
 
@@ -152,11 +164,13 @@ pub struct CType {
     pub prim: Option<Prim>,
     /// How a value of the type is held, for scalars (primitives, enums,
     /// pointers and functions): decided here once, read by every conversion.
-    pub scalar: Option<Machine>,
+    pub machine: Option<Machine>,
     /// Pointer target or array item.
     pub item: Option<Py<CType>>,
     /// Array length (`None` for `T[]`).
     pub length: Option<usize>,
+    /// How `cdata_slots` reads and writes a value of this type directly.
+    pub(crate) scalar: Scalar,
     size: OnceLock<usize>,
     align: OnceLock<usize>,
     record: RecordCell,
@@ -278,7 +292,7 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
         }
         c.live[id.index()] += 1;
     }
-    let (kind, cname, prim, scalar, item_id, length, opaque_enum) = {
+    let (kind, cname, prim, machine, item_id, length, opaque_enum) = {
         let t = table();
         let (prim, item, length) = match t.data(id) {
             TypeData::Primitive(p) => (Some(*p), None, None),
@@ -314,9 +328,10 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             kind,
             cname,
             prim,
-            scalar,
+            machine,
             item,
             length,
+            scalar: Scalar::of(kind, prim),
             size: OnceLock::new(),
             align: OnceLock::new(),
             record: RecordCell::default(),
@@ -420,10 +435,18 @@ impl CType {
     }
 
     /// The fields of a completed struct or union, or `None` while it is opaque.
+    #[inline]
     pub fn record(&self, py: Python<'_>) -> Option<&RecordInfo> {
         if let Some(r) = self.record.get() {
             return Some(r);
         }
+        self.first_record(py)
+    }
+
+    /// [`CType::record`] the first time: out of line, so that the reads that
+    /// find the members built stay small.
+    #[cold]
+    fn first_record(&self, py: Python<'_>) -> Option<&RecordInfo> {
         if !self.is_record() {
             return None;
         }
@@ -440,6 +463,7 @@ impl CType {
 struct RecordCell(AtomicPtr<RecordInfo>);
 
 impl RecordCell {
+    #[inline]
     fn get(&self) -> Option<&RecordInfo> {
         let p = self.0.load(Ordering::Acquire);
         // SAFETY: a pointer from `Box::into_raw`, freed only by `clear` (see
@@ -490,14 +514,22 @@ fn build_record(py: Python<'_>, id: TypeId) -> Option<RecordInfo> {
     };
     let fields: Vec<FieldInfo> = flat
         .into_iter()
-        .map(|(f, skip_in_init, flexible)| FieldInfo {
-            name: f.name,
-            ctype: ctype_for(py, f.ty),
-            offset: f.offset,
-            bitshift: f.bitshift,
-            bitsize: f.bitsize,
-            skip_in_init,
-            flexible,
+        .map(|(f, skip_in_init, flexible)| {
+            let ctype = ctype_for(py, f.ty);
+            let scalar = match f.bitshift {
+                None => ctype.get().scalar,
+                Some(_) => Scalar::Other,
+            };
+            FieldInfo {
+                name: f.name,
+                ctype,
+                offset: f.offset,
+                bitshift: f.bitshift,
+                bitsize: f.bitsize,
+                skip_in_init,
+                flexible,
+                scalar,
+            }
         })
         .collect();
     let by_name = fields

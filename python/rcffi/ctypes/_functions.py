@@ -566,8 +566,6 @@ def _make_callback(self, func):
 
     def result_of(result):
         try:
-            if isinstance(result, CData) and isinstance(result, restype):
-                return native(result, [])[0]
             value, keeper = _simple.convert(code, result)
         except BaseException:
             _write_unraisable("Exception ignored on converting result of ctypes callback "

@@ -1,0 +1,373 @@
+//! The interpreter's slots for the commonest cdata accesses: reading and
+//! writing a scalar field (`p.x`, `p.x = 5`) and a scalar item (`a[5]`,
+//! `a[5] = 7`), where a scalar is an integer or floating primitive.
+//!
+//! PyO3's slot wrappers are general: a trampoline with a panic guard and a
+//! thread-local GIL count, a checked cast of `self`, results moved through
+//! `PyResult`. Measured with callgrind (`benches/callgrind.py "arr[5]"`), they
+//! were about 100 of the 346 instructions of an item read. So at module
+//! creation the `CData` type's four slots are replaced by the functions here.
+//! Each takes the common case with plain reads of the object and of C memory,
+//! and hands anything else (a name or an index it does not find at once, a
+//! value it would not store exactly as the general conversion does, every
+//! error) to the slot PyO3 made, which redoes the access with all its checks
+//! and messages. Nothing here can fail or panic before that hand-over, so no
+//! behaviour is decided in this module.
+
+use std::os::raw::c_int;
+use std::ptr;
+use std::sync::{Once, OnceLock};
+
+use pyo3::ffi;
+use pyo3::prelude::*;
+use rcffi_core::ctype::{Kind, Prim, PrimClass};
+
+use crate::cdata::CData;
+use crate::pylayout::{exact_int_ptr, int_object};
+
+/// How a C value is read and written without the general conversion: the
+/// integer and floating primitives. Characters, `_Bool`, enums, `long double`
+/// and complex numbers, whose Python values are more than a number, are
+/// `Other`, as is everything that is not a primitive.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Scalar {
+    Other,
+    Int { size: u8, signed: bool },
+    F32,
+    F64,
+}
+
+impl Scalar {
+    /// The scalar of a type of kind `kind` and primitive `prim`.
+    pub(crate) fn of(kind: Kind, prim: Option<Prim>) -> Scalar {
+        let Some(p) = prim.filter(|_| kind == Kind::Primitive) else {
+            return Scalar::Other;
+        };
+        match (p.class(), p.size()) {
+            (PrimClass::Signed, size @ (1 | 2 | 4 | 8)) => Scalar::Int {
+                size: size as u8,
+                signed: true,
+            },
+            (PrimClass::Unsigned, size @ (1 | 2 | 4 | 8)) => Scalar::Int {
+                size: size as u8,
+                signed: false,
+            },
+            (PrimClass::Float, 4) => Scalar::F32,
+            (PrimClass::Float, 8) => Scalar::F64,
+            _ => Scalar::Other,
+        }
+    }
+
+    /// The size of a value; `None` for `Other`.
+    #[inline(always)]
+    fn size(self) -> Option<usize> {
+        match self {
+            Scalar::Int { size, .. } => Some(usize::from(size)),
+            Scalar::F32 => Some(4),
+            Scalar::F64 => Some(8),
+            Scalar::Other => None,
+        }
+    }
+
+    /// The value at `addr` as a new reference (NULL with the error set if the
+    /// object could not be made); `None` for `Other`.
+    ///
+    /// # Safety
+    /// `addr` must be readable for the scalar's size; the GIL is held.
+    #[inline(always)]
+    unsafe fn load(self, addr: *const u8) -> Option<*mut ffi::PyObject> {
+        Some(match self {
+            Scalar::Int {
+                size: 1,
+                signed: true,
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i8))),
+            Scalar::Int { size: 1, .. } => int_object(i64::from(ptr::read_unaligned(addr))),
+            Scalar::Int {
+                size: 2,
+                signed: true,
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i16))),
+            Scalar::Int { size: 2, .. } => {
+                int_object(i64::from(ptr::read_unaligned(addr as *const u16)))
+            }
+            Scalar::Int {
+                size: 4,
+                signed: true,
+            } => int_object(i64::from(ptr::read_unaligned(addr as *const i32))),
+            Scalar::Int { size: 4, .. } => {
+                int_object(i64::from(ptr::read_unaligned(addr as *const u32)))
+            }
+            Scalar::Int { signed: true, .. } => int_object(ptr::read_unaligned(addr as *const i64)),
+            Scalar::Int { .. } => {
+                ffi::PyLong_FromUnsignedLongLong(ptr::read_unaligned(addr as *const u64))
+            }
+            Scalar::F32 => {
+                ffi::PyFloat_FromDouble(f64::from(ptr::read_unaligned(addr as *const f32)))
+            }
+            Scalar::F64 => ffi::PyFloat_FromDouble(ptr::read_unaligned(addr as *const f64)),
+            Scalar::Other => return None,
+        })
+    }
+
+    /// Stores `value` at `addr` if it is an exact int in range of an integer
+    /// scalar, or an exact float for a floating one; `false` (nothing written,
+    /// no error set) for anything else.
+    ///
+    /// # Safety
+    /// `addr` must be writable for the scalar's size, `value` a live object;
+    /// the GIL is held.
+    #[inline(always)]
+    unsafe fn store(self, addr: *mut u8, value: *mut ffi::PyObject) -> bool {
+        match self {
+            Scalar::Int { size, signed } => {
+                let Some(v) = exact_int_ptr(value) else {
+                    return false;
+                };
+                let bits = u32::from(size) * 8;
+                let fits = match (signed, bits) {
+                    (true, 64) => true,
+                    (true, _) => (-(1i64 << (bits - 1))..1i64 << (bits - 1)).contains(&v),
+                    (false, 64) => v >= 0,
+                    (false, _) => (0..1i64 << bits).contains(&v),
+                };
+                if !fits {
+                    return false;
+                }
+                match size {
+                    1 => ptr::write_unaligned(addr, v as u8),
+                    2 => ptr::write_unaligned(addr as *mut u16, v as u16),
+                    4 => ptr::write_unaligned(addr as *mut u32, v as u32),
+                    _ => ptr::write_unaligned(addr as *mut u64, v as u64),
+                }
+                true
+            }
+            Scalar::F32 | Scalar::F64 if ffi::PyFloat_CheckExact(value) != 0 => {
+                let v = ffi::PyFloat_AS_DOUBLE(value);
+                if self == Scalar::F32 {
+                    ptr::write_unaligned(addr as *mut f32, v as f32);
+                } else {
+                    ptr::write_unaligned(addr as *mut f64, v);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The slots PyO3 made for `CData`, which the ones here fall back to.
+struct Originals {
+    getattro: ffi::getattrofunc,
+    setattro: ffi::setattrofunc,
+    subscript: ffi::binaryfunc,
+    ass_subscript: ffi::objobjargproc,
+}
+
+static ORIGINALS: OnceLock<Originals> = OnceLock::new();
+static INSTALL: Once = Once::new();
+
+/// The slots PyO3 made. Ours are only installed after these are recorded,
+/// so they are always there when one of ours runs.
+#[inline(always)]
+fn originals() -> &'static Originals {
+    match ORIGINALS.get() {
+        Some(o) => o,
+        None => std::process::abort(),
+    }
+}
+
+/// Replaces the attribute and item slots of `CData` by the ones here, once per
+/// process (the type object is shared by every initialisation of the module),
+/// before any subclass copies them. A slot PyO3 did not make leaves the type
+/// as it is.
+pub(crate) fn install(py: Python<'_>) {
+    let tp = py.get_type::<CData>().as_type_ptr();
+    INSTALL.call_once(|| {
+        // SAFETY: our own type object, fully created; the slots are swapped
+        // before any instance exists, and the originals stay callable.
+        unsafe {
+            let mapping = (*tp).tp_as_mapping;
+            if mapping.is_null() {
+                return;
+            }
+            let (Some(getattro), Some(setattro), Some(subscript), Some(ass_subscript)) = (
+                (*tp).tp_getattro,
+                (*tp).tp_setattro,
+                (*mapping).mp_subscript,
+                (*mapping).mp_ass_subscript,
+            ) else {
+                return;
+            };
+            let _ = ORIGINALS.set(Originals {
+                getattro,
+                setattro,
+                subscript,
+                ass_subscript,
+            });
+            (*tp).tp_getattro = Some(get_attr);
+            (*tp).tp_setattro = Some(set_attr);
+            (*mapping).mp_subscript = Some(get_item);
+            (*mapping).mp_ass_subscript = Some(set_item);
+        }
+    });
+}
+
+/// The `CData` behind a slot's `self`.
+///
+/// # Safety
+/// `obj` is an instance of `CData` (or of a subclass) that outlives the use.
+#[inline(always)]
+unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
+    let py = Python::assume_attached();
+    let bound = Borrowed::from_ptr(py, obj).cast_unchecked::<CData>();
+    &*(bound.get() as *const CData)
+}
+
+/// Where the scalar field `name` of the struct or union `obj` is or points to
+/// lives, and its scalar: `None` for anything but a live cdata of a completed
+/// record (through a non-NULL pointer) with a scalar field of exactly that
+/// interned name.
+///
+/// # Safety
+/// As [`cdata`]; the GIL is held.
+#[inline(always)]
+unsafe fn scalar_field(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> Option<(*mut u8, Scalar)> {
+    let this = cdata(obj);
+    if !this.alive_on_its_own() {
+        return None;
+    }
+    let ct = this.ct();
+    let record = match ct.kind {
+        Kind::Struct | Kind::Union => ct,
+        Kind::Pointer => {
+            let target = ct.item.as_ref()?.get();
+            if !target.is_record() || this.address().is_null() {
+                return None;
+            }
+            target
+        }
+        _ => return None,
+    };
+    let field = record
+        .record(Python::assume_attached())?
+        .field_by_identity(name)?;
+    if field.scalar == Scalar::Other {
+        return None;
+    }
+    Some((this.address().wrapping_add(field.offset), field.scalar))
+}
+
+/// Where item `key` of the array or pointer `obj` is, and its scalar: `None`
+/// for anything but an exact int index in bounds of a live array, or any
+/// index of a non-NULL pointer (only 0 of one `new` made), to a scalar item.
+///
+/// # Safety
+/// As [`cdata`]; `key` is a live object and the GIL is held.
+#[inline(always)]
+unsafe fn scalar_item(
+    obj: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+) -> Option<(*mut u8, Scalar)> {
+    let i = exact_int_ptr(key)?;
+    let this = cdata(obj);
+    if !this.alive_on_its_own() {
+        return None;
+    }
+    let ct = this.ct();
+    match ct.kind {
+        Kind::Array if (i as u64) < this.array_length() as u64 => {}
+        Kind::Pointer if !this.address().is_null() && (i == 0 || this.owned_size().is_none()) => {}
+        _ => return None,
+    }
+    let scalar = ct.item.as_ref()?.get().scalar;
+    let size = scalar.size()? as isize;
+    let addr = this
+        .address()
+        .wrapping_offset((i as isize).wrapping_mul(size));
+    Some((addr, scalar))
+}
+
+/// The value at `place`, as a new reference; `None` to hand over.
+///
+/// # Safety
+/// `place` comes from [`scalar_field`] or [`scalar_item`]; the GIL is held.
+#[inline(always)]
+unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject> {
+    let (addr, scalar) = place?;
+    scalar.load(addr)
+}
+
+/// Whether `value` was stored at the place `find` gives; `false` to hand
+/// over, without looking for a place when `value` is NULL (a deletion).
+///
+/// # Safety
+/// As [`loaded`]; `value` is NULL or a live object.
+#[inline(always)]
+unsafe fn stored(
+    find: impl FnOnce() -> Option<(*mut u8, Scalar)>,
+    value: *mut ffi::PyObject,
+) -> bool {
+    !value.is_null() && find().is_some_and(|(addr, scalar)| scalar.store(addr, value))
+}
+
+/// `tp_getattro`.
+///
+/// # Safety
+/// Called by CPython with the GIL held and live arguments.
+unsafe extern "C" fn get_attr(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    match loaded(scalar_field(obj, name)) {
+        Some(value) => value,
+        None => (originals().getattro)(obj, name),
+    }
+}
+
+/// `tp_setattro`.
+///
+/// # Safety
+/// Called by CPython with the GIL held and live arguments (`value` NULL for
+/// a deletion).
+unsafe extern "C" fn set_attr(
+    obj: *mut ffi::PyObject,
+    name: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> c_int {
+    if stored(|| scalar_field(obj, name), value) {
+        return 0;
+    }
+    (originals().setattro)(obj, name, value)
+}
+
+/// `mp_subscript`.
+///
+/// # Safety
+/// Called by CPython with the GIL held and live arguments.
+unsafe extern "C" fn get_item(
+    obj: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    match loaded(scalar_item(obj, key)) {
+        Some(value) => value,
+        None => (originals().subscript)(obj, key),
+    }
+}
+
+/// `mp_ass_subscript`.
+///
+/// # Safety
+/// Called by CPython with the GIL held and live arguments (`value` NULL for
+/// a deletion).
+unsafe extern "C" fn set_item(
+    obj: *mut ffi::PyObject,
+    key: *mut ffi::PyObject,
+    value: *mut ffi::PyObject,
+) -> c_int {
+    if stored(|| scalar_item(obj, key), value) {
+        return 0;
+    }
+    (originals().ass_subscript)(obj, key, value)
+}
