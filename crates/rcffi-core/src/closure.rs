@@ -10,7 +10,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use crate::callback::Callback;
 use crate::error::Error;
 use crate::ffi::{Ffi, Type};
-use crate::value::{Repr, ReprKind, Value};
+use crate::value::{Repr, Value};
 
 /// A C function pointer of a declared signature whose body is a Rust closure.
 ///
@@ -76,10 +76,7 @@ impl Closure {
         let result = Repr::of(&table, sig.result, false)?;
         let signature = table.cname(func).to_string();
         // libffi hands integer results narrower than a register over as a full word.
-        let result_len = match result.kind {
-            ReprKind::Int { .. } | ReprKind::Bool => result.size.max(8),
-            _ => result.size,
-        };
+        let result_len = if result.widened() { 8 } else { result.size };
         let handler = move |raw: &[*mut c_void], out: *mut c_void| {
             // SAFETY: libffi passes one pointer per declared argument, each to a
             // value of that argument's type, and a result buffer of result_len bytes.

@@ -63,6 +63,7 @@ pub mod parse;
 pub mod preprocess;
 pub mod prim;
 pub mod probe;
+pub mod scalar;
 pub mod serial;
 pub mod uniform;
 pub mod value;

@@ -12,7 +12,7 @@ use std::os::raw::c_void;
 
 use crate::ctype::{Prim, PrimClass, TypeData, TypeId, TypeTable};
 use crate::error::Error;
-use crate::longdouble;
+use crate::scalar::{load_float, load_int, register_int, store_float, store_int, Machine, Rules};
 
 /// A C value carried by a Rust type.
 ///
@@ -225,16 +225,12 @@ pub(crate) struct Repr {
     pub(crate) cname: String,
 }
 
-/// The families of C types that convert alike.
+/// The families of C types that convert alike: nothing, a scalar (with its
+/// machine representation from [`scalar`](crate::scalar)), or raw bytes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum ReprKind {
     Void,
-    Int { signed: bool },
-    Bool,
-    Float,
-    Double,
-    LongDouble,
-    Pointer,
+    Scalar(Machine),
     Bytes,
 }
 
@@ -265,120 +261,99 @@ impl Repr {
                      80-bit format is supported)"
                 )))
             }
-            TypeData::Primitive(p) => (prim_kind(*p), p.size()),
-            TypeData::Enum(e) => (
-                ReprKind::Int {
-                    signed: e.base.is_signed(),
-                },
-                e.base.size(),
-            ),
-            TypeData::Pointer(_) | TypeData::Function(_) => {
-                (ReprKind::Pointer, std::mem::size_of::<*mut c_void>())
+            // Complex numbers travel as their bytes in the Rust API.
+            TypeData::Primitive(p) if p.class() == PrimClass::Complex => {
+                (ReprKind::Bytes, p.size())
             }
-            TypeData::Array { .. } if decay => {
-                (ReprKind::Pointer, std::mem::size_of::<*mut c_void>())
-            }
-            TypeData::Array { .. } | TypeData::Record(_) => {
-                (ReprKind::Bytes, table.size_of(id).ok_or_else(unknown_size)?)
-            }
+            _ => match Machine::of(table, id, decay) {
+                Some(m) => (ReprKind::Scalar(m), m.size()),
+                None => (ReprKind::Bytes, table.size_of(id).ok_or_else(unknown_size)?),
+            },
         };
         Ok(Repr { kind, size, cname })
+    }
+
+    /// Whether libffi hands this type over widened to a full register: integers
+    /// (characters and `_Bool` included) narrower than 64 bits.
+    pub(crate) fn widened(&self) -> bool {
+        matches!(self.kind, ReprKind::Scalar(m) if m.int_layout().is_some()) && self.size < 8
     }
 
     /// Writes `v` converted to this type into `out[..self.size]`.
     pub(crate) fn encode(&self, v: &Value, out: &mut [u8]) -> Result<(), Error> {
         let out = &mut out[..self.size];
-        match self.kind {
-            ReprKind::Void => match v {
-                Value::Void => Ok(()),
-                _ => Err(self.mismatch("Value::Void", v)),
+        let m = match self.kind {
+            ReprKind::Void => {
+                return match v {
+                    Value::Void => Ok(()),
+                    _ => Err(self.mismatch("Value::Void", v)),
+                }
+            }
+            ReprKind::Bytes => return self.encode_bytes(v, out),
+            ReprKind::Scalar(m) => m,
+        };
+        let at = out.as_mut_ptr();
+        match m {
+            Machine::Pointer => match v {
+                // SAFETY: `out` holds the pointer's size.
+                Value::Pointer(p) => unsafe { store_int(at, self.size, *p as usize as i128) },
+                _ => return Err(self.mismatch("a pointer", v)),
             },
-            ReprKind::Int { signed } => {
-                let n = v.integer().ok_or_else(|| self.mismatch("an integer", v))?;
-                let bits = self.size as u32 * 8;
-                let (lo, hi) = if signed {
-                    (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
+            Machine::F32 | Machine::F64 | Machine::LongDouble => {
+                // SAFETY: `out` holds the scalar's size.
+                unsafe { store_float(at, m, self.float(v)?) }
+            }
+            _ => {
+                let expected = if m == Machine::Bool {
+                    "a bool or an integer"
                 } else {
-                    (0, (1i128 << bits) - 1)
+                    "an integer"
                 };
-                if n < lo || n > hi {
-                    return Err(Error::Overflow(format!(
-                        "integer {n} does not fit '{}'",
-                        self.cname
-                    )));
-                }
-                write_int(out, n);
+                let n = v.integer().ok_or_else(|| self.mismatch(expected, v))?;
+                let n = Rules::RUST.fit(n, m, &self.cname)?;
+                // SAFETY: `out` holds the integer's size.
+                unsafe { store_int(at, self.size, n) }
+            }
+        }
+        Ok(())
+    }
+
+    fn encode_bytes(&self, v: &Value, out: &mut [u8]) -> Result<(), Error> {
+        match v {
+            Value::Bytes(b) if b.len() == self.size => {
+                out.copy_from_slice(b);
                 Ok(())
             }
-            ReprKind::Bool => match v.integer() {
-                Some(n @ 0..=1) => {
-                    out[0] = n as u8;
-                    Ok(())
-                }
-                Some(n) => Err(Error::Overflow(format!(
-                    "integer {n} does not fit '{}' (only 0 and 1 do)",
-                    self.cname
-                ))),
-                None => Err(self.mismatch("a bool or an integer", v)),
-            },
-            ReprKind::Float => {
-                let x = self.float(v)? as f32;
-                out.copy_from_slice(&x.to_ne_bytes());
-                Ok(())
-            }
-            ReprKind::Double => {
-                out.copy_from_slice(&self.float(v)?.to_ne_bytes());
-                Ok(())
-            }
-            ReprKind::LongDouble => {
-                let x = self.float(v)?;
-                if self.size == 8 {
-                    out.copy_from_slice(&x.to_ne_bytes());
-                } else {
-                    out.copy_from_slice(&longdouble::from_f64(x)[..self.size]);
-                }
-                Ok(())
-            }
-            ReprKind::Pointer => match v {
-                Value::Pointer(p) => {
-                    out.copy_from_slice(&(*p as usize).to_ne_bytes());
-                    Ok(())
-                }
-                _ => Err(self.mismatch("a pointer", v)),
-            },
-            ReprKind::Bytes => match v {
-                Value::Bytes(b) if b.len() == self.size => {
-                    out.copy_from_slice(b);
-                    Ok(())
-                }
-                Value::Bytes(b) => Err(Error::Type(format!(
-                    "expected the {} bytes of '{}', got {} bytes",
-                    self.size,
-                    self.cname,
-                    b.len()
-                ))),
-                _ => Err(self.mismatch(&format!("the {} bytes (Value::Bytes)", self.size), v)),
-            },
+            Value::Bytes(b) => Err(Error::Type(format!(
+                "expected the {} bytes of '{}', got {} bytes",
+                self.size,
+                self.cname,
+                b.len()
+            ))),
+            _ => Err(self.mismatch(&format!("the {} bytes (Value::Bytes)", self.size), v)),
         }
     }
 
     /// Reads a value of this type from `bytes[..self.size]`.
     pub(crate) fn decode(&self, bytes: &[u8]) -> Value {
         let b = &bytes[..self.size];
+        let at = b.as_ptr();
         match self.kind {
             ReprKind::Void => Value::Void,
-            ReprKind::Int { signed } => read_int(b, signed),
-            ReprKind::Bool => Value::Bool(b[0] != 0),
-            ReprKind::Float => Value::F32(f32::from_ne_bytes(b.try_into().expect("4 bytes"))),
-            ReprKind::Double => Value::F64(f64::from_ne_bytes(b.try_into().expect("8 bytes"))),
-            ReprKind::LongDouble if self.size == 8 => {
-                Value::F64(f64::from_ne_bytes(b.try_into().expect("8 bytes")))
-            }
-            ReprKind::LongDouble => Value::F64(longdouble::to_f64(b)),
-            ReprKind::Pointer => {
-                Value::Pointer(usize::from_ne_bytes(b.try_into().expect("word")) as *mut c_void)
-            }
             ReprKind::Bytes => Value::Bytes(b.to_vec()),
+            // SAFETY (all three): `b` holds the scalar's size.
+            ReprKind::Scalar(Machine::Bool) => Value::Bool(b[0] != 0),
+            ReprKind::Scalar(Machine::Pointer) => {
+                Value::Pointer(unsafe { load_int(at, self.size, false) } as usize as *mut c_void)
+            }
+            ReprKind::Scalar(m @ Machine::F32) => Value::F32(unsafe { load_float(at, m) } as f32),
+            ReprKind::Scalar(m @ (Machine::F64 | Machine::LongDouble)) => {
+                Value::F64(unsafe { load_float(at, m) })
+            }
+            ReprKind::Scalar(m) => {
+                let (size, signed) = m.int_layout().expect("an integer scalar");
+                int_value(unsafe { load_int(at, size, signed) }, size, signed)
+            }
         }
     }
 
@@ -386,9 +361,14 @@ impl Repr {
     /// widened to a full 64-bit word, so they are taken from that word.
     pub(crate) fn decode_result(&self, bytes: &[u8]) -> Value {
         match self.kind {
-            ReprKind::Int { .. } | ReprKind::Bool if self.size < 8 => {
+            ReprKind::Scalar(m) if self.widened() => {
                 let word = u64::from_ne_bytes(bytes[..8].try_into().expect("8 bytes"));
-                self.decode(&truncate(word, self.size))
+                let (size, signed) = m.int_layout().expect("an integer scalar");
+                let n = register_int(word, size as u8, signed).expect("narrower than a word");
+                match m {
+                    Machine::Bool => Value::Bool(n != 0),
+                    _ => int_value(i128::from(n), size, signed),
+                }
             }
             _ => self.decode(bytes),
         }
@@ -397,26 +377,18 @@ impl Repr {
     /// Writes a callback's result the way libffi expects it: integers narrower
     /// than a register widened to a full 64-bit word.
     pub(crate) fn encode_result(&self, v: &Value, out: &mut [u8]) -> Result<(), Error> {
-        match self.kind {
-            ReprKind::Int { signed } if self.size < 8 => {
-                self.encode(v, out)?;
-                let word = match read_int(&out[..self.size], signed) {
-                    Value::I8(x) => x as i64 as u64,
-                    Value::I16(x) => x as i64 as u64,
-                    Value::I32(x) => x as i64 as u64,
-                    other => other.to_u64()?,
-                };
-                out[..8].copy_from_slice(&word.to_ne_bytes());
-                Ok(())
+        self.encode(v, out)?;
+        if let ReprKind::Scalar(m) = self.kind {
+            if self.widened() {
+                let (size, signed) = m.int_layout().expect("an integer scalar");
+                // SAFETY: `out` holds a full word (a result buffer).
+                unsafe {
+                    let n = load_int(out.as_ptr(), size, signed);
+                    store_int(out[..8].as_mut_ptr(), 8, n);
+                }
             }
-            ReprKind::Bool => {
-                self.encode(v, out)?;
-                let word = u64::from(out[0]);
-                out[..8].copy_from_slice(&word.to_ne_bytes());
-                Ok(())
-            }
-            _ => self.encode(v, out),
         }
+        Ok(())
     }
 
     fn float(&self, v: &Value) -> Result<f64, Error> {
@@ -438,50 +410,17 @@ impl Repr {
     }
 }
 
-fn prim_kind(p: Prim) -> ReprKind {
-    match p.class() {
-        PrimClass::Signed | PrimClass::Unsigned | PrimClass::Char | PrimClass::WideChar => {
-            ReprKind::Int {
-                signed: p.is_signed(),
-            }
-        }
-        PrimClass::Bool => ReprKind::Bool,
-        PrimClass::Float if p == Prim::Float => ReprKind::Float,
-        PrimClass::Float => ReprKind::Double,
-        PrimClass::LongDouble => ReprKind::LongDouble,
-        PrimClass::Complex => ReprKind::Bytes,
-    }
-}
-
-/// Writes the low `out.len()` bytes of `n` in native order.
-fn write_int(out: &mut [u8], n: i128) {
-    match out.len() {
-        1 => out.copy_from_slice(&(n as u8).to_ne_bytes()),
-        2 => out.copy_from_slice(&(n as u16).to_ne_bytes()),
-        4 => out.copy_from_slice(&(n as u32).to_ne_bytes()),
-        _ => out.copy_from_slice(&(n as u64).to_ne_bytes()),
-    }
-}
-
-/// The native-order bytes of the low `size` bytes of `word`.
-fn truncate(word: u64, size: usize) -> Vec<u8> {
-    match size {
-        1 => (word as u8).to_ne_bytes().to_vec(),
-        2 => (word as u16).to_ne_bytes().to_vec(),
-        _ => (word as u32).to_ne_bytes().to_vec(),
-    }
-}
-
-fn read_int(b: &[u8], signed: bool) -> Value {
-    match (b.len(), signed) {
-        (1, true) => Value::I8(i8::from_ne_bytes([b[0]])),
-        (1, false) => Value::U8(b[0]),
-        (2, true) => Value::I16(i16::from_ne_bytes(b.try_into().expect("2 bytes"))),
-        (2, false) => Value::U16(u16::from_ne_bytes(b.try_into().expect("2 bytes"))),
-        (4, true) => Value::I32(i32::from_ne_bytes(b.try_into().expect("4 bytes"))),
-        (4, false) => Value::U32(u32::from_ne_bytes(b.try_into().expect("4 bytes"))),
-        (_, true) => Value::I64(i64::from_ne_bytes(b.try_into().expect("8 bytes"))),
-        (_, false) => Value::U64(u64::from_ne_bytes(b.try_into().expect("8 bytes"))),
+/// The variant that carries an integer of `size` bytes read from C.
+fn int_value(n: i128, size: usize, signed: bool) -> Value {
+    match (size, signed) {
+        (1, true) => Value::I8(n as i8),
+        (1, false) => Value::U8(n as u8),
+        (2, true) => Value::I16(n as i16),
+        (2, false) => Value::U16(n as u16),
+        (4, true) => Value::I32(n as i32),
+        (4, false) => Value::U32(n as u32),
+        (_, true) => Value::I64(n as i64),
+        (_, false) => Value::U64(n as u64),
     }
 }
 

@@ -6,9 +6,11 @@ use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
+use rcffi_core::scalar::{store_float, store_int, Machine, Rules};
 
 use crate::cdata::{CData, Owner};
 use crate::convert;
+use crate::convert_scalar::{cast_truth, char_code, float, integer};
 use crate::messages::Msg;
 use crate::types::{ctype_for, enum_values, table, CType};
 
@@ -88,7 +90,8 @@ pub fn newp(
     crate::allocator::newp(py, ctype, init)
 }
 
-/// `cast(ctype, value)`: C cast semantics (truncating integers, no range checks).
+/// `cast(ctype, value)`: C cast semantics (truncating integers, no range checks),
+/// the scalar engine's cast rules.
 #[pyfunction]
 pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyResult<Py<CData>> {
     let ct = ctype.get();
@@ -108,11 +111,14 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
                 }
             } else if let Some(stream) = crate::files::file_of_if_expected(py, ct, value)? {
                 stream
-            } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-                // As cffi: int(value), truncated to an address.
-                integer_of(&value.call_method0("__int__")?, &ct.cname)? as usize as *mut u8
             } else {
-                integer_of(value, &ct.cname)? as usize as *mut u8
+                // Strings are no addresses: only numbers (floats truncated).
+                let rules = Rules {
+                    takes_chars: false,
+                    ..Rules::CAST
+                };
+                let v = integer(value, &ct.cname, Machine::Pointer, rules)?;
+                v.unwrap_or_default() as usize as *mut u8
             };
             if ct.kind == Kind::Array {
                 return CData::new_view(py, ctype.clone_ref(py), addr, Owner::None, false);
@@ -120,173 +126,45 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
             CData::new_pointer(py, ctype.clone_ref(py), addr)
         }
         Kind::Primitive | Kind::Enum => {
-            let prim = ct.prim.expect("primitive");
+            let m = ct.machine.expect("a primitive");
             let mut bytes = [0u8; 16];
-            match prim.class() {
-                PrimClass::Float | PrimClass::LongDouble => {
-                    let v = float_of(value, &ct.cname)?;
-                    match prim {
-                        Prim::Float => bytes[..4].copy_from_slice(&(v as f32).to_le_bytes()),
-                        Prim::Double => bytes[..8].copy_from_slice(&v.to_le_bytes()),
-                        _ => {
-                            bytes = match value.cast::<CData>() {
-                                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => {
-                                    cd.get().value()
-                                }
-                                _ => longdouble::from_f64(v),
-                            }
-                        }
+            let at = bytes.as_mut_ptr();
+            match m {
+                Machine::LongDouble => {
+                    bytes = match value.cast::<CData>() {
+                        Ok(cd) if cd.get().ctype.get().machine == Some(m) => cd.get().value(),
+                        _ => longdouble::from_f64(
+                            float(value, &ct.cname, Rules::CAST)?.unwrap_or_default(),
+                        ),
                     }
                 }
-                PrimClass::Complex => {
+                // SAFETY (all three): `bytes` holds any scalar.
+                Machine::F32 | Machine::F64 => unsafe {
+                    store_float(
+                        at,
+                        m,
+                        float(value, &ct.cname, Rules::CAST)?.unwrap_or_default(),
+                    )
+                },
+                Machine::FloatComplex | Machine::DoubleComplex => {
                     // A character casts as its code, as to the integer types.
                     let value = match char_code(value, &ct.cname)? {
                         Some(code) => code.into_pyobject(py)?.into_any(),
                         None => value.clone(),
                     };
-                    unsafe { convert::write(py, ct, bytes.as_mut_ptr(), &value)? }
+                    unsafe { convert::write(py, ct, at, &value)? }
                 }
+                Machine::Bool => bytes[0] = u8::from(cast_truth(value, &ct.cname)?),
                 _ => {
-                    let v = if prim == Prim::Bool {
-                        i128::from(cast_truth(value, &ct.cname)?)
-                    } else if let Some(code) = char_code(value, &ct.cname)? {
-                        code
-                    } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-                        // As int(value), then truncated like any integer.
-                        integer_of(&value.call_method0("__int__")?, &ct.cname)?
-                    } else {
-                        integer_of(value, &ct.cname)?
-                    };
-                    unsafe { convert::store_int(bytes.as_mut_ptr(), prim.size(), v) };
+                    let (size, _) = m.int_layout().expect("an integer");
+                    let v = integer(value, &ct.cname, m, Rules::CAST)?.unwrap_or_default();
+                    unsafe { store_int(at, size, v) };
                 }
             }
             CData::new_value(py, ctype.clone_ref(py), bytes)
         }
         _ => Err(Msg::CannotCast { ctype: &ct.cname }.to_err()),
     }
-}
-
-/// The code of a one-character `bytes` or `str` cast to a number type; None
-/// for other values, an error for strings of another length.
-fn char_code(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<Option<i128>> {
-    let (what, codes): (&str, Vec<i128>) = if let Ok(s) = value.cast::<PyString>() {
-        let points = crate::widechar::code_points(s)?;
-        ("str", points.iter().map(|&c| i128::from(c)).collect())
-    } else if let Ok(b) = value.cast::<PyBytes>() {
-        (
-            "bytes",
-            b.as_bytes().iter().map(|&c| i128::from(c)).collect(),
-        )
-    } else {
-        return Ok(None);
-    };
-    match codes[..] {
-        [code] => Ok(Some(code)),
-        _ => Err(Msg::CannotCastLength {
-            what: &what,
-            len: &codes.len(),
-            ctype: &cname,
-        }
-        .to_err()),
-    }
-}
-
-/// Whether a cast to `_Bool` gives true: C's `value != 0`, on the whole value
-/// (an int of any width, a float or a floating-point cdata not truncated first).
-fn cast_truth(value: &Bound<'_, PyAny>, target: &str) -> PyResult<bool> {
-    if let Ok(cd) = value.cast::<CData>() {
-        let c = cd.get();
-        if c.ctype.get().kind == Kind::Primitive
-            && matches!(
-                c.ctype.get().prim.map(Prim::class),
-                Some(PrimClass::Float | PrimClass::LongDouble)
-            )
-        {
-            return Ok(c.as_float()? != 0.0);
-        }
-    } else if value.is_instance_of::<pyo3::types::PyFloat>() {
-        return Ok(float_of(value, target)? != 0.0);
-    } else if value.is_instance_of::<pyo3::types::PyInt>() {
-        return value.is_truthy();
-    } else if let Ok(b) = value.cast::<PyBytes>() {
-        if let [c] = b.as_bytes() {
-            return Ok(*c != 0);
-        }
-    } else if let Ok(s) = value.cast::<PyString>() {
-        if let [c] = crate::widechar::code_points(s)?[..] {
-            return Ok(c != 0);
-        }
-    }
-    Ok(integer_of(value, target)? != 0)
-}
-
-fn integer_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<i128> {
-    // A builtin of an API-mode lib stands for its function's address, as it
-    // does when cast to a pointer.
-    if let Some(function) = crate::convert::function_behind(value) {
-        return Ok(function.get().address() as usize as i128);
-    }
-    if let Ok(cd) = value.cast::<CData>() {
-        let c = cd.get();
-        if c.ctype.get().kind == Kind::Array {
-            return Ok(c.address() as usize as i128);
-        }
-        // A `char` is a byte, not a number: it casts as its unsigned code, as in
-        // cffi, whatever the platform's signedness of `char`.
-        if c.ctype.get().kind == Kind::Primitive && c.ctype.get().prim == Some(Prim::Char) {
-            return Ok(i128::from(c.value()[0]));
-        }
-        return c.as_integer();
-    }
-    if let Ok(v) = value.extract::<i128>() {
-        return Ok(v);
-    }
-    // Python ints wider than 128 bits: keep the low bits, as a C cast would.
-    if value.is_instance_of::<pyo3::types::PyInt>() {
-        let masked = value.call_method1("__and__", (u128::MAX,))?;
-        return Ok(masked.extract::<u128>()? as i128);
-    }
-    // An object with `__int__` (not `__index__`) casts as the int it gives,
-    // as in cffi.
-    if value.hasattr("__int__")? {
-        let as_int = value.call_method0("__int__")?;
-        if as_int.is_instance_of::<pyo3::types::PyInt>() {
-            return integer_of(&as_int, target);
-        }
-    }
-    Err(Msg::CannotCastValue {
-        given: &value.get_type().name()?,
-        target: &target,
-    }
-    .to_err())
-}
-
-fn float_of(value: &Bound<'_, PyAny>, target: &str) -> PyResult<f64> {
-    if let Ok(cd) = value.cast::<CData>() {
-        return cd.get().as_float();
-    }
-    // A character casts as its code, as it would to an integer type.
-    if let Ok(b) = value.cast::<PyBytes>() {
-        if let [c] = b.as_bytes() {
-            return Ok(f64::from(*c));
-        }
-    }
-    if let Ok(s) = value.cast::<PyString>() {
-        if let [c] = crate::widechar::code_points(s)?[..] {
-            return Ok(f64::from(c));
-        }
-    }
-    value.extract::<f64>().map_err(|_| {
-        Msg::CannotCastValue {
-            given: &value
-                .get_type()
-                .name()
-                .map(|n| n.to_string())
-                .unwrap_or_default(),
-            target: &target,
-        }
-        .to_err()
-    })
 }
 
 /// `sizeof(ctype_or_cdata)`.
@@ -448,7 +326,10 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
         (Kind::Primitive, Some(PrimClass::WideChar)) => {
             let size = it.size_or_err()?;
             let units: Vec<u32> = (0..n)
-                .map(|i| unsafe { convert::load_int(base.add(i * size), size, false) } as u32)
+                .map(
+                    |i| unsafe { rcffi_core::scalar::load_int(base.add(i * size), size, false) }
+                        as u32,
+                )
                 .collect();
             crate::widechar::wide_units_to_str(py, &units, size)
         }
@@ -532,9 +413,9 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
                         if limit.is_some_and(|l| units.len() >= l) {
                             break;
                         }
-                        let u =
-                            unsafe { convert::load_int(base.add(units.len() * size), size, false) }
-                                as u32;
+                        let u = unsafe {
+                            rcffi_core::scalar::load_int(base.add(units.len() * size), size, false)
+                        } as u32;
                         if u == 0 {
                             break;
                         }

@@ -22,12 +22,14 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rcffi_core::call::CallPlan;
 use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
+use rcffi_core::scalar::{register_int, store_int, IntType, Machine, Rules};
+
 use crate::cdata::CData;
 use crate::convert;
+use crate::convert_scalar::{assign_int, float, word_within};
 use crate::errno::around_c_call;
 use crate::errors::to_pyerr;
 use crate::messages::Msg;
-use crate::pylayout::exact_int;
 use crate::types::{ctype_for, table, CType};
 
 /// Arguments up to this count live on the stack during a libffi call.
@@ -62,19 +64,16 @@ enum Class {
     Other,
 }
 
+/// The direct-path class of a type, from its machine representation.
 fn classify(ct: &CType) -> Class {
-    match (ct.kind, ct.prim) {
-        (Kind::Primitive | Kind::Enum, Some(Prim::Float)) => Class::F32,
-        (Kind::Primitive | Kind::Enum, Some(Prim::Double)) => Class::F64,
-        (Kind::Primitive | Kind::Enum, Some(p))
-            if matches!(p.class(), PrimClass::Signed | PrimClass::Unsigned) =>
-        {
-            Class::Int {
-                size: p.size() as u8,
-                signed: p.is_signed(),
-            }
-        }
-        (Kind::Pointer | Kind::Function, _) => Class::Pointer,
+    match ct.machine {
+        Some(Machine::F32) => Class::F32,
+        Some(Machine::F64) => Class::F64,
+        Some(Machine::Int(t)) => Class::Int {
+            size: t.size() as u8,
+            signed: t.signed(),
+        },
+        Some(Machine::Pointer) => Class::Pointer,
         _ => Class::Other,
     }
 }
@@ -170,21 +169,8 @@ impl FunctionPlan {
         let bounds = classes
             .iter()
             .map(|c| match *c {
-                Class::Int {
-                    size: 8,
-                    signed: true,
-                } => (i64::MIN, i64::MAX),
-                Class::Int {
-                    size: 8,
-                    signed: false,
-                } => (0, i64::MAX),
-                Class::Int { size, signed: true } => {
-                    (-(1i64 << (size * 8 - 1)), (1i64 << (size * 8 - 1)) - 1)
-                }
-                Class::Int {
-                    size,
-                    signed: false,
-                } => (0, (1i64 << (size * 8)) - 1),
+                Class::Int { size, signed } => Rules::ARGUMENT
+                    .word_bounds(Machine::Int(IntType::of(usize::from(size), signed))),
                 _ => (0, 0),
             })
             .collect();
@@ -315,28 +301,19 @@ pub(crate) fn call_cdata(
     }
 }
 
-/// Integer argument `i`: a machine-word int within the type's range takes the
-/// fast path, anything else the full conversion (with its checks and messages).
-#[inline]
+/// Integer argument `i`: the scalar engine's fast path with the plan's bounds,
+/// anything else the full conversion (with its checks and messages).
+#[inline(always)]
 fn integer_arg(plan: &FunctionPlan, i: usize, a: &Bound<'_, PyAny>) -> PyResult<i64> {
-    let (lo, hi) = plan.bounds[i];
-    match exact_int(a) {
-        Some(v) if v >= lo && v <= hi => Ok(v),
-        _ => convert::int_for(plan.args[i].get(), a).map(|v| v as i64),
+    // SAFETY: `a` is a live argument and the GIL held.
+    match unsafe { word_within(a.as_ptr(), plan.bounds[i]) } {
+        Some(v) => Ok(v),
+        None => assign_int(plan.args[i].get(), a).map(|v| v as i64),
     }
 }
 
 fn float_arg(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
-    if unsafe { ffi::PyFloat_CheckExact(obj.as_ptr()) } != 0 {
-        return Ok(unsafe { ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) });
-    }
-    let mut slot = Slot([0; 16]);
-    unsafe { convert::write(obj.py(), ct, slot.0.as_mut_ptr(), obj)? };
-    Ok(if ct.prim == Some(Prim::Float) {
-        f64::from(f32::from_le_bytes(slot.0[..4].try_into().expect("4 bytes")))
-    } else {
-        f64::from_le_bytes(slot.0[..8].try_into().expect("8 bytes"))
-    })
+    Ok(float(obj, &ct.cname, Rules::ARGUMENT)?.unwrap_or_default())
 }
 
 /// The type of a function taking every argument register of the platform: the
@@ -507,14 +484,7 @@ fn call_integers(
     for (i, (&obj, class)) in args.iter().zip(&plan.classes).enumerate() {
         let a = unsafe { Borrowed::from_ptr(py, obj) };
         ints[i] = match *class {
-            Class::Int { .. } => {
-                let (lo, hi) = plan.bounds[i];
-                match exact_int(&a) {
-                    Some(v) if v >= lo && v <= hi => v,
-                    _ => convert::int_for(plan.args[i].get(), &a)
-                        .map_err(|e| annotate(py, e, i, ct))? as i64,
-                }
-            }
+            Class::Int { .. } => integer_arg(plan, i, &a).map_err(|e| annotate(py, e, i, ct))?,
             _ => {
                 let t = temps.get_or_insert_with(Temporaries::default);
                 pointer_arg(py, plan.args[i].get(), &a, t).map_err(|e| annotate(py, e, i, ct))?
@@ -531,23 +501,6 @@ fn call_integers(
     };
     drop(temps);
     direct_result(py, plan, raw)
-}
-
-/// An integer result register of `size` bytes as C defines it (only the low
-/// `size` bytes are), or None for an `unsigned long long`, which may not fit
-/// an `i64`: the caller takes `raw` itself then.
-#[inline(always)]
-pub(crate) fn register_int(raw: u64, size: u8, signed: bool) -> Option<i64> {
-    Some(match (size, signed) {
-        (1, true) => i64::from(raw as i8),
-        (1, false) => i64::from(raw as u8),
-        (2, true) => i64::from(raw as i16),
-        (2, false) => i64::from(raw as u16),
-        (4, true) => i64::from(raw as i32),
-        (4, false) => i64::from(raw as u32),
-        (_, true) => raw as i64,
-        (_, false) => return None,
-    })
 }
 
 /// The result register as a Python object: inlined into the direct paths, with
@@ -759,7 +712,7 @@ fn pointer_arg(
             let size = item.size_or_err()?;
             let p = temps.alloc((units.len() + 1) * size);
             for (i, u) in units.iter().enumerate() {
-                unsafe { convert::store_int(p.add(i * size), size, i128::from(*u)) };
+                unsafe { store_int(p.add(i * size), size, i128::from(*u)) };
             }
             return Ok(p);
         }

@@ -16,9 +16,10 @@ use rcffi_core::ctype::Kind;
 
 use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, FunctionPlan};
 use crate::cdata::CData;
+use crate::convert_scalar::word_within;
 use crate::errno::around_c_call;
 use crate::messages::Msg;
-use crate::pylayout::{exact_int_ptr, int_object};
+use crate::pylayout::int_object;
 
 /// The vectorcall entry point of function cdata.
 ///
@@ -178,11 +179,8 @@ pub(crate) unsafe fn try_call(
         return None;
     }
     let mut ints = [0i64; 8];
-    for ((slot, &obj), &(lo, hi)) in ints.iter_mut().zip(args).zip(&plan.bounds) {
-        match exact_int_ptr(obj) {
-            Some(v) if v >= lo && v <= hi => *slot = v,
-            _ => return None,
-        }
+    for ((slot, &obj), &bounds) in ints.iter_mut().zip(args).zip(&plan.bounds) {
+        *slot = word_within(obj, bounds)?;
     }
     let saved = without_gil(plan.keeps_gil);
     let raw = around_c_call(|| call_integer_registers(func as *const std::os::raw::c_void, &ints));
@@ -200,7 +198,7 @@ unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
         return none;
     }
     let (size, signed) = plan.int_result.unwrap_or((8, true));
-    match crate::call::register_int(raw, size, signed) {
+    match rcffi_core::scalar::register_int(raw, size, signed) {
         Some(v) => int_object(v),
         None => ffi::PyLong_FromUnsignedLongLong(raw),
     }

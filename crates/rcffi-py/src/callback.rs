@@ -429,7 +429,7 @@ pub(crate) unsafe fn write_result(
             let prim = ct.prim.expect("primitive");
             let mut tmp = [0u8; 16];
             convert::write(py, ct, tmp.as_mut_ptr(), value)?;
-            let v = convert::load_int(tmp.as_ptr(), prim.size(), prim.is_signed());
+            let v = rcffi_core::scalar::load_int(tmp.as_ptr(), prim.size(), prim.is_signed());
             std::ptr::write_unaligned(ret as *mut i64, v as i64);
             Ok(())
         }

@@ -11,7 +11,6 @@ use std::ptr;
 use pyo3::prelude::*;
 use pyo3::types::{PyComplex, PyFloat, PyList, PySlice, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
-use rcffi_core::longdouble;
 
 pub(crate) use crate::cdata_layout::NewCData;
 use crate::cdata_layout::MAX_ALIGN;
@@ -209,7 +208,9 @@ impl CData {
             }
             (Kind::Primitive | Kind::Enum, Some(_)) => {
                 let p = ct.prim.expect("primitive");
-                Ok(unsafe { convert::load_int(self.value().as_ptr(), p.size(), p.is_signed()) })
+                Ok(unsafe {
+                    rcffi_core::scalar::load_int(self.value().as_ptr(), p.size(), p.is_signed())
+                })
             }
             _ => Err(Msg::NoInt { ctype: &ct.cname }.to_err()),
         }
@@ -219,13 +220,11 @@ impl CData {
     pub fn as_float(&self) -> PyResult<f64> {
         let ct = self.ct();
         match ct.prim {
-            Some(Prim::Float) if ct.kind == Kind::Primitive => Ok(f64::from(f32::from_le_bytes(
-                self.value()[..4].try_into().expect("4 bytes"),
-            ))),
-            Some(Prim::Double) if ct.kind == Kind::Primitive => Ok(f64::from_le_bytes(
-                self.value()[..8].try_into().expect("8 bytes"),
-            )),
-            Some(Prim::LongDouble) => Ok(longdouble::to_f64(&self.value())),
+            // SAFETY: a primitive's value holds its bytes.
+            Some(Prim::Float | Prim::Double | Prim::LongDouble) if ct.kind == Kind::Primitive => {
+                let m = ct.machine.expect("a primitive");
+                Ok(unsafe { rcffi_core::scalar::load_float(self.value().as_ptr(), m) })
+            }
             Some(p) if p.class() != PrimClass::Complex => Ok(self.as_integer()? as f64),
             _ => Err(Msg::NoFloat { ctype: &ct.cname }.to_err()),
         }
@@ -296,7 +295,7 @@ impl CData {
 
     #[inline]
     fn index_arg(key: &Bound<'_, PyAny>) -> PyResult<isize> {
-        if let Some(i) = convert::exact_small_int(key) {
+        if let Some(i) = crate::pylayout::exact_int(key) {
             return Ok(i as isize);
         }
         key.extract::<isize>().map_err(|e| {
@@ -375,7 +374,7 @@ impl CData {
     fn __getitem__(slf: &Bound<'_, Self>, key: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         let py = slf.py();
         let this = slf.get();
-        let index = match convert::exact_small_int(key) {
+        let index = match crate::pylayout::exact_int(key) {
             Some(i) => i as isize,
             None => {
                 if let Ok(slice) = key.cast::<PySlice>() {
@@ -404,7 +403,7 @@ impl CData {
         value: &Bound<'_, PyAny>,
     ) -> PyResult<()> {
         let this = slf.get();
-        let index = match convert::exact_small_int(key) {
+        let index = match crate::pylayout::exact_int(key) {
             Some(i) => i as isize,
             None => {
                 if let Ok(slice) = key.cast::<PySlice>() {
@@ -470,7 +469,7 @@ impl CData {
 
     fn __int__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
         if matches!(self.ct().kind, Kind::Primitive | Kind::Enum) {
-            return convert::int_object(py, self.as_integer()?);
+            return crate::convert_scalar::int_object(py, self.as_integer()?);
         }
         Err(Msg::NoInt {
             ctype: &self.ct().cname,

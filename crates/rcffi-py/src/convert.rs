@@ -1,153 +1,20 @@
 //! Conversions between Python objects and C values in memory, following cffi's
 //! conversion table: each read or write dispatches once on the type's kind.
+//! Scalars are `convert_scalar.rs`'s; this module owns pointers, records and
+//! arrays.
 
 use std::ptr;
 
-use pyo3::exceptions::{PyOverflowError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyComplex, PyDict, PyFloat, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
-use rcffi_core::longdouble;
+use rcffi_core::scalar::store_int;
 
 use crate::cdata::{CData, Owner};
+use crate::convert_scalar::{assign_int, int_object, read_scalar, type_name, write_scalar};
 use crate::messages::Msg;
 use crate::types::{CType, FieldInfo};
-
-/// Reads the integer of `size` bytes at `addr`, sign- or zero-extended.
-///
-/// # Safety
-/// `addr` must be readable for `size` bytes.
-pub unsafe fn load_int(addr: *const u8, size: usize, signed: bool) -> i128 {
-    match (size, signed) {
-        (1, true) => i128::from(ptr::read_unaligned(addr as *const i8)),
-        (1, false) => i128::from(ptr::read_unaligned(addr)),
-        (2, true) => i128::from(ptr::read_unaligned(addr as *const i16)),
-        (2, false) => i128::from(ptr::read_unaligned(addr as *const u16)),
-        (4, true) => i128::from(ptr::read_unaligned(addr as *const i32)),
-        (4, false) => i128::from(ptr::read_unaligned(addr as *const u32)),
-        (8, true) => i128::from(ptr::read_unaligned(addr as *const i64)),
-        _ => i128::from(ptr::read_unaligned(addr as *const u64)),
-    }
-}
-
-/// Stores the low `size` bytes of `v` at `addr`.
-///
-/// # Safety
-/// `addr` must be writable for `size` bytes.
-pub unsafe fn store_int(addr: *mut u8, size: usize, v: i128) {
-    match size {
-        1 => ptr::write_unaligned(addr, v as u8),
-        2 => ptr::write_unaligned(addr as *mut u16, v as u16),
-        4 => ptr::write_unaligned(addr as *mut u32, v as u32),
-        _ => ptr::write_unaligned(addr as *mut u64, v as u64),
-    }
-}
-
-/// The range of an integer type of `size` bytes.
-pub fn int_range(size: usize, signed: bool) -> (i128, i128) {
-    let bits = size as u32 * 8;
-    if signed {
-        (-(1i128 << (bits - 1)), (1i128 << (bits - 1)) - 1)
-    } else {
-        (0, (1i128 << bits) - 1)
-    }
-}
-
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
-    if let Ok(cd) = obj.cast::<CData>() {
-        return format!("cdata '{}'", cd.get().ctype.get().cname);
-    }
-    obj.get_type()
-        .name()
-        .map(|n| n.to_string())
-        .unwrap_or_else(|_| "?".into())
-}
-
-/// A Python integer (or `__index__` object) as the integer type `ct`, range-checked.
-pub fn int_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
-    let prim = ct.prim.expect("integer type");
-    let v: i128 = if let Some(small) = exact_small_int(obj) {
-        // The common case first: a machine-word Python int.
-        i128::from(small)
-    } else if let Ok(cd) = obj.cast::<CData>() {
-        // Only integer-like primitives convert: not pointers (whose address
-        // would silently become the value), floats or complex numbers.
-        let c = cd.get().ctype.get();
-        let integral = matches!(c.kind, Kind::Primitive | Kind::Enum)
-            && c.prim.is_some_and(|p| {
-                !matches!(
-                    p.class(),
-                    PrimClass::Float | PrimClass::LongDouble | PrimClass::Complex
-                )
-            });
-        if !integral {
-            return Err(Msg::IntegerNotCdata {
-                ctype: &ct.cname,
-                given: &c.cname,
-            }
-            .to_err());
-        }
-        cd.get().as_integer()?
-    } else if obj.is_instance_of::<PyFloat>() {
-        return Err(Msg::IntegerNotFloat { ctype: &ct.cname }.to_err());
-    } else if let Ok(small) = obj.extract::<i64>() {
-        // The machine-word conversion is the common case and much cheaper.
-        i128::from(small)
-    } else if !obj.is_instance_of::<pyo3::types::PyInt>()
-        && !obj.hasattr(pyo3::intern!(obj.py(), "__index__"))?
-        && obj.hasattr(pyo3::intern!(obj.py(), "__int__"))?
-    {
-        // Anything `int()` works on, except floats (refused above) and strings.
-        return int_for(ct, &obj.call_method0(pyo3::intern!(obj.py(), "__int__"))?);
-    } else {
-        obj.extract::<i128>().map_err(|e| {
-            if e.is_instance_of::<PyOverflowError>(obj.py()) {
-                Msg::IntegerDoesNotFit {
-                    value: &obj,
-                    ctype: &ct.cname,
-                }
-                .to_err()
-            } else {
-                Msg::IntegerRequired {
-                    ctype: &ct.cname,
-                    given: &type_name(obj),
-                }
-                .to_err()
-            }
-        })?
-    };
-    let (lo, hi) = if prim == Prim::Bool {
-        (0, 1)
-    } else {
-        int_range(prim.size(), prim.is_signed())
-    };
-    if v < lo || v > hi {
-        return Err(Msg::IntegerDoesNotFit {
-            value: &v,
-            ctype: &ct.cname,
-        }
-        .to_err());
-    }
-    Ok(v)
-}
-
-/// The value of an exact Python `int` that fits 64 bits, without raising.
-#[inline]
-pub fn exact_small_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
-    // SAFETY: `obj` is a live object; a failed conversion's error is cleared.
-    unsafe {
-        if pyo3::ffi::PyLong_CheckExact(obj.as_ptr()) == 0 {
-            return None;
-        }
-        let mut overflow = 0;
-        let v = pyo3::ffi::PyLong_AsLongLongAndOverflow(obj.as_ptr(), &mut overflow);
-        if v == -1 && !pyo3::ffi::PyErr_Occurred().is_null() {
-            pyo3::ffi::PyErr_Clear();
-            return None;
-        }
-        (overflow == 0).then_some(v)
-    }
-}
 
 /// Reads the C value of type `ct` at `addr` as a Python object.
 ///
@@ -165,7 +32,7 @@ pub unsafe fn read(
 ) -> PyResult<Py<PyAny>> {
     let ct = ctp.get();
     match ct.kind {
-        Kind::Primitive | Kind::Enum => read_primitive(py, ctp, addr),
+        Kind::Primitive | Kind::Enum => read_scalar(py, ctp, addr),
         Kind::Pointer | Kind::Function => {
             let p = ptr::read_unaligned(addr as *const *mut u8);
             Ok(CData::new_pointer(py, ctp.clone_ref(py), p)?.into_any())
@@ -185,74 +52,6 @@ pub unsafe fn read(
     }
 }
 
-#[inline]
-unsafe fn read_primitive(py: Python<'_>, ctp: &Py<CType>, addr: *const u8) -> PyResult<Py<PyAny>> {
-    let ct = ctp.get();
-    let prim = ct.prim.expect("primitive");
-    if ct.kind == Kind::Enum {
-        return int_object(py, load_int(addr, prim.size(), prim.is_signed()));
-    }
-    // `int` and other integers up to 32 bits: the hot case, one branch away.
-    if matches!(prim.class(), PrimClass::Signed | PrimClass::Unsigned) && prim.size() <= 4 {
-        let v = load_int(addr, prim.size(), prim.is_signed()) as i64;
-        return Ok(Bound::from_owned_ptr(py, pyo3::ffi::PyLong_FromLongLong(v)).unbind());
-    }
-    Ok(match prim.class() {
-        PrimClass::Signed | PrimClass::Unsigned => {
-            int_object(py, load_int(addr, prim.size(), prim.is_signed()))?
-        }
-        PrimClass::Bool => match *addr {
-            b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
-            b => return Err(Msg::BoolNotZeroOrOne { b: &b }.to_err()),
-        },
-        PrimClass::Char => PyBytes::new(py, &[*addr]).into_any().unbind(),
-        PrimClass::Float if prim == Prim::Float => {
-            f64::from(ptr::read_unaligned(addr as *const f32))
-                .into_pyobject(py)?
-                .into_any()
-                .unbind()
-        }
-        PrimClass::Float => ptr::read_unaligned(addr as *const f64)
-            .into_pyobject(py)?
-            .into_any()
-            .unbind(),
-        PrimClass::LongDouble => {
-            let mut value = [0u8; 16];
-            ptr::copy_nonoverlapping(addr, value.as_mut_ptr(), prim.size());
-            CData::new_value(py, ctp.clone_ref(py), value)?.into_any()
-        }
-        PrimClass::WideChar => {
-            let code = load_int(addr, prim.size(), false) as u32;
-            crate::widechar::wide_char_to_str(py, code)?
-        }
-        PrimClass::Complex => {
-            let (re, im) = if prim == Prim::FloatComplex {
-                let p = addr as *const f32;
-                (
-                    f64::from(ptr::read_unaligned(p)),
-                    f64::from(ptr::read_unaligned(p.add(1))),
-                )
-            } else {
-                let p = addr as *const f64;
-                (ptr::read_unaligned(p), ptr::read_unaligned(p.add(1)))
-            };
-            PyComplex::from_doubles(py, re, im).into_any().unbind()
-        }
-    })
-}
-
-/// A Python int from a C integer value, through the machine-word constructors
-/// (much faster than the 128-bit one).
-pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
-    Ok(if let Ok(small) = i64::try_from(v) {
-        small.into_pyobject(py)?.into_any().unbind()
-    } else if let Ok(big) = u64::try_from(v) {
-        big.into_pyobject(py)?.into_any().unbind()
-    } else {
-        v.into_pyobject(py)?.into_any().unbind()
-    })
-}
-
 /// Writes `obj` as a C value of type `ct` at `addr`.
 ///
 /// # Safety
@@ -264,7 +63,7 @@ pub unsafe fn write(
     obj: &Bound<'_, PyAny>,
 ) -> PyResult<()> {
     match ct.kind {
-        Kind::Primitive | Kind::Enum => write_primitive(ct, addr, obj),
+        Kind::Primitive | Kind::Enum => write_scalar(ct, addr, obj),
         Kind::Pointer | Kind::Function => {
             let p = pointer_for(py, ct, obj)?;
             ptr::write_unaligned(addr as *mut *mut u8, p);
@@ -274,118 +73,6 @@ pub unsafe fn write(
         Kind::Array => write_array(py, ct, addr, ct.length, obj),
         Kind::Void => Err(Msg::WriteVoid.to_err()),
     }
-}
-
-unsafe fn write_primitive(ct: &CType, addr: *mut u8, obj: &Bound<'_, PyAny>) -> PyResult<()> {
-    let prim = ct.prim.expect("primitive");
-    if ct.kind == Kind::Enum {
-        store_int(addr, prim.size(), int_for(ct, obj)?);
-        return Ok(());
-    }
-    match prim.class() {
-        PrimClass::Signed | PrimClass::Unsigned | PrimClass::Bool => {
-            store_int(addr, prim.size(), int_for(ct, obj)?)
-        }
-        PrimClass::Char => *addr = char_for(ct, obj)?,
-        PrimClass::Float => {
-            let v = float_for(ct, obj)?;
-            if prim == Prim::Float {
-                ptr::write_unaligned(addr as *mut f32, v as f32)
-            } else {
-                ptr::write_unaligned(addr as *mut f64, v)
-            }
-        }
-        PrimClass::LongDouble => {
-            let bytes = match obj.cast::<CData>() {
-                Ok(cd) if cd.get().ctype.get().prim == Some(Prim::LongDouble) => cd.get().value(),
-                _ => longdouble::from_f64(float_for(ct, obj)?),
-            };
-            ptr::copy_nonoverlapping(bytes.as_ptr(), addr, prim.size());
-        }
-        PrimClass::WideChar => {
-            let code = crate::widechar::wide_char_for(ct, obj)?;
-            store_int(addr, prim.size(), i128::from(code));
-        }
-        PrimClass::Complex => {
-            let c = obj.extract::<num_complex_pair::Pair>().map_err(|_| {
-                Msg::ComplexInitializer {
-                    ctype: &ct.cname,
-                    given: &type_name(obj),
-                }
-                .to_err()
-            })?;
-            if prim == Prim::FloatComplex {
-                let p = addr as *mut f32;
-                ptr::write_unaligned(p, c.0 as f32);
-                ptr::write_unaligned(p.add(1), c.1 as f32);
-            } else {
-                let p = addr as *mut f64;
-                ptr::write_unaligned(p, c.0);
-                ptr::write_unaligned(p.add(1), c.1);
-            }
-        }
-    }
-    Ok(())
-}
-
-/// Complex numbers as a (real, imaginary) pair, from anything with `__complex__`
-/// or `__float__`.
-mod num_complex_pair {
-    use pyo3::prelude::*;
-    use pyo3::types::PyComplex;
-
-    pub struct Pair(pub f64, pub f64);
-
-    impl<'py> FromPyObject<'_, 'py> for Pair {
-        type Error = PyErr;
-        fn extract(obj: Borrowed<'_, 'py, PyAny>) -> PyResult<Self> {
-            if let Ok(c) = obj.cast::<PyComplex>() {
-                return Ok(Pair(c.real(), c.imag()));
-            }
-            if obj.hasattr("__complex__")? {
-                let c = obj.call_method0("__complex__")?;
-                let c = c.cast::<PyComplex>()?;
-                return Ok(Pair(c.real(), c.imag()));
-            }
-            Ok(Pair(obj.extract::<f64>()?, 0.0))
-        }
-    }
-}
-
-fn float_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<f64> {
-    if let Ok(cd) = obj.cast::<CData>() {
-        return cd.get().as_float();
-    }
-    obj.extract::<f64>().map_err(|e| {
-        if e.is_instance_of::<PyOverflowError>(obj.py()) {
-            // An int too large for a double: an overflow, not a type error.
-            return e;
-        }
-        Msg::RealNumberRequired {
-            ctype: &ct.cname,
-            given: &type_name(obj),
-        }
-        .to_err()
-    })
-}
-
-fn char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
-    if let Ok(b) = obj.cast::<PyBytes>() {
-        if let [c] = b.as_bytes() {
-            return Ok(*c);
-        }
-    }
-    if let Ok(cd) = obj.cast::<CData>() {
-        let c = cd.get();
-        if c.ctype.get().prim == Some(Prim::Char) && c.ctype.get().kind == Kind::Primitive {
-            return Ok(c.value()[0]);
-        }
-    }
-    Err(Msg::CharInitializer {
-        ctype: &ct.cname,
-        given: &type_name(obj),
-    }
-    .to_err())
 }
 
 /// The address a pointer of type `ct` gets from `obj`: a cdata of a compatible
@@ -616,7 +303,7 @@ pub unsafe fn write_field(
         (Some(shift), Some(width)) => {
             let prim = ct.prim.expect("integer bitfield");
             let signed = prim.is_signed();
-            let value = int_for(ct, v)?;
+            let value = assign_int(ct, v)?;
             let (lo, hi) = if signed && prim != Prim::Bool {
                 // As in cffi, "int x:1" also takes 1 (read back as -1), for flags.
                 (-(1i128 << (width - 1)), ((1i128 << (width - 1)) - 1).max(1))

@@ -12,11 +12,11 @@ use pyo3::prelude::*;
 use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, PrimClass};
 
-use crate::call::register_int;
 use crate::callback::{self, is_widened, write_result, write_unraisable_message, Target};
 use crate::cdata::CData;
-use crate::ctypes_scalar::int_bits;
+use crate::convert_scalar::ctypes_int_bits;
 use crate::types::CType;
+use rcffi_core::scalar::register_int;
 
 /// What a ctypes callback does differently, fixed when it is made.
 pub(crate) struct CtypesRules {
@@ -56,7 +56,7 @@ impl CtypesRules {
             .prim
             .filter(|p| matches!(p.class(), PrimClass::Signed | PrimClass::Unsigned))
         {
-            if let Some(bits) = int_bits(value) {
+            if let Some(bits) = ctypes_int_bits(value) {
                 let size = prim.size();
                 // The low bytes, sign- or zero-extended as C reads them back.
                 let value =

@@ -23,6 +23,7 @@ use crate::ctypes_scalar::Scalar;
 use crate::ctypes_support::CtypesBufferBase;
 use crate::messages::Msg;
 use crate::pylayout::exact_int;
+use rcffi_core::scalar::{Machine, Rules};
 
 /// Arguments the fast path takes at most (the slow path has no limit).
 const MAX_FAST_ARGS: usize = 16;
@@ -77,34 +78,13 @@ impl ArgCheck {
     }
 
     fn from_code(code: &str) -> PyResult<ArgCheck> {
-        let range = |bits: u32, signed: bool| {
-            if signed {
-                ArgCheck::Int {
-                    lo: i64::MIN >> (64 - bits),
-                    hi: i64::MAX >> (64 - bits),
-                }
-            } else {
-                ArgCheck::Int {
-                    lo: 0,
-                    hi: if bits == 64 {
-                        i64::MAX
-                    } else {
-                        (1i64 << bits) - 1
-                    },
-                }
-            }
-        };
         Ok(match Scalar::from_code(code) {
-            Some(Scalar::I8) => range(8, true),
-            Some(Scalar::U8) => range(8, false),
-            Some(Scalar::I16) => range(16, true),
-            Some(Scalar::U16) => range(16, false),
-            Some(Scalar::I32) => range(32, true),
-            Some(Scalar::U32) => range(32, false),
-            Some(Scalar::I64) => range(64, true),
-            Some(Scalar::U64) => range(64, false),
-            Some(Scalar::F32 | Scalar::F64) => ArgCheck::Float,
-            Some(Scalar::VoidPtr) => ArgCheck::VoidP,
+            Some(Scalar(m @ Machine::Int { .. })) => {
+                let (lo, hi) = Rules::ARGUMENT.word_bounds(m);
+                ArgCheck::Int { lo, hi }
+            }
+            Some(Scalar(Machine::F32 | Machine::F64)) => ArgCheck::Float,
+            Some(Scalar(Machine::Pointer)) => ArgCheck::VoidP,
             None if code == "z" => ArgCheck::CharP,
             _ => return Err(Msg::NoFastArgument { code }.to_err()),
         })

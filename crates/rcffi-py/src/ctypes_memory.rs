@@ -7,12 +7,12 @@
 use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 
-use crate::ctypes_scalar::int_bits;
+use crate::convert_scalar::ctypes_int_bits;
 
 /// The low bits of an integer (or `__index__` object) that fit an address
 /// (two's complement), as a C store of the value keeps them.
 fn address_bits(value: &Bound<'_, PyAny>) -> PyResult<usize> {
-    if let Some(bits) = int_bits(value) {
+    if let Some(bits) = ctypes_int_bits(value) {
         return Ok(bits as usize);
     }
     // SAFETY: PyNumber_Index returns a new reference to an int, or NULL with
@@ -20,7 +20,7 @@ fn address_bits(value: &Bound<'_, PyAny>) -> PyResult<usize> {
     let index = unsafe {
         Bound::from_owned_ptr_or_err(value.py(), pyo3::ffi::PyNumber_Index(value.as_ptr()))?
     };
-    Ok(int_bits(&index).unwrap_or(0) as usize)
+    Ok(ctypes_int_bits(&index).unwrap_or(0) as usize)
 }
 
 /// `size` bytes at `address` (none for a size <= 0).

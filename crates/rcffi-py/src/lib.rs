@@ -20,6 +20,7 @@ mod cdata_slots;
 mod cffi_abi;
 mod compiler;
 mod convert;
+mod convert_scalar;
 mod ctypes_args;
 mod ctypes_callback;
 mod ctypes_calls;

@@ -251,16 +251,10 @@ messages! {
     NewDuplicateArgument { name } => PyTypeError: "FFI.new() got multiple values for argument '{name}'";
     NewMissingCdecl => PyTypeError: "FFI.new() missing 1 required positional argument: 'cdecl'";
     // conversions, calls and the backend functions
-    IntegerNotCdata { ctype, given } => PyTypeError: "an integer is required for '{ctype}', not cdata '{given}'";
-    IntegerNotFloat { ctype } => PyTypeError: "an integer is required for '{ctype}', not float";
-    IntegerDoesNotFit { value, ctype } => PyOverflowError: "integer {value} does not fit '{ctype}'";
-    IntegerRequired { ctype, given } => PyTypeError: "an integer is required for '{ctype}', not {given}";
     ReadVoid => PyTypeError: "cannot read a value of type 'void'";
     BoolNotZeroOrOne { b } => PyValueError: "got a _Bool of value {b}, expected 0 or 1";
     WriteVoid => PyTypeError: "cannot write a value of type 'void'";
     ComplexInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a complex number, not {given}";
-    RealNumberRequired { ctype, given } => PyTypeError: "must be real number for '{ctype}', not {given}";
-    CharInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a bytes of length 1, not {given}";
     PointerInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a cdata pointer, not {given}";
     PointerOrArrayInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a pointer or array, not cdata '{given}'";
     OpaqueRecordInitializer { ctype } => PyTypeError: "'{ctype}' is opaque: its fields are not declared";
@@ -285,8 +279,6 @@ messages! {
     ArrayItemUnknownSize { ctype } => PyValueError: "array item of unknown size: '{ctype}'";
     ArrayBeyondAddressSpace { n, ctype } => PyOverflowError: "array of {n} items of '{ctype}' is larger than the address space";
     CannotCast { ctype } => PyTypeError: "cannot cast to ctype '{ctype}'";
-    CannotCastLength { what, len, ctype } => PyTypeError: "cannot cast a {what} of length {len} to '{ctype}'";
-    CannotCastValue { given, target } => PyTypeError: "cannot cast {given} to ctype '{target}'";
     NotCdataOrCType => PyTypeError: "expected a 'cdata' or 'ctype' object";
     UnknownAlignment { ctype } => PyValueError: "ctype '{ctype}' is of unknown alignment";
     OpaqueRecord { ctype } => PyTypeError: "struct or union '{ctype}' is opaque";

@@ -19,8 +19,8 @@ pub(crate) fn exact_int(obj: &Bound<'_, PyAny>) -> Option<i64> {
 /// [`exact_int`] of a raw object pointer, for the call path that has only those.
 ///
 /// # Safety
-/// `obj` must be a live object and the GIL held; the error indicator is only
-/// cleared when this call set it.
+/// `obj` must be a live object and the GIL held; the error indicator is left
+/// alone.
 #[inline]
 pub(crate) unsafe fn exact_int_ptr(obj: *mut ffi::PyObject) -> Option<i64> {
     if ffi::PyLong_CheckExact(obj) == 0 {
@@ -29,12 +29,10 @@ pub(crate) unsafe fn exact_int_ptr(obj: *mut ffi::PyObject) -> Option<i64> {
     if let Some(v) = compact_int(obj) {
         return Some(v);
     }
-    let v = ffi::PyLong_AsLongLong(obj);
-    if v == -1 && !ffi::PyErr_Occurred().is_null() {
-        ffi::PyErr_Clear();
-        return None;
-    }
-    Some(v)
+    // Wider ints: the conversion that reports an overflow without raising.
+    let mut overflow = 0;
+    let v = ffi::PyLong_AsLongLongAndOverflow(obj, &mut overflow);
+    (overflow == 0).then_some(v)
 }
 
 /// The value of an exact int of at most one internal digit (|v| < 2**30), read

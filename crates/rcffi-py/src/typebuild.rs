@@ -236,7 +236,7 @@ pub fn new_enum_type(
     let mut pairs = Vec::with_capacity(enumerators.len());
     for (n, v) in enumerators.iter().zip(values.iter()) {
         let value: i128 = v.extract()?;
-        let (lo, hi) = crate::convert::int_range(base.size(), base.is_signed());
+        let (lo, hi) = rcffi_core::scalar::int_range(base.size(), base.is_signed());
         if value < lo || value > hi {
             return Err(Msg::EnumValueDoesNotFit {
                 value: &value,

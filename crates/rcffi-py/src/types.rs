@@ -20,6 +20,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyList, PyString, PyTuple};
 use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
+use rcffi_core::scalar::Machine;
 
 use crate::cdata_slots::Scalar;
 
@@ -161,6 +162,9 @@ pub struct CType {
     pub cname: String,
     /// For primitives, the primitive; for enums, their integer type.
     pub prim: Option<Prim>,
+    /// How a value of the type is held, for scalars (primitives, enums,
+    /// pointers and functions): decided here once, read by every conversion.
+    pub machine: Option<Machine>,
     /// Pointer target or array item.
     pub item: Option<Py<CType>>,
     /// Array length (`None` for `T[]`).
@@ -288,7 +292,7 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
         }
         c.live[id.index()] += 1;
     }
-    let (kind, cname, prim, item_id, length, opaque_enum) = {
+    let (kind, cname, prim, machine, item_id, length, opaque_enum) = {
         let t = table();
         let (prim, item, length) = match t.data(id) {
             TypeData::Primitive(p) => (Some(*p), None, None),
@@ -302,6 +306,7 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             t.kind(id),
             t.cname(id).to_string(),
             prim,
+            Machine::of(&t, id, false),
             item,
             length,
             opaque_enum,
@@ -323,6 +328,7 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             kind,
             cname,
             prim,
+            machine,
             item,
             length,
             scalar: Scalar::of(kind, prim),

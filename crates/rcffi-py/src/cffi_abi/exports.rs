@@ -18,9 +18,11 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
+use rcffi_core::scalar::{Machine, Rules};
 
 use crate::cdata::CData;
 use crate::convert;
+use crate::convert_scalar::integer;
 use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
@@ -173,14 +175,8 @@ unsafe fn object<'py>(py: Python<'py>, p: *mut ffi::PyObject) -> Bound<'py, PyAn
 unsafe fn int_arg(obj: *mut ffi::PyObject, prim: Prim) -> i128 {
     entered(-1, |py| {
         let arg = object(py, obj);
-        // The common case first: a Python int in range, no ctype needed.
-        if let Some(v) = convert::exact_small_int(&arg) {
-            let (lo, hi) = convert::int_range(prim.size(), prim.is_signed());
-            if (lo..=hi).contains(&i128::from(v)) {
-                return Ok(i128::from(v));
-            }
-        }
-        convert::int_for(prim_ctype(py, prim).get(), &arg)
+        let m = Machine::of_prim(prim);
+        integer(&arg, prim.name(), m, Rules::ARGUMENT).map(|v| v.unwrap_or_default())
     })
 }
 
@@ -435,7 +431,7 @@ unsafe extern "C" fn convert_array_from_object(
                 .to_err());
             }
             for (i, unit) in crate::widechar::encode_wide(item, s)?.iter().enumerate() {
-                convert::store_int(data.add(i * size), size, i128::from(*unit));
+                rcffi_core::scalar::store_int(data.add(i * size), size, i128::from(*unit));
             }
             return Ok(0);
         }
