@@ -5,7 +5,6 @@
 
 use std::ptr;
 
-use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -123,27 +122,23 @@ pub fn pointer_for(py: Python<'_>, ct: &CType, obj: &Bound<'_, PyAny>) -> PyResu
             |t: &CType| matches!(t.kind, Kind::Pointer | Kind::Array) && is_char(t.item_ref());
         let (mine, theirs) = (points_to_char(ct), points_to_char(other));
         let msg = if theirs && !mine && other.kind != Kind::Function {
-            format!(
-                "implicit cast from '{}' to a different pointer type: (check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
-                other.cname
-            )
+            Msg::ImplicitCastFromChar {
+                given: &other.cname,
+            }
         } else if mine && !theirs {
-            format!(
-                "implicit cast to '{}' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)",
-                ct.cname
-            )
+            Msg::ImplicitCastToChar { ctype: &ct.cname }
         } else if ct.cname == other.cname {
-            format!(
-                "initializer for ctype '{}' appears indeed to be '{}', but the types are different (check that you are not e.g. mixing up different ffi instances)",
-                ct.cname, other.cname
-            )
+            Msg::SameNameOtherType {
+                ctype: &ct.cname,
+                given: &other.cname,
+            }
         } else {
-            format!(
-                "initializer for ctype '{}' must be a pointer to same type, not cdata '{}'",
-                ct.cname, other.cname
-            )
+            Msg::NotSamePointerType {
+                ctype: &ct.cname,
+                given: &other.cname,
+            }
         };
-        return Err(PyTypeError::new_err(msg));
+        return Err(msg.to_err());
     }
     cd.check_alive(py)?;
     Ok(cd.address())

@@ -256,6 +256,10 @@ messages! {
     WriteVoid => PyTypeError: "cannot write a value of type 'void'";
     ComplexInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a complex number, not {given}";
     PointerInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a cdata pointer, not {given}";
+    ImplicitCastFromChar { given } => PyTypeError: "implicit cast from '{given}' to a different pointer type: (check that the types are as you expect; use an explicit ffi.cast() if they are correct)";
+    ImplicitCastToChar { ctype } => PyTypeError: "implicit cast to '{ctype}' from a different pointer type.(check that the types are as you expect; use an explicit ffi.cast() if they are correct)";
+    SameNameOtherType { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' appears indeed to be '{given}', but the types are different (check that you are not e.g. mixing up different ffi instances)";
+    NotSamePointerType { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a pointer to same type, not cdata '{given}'";
     PointerOrArrayInitializer { ctype, given } => PyTypeError: "initializer for ctype '{ctype}' must be a pointer or array, not cdata '{given}'";
     OpaqueRecordInitializer { ctype } => PyTypeError: "'{ctype}' is opaque: its fields are not declared";
     InitializerNoSuchField { ctype, name } => PyKeyError: "'{ctype}' has no field '{name}'";
