@@ -26,6 +26,7 @@ mod convert_scalar;
 mod ctypes_args;
 mod ctypes_callback;
 mod ctypes_calls;
+mod ctypes_fast_call;
 mod ctypes_fields;
 mod ctypes_instance;
 mod ctypes_items;
@@ -142,7 +143,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errno::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(errno::set_errno, m)?)?;
     m.add_class::<buffer::CBuffer>()?;
-    m.add_class::<ctypes_support::CtypesBufferBase>()?;
+    m.add_class::<ctypes_instance::CtypesBufferBase>()?;
     m.add_class::<ctypes_instance::CtypesShape>()?;
     m.add_class::<ctypes_fields::CtypesField>()?;
     m.add_class::<ctypes_items::CtypesArrayBase>()?;
