@@ -4,6 +4,11 @@
 //! function cdata holds the pointer value; a struct, union or array cdata holds the
 //! address of its data; a primitive cdata (from `cast`) holds the value itself.
 //! Only the object `new` returned owns memory; views keep their parent alive.
+//!
+//! This is the core every other layer builds on: the struct, its constructors
+//! and accessors. Its Python protocol is in `cdata_protocol.rs`, attributes in
+//! `cdata_attrs.rs`, repr in `cdata_repr.rs`, the object layout in
+//! `cdata_layout.rs`.
 
 use std::mem::ManuallyDrop;
 use std::ptr;
