@@ -15,9 +15,9 @@ use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
+use crate::cdata_owner::{CFree, FreeFn, Resource, Resources};
 use crate::convert;
 use crate::decls::Declarations;
-use crate::lifetime::{Resource, Resources};
 use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType, FieldInfo};
 
@@ -119,18 +119,10 @@ pub fn resolve(
 
 /// A C function given as `alloc`: `void *(*)(size_t)`.
 type CAlloc = unsafe extern "C" fn(usize) -> *mut c_void;
-/// A C function given as `free`: `void (*)(void *)`.
-type CFree = unsafe extern "C" fn(*mut c_void);
 
 /// The `alloc` of a custom allocator.
 enum AllocFn {
     C(CAlloc),
-    Py(Py<PyAny>),
-}
-
-/// The `free` of a custom allocator.
-pub enum FreeFn {
-    C(CFree),
     Py(Py<PyAny>),
 }
 

@@ -334,7 +334,7 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
             crate::widechar::wide_units_to_str(py, &units, size)
         }
         _ => Ok(
-            crate::cdata::read_item_list(py, item, base, n, Some(cdata.as_any()))?
+            crate::slicing::read_item_list(py, item, base, n, Some(cdata.as_any()))?
                 .into_any()
                 .unbind(),
         ),

@@ -11,7 +11,7 @@ use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_owner::OwnerRef;
-use crate::lifetime::{Resource, Resources};
+use crate::cdata_owner::{Resource, Resources};
 use crate::messages::Msg;
 use crate::types::CType;
 

@@ -24,6 +24,7 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
 use rcffi_core::scalar::{register_int, store_int, IntType, Machine, Rules};
 
+use crate::call_plan::{Class, FunctionPlan};
 use crate::cdata::CData;
 use crate::convert;
 use crate::convert_scalar::{assign_int, float, word_within};
@@ -50,20 +51,6 @@ const FLOAT_REGS: usize = if INT_REGS == 0 { 0 } else { 8 };
 #[repr(C, align(16))]
 struct Slot([u8; 16]);
 
-/// How an argument or result is converted on the direct path.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Int {
-        size: u8,
-        signed: bool,
-    },
-    F32,
-    F64,
-    Pointer,
-    /// Anything else: converted generically, called through libffi.
-    Other,
-}
-
 /// The direct-path class of a type, from its machine representation.
 fn classify(ct: &CType) -> Class {
     match ct.machine {
@@ -76,42 +63,6 @@ fn classify(ct: &CType) -> Class {
         Some(Machine::Pointer) => Class::Pointer,
         _ => Class::Other,
     }
-}
-
-/// Everything about calling functions of one type that does not change per call.
-pub struct FunctionPlan {
-    /// `None` for variadic functions, whose plan depends on each call's
-    /// arguments, and for signatures libffi cannot describe (see `refused`).
-    fixed: Option<CallPlan>,
-    /// For signatures with a record by value that has members the cdef does
-    /// not declare: the plan of their uniform wrappers in compiled modules
-    /// (`rcffi_core::uniform`), used when the address called is one.
-    uniform: Option<CallPlan>,
-    /// Why libffi cannot make the call itself, raised when the address
-    /// called is not a uniform wrapper.
-    refused: Option<String>,
-    args: Vec<Py<CType>>,
-    classes: Vec<Class>,
-    /// For integer arguments, the range a machine-word value must be in to take
-    /// the fast path (values outside go through the full conversion).
-    pub(crate) bounds: Vec<(i64, i64)>,
-    result: Py<CType>,
-    result_class: Class,
-    pub(crate) returns_void: bool,
-    variadic: bool,
-    /// All arguments fit the registers and all are direct-path classes.
-    direct: bool,
-    /// A direct plan whose arguments are all integers and pointers and whose
-    /// result is one too (or void): the tightest path.
-    integers_only: bool,
-    /// A direct plan of integer arguments only, returning an integer or void:
-    /// what `call_entry::try_call` calls without the general machinery.
-    pub(crate) plain_integers: bool,
-    /// The size and signedness of an integer result.
-    pub(crate) int_result: Option<(u8, bool)>,
-    /// Calls keep the GIL: the function is Python's own C API (ctypes' PyDLL),
-    /// which must run with it held.
-    pub(crate) keeps_gil: bool,
 }
 
 impl FunctionPlan {
@@ -568,7 +519,7 @@ fn call_libffi(
     let wrapper = fplan
         .uniform
         .as_ref()
-        .filter(|_| crate::apimodule::is_uniform_wrapper(func as usize));
+        .filter(|_| crate::uniform_wrappers::contains(func as usize));
     if fplan.fixed.is_none() && wrapper.is_none() && !fplan.variadic {
         // Refused before any argument is converted, as cffi does: the call
         // cannot be made whatever the arguments are.

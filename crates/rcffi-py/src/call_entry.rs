@@ -14,7 +14,8 @@ use pyo3::ffi;
 use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 
-use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil, FunctionPlan};
+use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil};
+use crate::call_plan::FunctionPlan;
 use crate::cdata::CData;
 use crate::convert_scalar::word_within;
 use crate::errno::around_c_call;

@@ -8,8 +8,8 @@ use rcffi_core::ctype::Kind;
 
 use crate::cdata::{CData, Flavor};
 use crate::cdata_layout::Tail;
+use crate::cdata_owner::Resources;
 use crate::cdata_owner::{OwnerRef, OwnerTag};
-use crate::lifetime::Resources;
 
 impl CData {
     /// Whether the word is a primitive's value (or, for values larger than the

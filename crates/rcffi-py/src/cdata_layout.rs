@@ -21,6 +21,7 @@
 use std::mem::ManuallyDrop;
 use std::ptr;
 use std::sync::atomic::{AtomicBool, AtomicPtr, Ordering};
+use std::sync::OnceLock;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
@@ -105,10 +106,15 @@ static TYPES: Types = Types {
     owning: AtomicPtr::new(ptr::null_mut()),
 };
 
+/// The entry point written into every function cdata, given by module creation
+/// (it is `call_entry::vectorcall`): the calls are built on cdata, so the
+/// layout takes their entry as a value rather than naming that module.
+static FUNCTION_ENTRY: OnceLock<ffi::vectorcallfunc> = OnceLock::new();
+
 /// Makes the subtypes of `CData` and turns `CData` itself into the type of
-/// function cdata. Called once, at module creation, while `CData` is still
-/// open to subclassing and has no instances.
-pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
+/// function cdata, whose calls enter at `entry`. Called once, at module
+/// creation, while `CData` is still open to subclassing and has no instances.
+pub(crate) fn make_types(py: Python<'_>, entry: ffi::vectorcallfunc) -> PyResult<()> {
     let base = py.get_type::<CData>().as_type_ptr();
     // SAFETY: our own type object, fully created.
     let (basicsize, weaklist) = unsafe { ((*base).tp_basicsize, (*base).tp_weaklistoffset) };
@@ -139,6 +145,7 @@ pub(crate) fn make_types(py: Python<'_>) -> PyResult<()> {
     TYPES.tailed.store(tailed, Ordering::Release);
     TYPES.function.store(base, Ordering::Release);
     TYPES.owning.store(owning, Ordering::Release);
+    let _ = FUNCTION_ENTRY.set(entry);
     Ok(())
 }
 
@@ -299,10 +306,8 @@ impl NewCData {
             fill(base, self.ctype, word, tail);
             if function {
                 let at = base.add(BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall));
-                ptr::write(
-                    at as *mut ffi::vectorcallfunc,
-                    crate::call_entry::vectorcall as ffi::vectorcallfunc,
-                );
+                let entry = *FUNCTION_ENTRY.get().expect("set by make_types");
+                ptr::write(at as *mut ffi::vectorcallfunc, entry);
             }
             Ok(Py::from_owned_ptr(py, obj))
         }

@@ -3,11 +3,58 @@
 //! fields: an enum would take 16 bytes for its discriminant and payload.
 
 use std::mem::ManuallyDrop;
+use std::os::raw::c_void;
+use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use crate::handles::HandleBox;
-use crate::lifetime::Resources;
+/// A resource held by a cdata until death or `release()`.
+pub enum Resource {
+    /// `ffi.gc(original, destructor)`: `destructor(original)` runs once.
+    Gc {
+        destructor: Py<PyAny>,
+        original: Py<PyAny>,
+    },
+    /// `ffi.from_buffer()`: the exported buffer, which keeps the source object
+    /// alive and locked (a `bytearray` cannot be resized under us).
+    Buffer(Box<pyo3::ffi::Py_buffer>),
+    /// A released `from_buffer()`: the source object, kept alive but no longer
+    /// locked (it may be resized, so each access checks the memory is still
+    /// where it was).
+    Unlocked(Py<PyAny>),
+    /// Memory from a custom allocator: `free(ptr)` runs once, if there is a
+    /// `free`; `keep` is what `alloc` returned, when that is a Python object.
+    Alloc {
+        free: Option<FreeFn>,
+        ptr: *mut u8,
+        keep: Option<Py<PyAny>>,
+    },
+}
+
+// The raw pointers are C addresses (and a Py_buffer only ever used with the
+// GIL held); nothing here is tied to a thread.
+unsafe impl Send for Resource {}
+
+/// The resource slot of a cdata: emptied by the first release.
+pub struct Resources(pub(crate) Mutex<Option<Resource>>);
+
+/// What a handle's pointer points to. The object is a borrowed pointer: the
+/// reference that keeps it alive is the handle cdata's own (`HandleCData`), the
+/// one the garbage collector is told about.
+#[repr(C)]
+pub struct HandleBox {
+    pub(crate) magic: u64,
+    pub(crate) object: *mut pyo3::ffi::PyObject,
+}
+
+/// A C function given as `free`: `void (*)(void *)`.
+pub(crate) type CFree = unsafe extern "C" fn(*mut c_void);
+
+/// The `free` of a custom allocator.
+pub enum FreeFn {
+    C(CFree),
+    Py(Py<PyAny>),
+}
 
 /// What keeps a cdata's memory alive, as the makers of cdata give it.
 pub enum Owner {

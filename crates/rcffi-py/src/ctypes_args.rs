@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyBytes;
 use pyo3::{PyTraverseError, PyVisit};
 
-use crate::ctypes_support::CtypesBufferBase;
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::messages::Msg;
 
 /// `byref(obj, offset)` (`value` None), or what a simple type's `from_param`

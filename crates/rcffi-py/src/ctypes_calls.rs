@@ -14,40 +14,19 @@ use pyo3::ffi;
 use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
-use pyo3::{PyTraverseError, PyVisit};
 
 use crate::call::call_cdata;
 use crate::cdata::CData;
 use crate::ctypes_args::CtypesArg;
+use crate::ctypes_fast_call::{ArgCheck, FastCall};
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::ctypes_scalar::Scalar;
-use crate::ctypes_support::CtypesBufferBase;
 use crate::messages::Msg;
 use crate::pylayout::exact_int;
 use rcffi_core::scalar::{Machine, Rules};
 
 /// Arguments the fast path takes at most (the slow path has no limit).
 const MAX_FAST_ARGS: usize = 16;
-
-/// What one argument must be for the fast path.
-enum ArgCheck {
-    /// An exact int within `lo..=hi`, which the C type holds unchanged.
-    Int { lo: i64, hi: i64 },
-    /// An exact float, or an exact int of at most 64 bits.
-    Float,
-    /// `c_char_p`: bytes (the address of their contents, as ctypes passes
-    /// them) or None (NULL).
-    CharP,
-    /// `c_void_p`: a non-negative int of at most 63 bits, bytes or None.
-    VoidP,
-    /// For a `POINTER(item)` argument: an instance of exactly `pointer`
-    /// (its value), of exactly `item` (its address, as ctypes passes it), or
-    /// `byref()` of one (a `byref` instance: its address plus the offset).
-    Pointer {
-        pointer: Py<PyType>,
-        item: Py<PyType>,
-        byref: Py<PyType>,
-    },
-}
 
 /// How an accepted argument travels: as the caller's object, or as a new one.
 enum Passed<'py> {
@@ -176,33 +155,6 @@ fn pointer_arg<'py>(
         return Ok(None);
     };
     Ok(Some(Passed::Address(address.into_pyobject(py)?.into_any())))
-}
-
-/// A signature recorded by the Python path: the backend function and the
-/// function address it was made for.
-pub struct FastCall {
-    function: Py<CData>,
-    address: usize,
-    args: Vec<ArgCheck>,
-}
-
-impl FastCall {
-    pub fn traverse(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
-        visit.call(&self.function)?;
-        for check in &self.args {
-            if let ArgCheck::Pointer {
-                pointer,
-                item,
-                byref,
-            } = check
-            {
-                visit.call(pointer)?;
-                visit.call(item)?;
-                visit.call(byref)?;
-            }
-        }
-        Ok(())
-    }
 }
 
 /// Adds no state (the recorded call is in the instance's): Python's function

@@ -11,8 +11,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyString, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::ctypes_scalar::Scalar;
-use crate::ctypes_support::CtypesBufferBase;
 use crate::messages::Msg;
 
 #[pyclass(subclass, frozen, module = "rcffi._backend", name = "_CtypesField")]

@@ -3,7 +3,8 @@
 //! the object owning the memory when it is a view (`_b_base_`), the objects it
 //! keeps alive (`_objects`) and, for arrays, what the items are. The class
 //! describes its instances once, in `_b_shape_` (a [`CtypesShape`]), which the
-//! metaclasses of rcffi.ctypes set when a type gets its layout.
+//! metaclasses of rcffi.ctypes set when a type gets its layout. The class that
+//! holds this state, `_CtypesBufferBase`, is defined here too.
 
 use std::cell::UnsafeCell;
 use std::sync::atomic::{AtomicIsize, AtomicUsize, Ordering};
@@ -14,7 +15,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyTuple, PyType};
 use pyo3::{intern, PyTraverseError, PyVisit};
 
-use crate::ctypes_calls::FastCall;
+use crate::ctypes_fast_call::FastCall;
 use crate::ctypes_fields::CtypesField;
 use crate::ctypes_scalar::Scalar;
 use crate::messages::Msg;
@@ -322,4 +323,30 @@ fn shape_of(cls: &Bound<'_, PyType>) -> PyResult<Shape> {
         None => 0,
     };
     Ok((size, None))
+}
+
+/// The C-level base of rcffi.ctypes' instances: where the memory is, who owns
+/// it and what it keeps alive (the state lives here so that fields, items and
+/// calls implemented in Rust read it without a Python attribute lookup).
+/// Its methods are in `ctypes_support.rs`, above the fields and calls they
+/// reach; the struct is here so those can name it. `__getbuffer__` asks the instance's `_b_buffer_()`
+/// for `(address, size, readonly, format, shape)` on each export, so resizing
+/// or re-pointing an instance never leaves a stale copy.
+#[pyclass(
+    subclass,
+    frozen,
+    weakref,
+    module = "rcffi._backend",
+    name = "_CtypesBufferBase"
+)]
+pub struct CtypesBufferBase {
+    pub(crate) state: Instance,
+}
+
+impl CtypesBufferBase {
+    pub fn for_class(cls: &Bound<'_, PyType>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
+        Ok(CtypesBufferBase {
+            state: Instance::for_class(cls, args)?,
+        })
+    }
 }

@@ -8,8 +8,8 @@ use pyo3::intern;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::ctypes_instance::{view_token, Items};
-use crate::ctypes_support::CtypesBufferBase;
 use crate::messages::Msg;
 use crate::pylayout::own_attribute_set;
 

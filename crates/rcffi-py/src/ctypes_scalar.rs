@@ -10,7 +10,7 @@ use pyo3::types::{PyBool, PyBytes, PyFloat};
 use rcffi_core::scalar::{load_float, store_float, store_int, IntType, Machine, Rules};
 
 use crate::convert_scalar::{ctypes_int_bits, float};
-use crate::ctypes_support::CtypesBufferBase;
+use crate::ctypes_instance::CtypesBufferBase;
 
 /// The machine representation of a ctypes type code; `None` from
 /// [`Scalar::from_code`] means "the Python code handles this type".

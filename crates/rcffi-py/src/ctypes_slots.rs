@@ -14,8 +14,8 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 
 use crate::ctypes_fields::{init_record, init_simple, CtypesField};
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::ctypes_items::{self, init_items, point_at, CtypesArrayBase, CtypesPointerBase};
-use crate::ctypes_support::CtypesBufferBase;
 use crate::messages::Msg;
 
 /// Runs `body` as a slot: errors set the interpreter's error indicator, a

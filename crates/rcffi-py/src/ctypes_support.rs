@@ -1,4 +1,5 @@
-//! `_CtypesBufferBase`: the C-level base class rcffi.ctypes' instances derive
+//! The methods of `_CtypesBufferBase` (defined with its state in
+//! `ctypes_instance.rs`): the C-level base class rcffi.ctypes' instances derive
 //! from so that `memoryview(obj)` works. Before Python 3.12 a class written in
 //! Python cannot export the buffer protocol (`__buffer__` is a 3.12 addition),
 //! so the slot has to come from a compiled base; the memory itself stays
@@ -12,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
-use crate::ctypes_instance::Instance;
+use crate::ctypes_instance::CtypesBufferBase;
 use crate::messages::Msg;
 
 /// What an export needs to outlive the call that filled it: the format string
@@ -21,31 +22,6 @@ struct Export {
     format: CString,
     shape: Vec<ffi::Py_ssize_t>,
     strides: Vec<ffi::Py_ssize_t>,
-}
-
-/// The C-level base of rcffi.ctypes' instances: where the memory is, who owns
-/// it and what it keeps alive (the state lives here so that fields, items and
-/// calls implemented in Rust read it without a Python attribute lookup; see
-/// `ctypes_instance.rs`). `__getbuffer__` asks the instance's `_b_buffer_()`
-/// for `(address, size, readonly, format, shape)` on each export, so resizing
-/// or re-pointing an instance never leaves a stale copy.
-#[pyclass(
-    subclass,
-    frozen,
-    weakref,
-    module = "rcffi._backend",
-    name = "_CtypesBufferBase"
-)]
-pub struct CtypesBufferBase {
-    pub(crate) state: Instance,
-}
-
-impl CtypesBufferBase {
-    pub fn for_class(cls: &Bound<'_, PyType>, args: &Bound<'_, PyTuple>) -> PyResult<Self> {
-        Ok(CtypesBufferBase {
-            state: Instance::for_class(cls, args)?,
-        })
-    }
 }
 
 #[pymethods]

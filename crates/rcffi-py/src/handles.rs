@@ -9,21 +9,13 @@ use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_layout::Tail;
+use crate::cdata_owner::HandleBox;
 use crate::messages::Msg;
 use crate::types::CType;
 
 /// Marks a live handle box, so that `from_handle()` on a pointer that is not a
 /// handle (or no longer one) is usually caught instead of crashing.
 const MAGIC: u64 = 0x7263_6666_6948_6e64;
-
-/// What a handle's pointer points to. The object is a borrowed pointer: the
-/// reference that keeps it alive is the handle cdata's own (`HandleCData`), the
-/// one the garbage collector is told about.
-#[repr(C)]
-pub struct HandleBox {
-    magic: u64,
-    object: *mut pyo3::ffi::PyObject,
-}
 
 impl HandleBox {
     /// The object (alive while the handle cdata is).
@@ -46,22 +38,6 @@ pub struct HandleCData {
     /// First, where every cdata but the bare ones has its tail (`cdata_layout.rs`).
     _tail: Tail,
     object: Py<PyAny>,
-}
-
-impl HandleCData {
-    /// Creates the handle and callback types, then closes `CData` to
-    /// subclassing, as cffi's cdata type is: those are the subclasses there are.
-    pub fn seal_cdata(py: Python<'_>) {
-        let _ = py.get_type::<HandleCData>();
-        let _ = py.get_type::<crate::callback::CallbackCData>();
-        let tp = py.get_type::<CData>().as_type_ptr();
-        // SAFETY: our own type object, fully created; clearing the flag only
-        // refuses later subclasses.
-        unsafe {
-            (*tp).tp_flags &= !pyo3::ffi::Py_TPFLAGS_BASETYPE;
-            pyo3::ffi::PyType_Modified(tp);
-        }
-    }
 }
 
 #[pymethods]

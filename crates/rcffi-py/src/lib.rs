@@ -9,12 +9,14 @@ mod backend;
 mod buffer;
 mod call;
 mod call_entry;
+mod call_plan;
 mod callback;
 mod cdata;
 mod cdata_attrs;
 mod cdata_held;
 mod cdata_layout;
 mod cdata_owner;
+mod cdata_protocol;
 mod cdata_repr;
 mod cdata_slots;
 mod cffi_abi;
@@ -24,6 +26,7 @@ mod convert_scalar;
 mod ctypes_args;
 mod ctypes_callback;
 mod ctypes_calls;
+mod ctypes_fast_call;
 mod ctypes_fields;
 mod ctypes_instance;
 mod ctypes_items;
@@ -44,10 +47,12 @@ mod library;
 mod lifetime;
 mod messages;
 mod pylayout;
+mod scalar;
 mod slicing;
 mod typebuild;
 mod typegc;
 mod types;
+mod uniform_wrappers;
 mod widechar;
 
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
@@ -87,10 +92,10 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::CField>()?;
     m.add_class::<cdata::CData>()?;
     cdata_slots::install(py);
-    cdata_layout::make_types(py)?;
+    cdata_layout::make_types(py, call_entry::vectorcall)?;
     pylayout::cache_small_ints(py);
     libfunc::LibFunction::enable_method_calls(py)?;
-    handles::HandleCData::seal_cdata(py);
+    seal_cdata(py);
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
     ffi_new::install(py)?;
@@ -141,7 +146,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(errno::get_errno, m)?)?;
     m.add_function(wrap_pyfunction!(errno::set_errno, m)?)?;
     m.add_class::<buffer::CBuffer>()?;
-    m.add_class::<ctypes_support::CtypesBufferBase>()?;
+    m.add_class::<ctypes_instance::CtypesBufferBase>()?;
     m.add_class::<ctypes_instance::CtypesShape>()?;
     m.add_class::<ctypes_fields::CtypesField>()?;
     m.add_class::<ctypes_items::CtypesArrayBase>()?;
@@ -190,4 +195,20 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
         m.add(name, value)?;
     }
     Ok(())
+}
+
+/// Creates the handle and callback types, then closes `CData` to subclassing,
+/// as cffi's cdata type is: those are the subclasses there are. Here at module
+/// creation, the one place that sees both subclasses, so that neither names
+/// the other.
+fn seal_cdata(py: Python<'_>) {
+    let _ = py.get_type::<handles::HandleCData>();
+    let _ = py.get_type::<callback::CallbackCData>();
+    let tp = py.get_type::<cdata::CData>().as_type_ptr();
+    // SAFETY: our own type object, fully created; clearing the flag only
+    // refuses later subclasses.
+    unsafe {
+        (*tp).tp_flags &= !pyo3::ffi::Py_TPFLAGS_BASETYPE;
+        pyo3::ffi::PyType_Modified(tp);
+    }
 }

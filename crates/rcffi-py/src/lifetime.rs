@@ -6,42 +6,10 @@ use std::sync::Mutex;
 
 use pyo3::prelude::*;
 
-use crate::allocator::FreeFn;
-use crate::cdata::{CData, Flavor, NewCData, Owner};
+use crate::cdata::{CData, Flavor, Owner};
 use crate::cdata_owner::OwnerRef;
+use crate::cdata_owner::{Resource, Resources};
 use crate::messages::Msg;
-use crate::types::CType;
-use rcffi_core::ctype::Kind;
-
-/// A resource held by a cdata until death or `release()`.
-pub enum Resource {
-    /// `ffi.gc(original, destructor)`: `destructor(original)` runs once.
-    Gc {
-        destructor: Py<PyAny>,
-        original: Py<PyAny>,
-    },
-    /// `ffi.from_buffer()`: the exported buffer, which keeps the source object
-    /// alive and locked (a `bytearray` cannot be resized under us).
-    Buffer(Box<pyo3::ffi::Py_buffer>),
-    /// A released `from_buffer()`: the source object, kept alive but no longer
-    /// locked (it may be resized, so each access checks the memory is still
-    /// where it was).
-    Unlocked(Py<PyAny>),
-    /// Memory from a custom allocator: `free(ptr)` runs once, if there is a
-    /// `free`; `keep` is what `alloc` returned, when that is a Python object.
-    Alloc {
-        free: Option<FreeFn>,
-        ptr: *mut u8,
-        keep: Option<Py<PyAny>>,
-    },
-}
-
-// The raw pointers are C addresses (and a Py_buffer only ever used with the
-// GIL held); nothing here is tied to a thread.
-unsafe impl Send for Resource {}
-
-/// The resource slot of a cdata: emptied by the first release.
-pub struct Resources(Mutex<Option<Resource>>);
 
 impl Resources {
     pub fn new(r: Resource) -> Box<Resources> {
@@ -119,47 +87,6 @@ impl Resource {
             }
         }
     }
-}
-
-/// Memory a cdata owns from `new` or an allocator, and its byte count.
-impl CData {
-    /// A cdata owning (or co-owning) the `size` bytes at `ptr`; `length` is the
-    /// item count of an open array (ignored for other types).
-    pub(crate) fn owning(
-        ctype: Py<CType>,
-        ptr: *mut u8,
-        size: usize,
-        length: usize,
-        owner: Owner,
-    ) -> NewCData {
-        let stored = owned_count(ctype.get(), size, length);
-        CData::with_parts(ctype, ptr, stored, owner, Flavor::Owning)
-    }
-
-    /// The bytes this cdata owns when it came from `new` (or co-owns them).
-    pub(crate) fn owned_size(&self) -> Option<usize> {
-        match self.flavor() {
-            Flavor::Owning if is_open_array(self.ct()) => {
-                Some(self.length() * self.ct().item_ref().size().unwrap_or(0))
-            }
-            Flavor::Owning => Some(self.length()),
-            _ => None,
-        }
-    }
-}
-
-/// What an owning cdata keeps as its length: an open array's item count, or
-/// else the bytes it owns.
-pub(crate) fn owned_count(ct: &CType, size: usize, length: usize) -> usize {
-    if is_open_array(ct) {
-        length
-    } else {
-        size
-    }
-}
-
-fn is_open_array(ct: &CType) -> bool {
-    ct.kind == Kind::Array && ct.length.is_none()
 }
 
 /// `release(cdata)`: gives back what a cdata from `new`, `gc`, `from_buffer` or

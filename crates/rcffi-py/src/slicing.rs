@@ -8,10 +8,10 @@ use pyo3::prelude::*;
 use pyo3::types::{PyByteArray, PyBytes, PyList, PySlice};
 use rcffi_core::ctype::{Kind, PrimClass};
 
-use crate::cdata::{null_error, read_item_list, CData, Owner};
+use crate::cdata::{null_error, CData, Owner};
 use crate::convert;
 use crate::messages::Msg;
-use crate::types::{ctype_for, table};
+use crate::types::{ctype_for, table, CType};
 
 /// The first item's address and the item count that `slice` designates.
 fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut u8, usize)> {
@@ -154,4 +154,20 @@ pub fn item_distance(
         .to_err());
     }
     Ok((bytes / item_size).into_pyobject(py)?.into_any().unbind())
+}
+
+/// Reads `n` items from `addr` as a list; used by iteration and `unpack`.
+pub(crate) fn read_item_list<'py>(
+    py: Python<'py>,
+    item: &Py<CType>,
+    addr: *mut u8,
+    n: usize,
+    parent: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let size = item.get().size_or_err()?;
+    let list = PyList::empty(py);
+    for i in 0..n {
+        list.append(unsafe { convert::read(py, item, addr.add(i * size), parent)? })?;
+    }
+    Ok(list)
 }

@@ -22,7 +22,7 @@ use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
 use rcffi_core::scalar::Machine;
 
-use crate::cdata_slots::Scalar;
+use crate::scalar::Scalar;
 
 /// The one type table of the process. All FFI instances share it, which makes
 /// `ffi.include()` free and keeps `CType` identity global, as in cffi's backend.
@@ -175,7 +175,7 @@ pub struct CType {
     align: OnceLock<usize>,
     record: RecordCell,
     /// A call plan for function types, prepared on the first call.
-    pub(crate) call_plan: OnceLock<crate::call::FunctionPlan>,
+    pub(crate) call_plan: OnceLock<crate::call_plan::FunctionPlan>,
     /// Tells this object from a later `CType` of the same type in the cache.
     serial: u64,
 }
