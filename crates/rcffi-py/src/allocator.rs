@@ -131,6 +131,7 @@ impl TypeCache {
 
 /// The ctype `cdecl` names: a ctype itself, or a type string looked up in
 /// `types` (by identity first) and parsed by `decls` when missing.
+#[inline]
 pub fn resolve(
     py: Python<'_>,
     types: &Py<TypeCache>,
@@ -421,6 +422,7 @@ pub fn newp(
 /// The bytes to allocate for `new(ct, init)` and the array length (0 for
 /// pointers). Open arrays take their length from `init`; a struct ending in a
 /// flexible array member gets room for the items `init` gives it.
+#[inline]
 fn size_and_length(
     py: Python<'_>,
     ct: &CType,

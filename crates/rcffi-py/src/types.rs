@@ -366,35 +366,53 @@ impl Drop for CType {
 }
 
 impl CType {
-    /// `sizeof`, once known.
-    #[inline]
+    /// `sizeof`, once known. The known case is inlined: `ffi.new` and every
+    /// item access ask for it.
+    #[inline(always)]
     pub fn size(&self) -> Option<usize> {
-        if let Some(s) = self.size.get() {
-            return Some(*s);
+        match self.size.get() {
+            Some(s) => Some(*s),
+            None => self.size_from_table(),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn size_from_table(&self) -> Option<usize> {
         let s = table().size_of(self.id)?;
         Some(*self.size.get_or_init(|| s))
     }
 
-    /// `alignof`, once known.
+    /// `alignof`, once known (the known case inlined, as for `size`).
+    #[inline(always)]
     pub fn align(&self) -> Option<usize> {
-        if let Some(a) = self.align.get() {
-            return Some(*a);
+        match self.align.get() {
+            Some(a) => Some(*a),
+            None => self.align_from_table(),
         }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn align_from_table(&self) -> Option<usize> {
         let a = table().align_of(self.id)?;
         Some(*self.align.get_or_init(|| a))
     }
 
     /// The size, or a `ValueError` naming the type when unknown (with the
     /// reason when its declared body has a member of an opaque type).
+    #[inline]
     pub fn size_or_err(&self) -> PyResult<usize> {
-        self.size().ok_or_else(|| {
-            let mut message = format!("ctype '{}' is of unknown size", self.cname);
-            if let Some(why) = self.pending_error() {
-                message = format!("{message} ({why})");
-            }
-            PyValueError::new_err(message)
-        })
+        self.size().ok_or_else(
+            #[cold]
+            || {
+                let mut message = format!("ctype '{}' is of unknown size", self.cname);
+                if let Some(why) = self.pending_error() {
+                    message = format!("{message} ({why})");
+                }
+                PyValueError::new_err(message)
+            },
+        )
     }
 
     /// Why this record (or array of records) cannot be laid out, if its body
