@@ -53,6 +53,46 @@ pub(crate) fn install(
     tp.setattr(name.to_str().expect("ASCII name"), descr)
 }
 
+/// Defines the entry `$entry` of the method `$name` (documented by `$doc`,
+/// which starts with the signature `inspect` reads) and `install`, which
+/// makes it the backend FFI type's: `$fast` runs for a call of exactly
+/// `$positional` arguments, `$general` for any other, both given `py` and the
+/// entry's arguments (`slf`, `args`, `nargs`, `kwnames`) as the interpreter
+/// passed them.
+macro_rules! fast_method {
+    ($name:literal, $doc:expr, $positional:literal,
+     |$py:ident, $slf:ident, $args:ident, $nargs:ident, $kwnames:ident|
+     fast: $fast:block general: $general:block) => {
+        /// Makes the method the backend FFI type's.
+        pub(crate) fn install(py: pyo3::Python<'_>) -> pyo3::PyResult<()> {
+            let name = std::ffi::CStr::from_bytes_with_nul(concat!($name, "\0").as_bytes())
+                .expect("a method name");
+            $crate::fast_method::install(py, name, entry, $doc)
+        }
+
+        /// The method, entered by the interpreter with the GIL held and `slf`
+        /// an instance of the backend FFI type (the method descriptor checks
+        /// it): `args` holds `nargs` positional arguments, then one value per
+        /// name of `kwnames`.
+        unsafe extern "C" fn entry(
+            $slf: *mut pyo3::ffi::PyObject,
+            $args: *const *mut pyo3::ffi::PyObject,
+            $nargs: pyo3::ffi::Py_ssize_t,
+            $kwnames: *mut pyo3::ffi::PyObject,
+        ) -> *mut pyo3::ffi::PyObject {
+            $crate::fast_method::enter(
+                concat!("ffi.", $name, "()"),
+                $nargs,
+                $kwnames,
+                $positional,
+                |$py| $fast,
+                |$py| $general,
+            )
+        }
+    };
+}
+pub(crate) use fast_method;
+
 /// The body of an entry: `fast` when the call has exactly `positional`
 /// arguments and no keywords, `general` otherwise; errors become the
 /// interpreter's error indicator and a Rust panic a `RuntimeError` naming

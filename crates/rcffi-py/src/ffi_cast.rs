@@ -8,7 +8,7 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 
 use crate::cdata::CData;
-use crate::fast_method::{arguments, enter, this};
+use crate::fast_method::{arguments, fast_method, this};
 
 /// The method's doc, with the signature `inspect` reads from it.
 const DOC: &std::ffi::CStr = c"cast($self, cdecl, value)
@@ -17,41 +17,19 @@ const DOC: &std::ffi::CStr = c"cast($self, cdecl, value)
 `cast(cdecl, value)`: `value` as a cdata of the type `cdecl`, as C casts
 it (an address for pointer types, a truncated integer for integer types).";
 
-/// Makes `cast` of the backend FFI type the method below.
-pub(crate) fn install(py: Python<'_>) -> PyResult<()> {
-    crate::fast_method::install(py, c"cast", cast_entry, DOC)
-}
-
-/// The method: `args` holds `nargs` positional arguments, then one value per
-/// name of `kwnames`.
-///
-/// # Safety
-/// Called by the interpreter with the GIL held, `slf` an instance of the
-/// backend FFI type (the method descriptor checks it).
-unsafe extern "C" fn cast_entry(
-    slf: *mut ffi::PyObject,
-    args: *const *mut ffi::PyObject,
-    nargs: ffi::Py_ssize_t,
-    kwnames: *mut ffi::PyObject,
-) -> *mut ffi::PyObject {
-    enter(
-        "ffi.cast()",
-        nargs,
-        kwnames,
-        2,
-        |py| {
-            let cdecl = Borrowed::from_ptr(py, *args);
-            let value = Borrowed::from_ptr(py, *args.add(1));
-            cast(py, slf, &cdecl, &value)
-        },
-        |py| {
-            let [cdecl, value] =
-                arguments(py, "FFI.cast", ["cdecl", "value"], 2, args, nargs, kwnames)?;
-            let (cdecl, value) = (cdecl.expect("required"), value.expect("required"));
-            cast(py, slf, &cdecl, &value)
-        },
-    )
-}
+fast_method!("cast", DOC, 2, |py, slf, args, nargs, kwnames|
+    fast: {
+        let cdecl = Borrowed::from_ptr(py, *args);
+        let value = Borrowed::from_ptr(py, *args.add(1));
+        cast(py, slf, &cdecl, &value)
+    }
+    general: {
+        let [cdecl, value] =
+            arguments(py, "FFI.cast", ["cdecl", "value"], 2, args, nargs, kwnames)?;
+        let (cdecl, value) = (cdecl.expect("required"), value.expect("required"));
+        cast(py, slf, &cdecl, &value)
+    }
+);
 
 /// `ffi.cast(cdecl, value)`.
 ///
@@ -62,7 +40,7 @@ unsafe extern "C" fn cast_entry(
 /// than queued.
 ///
 /// # Safety
-/// As [`cast_entry`].
+/// As the entry's.
 #[inline(always)]
 unsafe fn cast(
     py: Python<'_>,

@@ -365,38 +365,35 @@ impl Drop for CType {
     }
 }
 
+/// The value in `cell`, or else what `ask` (out of line: it locks the type
+/// table) answers, kept in `cell` once known.
+#[inline(always)]
+fn known_or_asked(cell: &OnceLock<usize>, ask: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    match cell.get() {
+        Some(v) => Some(*v),
+        None => ask_once(cell, ask),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn ask_once(cell: &OnceLock<usize>, ask: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    let v = ask()?;
+    Some(*cell.get_or_init(|| v))
+}
+
 impl CType {
     /// `sizeof`, once known. The known case is inlined: `ffi.new` and every
     /// item access ask for it.
     #[inline(always)]
     pub fn size(&self) -> Option<usize> {
-        match self.size.get() {
-            Some(s) => Some(*s),
-            None => self.size_from_table(),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn size_from_table(&self) -> Option<usize> {
-        let s = table().size_of(self.id)?;
-        Some(*self.size.get_or_init(|| s))
+        known_or_asked(&self.size, || table().size_of(self.id))
     }
 
     /// `alignof`, once known (the known case inlined, as for `size`).
     #[inline(always)]
     pub fn align(&self) -> Option<usize> {
-        match self.align.get() {
-            Some(a) => Some(*a),
-            None => self.align_from_table(),
-        }
-    }
-
-    #[cold]
-    #[inline(never)]
-    fn align_from_table(&self) -> Option<usize> {
-        let a = table().align_of(self.id)?;
-        Some(*self.align.get_or_init(|| a))
+        known_or_asked(&self.align, || table().align_of(self.id))
     }
 
     /// The size, or a `ValueError` naming the type when unknown (with the
