@@ -148,3 +148,57 @@ def test_primitive_to_pointer_cast_uses_the_value_as_address(both):
     got = [int(ffi.cast("intptr_t", ffi.cast("char *", ffi.cast("long", 4096))))
            for ffi in (r, c)]
     assert got == [4096, 4096]
+
+
+def test_cast_takes_its_arguments_by_position_or_keyword(both):
+    for ffi in both:
+        assert int(ffi.cast("int", 5)) == 5
+        for bad in ((), ("int",), ("int", 1, 2)):
+            with pytest.raises(TypeError):
+                ffi.cast(*bad)
+    # cffi's cast takes positions only; rcffi's has always taken keywords too.
+    r, _ = both
+    assert int(r.cast("int", value=6)) == 6
+    assert int(r.cast(cdecl="short", value=70000)) == 70000 - 65536
+    for bad in ({"foo": 1}, {"cdecl": "int"}):
+        with pytest.raises(TypeError):
+            r.cast("int", 1, **bad)
+
+
+def test_cast_argument_errors_are_worded_as_for_other_methods():
+    import rcffi
+
+    ffi = rcffi.FFI()
+    for call, text in [
+        (lambda: ffi.cast("int"), "missing 1 required positional argument: 'value'"),
+        (lambda: ffi.cast(), "missing 2 required positional arguments: 'cdecl' and 'value'"),
+        (lambda: ffi.cast("int", 1, 2), "takes 2 positional arguments but 3 were given"),
+        (lambda: ffi.cast("int", 1, cdecl="int"), "multiple values for argument 'cdecl'"),
+        (lambda: ffi.cast("int", x=1), "unexpected keyword argument 'x'"),
+    ]:
+        with pytest.raises(TypeError, match=text):
+            call()
+
+
+def test_pointer_to_pointer_casts_keep_the_address_and_take_the_new_type(both):
+    for ffi in both:
+        arr = ffi.new("int[3]", [1, 2, 3])
+        p = ffi.cast("void *", arr)
+        q = ffi.cast("int *", p)
+        assert ffi.typeof(q) is ffi.typeof("int *")
+        assert q[2] == 3
+        assert ffi.cast("intptr_t", q) == ffi.cast("intptr_t", arr)
+        f = ffi.cast("int(*)(int)", p)
+        assert ffi.cast("char *", f) == ffi.cast("char *", p)
+        assert ffi.cast("int[3]", p)[1] == 2
+
+
+def test_cast_sees_types_declared_after_a_first_cast():
+    import rcffi
+
+    ffi = rcffi.FFI()
+    ffi.cdef("typedef int num_t;")
+    assert ffi.sizeof(ffi.typeof(ffi.cast("num_t", 1))) == 4
+    ffi.cdef("typedef long long wide_t;")
+    assert ffi.sizeof(ffi.typeof(ffi.cast("wide_t", 1))) == 8
+    assert int(ffi.cast("intptr_t", ffi.cast("num_t *", 16))) == 16

@@ -7,7 +7,6 @@
 
 use std::collections::HashMap;
 use std::ffi::c_void;
-use std::sync::Mutex;
 
 use pyo3::exceptions::{PyKeyError, PyTypeError};
 use pyo3::prelude::*;
@@ -34,29 +33,69 @@ struct CacheInner {
 
 /// The type strings an FFI has resolved, as a small mapping: the FFI front end
 /// fills it and clears it when declarations change.
+///
+/// Every use holds the GIL, which is what serialises them: a lock of its own
+/// cost ~40 instructions on each `ffi.new` and `ffi.cast` (callgrind). The
+/// free-threaded build is not supported by this module's layout (its import
+/// enables the GIL again, as PyO3 declares modules by default).
 #[pyclass(frozen, module = "rcffi._backend", name = "TypeCache")]
 #[derive(Default)]
-pub struct TypeCache(Mutex<CacheInner>);
+pub struct TypeCache(GilCell<CacheInner>);
+
+/// State touched only with the GIL held, by code that runs no Python code
+/// while it holds the reference (no decref that could free an object, no
+/// call out), so that nothing can re-enter it or take the GIL meanwhile.
+#[derive(Default)]
+struct GilCell<T>(std::cell::UnsafeCell<T>);
+
+// SAFETY: access is serialised by the GIL (`with` takes the token) and never
+// re-entered (see the type's doc).
+unsafe impl<T: Send> Sync for GilCell<T> {}
+
+impl<T> GilCell<T> {
+    /// Runs `f` on the state; `f` must not run Python code nor drop Python
+    /// objects (return them, to be dropped after).
+    #[inline(always)]
+    fn with<R>(&self, _py: Python<'_>, f: impl FnOnce(&mut T) -> R) -> R {
+        // SAFETY: the GIL is held (the token) and `f` cannot re-enter.
+        f(unsafe { &mut *self.0.get() })
+    }
+}
 
 impl TypeCache {
-    fn lock(&self) -> std::sync::MutexGuard<'_, CacheInner> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
     /// The cached type for `key`, by identity first.
+    #[inline]
     pub fn lookup(&self, py: Python<'_>, key: &Bound<'_, PyString>) -> Option<Py<CType>> {
-        let mut inner = self.lock();
         let target = key.as_ptr();
-        if let Some((_, ct)) = inner.by_identity.iter().find(|(k, _)| k.as_ptr() == target) {
-            return Some(ct.clone_ref(py));
-        }
-        let ct = inner.by_name.get(key.to_str().ok()?)?.clone_ref(py);
-        if inner.by_identity.len() < IDENTITY_SLOTS {
+        let known = self.0.with(py, |inner| {
             inner
                 .by_identity
-                .push((key.clone().unbind(), ct.clone_ref(py)));
+                .iter()
+                .find(|(k, _)| k.as_ptr() == target)
+                .map(|(_, ct)| ct.clone_ref(py))
+        });
+        if known.is_some() {
+            return known;
         }
-        Some(ct)
+        // Outside the cell: a failed conversion makes (and drops) an exception.
+        let name = key.to_str().ok()?;
+        self.0.with(py, |inner| {
+            let ct = inner.by_name.get(name)?.clone_ref(py);
+            if inner.by_identity.len() < IDENTITY_SLOTS {
+                inner
+                    .by_identity
+                    .push((key.clone().unbind(), ct.clone_ref(py)));
+            }
+            Some(ct)
+        })
+    }
+
+    /// Remembers `value` for `key`.
+    fn insert(&self, py: Python<'_>, key: &str, value: Py<CType>) {
+        let replaced = self
+            .0
+            .with(py, |inner| inner.by_name.insert(key.to_string(), value));
+        drop(replaced);
     }
 }
 
@@ -72,28 +111,28 @@ impl TypeCache {
             .ok_or_else(|| PyKeyError::new_err(key.clone().unbind()))
     }
 
-    fn __setitem__(&self, key: &str, value: Py<CType>) {
-        self.lock().by_name.insert(key.to_string(), value);
+    fn __setitem__(&self, py: Python<'_>, key: &str, value: Py<CType>) {
+        self.insert(py, key, value);
     }
 
-    fn __len__(&self) -> usize {
-        self.lock().by_name.len()
+    fn __len__(&self, py: Python<'_>) -> usize {
+        self.0.with(py, |inner| inner.by_name.len())
     }
 
-    fn __contains__(&self, key: &str) -> bool {
-        self.lock().by_name.contains_key(key)
+    fn __contains__(&self, py: Python<'_>, key: &str) -> bool {
+        self.0.with(py, |inner| inner.by_name.contains_key(key))
     }
 
     /// Forgets everything (declarations changed).
-    fn clear(&self) {
-        let mut inner = self.lock();
-        inner.by_identity.clear();
-        inner.by_name.clear();
+    fn clear(&self, py: Python<'_>) {
+        let forgotten = self.0.with(py, std::mem::take);
+        drop(forgotten);
     }
 }
 
 /// The ctype `cdecl` names: a ctype itself, or a type string looked up in
 /// `types` (by identity first) and parsed by `decls` when missing.
+#[inline]
 pub fn resolve(
     py: Python<'_>,
     types: &Py<TypeCache>,
@@ -105,7 +144,7 @@ pub fn resolve(
             return Ok(ct);
         }
         let ct = decls.get().parse_type(py, s.to_str()?)?;
-        types.get().__setitem__(s.to_str()?, ct.clone_ref(py));
+        types.get().insert(py, s.to_str()?, ct.clone_ref(py));
         return Ok(ct);
     }
     if let Ok(ct) = cdecl.cast::<CType>() {
@@ -379,6 +418,7 @@ pub fn newp(
 /// The bytes to allocate for `new(ct, init)` and the array length (0 for
 /// pointers). Open arrays take their length from `init`; a struct ending in a
 /// flexible array member gets room for the items `init` gives it.
+#[inline]
 fn size_and_length(
     py: Python<'_>,
     ct: &CType,

@@ -180,17 +180,8 @@ impl FfiObject {
         self.types.clone_ref(py)
     }
 
-    // `new` is installed by `ffi_new.rs`, which the interpreter enters directly.
-
-    /// `cast(cdecl, value)`: a C cast.
-    fn cast(
-        &self,
-        py: Python<'_>,
-        cdecl: &Bound<'_, PyAny>,
-        value: &Bound<'_, PyAny>,
-    ) -> PyResult<Py<CData>> {
-        crate::backend::cast(py, self.resolve(py, cdecl)?, value)
-    }
+    // `new` and `cast` are installed by `ffi_new.rs` and `ffi_cast.rs`, which
+    // the interpreter enters directly.
 
     /// The NULL pointer, a `void *` (a class attribute, as in cffi, so that
     /// instances of subclasses may shadow it).

@@ -37,6 +37,8 @@ mod ctypes_support;
 mod decls;
 mod errno;
 mod errors;
+mod fast_method;
+mod ffi_cast;
 mod ffi_new;
 mod ffiobj;
 mod files;
@@ -99,6 +101,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<decls::Declarations>()?;
     m.add_class::<ffiobj::FfiObject>()?;
     ffi_new::install(py)?;
+    ffi_cast::install(py)?;
     m.add_class::<library::CLibrary>()?;
     m.add("CData", py.get_type::<cdata::CData>())?;
     m.add("FFIError", py.get_type::<errors::FFIError>())?;

@@ -245,11 +245,11 @@ messages! {
     // cdata memory and ffi.new()
     UnexpectedCdataLayout { basicsize, weaklist } => PyRuntimeError: "unexpected cdata layout: {basicsize} bytes, weakrefs at {weaklist}";
     CannotAllocateCdata => PyMemoryError: "cannot allocate a cdata object";
-    PanicInNew => PyRuntimeError: "rcffi: a Rust panic in ffi.new()";
-    NewTooManyArgs { n } => PyTypeError: "FFI.new() takes from 1 to 2 positional arguments but {n} were given";
-    NewUnexpectedKeyword { other } => PyTypeError: "FFI.new() got an unexpected keyword argument '{other}'";
-    NewDuplicateArgument { name } => PyTypeError: "FFI.new() got multiple values for argument '{name}'";
-    NewMissingCdecl => PyTypeError: "FFI.new() missing 1 required positional argument: 'cdecl'";
+    PanicInMethod { what } => PyRuntimeError: "rcffi: a Rust panic in {what}";
+    TooManyPositional { method, takes, n } => PyTypeError: "{method}() takes {takes} positional arguments but {n} were given";
+    UnexpectedKeyword { method, name } => PyTypeError: "{method}() got an unexpected keyword argument '{name}'";
+    DuplicateArgument { method, name } => PyTypeError: "{method}() got multiple values for argument '{name}'";
+    MissingPositional { method, count, plural, listed } => PyTypeError: "{method}() missing {count} required positional argument{plural}: {listed}";
     // conversions, calls and the backend functions
     ReadVoid => PyTypeError: "cannot read a value of type 'void'";
     BoolNotZeroOrOne { b } => PyValueError: "got a _Bool of value {b}, expected 0 or 1";

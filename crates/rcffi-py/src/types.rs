@@ -371,36 +371,51 @@ impl Drop for CType {
     }
 }
 
+/// The value in `cell`, or else what `ask` (out of line: it locks the type
+/// table) answers, kept in `cell` once known.
+#[inline(always)]
+fn known_or_asked(cell: &OnceLock<usize>, ask: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    match cell.get() {
+        Some(v) => Some(*v),
+        None => ask_once(cell, ask),
+    }
+}
+
+#[cold]
+#[inline(never)]
+fn ask_once(cell: &OnceLock<usize>, ask: impl FnOnce() -> Option<usize>) -> Option<usize> {
+    let v = ask()?;
+    Some(*cell.get_or_init(|| v))
+}
+
 impl CType {
-    /// `sizeof`, once known.
-    #[inline]
+    /// `sizeof`, once known. The known case is inlined: `ffi.new` and every
+    /// item access ask for it.
+    #[inline(always)]
     pub fn size(&self) -> Option<usize> {
-        if let Some(s) = self.size.get() {
-            return Some(*s);
-        }
-        let s = table().size_of(self.id)?;
-        Some(*self.size.get_or_init(|| s))
+        known_or_asked(&self.size, || table().size_of(self.id))
     }
 
-    /// `alignof`, once known.
+    /// `alignof`, once known (the known case inlined, as for `size`).
+    #[inline(always)]
     pub fn align(&self) -> Option<usize> {
-        if let Some(a) = self.align.get() {
-            return Some(*a);
-        }
-        let a = table().align_of(self.id)?;
-        Some(*self.align.get_or_init(|| a))
+        known_or_asked(&self.align, || table().align_of(self.id))
     }
 
     /// The size, or a `ValueError` naming the type when unknown (with the
     /// reason when its declared body has a member of an opaque type).
+    #[inline]
     pub fn size_or_err(&self) -> PyResult<usize> {
-        self.size().ok_or_else(|| {
-            Msg::UnknownSize {
-                ctype: &self.cname,
-                why: &Aside(self.pending_error()),
-            }
-            .to_err()
-        })
+        self.size().ok_or_else(
+            #[cold]
+            || {
+                Msg::UnknownSize {
+                    ctype: &self.cname,
+                    why: &Aside(self.pending_error()),
+                }
+                .to_err()
+            },
+        )
     }
 
     /// Why this record (or array of records) cannot be laid out, if its body
