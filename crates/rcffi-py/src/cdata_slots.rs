@@ -1,6 +1,14 @@
 //! The interpreter's slots for the commonest cdata accesses: reading and
 //! writing a scalar field (`p.x`, `p.x = 5`) and a scalar item (`a[5]`,
-//! `a[5] = 7`), where a scalar is an integer or floating primitive.
+//! `a[5] = 7`), where a scalar is an integer (an enum's too), a `float` or a
+//! `double`.
+//!
+//! No type is classified here: a field or an item is known by the scalar
+//! engine's `Machine` (`rcffi_core::scalar`), which its `CType` (and each
+//! field, beside its offset) carries; the loads and stores are the engine's,
+//! and what a store takes without the general conversion is what the engine's
+//! front end (`convert_scalar.rs`) takes on its fast paths under
+//! `Rules::ASSIGN`, so the two cannot disagree.
 //!
 //! PyO3's slot wrappers are general: a trampoline with a panic guard and a
 //! thread-local GIL count, a checked cast of `self`, results moved through
@@ -15,142 +23,56 @@
 //! behaviour is decided in this module.
 
 use std::os::raw::c_int;
-use std::ptr;
 use std::sync::{Once, OnceLock};
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use rcffi_core::ctype::{Kind, Prim, PrimClass};
+use rcffi_core::ctype::Kind;
+use rcffi_core::scalar::{load_float, store_float, store_int, Machine, Rules};
 
 use crate::cdata::CData;
+use crate::convert_scalar::{exact_float, word_within};
 use crate::pylayout::{exact_int_ptr, int_object};
 
-/// How a C value is read and written without the general conversion: the
-/// integer and floating primitives. Characters, `_Bool`, enums, `long double`
-/// and complex numbers, whose Python values are more than a number, are
-/// `Other`, as is everything that is not a primitive.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub(crate) enum Scalar {
-    Other,
-    Int { size: u8, signed: bool },
-    F32,
-    F64,
+/// The value at `addr` as a new reference (NULL with the error set if the
+/// object could not be made), for the scalars read here: the integers (plain
+/// and enums) and `float` and `double`; `None` for every other machine
+/// (`_Bool`, characters, `long double`, complex numbers, pointers), whose
+/// Python values are more than a number. One match on the machine, the
+/// engine's typed loads inlined into it.
+///
+/// # Safety
+/// `addr` must be readable for the machine's size; the GIL is held.
+#[inline(always)]
+unsafe fn load(m: Machine, addr: *const u8) -> Option<*mut ffi::PyObject> {
+    Some(match m {
+        Machine::U64 => ffi::PyLong_FromUnsignedLongLong(m.load_int(addr) as u64),
+        // Every other integer fits an i64.
+        _ if m.is_integer() => int_object(m.load_int(addr) as i64),
+        Machine::F32 | Machine::F64 => ffi::PyFloat_FromDouble(load_float(addr, m)),
+        _ => return None,
+    })
 }
 
-impl Scalar {
-    /// The scalar of a type of kind `kind` and primitive `prim`.
-    pub(crate) fn of(kind: Kind, prim: Option<Prim>) -> Scalar {
-        let Some(p) = prim.filter(|_| kind == Kind::Primitive) else {
-            return Scalar::Other;
-        };
-        match (p.class(), p.size()) {
-            (PrimClass::Signed, size @ (1 | 2 | 4 | 8)) => Scalar::Int {
-                size: size as u8,
-                signed: true,
-            },
-            (PrimClass::Unsigned, size @ (1 | 2 | 4 | 8)) => Scalar::Int {
-                size: size as u8,
-                signed: false,
-            },
-            (PrimClass::Float, 4) => Scalar::F32,
-            (PrimClass::Float, 8) => Scalar::F64,
-            _ => Scalar::Other,
-        }
-    }
-
-    /// The size of a value; `None` for `Other`.
-    #[inline(always)]
-    fn size(self) -> Option<usize> {
-        match self {
-            Scalar::Int { size, .. } => Some(usize::from(size)),
-            Scalar::F32 => Some(4),
-            Scalar::F64 => Some(8),
-            Scalar::Other => None,
-        }
-    }
-
-    /// The value at `addr` as a new reference (NULL with the error set if the
-    /// object could not be made); `None` for `Other`.
-    ///
-    /// # Safety
-    /// `addr` must be readable for the scalar's size; the GIL is held.
-    #[inline(always)]
-    unsafe fn load(self, addr: *const u8) -> Option<*mut ffi::PyObject> {
-        Some(match self {
-            Scalar::Int {
-                size: 1,
-                signed: true,
-            } => int_object(i64::from(ptr::read_unaligned(addr as *const i8))),
-            Scalar::Int { size: 1, .. } => int_object(i64::from(ptr::read_unaligned(addr))),
-            Scalar::Int {
-                size: 2,
-                signed: true,
-            } => int_object(i64::from(ptr::read_unaligned(addr as *const i16))),
-            Scalar::Int { size: 2, .. } => {
-                int_object(i64::from(ptr::read_unaligned(addr as *const u16)))
-            }
-            Scalar::Int {
-                size: 4,
-                signed: true,
-            } => int_object(i64::from(ptr::read_unaligned(addr as *const i32))),
-            Scalar::Int { size: 4, .. } => {
-                int_object(i64::from(ptr::read_unaligned(addr as *const u32)))
-            }
-            Scalar::Int { signed: true, .. } => int_object(ptr::read_unaligned(addr as *const i64)),
-            Scalar::Int { .. } => {
-                ffi::PyLong_FromUnsignedLongLong(ptr::read_unaligned(addr as *const u64))
-            }
-            Scalar::F32 => {
-                ffi::PyFloat_FromDouble(f64::from(ptr::read_unaligned(addr as *const f32)))
-            }
-            Scalar::F64 => ffi::PyFloat_FromDouble(ptr::read_unaligned(addr as *const f64)),
-            Scalar::Other => return None,
-        })
-    }
-
-    /// Stores `value` at `addr` if it is an exact int in range of an integer
-    /// scalar, or an exact float for a floating one; `false` (nothing written,
-    /// no error set) for anything else.
-    ///
-    /// # Safety
-    /// `addr` must be writable for the scalar's size, `value` a live object;
-    /// the GIL is held.
-    #[inline(always)]
-    unsafe fn store(self, addr: *mut u8, value: *mut ffi::PyObject) -> bool {
-        match self {
-            Scalar::Int { size, signed } => {
-                let Some(v) = exact_int_ptr(value) else {
-                    return false;
-                };
-                let bits = u32::from(size) * 8;
-                let fits = match (signed, bits) {
-                    (true, 64) => true,
-                    (true, _) => (-(1i64 << (bits - 1))..1i64 << (bits - 1)).contains(&v),
-                    (false, 64) => v >= 0,
-                    (false, _) => (0..1i64 << bits).contains(&v),
-                };
-                if !fits {
-                    return false;
-                }
-                match size {
-                    1 => ptr::write_unaligned(addr, v as u8),
-                    2 => ptr::write_unaligned(addr as *mut u16, v as u16),
-                    4 => ptr::write_unaligned(addr as *mut u32, v as u32),
-                    _ => ptr::write_unaligned(addr as *mut u64, v as u64),
-                }
-                true
-            }
-            Scalar::F32 | Scalar::F64 if ffi::PyFloat_CheckExact(value) != 0 => {
-                let v = ffi::PyFloat_AS_DOUBLE(value);
-                if self == Scalar::F32 {
-                    ptr::write_unaligned(addr as *mut f32, v as f32);
-                } else {
-                    ptr::write_unaligned(addr as *mut f64, v);
-                }
-                true
-            }
-            _ => false,
-        }
+/// Stores `value` at `addr` if the front end's fast paths take it under
+/// assignment's rules (an exact int within the machine's range, an exact
+/// float for a floating machine), so that it is stored exactly as the general
+/// conversion would; `false` (nothing written, no error set) for anything
+/// else.
+///
+/// # Safety
+/// `addr` must be writable for the machine's size, `value` a live object;
+/// the GIL is held.
+#[inline(always)]
+unsafe fn store(m: Machine, addr: *mut u8, value: *mut ffi::PyObject) -> bool {
+    match m {
+        _ if m.is_integer() => word_within(value, Rules::ASSIGN.word_bounds(m))
+            .map(|v| store_int(addr, m.size(), i128::from(v)))
+            .is_some(),
+        Machine::F32 | Machine::F64 => exact_float(value)
+            .map(|v| store_float(addr, m, v))
+            .is_some(),
+        _ => false,
     }
 }
 
@@ -223,9 +145,9 @@ unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
 }
 
 /// Where the scalar field `name` of the struct or union `obj` is or points to
-/// lives, and its scalar: `None` for anything but a live cdata of a completed
-/// record (through a non-NULL pointer) with a scalar field of exactly that
-/// interned name.
+/// lives, and its machine: `None` for anything but a live cdata of a
+/// completed record (through a non-NULL pointer) with a scalar field (no bit
+/// field) of exactly that interned name.
 ///
 /// # Safety
 /// As [`cdata`]; the GIL is held.
@@ -233,7 +155,7 @@ unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
 unsafe fn scalar_field(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
-) -> Option<(*mut u8, Scalar)> {
+) -> Option<(*mut u8, Machine)> {
     let this = cdata(obj);
     if !this.alive_on_its_own() {
         return None;
@@ -253,13 +175,11 @@ unsafe fn scalar_field(
     let field = record
         .record(Python::assume_attached())?
         .field_by_identity(name)?;
-    if field.scalar == Scalar::Other {
-        return None;
-    }
-    Some((this.address().wrapping_add(field.offset), field.scalar))
+    let m = field.machine?;
+    Some((this.address().wrapping_add(field.offset), m))
 }
 
-/// Where item `key` of the array or pointer `obj` is, and its scalar: `None`
+/// Where item `key` of the array or pointer `obj` is, and its machine: `None`
 /// for anything but an exact int index in bounds of a live array, or any
 /// index of a non-NULL pointer (only 0 of one `new` made), to a scalar item.
 ///
@@ -269,7 +189,7 @@ unsafe fn scalar_field(
 unsafe fn scalar_item(
     obj: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
-) -> Option<(*mut u8, Scalar)> {
+) -> Option<(*mut u8, Machine)> {
     let i = exact_int_ptr(key)?;
     let this = cdata(obj);
     if !this.alive_on_its_own() {
@@ -281,12 +201,11 @@ unsafe fn scalar_item(
         Kind::Pointer if !this.address().is_null() && (i == 0 || this.owned_size().is_none()) => {}
         _ => return None,
     }
-    let scalar = ct.item.as_ref()?.get().scalar;
-    let size = scalar.size()? as isize;
+    let m = ct.item.as_ref()?.get().machine?;
     let addr = this
         .address()
-        .wrapping_offset((i as isize).wrapping_mul(size));
-    Some((addr, scalar))
+        .wrapping_offset((i as isize).wrapping_mul(m.size() as isize));
+    Some((addr, m))
 }
 
 /// The value at `place`, as a new reference; `None` to hand over.
@@ -294,9 +213,9 @@ unsafe fn scalar_item(
 /// # Safety
 /// `place` comes from [`scalar_field`] or [`scalar_item`]; the GIL is held.
 #[inline(always)]
-unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject> {
-    let (addr, scalar) = place?;
-    scalar.load(addr)
+unsafe fn loaded(place: Option<(*mut u8, Machine)>) -> Option<*mut ffi::PyObject> {
+    let (addr, m) = place?;
+    load(m, addr)
 }
 
 /// Whether `value` was stored at the place `find` gives; `false` to hand
@@ -306,10 +225,10 @@ unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject>
 /// As [`loaded`]; `value` is NULL or a live object.
 #[inline(always)]
 unsafe fn stored(
-    find: impl FnOnce() -> Option<(*mut u8, Scalar)>,
+    find: impl FnOnce() -> Option<(*mut u8, Machine)>,
     value: *mut ffi::PyObject,
 ) -> bool {
-    !value.is_null() && find().is_some_and(|(addr, scalar)| scalar.store(addr, value))
+    !value.is_null() && find().is_some_and(|(addr, m)| store(m, addr, value))
 }
 
 /// `tp_getattro`.
