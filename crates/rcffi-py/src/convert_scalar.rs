@@ -432,15 +432,6 @@ pub(crate) unsafe fn write_scalar(
 ) -> PyResult<()> {
     let m = ct.machine.expect("a primitive");
     match m {
-        Machine::I8
-        | Machine::U8
-        | Machine::I16
-        | Machine::U16
-        | Machine::I32
-        | Machine::U32
-        | Machine::I64
-        | Machine::U64 => store_int(addr, m.size(), assign_int(ct, obj)?),
-        Machine::Bool => store_int(addr, 1, assign_int(ct, obj)?),
         Machine::Char => *addr = char_byte(ct, obj)?,
         Machine::F32 | Machine::F64 => store_float(addr, m, assign_float(ct, obj)?),
         Machine::LongDouble => {
@@ -461,6 +452,9 @@ pub(crate) unsafe fn write_scalar(
             store_float(addr.add(half.size()), half, im);
         }
         Machine::Pointer => unreachable!("pointers are written by convert::write"),
+        // What is left: the integers (enums' too) and `_Bool`, range-checked
+        // by the assignment's rules.
+        _ => store_int(addr, m.size(), assign_int(ct, obj)?),
     }
     Ok(())
 }
