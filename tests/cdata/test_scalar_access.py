@@ -11,8 +11,10 @@ SCALARS = [
     "signed char", "unsigned char", "short", "unsigned short", "int", "unsigned int",
     "long", "unsigned long", "long long", "unsigned long long", "int8_t", "uint16_t",
     "int32_t", "uint32_t", "int64_t", "uint64_t", "size_t", "float", "double",
+    # enums: integers of their base type, signed, unsigned or 64-bit
+    "enum e", "enum u", "enum w",
     # not plain numbers: their own conversions
-    "_Bool", "char", "wchar_t", "enum e",
+    "_Bool", "char", "wchar_t", "int *",
 ]
 
 
@@ -39,6 +41,8 @@ VALUES = [
 
 DECLS = """
     enum e { RED, GREEN = 5 };
+    enum u { BIG = 4294967295 };
+    enum w { WIDE = 4294967296, NEG = -1 };
     struct s { char pad; %s f; int g; };
 """
 
@@ -94,7 +98,7 @@ def test_every_value_reads_back_or_fails_as_in_cffi(both, access, cdecl):
         assert mine == theirs, value
 
 
-@pytest.mark.parametrize("cdecl", ["int", "unsigned char", "int64_t", "double", "float"])
+@pytest.mark.parametrize("cdecl", ["int", "unsigned char", "int64_t", "enum u", "double", "float"])
 def test_values_read_are_exact_python_numbers(ffi, cdecl):
     declare(ffi, cdecl)
     p = ffi.new("struct s *", {"f": 1})

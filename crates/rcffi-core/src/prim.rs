@@ -41,7 +41,7 @@ macro_rules! primitives {
             }
 
             /// `sizeof` on the running platform.
-            pub fn size(self) -> usize {
+            pub const fn size(self) -> usize {
                 match self { $( Prim::$variant => $size, )* }
             }
 
@@ -56,7 +56,7 @@ macro_rules! primitives {
             }
 
             /// How values of this type convert.
-            pub fn class(self) -> PrimClass {
+            pub const fn class(self) -> PrimClass {
                 match self { $( Prim::$variant => PrimClass::$class, )* }
             }
         }
@@ -147,16 +147,17 @@ impl Prim {
         )
     }
 
-    /// Whether integers of this type are signed.
-    pub fn is_signed(self) -> bool {
+    /// Whether integers of this type are signed. A `const fn`, so that the
+    /// scalar engine's tables (`scalar.rs`) are computed at compile time.
+    pub const fn is_signed(self) -> bool {
         // Plain `char` is unsigned on ARM, signed elsewhere; so is a 32-bit
         // `wchar_t` (16-bit ones, on Windows, are unsigned everywhere).
         match self.class() {
             PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
-            PrimClass::WideChar if self == Prim::WChar && self.size() == 4 => {
+            PrimClass::WideChar if matches!(self, Prim::WChar) && self.size() == 4 => {
                 cfg!(not(any(target_arch = "aarch64", target_arch = "arm")))
             }
-            class => class == PrimClass::Signed,
+            class => matches!(class, PrimClass::Signed),
         }
     }
 }

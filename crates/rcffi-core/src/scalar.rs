@@ -15,11 +15,15 @@ use std::ptr;
 use crate::ctype::{Prim, PrimClass, TypeData, TypeId, TypeTable};
 use crate::longdouble;
 
-/// A C integer by size and signedness: one dense enum, so that a match on a
-/// [`Machine`] and on its integer type is a single jump.
+/// How a C scalar is held in memory. A dataless one-byte enum (integers are
+/// one variant per size and signedness), so that a match on it is a single
+/// jump and a table indexed by it a single load: the field and item slots,
+/// ctypes' reads and writes and the call plans dispatch on it on every access.
+/// The integers come first, so that [`Machine::is_integer`] is one comparison.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IntType {
-    /// `int8_t`, `signed char`.
+#[repr(u8)]
+pub enum Machine {
+    /// `int8_t`, `signed char` (and enums of that base).
     I8,
     /// `uint8_t`, `unsigned char`.
     U8,
@@ -35,70 +39,6 @@ pub enum IntType {
     I64,
     /// `uint64_t`, `unsigned long long`, `size_t`.
     U64,
-}
-
-impl IntType {
-    /// The integer type of `size` bytes (1, 2, 4 or 8).
-    #[inline(always)]
-    pub const fn of(size: usize, signed: bool) -> IntType {
-        match (size, signed) {
-            (1, true) => IntType::I8,
-            (1, false) => IntType::U8,
-            (2, true) => IntType::I16,
-            (2, false) => IntType::U16,
-            (4, true) => IntType::I32,
-            (4, false) => IntType::U32,
-            (_, true) => IntType::I64,
-            (_, false) => IntType::U64,
-        }
-    }
-
-    /// Its bytes.
-    #[inline(always)]
-    pub const fn size(self) -> usize {
-        match self {
-            IntType::I8 | IntType::U8 => 1,
-            IntType::I16 | IntType::U16 => 2,
-            IntType::I32 | IntType::U32 => 4,
-            IntType::I64 | IntType::U64 => 8,
-        }
-    }
-
-    /// Whether it is signed.
-    #[inline(always)]
-    pub const fn signed(self) -> bool {
-        matches!(
-            self,
-            IntType::I8 | IntType::I16 | IntType::I32 | IntType::I64
-        )
-    }
-
-    /// Reads the integer at `addr`, sign- or zero-extended.
-    ///
-    /// # Safety
-    /// `addr` must be readable for the type's size.
-    #[inline(always)]
-    pub unsafe fn load(self, addr: *const u8) -> i128 {
-        match self {
-            IntType::I8 => i128::from(ptr::read_unaligned(addr as *const i8)),
-            IntType::U8 => i128::from(ptr::read_unaligned(addr)),
-            IntType::I16 => i128::from(ptr::read_unaligned(addr as *const i16)),
-            IntType::U16 => i128::from(ptr::read_unaligned(addr as *const u16)),
-            IntType::I32 => i128::from(ptr::read_unaligned(addr as *const i32)),
-            IntType::U32 => i128::from(ptr::read_unaligned(addr as *const u32)),
-            IntType::I64 => i128::from(ptr::read_unaligned(addr as *const i64)),
-            IntType::U64 => i128::from(ptr::read_unaligned(addr as *const u64)),
-        }
-    }
-}
-
-/// How a C scalar is held in memory. Only integers carry data, in a type with
-/// room for the other variants' tags, so that a `Machine` is one byte and a
-/// match on it (and on its integer type) one jump.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Machine {
-    /// A signed or unsigned integer of 1, 2, 4 or 8 bytes (enums too).
-    Int(IntType),
     /// `_Bool`: one byte holding 0 or 1.
     Bool,
     /// Plain `char`: one byte, whose signedness is the platform's.
@@ -126,12 +66,66 @@ pub enum Machine {
 }
 
 impl Machine {
+    /// Every representation, each at the index of its discriminant (checked
+    /// when the tables indexed by it are built).
+    pub const ALL: [Machine; 19] = [
+        Machine::I8,
+        Machine::U8,
+        Machine::I16,
+        Machine::U16,
+        Machine::I32,
+        Machine::U32,
+        Machine::I64,
+        Machine::U64,
+        Machine::Bool,
+        Machine::Char,
+        Machine::WChar,
+        Machine::Char16,
+        Machine::Char32,
+        Machine::F32,
+        Machine::F64,
+        Machine::LongDouble,
+        Machine::FloatComplex,
+        Machine::DoubleComplex,
+        Machine::Pointer,
+    ];
+
+    /// The integer of `size` bytes (1, 2, 4 or 8).
+    #[inline(always)]
+    pub const fn int(size: usize, signed: bool) -> Machine {
+        match (size, signed) {
+            (1, true) => Machine::I8,
+            (1, false) => Machine::U8,
+            (2, true) => Machine::I16,
+            (2, false) => Machine::U16,
+            (4, true) => Machine::I32,
+            (4, false) => Machine::U32,
+            (_, true) => Machine::I64,
+            (_, false) => Machine::U64,
+        }
+    }
+
+    /// Whether it is a plain integer (what enums are too), not `_Bool`, a
+    /// character or any other scalar C treats as an integer.
+    #[inline(always)]
+    pub const fn is_integer(self) -> bool {
+        matches!(
+            self,
+            Machine::I8
+                | Machine::U8
+                | Machine::I16
+                | Machine::U16
+                | Machine::I32
+                | Machine::U32
+                | Machine::I64
+                | Machine::U64
+        )
+    }
+
     /// The representation of a primitive type.
     pub fn of_prim(p: Prim) -> Machine {
         match p.class() {
-            PrimClass::Signed | PrimClass::Unsigned => {
-                Machine::Int(IntType::of(p.size(), p.is_signed()))
-            }
+            PrimClass::Signed | PrimClass::Unsigned => Machine::int(p.size(), p.is_signed()),
             PrimClass::Bool => Machine::Bool,
             PrimClass::Char => Machine::Char,
             PrimClass::WideChar => match p {
@@ -153,7 +147,7 @@ impl Machine {
     pub fn of(table: &TypeTable, id: TypeId, decay: bool) -> Option<Machine> {
         Some(match table.data(id) {
             TypeData::Primitive(p) => Machine::of_prim(*p),
-            TypeData::Enum(e) => Machine::Int(IntType::of(e.base.size(), e.base.is_signed())),
+            TypeData::Enum(e) => Machine::int(e.base.size(), e.base.is_signed()),
             TypeData::Pointer(_) | TypeData::Function(_) => Machine::Pointer,
             TypeData::Array { .. } if decay => Machine::Pointer,
             _ => return None,
@@ -161,13 +155,13 @@ impl Machine {
     }
 
     /// `sizeof` the scalar.
-    pub fn size(self) -> usize {
+    #[inline(always)]
+    pub const fn size(self) -> usize {
         match self {
-            Machine::Int(t) => t.size(),
-            Machine::Bool | Machine::Char => 1,
-            Machine::Char16 => 2,
-            Machine::F32 | Machine::Char32 => 4,
-            Machine::F64 | Machine::FloatComplex => 8,
+            Machine::I8 | Machine::U8 | Machine::Bool | Machine::Char => 1,
+            Machine::I16 | Machine::U16 | Machine::Char16 => 2,
+            Machine::I32 | Machine::U32 | Machine::F32 | Machine::Char32 => 4,
+            Machine::I64 | Machine::U64 | Machine::F64 | Machine::FloatComplex => 8,
             Machine::DoubleComplex => 16,
             Machine::WChar => Prim::WChar.size(),
             Machine::LongDouble => Prim::LongDouble.size(),
@@ -177,9 +171,10 @@ impl Machine {
 
     /// The size and signedness of a scalar C treats as an integer (`_Bool`,
     /// characters and wide characters included).
-    pub fn int_layout(self) -> Option<(usize, bool)> {
+    pub const fn int_layout(self) -> Option<(usize, bool)> {
         match self {
-            Machine::Int(t) => Some((t.size(), t.signed())),
+            Machine::I8 | Machine::I16 | Machine::I32 | Machine::I64 => Some((self.size(), true)),
+            Machine::U8 | Machine::U16 | Machine::U32 | Machine::U64 => Some((self.size(), false)),
             Machine::WChar => Some((Prim::WChar.size(), Prim::WChar.is_signed())),
             Machine::Char16 => Some((2, false)),
             Machine::Char32 => Some((4, false)),
@@ -187,6 +182,11 @@ impl Machine {
             Machine::Char => Some((1, Prim::Char.is_signed())),
             _ => None,
         }
+    }
+
+    /// Whether a scalar C treats as an integer is signed.
+    pub const fn is_signed(self) -> bool {
+        matches!(self.int_layout(), Some((_, true)))
     }
 
     /// The representation of each part of a complex number.
@@ -199,10 +199,49 @@ impl Machine {
     }
 
     /// The values an integer scalar holds: `_Bool` only 0 and 1.
-    pub fn int_range(self) -> Option<(i128, i128)> {
+    pub const fn int_range(self) -> Option<(i128, i128)> {
+        match (self, self.int_layout()) {
+            (Machine::Bool, _) => Some((0, 1)),
+            (_, Some((size, signed))) => Some(int_range(size, signed)),
+            (_, None) => None,
+        }
+    }
+
+    /// The integer at `addr`, sign- or zero-extended as its type is: integers,
+    /// `_Bool` and characters their value, a pointer its address, and a
+    /// floating scalar what C's conversion to an integer gives (truncated
+    /// toward zero; a complex number's real part). One match on the machine,
+    /// so that after inlining an integer read is a jump and a load.
+    ///
+    /// # Safety
+    /// `addr` must be readable for the scalar's size.
+    #[inline(always)]
+    pub unsafe fn load_int(self, addr: *const u8) -> i128 {
         match self {
-            Machine::Bool => Some((0, 1)),
-            m => m.int_layout().map(|(size, signed)| int_range(size, signed)),
+            Machine::I8 => i128::from(ptr::read_unaligned(addr as *const i8)),
+            Machine::U8 | Machine::Bool => i128::from(ptr::read_unaligned(addr)),
+            Machine::I16 => i128::from(ptr::read_unaligned(addr as *const i16)),
+            Machine::U16 | Machine::Char16 => i128::from(ptr::read_unaligned(addr as *const u16)),
+            Machine::I32 => i128::from(ptr::read_unaligned(addr as *const i32)),
+            Machine::U32 | Machine::Char32 => i128::from(ptr::read_unaligned(addr as *const u32)),
+            Machine::I64 => i128::from(ptr::read_unaligned(addr as *const i64)),
+            Machine::U64 => i128::from(ptr::read_unaligned(addr as *const u64)),
+            Machine::Pointer => ptr::read_unaligned(addr as *const usize) as i128,
+            Machine::Char if Prim::Char.is_signed() => {
+                i128::from(ptr::read_unaligned(addr as *const i8))
+            }
+            Machine::Char => i128::from(ptr::read_unaligned(addr)),
+            // 16 bits (Windows) unsigned, 32 bits with the platform's signedness.
+            Machine::WChar if Prim::WChar.size() == 2 => {
+                i128::from(ptr::read_unaligned(addr as *const u16))
+            }
+            Machine::WChar if Prim::WChar.is_signed() => {
+                i128::from(ptr::read_unaligned(addr as *const i32))
+            }
+            Machine::WChar => i128::from(ptr::read_unaligned(addr as *const u32)),
+            Machine::F32 | Machine::F64 | Machine::LongDouble => load_float(addr, self) as i128,
+            Machine::FloatComplex => load_float(addr, Machine::F32) as i128,
+            Machine::DoubleComplex => load_float(addr, Machine::F64) as i128,
         }
     }
 }
@@ -217,13 +256,40 @@ pub const fn int_range(size: usize, signed: bool) -> (i128, i128) {
     }
 }
 
+/// Each machine's range clamped to an `i64` (all of an `i64` for what is no
+/// integer), indexed by the machine: [`Rules::word_bounds`] is then one load
+/// on the per-access paths, not a computation on 128-bit integers.
+const WORD_RANGES: [(i64, i64); Machine::ALL.len()] = {
+    let mut table = [(i64::MIN, i64::MAX); Machine::ALL.len()];
+    let mut i = 0;
+    while i < table.len() {
+        let m = Machine::ALL[i];
+        assert!(m as usize == i, "Machine::ALL follows the discriminants");
+        if let Some((lo, hi)) = m.int_range() {
+            let lo = if lo < i64::MIN as i128 {
+                i64::MIN
+            } else {
+                lo as i64
+            };
+            let hi = if hi > i64::MAX as i128 {
+                i64::MAX
+            } else {
+                hi as i64
+            };
+            table[i] = (lo, hi);
+        }
+        i += 1;
+    }
+    table
+};
+
 /// Reads the integer of `size` bytes at `addr`, sign- or zero-extended.
 ///
 /// # Safety
 /// `addr` must be readable for `size` bytes.
 #[inline(always)]
 pub unsafe fn load_int(addr: *const u8, size: usize, signed: bool) -> i128 {
-    IntType::of(size, signed).load(addr)
+    Machine::int(size, signed).load_int(addr)
 }
 
 /// Stores the low `size` bytes of `v` at `addr` (what a C cast keeps).
@@ -367,14 +433,14 @@ impl Rules {
 
     /// The machine-word values the integer scalar `m` takes as they are: the
     /// bounds of the one integer fast path (a Python int or an `i64` within
-    /// them needs no other check).
+    /// them needs no other check). A table read, so that the per-access
+    /// paths, which know `m` only at run time, pay one load for it.
+    #[inline(always)]
     pub fn word_bounds(self, m: Machine) -> (i64, i64) {
-        match m.int_range() {
-            Some((lo, hi)) if self.range_checked => (
-                lo.max(i128::from(i64::MIN)) as i64,
-                hi.min(i128::from(i64::MAX)) as i64,
-            ),
-            _ => (i64::MIN, i64::MAX),
+        if self.range_checked {
+            WORD_RANGES[m as usize]
+        } else {
+            (i64::MIN, i64::MAX)
         }
     }
 }
@@ -490,17 +556,57 @@ impl From<ScalarError> for crate::error::Error {
 mod tests {
     use super::*;
 
-    const INT: Machine = Machine::Int(IntType::I32);
+    const INT: Machine = Machine::I32;
 
     #[test]
     fn primitives_get_their_machine_representation() {
         assert_eq!(Machine::of_prim(Prim::Int), INT);
-        assert_eq!(Machine::of_prim(Prim::UInt16), Machine::Int(IntType::U16));
+        assert_eq!(Machine::of_prim(Prim::UInt16), Machine::U16);
         assert_eq!(Machine::of_prim(Prim::Float), Machine::F32);
         assert_eq!(Machine::of_prim(Prim::Double), Machine::F64);
         assert_eq!(Machine::of_prim(Prim::DoubleComplex).size(), 16);
         assert_eq!(Machine::of_prim(Prim::Bool).int_range(), Some((0, 1)));
         assert_eq!(Machine::of_prim(Prim::Double).int_range(), None);
+    }
+
+    #[test]
+    fn machines_are_one_byte_and_integers_are_named_by_size_and_sign() {
+        assert_eq!(std::mem::size_of::<Machine>(), 1);
+        assert_eq!(std::mem::size_of::<Option<Machine>>(), 1);
+        for (i, m) in Machine::ALL.into_iter().enumerate() {
+            assert_eq!(m as usize, i);
+            if m.is_integer() {
+                let (size, signed) = m.int_layout().unwrap();
+                assert_eq!(Machine::int(size, signed), m);
+                assert_eq!(m.size(), size);
+            }
+        }
+        assert!(!Machine::Bool.is_integer() && !Machine::Char.is_integer());
+        assert_eq!(Machine::int(8, false), Machine::U64);
+    }
+
+    #[test]
+    fn integer_loads_extend_by_the_machines_sign() {
+        let bytes = [0xffu8; 16];
+        let at = bytes.as_ptr();
+        unsafe {
+            assert_eq!(Machine::I8.load_int(at), -1);
+            assert_eq!(Machine::U16.load_int(at), 0xffff);
+            assert_eq!(Machine::I32.load_int(at), -1);
+            assert_eq!(Machine::U64.load_int(at), i128::from(u64::MAX));
+            assert_eq!(Machine::Char16.load_int(at), 0xffff);
+            assert_eq!(Machine::Pointer.load_int(at), usize::MAX as i128);
+            let signed_char = if Prim::Char.is_signed() { -1 } else { 0xff };
+            assert_eq!(Machine::Char.load_int(at), signed_char);
+            let (size, signed) = Machine::WChar.int_layout().unwrap();
+            assert_eq!(Machine::WChar.load_int(at), load_int(at, size, signed));
+        }
+        let mut float = [0u8; 16];
+        unsafe {
+            store_float(float.as_mut_ptr(), Machine::F64, -2.75);
+            assert_eq!(Machine::F64.load_int(float.as_ptr()), -2);
+            assert_eq!(Machine::DoubleComplex.load_int(float.as_ptr()), -2);
+        }
     }
 
     #[test]
@@ -554,10 +660,29 @@ mod tests {
 
     #[test]
     fn word_bounds_are_the_range_within_an_i64() {
-        let u64m = Machine::Int(IntType::U64);
-        assert_eq!(Rules::ASSIGN.word_bounds(u64m), (0, i64::MAX));
+        assert_eq!(Rules::ASSIGN.word_bounds(Machine::U64), (0, i64::MAX));
+        assert_eq!(
+            Rules::ASSIGN.word_bounds(Machine::I64),
+            (i64::MIN, i64::MAX)
+        );
         assert_eq!(Rules::ASSIGN.word_bounds(INT), (-(1 << 31), (1 << 31) - 1));
+        assert_eq!(Rules::ASSIGN.word_bounds(Machine::U8), (0, 255));
+        assert_eq!(Rules::ASSIGN.word_bounds(Machine::Bool), (0, 1));
+        assert_eq!(
+            Rules::ASSIGN.word_bounds(Machine::F64),
+            (i64::MIN, i64::MAX)
+        );
         assert_eq!(Rules::CAST.word_bounds(INT), (i64::MIN, i64::MAX));
+        for m in Machine::ALL {
+            let table = Rules::ASSIGN.word_bounds(m);
+            let computed = m.int_range().map_or((i64::MIN, i64::MAX), |(lo, hi)| {
+                (
+                    lo.max(i64::MIN.into()) as i64,
+                    hi.min(i64::MAX.into()) as i64,
+                )
+            });
+            assert_eq!(table, computed, "{m:?}");
+        }
     }
 
     #[test]

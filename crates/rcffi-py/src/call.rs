@@ -22,7 +22,7 @@ use pyo3::types::{PyBytes, PyList, PyString, PyTuple};
 use rcffi_core::call::CallPlan;
 use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
-use rcffi_core::scalar::{register_int, store_int, IntType, Machine, Rules};
+use rcffi_core::scalar::{register_int, store_int, Machine, Rules};
 
 use crate::call_plan::{Class, FunctionPlan};
 use crate::cdata::CData;
@@ -56,9 +56,9 @@ fn classify(ct: &CType) -> Class {
     match ct.machine {
         Some(Machine::F32) => Class::F32,
         Some(Machine::F64) => Class::F64,
-        Some(Machine::Int(t)) => Class::Int {
-            size: t.size() as u8,
-            signed: t.signed(),
+        Some(m) if m.is_integer() => Class::Int {
+            size: m.size() as u8,
+            signed: m.is_signed(),
         },
         Some(Machine::Pointer) => Class::Pointer,
         _ => Class::Other,
@@ -120,8 +120,9 @@ impl FunctionPlan {
         let bounds = classes
             .iter()
             .map(|c| match *c {
-                Class::Int { size, signed } => Rules::ARGUMENT
-                    .word_bounds(Machine::Int(IntType::of(usize::from(size), signed))),
+                Class::Int { size, signed } => {
+                    Rules::ARGUMENT.word_bounds(Machine::int(usize::from(size), signed))
+                }
                 _ => (0, 0),
             })
             .collect();

@@ -1,6 +1,14 @@
 //! The interpreter's slots for the commonest cdata accesses: reading and
 //! writing a scalar field (`p.x`, `p.x = 5`) and a scalar item (`a[5]`,
-//! `a[5] = 7`), where a scalar is an integer or floating primitive.
+//! `a[5] = 7`), where a scalar is an integer (an enum's too), a `float` or a
+//! `double`.
+//!
+//! No type is classified here: a field or an item is known by the scalar
+//! engine's `Machine` (`rcffi_core::scalar`), which its `CType` (and each
+//! field, beside its offset) carries; the loads and stores are the engine's,
+//! and what a store takes without the general conversion is what the engine's
+//! front end (`convert_scalar.rs`) takes on its fast paths under
+//! `Rules::ASSIGN`, so the two cannot disagree.
 //!
 //! PyO3's slot wrappers are general: a trampoline with a panic guard and a
 //! thread-local GIL count, a checked cast of `self`, results moved through
@@ -20,10 +28,53 @@ use std::sync::{Once, OnceLock};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
+use rcffi_core::scalar::{load_float, store_float, store_int, Machine, Rules};
 
 use crate::cdata::CData;
-use crate::pylayout::exact_int_ptr;
-use crate::scalar::Scalar;
+use crate::convert_scalar::{exact_float, word_within};
+use crate::pylayout::{exact_int_ptr, int_object};
+
+/// The value at `addr` as a new reference (NULL with the error set if the
+/// object could not be made), for the scalars read here: the integers (plain
+/// and enums) and `float` and `double`; `None` for every other machine
+/// (`_Bool`, characters, `long double`, complex numbers, pointers), whose
+/// Python values are more than a number. One match on the machine, the
+/// engine's typed loads inlined into it.
+///
+/// # Safety
+/// `addr` must be readable for the machine's size; the GIL is held.
+#[inline(always)]
+unsafe fn load(m: Machine, addr: *const u8) -> Option<*mut ffi::PyObject> {
+    Some(match m {
+        Machine::U64 => ffi::PyLong_FromUnsignedLongLong(m.load_int(addr) as u64),
+        // Every other integer fits an i64.
+        _ if m.is_integer() => int_object(m.load_int(addr) as i64),
+        Machine::F32 | Machine::F64 => ffi::PyFloat_FromDouble(load_float(addr, m)),
+        _ => return None,
+    })
+}
+
+/// Stores `value` at `addr` if the front end's fast paths take it under
+/// assignment's rules (an exact int within the machine's range, an exact
+/// float for a floating machine), so that it is stored exactly as the general
+/// conversion would; `false` (nothing written, no error set) for anything
+/// else.
+///
+/// # Safety
+/// `addr` must be writable for the machine's size, `value` a live object;
+/// the GIL is held.
+#[inline(always)]
+unsafe fn store(m: Machine, addr: *mut u8, value: *mut ffi::PyObject) -> bool {
+    match m {
+        _ if m.is_integer() => word_within(value, Rules::ASSIGN.word_bounds(m))
+            .map(|v| store_int(addr, m.size(), i128::from(v)))
+            .is_some(),
+        Machine::F32 | Machine::F64 => exact_float(value)
+            .map(|v| store_float(addr, m, v))
+            .is_some(),
+        _ => false,
+    }
+}
 
 /// The slots PyO3 made for `CData`, which the ones here fall back to.
 struct Originals {
@@ -94,9 +145,9 @@ unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
 }
 
 /// Where the scalar field `name` of the struct or union `obj` is or points to
-/// lives, and its scalar: `None` for anything but a live cdata of a completed
-/// record (through a non-NULL pointer) with a scalar field of exactly that
-/// interned name.
+/// lives, and its machine: `None` for anything but a live cdata of a
+/// completed record (through a non-NULL pointer) with a scalar field (no bit
+/// field) of exactly that interned name.
 ///
 /// # Safety
 /// As [`cdata`]; the GIL is held.
@@ -104,7 +155,7 @@ unsafe fn cdata<'a>(obj: *mut ffi::PyObject) -> &'a CData {
 unsafe fn scalar_field(
     obj: *mut ffi::PyObject,
     name: *mut ffi::PyObject,
-) -> Option<(*mut u8, Scalar)> {
+) -> Option<(*mut u8, Machine)> {
     let this = cdata(obj);
     if !this.alive_on_its_own() {
         return None;
@@ -124,13 +175,11 @@ unsafe fn scalar_field(
     let field = record
         .record(Python::assume_attached())?
         .field_by_identity(name)?;
-    if field.scalar == Scalar::Other {
-        return None;
-    }
-    Some((this.address().wrapping_add(field.offset), field.scalar))
+    let m = field.machine?;
+    Some((this.address().wrapping_add(field.offset), m))
 }
 
-/// Where item `key` of the array or pointer `obj` is, and its scalar: `None`
+/// Where item `key` of the array or pointer `obj` is, and its machine: `None`
 /// for anything but an exact int index in bounds of a live array, or any
 /// index of a non-NULL pointer (only 0 of one `new` made), to a scalar item.
 ///
@@ -140,7 +189,7 @@ unsafe fn scalar_field(
 unsafe fn scalar_item(
     obj: *mut ffi::PyObject,
     key: *mut ffi::PyObject,
-) -> Option<(*mut u8, Scalar)> {
+) -> Option<(*mut u8, Machine)> {
     let i = exact_int_ptr(key)?;
     let this = cdata(obj);
     if !this.alive_on_its_own() {
@@ -152,12 +201,11 @@ unsafe fn scalar_item(
         Kind::Pointer if !this.address().is_null() && (i == 0 || this.owned_size().is_none()) => {}
         _ => return None,
     }
-    let scalar = ct.item.as_ref()?.get().scalar;
-    let size = scalar.size()? as isize;
+    let m = ct.item.as_ref()?.get().machine?;
     let addr = this
         .address()
-        .wrapping_offset((i as isize).wrapping_mul(size));
-    Some((addr, scalar))
+        .wrapping_offset((i as isize).wrapping_mul(m.size() as isize));
+    Some((addr, m))
 }
 
 /// The value at `place`, as a new reference; `None` to hand over.
@@ -165,9 +213,9 @@ unsafe fn scalar_item(
 /// # Safety
 /// `place` comes from [`scalar_field`] or [`scalar_item`]; the GIL is held.
 #[inline(always)]
-unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject> {
-    let (addr, scalar) = place?;
-    scalar.load(addr)
+unsafe fn loaded(place: Option<(*mut u8, Machine)>) -> Option<*mut ffi::PyObject> {
+    let (addr, m) = place?;
+    load(m, addr)
 }
 
 /// Whether `value` was stored at the place `find` gives; `false` to hand
@@ -177,10 +225,10 @@ unsafe fn loaded(place: Option<(*mut u8, Scalar)>) -> Option<*mut ffi::PyObject>
 /// As [`loaded`]; `value` is NULL or a live object.
 #[inline(always)]
 unsafe fn stored(
-    find: impl FnOnce() -> Option<(*mut u8, Scalar)>,
+    find: impl FnOnce() -> Option<(*mut u8, Machine)>,
     value: *mut ffi::PyObject,
 ) -> bool {
-    !value.is_null() && find().is_some_and(|(addr, scalar)| scalar.store(addr, value))
+    !value.is_null() && find().is_some_and(|(addr, m)| store(m, addr, value))
 }
 
 /// `tp_getattro`.

@@ -15,7 +15,7 @@ use pyo3::types::{PyBytes, PyComplex, PyFloat, PyInt, PyString};
 use rcffi_core::ctype::Kind;
 use rcffi_core::longdouble;
 use rcffi_core::scalar::{
-    load_float, load_int, store_float, store_int, IntType, Machine, Rules, ScalarError,
+    load_float, load_int, store_float, store_int, Machine, Rules, ScalarError,
 };
 
 use crate::cdata::CData;
@@ -85,7 +85,7 @@ pub(crate) fn assign_int(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<i128> {
 /// anything else (ctypes' own code converts or refuses it).
 #[inline(always)]
 pub(crate) fn ctypes_int_bits(obj: &Bound<'_, PyAny>) -> Option<u64> {
-    integer(obj, "", Machine::Int(IntType::U64), Rules::CTYPES)
+    integer(obj, "", Machine::U64, Rules::CTYPES)
         .ok()
         .flatten()
         .map(|v| v as u64)
@@ -226,13 +226,23 @@ pub(crate) fn char_code(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<Optio
     }
 }
 
+/// The one floating fast path: the value of an exact float, which every
+/// rule takes as it is.
+///
+/// # Safety
+/// `obj` must be a live object and the GIL held.
+#[inline(always)]
+pub(crate) unsafe fn exact_float(obj: *mut ffi::PyObject) -> Option<f64> {
+    (ffi::PyFloat_CheckExact(obj) != 0).then(|| ffi::PyFloat_AS_DOUBLE(obj))
+}
+
 /// `obj` as a floating value for the type named `cname` under `rules`; `None`
 /// when the rules decline it (ctypes: neither a float nor an int that fits).
 #[inline]
 pub(crate) fn float(obj: &Bound<'_, PyAny>, cname: &str, rules: Rules) -> PyResult<Option<f64>> {
-    // SAFETY (both): a live object, and a float when the check passed.
-    if unsafe { ffi::PyFloat_CheckExact(obj.as_ptr()) } != 0 {
-        return Ok(Some(unsafe { ffi::PyFloat_AS_DOUBLE(obj.as_ptr()) }));
+    // SAFETY: a live object, with the GIL held.
+    if let Some(v) = unsafe { exact_float(obj.as_ptr()) } {
+        return Ok(Some(v));
     }
     float_slow(obj, cname, rules)
 }
@@ -376,12 +386,12 @@ pub(crate) unsafe fn read_scalar(
         return int_object(py, load_int(addr, size, signed));
     }
     Ok(match m {
-        // `int` and other integers up to 32 bits: the hot case, one branch away.
-        Machine::Int(t) if t.size() <= 4 => {
-            let v = t.load(addr) as i64;
+        // `int` and other integers up to 32 bits: the hot case, one jump away.
+        Machine::I8 | Machine::U8 | Machine::I16 | Machine::U16 | Machine::I32 | Machine::U32 => {
+            let v = m.load_int(addr) as i64;
             Bound::from_owned_ptr(py, ffi::PyLong_FromLongLong(v)).unbind()
         }
-        Machine::Int(t) => int_object(py, t.load(addr))?,
+        Machine::I64 | Machine::U64 => int_object(py, m.load_int(addr))?,
         Machine::Bool => match *addr {
             b @ (0 | 1) => (b == 1).into_pyobject(py)?.to_owned().into_any().unbind(),
             b => return Err(Msg::BoolNotZeroOrOne { b: &b }.to_err()),
@@ -419,8 +429,6 @@ pub(crate) unsafe fn write_scalar(
 ) -> PyResult<()> {
     let m = ct.machine.expect("a primitive");
     match m {
-        Machine::Int(t) => store_int(addr, t.size(), assign_int(ct, obj)?),
-        Machine::Bool => store_int(addr, 1, assign_int(ct, obj)?),
         Machine::Char => *addr = char_byte(ct, obj)?,
         Machine::F32 | Machine::F64 => store_float(addr, m, assign_float(ct, obj)?),
         Machine::LongDouble => {
@@ -441,6 +449,9 @@ pub(crate) unsafe fn write_scalar(
             store_float(addr.add(half.size()), half, im);
         }
         Machine::Pointer => unreachable!("pointers are written by convert::write"),
+        // What is left: the integers (enums' too) and `_Bool`, range-checked
+        // by the assignment's rules.
+        _ => store_int(addr, m.size(), assign_int(ct, obj)?),
     }
     Ok(())
 }

@@ -58,7 +58,7 @@ impl ArgCheck {
 
     fn from_code(code: &str) -> PyResult<ArgCheck> {
         Ok(match Scalar::from_code(code) {
-            Some(Scalar(m @ Machine::Int { .. })) => {
+            Some(Scalar(m)) if m.is_integer() => {
                 let (lo, hi) = Rules::ARGUMENT.word_bounds(m);
                 ArgCheck::Int { lo, hi }
             }

@@ -7,7 +7,7 @@ use std::ffi::c_long;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBool, PyBytes, PyFloat};
-use rcffi_core::scalar::{load_float, store_float, store_int, IntType, Machine, Rules};
+use rcffi_core::scalar::{load_float, store_float, store_int, Machine, Rules};
 
 use crate::convert_scalar::{ctypes_int_bits, float};
 use crate::ctypes_instance::CtypesBufferBase;
@@ -21,7 +21,7 @@ impl Scalar {
     /// The representation of a ctypes type code (`"i"`, `"L"`...).
     pub fn from_code(code: &str) -> Option<Scalar> {
         let long = std::mem::size_of::<c_long>();
-        let int = |size: usize, signed: bool| Machine::Int(IntType::of(size, signed));
+        let int = Machine::int;
         Some(Scalar(match code {
             "b" => int(1, true),
             "B" => int(1, false),
@@ -48,19 +48,20 @@ impl Scalar {
     /// `addr` must be readable for the representation's size.
     pub unsafe fn read(self, py: Python<'_>, addr: usize) -> Py<PyAny> {
         let p = addr as *const u8;
-        match self.0 {
-            Machine::Int(t) => {
-                let v = t.load(p);
-                let int = if t.signed() {
-                    (v as i64).into_pyobject(py)
-                } else {
-                    (v as u64).into_pyobject(py)
-                };
-                int.unwrap().into_any().unbind()
-            }
-            Machine::F32 | Machine::F64 => {
-                PyFloat::new(py, load_float(p, self.0)).into_any().unbind()
-            }
+        let m = self.0;
+        match m {
+            // Every other integer fits an i64.
+            Machine::U64 => (m.load_int(p) as u64)
+                .into_pyobject(py)
+                .unwrap()
+                .into_any()
+                .unbind(),
+            _ if m.is_integer() => (m.load_int(p) as i64)
+                .into_pyobject(py)
+                .unwrap()
+                .into_any()
+                .unbind(),
+            Machine::F32 | Machine::F64 => PyFloat::new(py, load_float(p, m)).into_any().unbind(),
             Machine::Bool => PyBool::new(py, p.read() != 0)
                 .to_owned()
                 .into_any()
@@ -88,11 +89,11 @@ impl Scalar {
     pub unsafe fn write(self, addr: usize, value: &Bound<'_, PyAny>) -> PyResult<bool> {
         let p = addr as *mut u8;
         match self.0 {
-            Machine::Int(t) => {
+            m if m.is_integer() => {
                 let Some(bits) = ctypes_int_bits(value) else {
                     return Ok(false);
                 };
-                store_int(p, t.size(), i128::from(bits));
+                store_int(p, m.size(), i128::from(bits));
             }
             m @ (Machine::F32 | Machine::F64) => {
                 let Some(v) = float(value, "", Rules::CTYPES)? else {

@@ -49,7 +49,6 @@ mod library;
 mod lifetime;
 mod messages;
 mod pylayout;
-mod scalar;
 mod slicing;
 mod typebuild;
 mod typegc;

@@ -22,8 +22,6 @@ use pyo3::{PyTraverseError, PyVisit};
 use rcffi_core::ctype::{Kind, Prim, TypeData, TypeId, TypeTable};
 use rcffi_core::scalar::Machine;
 
-use crate::scalar::Scalar;
-
 /// The one type table of the process. All FFI instances share it, which makes
 /// `ffi.include()` free and keeps `CType` identity global, as in cffi's backend.
 static TABLE: OnceLock<Mutex<TypeTable>> = OnceLock::new();
@@ -117,8 +115,9 @@ pub struct FieldInfo {
     /// given explicit offsets (where the items may overlay later members).
     pub flexible: bool,
     /// How `cdata_slots` reads and writes the field directly: its type's
-    /// scalar, or `Other` for a bit field.
-    pub(crate) scalar: Scalar,
+    /// machine, copied here so that `p.x` reads one byte beside the offset;
+    /// `None` for a bit field or a field of no scalar type.
+    pub(crate) machine: Option<Machine>,
 }
 
 /// The members of a completed struct or union as cffi lists them: members of
@@ -169,8 +168,6 @@ pub struct CType {
     pub item: Option<Py<CType>>,
     /// Array length (`None` for `T[]`).
     pub length: Option<usize>,
-    /// How `cdata_slots` reads and writes a value of this type directly.
-    pub(crate) scalar: Scalar,
     size: OnceLock<usize>,
     align: OnceLock<usize>,
     record: RecordCell,
@@ -331,7 +328,6 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             machine,
             item,
             length,
-            scalar: Scalar::of(kind, prim),
             size: OnceLock::new(),
             align: OnceLock::new(),
             record: RecordCell::default(),
@@ -531,9 +527,9 @@ fn build_record(py: Python<'_>, id: TypeId) -> Option<RecordInfo> {
         .into_iter()
         .map(|(f, skip_in_init, flexible)| {
             let ctype = ctype_for(py, f.ty);
-            let scalar = match f.bitshift {
-                None => ctype.get().scalar,
-                Some(_) => Scalar::Other,
+            let machine = match f.bitshift {
+                None => ctype.get().machine,
+                Some(_) => None,
             };
             FieldInfo {
                 name: f.name,
@@ -543,7 +539,7 @@ fn build_record(py: Python<'_>, id: TypeId) -> Option<RecordInfo> {
                 bitsize: f.bitsize,
                 skip_in_init,
                 flexible,
-                scalar,
+                machine,
             }
         })
         .collect();
