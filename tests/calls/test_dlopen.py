@@ -173,4 +173,14 @@ def test_global_variables(ffi):
 def test_rtld_constants(ffi):
     import os
 
+    from rcffi import _backend
+
     assert ffi.RTLD_NOW == os.RTLD_NOW and ffi.RTLD_GLOBAL == os.RTLD_GLOBAL
+    # Every flag the platform's os module knows, with its value, on the
+    # backend module and on the FFI class alike (one table: platform.rs).
+    names = [n for n in dir(os) if n.startswith("RTLD_")]
+    assert {"RTLD_LAZY", "RTLD_NOW", "RTLD_LOCAL", "RTLD_NOLOAD"} <= set(names)
+    for name in names:
+        assert getattr(_backend, name) == getattr(os, name), name
+        assert getattr(_backend.FFI, name) == getattr(os, name), name
+        assert getattr(ffi, name) == getattr(os, name), name

@@ -57,7 +57,7 @@ fn not_passable(t: &TypeTable, id: TypeId) -> Option<&'static str> {
         return Some(ZERO_LENGTH);
     }
     let size = t.size_of(id).unwrap_or(0);
-    let known = cfg!(all(target_arch = "x86_64", unix))
+    let known = crate::platform::SYSV_X86_64
         && !abi::has_long_double(t, id)
         && abi::sysv_x86_64_known_despite_hidden(t, id, size);
     if inexact && !known {
@@ -204,7 +204,7 @@ impl Builder<'_> {
                 if let Some(why) = not_passable(t, id) {
                     return Err(Error::Unsupported(refusal(t.cname(id), why, is_result)));
                 }
-                if cfg!(all(target_arch = "x86_64", unix)) && !abi::has_long_double(t, id) {
+                if crate::platform::SYSV_X86_64 && !abi::has_long_double(t, id) {
                     return Ok(self.classified_struct(
                         abi::sysv_x86_64(t, id, layout.size),
                         layout.size,

@@ -60,6 +60,7 @@ pub mod layout;
 pub mod longdouble;
 pub mod memory;
 pub mod parse;
+pub mod platform;
 pub mod preprocess;
 pub mod prim;
 pub mod probe;

@@ -65,19 +65,9 @@ macro_rules! primitives {
 
 use std::mem::{align_of as al, size_of as sz};
 
-/// `long double` as the x86-64 System V ABI lays it out (80-bit x87 in 16 bytes).
-#[cfg(target_arch = "x86_64")]
-const LONG_DOUBLE: (usize, usize) = (16, 16);
-#[cfg(target_arch = "aarch64")]
-const LONG_DOUBLE: (usize, usize) = (16, 16);
-#[cfg(not(any(target_arch = "x86_64", target_arch = "aarch64")))]
-const LONG_DOUBLE: (usize, usize) = (8, 8);
-
-/// `sizeof(wchar_t)`: UTF-16 units on Windows, UTF-32 elsewhere.
-#[cfg(target_os = "windows")]
-const WCHAR: usize = 2;
-#[cfg(not(target_os = "windows"))]
-const WCHAR: usize = 4;
+use crate::platform::{
+    CHAR_IS_SIGNED, LONG_DOUBLE_LAYOUT as LONG_DOUBLE, WCHAR_IS_SIGNED, WCHAR_SIZE as WCHAR,
+};
 
 primitives! {
     Char => "char", 1, 1, Char;
@@ -150,13 +140,9 @@ impl Prim {
     /// Whether integers of this type are signed. A `const fn`, so that the
     /// scalar engine's tables (`scalar.rs`) are computed at compile time.
     pub const fn is_signed(self) -> bool {
-        // Plain `char` is unsigned on ARM, signed elsewhere; so is a 32-bit
-        // `wchar_t` (16-bit ones, on Windows, are unsigned everywhere).
         match self.class() {
-            PrimClass::Char => cfg!(not(any(target_arch = "aarch64", target_arch = "arm"))),
-            PrimClass::WideChar if matches!(self, Prim::WChar) && self.size() == 4 => {
-                cfg!(not(any(target_arch = "aarch64", target_arch = "arm")))
-            }
+            PrimClass::Char => CHAR_IS_SIGNED,
+            PrimClass::WideChar if matches!(self, Prim::WChar) => WCHAR_IS_SIGNED,
             class => matches!(class, PrimClass::Signed),
         }
     }

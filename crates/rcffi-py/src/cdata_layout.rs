@@ -117,7 +117,7 @@ static FUNCTION_ENTRY: OnceLock<ffi::vectorcallfunc> = OnceLock::new();
 pub(crate) fn make_types(py: Python<'_>, entry: ffi::vectorcallfunc) -> PyResult<()> {
     let base = py.get_type::<CData>().as_type_ptr();
     // SAFETY: our own type object, fully created.
-    let (basicsize, weaklist) = unsafe { ((*base).tp_basicsize, (*base).tp_weaklistoffset) };
+    let (basicsize, weaklist) = unsafe { pylayout::instance_layout(base) };
     if basicsize as usize != BASE_SIZE || weaklist as usize != BASE_SIZE - PTR {
         return Err(Msg::UnexpectedCdataLayout {
             basicsize: &basicsize,
@@ -231,7 +231,7 @@ unsafe extern "C" fn dealloc(obj: *mut ffi::PyObject) {
         ffi::PyObject_ClearWeakRefs(obj);
     }
     ptr::drop_in_place(base.add(std::mem::size_of::<ffi::PyObject>()) as *mut CData);
-    let tp = (*obj).ob_type;
+    let tp = ffi::Py_TYPE(obj);
     ffi::PyObject_Free(obj.cast());
     // The reference `PyObject_Init` (or PyO3's allocation) took for the instance.
     ffi::Py_DECREF(tp.cast());

@@ -32,7 +32,7 @@ use rcffi_core::scalar::{load_float, store_float, store_int, Machine, Rules};
 
 use crate::cdata::CData;
 use crate::convert_scalar::{exact_float, word_within};
-use crate::pylayout::{exact_int_ptr, int_object};
+use crate::pylayout::{exact_int_ptr, int_object, swap_access_slots, AccessSlots};
 
 /// The value at `addr` as a new reference (NULL with the error set if the
 /// object could not be made), for the scalars read here: the integers (plain
@@ -106,29 +106,16 @@ pub(crate) fn install(py: Python<'_>) {
     INSTALL.call_once(|| {
         // SAFETY: our own type object, fully created; the slots are swapped
         // before any instance exists, and the originals stay callable.
-        unsafe {
-            let mapping = (*tp).tp_as_mapping;
-            if mapping.is_null() {
-                return;
-            }
-            let (Some(getattro), Some(setattro), Some(subscript), Some(ass_subscript)) = (
-                (*tp).tp_getattro,
-                (*tp).tp_setattro,
-                (*mapping).mp_subscript,
-                (*mapping).mp_ass_subscript,
-            ) else {
-                return;
-            };
+        let new: AccessSlots = (get_attr, set_attr, get_item, set_item);
+        if let Some((getattro, setattro, subscript, ass_subscript)) =
+            unsafe { swap_access_slots(tp, new) }
+        {
             let _ = ORIGINALS.set(Originals {
                 getattro,
                 setattro,
                 subscript,
                 ass_subscript,
             });
-            (*tp).tp_getattro = Some(get_attr);
-            (*tp).tp_setattro = Some(set_attr);
-            (*mapping).mp_subscript = Some(get_item);
-            (*mapping).mp_ass_subscript = Some(set_item);
         }
     });
 }

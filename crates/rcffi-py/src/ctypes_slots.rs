@@ -286,9 +286,6 @@ unsafe fn install_items(ty: &Bound<'_, PyType>, ass_subscript: ffi::objobjargpro
     repoint(ty, "__getitem__", items_subscript as *mut c_void)?;
     repoint(ty, "__setitem__", ass_subscript as *mut c_void)?;
     repoint(ty, "__delitem__", ass_subscript as *mut c_void)?;
-    let mapping = (*ty.as_type_ptr()).tp_as_mapping;
-    (*mapping).mp_subscript = Some(items_subscript);
-    (*mapping).mp_ass_subscript = Some(ass_subscript);
-    ffi::PyType_Modified(ty.as_type_ptr());
+    crate::pylayout::set_item_slots(ty.as_type_ptr(), items_subscript, ass_subscript);
     Ok(())
 }

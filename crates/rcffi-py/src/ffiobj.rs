@@ -616,48 +616,6 @@ impl FfiObject {
         crate::libobj::Lib::_close(lib.cast::<crate::libobj::Lib>()?)
     }
 
-    #[classattr]
-    #[pyo3(name = "RTLD_LAZY")]
-    fn rtld_lazy() -> i32 {
-        libc::RTLD_LAZY
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_NOW")]
-    fn rtld_now() -> i32 {
-        libc::RTLD_NOW
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_GLOBAL")]
-    fn rtld_global() -> i32 {
-        libc::RTLD_GLOBAL
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_LOCAL")]
-    fn rtld_local() -> i32 {
-        libc::RTLD_LOCAL
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_NODELETE")]
-    fn rtld_nodelete() -> i32 {
-        libc::RTLD_NODELETE
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_NOLOAD")]
-    fn rtld_noload() -> i32 {
-        libc::RTLD_NOLOAD
-    }
-
-    #[classattr]
-    #[pyo3(name = "RTLD_DEEPBIND")]
-    fn rtld_deepbind() -> i32 {
-        libc::RTLD_DEEPBIND
-    }
-
     fn __repr__(&self) -> &'static str {
         "<rcffi FFI object>"
     }

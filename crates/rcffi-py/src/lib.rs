@@ -57,7 +57,7 @@ mod uniform_wrappers;
 mod widechar;
 
 /// libffi's default ABI number on this platform, as `FFI_DEFAULT_ABI`.
-pub const FFI_DEFAULT_ABI: i32 = libffi_default_abi();
+pub const FFI_DEFAULT_ABI: i32 = rcffi_core::platform::LIBFFI_DEFAULT_ABI;
 
 /// The `abi` of `new_function_type` whose functions are called with the GIL
 /// held: Python's C API, which ctypes' `PyDLL` calls.
@@ -65,14 +65,6 @@ pub const ABI_KEEP_GIL: i32 = 0x1000;
 
 /// How such function types spell their ABI in their C name.
 pub const KEEP_GIL_ABI_NAME: &str = "__keep_gil";
-
-const fn libffi_default_abi() -> i32 {
-    if cfg!(all(target_arch = "x86_64", not(windows))) {
-        2
-    } else {
-        1
-    }
-}
 
 #[pymodule]
 fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -185,16 +177,11 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("FFI_CDECL", FFI_DEFAULT_ABI)?;
     m.add("ABI_KEEP_GIL", ABI_KEEP_GIL)?;
     m.add_function(wrap_pyfunction!(backend::object_at, m)?)?;
-    for (name, value) in [
-        ("RTLD_LAZY", libc::RTLD_LAZY),
-        ("RTLD_NOW", libc::RTLD_NOW),
-        ("RTLD_GLOBAL", libc::RTLD_GLOBAL),
-        ("RTLD_LOCAL", libc::RTLD_LOCAL),
-        ("RTLD_NODELETE", libc::RTLD_NODELETE),
-        ("RTLD_NOLOAD", libc::RTLD_NOLOAD),
-        ("RTLD_DEEPBIND", libc::RTLD_DEEPBIND),
-    ] {
+    // The loader flags, on the module and (as cffi has them) on the FFI class.
+    let ffi_class = py.get_type::<ffiobj::FfiObject>();
+    for &(name, value) in rcffi_core::platform::DL_FLAGS {
         m.add(name, value)?;
+        ffi_class.setattr(name, value)?;
     }
     Ok(())
 }
@@ -209,8 +196,5 @@ fn seal_cdata(py: Python<'_>) {
     let tp = py.get_type::<cdata::CData>().as_type_ptr();
     // SAFETY: our own type object, fully created; clearing the flag only
     // refuses later subclasses.
-    unsafe {
-        (*tp).tp_flags &= !pyo3::ffi::Py_TPFLAGS_BASETYPE;
-        pyo3::ffi::PyType_Modified(tp);
-    }
+    unsafe { pylayout::close_to_subclassing(tp) }
 }

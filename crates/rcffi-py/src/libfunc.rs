@@ -61,15 +61,7 @@ impl LibFunction {
         let tp = py.get_type::<LibFunction>().as_type_ptr();
         // SAFETY: the type object is ours and fully created, no instance was
         // called yet, and the offset is inside every instance (measured above).
-        unsafe {
-            debug_assert!((offset as isize) < (*tp).tp_basicsize);
-            (*tp).tp_vectorcall_offset = offset as isize;
-            // The interpreter only trusts descriptors of immutable types.
-            (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL
-                | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR
-                | ffi::Py_TPFLAGS_IMMUTABLETYPE;
-            ffi::PyType_Modified(tp);
-        }
+        unsafe { crate::pylayout::make_vectorcall_method_descriptor(tp, offset) };
         Ok(())
     }
 }

@@ -198,6 +198,92 @@ pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, size: usize, 
     ffi::PyType_Modified(tp);
 }
 
+/// Makes instances of `tp` vectorcall objects whose entry point is `offset`
+/// bytes in, and the type an immutable method descriptor: the interpreter
+/// then calls `obj.f(...)` on its instances without a bound-method object (it
+/// only trusts descriptors of immutable types). PyO3 has no switch for these.
+///
+/// # Safety
+/// `tp` must have no instance called yet, and the entry be at `offset` in
+/// every instance.
+pub(crate) unsafe fn make_vectorcall_method_descriptor(tp: *mut ffi::PyTypeObject, offset: usize) {
+    debug_assert!((offset as isize) < (*tp).tp_basicsize);
+    (*tp).tp_vectorcall_offset = offset as isize;
+    (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL
+        | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR
+        | ffi::Py_TPFLAGS_IMMUTABLETYPE;
+    ffi::PyType_Modified(tp);
+}
+
+/// The attribute and item slots of a type, as `swap_access_slots` trades them.
+pub(crate) type AccessSlots = (
+    ffi::getattrofunc,
+    ffi::setattrofunc,
+    ffi::binaryfunc,
+    ffi::objobjargproc,
+);
+
+/// Puts `new` in the type's `tp_getattro`, `tp_setattro`, `mp_subscript` and
+/// `mp_ass_subscript` and returns the slots it had; `None` (nothing changed)
+/// when the type lacks one of them.
+///
+/// # Safety
+/// `tp` must be a fully created type with no instance yet and no subclass
+/// (subclasses copied the old slots).
+pub(crate) unsafe fn swap_access_slots(
+    tp: *mut ffi::PyTypeObject,
+    new: AccessSlots,
+) -> Option<AccessSlots> {
+    let mapping = (*tp).tp_as_mapping;
+    if mapping.is_null() {
+        return None;
+    }
+    let old = (
+        (*tp).tp_getattro?,
+        (*tp).tp_setattro?,
+        (*mapping).mp_subscript?,
+        (*mapping).mp_ass_subscript?,
+    );
+    (*tp).tp_getattro = Some(new.0);
+    (*tp).tp_setattro = Some(new.1);
+    (*mapping).mp_subscript = Some(new.2);
+    (*mapping).mp_ass_subscript = Some(new.3);
+    Some(old)
+}
+
+/// Puts `subscript` and `ass_subscript` in the type's mapping slots.
+///
+/// # Safety
+/// `tp` must be a fully created heap type with a mapping protocol and no
+/// subclass yet.
+pub(crate) unsafe fn set_item_slots(
+    tp: *mut ffi::PyTypeObject,
+    subscript: ffi::binaryfunc,
+    ass_subscript: ffi::objobjargproc,
+) {
+    let mapping = (*tp).tp_as_mapping;
+    (*mapping).mp_subscript = Some(subscript);
+    (*mapping).mp_ass_subscript = Some(ass_subscript);
+    ffi::PyType_Modified(tp);
+}
+
+/// `(tp_basicsize, tp_weaklistoffset)` of a type.
+///
+/// # Safety
+/// `tp` must be a live type object.
+pub(crate) unsafe fn instance_layout(tp: *mut ffi::PyTypeObject) -> (isize, isize) {
+    ((*tp).tp_basicsize, (*tp).tp_weaklistoffset)
+}
+
+/// Refuses later subclasses of `tp`.
+///
+/// # Safety
+/// `tp` must be a live, fully created type object.
+pub(crate) unsafe fn close_to_subclassing(tp: *mut ffi::PyTypeObject) {
+    (*tp).tp_flags &= !ffi::Py_TPFLAGS_BASETYPE;
+    ffi::PyType_Modified(tp);
+}
+
 /// Replaces the deallocator of `tp`.
 ///
 /// # Safety
