@@ -586,7 +586,10 @@ mod tests {
         assert_eq!(truncated_low_bits(2f64.powi(100)), 1i128 << 100);
         assert_eq!(truncated_low_bits(-(2f64.powi(127))), i128::MIN);
         assert_eq!(truncated_low_bits(2f64.powi(127)), i128::MIN);
-        assert_eq!(truncated_low_bits(3.0 * 2f64.powi(126)), i128::MIN | (1i128 << 126));
+        assert_eq!(
+            truncated_low_bits(3.0 * 2f64.powi(126)),
+            i128::MIN | (1i128 << 126)
+        );
         assert_eq!(truncated_low_bits(2f64.powi(128)), 0);
         assert_eq!(truncated_low_bits(-1e300), 0);
         assert_eq!(truncated_low_bits(f64::MAX), 0);

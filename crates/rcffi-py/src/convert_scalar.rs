@@ -326,7 +326,10 @@ pub(crate) fn cast_truth(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<bool
         if let [c] = crate::widechar::code_points(s)?[..] {
             return Ok(c != 0);
         }
-    } else if let Ok(to_float) = value.get_type().getattr(pyo3::intern!(value.py(), "__float__")) {
+    } else if let Ok(to_float) = value
+        .get_type()
+        .getattr(pyo3::intern!(value.py(), "__float__"))
+    {
         // As in cffi, an object that is a real number is true by its float
         // (`Decimal("0.5")` is true), before any `__int__` it also has.
         return Ok(to_float.call1((value,))?.extract::<f64>()? != 0.0);
