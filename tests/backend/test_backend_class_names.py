@@ -27,3 +27,39 @@ def test_function_cdata_are_of_the_cdata_type_itself():
 def test_buffer_repr_names_cffis_module():
     p = b.newp(b.new_array_type(b.new_pointer_type(b.new_primitive_type("char")), 3), b"ab")
     assert repr(b.buffer(p)).startswith("<_cffi_backend.buffer object at 0x")
+
+
+def special_cdata(ffi):
+    """One cdata of each kind that cffi gives its own type name, and plain ones."""
+    ffi.cdef("struct s { int x; };")
+    buf = bytearray(8)
+    return {
+        "new": ffi.new("int *"),
+        "new array": ffi.new("int[3]"),
+        "item of an owning struct pointer": ffi.new("struct s *")[0],
+        "cast": ffi.cast("int", 1),
+        "cast long double": ffi.cast("long double", 1.0),
+        "pointer": ffi.cast("int *", 0),
+        "slice": ffi.new("int[3]")[0:2],
+        "addressof": ffi.addressof(ffi.new("struct s *")[0]),
+        "gc": ffi.gc(ffi.cast("int *", 0), lambda p: None),
+        "gc of new": ffi.gc(ffi.new("int *"), lambda p: None),
+        "from_buffer": ffi.from_buffer(buf),
+        "typed from_buffer": ffi.from_buffer("int[]", buf),
+        "new_handle": ffi.new_handle(object()),
+        "callback": ffi.callback("int(int)", lambda x: x),
+    }
+
+
+def test_special_cdata_types_are_named_as_cffis(both):
+    import rcffi
+
+    r, c = both
+    mine, theirs = special_cdata(r), special_cdata(c)
+    for what, x in mine.items():
+        t, their_t = type(x), type(theirs[what])
+        names = (t.__name__, t.__qualname__, t.__module__, repr(t))
+        assert names == (their_t.__name__, their_t.__qualname__, their_t.__module__,
+                         repr(their_t)), what
+        assert isinstance(x, r.CData) and isinstance(x, rcffi.FFI.CData), what
+        assert issubclass(t, b.CData), what

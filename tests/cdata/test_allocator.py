@@ -4,6 +4,8 @@ import gc
 
 import pytest
 
+from differential import outcome
+
 
 @pytest.fixture
 def libc(ffi):
@@ -65,6 +67,30 @@ def test_the_default_allocator_without_clearing_owns_malloc_memory(ffi):
     p[999] = 5
     assert p[999] == 5
     ffi.release(p)
+
+
+ALLOCATORS = {
+    "default": lambda ffi, lib: ffi.new_allocator(),
+    "default without clearing": lambda ffi, lib: ffi.new_allocator(should_clear_after_alloc=False),
+    "C alloc and free": lambda ffi, lib: ffi.new_allocator(lib.malloc, lib.free),
+    "Python alloc": lambda ffi, lib: ffi.new_allocator(lambda n: lib.malloc(n), lib.free),
+}
+
+
+@pytest.mark.parametrize("kind", ALLOCATORS)
+@pytest.mark.parametrize("cdecl", ["int *", "int[3]", "pt *"])
+def test_allocator_results_show_and_index_as_in_cffi(both, kind, cdecl):
+    def made(ffi):
+        ffi.cdef("void *malloc(size_t); void free(void *); typedef struct { int a, b; } pt;")
+        p = ALLOCATORS[kind](ffi, ffi.dlopen(None))(cdecl)
+        return p, type(p).__name__
+
+    (mine, mine_type), (theirs, their_type) = (made(ffi) for ffi in both)
+    assert mine_type == their_type
+    assert outcome(lambda: mine) == outcome(lambda: theirs)
+    # Whether index 1 is refused (as for `new`'s one item), not what it reads:
+    # malloc's memory is not cleared, and past one item it is malloc's slack.
+    assert outcome(lambda: mine[1])[0] == outcome(lambda: theirs[1])[0]
 
 
 def test_no_clearing_keeps_what_alloc_gave(ffi):

@@ -25,6 +25,43 @@ def test_cast_reprs_and_values_match_cffi(both, cdecl, value):
         assert float(rv) == float(cv)
 
 
+NON_FINITE = [float("inf"), float("-inf"), float("nan"), -float("nan")]
+
+
+@pytest.mark.parametrize("cdecl", ["long double", "double", "float"])
+@pytest.mark.parametrize("value", NON_FINITE, ids=["inf", "-inf", "nan", "-nan"])
+def test_non_finite_values_show_and_convert_as_in_cffi(both, cdecl, value):
+    r, c = both
+    rv, cv = r.cast(cdecl, value), c.cast(cdecl, value)
+    assert (repr(rv), str(rv)) == (repr(cv), str(cv))
+    assert repr(float(rv)) == repr(float(cv))
+    assert outcome(lambda: int(rv)) == outcome(lambda: int(cv))
+    kept = [ffi.new(cdecl + " *", value)[0] for ffi in both]
+    assert repr(kept[0]) == repr(kept[1])
+
+
+def test_long_double_shows_infinities_and_nans_as_c_prints_them(ffi):
+    shown = [repr(ffi.cast("long double", v)) for v in NON_FINITE]
+    assert shown == ["<cdata 'long double' %s>" % s for s in ("INF", "-INF", "NAN", "-NAN")]
+
+
+@pytest.mark.parametrize("cdecl", ["long double", "double", "float"])
+@pytest.mark.parametrize("value", [1e300, -1e300, 2.0**127, -(2.0**127), 3 * 2.0**126, 1e30])
+def test_large_floating_values_are_exact_ints_as_in_cffi(both, cdecl, value):
+    r, c = both
+    rv, cv = r.cast(cdecl, value), c.cast(cdecl, value)
+    assert outcome(lambda: int(rv)) == outcome(lambda: int(cv))
+    for target in ("long long", "unsigned long long", "int", "uint8_t"):
+        mine = outcome(lambda: int(r.cast(target, rv)))
+        assert mine == outcome(lambda: int(c.cast(target, cv))), target
+
+
+def test_int_of_a_huge_double_is_not_clamped(ffi):
+    assert int(ffi.cast("double", 1e300)) == int(1e300)
+    assert int(ffi.cast("long double", -(2.0**128))) == -(2**128)
+    assert int(ffi.cast("unsigned long long", ffi.cast("double", 3 * 2.0**70))) == 0
+
+
 def test_pointer_casts(both):
     r, c = both
     for ffi in (r, c):

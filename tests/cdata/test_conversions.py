@@ -1,6 +1,9 @@
 """The conversion table (cffi doc 7.2): writing Python values into C data, reading
 them back, and the operations on primitive cdata. Differential against cffi."""
 
+from decimal import Decimal
+from fractions import Fraction
+
 import pytest
 
 from differential import outcome
@@ -37,7 +40,7 @@ class Floaty:
 
 
 WRITES = [
-    # integers: range-checked, __index__ accepted, floats refused
+    # integers: range-checked, __int__ accepted, floats refused
     ("int", 5), ("int", -(2**31)), ("int", 2**31), ("int", -(2**31) - 1), ("int", 1.0),
     ("int", Intable()), ("int", "1"), ("int", None), ("int", True), ("int", HUGE),
     ("unsigned int", -1), ("unsigned int", 2**32 - 1), ("unsigned int", 2**32),
@@ -82,13 +85,72 @@ def test_writing_then_reading_matches_cffi(pair, cdecl, value):
     assert outcome(lambda: roundtrip(r)) == outcome(lambda: roundtrip(c))
 
 
-def test_integers_accept_index_objects(ffi):
-    p = ffi.new("long *", Indexable())
+class IndexAndInt:
+    def __index__(self):
+        return 7
+
+    def __int__(self):
+        return 8
+
+
+class IntOnInstance:
+    def __init__(self):
+        self.__int__ = lambda: 7
+
+
+# Objects that are no Python int: cffi converts them to a C integer through
+# their type's __int__ only (never __index__ alone); a cast to _Bool also takes
+# __float__, and prefers it (Decimal("0.5") is true).
+NOT_INTS = [Intable(), Indexable(), IndexAndInt(), IntOnInstance(), Floaty(),
+            Decimal("0.5"), Decimal("2.7"), Fraction(5, 2)]
+
+
+def callback_result(ffi, value):
+    errors = []
+    f = ffi.callback("int(void)", lambda: value, error=-1,
+                     onerror=lambda exc, v, tb: errors.append(exc.__name__))
+    return f(), errors
+
+
+INTEGER_PATHS = {
+    "new": lambda ffi, v: ffi.new("long *", v)[0],
+    "item": lambda ffi, v: ffi.new("unsigned char[2]", [v, 1])[0],
+    "field": lambda ffi, v: ffi.new("point_t *", {"y": v}).y,
+    "enum": lambda ffi, v: ffi.new("enum color *", v)[0],
+    "_Bool": lambda ffi, v: ffi.new("_Bool *", v)[0],
+    "argument": lambda ffi, v: ffi.dlopen(None).abs(v),
+    "callback result": callback_result,
+    "cast": lambda ffi, v: int(ffi.cast("short", v)),
+    "cast to enum": lambda ffi, v: int(ffi.cast("enum color", v)),
+    "cast to pointer": lambda ffi, v: int(ffi.cast("intptr_t", ffi.cast("char *", v))),
+    "cast to _Bool": lambda ffi, v: int(ffi.cast("_Bool", v)),
+}
+
+
+@pytest.mark.parametrize("path", INTEGER_PATHS)
+def test_integer_conversion_of_other_objects_matches_cffi(pair, path):
+    r, c = pair
+    r.cdef("int abs(int);")
+    c.cdef("int abs(int);")
+    convert = INTEGER_PATHS[path]
+    for value in NOT_INTS:
+        mine = outcome(lambda: convert(r, value))
+        theirs = outcome(lambda: convert(c, value))
+        assert mine == theirs, type(value).__name__
+
+
+def test_integers_take_int_not_index(ffi):
+    p = ffi.new("long *", Intable())
     assert p[0] == 7
-    p[0] = Intable()
-    assert p[0] == 7
+    p[0] = IndexAndInt()
+    assert p[0] == 8
+    with pytest.raises(TypeError):
+        p[0] = Indexable()
     with pytest.raises(TypeError):
         p[0] = 7.0
+    assert int(ffi.cast("_Bool", Decimal("0.5"))) == 1
+    with pytest.raises(TypeError):
+        ffi.cast("_Bool", Indexable())
 
 
 @pytest.mark.parametrize("cdecl, value", [("wchar_t", -1), ("char32_t", -1),

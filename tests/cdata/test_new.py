@@ -195,7 +195,7 @@ def test_dict_initializer_changed_while_converting(ffi):
     d = {}
 
     class Clears:
-        def __index__(self):
+        def __int__(self):
             d.clear()
             d["zz"] = 5
             return 7
@@ -212,7 +212,7 @@ def test_dict_initializer_growing_while_converting(ffi):
     d = {}
 
     class Grows:
-        def __index__(self):
+        def __int__(self):
             for i in range(100):
                 d["k%d" % i] = i
             return 1

@@ -57,9 +57,10 @@ def test_assignment_refuses_a_pointer_for_an_integer(ffi):
         "TypeError", "an integer is required for 'int', not cdata 'int *'")
 
 
-@pytest.mark.parametrize("method", ["__int__", "__index__"])
-def test_assignment_takes_what_int_takes(ffi, method):
-    assert ffi.new("int *", number(method))[0] == 7
+def test_assignment_takes_int_but_not_index(ffi):
+    assert ffi.new("int *", number("__int__"))[0] == 7
+    assert refusal(lambda: ffi.new("int *", number("__index__"))) == (
+        "TypeError", "an integer is required for 'int', not Number")
 
 
 @pytest.mark.parametrize(("ctype", "value", "expected"), [
@@ -98,6 +99,8 @@ def test_cast_to_bool_tests_the_whole_value(ffi):
 @pytest.mark.parametrize(("func", "value", "expected"), [
     ("abs", 1.5, ("TypeError", "an integer is required for 'int', not float "
                                 "(argument 1 of 'int(*)(int)')")),
+    ("abs", number("__index__"), ("TypeError", "an integer is required for 'int', not Number "
+                                               "(argument 1 of 'int(*)(int)')")),
     ("abs", 2**31, ("OverflowError", "integer 2147483648 does not fit 'int' "
                                      "(argument 1 of 'int(*)(int)')")),
     ("fabs", "x", ("TypeError", "must be real number for 'double', not str "
@@ -109,7 +112,7 @@ def test_argument_refusals_name_the_argument(libc, func, value, expected):
 
 def test_arguments_in_range_are_passed(libc):
     assert libc.abs(-3) == 3
-    assert libc.abs(number("__index__")) == 7
+    assert libc.abs(number("__int__")) == 7
     assert libc.fabs(-2) == 2.0
 
 

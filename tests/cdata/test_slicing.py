@@ -22,6 +22,40 @@ def test_slices_match_cffi(both, expr):
     assert outcome(lambda: run(r)) == outcome(lambda: run(c))
 
 
+class Index:
+    def __index__(self):
+        return 3
+
+
+class IntSub(int):
+    pass
+
+
+# cffi's slice bounds are Python ints (bool and subclasses included), not any
+# object with __index__ as Python sequences take.
+BOUNDS = [Index(), True, IntSub(3), 2**70, 3.0, None]
+
+
+@pytest.mark.parametrize("bound", BOUNDS,
+                         ids=["index", "bool", "int-subclass", "huge", "float", "none"])
+def test_slice_bounds_are_ints_as_in_cffi(both, bound):
+    def run(ffi, get):
+        a = ffi.new("int[10]", list(range(10)))
+        p = ffi.cast("int *", a)
+        return [get(a), get(p), len(a[0:bound]), len(p[0:bound])]
+
+    r, c = both
+    for get in (lambda a: list(a[0:bound]), lambda a: list(a[bound:5])):
+        assert outcome(lambda: run(r, get)) == outcome(lambda: run(c, get))
+
+    def assign(ffi):
+        a = ffi.new("int[10]")
+        a[1:bound] = [5, 5]
+        return list(a)
+
+    assert outcome(lambda: assign(r)) == outcome(lambda: assign(c))
+
+
 SETS = ["a[0:3] = [7, 8, 9]", "a[0:3] = [7, 8]", "a[0:3] = [7, 8, 9, 10]",
         "a[0:3] = (x for x in [1, 2, 3])", "a[0:3] = range(3)", "a[0:3] = a[5:8]",
         "a[0:3] = ffi.new('long[3]', [4, 5, 6])", "a[0:3] = b'abc'", "a[0:3] = 5",

@@ -35,10 +35,11 @@ pub fn to_f64(bytes: &[u8]) -> f64 {
     let sign = if se >> 15 == 1 { -1.0 } else { 1.0 };
     let exp = (se & 0x7fff) as i32;
     if exp == 0x7fff {
+        // A NaN keeps its sign, which `printf("%LE")` shows (`-NAN`).
         return if mant << 1 == 0 {
             sign * f64::INFINITY
         } else {
-            f64::NAN
+            f64::NAN.copysign(sign)
         };
     }
     if mant == 0 {
@@ -90,6 +91,9 @@ mod tests {
             assert_eq!(to_f64(&from_f64(x)).to_bits(), x.to_bits(), "{x}");
         }
         assert!(to_f64(&from_f64(f64::NAN)).is_nan());
+        let negative_nan = to_f64(&from_f64(-f64::NAN));
+        assert!(negative_nan.is_nan() && negative_nan.is_sign_negative());
+        assert!(to_f64(&from_f64(f64::NAN)).is_sign_positive());
     }
 
     #[test]

@@ -336,6 +336,28 @@ pub unsafe fn store_float(addr: *mut u8, m: Machine, v: f64) {
     }
 }
 
+/// The low 128 bits (two's complement) of the integer `v` truncates to: the
+/// value itself below 2^127 in magnitude, and beyond what a cast to any C
+/// integer keeps of the exact value (the low bits of `int(1e300)` are zeros),
+/// where Rust's `as` would saturate. `v` must be finite.
+pub fn truncated_low_bits(v: f64) -> i128 {
+    const TWO_POW_127: f64 = 1.7014118346046923e38;
+    let t = v.trunc();
+    if t.abs() < TWO_POW_127 {
+        return t as i128;
+    }
+    // |t| = mantissa * 2^shift, with shift >= 75 at this size.
+    let bits = t.to_bits();
+    let shift = ((bits >> 52) & 0x7ff) as u32 - 1075;
+    let mantissa = u128::from((bits & ((1u64 << 52) - 1)) | (1u64 << 52));
+    let low = if shift >= 128 { 0 } else { mantissa << shift } as i128;
+    if t < 0.0 {
+        low.wrapping_neg()
+    } else {
+        low
+    }
+}
+
 /// An integer result register of `size` bytes as C defines it (only the low
 /// `size` bytes are), or `None` for an unsigned 64-bit one, which may not fit
 /// an `i64`: the caller takes the register itself then.
@@ -557,6 +579,21 @@ mod tests {
     use super::*;
 
     const INT: Machine = Machine::I32;
+
+    #[test]
+    fn large_floats_truncate_to_their_exact_low_bits() {
+        assert_eq!(truncated_low_bits(-2.9), -2);
+        assert_eq!(truncated_low_bits(2f64.powi(100)), 1i128 << 100);
+        assert_eq!(truncated_low_bits(-(2f64.powi(127))), i128::MIN);
+        assert_eq!(truncated_low_bits(2f64.powi(127)), i128::MIN);
+        assert_eq!(
+            truncated_low_bits(3.0 * 2f64.powi(126)),
+            i128::MIN | (1i128 << 126)
+        );
+        assert_eq!(truncated_low_bits(2f64.powi(128)), 0);
+        assert_eq!(truncated_low_bits(-1e300), 0);
+        assert_eq!(truncated_low_bits(f64::MAX), 0);
+    }
 
     #[test]
     fn primitives_get_their_machine_representation() {

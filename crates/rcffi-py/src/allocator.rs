@@ -258,6 +258,10 @@ pub struct Allocator {
     alloc: Option<AllocFn>,
     free: Option<std::sync::Arc<FreeFn>>,
     clear: bool,
+    /// The default allocator without clearing (malloc and free): its memory
+    /// is owned as `new`'s is (`owning N bytes`, `__CDataOwn`), as in cffi,
+    /// where a custom allocator's is memory with a destructor.
+    default_memory: bool,
 }
 
 #[pymethods]
@@ -318,6 +322,7 @@ impl Allocator {
             alloc,
             free,
             clear: should_clear_after_alloc,
+            default_memory: uncleared_default,
         })
     }
 
@@ -375,7 +380,7 @@ impl Allocator {
             unsafe { std::ptr::write_bytes(ptr, 0, size) };
         }
         let ct = ctype.get();
-        let owns = ct.kind == Kind::Pointer && ct.item_ref().is_record();
+        let owns = self.default_memory || (ct.kind == Kind::Pointer && ct.item_ref().is_record());
         let owner = Owner::Resource(Resources::new(Resource::Alloc {
             free: self.free.as_ref().map(|f| match &**f {
                 FreeFn::C(c) => FreeFn::C(*c),
@@ -387,7 +392,7 @@ impl Allocator {
         let made = if owns {
             CData::owning(ctype.clone_ref(py), ptr, size, length, owner)
         } else {
-            CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain)
+            CData::with_parts(ctype.clone_ref(py), ptr, length, owner, Flavor::Plain).collected()
         };
         let cd = made.create(py)?;
         if let Some(init) = init {

@@ -26,7 +26,7 @@ use crate::types::{ctype_for, table, CType};
 /// A callback's cdata: it owns the C code, and the handler's objects (the
 /// Python function, `onerror`), which the garbage collector sees through it,
 /// so that a function referring to its own callback is collected.
-#[pyclass(frozen, extends = CData, module = "_cffi_backend", name = "__CDataCallback")]
+#[pyclass(frozen, extends = CData, module = "_cffi_backend", name = "__CDataOwnGC")]
 #[repr(C)]
 pub struct CallbackCData {
     /// First, where every cdata but the bare ones has its tail (`cdata_layout.rs`).

@@ -292,8 +292,8 @@ pub(crate) fn null_error(ct: &CType) -> PyErr {
     Msg::NullDereference { ctype: &ct.cname }.to_err()
 }
 
-/// C's truncation of a floating value to an integer; NaN and infinities refused
-/// as Python refuses them.
+/// C's truncation of a floating value to an integer (the low 128 bits of the
+/// exact one, beyond); NaN and infinities refused as Python refuses them.
 fn float_to_int(v: f64) -> PyResult<i128> {
     if v.is_nan() {
         return Err(Msg::NanToInt.to_err());
@@ -301,5 +301,5 @@ fn float_to_int(v: f64) -> PyResult<i128> {
     if v.is_infinite() {
         return Err(Msg::InfinityToInt.to_err());
     }
-    Ok(v as i128)
+    Ok(rcffi_core::scalar::truncated_low_bits(v))
 }

@@ -8,13 +8,16 @@
 //! - `CData` itself (`_CDataBase`): function cdata, with the tail and then the
 //!   vectorcall entry (CPython finds it at a fixed offset of the type);
 //! - a `_CDataBase` subtype for bare cdata;
-//! - one with a tail, for views that keep a parent alive, slices, `gc`,
-//!   `from_buffer`, allocator memory and primitives too large for the word;
+//! - one with a tail, for views that keep a parent alive, slices and
+//!   primitives too large for the word;
 //! - `__CDataOwn`, cffi's name for what `new` returns (and for `p[0]` of an
 //!   owning struct pointer), whose memory from `new` follows the tail in the
 //!   same allocation: one allocation per `new`, as in cffi;
+//! - `__CDataGCP`, cffi's name for cdata whose death runs a destructor (`gc`,
+//!   a custom allocator's memory), and `__CDataFromBuf` for `from_buffer`:
+//!   tailed cdata as the others, whose names only tell what they are;
 //! - handles and callbacks, PyO3 subclasses whose first field is
-//!   their tail.
+//!   their tail (named `__CDataOwnGC`, as cffi names both).
 //!
 //! Whether a cdata has a tail is told by its type: only the bare type has none.
 
@@ -97,6 +100,8 @@ struct Types {
     tailed: AtomicPtr<ffi::PyTypeObject>,
     function: AtomicPtr<ffi::PyTypeObject>,
     owning: AtomicPtr<ffi::PyTypeObject>,
+    collected: AtomicPtr<ffi::PyTypeObject>,
+    from_buffer: AtomicPtr<ffi::PyTypeObject>,
 }
 
 static TYPES: Types = Types {
@@ -104,6 +109,8 @@ static TYPES: Types = Types {
     tailed: AtomicPtr::new(ptr::null_mut()),
     function: AtomicPtr::new(ptr::null_mut()),
     owning: AtomicPtr::new(ptr::null_mut()),
+    collected: AtomicPtr::new(ptr::null_mut()),
+    from_buffer: AtomicPtr::new(ptr::null_mut()),
 };
 
 /// The entry point written into every function cdata, given by module creation
@@ -137,6 +144,8 @@ pub(crate) fn make_types(py: Python<'_>, entry: ffi::vectorcallfunc) -> PyResult
     let bare = subtype(c"_cffi_backend._CDataBase", BASE_SIZE)?;
     let tailed = subtype(c"_cffi_backend._CDataBase", TAIL_SIZE)?;
     let owning = subtype(c"_cffi_backend.__CDataOwn", TAIL_SIZE)?;
+    let collected = subtype(c"_cffi_backend.__CDataGCP", TAIL_SIZE)?;
+    let from_buffer = subtype(c"_cffi_backend.__CDataFromBuf", TAIL_SIZE)?;
     let offset = BASE_SIZE + std::mem::offset_of!(FunctionTail, vectorcall);
     // SAFETY: the type has no instances yet; every one `create` makes is a
     // function cdata of `FUNCTION_SIZE` bytes, with the entry at `offset`.
@@ -145,6 +154,8 @@ pub(crate) fn make_types(py: Python<'_>, entry: ffi::vectorcallfunc) -> PyResult
     TYPES.tailed.store(tailed, Ordering::Release);
     TYPES.function.store(base, Ordering::Release);
     TYPES.owning.store(owning, Ordering::Release);
+    TYPES.collected.store(collected, Ordering::Release);
+    TYPES.from_buffer.store(from_buffer, Ordering::Release);
     let _ = FUNCTION_ENTRY.set(entry);
     Ok(())
 }
@@ -166,6 +177,7 @@ impl CData {
             word: ptr,
             tail: (!bare).then(|| Tail::new(owner, length, flavor)),
             large_value: None,
+            collected: false,
         }
     }
 
@@ -245,6 +257,8 @@ pub(crate) struct NewCData {
     /// A primitive's value too large for the word, kept after the tail; the
     /// word points to it.
     large_value: Option<[u8; 16]>,
+    /// Its death runs a destructor: of cffi's type for those, `__CDataGCP`.
+    collected: bool,
 }
 
 impl NewCData {
@@ -259,6 +273,14 @@ impl NewCData {
             self.tail
                 .get_or_insert_with(|| Tail::new(Owner::None, 0, Flavor::Plain));
         }
+        self
+    }
+
+    /// Makes the cdata one whose owner runs a destructor at its death
+    /// (`ffi.gc()`, a custom allocator's `free`), as its type then tells;
+    /// the owner given to [`CData::with_parts`] is what runs it.
+    pub(crate) fn collected(mut self) -> NewCData {
+        self.collected = true;
         self
     }
 
@@ -282,12 +304,19 @@ impl NewCData {
     #[inline]
     pub(crate) fn create(self, py: Python<'_>) -> PyResult<Py<CData>> {
         let function = self.ctype.get().kind == Kind::Function;
-        let (tp, size) = match (&self.tail, self.large_value.is_some(), function) {
-            (_, _, true) => (&TYPES.function, FUNCTION_SIZE),
-            (None, _, false) => (&TYPES.bare, BASE_SIZE),
-            (Some(_), true, false) => (&TYPES.tailed, INLINE_OFFSET + 16),
-            (Some(t), false, false) if t.flavor == Flavor::Owning => (&TYPES.owning, TAIL_SIZE),
-            (Some(_), false, false) => (&TYPES.tailed, TAIL_SIZE),
+        let large = self.large_value.is_some();
+        let (tp, size) = match &self.tail {
+            _ if function => (&TYPES.function, FUNCTION_SIZE),
+            None => (&TYPES.bare, BASE_SIZE),
+            Some(t) => {
+                let tp = match t.flavor {
+                    _ if self.collected => &TYPES.collected,
+                    Flavor::FromBuffer => &TYPES.from_buffer,
+                    Flavor::Owning if !large => &TYPES.owning,
+                    _ => &TYPES.tailed,
+                };
+                (tp, if large { INLINE_OFFSET + 16 } else { TAIL_SIZE })
+            }
         };
         // SAFETY: the type's instances are `size` bytes or fewer (the types
         // were made for these shapes), and `fill` writes the rest.

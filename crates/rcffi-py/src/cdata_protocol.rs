@@ -227,7 +227,19 @@ impl CData {
     }
 
     fn __int__(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if matches!(self.ct().kind, Kind::Primitive | Kind::Enum) {
+        let ct = self.ct();
+        if ct.kind == Kind::Primitive
+            && matches!(
+                ct.prim.map(Prim::class),
+                Some(PrimClass::Float | PrimClass::LongDouble)
+            )
+        {
+            // The exact int of the value, however large (1e300 too), as
+            // int() of a Python float gives it and cffi does.
+            let value = PyFloat::new(py, self.as_float()?);
+            return Ok(value.call_method0(pyo3::intern!(py, "__int__"))?.unbind());
+        }
+        if matches!(ct.kind, Kind::Primitive | Kind::Enum) {
             return crate::convert_scalar::int_object(py, self.as_integer()?);
         }
         Err(Msg::NoInt {

@@ -76,8 +76,14 @@ impl CData {
     }
 }
 
-/// `printf("%LE")` of a value: `1.500000E+00`.
+/// `printf("%LE")` of a value: `1.500000E+00`, and `INF`, `-INF`, `NAN` or
+/// `-NAN` (C shows a NaN's sign) for the values that are no numbers.
 fn c_exponent_format(v: f64) -> String {
+    if !v.is_finite() {
+        let sign = if v.is_sign_negative() { "-" } else { "" };
+        let name = if v.is_nan() { "NAN" } else { "INF" };
+        return format!("{sign}{name}");
+    }
     let s = format!("{v:.6E}");
     match s.split_once('E') {
         Some((mant, exp)) => {

@@ -134,26 +134,31 @@ fn integer_slow(
             given: "float".to_string(),
         }));
     }
-    if let Ok(small) = obj.extract::<i64>() {
-        return fit(i128::from(small));
+    if obj.is_instance_of::<PyInt>() {
+        if let Ok(small) = obj.extract::<i64>() {
+            return fit(i128::from(small));
+        }
+        match obj.extract::<i128>() {
+            Ok(v) => return fit(v),
+            Err(_) if !rules.range_checked => {
+                // Wider than 128 bits: keep the low bits, as a C cast would.
+                let masked = obj.call_method1(pyo3::intern!(py, "__and__"), (u128::MAX,))?;
+                return Ok(Some(masked.extract::<u128>()? as i128));
+            }
+            Err(_) => {
+                return Err(raise(ScalarError::Overflow {
+                    cname: cname.to_string(),
+                    value: obj.str()?.to_string(),
+                    only_bool_values: false,
+                }))
+            }
+        }
     }
-    let is_int = obj.is_instance_of::<PyInt>();
-    let error = match obj.extract::<i128>() {
-        Ok(v) => return fit(v),
-        Err(e) => e,
-    };
-    if is_int && !rules.range_checked {
-        // Wider than 128 bits: keep the low bits, as a C cast would.
-        let masked = obj.call_method1(pyo3::intern!(py, "__and__"), (u128::MAX,))?;
-        return Ok(Some(masked.extract::<u128>()? as i128));
-    }
-    // Anything int() works on, except floats (above) and strings, converts as
-    // the int it gives: `__int__`, after `__index__` (tried by the extraction),
-    // which an assignment takes as final.
-    let tries_int =
-        !rules.range_checked || !(is_int || obj.hasattr(pyo3::intern!(py, "__index__"))?);
-    if tries_int && obj.hasattr(pyo3::intern!(py, "__int__"))? {
-        let int = obj.call_method0(pyo3::intern!(py, "__int__"))?;
+    // Any other object converts as the int its type's `__int__` gives, as in
+    // cffi; `__index__` alone does not make a C integer value (it is what
+    // indexes and lengths take), nor does an `__int__` set on the instance.
+    if let Ok(to_int) = obj.get_type().getattr(pyo3::intern!(py, "__int__")) {
+        let int = to_int.call1((obj,))?;
         if rules.range_checked || int.is_instance_of::<PyInt>() {
             return integer(&int, cname, m, rules);
         }
@@ -163,12 +168,6 @@ fn integer_slow(
         ScalarError::CannotCast {
             cname,
             given: obj.get_type().name()?.to_string(),
-        }
-    } else if error.is_instance_of::<PyOverflowError>(py) {
-        ScalarError::Overflow {
-            cname,
-            value: obj.str()?.to_string(),
-            only_bool_values: false,
         }
     } else {
         ScalarError::NotInteger {
@@ -327,6 +326,13 @@ pub(crate) fn cast_truth(value: &Bound<'_, PyAny>, cname: &str) -> PyResult<bool
         if let [c] = crate::widechar::code_points(s)?[..] {
             return Ok(c != 0);
         }
+    } else if let Ok(to_float) = value
+        .get_type()
+        .getattr(pyo3::intern!(value.py(), "__float__"))
+    {
+        // As in cffi, an object that is a real number is true by its float
+        // (`Decimal("0.5")` is true), before any `__int__` it also has.
+        return Ok(to_float.call1((value,))?.extract::<f64>()? != 0.0);
     }
     // Other strings are no characters here: "cannot cast", not their length.
     let rules = Rules {

@@ -32,7 +32,7 @@ unsafe impl Sync for HandleBox {}
 /// A handle cdata: a `CData` that also holds the handle's object where the
 /// garbage collector sees it, so that an object referring to its own handle
 /// (`o.h = ffi.new_handle(o)`) is collected.
-#[pyclass(frozen, extends = CData, module = "rcffi._backend", name = "__CDataHandle")]
+#[pyclass(frozen, extends = CData, module = "_cffi_backend", name = "__CDataOwnGC")]
 #[repr(C)]
 pub struct HandleCData {
     /// First, where every cdata but the bare ones has its tail (`cdata_layout.rs`).

@@ -160,5 +160,5 @@ pub fn gcp(
     if let Some(value) = this.held_value() {
         made = made.with_value(value);
     }
-    Ok(Some(made.create(py)?))
+    Ok(Some(made.collected().create(py)?))
 }

@@ -131,6 +131,7 @@ messages! {
     SliceStep => PyIndexError: "slice with step not supported";
     SliceBoundMissing { name } => PyIndexError: "slice {name} must be specified";
     SliceStartAfterStop => PyIndexError: "slice start > stop";
+    SliceBoundNotInteger { name, given } => PyTypeError: "slice {name} must be an integer, not {given}";
     SliceStopTooLarge { stop, len } => PyIndexError: "index too large (expected {stop} <= {len})";
     TooFewValues { n, got } => PyValueError: "need {n} values to unpack, got {got}";
     StringLengthMismatch { n, len } => PyValueError: "need a string of length {n}, got {len}";

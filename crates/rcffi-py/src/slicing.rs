@@ -5,7 +5,7 @@
 //! no step, and negative bounds are C offsets on pointers and errors on arrays.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyByteArray, PyBytes, PyList, PySlice};
+use pyo3::types::{PyByteArray, PyBytes, PyInt, PyList, PySlice};
 use rcffi_core::ctype::{Kind, PrimClass};
 
 use crate::cdata::{null_error, CData, Owner};
@@ -27,6 +27,14 @@ fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut 
         let v = slice.getattr(name)?;
         if v.is_none() {
             return Err(Msg::SliceBoundMissing { name: &name }.to_err());
+        }
+        // cffi takes ints only here, not any object with `__index__`.
+        if !v.is_instance_of::<PyInt>() {
+            return Err(Msg::SliceBoundNotInteger {
+                name: &name,
+                given: &crate::convert_scalar::type_name(&v),
+            }
+            .to_err());
         }
         v.extract::<isize>()
     };
