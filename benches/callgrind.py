@@ -28,8 +28,10 @@ HERE = Path(__file__).resolve().parent
 IMPLS = ("rcffi-ABI", "rcffi-API", "cffi-ABI", "cffi-API", "floor")
 #: (op, loop counts): the callback op sorts 20 000 ints per statement, so two
 #: statements already give ~300 000 comparator calls.
-DEFAULT_OPS = {"add": (2_000, 12_000), "add bound": (2_000, 12_000),
-               "noop": (2_000, 12_000), "callback": (1, 2)}
+DEFAULT_OPS = {"add": (2_000, 12_000), "add imported": (2_000, 12_000),
+               "add bound": (2_000, 12_000),
+               "noop": (2_000, 12_000), "noop imported": (2_000, 12_000),
+               "constant": (2_000, 12_000), "callback": (1, 2)}
 
 
 def child(op_name: str, impl: str, n: int) -> None:

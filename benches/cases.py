@@ -29,10 +29,13 @@ class Case:
 
     The statement is compiled into the timing loop itself (not wrapped in a
     Python function), so no extra call frame is added to what is measured.
+    `imported` names the locals that the timing module also imports, as code
+    that did `from _mod import lib` (see `harness.make_timer`).
     """
 
     stmt: str
     env: dict[str, Any]
+    imported: tuple[str, ...] = ()
 
 
 def case(stmt: str, **env: Any) -> Case:
@@ -63,23 +66,31 @@ def same_for(impls: tuple[str, ...], maker: Callable[[Any], Case]) -> dict[str, 
 
 
 def call_op(label: str, args: str, expect: Any = None, floor_gil: bool = False,
-            name: str | None = None, **env: Any) -> list[Op]:
-    """Two rows for calling C function `name` (default `label`) with `args`:
+            name: str | None = None, imported: bool = False, **env: Any) -> list[Op]:
+    """Rows for calling C function `name` (default `label`) with `args`:
     `lib.name(args)` as users write it, and `f(args)` with `f = lib.name` bound
     beforehand. The floor module plays the lib (`m.add(1, 2)`); `floor_gil`
-    adds its `name_gil` twin, which keeps the GIL."""
+    adds its `name_gil` twin, which keeps the GIL. `imported` adds a third row:
+    `lib.name(args)` in a module that imported `lib` (`from _mod import lib`,
+    the usual API-mode line), which CPython 3.11 compiles differently."""
     name = name or label
     doc = f"{name}({args})"
 
     def written(attr: str) -> Callable[[Any], Case]:
         return lambda b: case(f"lib.{attr}({args})", lib=b, **env)
 
+    def written_imported(attr: str) -> Callable[[Any], Case]:
+        return lambda b: Case(f"lib.{attr}({args})", dict(lib=b, **env), imported=("lib",))
+
     def bound(attr: str) -> Callable[[Any], Case]:
         return lambda b: case(f"f({args})", f=getattr(b, attr), **env)
 
+    forms = [("as users write it", "", written),
+             ("pre-bound f = lib." + name, " bound", bound)]
+    if imported:
+        forms.insert(1, ("in a module that imported lib", " imported", written_imported))
     rows = []
-    for form, suffix, maker in (("as users write it", "", written),
-                                ("pre-bound f = lib." + name, " bound", bound)):
+    for form, suffix, maker in forms:
         makers = {impl: (lambda mk: lambda b: mk(b.lib))(maker(name)) for impl in LIB_STYLE}
         makers["floor"] = maker(name)
         if floor_gil:
@@ -182,11 +193,20 @@ def struct_arg_floor(m: Any) -> Case:
 
 
 OPS = [
-    *call_op("add", "1, 2", expect=3, floor_gil=True),
-    *call_op("noop", "", floor_gil=True),
+    *call_op("add", "1, 2", expect=3, floor_gil=True, imported=True),
+    *call_op("noop", "", floor_gil=True, imported=True),
     *call_op("sum6", "1, 2, 3, 4, 5, 6", expect=21),
     *call_op("dmul", "1.5, 2.0", expect=3.0),
     *call_op("strlen", "s", expect=11, name="bench_strlen", s=b"hello world"),
+    Op(
+        "constant",
+        "lib.BENCH_ANSWER, an enum constant (the floor: a module's int constant)",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("lib.BENCH_ANSWER", lib=b.lib)),
+            "floor": lambda m: case("m.BENCH_ANSWER", m=m),
+        },
+        expect=42,
+    ),
     Op(
         "struct*",
         "lib.point_sum(p) with a point_t * argument",

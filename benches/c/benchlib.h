@@ -5,6 +5,7 @@
  * stay plain declarations: no preprocessor lines, no include guards. */
 
 typedef struct { int x, y; } point_t;
+enum { BENCH_ANSWER = 42 };
 
 int add(int a, int b);
 void noop(void);

@@ -208,6 +208,10 @@ PyInit__benchfloor(void)
     m = PyModule_Create(&floor_module);
     if (m == NULL)
         return NULL;
+    if (PyModule_AddIntConstant(m, "BENCH_ANSWER", BENCH_ANSWER) < 0) {
+        Py_DECREF(m);
+        return NULL;
+    }
     Py_INCREF(&PointType);
     if (PyModule_AddObject(m, "Point", (PyObject *)&PointType) < 0) {
         Py_DECREF(&PointType);

@@ -84,22 +84,15 @@ def _add_included(ffi, contents):
         lib = getattr(module, "lib", None)
         if lib is None:
             continue
-        members = vars(type(lib))
+        # Functions and constants by value, globals by their descriptor.
+        members = lib.__dict__
         for name in module.ffi._decls.names():
-            if name in contents:
-                continue
-            member = members.get(name)
-            if member is not None and hasattr(member, "__set__"):
-                contents[name] = member
-                continue
-            try:
-                contents[name] = getattr(lib, name)
-            except AttributeError:
-                pass
+            if name not in contents and name in members:
+                contents[name] = members[name]
 
 
 def _make_api_lib(module_name, ffi, objects):
-    """The ``lib`` of an API-mode module: functions and constants in its dict,
+    """The ``lib`` of an API-mode module: functions and constants in its slots,
     global variables as descriptors reading and writing the C variable."""
     contents = dict(objects)
     _add_included(ffi, contents)

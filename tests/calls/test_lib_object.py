@@ -241,3 +241,31 @@ def test_a_non_integer_static_const_is_not_readable_in_abi_mode():
     lib = ffi.dlopen(None)
     with pytest.raises(NotImplementedError, match="API mode"):
         lib.not_exported_anywhere_rcffi
+
+
+def test_the_lib_keeps_its_names_in_slots_not_an_instance_dict(fresh):
+    # An instance dict would take attribute reads and method calls off the
+    # interpreter's specialised paths (benches/README.md).
+    _, lib = fresh
+    cls = type(lib)
+    assert cls.__dictoffset__ == 0
+    assert "T_ANSWER" in cls.__slots__ and "t_id_int" not in cls.__slots__
+    assert lib.T_ANSWER == 42 and lib.T_GREEN == 5
+
+
+def test_a_later_cdef_adds_names_to_an_open_lib(testlib_path, testlib_cdef):
+    ffi = rcffi.FFI()
+    ffi.cdef(testlib_cdef)
+    lib = ffi.dlopen(testlib_path)
+    ffi.cdef("enum { T_LATE_ENUM = 77 }; int t_not_declared_first(int);")
+    assert lib.T_LATE_ENUM == 77
+    assert "T_LATE_ENUM" in dir(lib) and lib.__dict__["T_LATE_ENUM"] == 77
+    assert "T_LATE_ENUM" in lib.__all__
+    with pytest.raises(AttributeError, match="t_not_declared_first"):
+        lib.t_not_declared_first
+    with pytest.raises(AttributeError):
+        lib.T_LATE_ENUM = 1
+    ffi.dlclose(lib)
+    for name in ("T_LATE_ENUM", "T_ANSWER"):
+        with pytest.raises(ValueError, match="closed"):
+            getattr(lib, name)

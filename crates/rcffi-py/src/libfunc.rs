@@ -6,9 +6,9 @@
 //! the instance dict takes the generic path (~250 instructions against ~35).
 //! So each lib's type holds, per function, this small object flagged as a
 //! method descriptor: `lib.f(x)` then calls it with the lib first, and it calls
-//! the function with the rest. `lib.f` alone (`LOAD_ATTR`) goes through
-//! `__get__` and gives the function itself (the cdata, or the API-mode builtin
-//! that `help()` documents), as before.
+//! the function with the rest. `lib.f` alone (`LOAD_ATTR`) goes through its
+//! C `tp_descr_get` and gives the function cdata itself. (API-mode libs hold
+//! their builtins in slots instead: see `libobj.rs`.)
 
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, Ordering};
@@ -29,17 +29,14 @@ static LIB_TYPE: AtomicPtr<ffi::PyTypeObject> = AtomicPtr::new(ptr::null_mut());
 pub struct LibFunction {
     /// CPython's vectorcall entry; the type's `tp_vectorcall_offset` points here.
     vectorcall: Option<ffi::vectorcallfunc>,
-    /// What `lib.f` gives: the function cdata, or the builtin wrapping it.
-    function: Py<PyAny>,
-    /// The function cdata that calls run.
+    /// The function cdata: what `lib.f` gives and what calls run.
     cdata: Py<CData>,
 }
 
 impl LibFunction {
-    pub fn new(function: Py<PyAny>, cdata: Py<CData>) -> Self {
+    pub fn new(cdata: Py<CData>) -> Self {
         LibFunction {
             vectorcall: Some(lib_function_vectorcall),
-            function,
             cdata,
         }
     }
@@ -51,7 +48,7 @@ impl LibFunction {
         let void = crate::backend::new_void_type(py);
         let probe = Py::new(
             py,
-            LibFunction::new(py.None(), CData::new_pointer(py, void, ptr::null_mut())?),
+            LibFunction::new(CData::new_pointer(py, void, ptr::null_mut())?),
         )?;
         let offset = (&probe.get().vectorcall as *const _ as usize) - (probe.as_ptr() as usize);
         LIB_TYPE.store(
@@ -61,21 +58,23 @@ impl LibFunction {
         let tp = py.get_type::<LibFunction>().as_type_ptr();
         // SAFETY: the type object is ours and fully created, no instance was
         // called yet, and the offset is inside every instance (measured above).
-        unsafe { crate::pylayout::make_vectorcall_method_descriptor(tp, offset) };
+        unsafe { crate::pylayout::make_vectorcall_method_descriptor(tp, offset, lib_function_get) };
         Ok(())
     }
 }
 
-#[pymethods]
-impl LibFunction {
-    fn __get__(
-        &self,
-        py: Python<'_>,
-        _obj: Option<&Bound<'_, PyAny>>,
-        _owner: Option<&Bound<'_, PyAny>>,
-    ) -> Py<PyAny> {
-        self.function.clone_ref(py)
-    }
+/// `lib.f`: the function itself, whatever the owner.
+///
+/// # Safety
+/// Called by CPython with the GIL held and `member` a `LibFunction`.
+unsafe extern "C" fn lib_function_get(
+    member: *mut ffi::PyObject,
+    _obj: *mut ffi::PyObject,
+    _owner: *mut ffi::PyObject,
+) -> *mut ffi::PyObject {
+    let py = Python::assume_attached();
+    let member = Borrowed::from_ptr(py, member).cast_unchecked::<LibFunction>();
+    member.get().cdata.clone_ref(py).into_ptr()
 }
 
 /// `lib.f(args)` arrives as `member(lib, args)`: the lib is dropped. A direct

@@ -3,10 +3,18 @@
 //!
 //! Attribute reads must stay on the interpreter's generic path, the only one
 //! CPython specialises (~1 ns against ~20 ns through any `__getattr__` or own
-//! `tp_getattro`). So each lib is the one instance of its own subclass of `Lib`:
-//! functions and constants are entries of the instance dict, and global
-//! variables are data descriptors of the subclass reading and writing the C
-//! variable at each access. Names declared but unusable (a symbol missing from
+//! `tp_getattro`). So each lib is the one instance of its own subclass of `Lib`,
+//! which has no instance dict: constants, and the builtins of API-mode libs,
+//! are `__slots__` of the subclass (read by `LOAD_ATTR_SLOT`, as fast as a
+//! module attribute); the functions of ABI-mode libs are method descriptors of
+//! the subclass (`libfunc.rs`: `lib.f(...)` then takes `LOAD_METHOD_NO_DICT`);
+//! global variables are data descriptors of the subclass reading and writing
+//! the C variable at each access. The two kinds of functions differ because
+//! CPython 3.11 compiles `lib.f(...)` two ways (benches/README.md): API-mode
+//! code imports its lib (`from _mod import lib`, hence `LOAD_ATTR`), ABI-mode
+//! code assigns it (`lib = ffi.dlopen(...)`, hence `LOAD_METHOD`). Names a
+//! later `cdef()` adds to an ABI-mode lib have no slot: they are plain
+//! attributes of the subclass. Names declared but unusable (a symbol missing from
 //! the library, a `#define X ...` outside API mode, every name once the library
 //! is closed) are descriptors raising a clear error. `Lib` itself only refuses
 //! writes to anything but a global variable.
@@ -204,9 +212,8 @@ pub struct Lib {
     /// `cdef()`): cffi words its closed error "has already been closed" there
     /// and "has been closed" for the libs of modules (API and out-of-line).
     inline_abi: bool,
-    /// The names of the values stored on the instance. The instance's
-    /// `__dict__` is never asked for: on 3.11, a materialised dict (rather than
-    /// the inline values) stops the method-call specialisation for the lib.
+    /// The names of the values: constants and API-mode builtins, in the
+    /// instance's slots or (added by a later `cdef()`) on its type.
     values: Mutex<Vec<Py<PyString>>>,
 }
 
@@ -408,16 +415,19 @@ impl Lib {
             library.get().close_lib();
         }
         let values = std::mem::take(&mut *this.values.lock().unwrap_or_else(|p| p.into_inner()));
+        let ty = slf.get_type();
         for name in values {
-            // SAFETY: live objects; a NULL value deletes the attribute.
-            if unsafe { ffi::PyObject_GenericSetAttr(slf.as_ptr(), name.as_ptr(), ptr::null_mut()) }
-                < 0
-            {
-                return Err(PyErr::fetch(slf.py()));
+            if in_slot(&ty, name.bind(slf.py())) {
+                // SAFETY: live objects; a NULL value empties the slot.
+                let status = unsafe {
+                    ffi::PyObject_GenericSetAttr(slf.as_ptr(), name.as_ptr(), ptr::null_mut())
+                };
+                if status < 0 {
+                    return Err(PyErr::fetch(slf.py()));
+                }
             }
         }
         this.addresses.bind(slf.py()).clear();
-        let ty = slf.get_type();
         for name in names {
             let marker = Unavailable::new(slf.py(), &closed_error(&this.name, this.inline_abi));
             ty.setattr(name.as_str(), Py::new(slf.py(), marker)?)?;
@@ -426,9 +436,24 @@ impl Lib {
     }
 }
 
+/// Whether the type's own member `name` is one of its slots.
+fn in_slot(ty: &Bound<'_, PyType>, name: &Bound<'_, PyString>) -> bool {
+    // SAFETY: a heap type has its `tp_dict`; the member is borrowed only for
+    // the type check.
+    unsafe {
+        let member = ffi::PyDict_GetItemWithError((*ty.as_type_ptr()).tp_dict, name.as_ptr());
+        if member.is_null() {
+            ffi::PyErr_Clear();
+            return false;
+        }
+        ffi::Py_IS_TYPE(member, ptr::addr_of_mut!(ffi::PyMemberDescr_Type)) != 0
+    }
+}
+
 /// `make_lib(repr, name, contents, library=None, module="rcffi")`: a new lib
 /// object. `contents` maps names to values: `_Variable`s and `_Unavailable`s
-/// become descriptors of the lib's type, anything else an entry of its dict;
+/// become descriptors of the lib's type, ABI-mode function cdata its method
+/// descriptors, anything else (constants, API-mode builtins) one of its slots;
 /// `__cdata__<name>` entries (the function cdata behind an API-mode builtin)
 /// make `lib.name(...)` call that cdata directly, `__address__<name>` entries
 /// (the C function behind a cffi-compiled module's builtin) only serve
@@ -459,16 +484,16 @@ pub fn make_lib(
     let plain = PyList::empty(py);
     let addresses = PyDict::new(py);
     sort_contents(contents, &namespace, &plain, &addresses)?;
-    // Lib's own `__dict__` (a fresh dict of the names), not the one type()
-    // would give the subclass: reading that one would materialise the
-    // instance's dict and lose the interpreter's specialised lookups.
+    let slots = plain
+        .iter()
+        .map(|pair| pair.get_item(0))
+        .collect::<PyResult<Vec<_>>>()?;
+    namespace.set_item("__slots__", PyTuple::new(py, slots)?)?;
     let base = py.get_type::<Lib>();
-    let own_dict = base.getattr("__dict__")?.get_item("__dict__")?;
-    namespace.set_item("__dict__", own_dict)?;
     let bases = PyTuple::new(py, [base])?;
     let cls = py.get_type::<PyType>().call1(("Lib", bases, namespace))?;
     let lib = cls.call1((repr, name, addresses, library, ffi, inline_abi))?;
-    fill_dict(&lib, &plain)?;
+    fill_slots(&lib, &plain)?;
     Ok(lib.unbind())
 }
 
@@ -498,8 +523,11 @@ fn sort_contents(
             namespace.set_item(&key, value)?;
         } else if let Some(cdata) = function_cdata(&value, addresses.get_item(&key)?)? {
             addresses.set_item(&key, cdata.clone_ref(py))?;
-            let member = LibFunction::new(value.unbind(), cdata);
-            namespace.set_item(&key, Py::new(py, member)?)?;
+            if value.is_instance_of::<CData>() {
+                namespace.set_item(&key, Py::new(py, LibFunction::new(cdata))?)?;
+            } else {
+                plain.append((PyString::intern(py, &key), value))?;
+            }
         } else {
             // Interned, as the names in code are: the interpreter's cached
             // lookup compares keys by identity.
@@ -536,16 +564,22 @@ fn function_cdata(
     Ok(None)
 }
 
-/// Stores the `(name, value)` pairs on the lib instance, as its inline values
-/// (generic attribute storage, bypassing `Lib.__setattr__`).
-fn fill_dict(lib: &Bound<'_, PyAny>, plain: &Bound<'_, PyList>) -> PyResult<()> {
+/// Stores the `(name, value)` pairs in the lib's slots, through the slots'
+/// descriptors (bypassing `Lib.__setattr__`), or, for names without a slot
+/// (a later `cdef()`), on its type.
+fn fill_slots(lib: &Bound<'_, PyAny>, plain: &Bound<'_, PyList>) -> PyResult<()> {
     let this = lib.cast::<Lib>()?.get();
+    let ty = lib.get_type();
     let mut values = this.values.lock().unwrap_or_else(|p| p.into_inner());
     for pair in plain.iter() {
         let (k, v): (Bound<'_, PyString>, Bound<'_, PyAny>) = pair.extract()?;
-        // SAFETY: live objects; the name is a str.
-        if unsafe { ffi::PyObject_GenericSetAttr(lib.as_ptr(), k.as_ptr(), v.as_ptr()) } < 0 {
-            return Err(PyErr::fetch(lib.py()));
+        if in_slot(&ty, &k) {
+            // SAFETY: live objects; the name is a str.
+            if unsafe { ffi::PyObject_GenericSetAttr(lib.as_ptr(), k.as_ptr(), v.as_ptr()) } < 0 {
+                return Err(PyErr::fetch(lib.py()));
+            }
+        } else {
+            ty.setattr(&k, v)?;
         }
         values.push(k.unbind());
     }
@@ -585,7 +619,7 @@ pub fn extend_abi_lib(lib: &Bound<'_, Lib>, decls: &Declarations) -> PyResult<()
         }
         ty.setattr(k.cast::<PyString>()?, v)?;
     }
-    fill_dict(lib.as_any(), &plain)
+    fill_slots(lib.as_any(), &plain)
 }
 
 /// `abi_contents(decls, library)`: what a library opened by `dlopen()` holds,

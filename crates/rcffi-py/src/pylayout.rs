@@ -199,16 +199,24 @@ pub(crate) unsafe fn enable_vectorcall(tp: *mut ffi::PyTypeObject, size: usize, 
 }
 
 /// Makes instances of `tp` vectorcall objects whose entry point is `offset`
-/// bytes in, and the type an immutable method descriptor: the interpreter
-/// then calls `obj.f(...)` on its instances without a bound-method object (it
-/// only trusts descriptors of immutable types). PyO3 has no switch for these.
+/// bytes in, and the type an immutable method descriptor whose `__get__` is
+/// `get`: the interpreter then calls `obj.f(...)` on its instances without a
+/// bound-method object (it only trusts descriptors of immutable types), and
+/// reads `obj.f` through `get` straight from its attribute lookup, without
+/// the argument parsing of a Python-level `__get__`. PyO3 has no switch for
+/// these.
 ///
 /// # Safety
 /// `tp` must have no instance called yet, and the entry be at `offset` in
 /// every instance.
-pub(crate) unsafe fn make_vectorcall_method_descriptor(tp: *mut ffi::PyTypeObject, offset: usize) {
+pub(crate) unsafe fn make_vectorcall_method_descriptor(
+    tp: *mut ffi::PyTypeObject,
+    offset: usize,
+    get: ffi::descrgetfunc,
+) {
     debug_assert!((offset as isize) < (*tp).tp_basicsize);
     (*tp).tp_vectorcall_offset = offset as isize;
+    (*tp).tp_descr_get = Some(get);
     (*tp).tp_flags |= ffi::Py_TPFLAGS_HAVE_VECTORCALL
         | ffi::Py_TPFLAGS_METHOD_DESCRIPTOR
         | ffi::Py_TPFLAGS_IMMUTABLETYPE;
