@@ -105,6 +105,40 @@ def test_bitfields(pair):
         rb.hi = 32
 
 
+class _Index:
+    def __index__(self):
+        return 3
+
+
+class _Int:
+    def __int__(self):
+        return 3
+
+
+@pytest.mark.parametrize("value", ["_Index()", "_Int()", "True", "2.5", "2 ** 200",
+                                   "ffi.cast('int', 3)", "ffi.cast('char', b'a')", "None"])
+def test_bitfields_take_ints_as_cffi_does(pair, value):
+    # cffi converts a bitfield's value as an index (__index__), unlike plain
+    # integer fields, which take __int__ (field "u").
+    def run(ffi):
+        b = ffi.new("struct bits *")
+        s = ffi.new("struct s *")
+        env = {"ffi": ffi, "_Index": _Index, "_Int": _Int}
+
+        def store():
+            b.lo = eval(value, env)
+            return b.lo
+
+        def store_plain():
+            s.u = eval(value, env)
+            return s.u
+
+        return outcome(store), outcome(store_plain)
+
+    r, c = pair
+    assert run(r) == run(c)
+
+
 def test_packed_bitfield_spanning_its_unit(ffi):
     ffi.cdef("struct pk { char a:3; int b:31; };", packed=True)
     p = ffi.new("struct pk *")

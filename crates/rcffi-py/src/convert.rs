@@ -5,13 +5,14 @@
 
 use std::ptr;
 
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::scalar::store_int;
 
 use crate::cdata::{CData, Owner};
-use crate::convert_scalar::{assign_int, int_object, read_scalar, type_name, write_scalar};
+use crate::convert_scalar::{int_object, read_scalar, type_name, write_scalar};
 use crate::messages::Msg;
 use crate::types::{CType, FieldInfo};
 
@@ -298,7 +299,7 @@ pub unsafe fn write_field(
         (Some(shift), Some(width)) => {
             let prim = ct.prim.expect("integer bitfield");
             let signed = prim.is_signed();
-            let value = assign_int(ct, v)?;
+            let value = bitfield_value(v)?;
             let (lo, hi) = if signed && prim != Prim::Bool {
                 // As in cffi, "int x:1" also takes 1 (read back as -1), for flags.
                 (-(1i128 << (width - 1)), ((1i128 << (width - 1)) - 1).max(1))
@@ -342,6 +343,18 @@ pub unsafe fn write_flexible(
     room: usize,
 ) -> PyResult<()> {
     write_array(py, f.ctype.get(), base.add(f.offset), Some(room), v)
+}
+
+/// The value given to a bitfield: an int, or an object with `__index__`. cffi
+/// converts bitfield values as Python converts an index, so `__int__` alone and
+/// integer cdata are refused there, with Python's own message.
+fn bitfield_value(v: &Bound<'_, PyAny>) -> PyResult<i128> {
+    if let Some(x) = crate::pylayout::exact_int(v) {
+        return Ok(i128::from(x));
+    }
+    // SAFETY: `v` is live; the result is a new reference, or NULL with an error set.
+    let index = unsafe { Bound::from_owned_ptr_or_err(v.py(), ffi::PyNumber_Index(v.as_ptr()))? };
+    index.extract::<i128>()
 }
 
 /// How many bytes from its unit's start a bitfield touches. Packed layouts can
