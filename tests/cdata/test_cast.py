@@ -193,13 +193,12 @@ def test_cast_takes_its_arguments_by_position_or_keyword(both):
         for bad in ((), ("int",), ("int", 1, 2)):
             with pytest.raises(TypeError):
                 ffi.cast(*bad)
-    # cffi's cast takes positions only; rcffi's has always taken keywords too.
-    r, _ = both
-    assert int(r.cast("int", value=6)) == 6
-    assert int(r.cast(cdecl="short", value=70000)) == 70000 - 65536
-    for bad in ({"foo": 1}, {"cdecl": "int"}):
-        with pytest.raises(TypeError):
-            r.cast("int", 1, **bad)
+        # The parameters are named as in cffi's FFI.cast.
+        assert int(ffi.cast("int", source=6)) == 6
+        assert int(ffi.cast(cdecl="short", source=70000)) == 70000 - 65536
+        for bad in ({"foo": 1}, {"cdecl": "int"}, {"value": 1}):
+            with pytest.raises(TypeError):
+                ffi.cast("int", 1, **bad)
 
 
 def test_cast_argument_errors_are_worded_as_for_other_methods():
@@ -207,8 +206,8 @@ def test_cast_argument_errors_are_worded_as_for_other_methods():
 
     ffi = rcffi.FFI()
     for call, text in [
-        (lambda: ffi.cast("int"), "missing 1 required positional argument: 'value'"),
-        (lambda: ffi.cast(), "missing 2 required positional arguments: 'cdecl' and 'value'"),
+        (lambda: ffi.cast("int"), "missing 1 required positional argument: 'source'"),
+        (lambda: ffi.cast(), "missing 2 required positional arguments: 'cdecl' and 'source'"),
         (lambda: ffi.cast("int", 1, 2), "takes 2 positional arguments but 3 were given"),
         (lambda: ffi.cast("int", 1, cdecl="int"), "multiple values for argument 'cdecl'"),
         (lambda: ffi.cast("int", x=1), "unexpected keyword argument 'x'"),

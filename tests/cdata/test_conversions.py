@@ -205,9 +205,10 @@ CASTS = [
     for t in ["int", "unsigned char", "signed char", "char", "short", "unsigned long long",
               "_Bool", "float", "double", "long double", "enum color", "wchar_t", "char16_t",
               "int *", "void *"]
-    for v in [0, 1, -1, 300, 2**40, -(2**63), 2**64 + 3, 3.9, -3.9, b"A", "B", 1e300]
+    for v in [0, 1, -1, 300, 2**40, 2**63 - 1, -(2**63), 2**64 + 3, True, 3.9, -3.9, b"A", "B",
+              1e300]
     # cffi raises SystemError there: see test_wide_char_casts_beyond_unicode_raise
-    if not (t == "wchar_t" and v in (-1, -3.9))
+    if not (t == "wchar_t" and v in (-1, -3.9, 2**63 - 1))
 ] + [
     ("int", None), ("int", float("nan")), ("int *", 1.5), ("double", "1.5"),
     ("int", HUGE), ("int", -HUGE + 5), ("point_t", 0), ("double _Complex", 1 + 2j),

@@ -2,6 +2,7 @@
 //! `_cffi_backend`: type constructors, `newp`, `cast`, `sizeof`, `string`, ...
 
 use pyo3::exceptions::{PyKeyError, PyTypeError};
+use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
@@ -165,6 +166,41 @@ pub fn cast(py: Python<'_>, ctype: Py<CType>, value: &Bound<'_, PyAny>) -> PyRes
         }
         _ => Err(Msg::CannotCast { ctype: &ct.cname }.to_err()),
     }
+}
+
+/// The bytes of `cast(ct, value)` when the answer needs no conversion that
+/// could fail or call back into Python: an exact int cast to an integer type
+/// (its low bits, as the general cast keeps), an exact float to `float` or
+/// `double`. `None` for every other pair, which the general cast takes.
+#[inline(always)]
+pub(crate) fn cast_exact_number(ct: &CType, value: &Bound<'_, PyAny>) -> Option<[u8; 16]> {
+    if !matches!(ct.kind, Kind::Primitive | Kind::Enum) {
+        return None;
+    }
+    let m = ct.machine?;
+    let mut bytes = [0u8; 16];
+    let at = bytes.as_mut_ptr();
+    match m {
+        Machine::F32 | Machine::F64 => {
+            // SAFETY: `value` is live; `bytes` holds any scalar.
+            unsafe {
+                if ffi::PyFloat_CheckExact(value.as_ptr()) == 0 {
+                    return None;
+                }
+                store_float(at, m, ffi::PyFloat_AS_DOUBLE(value.as_ptr()));
+            }
+        }
+        Machine::Bool | Machine::LongDouble | Machine::FloatComplex | Machine::DoubleComplex => {
+            return None
+        }
+        _ => {
+            let (size, _) = m.int_layout()?;
+            let v = crate::pylayout::exact_int(value)?;
+            // SAFETY: `bytes` holds any integer scalar.
+            unsafe { store_int(at, size, i128::from(v)) };
+        }
+    }
+    Some(bytes)
 }
 
 /// `sizeof(ctype_or_cdata)`.
