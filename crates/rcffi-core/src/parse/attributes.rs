@@ -169,11 +169,26 @@ fn bare(name: &str) -> &str {
 
 impl Parser<'_, '_> {
     /// Reads the attributes, `__asm__` labels and `__declspec`s at the current
-    /// position (called before every specifier and declarator).
+    /// position (called before every specifier and declarator, ~80,000 times
+    /// for a 260 KB header: the common case, no attribute, is decided inline
+    /// on the token's first byte).
+    #[inline(always)]
     pub(super) fn attributes(&mut self) -> PResult<Attrs> {
+        if !self.at_underscore_ident() {
+            return Ok(Attrs::default());
+        }
+        self.attributes_here()
+    }
+
+    fn at_underscore_ident(&self) -> bool {
+        let t = self.peek();
+        t.tok == Tok::Ident && self.lx.src.as_bytes()[t.start] == b'_'
+    }
+
+    #[inline(never)]
+    fn attributes_here(&mut self) -> PResult<Attrs> {
         let mut attrs = Attrs::default();
-        // Reject the common case on the first byte.
-        while self.peek().tok == Tok::Ident && self.lx.src.as_bytes()[self.peek().start] == b'_' {
+        while self.at_underscore_ident() {
             match self.text(self.peek()) {
                 "__attribute__" | "__attribute" => {
                     self.pos += 1;
