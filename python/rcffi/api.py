@@ -421,7 +421,8 @@ class FFI(_backend.FFI):
         if isinstance(cdata, _backend.Lib):
             if len(fields_or_indexes) != 1 or not isinstance(fields_or_indexes[0], str):
                 raise TypeError("addressof(lib, name) takes exactly one name")
-            return cdata._address_of(fields_or_indexes[0])
+            # Through the base type: a C name "_address_of" is a member of the lib.
+            return _backend.Lib._address_of(cdata, fields_or_indexes[0])
         return super().addressof(cdata, *fields_or_indexes)
 
     # ----- calls ---------------------------------------------------------------

@@ -269,3 +269,14 @@ def test_a_later_cdef_adds_names_to_an_open_lib(testlib_path, testlib_cdef):
     for name in ("T_LATE_ENUM", "T_ANSWER"):
         with pytest.raises(ValueError, match="closed"):
             getattr(lib, name)
+
+
+def test_c_names_like_the_libs_own_methods_do_not_break_it():
+    ffi = rcffi.FFI()
+    ffi.cdef("int abs(int); enum { _address_of = 3, _close = 4 };")
+    lib = ffi.dlopen(None)
+    assert (lib._address_of, lib._close) == (3, 4)
+    assert ffi.addressof(lib, "abs") == lib.abs
+    ffi.dlclose(lib)
+    with pytest.raises(ValueError, match="closed"):
+        lib.abs
