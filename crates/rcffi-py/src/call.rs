@@ -27,7 +27,7 @@ use rcffi_core::scalar::{register_int, store_int, Machine, Rules};
 use crate::call_plan::{Class, FunctionPlan};
 use crate::cdata::CData;
 use crate::convert;
-use crate::convert_scalar::{assign_int, float, word_within};
+use crate::convert_scalar::{assign_int, float, int_object, word_within};
 use crate::errno::around_c_call;
 use crate::errors::to_pyerr;
 use crate::messages::Msg;
@@ -461,10 +461,10 @@ fn call_integers(
 fn direct_result(py: Python<'_>, plan: &FunctionPlan, raw: u64) -> PyResult<Py<PyAny>> {
     Ok(match plan.result_class {
         _ if plan.returns_void => py.None(),
-        Class::Int { size, signed } => match register_int(raw, size, signed) {
-            Some(v) => v.into_pyobject(py)?.into_any().unbind(),
-            None => raw.into_pyobject(py)?.into_any().unbind(),
-        },
+        Class::Int { size, signed } => int_object(
+            py,
+            register_int(raw, size, signed).map_or(i128::from(raw), i128::from),
+        )?,
         Class::F64 => f64::from_bits(raw).into_pyobject(py)?.into_any().unbind(),
         Class::F32 => f64::from(f32::from_bits(raw as u32))
             .into_pyobject(py)?
@@ -633,6 +633,21 @@ fn pointer_arg(
     arg: &Bound<'_, PyAny>,
     temps: &mut Temporaries,
 ) -> PyResult<*mut u8> {
+    let char_like = |item: &CType| {
+        item.kind == Kind::Void
+            || (item.kind == Kind::Primitive
+                && item.size() == Some(1)
+                && item.prim.is_some_and(|p| p.is_integer()))
+    };
+    // Exact bytes first, the usual `char *` argument: told apart from a cdata
+    // by one type comparison, read without a call into the interpreter.
+    if let Some(bytes) = crate::pylayout::exact_bytes(arg) {
+        let item = ct.item_ref();
+        if ct.kind != Kind::Function && char_like(item) {
+            convert::check_bool_bytes(item, bytes)?;
+            return Ok(bytes.as_ptr() as *mut u8);
+        }
+    }
     if let Ok(cd) = arg.cast::<CData>() {
         let c = cd.get();
         if c.ctype.get().id == ct.id {
@@ -646,11 +661,7 @@ fn pointer_arg(
     }
     let item = ct.item_ref();
     if let Ok(b) = arg.cast::<PyBytes>() {
-        let char_like = item.kind == Kind::Void
-            || (item.kind == Kind::Primitive
-                && item.size() == Some(1)
-                && item.prim.is_some_and(|p| p.is_integer()));
-        if char_like {
+        if char_like(item) {
             convert::check_bool_bytes(item, b.as_bytes())?;
             // Bytes objects are NUL-terminated and immutable: C reads them in place.
             return Ok(b.as_bytes().as_ptr() as *mut u8);

@@ -363,10 +363,11 @@ fn char_byte(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u8> {
 }
 
 /// A Python int from a C integer value, through the machine-word constructors
-/// (much faster than the 128-bit one).
+/// (much faster than the 128-bit one), and CPython's cached small ints.
 pub fn int_object(py: Python<'_>, v: i128) -> PyResult<Py<PyAny>> {
-    Ok(if let Ok(small) = i64::try_from(v) {
-        small.into_pyobject(py)?.into_any().unbind()
+    Ok(if let Ok(word) = i64::try_from(v) {
+        // SAFETY: the GIL is held; the result is a new reference or NULL with an error set.
+        unsafe { Bound::from_owned_ptr_or_err(py, crate::pylayout::int_object(word))? }.unbind()
     } else if let Ok(big) = u64::try_from(v) {
         big.into_pyobject(py)?.into_any().unbind()
     } else {

@@ -78,6 +78,23 @@ unsafe fn compact_int(obj: *mut ffi::PyObject) -> Option<i64> {
     Some((1 - (tag & 3) as i64) * digit)
 }
 
+/// The contents of an exact `bytes` object (without its terminating NUL),
+/// read from its layout; `None` for anything else.
+#[inline]
+pub(crate) fn exact_bytes<'a>(obj: &'a Bound<'_, PyAny>) -> Option<&'a [u8]> {
+    let p = obj.as_ptr();
+    // SAFETY: `obj` is live; an exact bytes object holds `ob_size` bytes at
+    // `ob_sval`, immutable while `obj` is borrowed.
+    unsafe {
+        if ffi::PyBytes_CheckExact(p) == 0 {
+            return None;
+        }
+        let len = (*(p as *mut ffi::PyVarObject)).ob_size as usize;
+        let data = ptr::addr_of!((*(p as *mut ffi::PyBytesObject)).ob_sval) as *const u8;
+        Some(std::slice::from_raw_parts(data, len))
+    }
+}
+
 /// Whether `name` is in the class's own `__dict__` with a value other than
 /// None, read from the type object's dict without making a mapping proxy.
 pub(crate) fn own_attribute_set(
