@@ -300,6 +300,29 @@ def test_bytes_are_passed_to_char_pointers_without_copy(tl):
             lib.t_strlen(bad)
 
 
+class _Bytes(bytes):
+    pass
+
+
+@pytest.mark.parametrize("make", [
+    "ffi.new('int *', 5)", "ffi.new('int[2]', [5, 6])", "ffi.cast('int *', ffi.new('int *', 7))",
+    "ffi.new('long *')", "ffi.NULL", "[8, 9]", "None", "b'xyz'", "_Bytes(b'xyz')",
+    "ffi.new('char[]', b'xyz')", "ffi.cast('const char *', ffi.new('char[]', b'xyz'))",
+])
+def test_pointer_arguments_as_cffi_takes_them(tl, ref, make):
+    # The shortest call path passes exact bytes and cdata of the parameter's
+    # own type as they are; everything else takes the full conversion.
+    def run(ffi, lib):
+        def call():
+            arg = eval(make, {"ffi": ffi, "_Bytes": _Bytes})
+            if isinstance(arg, bytes) or "char" in make:
+                return lib.t_strlen(arg), lib.t_byte_at(arg, 1)
+            return lib.t_sum_ints(arg, 1 if arg is not None and arg != ffi.NULL else 0)
+        return outcome(call)
+
+    assert run(*tl) == run(*ref)
+
+
 def test_char_buffers_of_any_byte_type_pass_to_char_pointers(tl):
     ffi, lib = tl
     for t in ("char[]", "unsigned char[]", "signed char[]", "uint8_t[]", "int8_t[]"):

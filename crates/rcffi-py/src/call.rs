@@ -24,7 +24,7 @@ use rcffi_core::ctype::{Kind, Prim, PrimClass, TypeId};
 
 use rcffi_core::scalar::{register_int, store_int, Machine, Rules};
 
-use crate::call_plan::{Class, FunctionPlan};
+use crate::call_plan::{Class, FastArg, FunctionPlan};
 use crate::cdata::CData;
 use crate::convert;
 use crate::convert_scalar::{assign_int, float, int_object, word_within};
@@ -117,13 +117,26 @@ impl FunctionPlan {
             && floats <= FLOAT_REGS
             && !classes.contains(&Class::Other)
             && (result.get().kind == Kind::Void || result_class != Class::Other);
-        let bounds = classes
+        let fast_args = args
             .iter()
-            .map(|c| match *c {
+            .zip(&classes)
+            .map(|(a, c)| match *c {
                 Class::Int { size, signed } => {
-                    Rules::ARGUMENT.word_bounds(Machine::int(usize::from(size), signed))
+                    let (lo, hi) =
+                        Rules::ARGUMENT.word_bounds(Machine::int(usize::from(size), signed));
+                    FastArg::Int(lo, hi)
                 }
-                _ => (0, 0),
+                Class::Pointer => {
+                    let ct = a.get();
+                    FastArg::Pointer {
+                        id: ct.id,
+                        // `_Bool *` checks the bytes, a function pointer refuses them.
+                        bytes: ct.kind == Kind::Pointer
+                            && char_like(ct.item_ref())
+                            && ct.item_ref().prim != Some(Prim::Bool),
+                    }
+                }
+                _ => FastArg::Float,
             })
             .collect();
         let returns_void = result.get().kind == Kind::Void;
@@ -131,23 +144,21 @@ impl FunctionPlan {
             Class::Int { size, signed } => Some((size, signed)),
             _ => None,
         };
-        let plain_integers = direct
-            && classes.iter().all(|c| matches!(c, Class::Int { .. }))
-            && (returns_void || int_result.is_some());
+        let plain_registers = direct && integers_only && (returns_void || int_result.is_some());
         Ok(FunctionPlan {
             fixed,
             uniform,
             refused,
             args,
             classes,
-            bounds,
+            fast_args,
             result,
             result_class,
             returns_void,
             variadic: sig.variadic,
             direct,
             integers_only,
-            plain_integers,
+            plain_registers,
             int_result,
             keeps_gil: sig.abi.as_deref() == Some(crate::KEEP_GIL_ABI_NAME),
         })
@@ -258,7 +269,7 @@ pub(crate) fn call_cdata(
 #[inline(always)]
 fn integer_arg(plan: &FunctionPlan, i: usize, a: &Bound<'_, PyAny>) -> PyResult<i64> {
     // SAFETY: `a` is a live argument and the GIL held.
-    match unsafe { word_within(a.as_ptr(), plan.bounds[i]) } {
+    match unsafe { word_within(a.as_ptr(), plan.int_bounds(i)) } {
         Some(v) => Ok(v),
         None => assign_int(plan.args[i].get(), a).map(|v| v as i64),
     }
@@ -624,6 +635,15 @@ fn convert_arg(
     Ok(slot_ptr as *mut c_void)
 }
 
+/// Whether a pointer to `item` takes bytes as they are: `void *` and pointers
+/// to one-byte integer types.
+fn char_like(item: &CType) -> bool {
+    item.kind == Kind::Void
+        || (item.kind == Kind::Primitive
+            && item.size() == Some(1)
+            && item.prim.is_some_and(|p| p.is_integer()))
+}
+
 /// A pointer argument: a compatible cdata, or what C code would get from a Python
 /// object: bytes for `char *` (not copied), a list or tuple of item initializers
 /// for `T *` (struct pointers included), str for wide-character pointers.
@@ -633,12 +653,6 @@ fn pointer_arg(
     arg: &Bound<'_, PyAny>,
     temps: &mut Temporaries,
 ) -> PyResult<*mut u8> {
-    let char_like = |item: &CType| {
-        item.kind == Kind::Void
-            || (item.kind == Kind::Primitive
-                && item.size() == Some(1)
-                && item.prim.is_some_and(|p| p.is_integer()))
-    };
     // Exact bytes first, the usual `char *` argument: told apart from a cdata
     // by one type comparison, read without a call into the interpreter.
     if let Some(bytes) = crate::pylayout::exact_bytes(arg) {

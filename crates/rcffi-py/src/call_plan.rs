@@ -6,6 +6,7 @@
 
 use pyo3::prelude::*;
 use rcffi_core::call::CallPlan;
+use rcffi_core::TypeId;
 
 use crate::types::CType;
 
@@ -37,9 +38,9 @@ pub(crate) struct FunctionPlan {
     pub(crate) refused: Option<String>,
     pub(crate) args: Vec<Py<CType>>,
     pub(crate) classes: Vec<Class>,
-    /// For integer arguments, the range a machine-word value must be in to take
-    /// the fast path (values outside go through the full conversion).
-    pub(crate) bounds: Vec<(i64, i64)>,
+    /// Per argument, what the fast paths take as it is (anything else goes
+    /// through the full conversion).
+    pub(crate) fast_args: Vec<FastArg>,
     pub(crate) result: Py<CType>,
     pub(crate) result_class: Class,
     pub(crate) returns_void: bool,
@@ -49,12 +50,36 @@ pub(crate) struct FunctionPlan {
     /// A direct plan whose arguments are all integers and pointers and whose
     /// result is one too (or void): the tightest path.
     pub(crate) integers_only: bool,
-    /// A direct plan of integer arguments only, returning an integer or void:
-    /// what `call_entry::try_call` calls without the general machinery.
-    pub(crate) plain_integers: bool,
+    /// A direct plan of integer and pointer arguments, returning an integer or
+    /// void: what `call_entry::try_call` calls without the general machinery.
+    pub(crate) plain_registers: bool,
     /// The size and signedness of an integer result.
     pub(crate) int_result: Option<(u8, bool)>,
     /// Calls keep the GIL: the function is Python's own C API (ctypes' PyDLL),
     /// which must run with it held.
     pub(crate) keeps_gil: bool,
+}
+
+/// What an argument's fast path takes without converting.
+#[derive(Clone, Copy)]
+pub(crate) enum FastArg {
+    /// An integer parameter: an exact int within this range (`Rules::word_bounds`).
+    Int(i64, i64),
+    /// A pointer parameter: a live cdata of exactly the type `id`, and, when
+    /// `bytes` (a `char *`-like parameter), an exact `bytes`, read in place
+    /// as the general path does.
+    Pointer { id: TypeId, bytes: bool },
+    /// A floating parameter: always converted.
+    Float,
+}
+
+impl FunctionPlan {
+    /// The fast range of integer argument `i` (empty for other arguments).
+    #[inline(always)]
+    pub(crate) fn int_bounds(&self, i: usize) -> (i64, i64) {
+        match self.fast_args[i] {
+            FastArg::Int(lo, hi) => (lo, hi),
+            _ => (0, -1),
+        }
+    }
 }
