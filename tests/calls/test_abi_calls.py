@@ -722,6 +722,12 @@ def test_calls_release_the_gil(tl, fname):
 
 # ---- differential checks against cffi --------------------------------------------------------
 
+
+class _Float(float):
+    pass
+
+
+
 # Struct initializers here are complete: cffi 2.0 leaves the fields a partial
 # initializer omits uninitialized in by-value arguments (rcffi zero-fills them,
 # see test_structs_from_python_initializers).
@@ -752,6 +758,11 @@ DIFF_CALLS = [
     ("t_sum_nested", ({"p": [1, 2], "in": [3, 4], "z": 5},)),
     ("t_sum_va", (1, 5)), ("t_sum_va", ()), ("t_is_null", (None,)),
     ("t_ldouble_to_double", (0.1,)), ("t_signbit_double", (-0.0,)),
+    # Exact floats take the shortest path, anything else the full conversion.
+    ("t_id_double", (1.5,)), ("t_id_double", (float("inf"),)), ("t_id_double", (-0.0,)),
+    ("t_id_double", (_Float(2.5),)), ("t_id_double", (True,)), ("t_id_float", (_Float(0.5),)),
+    ("t_mixed8", (-1, 2.5, 3, 1.5, 2**40, 7, -0.25, True)),
+    ("t_mixed8", (-1, 2, 3, 1.5, 2**40, 7, -0.25, True)),
 ]
 
 

@@ -136,7 +136,8 @@ impl FunctionPlan {
                             && ct.item_ref().prim != Some(Prim::Bool),
                     }
                 }
-                _ => FastArg::Float,
+                Class::F64 => FastArg::Double,
+                _ => FastArg::Other,
             })
             .collect();
         let returns_void = result.get().kind == Kind::Void;
@@ -144,7 +145,10 @@ impl FunctionPlan {
             Class::Int { size, signed } => Some((size, signed)),
             _ => None,
         };
-        let plain_registers = direct && integers_only && (returns_void || int_result.is_some());
+        let plain_registers = direct
+            && (returns_void
+                || int_result.is_some()
+                || matches!(result_class, Class::F32 | Class::F64));
         Ok(FunctionPlan {
             fixed,
             uniform,
@@ -159,6 +163,7 @@ impl FunctionPlan {
             direct,
             integers_only,
             plain_registers,
+            float_registers: floats > 0 || matches!(result_class, Class::F32 | Class::F64),
             int_result,
             keeps_gil: sig.abi.as_deref() == Some(crate::KEEP_GIL_ABI_NAME),
         })
@@ -315,7 +320,7 @@ pub(crate) unsafe fn call_integer_registers(func: *const c_void, i: &[i64; 8]) -
 ///
 /// # Safety
 /// `func` must take only register arguments of the classes placed in `i` and `x`.
-unsafe fn call_registers(
+pub(crate) unsafe fn call_registers(
     func: *const c_void,
     i: &[i64; 8],
     x: &[f64; 8],

@@ -17,8 +17,8 @@ use pyo3::prelude::*;
 use rcffi_core::ctype::Kind;
 use rcffi_core::TypeId;
 
-use crate::call::{call_cdata, call_integer_registers, with_gil, without_gil};
-use crate::call_plan::{FastArg, FunctionPlan};
+use crate::call::{call_cdata, call_integer_registers, call_registers, with_gil, without_gil};
+use crate::call_plan::{Class, FastArg, FunctionPlan};
 use crate::cdata::CData;
 use crate::convert_scalar::word_within;
 use crate::errno::around_c_call;
@@ -182,16 +182,61 @@ pub(crate) unsafe fn try_call(
     if !plan.plain_registers || func.is_null() || args.len() != plan.fast_args.len() {
         return None;
     }
+    let func = func as *const std::os::raw::c_void;
+    if plan.float_registers {
+        return try_call_with_floats(plan, func, args);
+    }
     let mut ints = [0i64; 8];
     for ((slot, &obj), &fast) in ints.iter_mut().zip(args).zip(&plan.fast_args) {
         *slot = match fast {
             FastArg::Int(lo, hi) => word_within(obj, (lo, hi))?,
             FastArg::Pointer { id, bytes } => pointer_as_is(obj, id, bytes)?,
-            FastArg::Float => return None,
+            FastArg::Double | FastArg::Other => return None,
         };
     }
     let saved = without_gil(plan.keeps_gil);
-    let raw = around_c_call(|| call_integer_registers(func as *const std::os::raw::c_void, &ints));
+    let raw = around_c_call(|| call_integer_registers(func, &ints));
+    with_gil(saved);
+    Some(result(plan, raw))
+}
+
+/// [`try_call`] for signatures with floating arguments or result, kept apart
+/// so that the integer-only loop stays as short as it is.
+///
+/// # Safety
+/// As [`try_call`], with `func` the function's address.
+#[inline(never)]
+unsafe fn try_call_with_floats(
+    plan: &FunctionPlan,
+    func: *const std::os::raw::c_void,
+    args: &[*mut ffi::PyObject],
+) -> Option<*mut ffi::PyObject> {
+    let mut ints = [0i64; 8];
+    let mut floats = [0f64; 8];
+    let (mut ni, mut nf) = (0, 0);
+    for (&obj, &fast) in args.iter().zip(&plan.fast_args) {
+        match fast {
+            FastArg::Int(lo, hi) => {
+                *ints.get_mut(ni)? = word_within(obj, (lo, hi))?;
+                ni += 1;
+            }
+            FastArg::Pointer { id, bytes } => {
+                *ints.get_mut(ni)? = pointer_as_is(obj, id, bytes)?;
+                ni += 1;
+            }
+            FastArg::Double => {
+                if ffi::PyFloat_CheckExact(obj) == 0 {
+                    return None;
+                }
+                *floats.get_mut(nf)? = ffi::PyFloat_AS_DOUBLE(obj);
+                nf += 1;
+            }
+            FastArg::Other => return None,
+        }
+    }
+    let float_result = plan.int_result.is_none() && !plan.returns_void;
+    let saved = without_gil(plan.keeps_gil);
+    let raw = around_c_call(|| call_registers(func, &ints, &floats, float_result));
     with_gil(saved);
     Some(result(plan, raw))
 }
@@ -217,7 +262,7 @@ unsafe fn pointer_as_is(obj: *mut ffi::PyObject, id: TypeId, bytes: bool) -> Opt
 }
 
 /// The result register as a new reference (NULL with an error set if the
-/// integer object could not be allocated).
+/// object could not be allocated).
 #[inline(always)]
 unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
     if plan.returns_void {
@@ -225,9 +270,15 @@ unsafe fn result(plan: &FunctionPlan, raw: u64) -> *mut ffi::PyObject {
         ffi::Py_INCREF(none);
         return none;
     }
-    let (size, signed) = plan.int_result.unwrap_or((8, true));
-    match rcffi_core::scalar::register_int(raw, size, signed) {
-        Some(v) => int_object(v),
-        None => ffi::PyLong_FromUnsignedLongLong(raw),
+    if let Some((size, signed)) = plan.int_result {
+        return match rcffi_core::scalar::register_int(raw, size, signed) {
+            Some(v) => int_object(v),
+            None => ffi::PyLong_FromUnsignedLongLong(raw),
+        };
     }
+    let value = match plan.result_class {
+        Class::F32 => f64::from(f32::from_bits(raw as u32)),
+        _ => f64::from_bits(raw),
+    };
+    ffi::PyFloat_FromDouble(value)
 }

@@ -50,9 +50,11 @@ pub(crate) struct FunctionPlan {
     /// A direct plan whose arguments are all integers and pointers and whose
     /// result is one too (or void): the tightest path.
     pub(crate) integers_only: bool,
-    /// A direct plan of integer and pointer arguments, returning an integer or
-    /// void: what `call_entry::try_call` calls without the general machinery.
+    /// A direct plan returning an integer, a floating value or void: what
+    /// `call_entry::try_call` calls without the general machinery.
     pub(crate) plain_registers: bool,
+    /// Some argument or the result travels in a floating register.
+    pub(crate) float_registers: bool,
     /// The size and signedness of an integer result.
     pub(crate) int_result: Option<(u8, bool)>,
     /// Calls keep the GIL: the function is Python's own C API (ctypes' PyDLL),
@@ -69,8 +71,10 @@ pub(crate) enum FastArg {
     /// `bytes` (a `char *`-like parameter), an exact `bytes`, read in place
     /// as the general path does.
     Pointer { id: TypeId, bytes: bool },
-    /// A floating parameter: always converted.
-    Float,
+    /// A `double` parameter: an exact float.
+    Double,
+    /// A `float` parameter: always converted (the conversion checks its range).
+    Other,
 }
 
 impl FunctionPlan {
