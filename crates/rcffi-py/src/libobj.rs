@@ -337,8 +337,8 @@ impl Lib {
     }
 
     /// A new dict of the lib's names, as cffi gives: functions and constants
-    /// by value, global variables by their descriptor. Built on each request,
-    /// never the instance's own storage (see `values`), so changing it
+    /// by value, global variables by their descriptor. Built on each request
+    /// (the lib has no dict of its own: its values are slots), so changing it
     /// changes nothing.
     #[getter(__dict__)]
     fn dict<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyDict>> {
@@ -497,8 +497,9 @@ pub fn make_lib(
     Ok(lib.unbind())
 }
 
-/// Splits `contents` into descriptors (into `namespace`), plain `(name,
-/// value)` pairs (into `plain`) and `addressof()` answers.
+/// Splits `contents` into members of the lib's type (descriptors and ABI-mode
+/// functions, into `namespace`), `(name, value)` pairs for its slots
+/// (constants and API-mode builtins, into `plain`) and `addressof()` answers.
 fn sort_contents(
     contents: &Bound<'_, PyDict>,
     namespace: &Bound<'_, PyDict>,
