@@ -275,6 +275,9 @@ def test_pointer_type_mismatch_raises_type_error(tl):
             lib.t_ptr_add(bad, 1)
     with pytest.raises(TypeError):
         lib.t_apply_op(lib.t_id_int, 1, 2)
+    for bad in (b"x", "x", [1]):
+        with pytest.raises(TypeError):
+            lib.t_apply_op(bad, 1, 2)
 
 
 def test_char_pointer_results_stay_cdata(tl):

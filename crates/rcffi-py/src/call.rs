@@ -658,13 +658,16 @@ fn pointer_arg(
     arg: &Bound<'_, PyAny>,
     temps: &mut Temporaries,
 ) -> PyResult<*mut u8> {
-    // Exact bytes first, the usual `char *` argument: told apart from a cdata
-    // by one type comparison, read without a call into the interpreter.
-    if let Some(bytes) = crate::pylayout::exact_bytes(arg) {
-        let item = ct.item_ref();
-        if ct.kind != Kind::Function && char_like(item) {
-            convert::check_bool_bytes(item, bytes)?;
-            return Ok(bytes.as_ptr() as *mut u8);
+    // Bytes first, the usual `char *` argument: told apart from a cdata by a
+    // type flag, where the cdata check walks the type's bases.
+    if ct.kind != Kind::Function {
+        if let Ok(b) = arg.cast::<PyBytes>() {
+            let item = ct.item_ref();
+            if char_like(item) {
+                convert::check_bool_bytes(item, b.as_bytes())?;
+                // Bytes objects are NUL-terminated and immutable: C reads them in place.
+                return Ok(b.as_bytes().as_ptr() as *mut u8);
+            }
         }
     }
     if let Ok(cd) = arg.cast::<CData>() {
@@ -679,13 +682,6 @@ fn pointer_arg(
         return convert::pointer_for(py, ct, arg);
     }
     let item = ct.item_ref();
-    if let Ok(b) = arg.cast::<PyBytes>() {
-        if char_like(item) {
-            convert::check_bool_bytes(item, b.as_bytes())?;
-            // Bytes objects are NUL-terminated and immutable: C reads them in place.
-            return Ok(b.as_bytes().as_ptr() as *mut u8);
-        }
-    }
     if let Ok(s) = arg.cast::<PyString>() {
         if item.kind == Kind::Primitive
             && item.prim.is_some_and(|p| p.class() == PrimClass::WideChar)

@@ -73,7 +73,8 @@ pub(crate) enum FastArg {
     Pointer { id: TypeId, bytes: bool },
     /// A `double` parameter: an exact float.
     Double,
-    /// A `float` parameter: always converted (the conversion checks its range).
+    /// A `float` parameter (its conversion checks the range), or one of a
+    /// class no fast path takes: always converted.
     Other,
 }
 
