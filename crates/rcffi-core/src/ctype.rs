@@ -257,6 +257,13 @@ impl Default for TypeTable {
 }
 
 impl TypeTable {
+    /// Makes room for `types` more types, so that a large cdef does not
+    /// rehash the intern map as it grows.
+    pub(crate) fn reserve(&mut self, types: usize) {
+        self.entries.reserve(types);
+        self.interned.reserve(types);
+    }
+
     /// A table holding `void` and nothing else yet.
     pub fn new() -> Self {
         let mut t = TypeTable {

@@ -214,6 +214,13 @@ impl Declarations {
         self.names.get(name)
     }
 
+    /// Makes room for `names` more declared names, so that a large cdef does
+    /// not rehash the name map as it grows.
+    pub(crate) fn reserve(&mut self, names: usize) {
+        self.names.reserve(names);
+        self.name_order.reserve(names);
+    }
+
     /// Adds a name, refusing a different redefinition unless `override_`.
     pub(crate) fn declare(
         &mut self,

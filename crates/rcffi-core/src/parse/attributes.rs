@@ -182,7 +182,7 @@ impl Parser<'_, '_> {
 
     fn at_underscore_ident(&self) -> bool {
         let t = self.peek();
-        t.tok == Tok::Ident && self.lx.src.as_bytes()[t.start] == b'_'
+        t.tok.is_ident() && self.lx.src.as_bytes()[t.start()] == b'_'
     }
 
     #[inline(never)]
@@ -192,10 +192,10 @@ impl Parser<'_, '_> {
             match self.text(self.peek()) {
                 "__attribute__" | "__attribute" => {
                     self.pos += 1;
-                    self.expect_punct("(")?;
-                    self.expect_punct("(")?;
+                    self.expect_punct(punct!("("))?;
+                    self.expect_punct(punct!("("))?;
                     self.attribute_list(&mut attrs)?;
-                    self.expect_punct(")")?;
+                    self.expect_punct(punct!(")"))?;
                 }
                 "__asm__" | "__asm" => {
                     self.pos += 1;
@@ -203,7 +203,7 @@ impl Parser<'_, '_> {
                 }
                 "__declspec" => {
                     self.pos += 1;
-                    self.expect_punct("(")?;
+                    self.expect_punct(punct!("("))?;
                     self.skip_balanced()?;
                 }
                 _ => break,
@@ -215,28 +215,28 @@ impl Parser<'_, '_> {
     /// The attributes inside `__attribute__((` ... `))`, up to the inner `)`.
     fn attribute_list(&mut self, attrs: &mut Attrs) -> PResult<()> {
         loop {
-            if self.eat_punct(")") {
+            if self.eat_punct(punct!(")")) {
                 return Ok(());
             }
-            if self.eat_punct(",") {
+            if self.eat_punct(punct!(",")) {
                 continue;
             }
             let at = self.pos;
             let t = self.next();
-            if t.tok != Tok::Ident {
+            if !t.tok.is_ident() {
                 return Err(self.lx.error_at(
                     t,
                     format!("expected an attribute name, found {}", self.describe(t)),
                 ));
             }
             let name = bare(self.text(t));
-            let has_args = self.eat_punct("(");
+            let has_args = self.eat_punct(punct!("("));
             match name {
                 "packed" => attrs.packed = true,
                 "aligned" => {
                     let n = if has_args {
                         let v = self.const_expr()?;
-                        self.expect_punct(")")?;
+                        self.expect_punct(punct!(")"))?;
                         if v <= 0 || v > 1 << 28 || v & (v - 1) != 0 {
                             return Err(self.error_at(
                                 at,
@@ -252,7 +252,7 @@ impl Parser<'_, '_> {
                 "mode" if has_args => {
                     let m = self.next();
                     let mode = Mode::from_name(self.text(m));
-                    self.expect_punct(")")?;
+                    self.expect_punct(punct!(")"))?;
                     attrs.mode = Some((mode, at));
                 }
                 _ => {
@@ -269,14 +269,14 @@ impl Parser<'_, '_> {
 
     /// `("name" "more")` after `__asm__`: the symbol name.
     fn asm_label(&mut self) -> PResult<String> {
-        self.expect_punct("(")?;
+        self.expect_punct(punct!("("))?;
         let mut name = String::new();
         while self.peek().tok == Tok::Str {
             let t = self.next();
             let quoted = self.text(t);
             name.push_str(&quoted[1..quoted.len() - 1]);
         }
-        self.expect_punct(")")?;
+        self.expect_punct(punct!(")"))?;
         Ok(name)
     }
 
@@ -285,8 +285,8 @@ impl Parser<'_, '_> {
         let mut depth = 1;
         while depth > 0 {
             match self.next().tok {
-                Tok::Punct("(") => depth += 1,
-                Tok::Punct(")") => depth -= 1,
+                Tok::Punct(punct!("(")) => depth += 1,
+                Tok::Punct(punct!(")")) => depth -= 1,
                 Tok::Eof => return Err(self.error("unbalanced parentheses in an attribute")),
                 _ => {}
             }

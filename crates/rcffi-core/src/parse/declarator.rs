@@ -1,10 +1,9 @@
 //! Declarators (`*p`, `(*f)(int)`, `a[3]`), parameter lists and type names.
 
 use super::attributes::Attrs;
+use super::keyword::Kw;
 use super::lexer::Tok;
-use super::{
-    is_qualifier, is_type_keyword, Base, Declarator, Op, PResult, Parser, Storage, Ty, MAX_NESTING,
-};
+use super::{Base, Declarator, Op, PResult, Parser, Storage, Ty, MAX_NESTING};
 use crate::ctype::{FuncSig, TypeData, TypeId};
 use crate::error::Refusal;
 
@@ -16,17 +15,17 @@ impl Parser<'_, '_> {
         let mut attrs = Attrs::default();
         loop {
             attrs.merge(self.attributes()?);
-            if self.eat_punct("*") || self.eat_punct("^") {
+            if self.eat_punct(punct!("*")) || self.eat_punct(punct!("^")) {
                 pointers.push(Op::Pointer { is_const: false });
                 continue;
             }
-            let t = self.peek();
             // `* _Atomic`: an atomic pointer has the layout of the pointer.
-            if t.tok == Tok::Ident
-                && (is_qualifier(self.text(t))
-                    || (self.text(t) == "_Atomic" && !pointers.is_empty()))
-            {
-                if matches!(self.text(t), "const" | "__const" | "__const__") {
+            let kw = match self.peek().tok {
+                Tok::Ident(kw) => kw,
+                _ => Kw::Name,
+            };
+            if kw.is_qualifier() || (kw == Kw::Atomic && !pointers.is_empty()) {
+                if kw == Kw::Const {
                     if let Some(Op::Pointer { is_const }) = pointers.last_mut() {
                         *is_const = true;
                     }
@@ -36,15 +35,14 @@ impl Parser<'_, '_> {
             }
             break;
         }
-        let (name, inner) = if self.is_punct("(") && self.is_grouping() {
+        let (name, inner) = if self.is_punct(punct!("(")) && self.is_grouping() {
             self.pos += 1;
             let d = self.nested(|p| p.declarator(abstract_only))?;
-            self.expect_punct(")")?;
+            self.expect_punct(punct!(")"))?;
             attrs.merge(d.attrs);
             (d.name, d.ops)
-        } else if self.peek().tok == Tok::Ident
-            && !abstract_only
-            && (!is_type_keyword(self.text(self.peek())) || self.is_ident("FILE"))
+        } else if matches!(self.peek().tok, Tok::Ident(kw)
+            if !abstract_only && (!kw.starts_type() || kw == Kw::File))
         {
             // The specifiers already hold the type, so even a typedef name is the
             // declared name here (`typedef int foo_t;` said twice).
@@ -56,20 +54,20 @@ impl Parser<'_, '_> {
         };
         let mut suffixes = Vec::new();
         loop {
-            if self.eat_punct("[") {
+            if self.eat_punct(punct!("[")) {
                 // C99 parameter arrays may hold qualifiers (`a[restrict 4]`,
                 // `a[static 4]`): the parameter is a pointer either way.
-                while self.peek().tok == Tok::Ident
-                    && (is_qualifier(self.text(self.peek())) || self.is_ident("static"))
+                while matches!(self.peek().tok, Tok::Ident(kw)
+                    if kw.is_qualifier() || kw == Kw::Static)
                 {
                     self.pos += 1;
                 }
-                if self.eat_punct("]") {
+                if self.eat_punct(punct!("]")) {
                     suffixes.push(Op::Array(None));
-                } else if self.is_punct("...") {
+                } else if self.is_punct(punct!("...")) {
                     let at = self.pos;
                     self.pos += 1;
-                    self.expect_punct("]")?;
+                    self.expect_punct(punct!("]"))?;
                     suffixes.push(Op::UnknownLength(at));
                 } else if self.in_parameters > 0 && self.in_header(self.pos) {
                     // A header's parameter array decays to a pointer: its
@@ -87,10 +85,10 @@ impl Parser<'_, '_> {
                         let why = format!("array length {n} is larger than the address space");
                         return Err(self.impossible(at, Refusal::Value, why));
                     }
-                    self.expect_punct("]")?;
+                    self.expect_punct(punct!("]"))?;
                     suffixes.push(Op::Array(Some(n as usize)));
                 }
-            } else if self.is_punct("(") {
+            } else if self.is_punct(punct!("(")) {
                 self.pos += 1;
                 self.in_parameters += 1;
                 let params = self.nested(|p| p.parameters());
@@ -113,8 +111,11 @@ impl Parser<'_, '_> {
     pub(super) fn is_grouping(&self) -> bool {
         let t = self.peek_at(1);
         match &t.tok {
-            Tok::Punct("*") | Tok::Punct("^") | Tok::Punct("(") | Tok::Punct("[") => true,
-            Tok::Ident => {
+            Tok::Punct(punct!("*"))
+            | Tok::Punct(punct!("^"))
+            | Tok::Punct(punct!("("))
+            | Tok::Punct(punct!("[")) => true,
+            Tok::Ident(_) => {
                 let w = self.text(t);
                 matches!(
                     w,
@@ -128,22 +129,22 @@ impl Parser<'_, '_> {
     /// Parameters after `(`, through `)`. Arrays and functions become pointers.
     pub(super) fn parameters(&mut self) -> PResult<(Vec<TypeId>, bool)> {
         let mut args = Vec::new();
-        if self.eat_punct(")") {
+        if self.eat_punct(punct!(")")) {
             return Ok((args, false));
         }
-        if self.is_ident("void") && matches!(self.peek_at(1).tok, Tok::Punct(")")) {
+        if self.is_ident("void") && matches!(self.peek_at(1).tok, Tok::Punct(punct!(")"))) {
             self.pos += 2;
             return Ok((args, false));
         }
         loop {
-            if self.is_punct("...") {
+            if self.is_punct(punct!("...")) {
                 if args.is_empty() {
                     return Err(
                         self.error("a function with only '(...)' as argument is not correct C")
                     );
                 }
                 self.pos += 1;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 return Ok((args, true));
             }
             let spec = self.specifiers()?;
@@ -173,16 +174,16 @@ impl Parser<'_, '_> {
             };
             if matches!(self.table.data(id), TypeData::Void) {
                 // `(void_t)` with `typedef void void_t;`: no parameters, as in C.
-                if args.is_empty() && d.name.is_none() && self.eat_punct(")") {
+                if args.is_empty() && d.name.is_none() && self.eat_punct(punct!(")")) {
                     return Ok((args, false));
                 }
                 return Err(self.error_at(at, "a parameter cannot have type 'void'"));
             }
             args.push(id);
-            if self.eat_punct(",") {
+            if self.eat_punct(punct!(",")) {
                 continue;
             }
-            self.expect_punct(")")?;
+            self.expect_punct(punct!(")"))?;
             return Ok((args, false));
         }
     }

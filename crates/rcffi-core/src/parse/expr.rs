@@ -28,9 +28,9 @@ impl Parser<'_, '_> {
     /// A constant expression, evaluated.
     pub(super) fn const_expr(&mut self) -> PResult<i128> {
         let cond = self.binary(1)?;
-        if self.eat_punct("?") {
+        if self.eat_punct(punct!("?")) {
             let a = self.nested(|p| p.const_expr())?;
-            self.expect_punct(":")?;
+            self.expect_punct(punct!(":"))?;
             let b = self.nested(|p| p.const_expr())?;
             return Ok(if cond != 0 { a } else { b });
         }
@@ -43,8 +43,8 @@ impl Parser<'_, '_> {
         let mut lhs = self.unary()?;
         loop {
             let (op, prec) = match self.peek().tok {
-                Tok::Punct(p) => match precedence(p) {
-                    Some(prec) if prec >= min => (p, prec),
+                Tok::Punct(p) => match precedence(p.as_str()) {
+                    Some(prec) if prec >= min => (p.as_str(), prec),
                     _ => return Ok(lhs),
                 },
                 _ => return Ok(lhs),
@@ -93,30 +93,30 @@ impl Parser<'_, '_> {
     pub(super) fn unary_term(&mut self) -> PResult<i128> {
         let t = self.peek();
         match &t.tok {
-            Tok::Punct("-") => {
+            Tok::Punct(punct!("-")) => {
                 self.pos += 1;
                 let at = self.pos;
                 self.unary()?
                     .checked_neg()
                     .ok_or_else(|| self.error_at(at, text::CONSTANT_OVERFLOW))
             }
-            Tok::Punct("+") => {
+            Tok::Punct(punct!("+")) => {
                 self.pos += 1;
                 self.unary()
             }
-            Tok::Punct("~") => {
+            Tok::Punct(punct!("~")) => {
                 self.pos += 1;
                 Ok(!self.unary()?)
             }
-            Tok::Punct("!") => {
+            Tok::Punct(punct!("!")) => {
                 self.pos += 1;
                 Ok(i128::from(self.unary()? == 0))
             }
-            Tok::Punct("(") if self.is_type_start(self.peek_at(1)) => {
+            Tok::Punct(punct!("(")) if self.is_type_start(self.peek_at(1)) => {
                 self.pos += 1;
                 let at = self.pos;
                 let ty = self.type_name(false)?;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 let v = self.unary()?;
                 match self.table.data(ty.id) {
                     TypeData::Primitive(p) if p.is_integer() => {
@@ -129,31 +129,31 @@ impl Parser<'_, '_> {
                     }
                 }
             }
-            Tok::Punct("(") => {
+            Tok::Punct(punct!("(")) => {
                 self.pos += 1;
                 let v = self.const_expr()?;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 Ok(v)
             }
-            Tok::Int(v, _) => {
+            Tok::Int(index) => {
                 self.pos += 1;
-                Ok(i128::from(*v))
+                Ok(i128::from(self.lx.int(*index).0))
             }
             Tok::Char(c) => {
                 self.pos += 1;
                 Ok(i128::from(*c))
             }
-            Tok::Ident
+            Tok::Ident(_)
                 if self.text(t) == "sizeof"
                     || self.text(t) == "_Alignof"
                     || self.text(t) == "__alignof__" =>
             {
                 let is_size = self.text(t) == "sizeof";
                 self.pos += 1;
-                self.expect_punct("(")?;
+                self.expect_punct(punct!("("))?;
                 let at = self.pos;
                 let ty = self.type_name(false)?;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 let v = if is_size {
                     self.table.size_of(ty.id)
                 } else {
@@ -164,7 +164,7 @@ impl Parser<'_, '_> {
                     self.error_at(at, format!("'{n}' has no known size"))
                 })
             }
-            Tok::Ident => {
+            Tok::Ident(_) => {
                 let name = self.text(t);
                 match self.decls.lookup(name) {
                     Some(Entity::IntConstant { value, .. }) => {

@@ -10,31 +10,6 @@ use crate::ctype::{FieldDecl, Prim, TypeData, TypeId};
 use crate::decl::{Entity, Typedef};
 use crate::error::CDefError;
 
-/// Types of gcc that rcffi has no ctype for: declarations using them are
-/// refused (or skipped in headers), never given a wrong type.
-pub(super) fn is_unsupported_type(w: &str) -> bool {
-    matches!(
-        w,
-        "__int128"
-            | "__int128_t"
-            | "__uint128_t"
-            | "_Float16"
-            | "_Float32"
-            | "_Float64"
-            | "_Float128"
-            | "_Float32x"
-            | "_Float64x"
-            | "_Float128x"
-            | "__float128"
-            | "__float80"
-            | "__ibm128"
-            | "__bf16"
-            | "_Decimal32"
-            | "_Decimal64"
-            | "_Decimal128"
-    )
-}
-
 impl Parser<'_, '_> {
     /// `_Atomic T` (the qualifier at token `at`, or `_Atomic(T)`): gcc raises
     /// the alignment of a type whose size is 1, 2, 4, 8 or 16 bytes to its
@@ -67,12 +42,12 @@ impl Parser<'_, '_> {
     /// declared function or variable named alone; any other expression is
     /// refused, its type being the compiler's to find.
     pub(super) fn typeof_specifier(&mut self) -> PResult<Ty> {
-        self.expect_punct("(")?;
+        self.expect_punct(punct!("("))?;
         let ty = if self.is_type_start(self.peek()) {
             self.type_name(false)?
         } else {
             let t = self.peek();
-            let found = if t.tok == Tok::Ident && self.peek_at(1).tok == Tok::Punct(")") {
+            let found = if t.tok.is_ident() && self.peek_at(1).tok == Tok::Punct(punct!(")")) {
                 self.decls.lookup(self.text(t))
             } else {
                 None
@@ -97,13 +72,13 @@ impl Parser<'_, '_> {
             self.pos += 1;
             ty
         };
-        self.expect_punct(")")?;
+        self.expect_punct(punct!(")"))?;
         Ok(ty)
     }
 
     /// Whether token `i` comes from a header (not the cdef text itself).
     pub(super) fn in_header(&self, i: usize) -> bool {
-        let start = self.lx.tokens[i].start;
+        let start = self.lx.tokens[i].start();
         let segs = &self.lx.segments;
         let seg = &segs[segs.partition_point(|s| s.start <= start).max(1) - 1];
         !seg.included_from.is_empty()
@@ -146,25 +121,25 @@ impl Parser<'_, '_> {
         loop {
             let after_paren = matches!(
                 self.lx.tokens[self.pos.saturating_sub(1)].tok,
-                Tok::Punct(")")
+                Tok::Punct(punct!(")"))
             );
             match self.next().tok {
                 Tok::Eof => return,
-                Tok::Punct("{") => {
+                Tok::Punct(punct!("{")) => {
                     if depth == 0 {
                         body = after_paren && self.pos - 1 > start;
                     }
                     depth += 1;
                 }
-                Tok::Punct("(" | "[") => depth += 1,
-                Tok::Punct(")" | "]") => depth = depth.saturating_sub(1),
-                Tok::Punct("}") => {
+                Tok::Punct(punct!("(") | punct!("[")) => depth += 1,
+                Tok::Punct(punct!(")") | punct!("]")) => depth = depth.saturating_sub(1),
+                Tok::Punct(punct!("}")) => {
                     depth = depth.saturating_sub(1);
                     if depth == 0 && body {
                         return;
                     }
                 }
-                Tok::Punct(";") if depth == 0 => return,
+                Tok::Punct(punct!(";")) if depth == 0 => return,
                 _ => {}
             }
         }
@@ -175,10 +150,10 @@ impl Parser<'_, '_> {
         let mut depth = 0usize;
         loop {
             match self.next().tok {
-                Tok::Punct("[" | "(") => depth += 1,
-                Tok::Punct(")") => depth = depth.saturating_sub(1),
-                Tok::Punct("]") if depth == 0 => return Ok(()),
-                Tok::Punct("]") => depth -= 1,
+                Tok::Punct(punct!("[") | punct!("(")) => depth += 1,
+                Tok::Punct(punct!(")")) => depth = depth.saturating_sub(1),
+                Tok::Punct(punct!("]")) if depth == 0 => return Ok(()),
+                Tok::Punct(punct!("]")) => depth -= 1,
                 Tok::Eof => return Err(self.error("expected ']'")),
                 _ => {}
             }
@@ -192,17 +167,17 @@ impl Parser<'_, '_> {
             return Ok(false);
         }
         self.pos += 1;
-        self.expect_punct("(")?;
+        self.expect_punct(punct!("("))?;
         let mut depth = 1;
         while depth > 0 {
             match self.next().tok {
-                Tok::Punct("(") => depth += 1,
-                Tok::Punct(")") => depth -= 1,
+                Tok::Punct(punct!("(")) => depth += 1,
+                Tok::Punct(punct!(")")) => depth -= 1,
                 Tok::Eof => return Err(self.error("unterminated _Static_assert")),
                 _ => {}
             }
         }
-        self.expect_punct(";")?;
+        self.expect_punct(punct!(";"))?;
         Ok(true)
     }
 
@@ -212,8 +187,8 @@ impl Parser<'_, '_> {
         let mut depth = 0usize;
         loop {
             match self.next().tok {
-                Tok::Punct("{") => depth += 1,
-                Tok::Punct("}") => {
+                Tok::Punct(punct!("{")) => depth += 1,
+                Tok::Punct(punct!("}")) => {
                     depth -= 1;
                     if depth == 0 {
                         return Ok(());

@@ -5,16 +5,18 @@
 use crate::error::text;
 use std::rc::Rc;
 
+use super::keyword::Kw;
+use super::punct::P;
 use crate::error::{CDefError, Headline, Location, Refusal};
 
 /// A token kind. It has no heap data, so that the token vector (one entry per
-/// five bytes of header) stays small and is freed in one step.
+/// three bytes of header) stays small and is freed in one step.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Tok {
-    /// An identifier or keyword.
-    Ident,
-    /// An integer literal: its value and whether it had a `U` suffix.
-    Int(u64, bool),
+    /// An identifier: a keyword, or a name ([`Kw::Name`]).
+    Ident(Kw),
+    /// An integer literal: its index in [`Lexed::ints`].
+    Int(u32),
     /// A floating literal (only meaningful in `#define`, where it is rejected).
     Float,
     /// A character literal's value.
@@ -22,23 +24,39 @@ pub enum Tok {
     /// A string literal (for `extern "Python"`); its text includes the quotes.
     Str,
     /// A punctuator (`*`, `(`, `...`, ...).
-    Punct(&'static str),
+    Punct(P),
     /// A preprocessor line other than a line directive, from after `#`.
     Directive,
     /// The end of the source.
     Eof,
 }
 
-/// A token with its text. Line and column are not stored: they are computed from
-/// `start` only when a diagnostic needs them, which keeps lexing linear and cheap.
+impl Tok {
+    /// Whether the token is an identifier, keyword or name.
+    pub fn is_ident(self) -> bool {
+        matches!(self, Tok::Ident(_))
+    }
+}
+
+/// A token with its place in the source: 16 bytes, a large header's tokens
+/// being the parser's largest allocation. Line and column are not stored: they
+/// are computed from `start` only when a diagnostic needs them, which keeps
+/// lexing linear and cheap.
 #[derive(Clone, Debug)]
 pub struct Token {
     /// The kind of token.
     pub tok: Tok,
-    /// Byte range in the source.
-    pub start: usize,
+    /// Byte range in the source (sources are at most 4 GiB, see [`lex_segments`]).
+    start: u32,
     /// End of the byte range (exclusive).
-    pub end: usize,
+    end: u32,
+}
+
+impl Token {
+    /// Where the token starts in the source.
+    pub fn start(&self) -> usize {
+        self.start as usize
+    }
 }
 
 /// A stretch of source whose line numbering was set by a `# 42 "file.h"` line
@@ -61,6 +79,9 @@ pub struct Lexed<'a> {
     pub src: &'a str,
     /// Its tokens, ending with [`Tok::Eof`].
     pub tokens: Vec<Token>,
+    /// The values of its integer literals and whether each had a `U` suffix,
+    /// in the order they appear (what [`Tok::Int`] indexes).
+    pub ints: Vec<(u64, bool)>,
     /// Its line numbering, one segment per line directive.
     pub segments: Vec<Segment>,
 }
@@ -68,7 +89,12 @@ pub struct Lexed<'a> {
 impl<'a> Lexed<'a> {
     /// The text of a token (for directives, the line after `#`, continuations joined).
     pub fn text(&self, t: &Token) -> &'a str {
-        &self.src[t.start..t.end]
+        &self.src[t.start as usize..t.end as usize]
+    }
+
+    /// The value of an integer literal and whether it had a `U` suffix.
+    pub fn int(&self, index: u32) -> (u64, bool) {
+        self.ints[index as usize]
     }
 
     /// A diagnostic at token `t`.
@@ -76,7 +102,7 @@ impl<'a> Lexed<'a> {
         CDefError {
             refusal: Refusal::Syntax,
             message: message.into(),
-            location: Some(locate(self.src, &self.segments, t.start)),
+            location: Some(locate(self.src, &self.segments, t.start())),
             headline: Headline::None,
         }
     }
@@ -109,49 +135,6 @@ fn locate(src: &str, segments: &[Segment], pos: usize) -> Location {
     }
 }
 
-/// The punctuator at the start of `rest`, longest first: the common one-byte
-/// tokens are decided by their first byte alone.
-fn punct(rest: &[u8]) -> Option<&'static str> {
-    const LONGER: &[&str] = &[
-        "...", "<<=", ">>=", "->", "++", "--", "<<", ">>", "<=", ">=", "==", "!=", "&&", "||",
-        "+=", "-=", "*=", "/=", "%=", "&=", "|=", "^=", "##",
-    ];
-    let single = match rest.first()? {
-        b'(' => return Some("("),
-        b')' => return Some(")"),
-        b';' => return Some(";"),
-        b',' => return Some(","),
-        b'{' => return Some("{"),
-        b'}' => return Some("}"),
-        b'[' => return Some("["),
-        b']' => return Some("]"),
-        b'*' if rest.get(1) != Some(&b'=') => return Some("*"),
-        b':' => ":",
-        b'*' => "*",
-        b'=' => "=",
-        b'+' => "+",
-        b'-' => "-",
-        b'/' => "/",
-        b'%' => "%",
-        b'&' => "&",
-        b'|' => "|",
-        b'^' => "^",
-        b'~' => "~",
-        b'!' => "!",
-        b'<' => "<",
-        b'>' => ">",
-        b'?' => "?",
-        b'.' => ".",
-        b'#' => "#",
-        _ => return None,
-    };
-    LONGER
-        .iter()
-        .copied()
-        .find(|p| rest.starts_with(p.as_bytes()))
-        .or(Some(single))
-}
-
 struct Lexer<'a> {
     src: &'a str,
     b: &'a [u8],
@@ -159,6 +142,7 @@ struct Lexer<'a> {
     segments: Vec<Segment>,
     at_line_start: bool,
     tokens: Vec<Token>,
+    ints: Vec<(u64, bool)>,
 }
 
 /// Splits `src` into tokens.
@@ -177,24 +161,39 @@ pub fn lex(src: &str) -> Result<Lexed<'_>, CDefError> {
 /// Splits preprocessed text into tokens, `segments` (at least one, the first
 /// at 0) telling where each stretch of it comes from.
 pub fn lex_segments(src: &str, segments: Vec<Segment>) -> Result<Lexed<'_>, CDefError> {
+    let Ok(len) = u32::try_from(src.len()) else {
+        return Err(CDefError {
+            refusal: Refusal::Unsupported,
+            message: format!(
+                "a cdef source of {} bytes: rcffi reads at most 4 GiB at once",
+                src.len()
+            ),
+            location: None,
+            headline: Headline::None,
+        });
+    };
     let mut lx = Lexer {
         src,
         b: src.as_bytes(),
         i: 0,
         segments,
         at_line_start: true,
-        // Roughly one token per five bytes of header text.
-        tokens: Vec::with_capacity(src.len() / 5 + 1),
+        // Headers hold about one token per three bytes; reserving that much
+        // saves copying the vector as it grows (pages never written to are
+        // never touched).
+        tokens: Vec::with_capacity(src.len() / 3 + 1),
+        ints: Vec::new(),
     };
     lx.run()?;
     lx.tokens.push(Token {
         tok: Tok::Eof,
-        start: src.len(),
-        end: src.len(),
+        start: len,
+        end: len,
     });
     Ok(Lexed {
         src,
         tokens: lx.tokens,
+        ints: lx.ints,
         segments: lx.segments,
     })
 }
@@ -319,11 +318,7 @@ impl<'a> Lexer<'a> {
             }
             return Ok(());
         }
-        self.tokens.push(Token {
-            tok: Tok::Directive,
-            start,
-            end,
-        });
+        self.push(Tok::Directive, start, end);
         Ok(())
     }
 
@@ -342,7 +337,7 @@ impl<'a> Lexer<'a> {
                 self.i = start + 1;
                 self.char_literal()?
             } else {
-                Tok::Ident
+                Tok::Ident(Kw::of(&self.src[start..self.i]))
             }
         } else if c.is_ascii_digit()
             || (c == b'.' && self.b.get(self.i + 1).is_some_and(|d| d.is_ascii_digit()))
@@ -353,9 +348,9 @@ impl<'a> Lexer<'a> {
         } else if c == b'\'' {
             self.char_literal()?
         } else {
-            match punct(&self.b[self.i..]) {
+            match P::at_start(&self.b[self.i..]) {
                 Some(p) => {
-                    self.i += p.len();
+                    self.i += p.as_str().len();
                     Tok::Punct(p)
                 }
                 None => {
@@ -364,12 +359,18 @@ impl<'a> Lexer<'a> {
                 }
             }
         };
+        self.push(tok, start, self.i);
+        Ok(())
+    }
+
+    /// Adds a token; `start` and `end` fit in `u32`, the source's length
+    /// having been checked.
+    fn push(&mut self, tok: Tok, start: usize, end: usize) {
         self.tokens.push(Token {
             tok,
-            start,
-            end: self.i,
+            start: start as u32,
+            end: end as u32,
         });
-        Ok(())
     }
 
     fn number(&mut self) -> Result<Tok, CDefError> {
@@ -387,7 +388,12 @@ impl<'a> Lexer<'a> {
         let text = &self.src[start..self.i];
         match parse_int_literal(text) {
             Some((v, unsigned)) => match u64::try_from(v) {
-                Ok(v) => Ok(Tok::Int(v, unsigned)),
+                Ok(v) => {
+                    // No more literals than bytes, and the source length fits in u32.
+                    let index = self.ints.len() as u32;
+                    self.ints.push((v, unsigned));
+                    Ok(Tok::Int(index))
+                }
                 Err(_) => {
                     self.i = start;
                     Err(self.err(&format!("integer constant '{text}' is too large")))
@@ -564,12 +570,12 @@ mod tests {
         assert_eq!(
             toks,
             vec![
-                Tok::Ident,
-                Tok::Ident,
-                Tok::Punct(";"),
-                Tok::Ident,
-                Tok::Ident,
-                Tok::Punct(";"),
+                Tok::Ident(Kw::Int),
+                Tok::Ident(Kw::Name),
+                Tok::Punct(punct!(";")),
+                Tok::Ident(Kw::Long),
+                Tok::Ident(Kw::Name),
+                Tok::Punct(punct!(";")),
                 Tok::Eof
             ]
         );
@@ -599,10 +605,10 @@ mod tests {
         assert_eq!(
             kinds("extern \"Python\" ...;"),
             vec![
-                Tok::Ident,
+                Tok::Ident(Kw::Extern),
                 Tok::Str,
-                Tok::Punct("..."),
-                Tok::Punct(";"),
+                Tok::Punct(punct!("...")),
+                Tok::Punct(punct!(";")),
                 Tok::Eof
             ]
         );

@@ -175,11 +175,11 @@ impl Parser<'_, '_> {
 
     fn typed_conditional(&mut self) -> PResult<Value> {
         let cond = self.typed_binary(1)?;
-        if !self.eat_punct("?") {
+        if !self.eat_punct(punct!("?")) {
             return Ok(cond);
         }
         let a = self.nested(|p| p.typed_conditional())?;
-        self.expect_punct(":")?;
+        self.expect_punct(punct!(":"))?;
         let b = self.nested(|p| p.typed_conditional())?;
         let pick = if cond.truth() { a } else { b };
         Ok(match (a, b, pick) {
@@ -200,8 +200,8 @@ impl Parser<'_, '_> {
         let mut lhs = self.typed_unary()?;
         loop {
             let (op, prec) = match self.peek().tok {
-                Tok::Punct(p) => match super::expr::precedence(p) {
-                    Some(prec) if prec >= min => (p, prec),
+                Tok::Punct(p) => match super::expr::precedence(p.as_str()) {
+                    Some(prec) if prec >= min => (p.as_str(), prec),
                     _ => return Ok(lhs),
                 },
                 _ => return Ok(lhs),
@@ -270,11 +270,11 @@ impl Parser<'_, '_> {
         let t = self.peek();
         let text = self.text(t);
         match t.tok {
-            Tok::Punct(op @ ("-" | "+" | "~" | "!")) => {
+            Tok::Punct(op @ (punct!("-") | punct!("+") | punct!("~") | punct!("!"))) => {
                 self.pos += 1;
                 let at = self.pos;
                 let v = self.typed_unary()?;
-                match (op, v) {
+                match (op.as_str(), v) {
                     ("!", v) => Ok(Value::int(!v.truth())),
                     ("+", Value::Int(x, ty)) => Ok(Value::Int(x, ty.promoted())),
                     ("-", Value::Int(x, ty)) => {
@@ -288,11 +288,11 @@ impl Parser<'_, '_> {
                     _ => Err(self.error_at(at, "'~' of a floating value")),
                 }
             }
-            Tok::Punct("(") if self.is_type_start(self.peek_at(1)) => {
+            Tok::Punct(punct!("(")) if self.is_type_start(self.peek_at(1)) => {
                 self.pos += 1;
                 let at = self.pos;
                 let ty = self.type_name(false)?;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 let v = self.typed_unary()?;
                 let target = match self.table.data(ty.id) {
                     TypeData::Primitive(p) if p.is_integer() => IntType::of_prim(*p),
@@ -312,13 +312,14 @@ impl Parser<'_, '_> {
                 };
                 Ok(Value::Int(target.wrap(x), target))
             }
-            Tok::Punct("(") => {
+            Tok::Punct(punct!("(")) => {
                 self.pos += 1;
                 let v = self.typed_conditional()?;
-                self.expect_punct(")")?;
+                self.expect_punct(punct!(")"))?;
                 Ok(v)
             }
-            Tok::Int(v, unsigned) => {
+            Tok::Int(index) => {
+                let (v, unsigned) = self.lx.int(index);
                 self.pos += 1;
                 Ok(Value::Int(i128::from(v), literal_type(text, v, unsigned)))
             }
@@ -335,10 +336,10 @@ impl Parser<'_, '_> {
                 // A plain char is signed on this target: '\xff' is -1.
                 Ok(Value::Int(i128::from(c as u8 as i8), INT))
             }
-            Tok::Ident if matches!(text, "sizeof" | "_Alignof" | "__alignof__") => {
+            Tok::Ident(_) if matches!(text, "sizeof" | "_Alignof" | "__alignof__") => {
                 self.unary_term().map(|v| Value::Int(v, ULONG))
             }
-            Tok::Ident => match self.decls.lookup(text) {
+            Tok::Ident(_) => match self.decls.lookup(text) {
                 Some(Entity::IntConstant { value, .. }) => {
                     self.pos += 1;
                     let ty = [INT, LONG, ULONG]

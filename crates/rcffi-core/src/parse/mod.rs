@@ -2,10 +2,14 @@
 //! into interned types and [`Declarations`]. One pass, no syntax tree: typedef names
 //! must be known to parse C anyway, so types are resolved as they are read.
 
+// First, so that its `punct!` macro is known to the modules after it.
+#[macro_use]
+mod punct;
 mod attributes;
 mod declarator;
 pub(crate) mod expr;
 mod headers;
+mod keyword;
 pub mod lexer;
 mod macro_value;
 mod macros;
@@ -22,6 +26,7 @@ use crate::layout::Packing;
 use crate::preprocess;
 use attributes::Attrs;
 use lexer::{Lexed, Tok, Token};
+use punct::P;
 
 /// Parses a whole `cdef()` source into `decls`.
 pub fn parse_cdef(
@@ -218,35 +223,6 @@ struct Declarator {
     attrs: Attrs,
 }
 
-/// Words accepted and ignored where C allows qualifiers: qualifiers, function
-/// specifiers, calling conventions and storage hints (`const` is also noted).
-fn is_qualifier(w: &str) -> bool {
-    matches!(
-        w,
-        "const"
-            | "volatile"
-            | "restrict"
-            | "__restrict"
-            | "__restrict__"
-            | "__const"
-            | "__const__"
-            | "__volatile__"
-            | "__volatile"
-            | "__extension__"
-            | "inline"
-            | "__inline"
-            | "__inline__"
-            | "_Noreturn"
-            | "__cdecl"
-            | "__stdcall"
-            | "WINAPI"
-            | "__fastcall"
-            | "__thiscall"
-            | "register"
-            | "auto"
-    )
-}
-
 /// Identifiers that name primitives without a typedef (`size_t`, `int32_t`, ...).
 fn builtin_type_name(name: &str) -> Option<Prim> {
     match name {
@@ -312,6 +288,11 @@ impl<'a, 's> Parser<'a, 's> {
         decls: &'a mut Declarations,
         options: CdefOptions,
     ) -> Self {
+        // Headers declare about one name, and make about one type, per
+        // sixteen tokens: room for them up front saves rehashing the maps.
+        let expected = lx.tokens.len() / 16;
+        decls.reserve(expected);
+        table.reserve(expected);
         Parser {
             lx,
             pos: 0,
@@ -351,16 +332,16 @@ impl<'a, 's> Parser<'a, 's> {
         self.lx.text(t)
     }
 
-    fn is_punct(&self, p: &str) -> bool {
-        matches!(self.peek().tok, Tok::Punct(q) if q == p)
+    fn is_punct(&self, p: P) -> bool {
+        self.peek().tok == Tok::Punct(p)
     }
 
     fn is_ident(&self, word: &str) -> bool {
         let t = self.peek();
-        t.tok == Tok::Ident && self.text(t) == word
+        t.tok.is_ident() && self.text(t) == word
     }
 
-    fn eat_punct(&mut self, p: &str) -> bool {
+    fn eat_punct(&mut self, p: P) -> bool {
         if self.is_punct(p) {
             self.pos += 1;
             true
@@ -369,7 +350,7 @@ impl<'a, 's> Parser<'a, 's> {
         }
     }
 
-    fn expect_punct(&mut self, p: &str) -> PResult<()> {
+    fn expect_punct(&mut self, p: P) -> PResult<()> {
         if self.eat_punct(p) {
             Ok(())
         } else {
@@ -437,8 +418,8 @@ impl<'a, 's> Parser<'a, 's> {
                     self.pos += 1;
                     self.directive(t)?;
                 }
-                Tok::Punct(";") => self.pos += 1,
-                Tok::Ident
+                Tok::Punct(punct!(";")) => self.pos += 1,
+                Tok::Ident(_)
                     if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str) =>
                 {
                     self.extern_block()?;
@@ -468,12 +449,12 @@ impl<'a, 's> Parser<'a, 's> {
                 ))
             }
         };
-        if self.eat_punct("{") {
-            while !self.eat_punct("}") {
+        if self.eat_punct(punct!("{")) {
+            while !self.eat_punct(punct!("}")) {
                 if self.peek().tok == Tok::Eof {
                     return Err(self.error("expected '}' closing the extern block"));
                 }
-                if self.eat_punct(";") {
+                if self.eat_punct(punct!(";")) {
                     continue;
                 }
                 self.declaration(kind)?;
@@ -503,7 +484,7 @@ impl<'a, 's> Parser<'a, 's> {
     /// One declaration up to its `;`.
     fn declaration(&mut self, extern_python: Option<ExternPython>) -> PResult<()> {
         let spec = self.specifiers()?;
-        if self.eat_punct(";") {
+        if self.eat_punct(punct!(";")) {
             return match spec.base {
                 Base::Type(_) if spec.storage != Storage::Typedef => Ok(()),
                 _ => Err(self.error_at(spec.at, "declaration declares nothing")),
@@ -517,7 +498,7 @@ impl<'a, 's> Parser<'a, 's> {
                 return Err(self.error("expected a name in this declaration"));
             };
             if first
-                && self.is_punct("{")
+                && self.is_punct(punct!("{"))
                 && matches!(d.ops.last(), Some(Op::Function { .. }))
                 && self.in_header(spec.at)
             {
@@ -532,10 +513,10 @@ impl<'a, 's> Parser<'a, 's> {
             let init = self.initializer()?;
             self.declare_one(&spec, d, name_idx, extern_python, first, init)?;
             first = false;
-            if self.eat_punct(",") {
+            if self.eat_punct(punct!(",")) {
                 continue;
             }
-            if self.eat_punct(";") {
+            if self.eat_punct(punct!(";")) {
                 return Ok(());
             }
             return Err(self.error("expected ',' or ';' after a declarator"));
@@ -547,12 +528,12 @@ impl<'a, 's> Parser<'a, 's> {
     /// float, a string, an address), which is skipped: as in cffi, the value of
     /// such a declaration comes from the library.
     fn initializer(&mut self) -> PResult<Option<Option<i128>>> {
-        if !self.eat_punct("=") {
+        if !self.eat_punct(punct!("=")) {
             return Ok(None);
         }
         let start = self.pos;
         if let Ok(value) = self.const_expr() {
-            if self.is_punct(",") || self.is_punct(";") {
+            if self.is_punct(punct!(",")) || self.is_punct(punct!(";")) {
                 return Ok(Some(Some(value)));
             }
         }
@@ -561,12 +542,14 @@ impl<'a, 's> Parser<'a, 's> {
         loop {
             match self.peek().tok {
                 Tok::Eof => return Err(self.error("expected ';' after the initializer")),
-                Tok::Punct("," | ";") if depth == 0 && self.pos == start => {
+                Tok::Punct(punct!(",") | punct!(";")) if depth == 0 && self.pos == start => {
                     return Err(self.error("expected an initializer after '='"))
                 }
-                Tok::Punct("," | ";") if depth == 0 => return Ok(Some(None)),
-                Tok::Punct("(" | "[" | "{") => depth += 1,
-                Tok::Punct(")" | "]" | "}") => depth = depth.saturating_sub(1),
+                Tok::Punct(punct!(",") | punct!(";")) if depth == 0 => return Ok(Some(None)),
+                Tok::Punct(punct!("(") | punct!("[") | punct!("{")) => depth += 1,
+                Tok::Punct(punct!(")") | punct!("]") | punct!("}")) => {
+                    depth = depth.saturating_sub(1)
+                }
                 _ => {}
             }
             self.pos += 1;
@@ -769,38 +752,12 @@ impl<'a, 's> Parser<'a, 's> {
     // ----- specifiers ------------------------------------------------------------
 
     fn is_type_start(&self, t: &Token) -> bool {
-        if t.tok != Tok::Ident {
+        let Tok::Ident(kw) = t.tok else {
             return false;
-        }
+        };
         let w = self.text(t);
-        is_type_keyword(w) || builtin_type_name(w).is_some() || self.decls.typedefs.contains_key(w)
+        kw.starts_type() || builtin_type_name(w).is_some() || self.decls.typedefs.contains_key(w)
     }
-}
-
-/// Keywords (and ignored qualifier words) that start or continue a type.
-fn is_type_keyword(w: &str) -> bool {
-    matches!(
-        w,
-        "void"
-            | "char"
-            | "short"
-            | "int"
-            | "long"
-            | "signed"
-            | "unsigned"
-            | "float"
-            | "double"
-            | "_Bool"
-            | "_Complex"
-            | "struct"
-            | "union"
-            | "enum"
-            | "FILE"
-            | "_Atomic"
-            | "__typeof__"
-            | "__typeof"
-            | "typeof"
-    ) || is_qualifier(w)
 }
 
 /// The text of a directive as the preprocessor sees it: line continuations

@@ -3,7 +3,7 @@
 
 use super::attributes::Attrs;
 use super::lexer::Tok;
-use super::{is_type_keyword, Base, PResult, Parser, Ty};
+use super::{Base, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, TypeData, TypeId};
 use crate::error::Refusal;
 use crate::layout::Packing;
@@ -44,8 +44,8 @@ impl<'s> Parser<'_, 's> {
         let mut i = open;
         loop {
             match toks[i].tok {
-                Tok::Punct("{") => depth += 1,
-                Tok::Punct("}") => {
+                Tok::Punct(punct!("{")) => depth += 1,
+                Tok::Punct(punct!("}")) => {
                     depth -= 1;
                     if depth == 0 {
                         break;
@@ -57,7 +57,7 @@ impl<'s> Parser<'_, 's> {
             i += 1;
         }
         i += 1;
-        while toks[i].tok == Tok::Ident
+        while toks[i].tok.is_ident()
             && matches!(
                 self.text(&toks[i]),
                 "const" | "volatile" | "__const" | "__volatile"
@@ -66,9 +66,8 @@ impl<'s> Parser<'_, 's> {
             i += 1;
         }
         let (name, after) = (&toks[i], &toks[(i + 1).min(toks.len() - 1)]);
-        let direct = name.tok == Tok::Ident
-            && !is_type_keyword(self.text(name))
-            && matches!(after.tok, Tok::Punct(",") | Tok::Punct(";"));
+        let direct = matches!(name.tok, Tok::Ident(kw) if !kw.starts_type())
+            && matches!(after.tok, Tok::Punct(punct!(",")) | Tok::Punct(punct!(";")));
         direct.then(|| self.text(name))
     }
 
@@ -76,14 +75,14 @@ impl<'s> Parser<'_, 's> {
         let mut attrs = self.attributes()?;
         let kw = if is_union { "union" } else { "struct" };
         let tag_at = self.pos;
-        let tag = if self.peek().tok == Tok::Ident {
+        let tag = if self.peek().tok.is_ident() {
             let t = self.next();
             Some(self.text(t).to_string())
         } else {
             None
         };
         attrs.merge(self.attributes()?);
-        let has_body = self.is_punct("{");
+        let has_body = self.is_punct(punct!("{"));
         let id = match &tag {
             Some(name) => {
                 let map = if is_union {
@@ -208,16 +207,19 @@ impl<'s> Parser<'_, 's> {
         let mut fields = Vec::new();
         // The names so far, for the duplicate check: a scan of `fields` per
         // member made a struct of n members cost n² (100,000 members: minutes).
-        let mut names = crate::fasthash::FastSet::default();
+        // Sized for the usual struct, which then never rehashes.
+        let mut names = crate::fasthash::FastSet::with_capacity_and_hasher(16, Default::default());
         let mut partial = false;
-        while !self.eat_punct("}") {
+        while !self.eat_punct(punct!("}")) {
             if self.peek().tok == Tok::Eof {
                 return Err(self.error("expected '}' closing the struct"));
             }
-            if self.eat_punct(";") {
+            if self.eat_punct(punct!(";")) {
                 continue;
             }
-            if self.is_punct("...") && matches!(self.peek_at(1).tok, Tok::Punct(";")) {
+            if self.is_punct(punct!("..."))
+                && matches!(self.peek_at(1).tok, Tok::Punct(punct!(";")))
+            {
                 self.pos += 2;
                 partial = true;
                 continue;
@@ -226,7 +228,7 @@ impl<'s> Parser<'_, 's> {
             let Base::Type(base) = spec.base else {
                 return Err(self.error_at(spec.at, "'...' cannot be the type of a field"));
             };
-            if self.eat_punct(";") {
+            if self.eat_punct(punct!(";")) {
                 // An anonymous nested struct or union: its members belong to the parent.
                 if matches!(self.table.data(base.id), TypeData::Record(_))
                     && self.table.cname(base.id).contains('$')
@@ -241,7 +243,7 @@ impl<'s> Parser<'_, 's> {
             }
             loop {
                 let mut attrs = spec.attrs.clone();
-                let (name, ty) = if self.is_punct(":") {
+                let (name, ty) = if self.is_punct(punct!(":")) {
                     (String::new(), base)
                 } else {
                     let d = self.declarator(false)?;
@@ -262,7 +264,7 @@ impl<'s> Parser<'_, 's> {
                         "field '{name}' is a function; use a function pointer"
                     )));
                 }
-                let bits = if self.eat_punct(":") {
+                let bits = if self.eat_punct(punct!(":")) {
                     let v = self.const_expr()?;
                     if !(0..=i128::from(u16::MAX)).contains(&v) {
                         return Err(
@@ -296,10 +298,10 @@ impl<'s> Parser<'_, 's> {
                     packed: attrs.packed,
                     aligned: attrs.aligned,
                 });
-                if self.eat_punct(",") {
+                if self.eat_punct(punct!(",")) {
                     continue;
                 }
-                self.expect_punct(";")?;
+                self.expect_punct(punct!(";"))?;
                 break;
             }
         }
@@ -309,13 +311,13 @@ impl<'s> Parser<'_, 's> {
     pub(super) fn enum_specifier(&mut self, in_typedef: bool) -> PResult<TypeId> {
         let attrs = self.attributes()?;
         self.refuse_enum_attributes(&attrs)?;
-        let tag = if self.peek().tok == Tok::Ident {
+        let tag = if self.peek().tok.is_ident() {
             let t = self.next();
             Some(self.text(t).to_string())
         } else {
             None
         };
-        if !self.is_punct("{") {
+        if !self.is_punct(punct!("{")) {
             let Some(name) = tag else {
                 return Err(self.error("expected a tag name or '{' after 'enum'"));
             };
@@ -356,24 +358,24 @@ impl<'s> Parser<'_, 's> {
         let mut values: Vec<(String, i128)> = Vec::new();
         let mut partial = false;
         let mut next: i128 = 0;
-        while !self.eat_punct("}") {
-            if self.eat_punct("...") {
+        while !self.eat_punct(punct!("}")) {
+            if self.eat_punct(punct!("...")) {
                 partial = true;
-                self.eat_punct(",");
+                self.eat_punct(punct!(","));
                 continue;
             }
             let t = self.next();
-            if t.tok != Tok::Ident {
+            if !t.tok.is_ident() {
                 return Err(self.lx.error_at(
                     t,
                     format!("expected an enumerator name, found {}", self.describe(t)),
                 ));
             }
             let name = self.text(t).to_string();
-            if self.eat_punct("=") {
+            if self.eat_punct(punct!("=")) {
                 // `X = ...`: the enumerator is one of the enum's (the
                 // compiler gives its value, and those of all the others).
-                if self.eat_punct("...") {
+                if self.eat_punct(punct!("...")) {
                     partial = true;
                 } else {
                     next = self.const_expr()?;
@@ -403,8 +405,8 @@ impl<'s> Parser<'_, 's> {
             next = next
                 .checked_add(1)
                 .ok_or_else(|| self.lx.error_at(t, "enumerator value overflow"))?;
-            if !self.eat_punct(",") {
-                self.expect_punct("}")?;
+            if !self.eat_punct(punct!(",")) {
+                self.expect_punct(punct!("}"))?;
                 break;
             }
         }

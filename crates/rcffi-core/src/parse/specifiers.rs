@@ -2,9 +2,9 @@
 //! from keyword combinations (`unsigned long int`), typedef names or tags.
 
 use super::attributes::Attrs;
-use super::headers::is_unsupported_type;
+use super::keyword::Kw;
 use super::lexer::Tok;
-use super::{builtin_type_name, is_qualifier, Base, PResult, Parser, Specifiers, Storage, Ty};
+use super::{builtin_type_name, Base, PResult, Parser, Specifiers, Storage, Ty};
 use crate::ctype::{Prim, TypeId};
 use crate::decl::{Typedef, UnknownNumeric};
 use crate::error::text;
@@ -23,7 +23,7 @@ impl<'s> Parser<'_, 's> {
         loop {
             attrs.merge(self.attributes()?);
             let t = self.peek();
-            if t.tok == Tok::Punct("...")
+            if t.tok == Tok::Punct(punct!("..."))
                 && words.is_empty()
                 && named.is_none()
                 && base_special.is_none()
@@ -32,15 +32,14 @@ impl<'s> Parser<'_, 's> {
                 base_special = Some(Base::Opaque);
                 continue;
             }
-            if t.tok == Tok::Punct("...") && named.is_none() && !words.is_empty() {
-                let has = |word: &str| words.as_slice().contains(&word);
+            if t.tok == Tok::Punct(punct!("...")) && named.is_none() && !words.is_empty() {
+                let has = |kw: Kw| words.contains(kw);
                 // Only 'int...' and 'float...'/'double...' name a kind the
                 // compiler's size and sign answers can resolve (as in cffi).
-                if has("void")
-                    || has("_Complex")
-                    || has("__complex__")
-                    || has("_Bool")
-                    || ((has("float") || has("double")) && has("long"))
+                if has(Kw::Void)
+                    || has(Kw::Complex)
+                    || has(Kw::Bool)
+                    || ((has(Kw::Float) || has(Kw::Double)) && has(Kw::Long))
                 {
                     return Err(self.error_at(
                         self.pos,
@@ -48,7 +47,7 @@ impl<'s> Parser<'_, 's> {
                     ));
                 }
                 self.pos += 1;
-                let kind = if has("float") || has("double") {
+                let kind = if has(Kw::Float) || has(Kw::Double) {
                     UnknownNumeric::Float
                 } else {
                     UnknownNumeric::Integer
@@ -57,48 +56,45 @@ impl<'s> Parser<'_, 's> {
                 words.clear();
                 continue;
             }
-            if t.tok != Tok::Ident {
+            let Tok::Ident(kw) = t.tok else {
                 break;
-            }
+            };
             let w = self.text(t);
-            match w {
-                "typedef" => storage = Storage::Typedef,
-                "extern" => storage = Storage::Extern,
-                "static" => storage = Storage::Static,
-                "const" | "__const" | "__const__" => is_const = true,
-                "_Atomic" if self.peek_at(1).tok == Tok::Punct("(") => {
+            match kw {
+                Kw::Typedef => storage = Storage::Typedef,
+                Kw::Extern => storage = Storage::Extern,
+                Kw::Static => storage = Storage::Static,
+                Kw::Const => is_const = true,
+                Kw::Atomic if self.peek_at(1).tok == Tok::Punct(punct!("(")) => {
                     if named.is_some() || !words.is_empty() {
                         return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
                     }
                     let at = self.pos;
                     self.pos += 2;
                     let inner = self.type_name(false)?;
-                    self.expect_punct(")")?;
+                    self.expect_punct(punct!(")"))?;
                     named = Some(self.atomic(inner, at)?);
                     continue;
                 }
-                "_Atomic" => atomic = Some(self.pos),
-                "__typeof__" | "__typeof" | "typeof" if named.is_none() && words.is_empty() => {
+                Kw::Atomic => atomic = Some(self.pos),
+                Kw::Typeof if named.is_none() && words.is_empty() => {
                     self.pos += 1;
                     named = Some(self.typeof_specifier()?);
                     continue;
                 }
-                _ if is_qualifier(w) => {}
-                "void" | "char" | "short" | "int" | "long" | "signed" | "unsigned" | "float"
-                | "double" | "_Bool" | "_Complex" | "__complex__"
-                    if named.is_none() =>
-                {
-                    if !words.push(w) {
+                Kw::Qualifier => {}
+                _ if kw.is_type_word() && named.is_none() => {
+                    if !words.push(kw, w) {
                         return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
                     }
                 }
-                "struct" | "union" | "enum" if named.is_none() && words.is_empty() => {
+                Kw::Struct | Kw::Union | Kw::Enum if named.is_none() && words.is_empty() => {
                     self.pos += 1;
                     let in_typedef = storage == Storage::Typedef;
-                    let ty = if w == "enum" {
+                    let ty = if kw == Kw::Enum {
                         self.enum_specifier(in_typedef)?
                     } else {
-                        self.record_specifier(w == "union", in_typedef)?
+                        self.record_specifier(kw == Kw::Union, in_typedef)?
                     };
                     tagged = true;
                     named = Some(Ty {
@@ -108,12 +104,12 @@ impl<'s> Parser<'_, 's> {
                     });
                     continue;
                 }
-                _ if is_unsupported_type(w) => {
+                Kw::Unsupported => {
                     return Err(self
                         .lx
                         .error_at(t, format!("the type '{w}' is not supported by rcffi")));
                 }
-                "__builtin_va_list" if named.is_none() && words.is_empty() => {
+                Kw::VaList if named.is_none() && words.is_empty() => {
                     named = Some(Ty {
                         id: self.va_list_type(),
                         raw_function: false,
@@ -153,7 +149,7 @@ impl<'s> Parser<'_, 's> {
             n.is_const |= is_const;
             Base::Type(n)
         } else if !words.is_empty() {
-            let id = match combine_words(words.as_slice()) {
+            let id = match combine_words(words.keywords()) {
                 Some(None) => self.table.void(),
                 Some(Some(p)) => self.table.primitive(p),
                 None => {
@@ -161,7 +157,7 @@ impl<'s> Parser<'_, 's> {
                         at,
                         format!(
                             "invalid combination of type specifiers: '{}'",
-                            words.as_slice().join(" ")
+                            words.texts().join(" ")
                         ),
                     ))
                 }
@@ -173,7 +169,7 @@ impl<'s> Parser<'_, 's> {
             })
         } else {
             let t = self.peek();
-            let msg = if t.tok == Tok::Ident {
+            let msg = if t.tok.is_ident() {
                 format!("unknown type name '{}'", self.text(t))
             } else {
                 format!("expected a type, found {}", self.describe(t))
@@ -212,20 +208,23 @@ impl<'s> Parser<'_, 's> {
 }
 
 /// The specifier keywords of one declaration (`unsigned long int`), kept on the
-/// stack: `specifiers()` runs for every declaration, field and parameter.
+/// stack: `specifiers()` runs for every declaration, field and parameter. The
+/// texts are kept for the message refusing a combination.
 #[derive(Default)]
 struct Words<'s> {
-    items: [&'s str; 6],
+    keywords: [Option<Kw>; 6],
+    texts: [&'s str; 6],
     len: usize,
 }
 
 impl<'s> Words<'s> {
     /// Adds a keyword; false when there are more than any valid type has.
-    fn push(&mut self, w: &'s str) -> bool {
-        if self.len == self.items.len() {
+    fn push(&mut self, kw: Kw, text: &'s str) -> bool {
+        if self.len == self.texts.len() {
             return false;
         }
-        self.items[self.len] = w;
+        self.keywords[self.len] = Some(kw);
+        self.texts[self.len] = text;
         self.len += 1;
         true
     }
@@ -238,27 +237,35 @@ impl<'s> Words<'s> {
         self.len = 0;
     }
 
-    fn as_slice(&self) -> &[&'s str] {
-        &self.items[..self.len]
+    fn contains(&self, kw: Kw) -> bool {
+        self.keywords[..self.len].contains(&Some(kw))
+    }
+
+    fn keywords(&self) -> &[Option<Kw>] {
+        &self.keywords[..self.len]
+    }
+
+    fn texts(&self) -> &[&'s str] {
+        &self.texts[..self.len]
     }
 }
 
 /// Maps a multiset of specifier keywords to a primitive (`None` inside for void).
-fn combine_words(words: &[&str]) -> Option<Option<Prim>> {
-    let count = |w: &str| words.iter().filter(|x| **x == w).count();
+fn combine_words(words: &[Option<Kw>]) -> Option<Option<Prim>> {
+    let count = |kw: Kw| words.iter().filter(|x| **x == Some(kw)).count();
     let (signed, unsigned, long, short) = (
-        count("signed"),
-        count("unsigned"),
-        count("long"),
-        count("short"),
+        count(Kw::Signed),
+        count(Kw::Unsigned),
+        count(Kw::Long),
+        count(Kw::Short),
     );
-    let (int, char_, float, double) =
-        (count("int"), count("char"), count("float"), count("double"));
-    let (void, bool_, complex) = (
-        count("void"),
-        count("_Bool"),
-        count("_Complex") + count("__complex__"),
+    let (int, char_, float, double) = (
+        count(Kw::Int),
+        count(Kw::Char),
+        count(Kw::Float),
+        count(Kw::Double),
     );
+    let (void, bool_, complex) = (count(Kw::Void), count(Kw::Bool), count(Kw::Complex));
     if signed + unsigned > 1
         || short > 1
         || long > 2
