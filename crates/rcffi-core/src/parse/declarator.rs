@@ -14,7 +14,7 @@ impl Parser<'_, '_> {
         let mut pointers = Vec::new();
         let mut attrs = Attrs::default();
         loop {
-            attrs.merge(self.attributes()?);
+            self.add_attributes(&mut attrs)?;
             if self.eat_punct(punct!("*")) || self.eat_punct(punct!("^")) {
                 pointers.push(Op::Pointer { is_const: false });
                 continue;
@@ -99,7 +99,7 @@ impl Parser<'_, '_> {
                 break;
             }
         }
-        attrs.merge(self.attributes()?);
+        self.add_attributes(&mut attrs)?;
         let mut ops = pointers;
         ops.extend(suffixes.into_iter().rev());
         ops.extend(inner);

@@ -56,6 +56,9 @@ pub enum Kw {
     File,
     /// `__builtin_va_list`.
     VaList,
+    /// `__attribute__`, `__attribute`, `__asm__`, `__asm`, `__declspec`: what
+    /// `attributes.rs` reads before and after specifiers and declarators.
+    Attribute,
     /// Types of gcc that rcffi has no ctype for (`__int128`, `_Float16`, ...):
     /// declarations using them are refused (or skipped in headers), never
     /// given a wrong type.
@@ -126,6 +129,11 @@ const KEYWORDS: &[(&str, Kw)] = &[
     ("_Decimal32", Kw::Unsupported),
     ("_Decimal64", Kw::Unsupported),
     ("_Decimal128", Kw::Unsupported),
+    ("__attribute__", Kw::Attribute),
+    ("__attribute", Kw::Attribute),
+    ("__asm__", Kw::Attribute),
+    ("__asm", Kw::Attribute),
+    ("__declspec", Kw::Attribute),
 ];
 
 /// The shortest keyword's length (`int`): shorter words are names.
@@ -135,7 +143,7 @@ const SHORTEST: usize = 3;
 /// own. Building [`TABLE`] checks that at compile time; after a change to
 /// [`KEYWORDS`] that makes two collide, any odd 64-bit number passing the
 /// check will do (a few thousand random tries find one).
-const MULTIPLIER: u64 = 0x901f_861b_b099_f6c7;
+const MULTIPLIER: u64 = 0xfd8e_f4d0_8af1_f75f;
 
 /// A slot of [`TABLE`] for a word of at least [`SHORTEST`] bytes, from its
 /// length and five of its bytes: one multiplication instead of comparing the

@@ -493,7 +493,7 @@ impl<'a, 's> Parser<'a, 's> {
         let mut first = true;
         loop {
             let mut d = self.declarator(false)?;
-            d.attrs.merge(self.attributes()?);
+            self.add_attributes(&mut d.attrs)?;
             let Some(name_idx) = d.name else {
                 return Err(self.error("expected a name in this declaration"));
             };

@@ -5,8 +5,7 @@
 
 use std::fmt;
 
-/// Declares [`P`] with its texts, longest first where one text begins another
-/// (the order [`P::at_start`] tries them in).
+/// Declares [`P`] with its texts.
 macro_rules! punctuators {
     ($($name:ident $text:literal,)*) => {
         /// A punctuator (`*`, `(`, `...`, ...).
@@ -16,7 +15,9 @@ macro_rules! punctuators {
         }
 
         impl P {
-            /// Every punctuator, longest texts first.
+            /// Every punctuator, for the tests that [`P::at_start`] agrees
+            /// with [`P::as_str`].
+            #[cfg(test)]
             const ALL: &'static [P] = &[$(P::$name,)*];
 
             /// The punctuator's text.
@@ -229,45 +230,63 @@ macro_rules! punct {
 }
 
 impl P {
-    /// The punctuator at the start of `rest`, longest first: the common
-    /// one-byte tokens are decided by their first byte alone.
+    /// The punctuator at the start of `rest`, longest first, decided by its
+    /// first bytes.
     pub fn at_start(rest: &[u8]) -> Option<P> {
-        let first = *rest.first()?;
-        let single = match first {
-            b'(' => return Some(P::LParen),
-            b')' => return Some(P::RParen),
-            b';' => return Some(P::Semicolon),
-            b',' => return Some(P::Comma),
-            b'{' => return Some(P::LBrace),
-            b'}' => return Some(P::RBrace),
-            b'[' => return Some(P::LBracket),
-            b']' => return Some(P::RBracket),
-            b'*' if rest.get(1) != Some(&b'=') => return Some(P::Star),
-            b':' => P::Colon,
-            b'*' => P::Star,
-            b'=' => P::Assign,
-            b'+' => P::Plus,
-            b'-' => P::Minus,
-            b'/' => P::Slash,
-            b'%' => P::Percent,
-            b'&' => P::Amp,
-            b'|' => P::Pipe,
-            b'^' => P::Caret,
-            b'~' => P::Tilde,
-            b'!' => P::Bang,
-            b'<' => P::Less,
-            b'>' => P::Greater,
-            b'?' => P::Question,
-            b'.' => P::Dot,
-            b'#' => P::Hash,
+        let (&first, tail) = rest.split_first()?;
+        let second = tail.first().copied().unwrap_or(0);
+        let third = tail.get(1).copied().unwrap_or(0);
+        Some(match (first, second) {
+            (b'(', _) => P::LParen,
+            (b')', _) => P::RParen,
+            (b';', _) => P::Semicolon,
+            (b',', _) => P::Comma,
+            (b'{', _) => P::LBrace,
+            (b'}', _) => P::RBrace,
+            (b'[', _) => P::LBracket,
+            (b']', _) => P::RBracket,
+            (b'.', b'.') if third == b'.' => P::Ellipsis,
+            (b'<', b'<') if third == b'=' => P::ShlAssign,
+            (b'>', b'>') if third == b'=' => P::ShrAssign,
+            (b'-', b'>') => P::Arrow,
+            (b'+', b'+') => P::Increment,
+            (b'-', b'-') => P::Decrement,
+            (b'<', b'<') => P::Shl,
+            (b'>', b'>') => P::Shr,
+            (b'<', b'=') => P::LessEqual,
+            (b'>', b'=') => P::GreaterEqual,
+            (b'=', b'=') => P::EqualEqual,
+            (b'!', b'=') => P::NotEqual,
+            (b'&', b'&') => P::AndAnd,
+            (b'|', b'|') => P::OrOr,
+            (b'+', b'=') => P::AddAssign,
+            (b'-', b'=') => P::SubAssign,
+            (b'*', b'=') => P::MulAssign,
+            (b'/', b'=') => P::DivAssign,
+            (b'%', b'=') => P::ModAssign,
+            (b'&', b'=') => P::AndAssign,
+            (b'|', b'=') => P::OrAssign,
+            (b'^', b'=') => P::XorAssign,
+            (b'#', b'#') => P::HashHash,
+            (b':', _) => P::Colon,
+            (b'*', _) => P::Star,
+            (b'=', _) => P::Assign,
+            (b'+', _) => P::Plus,
+            (b'-', _) => P::Minus,
+            (b'/', _) => P::Slash,
+            (b'%', _) => P::Percent,
+            (b'&', _) => P::Amp,
+            (b'|', _) => P::Pipe,
+            (b'^', _) => P::Caret,
+            (b'~', _) => P::Tilde,
+            (b'!', _) => P::Bang,
+            (b'<', _) => P::Less,
+            (b'>', _) => P::Greater,
+            (b'?', _) => P::Question,
+            (b'.', _) => P::Dot,
+            (b'#', _) => P::Hash,
             _ => return None,
-        };
-        P::ALL
-            .iter()
-            .copied()
-            .take_while(|p| p.as_str().len() > 1)
-            .find(|p| rest.starts_with(p.as_str().as_bytes()))
-            .or(Some(single))
+        })
     }
 }
 
@@ -285,6 +304,8 @@ mod tests {
     fn every_text_reads_back_as_its_punctuator() {
         for &p in P::ALL {
             assert_eq!(P::at_start(p.as_str().as_bytes()), Some(p), "{p}");
+            let followed = format!("{p}a");
+            assert_eq!(P::at_start(followed.as_bytes()), Some(p), "{followed}");
         }
     }
 

@@ -81,7 +81,7 @@ impl<'s> Parser<'_, 's> {
         } else {
             None
         };
-        attrs.merge(self.attributes()?);
+        self.add_attributes(&mut attrs)?;
         let has_body = self.is_punct(punct!("{"));
         let id = match &tag {
             Some(name) => {
@@ -125,7 +125,7 @@ impl<'s> Parser<'_, 's> {
             let open = self.pos;
             self.pos += 1;
             let (fields, partial) = self.nested(|p| p.record_body())?;
-            attrs.merge(self.attributes()?);
+            self.add_attributes(&mut attrs)?;
             self.refuse_unknown(&attrs)?;
             if let Some((_, at)) = attrs.mode {
                 return Err(self.error_at(at, format!("'mode' cannot apply to a {kw}")));
@@ -278,7 +278,7 @@ impl<'s> Parser<'_, 's> {
                     }
                     None
                 };
-                attrs.merge(self.attributes()?);
+                self.add_attributes(&mut attrs)?;
                 self.refuse_unknown(&attrs)?;
                 if bits.is_some() && attrs.aligned.is_some() {
                     return Err(self.error_at(

@@ -21,7 +21,7 @@ impl<'s> Parser<'_, 's> {
         let mut attrs = Attrs::default();
         let mut atomic = None;
         loop {
-            attrs.merge(self.attributes()?);
+            self.add_attributes(&mut attrs)?;
             let t = self.peek();
             if t.tok == Tok::Punct(punct!("..."))
                 && words.is_empty()
