@@ -221,3 +221,10 @@ impl From<CDefError> for Error {
         Error::CDef(e)
     }
 }
+
+/// The parser's errors, boxed so that its results stay small.
+impl From<Box<CDefError>> for Error {
+    fn from(e: Box<CDefError>) -> Self {
+        Error::CDef(*e)
+    }
+}

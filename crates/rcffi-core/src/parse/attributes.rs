@@ -231,7 +231,7 @@ impl Parser<'_, '_> {
             let at = self.pos;
             let t = self.next();
             if !t.tok.is_ident() {
-                return Err(self.lx.error_at(
+                return Err(self.token_error(
                     t,
                     format!("expected an attribute name, found {}", self.describe(t)),
                 ));
@@ -390,7 +390,7 @@ impl Parser<'_, '_> {
             return Ok(());
         };
         let bad = |p: &Self| {
-            p.lx.error_at(
+            p.token_error(
                 t,
                 format!("malformed '#pragma pack{args}': expected pack(N), pack(), pack(push[, N]) or pack(pop)"),
             )
@@ -404,7 +404,7 @@ impl Parser<'_, '_> {
         let width = |p: &Self, w: &str| -> PResult<Packing> {
             match w.parse::<usize>() {
                 Ok(n @ (1 | 2 | 4 | 8 | 16)) => Ok(Packing::Pack(n)),
-                _ => Err(p.lx.error_at(
+                _ => Err(p.token_error(
                     t,
                     format!("'#pragma pack': alignment must be 1, 2, 4, 8 or 16, not '{w}'"),
                 )),

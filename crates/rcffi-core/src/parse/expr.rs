@@ -171,11 +171,11 @@ impl Parser<'_, '_> {
                         self.pos += 1;
                         Ok(*value)
                     }
-                    Some(_) => Err(self.lx.error_at(
+                    Some(_) => Err(self.token_error(
                         t,
                         format!("'{name}' is not an integer constant known at cdef time"),
                     )),
-                    None => Err(self.lx.error_at(
+                    None => Err(self.token_error(
                         t,
                         format!("unknown identifier '{name}' in a constant expression"),
                     )),

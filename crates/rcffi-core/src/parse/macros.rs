@@ -71,11 +71,13 @@ impl Parser<'_, '_> {
         self.macro_done[i] = true;
         self.decls
             .declare(&m.name, entity, self.options.override_)
-            .map_err(|message| CDefError {
-                refusal: Refusal::Syntax,
-                message,
-                location: m.location.clone(),
-                headline: Headline::None,
+            .map_err(|message| {
+                Box::new(CDefError {
+                    refusal: Refusal::Syntax,
+                    message,
+                    location: m.location.clone(),
+                    headline: Headline::None,
+                })
             })
     }
 }

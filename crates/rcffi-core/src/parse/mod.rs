@@ -131,7 +131,7 @@ fn type_string_unguarded(
     text: &str,
     function_as_pointer: bool,
 ) -> Result<TypeId, Error> {
-    let lexed = lexer::lex(text).map_err(name_string)?;
+    let lexed = lexer::lex(text).map_err(|e| name_string(Box::new(e)))?;
     let mut p = Parser::new(&lexed, table, decls, CdefOptions::default());
     let ty = p.type_name(true).map_err(name_string)?;
     if p.peek().tok != Tok::Eof {
@@ -152,7 +152,7 @@ fn type_string_unguarded(
 
 /// Heads a type string's syntax error with the string, as cffi does; a type that
 /// parses but cannot exist keeps cffi's wording alone, as callers may match it.
-fn name_string(mut e: CDefError) -> CDefError {
+fn name_string(mut e: Box<CDefError>) -> Box<CDefError> {
     if e.refusal == Refusal::Syntax {
         e.headline = Headline::CannotParse;
     }
@@ -279,7 +279,9 @@ struct Parser<'a, 's> {
     in_parameters: usize,
 }
 
-type PResult<T> = Result<T, CDefError>;
+/// Errors are boxed: a parser result is then a word or two, returned in
+/// registers, where an unboxed `CDefError` made every result a copy in memory.
+type PResult<T> = Result<T, Box<CDefError>>;
 
 impl<'a, 's> Parser<'a, 's> {
     fn new(
@@ -366,23 +368,29 @@ impl<'a, 's> Parser<'a, 's> {
     }
 
     /// An error at the current token, naming it: text that is not C.
-    fn error(&self, what: &str) -> CDefError {
+    fn error(&self, what: &str) -> Box<CDefError> {
         let t = self.peek();
-        self.lx
-            .error_at(t, format!("{what}, found {}", self.describe(t)))
-            .unparsable()
+        Box::new(
+            self.lx
+                .error_at(t, format!("{what}, found {}", self.describe(t)))
+                .unparsable(),
+        )
     }
 
-    fn error_at(&self, tok_index: usize, msg: impl Into<String>) -> CDefError {
-        self.lx.error_at(&self.lx.tokens[tok_index], msg)
+    fn error_at(&self, tok_index: usize, msg: impl Into<String>) -> Box<CDefError> {
+        self.token_error(&self.lx.tokens[tok_index], msg)
+    }
+
+    /// An error at token `t`.
+    fn token_error(&self, t: &Token, msg: impl Into<String>) -> Box<CDefError> {
+        Box::new(self.lx.error_at(t, msg))
     }
 
     /// An error at token `tok_index` for a type that parses but cannot exist.
-    fn impossible(&self, tok_index: usize, refusal: Refusal, msg: String) -> CDefError {
-        CDefError {
-            refusal,
-            ..self.error_at(tok_index, msg)
-        }
+    fn impossible(&self, tok_index: usize, refusal: Refusal, msg: String) -> Box<CDefError> {
+        let mut e = self.error_at(tok_index, msg);
+        e.refusal = refusal;
+        e
     }
 
     /// Runs `f` one nesting level deeper, refusing to go past [`MAX_NESTING`]
@@ -443,7 +451,7 @@ impl<'a, 's> Parser<'a, 's> {
             "Python+C" | "C+Python" => Some(ExternPython::PlusC),
             "C" => None,
             s => {
-                return Err(self.lx.error_at(
+                return Err(self.token_error(
                     str_tok,
                     format!("unsupported linkage \"{s}\": use extern \"Python\" or \"Python+C\""),
                 ))
@@ -475,9 +483,9 @@ impl<'a, 's> Parser<'a, 's> {
         }
         match text.strip_prefix("pragma") {
             Some(rest) => self.pragma(t, rest.trim()),
-            None => Err(self
-                .lx
-                .error_at(t, format!("unexpected preprocessor directive '#{text}'"))),
+            None => {
+                Err(self.token_error(t, format!("unexpected preprocessor directive '#{text}'")))
+            }
         }
     }
 

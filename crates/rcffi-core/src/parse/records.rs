@@ -366,7 +366,7 @@ impl<'s> Parser<'_, 's> {
             }
             let t = self.next();
             if !t.tok.is_ident() {
-                return Err(self.lx.error_at(
+                return Err(self.token_error(
                     t,
                     format!("expected an enumerator name, found {}", self.describe(t)),
                 ));
@@ -400,11 +400,11 @@ impl<'s> Parser<'_, 's> {
                         },
                         self.options.override_,
                     )
-                    .map_err(|m| self.lx.error_at(t, m))?;
+                    .map_err(|m| self.token_error(t, m))?;
             }
             next = next
                 .checked_add(1)
-                .ok_or_else(|| self.lx.error_at(t, "enumerator value overflow"))?;
+                .ok_or_else(|| self.token_error(t, "enumerator value overflow"))?;
             if !self.eat_punct(punct!(",")) {
                 self.expect_punct(punct!("}"))?;
                 break;

@@ -67,7 +67,7 @@ impl<'s> Parser<'_, 's> {
                 Kw::Const => is_const = true,
                 Kw::Atomic if self.peek_at(1).tok == Tok::Punct(punct!("(")) => {
                     if named.is_some() || !words.is_empty() {
-                        return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
+                        return Err(self.token_error(t, text::TOO_MANY_SPECIFIERS));
                     }
                     let at = self.pos;
                     self.pos += 2;
@@ -85,7 +85,7 @@ impl<'s> Parser<'_, 's> {
                 Kw::Qualifier => {}
                 _ if kw.is_type_word() && named.is_none() => {
                     if !words.push(kw, w) {
-                        return Err(self.lx.error_at(t, text::TOO_MANY_SPECIFIERS));
+                        return Err(self.token_error(t, text::TOO_MANY_SPECIFIERS));
                     }
                 }
                 Kw::Struct | Kw::Union | Kw::Enum if named.is_none() && words.is_empty() => {
@@ -105,9 +105,9 @@ impl<'s> Parser<'_, 's> {
                     continue;
                 }
                 Kw::Unsupported => {
-                    return Err(self
-                        .lx
-                        .error_at(t, format!("the type '{w}' is not supported by rcffi")));
+                    return Err(
+                        self.token_error(t, format!("the type '{w}' is not supported by rcffi"))
+                    );
                 }
                 Kw::VaList if named.is_none() && words.is_empty() => {
                     named = Some(Ty {
@@ -174,7 +174,7 @@ impl<'s> Parser<'_, 's> {
             } else {
                 format!("expected a type, found {}", self.describe(t))
             };
-            return Err(self.lx.error_at(t, msg).unparsable());
+            return Err(Box::new(self.lx.error_at(t, msg).unparsable()));
         };
         let base = match (atomic, base) {
             (Some(at), Base::Type(ty)) => Base::Type(self.atomic(ty, at)?),
