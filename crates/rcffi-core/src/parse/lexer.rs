@@ -582,6 +582,26 @@ mod tests {
     }
 
     #[test]
+    fn a_token_is_sixteen_bytes() {
+        // The token vector is a large header's largest allocation.
+        assert_eq!(std::mem::size_of::<Token>(), 16);
+    }
+
+    #[test]
+    fn integer_literals_keep_their_values() {
+        let l = lex("a[0x10u] = 7;").unwrap();
+        let ints: Vec<(u64, bool)> = l
+            .tokens
+            .iter()
+            .filter_map(|t| match t.tok {
+                Tok::Int(i) => Some(l.int(i)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(ints, vec![(16, true), (7, false)]);
+    }
+
+    #[test]
     fn directives_are_whole_lines() {
         let l = lex("#define FOO 42\nint x;").unwrap();
         assert_eq!(l.tokens[0].tok, Tok::Directive);
