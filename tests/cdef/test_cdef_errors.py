@@ -42,12 +42,23 @@ def _check(message, line, column, source_line):
         ("int f(void, int);", 1, 7, "cannot have type 'void'"),
         ("_Static_assert(1, \"x\");", 1, 1, "unknown type name '_Static_assert'"),
         ("int... v;", 1, 1, "only allowed in a typedef"),
+        ("struct int { int a; };", 1, 8, "expected a tag name or '{', found 'int'"),
+        ("enum double x;", 1, 6, "expected a tag name or '{', found 'double'"),
     ],
 )
 def test_errors_point_at_the_offending_text(ffi, src, line, column, needle):
     with pytest.raises(CDefError, match=re.escape(needle)) as e:
         ffi.cdef(src)
     _check(str(e.value), line, column, src.split("\n")[line - 1])
+
+
+@pytest.mark.parametrize("src", ["struct int { int a; };", "enum double x;", "union const *p;"])
+def test_a_keyword_is_no_tag_as_in_cffi(both, src):
+    r, c = both
+    with pytest.raises(cffi.CDefError, match="cannot parse"):
+        c.cdef(src)
+    with pytest.raises(CDefError, match="cannot parse"):
+        r.cdef(src)
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@
 //! redefinitions.
 
 use super::attributes::Attrs;
+use super::keyword::Kw;
 use super::lexer::Tok;
 use super::{Base, PResult, Parser, Ty};
 use crate::ctype::{FieldDecl, TypeData, TypeId};
@@ -75,12 +76,7 @@ impl<'s> Parser<'_, 's> {
         let mut attrs = self.attributes()?;
         let kw = if is_union { "union" } else { "struct" };
         let tag_at = self.pos;
-        let tag = if self.peek().tok.is_ident() {
-            let t = self.next();
-            Some(self.text(t).to_string())
-        } else {
-            None
-        };
+        let tag = self.tag()?;
         self.add_attributes(&mut attrs)?;
         let has_body = self.is_punct(punct!("{"));
         let id = match &tag {
@@ -308,15 +304,23 @@ impl<'s> Parser<'_, 's> {
         Ok((fields, partial))
     }
 
+    /// The tag after `struct`, `union` or `enum`, if one is written: a name,
+    /// never a keyword (`struct int` is no C).
+    fn tag(&mut self) -> PResult<Option<String>> {
+        match self.peek().tok {
+            Tok::Ident(Kw::Name | Kw::File) => {
+                let t = self.next();
+                Ok(Some(self.text(t).to_string()))
+            }
+            Tok::Ident(_) => Err(self.error("expected a tag name or '{'")),
+            _ => Ok(None),
+        }
+    }
+
     pub(super) fn enum_specifier(&mut self, in_typedef: bool) -> PResult<TypeId> {
         let attrs = self.attributes()?;
         self.refuse_enum_attributes(&attrs)?;
-        let tag = if self.peek().tok.is_ident() {
-            let t = self.next();
-            Some(self.text(t).to_string())
-        } else {
-            None
-        };
+        let tag = self.tag()?;
         if !self.is_punct(punct!("{")) {
             let Some(name) = tag else {
                 return Err(self.error("expected a tag name or '{' after 'enum'"));
