@@ -132,7 +132,9 @@ impl Parser<'_, '_> {
         if self.eat_punct(punct!(")")) {
             return Ok((args, false));
         }
-        if self.is_ident("void") && matches!(self.peek_at(1).tok, Tok::Punct(punct!(")"))) {
+        if self.peek().tok == Tok::Ident(Kw::Void)
+            && matches!(self.peek_at(1).tok, Tok::Punct(punct!(")")))
+        {
             self.pos += 2;
             return Ok((args, false));
         }

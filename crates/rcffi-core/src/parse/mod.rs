@@ -25,6 +25,7 @@ use crate::error::{CDefError, Error, Headline, Refusal};
 use crate::layout::Packing;
 use crate::preprocess;
 use attributes::Attrs;
+use keyword::Kw;
 use lexer::{Lexed, Tok, Token};
 use punct::P;
 
@@ -427,9 +428,7 @@ impl<'a, 's> Parser<'a, 's> {
                     self.directive(t)?;
                 }
                 Tok::Punct(punct!(";")) => self.pos += 1,
-                Tok::Ident(_)
-                    if self.text(t) == "extern" && matches!(self.peek_at(1).tok, Tok::Str) =>
-                {
+                Tok::Ident(Kw::Extern) if matches!(self.peek_at(1).tok, Tok::Str) => {
                     self.extern_block()?;
                 }
                 _ => self.header_declaration()?,

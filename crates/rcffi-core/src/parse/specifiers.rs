@@ -129,7 +129,7 @@ impl<'s> Parser<'_, 's> {
                             raw_function: false,
                             is_const: false,
                         });
-                    } else if w == "FILE" {
+                    } else if kw == Kw::File {
                         named = Some(Ty {
                             id: self.file_type(),
                             raw_function: false,
