@@ -1,5 +1,8 @@
 """Arrays, pointers, casts, buffers and the memory functions."""
 
+import array
+import sys
+
 
 def test_arrays(same):
     def run(m):
@@ -176,3 +179,37 @@ def test_sizeof_addressof_and_raw_memory(same):
         out.append(m.sizeof(buf))
         return out
     same(run)
+
+
+def test_a_char_pointer_from_bytes_points_into_them(same):
+    def run(m):
+        data = b"foo bar"
+        arr = (m.c_char_p * 2)()
+        empty = arr._objects
+        arr[0] = data
+        kept = arr._objects["0"] is data
+        # bytes keep their characters at a fixed offset from the object's start.
+        header = sys.getsizeof(data) - len(data) - 1
+        address = m.cast(arr, m.POINTER(m.c_void_p))[0]
+        return empty, kept, address == id(data) + header, arr[0]
+    assert same(run) == ("gives", "(None, True, True, b'foo bar')")
+
+
+def test_a_cast_shares_the_objects_it_keeps(same):
+    def run(m):
+        arr = (m.c_char_p * 3)()
+        arr[0] = b"foo"
+        p = m.cast(arr, m.POINTER(m.c_char_p))
+        p[1] = b"bar"
+        return (p._objects is arr._objects, sorted(k for k in p._objects if isinstance(k, str)),
+                p._objects[id(arr)] is arr, p[1])
+    assert same(run) == ("gives", "(True, ['0', '1'], True, b'bar')")
+
+
+def test_from_buffer_keeps_a_memoryview_of_the_object(same):
+    def run(m):
+        data = array.array("i", range(4))
+        x = (m.c_int * 4).from_buffer(data)
+        views = [v for v in x._objects.values() if isinstance(v, memoryview)]
+        return len(views), views[0].obj is data, len(x._objects), x[3]
+    assert same(run) == ("gives", "(1, True, 1, 3)")

@@ -228,3 +228,63 @@ def test_measuring_a_record_without_fields_leaves_it_open(same):
         X._fields_ = [("a", m.c_int)]
         return before, m.sizeof(X), m.sizeof(m.Structure)
     same(run)
+
+
+def test_a_record_class_with_subclasses_keeps_its_layout(same):
+    def run(m):
+        class Open(m.Structure):
+            pass
+
+        class Child(Open):
+            pass
+
+        out = []
+        for cls in (Open, Child, Open):
+            try:
+                cls._fields_ = [("a", m.c_int)]
+                out.append(m.sizeof(cls))
+            except AttributeError as e:
+                out.append(str(e))
+        return out
+    assert same(run) == ("gives", "['_fields_ is final', 4, '_fields_ is final']")
+
+
+def test_fields_given_by_init_subclass_are_refused(same):
+    def run(m):
+        class Base(m.Structure):
+            def __init_subclass__(cls, **kwargs):
+                cls._fields_ = [("a", m.c_int)]
+
+        try:
+            type("Sub", (Base,), {})
+        except TypeError as e:
+            return str(e)
+    assert same(run) == ("gives", "'ctypes state is not initialized'")
+
+
+def test_a_record_cannot_contain_itself(same):
+    def run(m):
+        class Node(m.Structure):
+            pass
+
+        try:
+            Node._fields_ = [("value", m.c_int), ("next", Node)]
+        except AttributeError as e:
+            return str(e)
+    assert same(run) == ("gives", "'Structure or union cannot contain itself'")
+
+
+def test_field_offsets_and_sizes_are_read_only(same):
+    def run(m):
+        class X(m.Structure):
+            _fields_ = [("a", m.c_char), ("b", m.c_int), ("c", m.c_int, 3)]
+
+        refused = []
+        for field in (X.b, X.c):
+            for attr in ("offset", "size"):
+                try:
+                    setattr(field, attr, 92)
+                except (AttributeError, TypeError):
+                    refused.append(attr)
+        return refused, X.b.offset, X.b.size, X.c.offset, X.c.size
+    assert same(run)[0] == "gives"

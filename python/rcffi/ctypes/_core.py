@@ -51,8 +51,9 @@ write_pointer = B._ctypes_write_pointer
 
 
 def buffer_address(obj, writable):
-    """``(address, length, keeper)`` of a Python buffer's memory; ``keeper`` holds
-    the export for as long as the memory is used."""
+    """``(address, length, keeper)`` of a Python buffer's memory; ``keeper`` (a
+    memoryview, as in ctypes' ``_objects``) holds the export for as long as the
+    memory is used."""
     view = memoryview(obj)
     if writable and view.readonly:
         raise TypeError(_messages.BUFFER_NOT_WRITABLE)
@@ -62,7 +63,7 @@ def buffer_address(obj, writable):
         return 0, 0, view
     cdata = B.from_buffer(char_array_type(None), view.cast("B") if view.format != "B"
                           or view.ndim != 1 else view)
-    return address_of_cdata(cdata), view.nbytes, (view, cdata)
+    return address_of_cdata(cdata), view.nbytes, view
 
 
 class CDataType(type):

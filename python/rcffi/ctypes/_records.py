@@ -23,7 +23,7 @@ class CField(B._CtypesField):
     and writes fields of plain simple types itself; it calls ``_b_get_`` and
     ``_b_set_`` for the others."""
 
-    __slots__ = ("name", "type", "offset", "size", "index", "bits", "shift", "chars")
+    __slots__ = ("name", "type", "_offset", "_size", "index", "bits", "shift", "chars")
 
     def __new__(cls, name, ftype, offset, index, bits=0, shift=0, owner=None):
         simple = getattr(ftype, "_b_plain_", False) and not ftype._b_swapped_ and not bits
@@ -32,15 +32,19 @@ class CField(B._CtypesField):
     def __init__(self, name, ftype, offset, index, bits=0, shift=0, owner=None):
         self.name = name
         self.type = ftype
-        self.offset = offset
+        self._offset = offset
         self.index = index
         self.bits = bits
         self.shift = shift
-        self.size = (bits << 16 | shift) if bits else ftype._b_size_
+        self._size = (bits << 16 | shift) if bits else ftype._b_size_
         # c_char * n and c_wchar * n fields read as bytes and str, as in ctypes.
         item = getattr(ftype, "_type_", None) if hasattr(ftype, "_length_") else None
         self.chars = getattr(item, "_b_code_", None) if item is not None and getattr(
             item, "_b_plain_", False) else None
+
+    # Read-only, as in ctypes.
+    offset = property(lambda self: self._offset)
+    size = property(lambda self: self._size)
 
     def __repr__(self):
         if self.bits:
@@ -51,7 +55,7 @@ class CField(B._CtypesField):
     def _b_get_(self, obj):
         if not isinstance(obj, CData):
             raise TypeError(_messages.NOT_AN_INSTANCE)
-        address = obj._b_addr + self.offset
+        address = obj._b_addr + self._offset
         if self.bits:
             return self._get_bits(address)
         if self.chars == "c":
@@ -64,7 +68,7 @@ class CField(B._CtypesField):
     def _b_set_(self, obj, value):
         if not isinstance(obj, CData):
             raise TypeError(_messages.NOT_AN_INSTANCE)
-        address = obj._b_addr + self.offset
+        address = obj._b_addr + self._offset
         if self.bits:
             return self._set_bits(address, value)
         if self.chars == "c" and isinstance(value, bytes):
@@ -117,6 +121,11 @@ class StructType(CDataType):
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
+        for base in bases:
+            # A record class with subclasses has its layout for good: theirs
+            # start where it ends (ctypes makes it final the same way).
+            if isinstance(base, StructType) and base._b_open_():
+                type.__setattr__(base, "_b_subclassed_", True)
         B._ctypes_init_slot(cls)
         cls._b_ctype_ = None
         cls._b_shape_ = None
@@ -130,7 +139,10 @@ class StructType(CDataType):
 
     def __setattr__(cls, name, value):
         if name == "_fields_":
-            if cls.__dict__.get("_b_final_"):
+            if "_b_shape_" not in cls.__dict__:
+                # From __init_subclass__, before the metaclass has set the class up.
+                raise TypeError("ctypes state is not initialized")
+            if cls.__dict__.get("_b_final_") or cls.__dict__.get("_b_subclassed_"):
                 raise AttributeError("_fields_ is final")
             cls._b_layout_(value)
             return
@@ -176,6 +188,8 @@ class StructType(CDataType):
             name, ftype = desc[0], desc[1]
             if not isinstance(name, str):
                 raise TypeError(_messages.BAD_FIELDS)
+            if ftype is cls:
+                raise AttributeError("Structure or union cannot contain itself")
             if not isinstance(ftype, CDataType) or not _core.is_complete(ftype):
                 raise TypeError("second item in _fields_ tuple (index %d) must be a C type"
                                 % i)

@@ -467,10 +467,16 @@ def cast(obj, typ):
         raise ArgumentError("argument 1: TypeError: %s" % e) from None
     result = typ.__new__(typ)
     _core.write_pointer(result._b_addr, address)
-    if isinstance(obj, CData):
-        result._objects = {} if obj._objects is None and obj._b_base_ is None else \
-            ({id(obj): obj} if not isinstance(obj._objects, dict) else dict(obj._objects))
-        result._objects[id(obj)] = obj
+    if isinstance(obj, CData) and obj._b_base_ is None:
+        # The result shares the object's own `_objects`, which then also keeps
+        # the object alive, as in ctypes.
+        if obj._objects is None:
+            obj._objects = {}
+        result._objects = obj._objects
+        if isinstance(obj._objects, dict):
+            obj._objects[id(obj)] = obj
+    elif isinstance(obj, CData):
+        result._objects = {id(obj): obj}
     elif keeper is not None:
         result._objects = {id(keeper): keeper}
     return result

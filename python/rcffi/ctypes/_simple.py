@@ -107,8 +107,10 @@ def convert(code, value):
         if isinstance(value, int):
             return value & ((1 << (8 * POINTER_SIZE)) - 1), None
         if isinstance(value, bytes):
-            mem = B.newp(_core.char_array_type(None), value)
-            return _core.address_of_cdata(mem), mem
+            # The pointer is to the bytes object's own NUL-terminated storage,
+            # which it keeps alive, as in ctypes.
+            mem = B.from_buffer(_core.char_array_type(None), value)
+            return _core.address_of_cdata(mem), value
         raise TypeError("bytes or integer address expected instead of %s instance"
                         % type(value).__name__)
     if code == "Z":
