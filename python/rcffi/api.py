@@ -48,6 +48,8 @@ class FFI(_backend.FFI):
         # keeps its ffi too, a cycle the garbage collector frees), and extended
         # by later cdef() calls.
         self._libs = []
+        # The libs verify() made, which the ffi keeps alive too (as in cffi).
+        self._verified_libs = []
 
     # ----- declarations --------------------------------------------------------
 
@@ -388,30 +390,17 @@ class FFI(_backend.FFI):
 
     def verify(self, source="", tmpdir=None, **kwargs):
         """Deprecated in-line API mode: compiles ``source`` with the declarations
-        now and returns the ``lib``. Use ``set_source()`` and ``compile()``."""
-        import hashlib
-        import tempfile
+        now and returns the ``lib`` (``_verify.py``). Use ``set_source()`` and
+        ``compile()``."""
+        import sys
         import warnings
 
-        from . import loader, recompiler
+        from . import _verify
 
         warnings.warn("ffi.verify() is deprecated: use ffi.set_source() and ffi.compile()",
                       DeprecationWarning, stacklevel=2)
-        unknown = sorted(set(kwargs) - recompiler.SOURCE_KEYWORDS)
-        if unknown:
-            raise TypeError("verify() got unexpected keyword arguments: %s" % ", ".join(unknown))
-        key = hashlib.sha256(self._decls.serialize() + source.encode() +
-                             repr(sorted(kwargs.items())).encode()).hexdigest()[:20]
-        name = "_rcffi_verify_" + key
-        tmpdir = tmpdir or os.path.join(tempfile.gettempdir(), "rcffi-verify")
-        c_path = os.path.join(tmpdir, name + ".c")
-        library = recompiler.extension_path(tmpdir, name)
-        c_text, symbol = self._decls.generate_module_c(name, source, self._decls.serialize(), [])
-        recompiler.make_parent(c_path)
-        _backend.compile_module(c_path, c_text, library, recompiler.compile_options(kwargs))
-        # The extension module is opened as a library, not imported: the
-        # lib is this ffi's, whose declarations its table completes.
-        return loader.attach_library(self, library, symbol, name)
+        caller = sys._getframe(1).f_code.co_filename
+        return _verify.verify(self, source, tmpdir, caller, kwargs)
 
     # ----- memory --------------------------------------------------------------
 

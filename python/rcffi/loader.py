@@ -60,10 +60,11 @@ def init_extension_module(module, path, blob, table_symbol, includes):
     sys.modules[module_name + ".lib"] = lib
 
 
-def attach_library(ffi, path, table_symbol, module_name, included=()):
-    """Opens the compiled library at ``path``, completes ``ffi``'s declarations
-    from its table, adds the ``included`` declarations and returns the ``lib``."""
-    handle = _backend.load_library(path, _backend.RTLD_NOW)
+def attach_library(ffi, path, table_symbol, module_name, included=(), flags=_backend.RTLD_NOW):
+    """Opens the compiled library at ``path`` with ``dlopen()`` ``flags``,
+    completes ``ffi``'s declarations from its table, adds the ``included``
+    declarations and returns the ``lib``."""
+    handle = _backend.load_library(path, flags)
     reporter = ffi.callback("void(char *)",
                             lambda name: _report_not_attached(module_name, ffi.string(name)))
     objects = _backend.load_api_module(ffi._decls, handle, table_symbol, reporter, module_name)

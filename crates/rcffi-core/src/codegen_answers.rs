@@ -140,9 +140,22 @@ pub(crate) fn answer_values(
             };
             Ok(vec![format!("sizeof({cname})"), signed])
         }
-        Entry::ArrayLength { sized, .. } => Ok(vec![format!(
-            "(long long)(sizeof({sized}) / sizeof(({sized})[0]))"
-        )]),
+        Entry::ArrayLength { ty, sized } => {
+            // The length alone would hide items of another size (`char a[23]`
+            // declared `int a[...]`: 23 ints, four times the array).
+            if let TypeData::UnknownLength(item) = table.data(*ty) {
+                if let Some(size) = table.size_of(*item) {
+                    writeln!(
+                        w,
+                        "_RCFFI_STATIC_ASSERT(sizeof(({sized})[0]) == {size}, \"rcffi: the items of '{sized}' have another size in C than in the cdef\");"
+                    )
+                    .ok();
+                }
+            }
+            Ok(vec![format!(
+                "(long long)(sizeof({sized}) / sizeof(({sized})[0]))"
+            )])
+        }
         _ => unreachable!("only answer entries have answer values"),
     }
 }

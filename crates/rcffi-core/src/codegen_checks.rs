@@ -190,7 +190,9 @@ pub fn record_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option
     })
 }
 
-fn layout_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
+/// The first way the compiler's `answer` for record `id` contradicts the cdef's
+/// layout, as cffi words it.
+pub fn layout_mismatch(table: &TypeTable, id: TypeId, answer: &[i128]) -> Option<String> {
     let cname = table.cname(id);
     for (f, c) in checked_fields(table, id).iter().zip(answer[1..].chunks(2)) {
         if f.offset as i128 != c[0] {

@@ -124,18 +124,26 @@ pub(crate) unsafe fn constant_value(
     convert::read(py, &ct, buf.as_ptr(), None)
 }
 
+/// What [`check_record_layouts`] finds: the records the compiler contradicts
+/// with cffi's message for using them, and by C name without the way out.
+type RecordCheck = (
+    Vec<(rcffi_core::ctype::TypeId, String)>,
+    Vec<(String, String)>,
+);
+
 /// Marks the records the cdef gives in full that have another size or
 /// member offsets in C (the glue exports the compiler's layout of each one
 /// under a name of its own) as contradicted, with cffi's message: what uses
-/// them fails when used, as in cffi. Returns them.
+/// them fails when used, as in cffi. Returns them, and each contradiction
+/// without the way out, by record, for `ffi.verify()`, which refuses the module.
 fn check_record_layouts(
     decls: &Declarations,
     lib: &Bound<'_, CLibrary>,
     table_symbol: &str,
-) -> PyResult<Vec<(rcffi_core::ctype::TypeId, String)>> {
+) -> PyResult<RecordCheck> {
     let mut d = decls.lock()?;
     let t = table();
-    let mut found = Vec::new();
+    let (mut found, mut short) = (Vec::new(), Vec::new());
     for &id in &d.record_order {
         if !codegen_checks::is_checked_record(&t, id) {
             continue;
@@ -152,9 +160,12 @@ fn check_record_layouts(
         if let Some(why) = codegen_checks::record_mismatch(&t, id, &answer) {
             found.push((id, why));
         }
+        if let Some(why) = codegen_checks::layout_mismatch(&t, id, &answer) {
+            short.push((t.cname(id).to_string(), why));
+        }
     }
     d.contradicted.extend(found.iter().cloned());
-    Ok(found)
+    Ok((found, short))
 }
 
 /// A lib attribute whose declaration the C compiler contradicted: using it
@@ -208,8 +219,12 @@ pub fn load_api_module(
         drop(t);
         crate::types::follow_merged_types();
     }
-    unusable.extend(check_record_layouts(decls, lib, table_symbol)?);
+    let (contradicted_records, layout_mismatches) = check_record_layouts(decls, lib, table_symbol)?;
+    unusable.extend(contradicted_records);
     let out = PyDict::new(py);
+    for (cname, why) in layout_mismatches {
+        out.set_item(format!("__layout_mismatch__{cname}"), why)?;
+    }
     for (i, e) in entries.iter().enumerate() {
         let p = entry(i);
         // What uses a type the compiler contradicted fails when used, with
@@ -321,7 +336,11 @@ pub fn load_api_module(
                 let c_value = constants[i][0];
                 let declared = codegen_checks::declared_value(&*decls.lock()?, name);
                 match declared.and_then(|v| codegen_checks::constant_mismatch(name, v, c_value)) {
-                    Some(why) => out.set_item(name, contradicted(py, &why)?)?,
+                    Some(why) => {
+                        out.set_item(name, contradicted(py, &why)?)?;
+                        // What `ffi.verify()`, which refuses the module, reports.
+                        out.set_item(format!("__c_value__{name}"), c_value)?;
+                    }
                     None => out.set_item(name, c_value)?,
                 }
             }

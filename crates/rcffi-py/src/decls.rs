@@ -18,6 +18,9 @@ use crate::errors::{needs_compiler_err, to_pyerr};
 use crate::messages::Msg;
 use crate::types::{ctype_for, table, CType};
 
+/// An enum as `Declarations.enums()` gives it: C name, partial, enumerators.
+type EnumSummary = (String, bool, Vec<(String, i128)>);
+
 /// The declarations of one FFI object.
 #[pyclass(frozen, module = "rcffi._backend", name = "Declarations")]
 pub struct Declarations {
@@ -316,6 +319,40 @@ impl Declarations {
             .filter(|id| matches!(t.data(**id), TypeData::Enum(e) if e.partial))
             .map(|id| t.cname(*id).to_string())
             .collect())
+    }
+
+    /// Every enum as `(C name, partial, enumerators and values)`: `ffi.verify()`
+    /// compares the values of the complete ones with the compiler's.
+    fn enums(&self) -> PyResult<Vec<EnumSummary>> {
+        let d = self.lock()?;
+        let t = table();
+        Ok(d.record_order
+            .iter()
+            .filter_map(|id| match t.data(*id) {
+                TypeData::Enum(e) => Some((t.cname(*id).to_string(), e.partial, e.values.clone())),
+                _ => None,
+            })
+            .collect())
+    }
+
+    /// The typedefs declared `typedef int... t;` or `typedef float... t;`, as
+    /// `(name, floating)`, sorted (`ffi.verify()` refuses them, as in cffi).
+    fn unknown_numeric_typedefs(&self) -> PyResult<Vec<(String, bool)>> {
+        let d = self.lock()?;
+        let t = table();
+        let mut found: Vec<(String, bool)> = d
+            .typedefs
+            .iter()
+            .filter_map(|(name, td)| match t.data(td.ty) {
+                TypeData::Unknown(kind) => Some((
+                    name.clone(),
+                    matches!(kind, rcffi_core::decl::UnknownNumeric::Float),
+                )),
+                _ => None,
+            })
+            .collect();
+        found.sort();
+        Ok(found)
     }
 
     /// The reasons why records whose body has a member of an opaque type
