@@ -58,6 +58,7 @@ CFFI_FILES = [
     "testing/cffi1/test_recompiler.py",
     "testing/cffi1/test_verify1.py",
     "testing/cffi0/test_verify.py",
+    "testing/cffi0/test_unicode_literals.py",
     "testing/cffi1/test_function_args.py",
     "testing/cffi1/test_commontypes.py",
     "testing/cffi1/test_unicode_literals.py",

@@ -6,7 +6,8 @@ holds the low-level primitives it is built on.
 
 from . import _backend
 from .api import FFI
-from .error import CDefError, CDefWarning, FFIError, VerificationError, VerificationMissing
+from .error import (CDefError, CDefWarning, FFIError, PkgConfigError, VerificationError,
+                    VerificationMissing)
 
 __version__ = _backend.__version__
 __version_info__ = tuple(int(x) for x in __version__.split("."))
@@ -83,6 +84,7 @@ __all__ = [
     "FFIError",
     "CDefError",
     "CDefWarning",
+    "PkgConfigError",
     "VerificationError",
     "VerificationMissing",
     "install_as_cffi",

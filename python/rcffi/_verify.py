@@ -14,7 +14,7 @@ module raises ``ffi.error`` only when the name or type is used.
 import hashlib
 import os
 
-from . import _backend, loader, recompiler
+from . import _backend, api, loader, recompiler
 from .error import VerificationError
 
 #: The keywords verify() takes besides set_source()'s.
@@ -66,7 +66,7 @@ def verify(ffi, source, tmpdir, caller_file, kwargs):
     copy = _backend.Declarations.deserialize(ffi._decls.serialize(others), others)
     for other in others:
         copy.include(other)
-    trial = type(ffi)(_decls=copy)
+    trial = api.FFI(_decls=copy)
     loader.attach_library(trial, library, symbol, module_name, flags=flags)
     _check(trial, declared)
     lib = loader.attach_library(ffi, library, symbol, module_name, flags=flags)

@@ -50,6 +50,8 @@ class FFI(_backend.FFI):
         self._libs = []
         # The libs verify() made, which the ffi keeps alive too (as in cffi).
         self._verified_libs = []
+        # What set_unicode() chose: None before it is called.
+        self._windows_unicode = None
 
     # ----- declarations --------------------------------------------------------
 
@@ -61,6 +63,29 @@ class FFI(_backend.FFI):
         or None) pairs defined first."""
         self._declare("cdef", csource, override, packed, pack, False, include_dirs,
                       define_macros)
+
+    def set_unicode(self, enabled_flag):
+        """Declares Windows' character types over ``wchar_t`` (enabled) or
+        ``char``: ``TBYTE``, ``TCHAR``, ``LPCTSTR``, ``PCTSTR``, ``LPTSTR``,
+        ``PTSTR``, ``PTBYTE``, ``PTCHAR``; enabled, API-mode builds also define
+        ``UNICODE`` and ``_UNICODE``. Once per ffi, as in cffi."""
+        if self._windows_unicode is not None:
+            raise ValueError("set_unicode() can only be called once")
+        enabled = bool(enabled_flag)
+        char = "wchar_t" if enabled else "char"
+        self.cdef("typedef %s TBYTE; typedef %s TCHAR; typedef const %s *LPCTSTR; "
+                  "typedef const %s *PCTSTR; typedef %s *LPTSTR; typedef %s *PTSTR; "
+                  "typedef TBYTE *PTBYTE; typedef TCHAR *PTCHAR;" % ((char,) * 6))
+        self._windows_unicode = enabled
+
+    def _with_unicode_macros(self, kwds):
+        """``kwds`` with ``UNICODE`` and ``_UNICODE`` defined after ``set_unicode(True)``."""
+        if not self._windows_unicode:
+            return kwds
+        kwds = dict(kwds)
+        kwds["define_macros"] = list(kwds.get("define_macros") or ()) + [
+            ("UNICODE", "1"), ("_UNICODE", "1")]
+        return kwds
 
     def embedding_api(self, csource, packed=False, pack=None):
         """Declares what an embedding library exports (``cdef()`` syntax): its
@@ -270,8 +295,24 @@ class FFI(_backend.FFI):
             raise TypeError("set_source() got unexpected keyword arguments: %s" % ", ".join(unknown))
         if source is None and kwds:
             raise TypeError("set_source(name, None) is ABI mode: it takes no compilation keywords")
+        if source is not None:
+            kwds = self._with_unicode_macros(kwds)
         self._source = (module_name, source, source_extension, kwds)
         self._module_name = module_name
+
+    def set_source_pkgconfig(self, module_name, pkgconfig_libs, source, source_extension=".c",
+                             **kwds):
+        """``set_source()`` with the flags ``pkg-config`` gives for the packages
+        ``pkgconfig_libs`` names (``"libfoo >= 1.2"`` works) after those in
+        ``kwds``; ``PkgConfigError`` now if pkg-config fails or is missing."""
+        if not isinstance(pkgconfig_libs, list):
+            raise TypeError("the pkgconfig_libs argument must be a list of package names")
+        merged = dict(kwds)
+        if pkgconfig_libs:
+            for key, values in _backend.pkg_config_options(pkgconfig_libs).items():
+                if values:
+                    merged[key] = list(merged.get(key) or ()) + list(values)
+        self.set_source(module_name, source, source_extension, **merged)
 
     @property
     def _assigned_source(self):
@@ -400,7 +441,7 @@ class FFI(_backend.FFI):
         warnings.warn("ffi.verify() is deprecated: use ffi.set_source() and ffi.compile()",
                       DeprecationWarning, stacklevel=2)
         caller = sys._getframe(1).f_code.co_filename
-        return _verify.verify(self, source, tmpdir, caller, kwargs)
+        return _verify.verify(self, source, tmpdir, caller, self._with_unicode_macros(kwargs))
 
     # ----- memory --------------------------------------------------------------
 

@@ -1,8 +1,9 @@
 """The exceptions rcffi raises, with cffi's names."""
 
-from ._backend import CDefError, FFIError, VerificationError, VerificationMissing
+from ._backend import CDefError, FFIError, PkgConfigError, VerificationError, VerificationMissing
 
-__all__ = ["FFIError", "CDefError", "CDefWarning", "VerificationError", "VerificationMissing"]
+__all__ = ["FFIError", "CDefError", "CDefWarning", "PkgConfigError", "VerificationError",
+           "VerificationMissing"]
 
 
 class CDefWarning(UserWarning):

@@ -263,6 +263,37 @@ def test_pkgconfig(build):
     assert m.ffi.string(m.lib.zlibVersion()).startswith(b"1.")
 
 
+def test_set_source_pkgconfig_adds_the_packages_flags_after_the_callers(tmp_path, monkeypatch):
+    (tmp_path / "pc").mkdir()
+    (tmp_path / "pc" / "rcffi-probe.pc").write_text(
+        "Name: rcffi-probe\nDescription: test package\nVersion: 1.4\n"
+        "Cflags: -DFROM_PC=7 -I%s\nLibs: -lm\n" % (tmp_path / "pc_include"))
+    monkeypatch.setenv("PKG_CONFIG_PATH", str(tmp_path / "pc"))
+    ffi = rcffi.FFI()
+    ffi.set_source_pkgconfig("_pc_mod", ["rcffi-probe >= 1.2"], "", libraries=["z"])
+    _, _, _, kwds = ffi._source
+    assert kwds["libraries"] == ["z", "m"]
+    assert kwds["define_macros"] == [("FROM_PC", "7")]
+    assert kwds["include_dirs"] == [str(tmp_path / "pc_include")]
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ffi.cdef("#define FROM_PC ...\ndouble sqrt(double);")
+    ffi.compile(tmpdir=str(tmp_path))
+    from _pc_mod import lib
+
+    assert lib.FROM_PC == 7 and lib.sqrt(49.0) == 7.0
+
+
+def test_set_source_pkgconfig_refusals():
+    ffi = rcffi.FFI()
+    with pytest.raises(TypeError, match="must be a list"):
+        ffi.set_source_pkgconfig("_pc_bad", "zlib", "")
+    with pytest.raises(rcffi.PkgConfigError):
+        ffi.set_source_pkgconfig("_pc_bad", ["no-such-package-rcffi"], "")
+    assert issubclass(rcffi.PkgConfigError, rcffi.VerificationError)
+    ffi.set_source_pkgconfig("_pc_none", [], "", libraries=["m"])
+    assert ffi._source[3] == {"libraries": ["m"]}
+
+
 def test_unknown_keyword_is_refused():
     ffi = rcffi.FFI()
     with pytest.raises(TypeError, match="bogus"):

@@ -140,3 +140,32 @@ def test_unknown_numeric_typedef_redeclared_identically(ffi):
 def test_unknown_numeric_typedef_misuse_is_refused(ffi, src):
     with pytest.raises(CDefError):
         ffi.cdef(src)
+
+
+@pytest.mark.parametrize("enabled, char", [(True, "wchar_t"), (False, "char")])
+def test_set_unicode_declares_the_windows_character_types(enabled, char):
+    ffi = rcffi.FFI()
+    ffi.set_unicode(enabled)
+    assert ffi.typeof("TCHAR") is ffi.typeof(char) and ffi.typeof("TBYTE") is ffi.typeof(char)
+    for name in ("LPTSTR", "PTSTR", "PTBYTE", "PTCHAR"):
+        assert ffi.typeof(name) is ffi.typeof(char + " *")
+    for name in ("LPCTSTR", "PCTSTR"):
+        assert ffi.typeof(name) is ffi.typeof("const " + char + " *")
+    with pytest.raises(ValueError, match="only be called once"):
+        ffi.set_unicode(not enabled)
+    reference = cffi.FFI()
+    reference.set_unicode(enabled)
+    names = "TBYTE TCHAR LPCTSTR PCTSTR LPTSTR PTSTR PTBYTE PTCHAR".split()
+    assert [ffi.getctype(n) for n in names] == [reference.getctype(n) for n in names]
+
+
+def test_set_unicode_defines_unicode_for_api_mode_builds(tmp_path, monkeypatch):
+    ffi = rcffi.FFI()
+    ffi.set_unicode(1)
+    ffi.cdef("#define UNICODE ...\n#define _UNICODE ...")
+    ffi.set_source("_unicode_mod", "")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ffi.compile(tmpdir=str(tmp_path))
+    from _unicode_mod import lib
+
+    assert (lib.UNICODE, lib._UNICODE) == (1, 1)

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use rcffi_core::compile::{compile_file, CompileInfo};
 
-use crate::errors::VerificationError;
+use crate::errors::{PkgConfigError, VerificationError};
 use crate::messages::Msg;
 
 fn strings(options: &Bound<'_, PyDict>, key: &str) -> PyResult<Vec<String>> {
@@ -73,8 +73,8 @@ fn compile_info(options: &Bound<'_, PyDict>) -> PyResult<CompileInfo> {
         return Ok(info);
     }
     let names: Vec<&str> = packages.iter().map(String::as_str).collect();
-    let from_pkg = CompileInfo::from_pkg_config(&names)
-        .map_err(|e| VerificationError::new_err(e.to_string()))?;
+    let from_pkg =
+        CompileInfo::from_pkg_config(&names).map_err(|e| PkgConfigError::new_err(e.to_string()))?;
     Ok(from_pkg.merge(&info))
 }
 
@@ -117,8 +117,8 @@ pub fn pkg_config_options<'py>(
     packages: Vec<String>,
 ) -> PyResult<Bound<'py, PyDict>> {
     let names: Vec<&str> = packages.iter().map(String::as_str).collect();
-    let info = CompileInfo::from_pkg_config(&names)
-        .map_err(|e| VerificationError::new_err(e.to_string()))?;
+    let info =
+        CompileInfo::from_pkg_config(&names).map_err(|e| PkgConfigError::new_err(e.to_string()))?;
     let display = |paths: &[PathBuf]| -> Vec<String> {
         paths.iter().map(|p| p.display().to_string()).collect()
     };

@@ -34,6 +34,12 @@ create_exception!(
 );
 create_exception!(
     _backend,
+    PkgConfigError,
+    VerificationError,
+    "pkg-config is missing, failed, or does not know a package the build names."
+);
+create_exception!(
+    _backend,
     VerificationMissing,
     FFIError,
     "A type or value that only the C compiler can fill in (API mode) was used without it."

@@ -112,6 +112,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
         "VerificationError",
         py.get_type::<errors::VerificationError>(),
     )?;
+    m.add("PkgConfigError", py.get_type::<errors::PkgConfigError>())?;
     m.add(
         "VerificationMissing",
         py.get_type::<errors::VerificationMissing>(),

@@ -7,7 +7,7 @@ the names the test suite imports onto rcffi and holds no cffi code.
 import os
 
 import rcffi
-from rcffi import CDefError, FFIError, VerificationError, VerificationMissing
+from rcffi import CDefError, FFIError, PkgConfigError, VerificationError, VerificationMissing
 from rcffi.api import FFI
 
 # cffi's test_zdist.py checks the exact files a build leaves: no rcffi stubs
@@ -19,10 +19,6 @@ os.environ.setdefault("RCFFI_STUBS", "0")
 __rcffi_stand_in__ = True
 __version__ = rcffi.CFFI_VERSION
 __version_info__ = tuple(int(x) for x in __version__.split("."))
-
-
-class PkgConfigError(Exception):
-    """pkg-config failed (name kept for code that catches it)."""
 
 
 __all__ = [
