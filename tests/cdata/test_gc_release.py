@@ -1,6 +1,8 @@
 """ffi.gc, ffi.release and the context manager."""
 
 import gc
+import subprocess
+import sys
 
 import pytest
 
@@ -129,3 +131,54 @@ def test_memory_freed_by_an_allocator_raises_after_release(ffi):
     assert len(freed) == 1
     with pytest.raises(RuntimeError, match="released"):
         a[0]
+
+
+def test_a_gc_cdata_keeps_the_memory_it_points_to_after_its_destructor(ffi):
+    # The original may own the memory: released or with its destructor
+    # removed, the gc cdata still reads its own data, not freed memory.
+    calls = []
+    released = ffi.gc(ffi.new("int[8]", list(range(8))), lambda p: calls.append(1))
+    ffi.release(released)
+    ffi.release(released)
+    removed = ffi.gc(ffi.new("char[]", b"abcdef"), lambda p: calls.append(2))
+    assert ffi.gc(removed, None) is None
+    gc.collect()
+    churn = [ffi.new("int[8]", [7] * 8) for _ in range(2000)]
+    assert list(released) == list(range(8)) and ffi.string(removed) == b"abcdef"
+    assert len(calls) == 1 and churn
+
+
+@pytest.mark.parametrize("alive", [
+    "view = ffi.from_buffer(bytearray(8))",
+    "calls = []\nkept = ffi.gc(ffi.new('int[4]'), calls.append)\nffi.release(kept)",
+    "other = ffi.gc(ffi.new('int *'), lambda p: None)",
+])
+def test_cdata_with_resources_alive_at_interpreter_exit(tmp_path, alive):
+    # Destroyed while the interpreter finalizes its modules, with no such
+    # cdata dropped before: the exit is clean (it used to abort).
+    script = tmp_path / "at_exit.py"
+    script.write_text("import rcffi\nffi = rcffi.FFI()\n" + alive + "\n")
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0 and "panicked" not in done.stderr, done.stderr
+
+
+def test_a_gc_cdata_of_a_released_buffer_raises_once_the_memory_moved(ffi):
+    source = bytearray(b"abcdefgh")
+    view = ffi.from_buffer("char[]", source)
+    wrapped = ffi.gc(view, lambda p: None)
+    ffi.release(view)
+    assert wrapped[1] == b"b"
+    source.extend(b"x" * 100000)
+    with pytest.raises(RuntimeError, match="released"):
+        wrapped[1]
+
+
+def test_chained_gc_destructors_run_outermost_first_when_dropped(ffi):
+    seen = []
+    first = ffi.gc(ffi.new("int *", 1), lambda p: seen.append(1))
+    second = ffi.gc(first, lambda p: seen.append(2))
+    third = ffi.gc(second, lambda p: seen.append(3))
+    del first, second, third
+    gc.collect()
+    assert seen == [3, 2, 1]

@@ -85,3 +85,17 @@ def test_cdata_cannot_be_subclassed():
 
     with pytest.raises(TypeError):
         type("Sub", (rcffi._backend.CData,), {})
+
+
+@pytest.mark.parametrize("use", [
+    "ffi.memmove(h, b'abcd', 4)",
+    "ffi.memmove(ffi.new('char[16]'), h, 16)",
+    "ffi.buffer(h, 16)",
+])
+def test_no_memory_is_read_or_written_through_a_handle(ffi, use):
+    # A handle's address is rcffi's record of its object: overwriting it
+    # would make from_handle() return garbage.
+    h = ffi.new_handle([1, 2])
+    with pytest.raises(TypeError, match="handle"):
+        eval(use, {"ffi": ffi, "h": h})
+    assert ffi.from_handle(h) == [1, 2]

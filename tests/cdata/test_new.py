@@ -326,3 +326,15 @@ def test_new_takes_its_arguments_by_position_or_keyword(both):
         for bad in ({"foo": 1}, {"cdecl": "int *"}):
             with pytest.raises(TypeError):
                 ffi.new("int *", **bad)
+
+
+def test_a_large_new_touches_only_the_pages_used(ffi):
+    # 2 GiB of zeros come from the kernel as they are touched, not written.
+    import resource
+
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    p = ffi.new("char[]", 1 << 31)
+    p[len(p) - 1] = b"x"
+    assert (p[0], p[1 << 30], p[len(p) - 1]) == (b"\0", b"\0", b"x")
+    grown_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+    assert grown_kib < 100 * 1024

@@ -95,3 +95,15 @@ def test_overlapping_slice_assignment_moves_like_memmove(ffi):
     a = ffi.new("int[6]", [0, 1, 2, 3, 4, 5])
     a[1:5] = a[0:4]
     assert list(a) == [0, 0, 1, 2, 3, 5]
+
+
+@pytest.mark.parametrize("use", [
+    "a[0]", "a[1] = 5", "a[0:2]", "list(a)", "a[0:2] = [1, 2]", "s[0].x",
+    "ffi.new('int[3]', a)", "ffi.new('int[3]')[0:3] = a",
+])
+def test_an_array_at_null_raises_instead_of_reading_it(ffi, use):
+    # `ffi.cast("int[3]", 0)` is an array cdata at NULL, as in cffi.
+    ffi.cdef("struct pt { int x, y; };")
+    names = {"ffi": ffi, "a": ffi.cast("int[3]", 0), "s": ffi.cast("struct pt[2]", 0)}
+    with pytest.raises(RuntimeError, match="NULL|null"):
+        exec(use, names)

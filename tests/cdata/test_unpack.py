@@ -54,3 +54,11 @@ def test_unpack_of_structs_gives_views(ffi):
     ffi.cdef("typedef struct { int x; } s_t;")
     items = ffi.unpack(ffi.new("s_t[2]", [[1], [2]]), 2)
     assert [s.x for s in items] == [1, 2]
+
+
+def test_unpack_and_string_stop_at_what_new_allocated(ffi):
+    p = ffi.new("int *", 5)
+    assert ffi.unpack(p, 1) == [5]
+    with pytest.raises(IndexError, match="2 items asked from cdata 'int \\*' of length 1"):
+        ffi.unpack(p, 2)
+    assert ffi.string(ffi.new("wchar_t *", "x")) == "x"

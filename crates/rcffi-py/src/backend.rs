@@ -333,11 +333,18 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
         return Err(Msg::NegativeArrayLength.to_err());
     }
     let n = length as usize;
-    if ct.kind == Kind::Array && n > c.array_length() {
+    // An array's length, or the items behind a pointer `new()` made.
+    let known = match ct.kind {
+        Kind::Array => Some(c.array_length()),
+        _ => c
+            .owned_size()
+            .map(|bytes| bytes / ct.item_ref().size().unwrap_or(1).max(1)),
+    };
+    if let Some(len) = known.filter(|len| n > *len) {
         return Err(Msg::UnpackTooMany {
             n: &n,
             ctype: &ct.cname,
-            array_length: &c.array_length(),
+            array_length: &len,
         }
         .to_err());
     }
@@ -407,10 +414,14 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
         },
         Kind::Pointer | Kind::Array => {
             let item = ct.item_ref();
+            // An array's length, or the items behind a pointer `new()` made:
+            // a string that fills them ends there, NUL or not.
             let limit = if ct.kind == Kind::Array {
                 Some(cdata.array_length())
             } else {
-                None
+                cdata
+                    .owned_size()
+                    .map(|bytes| bytes / item.size().unwrap_or(1).max(1))
             };
             let limit = match (limit, maxlen) {
                 (Some(l), m) if m >= 0 => Some(l.min(m as usize)),

@@ -112,6 +112,9 @@ impl CBuffer {
     fn py_new(py: Python<'_>, cdata: &Bound<'_, CData>, size: isize) -> PyResult<Self> {
         let c = cdata.get();
         let ct = c.ct();
+        if c.is_handle() {
+            return Err(Msg::HandleIsNoMemory { what: &"buffer()" }.to_err());
+        }
         let natural = match ct.kind {
             Kind::Array => c.data_size()?,
             // An explicit size needs no item size (`buffer(void_ptr, n)`).
@@ -335,6 +338,9 @@ impl Side {
                     return Err(Msg::NotPointerOrArrayType { ctype: &ct.cname }.to_err());
                 }
                 c.check_alive(obj.py())?;
+                if c.is_handle() {
+                    return Err(Msg::HandleIsNoMemory { what: &"memmove()" }.to_err());
+                }
                 let known = match ct.kind {
                     Kind::Array => Some(c.data_size()?),
                     _ => c.owned_size(),

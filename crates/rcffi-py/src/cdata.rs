@@ -124,6 +124,14 @@ impl CData {
             }
             _ => size,
         };
+        if room >= CALLOC_FROM {
+            // SAFETY: calloc gives `room` zeroed bytes or NULL.
+            let p = unsafe { libc::calloc(room, 1) } as *mut u8;
+            if p.is_null() {
+                return Err(Msg::CannotAllocate { size: &size }.to_err());
+            }
+            return CData::owning(ctype, p, size, length, Owner::Malloc(p)).create(py);
+        }
         if item.and_then(CType::align).unwrap_or(1) <= MAX_ALIGN {
             let stored = owned_count(ct, size, length);
             return crate::cdata_layout::new_inline_owned(py, ctype, room, stored);
@@ -159,22 +167,35 @@ impl CData {
 
     #[cold]
     fn check_alive_chain(&self, py: Python<'_>) -> PyResult<()> {
-        let mut c = self;
-        loop {
-            if c.is_released() && !c.released_source_readable(py) {
-                return Err(Msg::Released {
-                    ctype: &self.ct().cname,
-                }
-                .to_err());
+        let dead = |c: &CData| c.is_released() && !c.released_source_readable(py);
+        let refused = || {
+            Msg::Released {
+                ctype: &self.ct().cname,
             }
-            match c.owner() {
-                OwnerRef::Keep(parent) => match parent.bind(py).cast::<CData>() {
-                    Ok(p) => c = p.get(),
-                    Err(_) => return Ok(()),
-                },
-                _ => return Ok(()),
-            }
+            .to_err()
+        };
+        if dead(self) {
+            return Err(refused());
         }
+        let mut next = self.parent(py);
+        while let Some(parent) = next {
+            if dead(parent.get()) {
+                return Err(refused());
+            }
+            next = parent.get().parent(py);
+        }
+        Ok(())
+    }
+
+    /// The cdata whose memory this one views and keeps alive: the object of
+    /// an item, field or slice, or `gc()`'s original.
+    fn parent<'py>(&self, py: Python<'py>) -> Option<Bound<'py, CData>> {
+        let parent = match self.owner() {
+            OwnerRef::Keep(parent) => parent.clone_ref(py),
+            OwnerRef::Resource(r) => r.original(py)?,
+            _ => return None,
+        };
+        parent.into_bound(py).cast_into::<CData>().ok()
     }
 
     /// Whether a released `from_buffer()` cdata still reads its source's memory.
@@ -261,6 +282,12 @@ impl CData {
         CData::with_parts(ctype, ptr, stored, owner, Flavor::Owning)
     }
 
+    /// Whether this is a `new_handle()` pointer, whose address is rcffi's own
+    /// record of the object: nothing may read or write memory through it.
+    pub(crate) fn is_handle(&self) -> bool {
+        matches!(self.owner(), crate::cdata_owner::OwnerRef::Handle(_))
+    }
+
     /// The bytes this cdata owns when it came from `new` (or co-owns them).
     pub(crate) fn owned_size(&self) -> Option<usize> {
         match self.flavor() {
@@ -272,6 +299,11 @@ impl CData {
         }
     }
 }
+
+/// From this size `new` takes calloc's memory: glibc maps such blocks fresh
+/// from the kernel, already zero, so that `new("char[]", 1 << 31)` costs the
+/// pages it touches, not a pass writing 2 GiB of zeros.
+const CALLOC_FROM: usize = 1 << 18;
 
 /// What an owning cdata keeps as its length: an open array's item count, or
 /// else the bytes it owns.

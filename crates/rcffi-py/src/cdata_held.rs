@@ -94,7 +94,10 @@ impl CData {
     pub(crate) fn alive_on_its_own(&self) -> bool {
         match self.tail() {
             None => true,
-            Some(t) => !t.released.load(Ordering::Relaxed) && t.owner_tag != OwnerTag::Keep,
+            Some(t) => {
+                !t.released.load(Ordering::Relaxed)
+                    && !matches!(t.owner_tag, OwnerTag::Keep | OwnerTag::GcResource)
+            }
         }
     }
 }

@@ -215,14 +215,25 @@ impl Drop for CData {
         if let Some(tail) = self.tail_mut() {
             // SAFETY: the tag is the one `pack` gave, and the cdata is going
             // away; a cdata is only dropped with the GIL held.
-            if tail.owner_tag == OwnerTag::Resource {
+            if matches!(tail.owner_tag, OwnerTag::Resource | OwnerTag::GcResource) {
                 // Resources hold Python objects and may run Python code.
-                Python::attach(|py| {
+                let mut release = |py: Python<'_>| {
                     if let Some(r) = tail.resources() {
                         r.release(py);
                     }
                     unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
-                });
+                };
+                // SAFETY: plain query of the runtime's state.
+                if unsafe { ffi::Py_IsInitialized() } != 0 {
+                    // Attached in PyO3's count, so the references dropped
+                    // here are given back now, not queued.
+                    Python::attach(release);
+                } else {
+                    // The interpreter finalizing its modules: `attach` would
+                    // abort (it checks initialization first), and the GIL is
+                    // held; what it would queue, the exit frees.
+                    release(unsafe { Python::assume_attached() });
+                }
             } else {
                 unsafe { tail.owner_slot.drop_as(tail.owner_tag) }
             }

@@ -18,6 +18,10 @@ pub enum Resource {
     /// `ffi.from_buffer()`: the exported buffer, which keeps the source object
     /// alive and locked (a `bytearray` cannot be resized under us).
     Buffer(Box<pyo3::ffi::Py_buffer>),
+    /// A `gc()` cdata whose destructor ran (`release()`) or was removed
+    /// (`gc(p, None)`): the original, which may own the memory this cdata
+    /// points to, stays alive as long as it does.
+    Kept(Py<PyAny>),
     /// A released `from_buffer()`: the source object, kept alive but no longer
     /// locked (it may be resized, so each access checks the memory is still
     /// where it was).
@@ -92,6 +96,10 @@ pub(crate) enum OwnerTag {
     Inline,
     Keep,
     Resource,
+    /// A `Resource` holding `gc()`'s original (`Resource::Gc`, then `Kept`):
+    /// the cdata views the original's memory, so its aliveness is the
+    /// original's too (`CData::check_alive` follows it).
+    GcResource,
     Handle,
 }
 
@@ -128,7 +136,11 @@ impl OwnerSlot {
                 },
             ),
             Owner::Resource(r) => (
-                OwnerTag::Resource,
+                if r.with(|res| matches!(res, Some(Resource::Gc { .. }))) {
+                    OwnerTag::GcResource
+                } else {
+                    OwnerTag::Resource
+                },
                 OwnerSlot {
                     resource: ManuallyDrop::new(r),
                 },
@@ -150,7 +162,7 @@ impl OwnerSlot {
             OwnerTag::None => OwnerRef::None,
             OwnerTag::Malloc | OwnerTag::Inline => OwnerRef::Malloc,
             OwnerTag::Keep => OwnerRef::Keep(&self.keep),
-            OwnerTag::Resource => OwnerRef::Resource(&self.resource),
+            OwnerTag::Resource | OwnerTag::GcResource => OwnerRef::Resource(&self.resource),
             OwnerTag::Handle => OwnerRef::Handle(&self.handle),
         }
     }
@@ -167,7 +179,7 @@ impl OwnerSlot {
             // A plain decref: `Drop` of a `Py` outside PyO3's bookkeeping (the
             // interpreter's deallocator call) would only queue it.
             OwnerTag::Keep => pyo3::ffi::Py_DECREF(self.keep.as_ptr()),
-            OwnerTag::Resource => ManuallyDrop::drop(&mut self.resource),
+            OwnerTag::Resource | OwnerTag::GcResource => ManuallyDrop::drop(&mut self.resource),
             OwnerTag::Handle => ManuallyDrop::drop(&mut self.handle),
         }
     }

@@ -38,6 +38,10 @@ impl CData {
         self.check_alive(py)?;
         match ct.kind {
             Kind::Array => {
+                // `ffi.cast("int[3]", 0)` is an array at NULL.
+                if self.address().is_null() {
+                    return Err(null_error(ct));
+                }
                 let len = self.array_length();
                 if index < 0 {
                     return Err(Msg::NegativeIndex.to_err());
@@ -206,6 +210,9 @@ impl CData {
             .to_err());
         }
         this.check_alive(py)?;
+        if this.address().is_null() {
+            return Err(null_error(this.ct()));
+        }
         let items = crate::slicing::read_items(slf, this.address(), this.array_length())?;
         Ok(items.as_any().try_iter()?.into_any().unbind())
     }

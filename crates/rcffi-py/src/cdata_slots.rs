@@ -184,7 +184,7 @@ unsafe fn scalar_item(
     }
     let ct = this.ct();
     match ct.kind {
-        Kind::Array if (i as u64) < this.array_length() as u64 => {}
+        Kind::Array if (i as u64) < this.array_length() as u64 && !this.address().is_null() => {}
         Kind::Pointer if !this.address().is_null() && (i == 0 || this.owned_size().is_none()) => {}
         _ => return None,
     }

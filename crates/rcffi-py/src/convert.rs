@@ -440,6 +440,10 @@ pub(crate) unsafe fn write_array(
                 }
                 .to_err());
             }
+            c.check_alive(obj.py())?;
+            if c.address().is_null() {
+                return Err(crate::cdata::null_error(oc));
+            }
             ptr::copy(c.address(), addr, n * item_size);
             return Ok(());
         }

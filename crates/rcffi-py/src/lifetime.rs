@@ -44,11 +44,35 @@ impl Resources {
                 *guard = Some(Resource::Unlocked(source));
                 Resource::Buffer(view)
             }
+            Some(Resource::Gc {
+                destructor,
+                original,
+            }) => {
+                *guard = Some(Resource::Kept(original.clone_ref(py)));
+                Resource::Gc {
+                    destructor,
+                    original,
+                }
+            }
+            Some(kept @ Resource::Kept(_)) => {
+                *guard = Some(kept);
+                return;
+            }
             Some(r) => r,
             None => return,
         };
         drop(guard);
         r.give_back(py);
+    }
+
+    /// `gc()`'s original, whose memory the cdata holding this views.
+    pub fn original(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.with(|r| match r {
+            Some(Resource::Gc { original, .. } | Resource::Kept(original)) => {
+                Some(original.clone_ref(py))
+            }
+            _ => None,
+        })
     }
 
     /// Whether a released `from_buffer()` cdata of `len` bytes at `ptr` may
@@ -76,7 +100,7 @@ impl Resource {
                 }
             }
             Resource::Buffer(mut view) => unsafe { pyo3::ffi::PyBuffer_Release(&mut *view) },
-            Resource::Unlocked(source) => drop(source),
+            Resource::Unlocked(source) | Resource::Kept(source) => drop(source),
             Resource::Alloc { free, ptr, keep } => {
                 if let Some(free) = free {
                     if let Err(e) = free.call(py, ptr, keep.as_ref()) {
@@ -136,8 +160,12 @@ pub fn gcp(
             return Err(Msg::NoDestructorToRemove.to_err());
         }
         if let OwnerRef::Resource(r) = this.owner() {
-            // Dropping the resource unrun forgets the destructor.
-            drop(r.0.lock().unwrap_or_else(|p| p.into_inner()).take());
+            // The destructor is forgotten; the original stays, as the memory
+            // may be its own.
+            let mut slot = r.0.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(Resource::Gc { original, .. }) = slot.take() {
+                *slot = Some(Resource::Kept(original));
+            }
         }
         return Ok(None);
     }

@@ -172,6 +172,7 @@ messages! {
     NegativeSize => PyValueError: "negative size";
     MemmoveTooShort { name, len, n } => PyValueError: "memmove(): the {name} has only {len} bytes, {n} asked";
     MemmoveNull { name } => PyRuntimeError: "memmove(): the {name} is NULL";
+    HandleIsNoMemory { what } => PyTypeError: "{what}: a handle from new_handle() points to no memory of the program (from_handle() gives its object)";
     // libraries, the FFI object, callbacks
     /// A function an included header declares that no library the API-mode
     /// module is linked with defines (the glue references it weakly).

@@ -43,6 +43,9 @@ fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut 
         return Err(Msg::SliceStartAfterStop.to_err());
     }
     this.check_alive(slf.py())?;
+    if this.address().is_null() {
+        return Err(null_error(ct));
+    }
     if ct.kind == Kind::Array {
         let len = this.array_length();
         if start < 0 {
@@ -55,8 +58,6 @@ fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut 
             }
             .to_err());
         }
-    } else if this.address().is_null() {
-        return Err(null_error(ct));
     }
     let size = this.item_size()? as isize;
     let addr = this.address().wrapping_offset(start.wrapping_mul(size));
@@ -95,6 +96,9 @@ pub fn set(
                 return Err(Msg::TooFewValues { n: &n, got: &m }.to_err());
             }
             o.check_alive(py)?;
+            if o.address().is_null() {
+                return Err(null_error(oct));
+            }
             unsafe { std::ptr::copy(o.address(), addr, n * item_size) };
             return Ok(());
         }
