@@ -11,7 +11,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs fuzz soak soak-short deps-system bench-headers ecosystem \
+	compat-cffi compat-ctypes docs fuzz fuzz-cdata soak soak-short deps-system bench-headers ecosystem \
 	typecheck package sanitize
 
 all: test
@@ -96,6 +96,12 @@ fuzz:
 	cd fuzz && cargo +nightly fuzz run cdef ../build/fuzz/cdef corpus/cdef -- \
 		-max_total_time=$(FUZZ_SECONDS) -max_len=4096 -timeout=10
 
+# Random cdata operations in fresh processes (fuzz/cdata_ops.py): a seed that
+# crashes the interpreter is printed with its last operation. Stable toolchain.
+FUZZ_SEEDS ?= 1-40
+fuzz-cdata: build-release
+	$(VPY) fuzz/cdata_ops.py --seeds $(FUZZ_SEEDS)
+
 # The -dev packages whose headers tests/headers/ declares with #include (and
 # whose libraries it calls): installed with apt-get when one is missing, so a
 # machine that has them all runs nothing.
@@ -121,12 +127,12 @@ package: $(DEPS)
 lint: $(DEPS)
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets --quiet -- -D warnings
-	$(VENV)/bin/ruff check python tests benches examples compat tools
+	$(VENV)/bin/ruff check python tests benches examples compat tools fuzz
 	$(VPY) tools/module_cycles.py --max rcffi-core=4 rcffi-py=3
 
 fmt: $(DEPS)
 	cargo fmt --all
-	$(VENV)/bin/ruff check --fix python tests benches examples compat tools
+	$(VENV)/bin/ruff check --fix python tests benches examples compat tools fuzz
 
 clean:
 	rm -rf $(VENV) target build benches/build python/rcffi/*.so
