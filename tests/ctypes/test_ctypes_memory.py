@@ -213,3 +213,18 @@ def test_from_buffer_keeps_a_memoryview_of_the_object(same):
         views = [v for v in x._objects.values() if isinstance(v, memoryview)]
         return len(views), views[0].obj is data, len(x._objects), x[3]
     assert same(run) == ("gives", "(1, True, 1, 3)")
+
+
+def test_memory_that_cannot_be_had_is_a_memory_error(same):
+    def run(m):
+        out = []
+        buf = m.create_string_buffer(b"abc", 8)
+        m.resize(buf, 64)
+        for attempt in (lambda: m.create_string_buffer(1 << 50), lambda: (m.c_char * (1 << 50))(),
+                        lambda: m.resize(buf, 1 << 50)):
+            try:
+                attempt()
+            except MemoryError:
+                out.append("MemoryError")
+        return out, m.sizeof(buf), buf.value
+    assert same(run) == ("gives", "(['MemoryError', 'MemoryError', 'MemoryError'], 64, b'abc')")

@@ -149,7 +149,7 @@ impl Instance {
             this.set_index(args.get_item(3)?.extract()?);
         } else {
             // A zero-sized instance still owns a byte, so that it has an address.
-            this.allocate(size.max(1));
+            this.allocate(size.max(1))?;
         }
         Ok(this)
     }
@@ -161,17 +161,31 @@ impl Instance {
         change(held.get_or_insert_with(Box::default))
     }
 
-    fn allocate(&self, size: usize) {
+    /// Zeroed memory of `size` bytes for this instance; `MemoryError` when
+    /// there is none (`create_string_buffer(1 << 50)`), never an abort.
+    fn allocate(&self, size: usize) -> PyResult<()> {
         if size <= INLINE_BYTES && self.owned_size() == 0 {
             self.addr.store(0, Ordering::Relaxed);
             self.owned_size.store(size, Ordering::Relaxed);
-            return;
+            return Ok(());
         }
-        let block = vec![0u128; size.div_ceil(16)];
+        let refused = || Msg::CannotAllocate { size: &size }.to_err();
+        let words = size.div_ceil(16).max(1);
+        let layout = std::alloc::Layout::array::<u128>(words).map_err(|_| refused())?;
+        // SAFETY: a layout of at least one word; the block is the global
+        // allocator's, as the Vec that owns it expects.
+        let block = unsafe {
+            let p = std::alloc::alloc_zeroed(layout) as *mut u128;
+            if p.is_null() {
+                return Err(refused());
+            }
+            Vec::from_raw_parts(p, words, words)
+        };
         self.addr.store(block.as_ptr() as usize, Ordering::Relaxed);
         self.owned_size.store(size, Ordering::Relaxed);
         let old = self.with_extra(|extra| std::mem::replace(&mut extra.owned, block));
         drop(old);
+        Ok(())
     }
 
     #[inline]
@@ -248,7 +262,10 @@ impl Instance {
         let old_addr = self.addr();
         // Kept until the copy: the old block, unless it is the inline one.
         let old = self.with_extra(|extra| std::mem::take(&mut extra.owned));
-        self.allocate(size);
+        if let Err(e) = self.allocate(size) {
+            self.with_extra(|extra| extra.owned = old);
+            return Err(e);
+        }
         // SAFETY: both blocks hold at least `kept` bytes and are distinct (a
         // resize never goes back to the inline block).
         unsafe {
