@@ -333,14 +333,7 @@ pub fn unpack(py: Python<'_>, cdata: &Bound<'_, CData>, length: isize) -> PyResu
         return Err(Msg::NegativeArrayLength.to_err());
     }
     let n = length as usize;
-    // An array's length, or the items behind a pointer `new()` made.
-    let known = match ct.kind {
-        Kind::Array => Some(c.array_length()),
-        _ => c
-            .owned_size()
-            .map(|bytes| bytes / ct.item_ref().size().unwrap_or(1).max(1)),
-    };
-    if let Some(len) = known.filter(|len| n > *len) {
+    if let Some(len) = c.known_length().filter(|len| n > *len) {
         return Err(Msg::UnpackTooMany {
             n: &n,
             ctype: &ct.cname,
@@ -414,16 +407,8 @@ pub fn string(py: Python<'_>, cdata: &CData, maxlen: isize) -> PyResult<Py<PyAny
         },
         Kind::Pointer | Kind::Array => {
             let item = ct.item_ref();
-            // An array's length, or the items behind a pointer `new()` made:
-            // a string that fills them ends there, NUL or not.
-            let limit = if ct.kind == Kind::Array {
-                Some(cdata.array_length())
-            } else {
-                cdata
-                    .owned_size()
-                    .map(|bytes| bytes / item.size().unwrap_or(1).max(1))
-            };
-            let limit = match (limit, maxlen) {
+            // A string that fills what is known to be there ends there, NUL or not.
+            let limit = match (cdata.known_length(), maxlen) {
                 (Some(l), m) if m >= 0 => Some(l.min(m as usize)),
                 (l, m) if m >= 0 => l.or(Some(m as usize)),
                 (l, _) => l,

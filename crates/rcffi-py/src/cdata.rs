@@ -285,7 +285,19 @@ impl CData {
     /// Whether this is a `new_handle()` pointer, whose address is rcffi's own
     /// record of the object: nothing may read or write memory through it.
     pub(crate) fn is_handle(&self) -> bool {
-        matches!(self.owner(), crate::cdata_owner::OwnerRef::Handle(_))
+        matches!(self.owner(), OwnerRef::Handle(_))
+    }
+
+    /// How many items are known to be there: an array's length, or the items
+    /// behind a pointer `new()` made; None for any other pointer.
+    pub(crate) fn known_length(&self) -> Option<usize> {
+        let ct = self.ct();
+        match ct.kind {
+            Kind::Array => Some(self.array_length()),
+            _ => self
+                .owned_size()
+                .map(|bytes| bytes / ct.item_ref().size().unwrap_or(1).max(1)),
+        }
     }
 
     /// The bytes this cdata owns when it came from `new` (or co-owns them).
