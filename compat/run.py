@@ -58,6 +58,7 @@ CFFI_FILES = [
     "testing/cffi1/test_recompiler.py",
     "testing/cffi1/test_verify1.py",
     "testing/cffi0/test_verify.py",
+    "testing/cffi0/test_verify2.py",
     "testing/cffi0/test_unicode_literals.py",
     "testing/cffi1/test_function_args.py",
     "testing/cffi1/test_commontypes.py",
@@ -122,7 +123,8 @@ def collect(tree, env, files):
 
 def run_pytest(tree, env, files, deselect, workers, timeout):
     command = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-o", "addopts=",
-               "-p", "rcffi_compat_plugin", "-n", str(workers), "--max-worker-restart", "10000",
+               "-p", "rcffi_compat_plugin", "-n", str(workers), "--dist", "loadgroup",
+               "--max-worker-restart", "10000",
                "--timeout", str(timeout), "--timeout-method", "thread",
                "-W", "ignore::DeprecationWarning"]
     for test_id in sorted(deselect):

@@ -8,6 +8,7 @@ to inspect cffi's generated C, which rcffi never calls.
 import os
 import shutil
 import sys
+import sysconfig
 
 _FORCE_GENERIC_ENGINE = False
 
@@ -23,5 +24,16 @@ def _caller_dir_pycache():
 
 
 def cleanup_tmpdir(tmpdir=None, keep_so=False):
-    """Removes what earlier runs built next to the caller (its ``__pycache__``)."""
-    shutil.rmtree(tmpdir or _caller_dir_pycache(), ignore_errors=True)
+    """Removes what earlier runs built next to the caller (its ``__pycache__``);
+    with ``keep_so``, the built extension modules stay."""
+    tmpdir = tmpdir or _caller_dir_pycache()
+    if not keep_so:
+        shutil.rmtree(tmpdir, ignore_errors=True)
+        return
+    suffix = sysconfig.get_config_var("EXT_SUFFIX")
+    for name in os.listdir(tmpdir) if os.path.isdir(tmpdir) else ():
+        path = os.path.join(tmpdir, name)
+        if os.path.isdir(path):
+            shutil.rmtree(path, ignore_errors=True)
+        elif not name.endswith(suffix):
+            os.unlink(path)
