@@ -17,13 +17,12 @@ first bad read or write.
 
 from __future__ import annotations
 
-import argparse
 import array
-import os
 import random
-import subprocess
 import sys
 from pathlib import Path
+
+import seeds
 
 LOGS = Path(__file__).resolve().parent.parent / "build" / "fuzz" / "cdata"
 
@@ -208,41 +207,11 @@ class Run:
                 pass
 
 
-def seed_range(text: str) -> range:
-    low, _, high = text.partition("-")
-    return range(int(low), int(high or low) + 1)
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seeds", default="1-40", help="first-last (default 1-40)")
-    parser.add_argument("--ops", type=int, default=3000, help="operations per seed")
-    parser.add_argument("--child", nargs=2, type=int, metavar=("SEED", "OPS"),
-                        help=argparse.SUPPRESS)
-    args = parser.parse_args(argv)
-    LOGS.mkdir(parents=True, exist_ok=True)
-    if args.child:
-        seed, ops = args.child
-        with open(LOGS / f"{seed}.log", "w", encoding="utf-8") as log:
-            Run(seed, log).run(ops)
-        return 0
-    failed = []
-    for seed in seed_range(args.seeds):
-        done = subprocess.run([sys.executable, __file__, "--child", str(seed), str(args.ops)],
-                              capture_output=True, text=True, timeout=300,
-                              env={**os.environ, "PYTHONFAULTHANDLER": "1"})
-        log = LOGS / f"{seed}.log"
-        if done.returncode != 0:
-            last = log.read_text(encoding="utf-8").splitlines()[-1:] if log.exists() else []
-            failed.append(seed)
-            print(f"seed {seed}: exit {done.returncode}, last operation: {last}")
-            print(done.stderr[-2000:])
-        else:
-            log.unlink(missing_ok=True)
-    print(f"{len(seed_range(args.seeds)) - len(failed)} of {len(seed_range(args.seeds))} "
-          f"seeds clean" + (f"; failing: {failed}" if failed else ""))
-    return 1 if failed else 0
+def run_seed(seed: int, ops: int, log) -> list[str]:
+    """No findings but crashes: an unexpected exception escapes, a signal kills."""
+    Run(seed, log).run(ops)
+    return []
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(seeds.main(__file__, __doc__.splitlines()[0], LOGS, 3000, run_seed))

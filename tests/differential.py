@@ -14,3 +14,13 @@ def outcome(fn):
     text = text.replace("_cffi_double_complex_t", "double _Complex")
     text = text.replace("_cffi_float_complex_t", "float _Complex")
     return ("gives", text)
+
+
+def error_of(fn):
+    """``(exception class name, text)`` of what ``fn()`` raises, or None: for
+    comparisons where the message is behaviour too."""
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the class and text are compared
+        return type(e).__name__, str(e)
+    return None

@@ -57,15 +57,19 @@ def test_default_abi_releases_the_gil_around_calls():
 class _Described(B._CtypesBufferBase):
     """A subclass that describes memory it owns through a backend cdata."""
 
-    def __init__(self, data, readonly=False, fmt="B", shape=None):
+    def __init__(self, data, readonly=False, fmt="B", shape=None, itemsize=None):
         self.mem = B.newp(B.new_array_type(B.new_pointer_type(B.new_primitive_type("char")),
                                            len(data)), data)
         self.address = int(B.cast(B.new_primitive_type("uintptr_t"), self.mem))
         self.size, self.readonly, self.fmt = len(data), readonly, fmt
         self.shape = (len(data),) if shape is None else shape
+        count = 1
+        for dim in self.shape:
+            count *= dim
+        self.itemsize = itemsize or (self.size // count if count else 1)
 
     def _b_buffer_(self):
-        return self.address, self.size, self.readonly, self.fmt, self.shape
+        return self.address, self.size, self.readonly, self.fmt, self.shape, self.itemsize
 
 
 def test_buffer_base_exports_what_the_subclass_describes():
@@ -83,6 +87,9 @@ def test_buffer_base_format_shape_and_readonly():
     scalar = memoryview(_Described(b"\x05\x00\x00\x00", readonly=True, fmt="<i", shape=()))
     assert (scalar.ndim, scalar.itemsize, scalar.readonly, scalar.tobytes()) == (
         0, 4, True, b"\x05\x00\x00\x00")
+    # An empty array still has items of a size (the strides step by it).
+    empty = memoryview(_Described(b"", fmt="<i", shape=(2, 0), itemsize=4))
+    assert (empty.itemsize, empty.shape, empty.strides, empty.nbytes) == (4, (2, 0), (0, 4), 0)
 
 
 def test_buffer_base_without_a_description_is_an_error():

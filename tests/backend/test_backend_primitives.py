@@ -375,3 +375,21 @@ def test_flexible_array_records_by_value_match_cffi(record):
         ffi.cast("%s(*)(void)" % record, bogus)()
     with pytest.raises(NotImplementedError):
         ffi.cast("int(*)(%s)" % record, bogus)(ffi.new("%s *" % record)[0])
+
+
+@pytest.mark.parametrize("name", sorted(BACKENDS))
+def test_long_double_without_the_integer_bit_reads_as_nan(name):
+    """An x87 encoding with its exponent set and integer bit clear is no
+    number: the conversion to double gives the negative indefinite NaN, as
+    cffi (which converts in C) gives."""
+    import math
+
+    b = BACKENDS[name]
+    pointer = b.new_pointer_type(b.new_primitive_type("long double"))
+    values = []
+    for exponent, mantissa in ((1, 0), (16383, 1 << 62), (0x7FFF, 0), (16383, 1 << 63)):
+        p = b.newp(pointer, None)
+        b.buffer(p)[:10] = mantissa.to_bytes(8, "little") + exponent.to_bytes(2, "little")
+        value = float(p[0])
+        values.append(("nan", math.copysign(1, value)) if math.isnan(value) else value)
+    assert values == [("nan", -1.0), ("nan", -1.0), ("nan", -1.0), 1.0]

@@ -260,3 +260,19 @@ def test_argument_count_limit(same):
                 out.append(str(e))
         return out
     same(run)
+
+
+def test_arguments_past_argtypes_are_variadic(same):
+    """Past its argtypes a call is variadic, where C promotes floats and small
+    integers; ctypes (through libffi) refuses them unpromoted."""
+    def run(m):
+        f = m.CDLL(None).abs
+        f.argtypes, f.restype = [m.c_int], m.c_int
+        out = [f(-3), f(-3, 5), f(-3, m.c_double(1.0)), f(-3, m.c_int(1))]
+        for extra in (m.c_char(b"x"), m.c_short(1), m.c_float(1.0), m.c_bool(True), m.c_ubyte(1)):
+            try:
+                f(-3, extra)
+            except RuntimeError as e:
+                out.append(str(e))
+        return out
+    same(run)

@@ -3,6 +3,8 @@
 import array
 import sys
 
+from differential import error_of
+
 
 def test_arrays(same):
     def run(m):
@@ -215,7 +217,7 @@ def test_from_buffer_keeps_a_memoryview_of_the_object(same):
     assert same(run) == ("gives", "(1, True, 1, 3)")
 
 
-def test_memory_that_cannot_be_had_is_a_memory_error(same):
+def test_memory_that_cannot_be_had_is_a_memoryerror_of(same):
     def run(m):
         out = []
         buf = m.create_string_buffer(b"abc", 8)
@@ -228,3 +230,189 @@ def test_memory_that_cannot_be_had_is_a_memory_error(same):
                 out.append("MemoryError")
         return out, m.sizeof(buf), buf.value
     assert same(run) == ("gives", "(['MemoryError', 'MemoryError', 'MemoryError'], 64, b'abc')")
+
+
+def _buffer_description(obj):
+    view = memoryview(obj)
+    return view.format, view.itemsize, view.shape, view.ndim, view.strides, view.nbytes
+
+
+def test_buffers_describe_their_items_in_pep_3118_format(same):
+    """numpy and the struct module read these: the item format (native order
+    as "<", an 8-byte long as "q"), the dimensions of nested arrays, "&" for a
+    pointer, "T{...}" for a structure, "B" for what has no layout of its own."""
+    def run(m):
+        class Pt(m.Structure):
+            _fields_ = [("x", m.c_int), ("y", m.c_int)]
+
+        class U(m.Union):
+            _fields_ = [("i", m.c_int), ("d", m.c_double)]
+
+        class Packed(m.Structure):
+            _pack_ = 1
+            _fields_ = [("c", m.c_char), ("i", m.c_int)]
+
+        class Big(m.BigEndianStructure):
+            _fields_ = [("x", m.c_int), ("a", m.c_short * 2)]
+
+        class Empty(m.Structure):
+            _fields_ = []
+
+        class Later(m.Structure):
+            pass
+
+        objects = [m.c_int(1), m.c_long(), m.c_ulonglong(), m.c_bool(), m.c_char(), m.c_wchar(),
+                   m.c_double(), m.c_longdouble(), m.c_void_p(), m.c_char_p(), m.py_object(),
+                   m.c_int.__ctype_be__(), (m.c_int * 3)(), ((m.c_int * 2) * 3)(),
+                   (m.c_int * 0 * 2)(), (Pt * 2)(), (U * 2)(), m.pointer(m.c_int()),
+                   m.pointer((m.c_int * 2)()), m.POINTER(Later)(), m.pointer(Pt()), Pt(), U(),
+                   Packed(), Big(), Empty(), m.CFUNCTYPE(None)(), m.create_string_buffer(3)]
+        return [_buffer_description(obj) for obj in objects]
+    same(run)
+
+
+def test_structure_formats_have_every_field_and_the_padding():
+    """A structure's format places every field, inherited ones too, with the
+    padding between and after them, so that its size is the structure's (numpy
+    reads it so). CPython 3.11 writes no padding and only the class's own
+    fields, which numpy corrects for its own ctypes objects alone: here the
+    formats are rcffi's."""
+    import rcffi.ctypes as m
+
+    class Pt(m.Structure):
+        _fields_ = [("x", m.c_int), ("y", m.c_long)]
+
+    class Sub(Pt):
+        _fields_ = [("z", m.c_char)]
+
+    class Inner(m.Structure):
+        _fields_ = [("a", m.c_int)]
+
+    class Anon(m.Structure):
+        _anonymous_ = ["i"]
+        _fields_ = [("q", m.c_char), ("i", Inner)]
+
+    class Bits(m.Structure):
+        _fields_ = [("a", m.c_int, 3), ("b", m.c_int, 5), ("c", m.c_char), ("d", m.c_longlong, 40)]
+
+    formats = [(memoryview(cls()).format, m.sizeof(cls)) for cls in (Pt, Sub, Anon, Bits)]
+    assert formats == [("T{<i:x:4x<q:y:}", 16), ("T{<i:x:4x<q:y:<c:z:7x}", 24),
+                       ("T{<c:q:3xT{<i:a:}:i:}", 8), ("T{<i:a:<c:c:3x<q:d:}", 16)]
+
+
+def test_a_buffer_of_a_resized_instance_keeps_its_item(same):
+    def run(m):
+        x = m.c_int(5)
+        m.resize(x, 32)
+        return _buffer_description(x), bytes(memoryview(x))[:4]
+    same(run)
+
+
+def test_memory_functions_take_what_a_c_void_p_parameter_takes(same):
+    """ctypes declares memmove, memset and string_at with c_void_p pointers and
+    C integers: a record or a number object is its ArgumentError, naming the
+    argument; arrays, pointers, byref() and addresses are taken."""
+    def run(m):
+        class Pt(m.Structure):
+            _fields_ = [("x", m.c_int)]
+
+        buf = m.create_string_buffer(b"abcd", 8)
+        refused = [error_of(lambda: m.memmove(Pt(), buf, 1)), error_of(lambda: m.memset(m.c_int(), 0, 1)),
+                   error_of(lambda: m.string_at(m.c_double(), 1)),
+                   error_of(lambda: m.memmove(buf, Pt(), 1)), error_of(lambda: m.memset(buf, 1.5, 1)),
+                   error_of(lambda: m.memmove(buf, buf, "2")), error_of(lambda: m.string_at(buf, 1.0))]
+        m.memset(m.byref(buf, 1), ord("z"), 2)
+        m.memset(m.pointer(buf), ord("y"), 1)
+        m.memmove(m.addressof(buf) + 6, b"!", 1)
+        return refused, buf.raw, m.string_at(buf, 2 ** 32 + 3), m.memset(buf, 0, 2 ** 64) == m.addressof(buf)
+    same(run)
+
+
+def test_instances_take_attributes_and_refuse_hashing(same):
+    """Arrays and pointers have a __dict__, as records and simple instances do
+    (``buf._keep = obj`` is the usual way to keep a Python object alive); none
+    hashes, though the type still counts as Hashable."""
+    import collections.abc
+
+    def run(m):
+        arr, ptr = (m.c_int * 2)(), m.pointer(m.c_int())
+        arr.value, ptr.note = b"", 7
+        hashes = [error_of(lambda obj=obj: hash(obj)) for obj in
+                  (m.c_int(), arr, ptr, m.c_char_p(), m.create_string_buffer(2))]
+        return arr.value, ptr.note, hashes, isinstance(arr, collections.abc.Hashable)
+    same(run)
+
+
+def test_array_values_are_stored_in_order(same):
+    """A bad value stops the initialisation where it is; one past the end is
+    an IndexError only when reached."""
+    def run(m):
+        return [error_of(lambda: (m.c_int * 1)((1, 2), b"x", 3)),
+                error_of(lambda: (m.c_int * 1)(1, b"x", 3)), error_of(lambda: (m.c_int * 1)(1, 2))]
+    same(run)
+
+
+def test_slice_assignment_takes_a_sequence_of_the_slice_length(same):
+    def run(m):
+        a = (m.c_int * 4)()
+        errors = [error_of(lambda v=v: a.__setitem__(slice(0, 1), v))
+                  for v in (1j, {"x": 1}, (i for i in [1]), [1, 2])]
+        a[1:3] = (5, 6)
+        return errors, list(a)
+    same(run)
+
+
+def test_text_of_a_resized_character_array_covers_its_memory(same):
+    def run(m):
+        buf = m.create_string_buffer(b"abc", 4)
+        m.resize(buf, 12)
+        buf.raw = b"x" * 10
+        wide = m.create_unicode_buffer(2)
+        m.resize(wide, 4 * m.sizeof(m.c_wchar))
+        wide.value = "wxyz"
+        return buf.value, len(buf.raw), wide.value, error_of(lambda: setattr(buf, "raw", b"y" * 13))
+    same(run)
+
+
+def test_only_arrays_of_characters_have_text(same):
+    """``value`` and ``raw`` belong to char arrays, ``value`` to wchar arrays;
+    an item or a pointer's target of such a type takes instances, not text."""
+    def run(m):
+        out = [hasattr((m.c_int * 2)(), "value"), hasattr(m.create_unicode_buffer(2), "raw"),
+               error_of(lambda: delattr(m.create_string_buffer(2), "raw"))]
+        grid = ((m.c_char * 3) * 2)()
+        out.append(error_of(lambda: grid.__setitem__(0, b"ab")))
+        out.append(error_of(lambda: m.pointer((m.c_wchar * 3)()).__setitem__(0, "ab")))
+        grid[1] = (m.c_char * 3)(b"h", b"i")
+        return out, grid[1].value
+    same(run)
+
+
+def test_a_zero_sized_instance_grows_by_resize(same):
+    def run(m):
+        empty = (m.c_char * 0)()
+        before = m.sizeof(empty)
+        m.resize(empty, 1)
+        return before, m.sizeof(empty), m.addressof((m.c_char * 0).from_buffer(bytearray())) != 0
+    same(run)
+
+
+def test_booleans_are_any_nonzero_byte(same):
+    """Truth and c_bool reads, as C has them: a set byte is true whatever its
+    value, and a simple instance is false only when all its bytes are zero."""
+    def run(m):
+        flags = (m.c_bool * 3)()
+        m.memset(flags, 7, 2)
+        return (flags[0:3], list(flags), m.cast(flags, m.POINTER(m.c_bool))[1],
+                [bool(x) for x in (m.c_char(b"\0"), m.c_wchar("\0"), m.c_double(-0.0),
+                                   m.c_double(0.0), m.c_ubyte(256), m.c_int(2))])
+    same(run)
+
+
+def test_a_pointer_item_initialised_by_a_bad_tuple(same):
+    def run(m):
+        class Pt(m.Structure):
+            _fields_ = [("x", m.c_int)]
+
+        return error_of(lambda: (m.POINTER(Pt) * 2)().__setitem__(0, (1, 2)))[0]
+    same(run)

@@ -1,6 +1,7 @@
 """Structure and Union layouts, fields, bitfields, anonymous members, packing."""
 
 import pytest
+from differential import error_of
 
 
 def layout(m, cls):
@@ -288,3 +289,53 @@ def test_field_offsets_and_sizes_are_read_only(same):
                     refused.append(attr)
         return refused, X.b.offset, X.b.size, X.c.offset, X.c.size
     assert same(run)[0] == "gives"
+
+
+def test_other_endian_records_refuse_what_has_no_other_order(same):
+    """A union, c_bool, text and address types have no other byte order; every
+    field type is converted before any is laid out, so the refusal comes
+    first."""
+    def run(m):
+        class U(m.Union):
+            _fields_ = [("x", m.c_int)]
+
+        class S(m.Structure):
+            _fields_ = [("x", m.c_int)]
+
+        out = []
+        for base in (m.BigEndianStructure, m.BigEndianUnion):
+            for ftype in (U, S, m.c_bool, m.c_wchar, m.c_void_p, m.c_longdouble, U * 2):
+                out.append(error_of(lambda: type("R", (base,), {"_fields_": [("z", ftype)]})))
+            out.append(error_of(lambda: type("R", (base,), {
+                "_fields_": [("a", m.c_byte, 65), ("b", m.c_void_p)]})))
+        return out
+    same(run)
+
+
+def test_other_endian_simple_types_are_named_for_their_order(same):
+    def run(m):
+        be = m.c_int.__ctype_be__
+        return (be.__name__, be.__qualname__, repr(be(5)), (be * 2).__name__,
+                hasattr(m.c_bool, "__ctype_be__"))
+    same(run)
+
+
+def test_bool_bit_fields_share_their_byte():
+    """Each _Bool bit field keeps its own bits of the byte, as gcc lays them out
+    (CPython 3.11's ctypes writes the whole byte as 0 or 1 here, losing the
+    neighbours: not a reference)."""
+    import rcffi.ctypes as m
+
+    class Flags(m.Structure):
+        _fields_ = [("a", m.c_bool, 1), ("b", m.c_bool, 1), ("c", m.c_bool, 3)]
+
+    flags = Flags()
+    flags.b = True
+    after_b = bytes(flags)
+    flags.c = 5
+    after_c = (bytes(flags), flags.a, flags.b, flags.c)
+    flags.b = 0
+    assert (after_b, after_c, bytes(flags), flags.c) == (
+        b"\x02", (b"\x06", False, True, True), b"\x04", True)
+    seven = Flags.from_buffer_copy(b"\x07")
+    assert (seven.a, seven.b, seven.c) == (True, True, True)

@@ -114,3 +114,18 @@ def test_simple_instances_have_a_dict(same):
         x.note = "kept"
         return before, x.__dict__, x.value
     same(run)
+
+
+def test_long_double_encodings_without_the_integer_bit_read_as_nan(same):
+    """x87 encodings whose exponent is set but integer bit clear (unnormals,
+    pseudo-infinities) are no numbers: C's conversion to double gives NaN."""
+    import math
+
+    def run(m):
+        values = []
+        for exponent, mantissa in ((1, 0), (16383, 1 << 62), (0x7FFF, 0), (16383, 1 << 63)):
+            raw = mantissa.to_bytes(8, "little") + exponent.to_bytes(2, "little") + bytes(6)
+            value = m.c_longdouble.from_buffer_copy(raw).value
+            values.append("nan" if math.isnan(value) else value)
+        return values
+    same(run)

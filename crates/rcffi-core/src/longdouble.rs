@@ -34,6 +34,13 @@ pub fn to_f64(bytes: &[u8]) -> f64 {
     let se = u16::from_le_bytes([bytes[8], bytes[9]]);
     let sign = if se >> 15 == 1 { -1.0 } else { 1.0 };
     let exp = (se & 0x7fff) as i32;
+    if exp != 0 && mant >> 63 == 0 {
+        // No integer bit where the format requires one (unnormals, pseudo-
+        // infinities and pseudo-NaNs): the x87 refuses such an operand, and C's
+        // conversion to double gives its invalid-operation result, the negative
+        // "real indefinite" NaN.
+        return -f64::NAN;
+    }
     if exp == 0x7fff {
         // A NaN keeps its sign, which `printf("%LE")` shows (`-NAN`).
         return if mant << 1 == 0 {
@@ -94,6 +101,25 @@ mod tests {
         let negative_nan = to_f64(&from_f64(-f64::NAN));
         assert!(negative_nan.is_nan() && negative_nan.is_sign_negative());
         assert!(to_f64(&from_f64(f64::NAN)).is_sign_positive());
+    }
+
+    fn extended(exp: u16, mant: u64) -> [u8; 16] {
+        let mut b = [0u8; 16];
+        b[..8].copy_from_slice(&mant.to_le_bytes());
+        b[8..10].copy_from_slice(&exp.to_le_bytes());
+        b
+    }
+
+    #[test]
+    fn encodings_without_the_integer_bit_are_nan() {
+        // Unnormal (exponent set, integer bit clear), with and without fraction,
+        // and a pseudo-infinity: what (double) of them gives on x86-64.
+        for (exp, mant) in [(1, 0), (16383, 1 << 62), (0x7fff, 0), (0x7fff, 1)] {
+            let x = to_f64(&extended(exp, mant));
+            assert!(x.is_nan() && x.is_sign_negative(), "{exp:#x} {mant:#x}");
+        }
+        // A pseudo-denormal (exponent 0, integer bit set) is a number: 2^-16382.
+        assert_eq!(to_f64(&extended(0, 1 << 63)), 0.0);
     }
 
     #[test]

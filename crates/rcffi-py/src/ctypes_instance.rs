@@ -252,6 +252,19 @@ impl Instance {
         self.owned_size.load(Ordering::Relaxed)
     }
 
+    /// `sizeof(instance)` of an instance whose type has `type_size` bytes:
+    /// more once `resize()` grew it. The byte a zero-sized instance owns
+    /// inline only gives it an address; a resize always moves to a heap block.
+    pub fn size(&self, type_size: usize) -> usize {
+        let owned = self.owned_size();
+        let on_heap = self.addr.load(Ordering::Relaxed) != 0;
+        if owned > type_size && (type_size > 0 || on_heap) {
+            owned
+        } else {
+            type_size
+        }
+    }
+
     /// Moves an owned instance to a zeroed block of `size` bytes, the old
     /// contents copied; a view refuses (its memory is someone else's).
     pub fn resize(&self, size: usize) -> PyResult<()> {

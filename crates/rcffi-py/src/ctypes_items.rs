@@ -254,10 +254,12 @@ pub fn init_items(
         .get_type()
         .getattr(intern!(py, "_length_"))?
         .extract()?;
-    if values.len() > length {
-        return Err(Msg::InvalidIndex.to_err());
-    }
+    // As ctypes, the values are stored in order: a bad one, or one past the
+    // end, stops there (and the first error wins).
     for (i, value) in values.iter().enumerate() {
+        if i >= length {
+            return Err(Msg::InvalidIndex.to_err());
+        }
         set_item(array, &i.into_pyobject(py)?.into_any(), &value)?;
     }
     Ok(())

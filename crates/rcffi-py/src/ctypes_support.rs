@@ -133,17 +133,20 @@ impl CtypesBufferBase {
         view: *mut ffi::Py_buffer,
         flags: c_int,
     ) -> PyResult<()> {
-        let (address, size, readonly, format, shape): (usize, isize, bool, String, Vec<isize>) =
-            slf.call_method0("_b_buffer_")?.extract()?;
+        let (address, size, readonly, format, shape, itemsize): (
+            usize,
+            isize,
+            bool,
+            String,
+            Vec<isize>,
+            isize,
+        ) = slf.call_method0("_b_buffer_")?.extract()?;
         if size < 0 {
             return Err(Msg::NegativeBufferSize.to_err());
         }
         if readonly && (flags & ffi::PyBUF_WRITABLE) == ffi::PyBUF_WRITABLE {
             return Err(Msg::BufferReadOnly.to_err());
         }
-        let count: isize = shape.iter().product();
-        // An empty array still has items of a size; a zero count must not divide.
-        let itemsize = if count > 0 { size / count } else { size.max(1) };
         let mut strides = Vec::with_capacity(shape.len());
         let mut step = itemsize;
         for dim in shape.iter().rev() {
@@ -204,9 +207,7 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
             .get_type()
             .getattr(pyo3::intern!(py, "_b_size_"))?
             .extract()?;
-        let owned = inst.get().state.owned_size();
-        // A zero-sized instance owns one byte; only resize() grows it.
-        let size = if owned > size.max(1) { owned } else { size };
+        let size = inst.get().state.size(size);
         return Ok(size.into_pyobject(py)?.into_any().unbind());
     }
     match obj.getattr_opt(pyo3::intern!(py, "_b_sizeof_"))? {

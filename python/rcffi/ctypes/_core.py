@@ -59,8 +59,7 @@ def buffer_address(obj, writable):
         raise TypeError(_messages.BUFFER_NOT_WRITABLE)
     if not view.c_contiguous:
         raise TypeError(_messages.BUFFER_NOT_CONTIGUOUS)
-    if view.nbytes == 0:
-        return 0, 0, view
+    # An empty buffer still has an address (an instance over it is no NULL).
     cdata = B.from_buffer(char_array_type(None), view.cast("B") if view.format != "B"
                           or view.ndim != 1 else view)
     return address_of_cdata(cdata), view.nbytes, view
@@ -165,6 +164,9 @@ class CData(B._CtypesBufferBase, metaclass=CDataType):
     _b_align_ = 1
     _b_ctype_ = None
     _b_has_pointers_ = False
+    # The PEP 3118 format of one instance in a buffer, as ctypes gives it: a
+    # record without a layout (and a union or packed record) is plain bytes.
+    _b_format_ = "B"
 
     @classmethod
     def _b_new_(cls):
@@ -181,10 +183,16 @@ class CData(B._CtypesBufferBase, metaclass=CDataType):
     def __ctypes_from_outparam__(self):
         return self
 
+    def __hash__(self):
+        # Instances are mutable memory; ctypes refuses with this text (and, as
+        # there, the type still counts as Hashable).
+        raise TypeError("unhashable type")
+
     def _b_buffer_(self):
-        """``(address, size, readonly, format, shape)`` of the exported buffer:
-        a record or pointer is one opaque item, as a whole."""
-        return self._b_addr, sizeof(self), False, "B", (sizeof(self),)
+        """``(address, size, readonly, format, shape, itemsize)`` of the exported
+        buffer: one item of the type's format (arrays give their dimensions)."""
+        cls = type(self)
+        return self._b_addr, sizeof(self), False, cls._b_format_, (), cls._b_size_
 
     def __reduce__(self):
         cls = type(self)
@@ -200,7 +208,7 @@ class CData(B._CtypesBufferBase, metaclass=CDataType):
         try:
             mine = self.__dict__
         except AttributeError:
-            # Arrays and pointers keep no attributes (__reduce__ gave none).
+            # A subclass with __slots__ keeps no attributes (__reduce__ gave none).
             mine = {}
         if not isinstance(mine, dict):
             raise TypeError("%s.__dict__ must be a dictionary, not %s"
@@ -237,6 +245,15 @@ def from_tuple(cls, args):
         return cls(*args)
     except Exception as e:
         raise RuntimeError("(%s) %s: %s" % (cls.__name__, type(e).__name__, e)) from None
+
+
+def mismatch(cls, value):
+    """The TypeError of storing ``value`` where a ``cls`` instance goes, in
+    ctypes' words: another ctypes object is of incompatible type, anything
+    else not an instance at all."""
+    if isinstance(value, CData):
+        return TypeError(_messages.INCOMPATIBLE % (type(value).__name__, cls.__name__))
+    return TypeError(_messages.EXPECTED_GOT % (cls.__name__, type(value).__name__))
 
 
 def keep(target, key, value):

@@ -121,6 +121,11 @@ def _infer(obj, index, keep):
     return result
 
 
+def _unpromoted(obj):
+    """Whether ``obj`` goes to C as a float or an integer narrower than int."""
+    return isinstance(obj, _simple._SimpleCData) and type(obj)._b_code_ in "bBhH?cf"
+
+
 def convert_arg(argtype, obj, index, keep):
     try:
         converted = argtype.from_param(obj)
@@ -204,6 +209,7 @@ class CFuncPtrType(CDataType):
         cls._b_shape_ = B._CtypesShape(POINTER_SIZE)
         cls._b_is_pointer_ = True
         cls._b_has_pointers_ = True
+        cls._b_format_ = "X{}"
         flags = getattr(cls, "_flags_", None)
         if not isinstance(flags, int):
             raise TypeError("class must define _flags_ which must be an integer")
@@ -223,8 +229,7 @@ class CFuncPtrType(CDataType):
             _core.write_pointer(address, 0)
             return
         if not isinstance(value, cls):
-            raise TypeError(_messages.INCOMPATIBLE
-                            % (type(value).__name__, cls.__name__))
+            raise _core.mismatch(cls, value)
         _core.copy_memory(address, value._b_addr, POINTER_SIZE)
         _core.keep(owner, key, value)
 
@@ -379,6 +384,10 @@ class CFuncPtr(B._CtypesFuncBase, CData, metaclass=CFuncPtrType):
                 value, ctype = _infer(arg, i, keep)
             values.append(value)
             ctypes_.append(ctype)
+        if nfixed and any(_unpromoted(arg) for arg in args[nfixed:]):
+            # Arguments past argtypes are variadic, where C promotes floats and
+            # small integers: libffi refuses them unpromoted, and ctypes says so.
+            raise RuntimeError("ffi_prep_cif_var failed")
         ftype = function_type(tuple(ctypes_), result_type(restype), flags)
         key = (ftype, address)
         fns = self.__dict__.setdefault("_b_fns", {})

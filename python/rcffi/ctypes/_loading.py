@@ -9,11 +9,12 @@ import sys
 import types
 
 from .. import _backend as B
-from . import _core
+from . import _core, _messages
+from ._core import ArgumentError
 from ._functions import (CFuncPtr, FUNCFLAG_CDECL, FUNCFLAG_PYTHONAPI, FUNCFLAG_USE_ERRNO,
                          FUNCFLAG_USE_LASTERROR)
 from ._sequences import address_value
-from ._simple import c_char, c_int, c_wchar
+from ._simple import c_char, c_int, c_void_p, c_wchar
 
 RTLD_LOCAL = B.RTLD_LOCAL
 RTLD_GLOBAL = B.RTLD_GLOBAL
@@ -113,16 +114,42 @@ pydll = LibraryLoader(PyDLL)
 pythonapi = PyDLL(None)
 
 
+def _pointer_argument(obj, position):
+    """``(address, what to keep alive)`` of ``obj`` as the ``c_void_p``
+    parameter ctypes declares for the memory functions: records and numbers
+    are refused with its ArgumentError."""
+    try:
+        return address_value(c_void_p.from_param(obj))
+    except TypeError as error:
+        raise ArgumentError("argument %d: TypeError: %s" % (position, error)) from None
+
+
+def _int_argument(value, position, bits, signed):
+    """An integer parameter of the memory functions: wrapped to ``bits``, as
+    ctypes converts it (anything but an int is its ArgumentError)."""
+    if not isinstance(value, int):
+        raise ArgumentError("argument %d: TypeError: %s" % (position, _messages.WRONG_TYPE))
+    value &= (1 << bits) - 1
+    if signed and value >> (bits - 1):
+        value -= 1 << bits
+    return value
+
+
+_SIZE_BITS = 8 * _core.POINTER_SIZE
+
+
 def memmove(dst, src, count):
     """Copies ``count`` bytes; returns the destination address."""
-    dst_address, _dst = address_value(dst)
-    src_address, _src = address_value(src)
-    _core.copy_memory(dst_address, src_address, count)
+    dst_address, _dst = _pointer_argument(dst, 1)
+    src_address, _src = _pointer_argument(src, 2)
+    _core.copy_memory(dst_address, src_address, _int_argument(count, 3, _SIZE_BITS, False))
     return dst_address
 
 
 def memset(dst, c, count):
-    address, _keep = address_value(dst)
+    address, _keep = _pointer_argument(dst, 1)
+    c = _int_argument(c, 2, 32, True)
+    count = _int_argument(count, 3, _SIZE_BITS, False)
     if count > 0:
         _core.write_bytes(address, bytes((c & 0xFF,)) * count)
     return address
@@ -130,14 +157,16 @@ def memset(dst, c, count):
 
 def string_at(ptr, size=-1):
     """The bytes at ``ptr``: ``size`` of them, or up to the first NUL."""
-    address, _keep = address_value(ptr)
+    address, _keep = _pointer_argument(ptr, 1)
+    size = _int_argument(size, 2, 32, True)
     if size < 0:
         return B.string(B.cast(_core.PCHAR, address))
     return _core.read_bytes(address, size)
 
 
 def wstring_at(ptr, size=-1):
-    address, _keep = address_value(ptr)
+    address, _keep = _pointer_argument(ptr, 1)
+    size = _int_argument(size, 2, 32, True)
     if size < 0:
         return B.string(B.cast(_core.PWCHAR, address))
     if size == 0:

@@ -38,8 +38,8 @@ class CField(B._CtypesField):
         self.shift = shift
         self._size = (bits << 16 | shift) if bits else ftype._b_size_
         # c_char * n and c_wchar * n fields read as bytes and str, as in ctypes.
-        item = getattr(ftype, "_type_", None) if hasattr(ftype, "_length_") else None
-        self.chars = getattr(item, "_b_code_", None) if item is not None and getattr(
+        item = getattr(ftype, "_type_", None)
+        self.chars = getattr(ftype, "_b_chars_", None) if getattr(
             item, "_b_plain_", False) else None
 
     # Read-only, as in ctypes.
@@ -71,17 +71,24 @@ class CField(B._CtypesField):
         address = obj._b_addr + self._offset
         if self.bits:
             return self._set_bits(address, value)
-        if self.chars == "c" and isinstance(value, bytes):
-            # A char array field takes a C string: up to its first NUL, as ctypes.
-            value = value.split(b"\0", 1)[0]
+        if self.chars:
+            if self.chars == "c" and isinstance(value, bytes):
+                # A char array field takes a C string: up to its first NUL, as ctypes.
+                value = value.split(b"\0", 1)[0]
+            return self.type._b_store_text_(address, value)
         self.type._b_store_(address, value, obj, "%x" % self.index)
 
     def _storage(self, address):
         cls = self.type
         if cls._b_swapped_:
             return _simple.read_swapped(cls._b_code_, address)
-        raw = B.cast(_simple.accessor(cls._b_code_).pctype, address)[0]
-        return int(raw)
+        return int(B.cast(self._unit_accessor().pctype, address)[0])
+
+    def _unit_accessor(self):
+        """How the storage unit is read and written: a bool's as the byte it is
+        (other bit fields share it; the backend's _Bool holds only 0 and 1)."""
+        code = self.type._b_code_
+        return _simple.accessor("B" if code == "?" else code)
 
     def _get_bits(self, address):
         value = self._storage(address) >> self.shift
@@ -94,17 +101,14 @@ class CField(B._CtypesField):
     def _set_bits(self, address, value):
         cls = self.type
         value = _simple.convert(cls._b_code_, value)[0]
-        acc = _simple.accessor(cls._b_code_)
+        acc = self._unit_accessor()
         unit = self._storage(address) & ((1 << (8 * acc.size)) - 1)
         mask = ((1 << self.bits) - 1) << self.shift
         unit = (unit & ~mask) | ((int(value) << self.shift) & mask)
-        if cls._b_code_ == "?":
-            unit = unit & 1 if self.bits == 1 else unit
         if cls._b_swapped_:
             _simple.write_swapped(cls._b_code_, address, _wrap(acc, unit))
         else:
-            B.cast(acc.pctype, address)[0] = bool(unit) if cls._b_code_ == "?" \
-                else _wrap(acc, unit)
+            B.cast(acc.pctype, address)[0] = _wrap(acc, unit)
 
 
 def _wrap(acc, unit):
@@ -254,6 +258,8 @@ class StructType(CDataType):
         type.__setattr__(cls, "_b_ctype_", _backend_record(cls, placed, size, total_align))
         type.__setattr__(cls, "_b_pctype_", B.new_pointer_type(cls._b_ctype_))
         type.__setattr__(cls, "_b_final_", True)
+        type.__setattr__(cls, "_b_format_", "B" if union or "_pack_" in cls.__dict__ else
+                         _record_format(placed, size))
         type.__setattr__(cls, "_fields_", fields)
 
     def _b_load_(cls, address, base, index):
@@ -264,10 +270,31 @@ class StructType(CDataType):
             # As ctypes: a tuple initialises an array or record field (a list does not).
             value = _core.from_tuple(cls, value)
         if not isinstance(value, cls):
-            raise TypeError(_messages.INCOMPATIBLE
-                            % (type(value).__name__, cls.__name__))
+            raise _core.mismatch(cls, value)
         _core.copy_memory(address, value._b_addr, cls._b_size_)
         _core.keep(owner, key, _core.objects_of(value))
+
+
+def _record_format(placed, size):
+    """The PEP 3118 format of a structure: every field at its offset, with the
+    padding between and after them ("4x"), so that the format's size is the
+    structure's and numpy reads it right. (CPython 3.11 writes no padding and
+    only the class's own fields; numpy corrects that for its own ctypes objects
+    alone.) Bit fields have no format of their own: the storage unit they
+    share appears once, named after its first field."""
+    parts, end, units = [], 0, set()
+    for f in placed:
+        if f.bits:
+            if (f.offset, f.type._b_size_) in units:
+                continue
+            units.add((f.offset, f.type._b_size_))
+        if f.offset > end:
+            parts.append("%dx" % (f.offset - end))
+        parts.append("%s:%s:" % (f.type._b_format_, f.name))
+        end = max(end, f.offset + f.type._b_size_)
+    if size > end:
+        parts.append("%dx" % (size - end))
+    return "T{%s}" % "".join(parts)
 
 
 def _lift_anonymous(cls, anon, outer_offset):
@@ -336,9 +363,19 @@ def _other_endian(ftype):
         return swapped
     if hasattr(ftype, "_length_") and hasattr(ftype, "_type_"):
         return _other_endian(ftype._type_) * ftype._length_
-    if isinstance(ftype, StructType):
+    if isinstance(ftype, StructType) and not ftype._b_union_:
+        # A structure keeps its own order; a union (of either order) is refused.
         return ftype
-    raise TypeError("This type does not support other endianness: %s" % ftype)
+    raise TypeError("This type does not support other endian: %s" % ftype)
+
+
+def _swapped_fields(fields):
+    """``_fields_`` with every type in the other order, all converted before any
+    is laid out (as ctypes, a type without the other order fails first)."""
+    if not isinstance(fields, (list, tuple)):
+        return fields
+    return [(d[0], _other_endian(d[1])) + tuple(d[2:])
+            if isinstance(d, tuple) and len(d) in (2, 3) else d for d in fields]
 
 
 class _SwappedStructType(StructType):
@@ -347,12 +384,18 @@ class _SwappedStructType(StructType):
     def _b_other_order_(cls, ftype):
         return _other_endian(ftype)
 
+    def _b_layout_(cls, fields):
+        super()._b_layout_(_swapped_fields(fields))
+
 
 class _SwappedUnionType(UnionType):
     _b_big_endian_ = sys.byteorder == "little"
 
     def _b_other_order_(cls, ftype):
         return _other_endian(ftype)
+
+    def _b_layout_(cls, fields):
+        super()._b_layout_(_swapped_fields(fields))
 
 
 def _swapped(metaclass, base, order):

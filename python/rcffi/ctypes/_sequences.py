@@ -12,7 +12,7 @@ from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UI
 
 
 def _items(cls, address, indices, base):
-    item = cls._type_ if not hasattr(cls, "_b_item_") else cls._b_item_
+    item = cls._type_
     size = item._b_size_
     values = [item._b_load_(address + i * size, base, i) for i in indices]
     code = getattr(item, "_b_code_", None) if getattr(item, "_b_plain_", False) else None
@@ -57,40 +57,47 @@ class ArrayType(CDataType):
                                                       item._b_size_, length))
         cls._b_chars_ = getattr(item, "_b_code_", None) if getattr(item, "_b_code_", None) in ("c", "u") \
             else None
+        for name, attribute in _TEXT_ATTRIBUTES.get(cls._b_chars_, {}).items():
+            setattr(cls, name, attribute)
+        # A buffer of an array has the dimensions of the nested arrays and
+        # items of the innermost type; as a member or pointee it is one item.
+        inner = isinstance(item, ArrayType)
+        cls._b_dims_ = (length,) + (item._b_dims_ if inner else ())
+        cls._b_innermost_ = item._b_innermost_ if inner else item
+        cls._b_format_ = "(%s)%s" % (",".join(map(str, cls._b_dims_)), cls._b_innermost_._b_format_)
         return cls
 
     def _b_load_(cls, address, base, index):
         return cls._b_view_(address, base, index)
 
     def _b_store_(cls, address, value, owner, key):
-        if cls._b_chars_ == "c" and isinstance(value, bytes):
+        if isinstance(value, tuple):
+            # As ctypes: a tuple initialises an array or record field (a list does not).
+            value = _core.from_tuple(cls, value)
+        if not isinstance(value, cls):
+            raise _core.mismatch(cls, value)
+        _core.copy_memory(address, value._b_addr, cls._b_size_)
+        _core.keep(owner, key, _core.objects_of(value))
+
+    def _b_store_text_(cls, address, value):
+        """A record field of characters takes text, and only text (not even an
+        array of its own type), as in ctypes; the terminator is written when it fits."""
+        if cls._b_chars_ == "c":
+            if not isinstance(value, bytes):
+                raise TypeError("expected bytes, %s found" % type(value).__name__)
             if len(value) > cls._length_:
                 raise ValueError("bytes too long (%d, maximum length %d)"
                                  % (len(value), cls._length_))
             _core.write_bytes(address, value + (b"\0" if len(value) < cls._length_ else b""))
             return
-        if cls._b_chars_ == "u" and isinstance(value, str):
-            if len(value) > cls._length_:
-                raise ValueError("string too long (%d, maximum length %d)"
-                                 % (len(value), cls._length_))
-            # The terminator too when it fits, as for bytes: the old tail is cut off.
-            terminated = value + ("\0" if len(value) < cls._length_ else "")
-            B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
-                   address)[0] = terminated
-            return
-        if isinstance(value, tuple):
-            # As ctypes: a tuple initialises an array or record field (a list does not).
-            value = _core.from_tuple(cls, value)
-        if not isinstance(value, cls) and cls._b_chars_ == "c":
-            raise TypeError("expected bytes, %s found" % type(value).__name__)
-        if not isinstance(value, cls) and cls._b_chars_ == "u":
-            raise TypeError(_messages.UNICODE_EXPECTED
-                            % type(value).__name__)
-        if not isinstance(value, cls):
-            raise TypeError(_messages.INCOMPATIBLE
-                            % (type(value).__name__, cls.__name__))
-        _core.copy_memory(address, value._b_addr, cls._b_size_)
-        _core.keep(owner, key, _core.objects_of(value))
+        if not isinstance(value, str):
+            raise TypeError(_messages.UNICODE_EXPECTED % type(value).__name__)
+        if len(value) > cls._length_:
+            raise ValueError("string too long (%d, maximum length %d)"
+                             % (len(value), cls._length_))
+        terminated = value + ("\0" if len(value) < cls._length_ else "")
+        B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
+               address)[0] = terminated
 
 
 class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
@@ -106,6 +113,11 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
 
     def __len__(self):
         return type(self)._length_
+
+    def _b_buffer_(self):
+        cls = type(self)
+        return (self._b_addr, _core.sizeof(self), False, cls._b_innermost_._b_format_, cls._b_dims_,
+                cls._b_innermost_._b_size_)
 
     def _index(self, i):
         length = type(self)._length_
@@ -128,11 +140,16 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
         item = cls._type_
         if isinstance(key, slice):
             indices = range(*key.indices(cls._length_))
-            values = list(value) if not isinstance(value, (bytes, str)) else value
-            if len(values) != len(indices):
+            # As ctypes: a sequence, by length and index (anything without a
+            # length, or a mapping, counts as the wrong size).
+            try:
+                size = -1 if isinstance(value, dict) else len(value)
+            except TypeError:
+                size = -1
+            if size != len(indices):
                 raise ValueError("Can only assign sequence of same size")
-            for i, v in zip(indices, values):
-                item._b_store_(self._b_addr + i * item._b_size_, v, self, "%x" % i)
+            for k, i in enumerate(indices):
+                item._b_store_(self._b_addr + i * item._b_size_, value[k], self, "%x" % i)
             return
         i = self._index(_index_of(key))
         item._b_store_(self._b_addr + i * item._b_size_, value, self, "%x" % i)
@@ -144,53 +161,63 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
     def __repr__(self):
         return "<%s object at %#x>" % (type(self).__name__, id(self))
 
-    @property
-    def value(self):
-        chars = type(self)._b_chars_
-        if chars == "c":
-            return _core.read_bytes(self._b_addr, type(self)._length_).split(b"\0", 1)[0]
-        if chars == "u":
-            return B.string(B.cast(_core.PWCHAR, self._b_addr), type(self)._length_)
-        raise AttributeError(_messages.NO_VALUE % type(self).__name__)
 
-    @value.setter
-    def value(self, value):
-        chars = type(self)._b_chars_
-        if chars == "c":
-            if not isinstance(value, bytes):
-                raise TypeError("bytes expected instead of %s instance" % type(value).__name__)
-            if len(value) > type(self)._length_:
-                raise ValueError(_messages.BYTES_TOO_LONG)
-            _core.write_bytes(self._b_addr,
-                              value + (b"\0" if len(value) < type(self)._length_ else b""))
-        elif chars == "u":
-            if not isinstance(value, str):
-                raise TypeError(_messages.UNICODE_EXPECTED
-                                % type(value).__name__)
-            if len(value) > type(self)._length_:
-                raise ValueError("string too long")
-            type(self)._b_store_(self._b_addr, value, self, "0")
-        else:
-            raise AttributeError(_messages.NO_VALUE % type(self).__name__)
+# As ctypes, text reads and writes all the memory the instance owns, which a
+# resize() may have made larger than the type.
+def _char_value(self):
+    return _core.read_bytes(self._b_addr, _core.sizeof(self)).split(b"\0", 1)[0]
 
-    @value.deleter
-    def value(self):
-        raise TypeError("can't delete attribute")
 
-    @property
-    def raw(self):
-        if type(self)._b_chars_ != "c":
-            raise AttributeError(_messages.NO_RAW % type(self).__name__)
-        return _core.read_bytes(self._b_addr, type(self)._length_)
+def _set_char_value(self, value):
+    if not isinstance(value, bytes):
+        raise TypeError("bytes expected instead of %s instance" % type(value).__name__)
+    size = _core.sizeof(self)
+    if len(value) > size:
+        raise ValueError(_messages.BYTES_TOO_LONG)
+    _core.write_bytes(self._b_addr, value + (b"\0" if len(value) < size else b""))
 
-    @raw.setter
-    def raw(self, value):
-        if type(self)._b_chars_ != "c":
-            raise AttributeError(_messages.NO_RAW % type(self).__name__)
-        data = bytes(memoryview(value))
-        if len(data) > type(self)._length_:
-            raise ValueError(_messages.BYTES_TOO_LONG)
-        _core.write_bytes(self._b_addr, data)
+
+def _char_raw(self):
+    return _core.read_bytes(self._b_addr, _core.sizeof(self))
+
+
+def _set_char_raw(self, value):
+    data = bytes(memoryview(value))
+    if len(data) > _core.sizeof(self):
+        raise ValueError(_messages.BYTES_TOO_LONG)
+    _core.write_bytes(self._b_addr, data)
+
+
+def _wchar_value(self):
+    return B.string(B.cast(_core.PWCHAR, self._b_addr),
+                    _core.sizeof(self) // type(self)._type_._b_size_)
+
+
+def _set_wchar_value(self, value):
+    if not isinstance(value, str):
+        raise TypeError(_messages.UNICODE_EXPECTED % type(value).__name__)
+    count = _core.sizeof(self) // type(self)._type_._b_size_
+    if len(value) > count:
+        raise ValueError("string too long")
+    terminated = value + ("\0" if len(value) < count else "")
+    B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, count)), self._b_addr)[0] = terminated
+
+
+def _cannot_delete(self):
+    raise TypeError("can't delete attribute")
+
+
+def _cannot_delete_raw(self):
+    raise AttributeError("cannot delete attribute")
+
+
+#: What arrays of characters have beyond items, as in ctypes (where other
+#: arrays have no ``value``: it is an ordinary instance attribute there).
+_TEXT_ATTRIBUTES = {
+    "c": {"value": property(_char_value, _set_char_value, _cannot_delete),
+          "raw": property(_char_raw, _set_char_raw, _cannot_delete_raw)},
+    "u": {"value": property(_wchar_value, _set_wchar_value, _cannot_delete)},
+}
 
 
 def _index_of(key, message="indices must be integers"):
@@ -216,8 +243,7 @@ def array_type(item, length):
     cls = _array_types.get(key)
     if cls is None:
         cls = ArrayType("%s_Array_%d" % (item.__name__, length), (Array,),
-                        {"_type_": item, "_length_": length, "__slots__": (),
-                         "__module__": item.__module__})
+                        {"_type_": item, "_length_": length, "__module__": item.__module__})
         _array_types[key] = cls
     return cls
 
@@ -244,6 +270,7 @@ class PointerType(CDataType):
         if item is not None:
             cls._b_check_item_(item)
         cls._b_shape_ = _pointer_shape(item)
+        cls._b_format_ = _pointer_format(item)
         return cls
 
     def _b_check_item_(cls, item):
@@ -254,6 +281,7 @@ class PointerType(CDataType):
         cls._b_check_item_(item)
         cls._type_ = item
         cls._b_shape_ = _pointer_shape(item)
+        cls._b_format_ = _pointer_format(item)
 
     def _b_pointee_(cls):
         return getattr(cls, "_type_", None) or ()
@@ -286,7 +314,7 @@ class PointerType(CDataType):
             _core.write_pointer(address, 0)
             return
         if isinstance(value, tuple):
-            value = cls(*value)
+            value = _core.from_tuple(cls, value)
         if isinstance(value, cls):
             _core.copy_memory(address, value._b_addr, POINTER_SIZE)
             _core.keep(owner, key, _core.objects_of(value))
@@ -295,8 +323,12 @@ class PointerType(CDataType):
             _core.write_pointer(address, value._b_addr)
             _core.keep(owner, key, (_core.objects_of(value), value))
             return
-        raise TypeError(_messages.INCOMPATIBLE
-                        % (type(value).__name__, cls.__name__))
+        raise _core.mismatch(cls, value)
+
+
+def _pointer_format(item):
+    """The pointee's format behind ``&``, as it is when the pointer type is made."""
+    return "&" + (item._b_format_ if item is not None else "B")
 
 
 def _pointer_shape(item):
@@ -388,13 +420,13 @@ def POINTER(item):
     if cls is not None:
         return cls
     if isinstance(item, str):
-        cls = PointerType("LP_%s" % item, (_Pointer,), {"__slots__": ()})
+        cls = PointerType("LP_%s" % item, (_Pointer,), {})
         _pointer_type_cache[id(cls)] = cls
         return cls
     if not isinstance(item, CDataType):
         raise TypeError("must be a ctypes type")
     cls = PointerType("LP_%s" % item.__name__, (_Pointer,),
-                      {"_type_": item, "__slots__": (), "__module__": item.__module__})
+                      {"_type_": item, "__module__": item.__module__})
     _pointer_type_cache[item] = cls
     return cls
 

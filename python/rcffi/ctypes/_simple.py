@@ -135,6 +135,9 @@ def convert(code, value):
 
 
 def read(code, address):
+    if code == "?":
+        # Any byte but 0 is true, as C reads it (the backend's _Bool refuses 2..255).
+        return B.cast(accessor("B").pctype, address)[0] != 0
     acc = accessor(code)
     raw = B.cast(acc.pctype, address)[0]
     if code in "zZPO":
@@ -165,7 +168,7 @@ def write(code, address, value):
 # long is 8 bytes where struct's "l" is always 4.
 _SWAP_FORMATS = {code: {2: "h", 4: "i", 8: "q"}[accessor(code).size] for code in "hil"}
 _SWAP_FORMATS.update({code.upper(): fmt.upper() for code, fmt in _SWAP_FORMATS.items()})
-_SWAP_FORMATS.update({"q": "q", "Q": "Q", "f": "f", "d": "d", "?": "?"})
+_SWAP_FORMATS.update({"q": "q", "Q": "Q", "f": "f", "d": "d"})
 # One byte has no order: the type is its own other-endian twin, as in ctypes.
 _ONE_BYTE = "bBc"
 
@@ -218,12 +221,19 @@ class SimpleType(CDataType):
         cls._b_plain_ = _SimpleCData in bases
         if "_b_swapped_" not in namespace:
             cls._b_swapped_ = False
+        big = (sys.byteorder == "big") != cls._b_swapped_
+        # Behind "<" or ">" struct's letters have standard sizes, where "l" is
+        # 4 bytes: an 8-byte long is "q", as ctypes writes it.
+        letter = {"l": "q", "L": "Q"}.get(code, code) if code in "lL" and acc.size == 8 else code
+        cls._b_format_ = (">" if big else "<") + letter
         cls._b_check_retval_ = "_check_retval_" in namespace or any(
             hasattr(b, "_check_retval_") for b in bases)
         if code in _SWAP_FORMATS and "_b_swapped_" not in namespace:
-            twin = SimpleType.__new__(mcls, name, (cls,), {"_type_": code, "_b_swapped_": True,
-                                                           "__module__": cls.__module__,
-                                                           "__qualname__": cls.__qualname__})
+            # Named for its order, as in ctypes (c_int_be), with the native qualname.
+            twin_name = name + ("_be" if sys.byteorder == "little" else "_le")
+            twin = SimpleType.__new__(mcls, twin_name, (cls,), {
+                "_type_": code, "_b_swapped_": True, "__module__": cls.__module__,
+                "__qualname__": cls.__qualname__})
             twin._b_plain_ = cls._b_plain_
             if sys.byteorder == "little":
                 cls.__ctype_le__, cls.__ctype_be__ = cls, twin
@@ -310,19 +320,13 @@ def _pointer_like_param(cls, code, obj):
             return obj
         if code == "Z" and getattr(item, "_b_code_", None) == "u":
             return obj
-    if isinstance(obj, CData) and getattr(type(obj), "_b_code_", None) in "zZP" and code == "P":
+    if isinstance(obj, CData) and getattr(type(obj), "_b_code_", None) in ("z", "Z", "P") \
+            and code == "P":
         return obj
     as_parameter = getattr(obj, "_as_parameter_", _core.ABSENT)
     if as_parameter is not _core.ABSENT:
         return cls.from_param(as_parameter)
-    if code == "z":
-        raise TypeError("'%s' object cannot be interpreted as ctypes.c_char_p"
-                        % type(obj).__name__)
-    if code == "Z":
-        raise TypeError("'%s' object cannot be interpreted as ctypes.c_wchar_p"
-                        % type(obj).__name__)
-    raise TypeError("'%s' object cannot be interpreted as ctypes.c_void_p"
-                    % type(obj).__name__)
+    raise TypeError(_messages.not_a_pointer(obj, cls.__name__))
 
 
 class _Value(B._CtypesField):
@@ -377,9 +381,9 @@ class _SimpleCData(CData, metaclass=SimpleType):
         return "%s(%r)" % (cls.__name__, self.value)
 
     def __bool__(self):
-        if type(self)._b_code_ == "O":
-            return read("P", self._b_addr) != 0
-        return bool(self.value)
+        # As ctypes: whether any byte is set (so c_char(b"\0") and c_double(0.0)
+        # are false, -0.0 true), whatever the value would convert to.
+        return any(_core.read_bytes(self._b_addr, type(self)._b_size_))
 
     def __ctypes_from_outparam__(self):
         if type(self)._b_plain_:
