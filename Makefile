@@ -11,7 +11,7 @@ MATURIN := VIRTUAL_ENV=$(abspath $(VENV)) $(VENV)/bin/maturin
 export PYO3_PYTHON := $(abspath $(VPY))
 
 .PHONY: all build build-release test test-rust test-python demo bench lint fmt clean compat \
-	compat-cffi compat-ctypes docs fuzz fuzz-cdata fuzz-ctypes soak soak-short deps-system bench-headers ecosystem \
+	compat-cffi compat-ctypes docs fuzz fuzz-cdata fuzz-ctypes fuzz-cffi soak soak-short deps-system bench-headers ecosystem \
 	typecheck package sanitize
 
 all: test
@@ -106,6 +106,11 @@ fuzz-cdata: build-release
 # (fuzz/ctypes_ops.py): a difference or a crash fails the seed. CI runs it.
 fuzz-ctypes: build
 	$(VPY) fuzz/ctypes_ops.py --seeds $(FUZZ_SEEDS)
+
+# Random cdata operations on cffi 2.0.0 and rcffi in step (fuzz/cffi_ops.py):
+# a difference or a crash fails the seed. CI runs it.
+fuzz-cffi: build
+	$(VPY) fuzz/cffi_ops.py --seeds $(FUZZ_SEEDS)
 
 # The -dev packages whose headers tests/headers/ declares with #include (and
 # whose libraries it calls): installed with apt-get when one is missing, so a

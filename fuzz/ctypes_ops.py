@@ -219,13 +219,7 @@ class Run:
             return values
         return [0 if isinstance(v, (Pair, list)) else v for v in values]
 
-    @staticmethod
-    def resolve(v, side: int):
-        if isinstance(v, Pair):
-            return v.objs[side]
-        if isinstance(v, list):
-            return [Run.resolve(x, side) for x in v]
-        return v
+    resolve = staticmethod(seeds.resolve)
 
     def both(self, what: str, op, spec: str | None = None, derefable: bool = False):
         """Runs `op(side_index, side)` on both sides and compares the outcomes;
@@ -473,18 +467,9 @@ class Run:
                 or "Nest" in spec or "." in spec or "longdouble" in spec
                 or pair.origin.startswith("resize("))
 
-    def run(self, ops: int) -> list[str]:
-        """The first difference, if any: after it the two sides' memory differs,
-        and what follows would only repeat it."""
-        for _ in range(ops):
-            self.step()
-            if self.findings:
-                break
-        return self.findings
-
 
 def run_seed(seed: int, ops: int, log) -> list[str]:
-    return Run(seed, log).run(ops)
+    return seeds.until_a_finding(Run(seed, log), ops)
 
 
 if __name__ == "__main__":

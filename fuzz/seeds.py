@@ -22,6 +22,30 @@ from typing import Callable, TextIO
 FINDINGS = 3
 
 
+def resolve(value, side: int):
+    """`value` as one side of a differential fuzzer sees it: a pair (anything
+    with `objs`, one object per side) becomes that side's object, in lists and
+    dicts too; plain Python values are the same on both sides."""
+    if hasattr(value, "objs"):
+        return value.objs[side]
+    if isinstance(value, list):
+        return [resolve(v, side) for v in value]
+    if isinstance(value, dict):
+        return {k: resolve(v, side) for k, v in value.items()}
+    return value
+
+
+def until_a_finding(run, ops: int) -> list[str]:
+    """Steps a differential fuzzer's `run` up to `ops` times, stopping at its
+    first finding: after it the two sides' memory differs, and what follows
+    would only repeat it."""
+    for _ in range(ops):
+        run.step()
+        if run.findings:
+            break
+    return run.findings
+
+
 def seed_range(text: str) -> range:
     low, _, high = text.partition("-")
     return range(int(low), int(high or low) + 1)

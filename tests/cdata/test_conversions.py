@@ -11,6 +11,7 @@ from differential import outcome
 DECLS = """
     enum color { RED, GREEN = 5, BLUE = -2 };
     typedef struct { int x, y; } point_t;
+    struct charbits { char b:8; char c:3; signed char d:3; };
 """
 
 HUGE = 2**200
@@ -383,3 +384,43 @@ def test_subtracting_unrelated_pointers_names_arrays_as_pointers_like_cffi(both)
             q - a
         msgs.append(str(e.value))
     assert msgs[0] == msgs[1] == "cannot subtract cdata 'short *' and cdata 'int *'"
+
+
+# What fuzz/cffi_ops.py found different from cffi, each written as users' code
+# would meet it: a cdata's value where another C type's goes.
+CDATA_VALUES = [
+    # int() of a char is its byte, unsigned
+    lambda ffi: (int(ffi.cast("char", 255)), int(ffi.cast("char", -1)),
+                 int(ffi.cast("signed char", 255)), ffi.cast("int", ffi.cast("char", 200))),
+    # ... and so is a char bit field (128 goes in and comes back; -1 does not)
+    lambda ffi: ffi.new("struct charbits *", [128, 7, -4])[0].b,
+    lambda ffi: ffi.new("struct charbits *", [0, -1]),
+    lambda ffi: ffi.new("struct charbits *", {"d": 4}),
+    # a floating slot takes float() of the value: an integer cdata has none
+    lambda ffi: ffi.new("float *", ffi.cast("short", 5))[0],
+    lambda ffi: ffi.new("double *", ffi.cast("int", 5))[0],
+    lambda ffi: ffi.new("long double *", ffi.cast("enum color", 5))[0],
+    lambda ffi: ffi.new("double *", ffi.cast("float", 1.5))[0],
+    lambda ffi: ffi.cast("double", ffi.cast("int", 5)),
+    # a wide character takes one of another wide type of its size
+    lambda ffi: ffi.new("wchar_t *", ffi.cast("char32_t", 0x10000))[0],
+    lambda ffi: ffi.new("char32_t *", ffi.cast("wchar_t", 65))[0],
+    lambda ffi: ffi.new("char16_t *", ffi.cast("char32_t", 65))[0],
+    lambda ffi: ffi.new("wchar_t *", ffi.cast("char16_t", 65))[0],
+    # a record's values are stored in turn, then counted
+    lambda ffi: ffi.new("point_t *", [[1], 2, 3]),
+    lambda ffi: ffi.new("point_t *", [1, 2, 3]),
+    # an open array's length too large for any is an overflow
+    lambda ffi: ffi.new("char[]", 2**200),
+    # a slice's bounds are checked before the type
+    lambda ffi: ffi.new("point_t *")[0][:2],
+    lambda ffi: ffi.new("point_t *")[0][0:],
+    lambda ffi: ffi.new("point_t *")[0][0:2],
+]
+
+
+@pytest.mark.parametrize("index", range(len(CDATA_VALUES)))
+def test_cdata_values_where_another_type_goes_match_cffi(pair, index):
+    r, c = pair
+    use = CDATA_VALUES[index]
+    assert outcome(lambda: use(r)) == outcome(lambda: use(c))

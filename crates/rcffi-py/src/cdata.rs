@@ -232,9 +232,13 @@ impl CData {
             }
             (Kind::Primitive | Kind::Enum, Some(_)) => {
                 let p = ct.prim.expect("primitive");
-                Ok(unsafe {
-                    rcffi_core::scalar::load_int(self.value().as_ptr(), p.size(), p.is_signed())
-                })
+                // A `char` is a byte to cffi: int() of b"\xff" is 255, signed or not.
+                let signed = p.is_signed() && p != Prim::Char;
+                Ok(
+                    unsafe {
+                        rcffi_core::scalar::load_int(self.value().as_ptr(), p.size(), signed)
+                    },
+                )
             }
             _ => Err(Msg::NoInt { ctype: &ct.cname }.to_err()),
         }

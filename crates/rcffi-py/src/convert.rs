@@ -7,7 +7,7 @@ use std::ptr;
 
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyDict, PyList, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PyString, PyTuple};
 use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::scalar::store_int;
 
@@ -248,15 +248,16 @@ unsafe fn write_fields_seq<'py>(
 ) -> PyResult<()> {
     let named: Vec<&FieldInfo> = rec.fields.iter().filter(|f| !f.skip_in_init).collect();
     let n = items.len();
+    // cffi's order: the members in turn (the first bad value wins), then the count.
+    for (f, v) in named.iter().zip(items) {
+        write_member(py, f, addr, &v, room)?;
+    }
     if n > named.len() {
         return Err(Msg::TooManyRecordInitializers {
             ctype: &ct.cname,
             n: &n,
         }
         .to_err());
-    }
-    for (f, v) in named.iter().zip(items) {
-        write_member(py, f, addr, &v, room)?;
     }
     Ok(())
 }
@@ -283,6 +284,13 @@ unsafe fn write_member(
     write_field(py, f, base, v)
 }
 
+/// Whether a bit field of `prim` holds negative values. Not a `_Bool`, and not
+/// a plain `char`: cffi treats its bits as a byte's, unsigned (`char b:8`
+/// takes 128 and reads it back), as it does `int()` of a `char`.
+fn signed_bitfield(prim: Prim) -> bool {
+    prim.is_signed() && prim != Prim::Bool && prim != Prim::Char
+}
+
 /// Writes one member of the record at `base`.
 ///
 /// # Safety
@@ -298,9 +306,8 @@ pub unsafe fn write_field(
     match (f.bitshift, f.bitsize) {
         (Some(shift), Some(width)) => {
             let prim = ct.prim.expect("integer bitfield");
-            let signed = prim.is_signed();
             let value = bitfield_value(v)?;
-            let (lo, hi) = if signed && prim != Prim::Bool {
+            let (lo, hi) = if signed_bitfield(prim) {
                 // As in cffi, "int x:1" also takes 1 (read back as -1), for flags.
                 (-(1i128 << (width - 1)), ((1i128 << (width - 1)) - 1).max(1))
             } else {
@@ -391,7 +398,7 @@ pub unsafe fn read_field(
             let prim = ct.prim.expect("integer bitfield");
             let unit = load_bytes(addr, bitfield_bytes(shift, width));
             let mut v = ((unit >> shift) & ((1u128 << width) - 1)) as i128;
-            if prim.is_signed() && prim != Prim::Bool && (v >> (width - 1)) & 1 == 1 {
+            if signed_bitfield(prim) && (v >> (width - 1)) & 1 == 1 {
                 v -= 1i128 << width;
             }
             if prim == Prim::Bool {
@@ -554,10 +561,15 @@ pub fn open_array_length(item: &CType, init: &Bound<'_, PyAny>) -> PyResult<usiz
         return init.len();
     }
     let n: i128 = init.extract().map_err(|_| {
-        Msg::OpenArrayLength {
-            given: &type_name(init),
+        if init.is_instance_of::<PyInt>() {
+            // An int too large for any length is an overflow, as in cffi.
+            Msg::ArraySizeOverflow.to_err()
+        } else {
+            Msg::OpenArrayLength {
+                given: &type_name(init),
+            }
+            .to_err()
         }
-        .to_err()
     })?;
     if n < 0 {
         return Err(Msg::NegativeArrayLength.to_err());

@@ -12,7 +12,7 @@ use pyo3::exceptions::{PyOverflowError, PyTypeError};
 use pyo3::ffi;
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyComplex, PyFloat, PyInt, PyString};
-use rcffi_core::ctype::Kind;
+use rcffi_core::ctype::{Kind, Prim, PrimClass};
 use rcffi_core::longdouble;
 use rcffi_core::scalar::{
     load_float, load_int, store_float, store_int, Machine, Rules, ScalarError,
@@ -265,7 +265,19 @@ fn float_slow(obj: &Bound<'_, PyAny>, cname: &str, rules: Rules) -> PyResult<Opt
         return Ok(Some(v));
     }
     if let Ok(cd) = obj.cast::<CData>() {
-        return cd.get().as_float().map(Some);
+        let cd = cd.get();
+        let ct = cd.ct();
+        let floating = ct.kind == Kind::Primitive
+            && matches!(
+                ct.prim.map(Prim::class),
+                Some(PrimClass::Float | PrimClass::LongDouble)
+            );
+        // cffi assigns and passes a cdata as float() of it, which only floating
+        // ones have; a cast converts any number.
+        if rules.range_checked && !floating {
+            return Err(Msg::NoFloat { ctype: &ct.cname }.to_err());
+        }
+        return cd.as_float().map(Some);
     }
     if rules.takes_chars {
         // A character casts as its code, as it would to an integer type.

@@ -17,12 +17,7 @@ use crate::types::{ctype_for, table, CType};
 fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut u8, usize)> {
     let this = slf.get();
     let ct = this.ct();
-    if !matches!(ct.kind, Kind::Array | Kind::Pointer) {
-        return Err(Msg::NotIndexable { ctype: &ct.cname }.to_err());
-    }
-    if !slice.getattr("step")?.is_none() {
-        return Err(Msg::SliceStep.to_err());
-    }
+    // cffi's order of checks: the bounds, the step, then the type.
     let bound = |name: &str| -> PyResult<isize> {
         let v = slice.getattr(name)?;
         if v.is_none() {
@@ -39,8 +34,14 @@ fn bounds(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<(*mut 
         v.extract::<isize>()
     };
     let (start, stop) = (bound("start")?, bound("stop")?);
+    if !slice.getattr("step")?.is_none() {
+        return Err(Msg::SliceStep.to_err());
+    }
     if start > stop {
         return Err(Msg::SliceStartAfterStop.to_err());
+    }
+    if !matches!(ct.kind, Kind::Array | Kind::Pointer) {
+        return Err(Msg::NotIndexable { ctype: &ct.cname }.to_err());
     }
     this.check_alive(slf.py())?;
     if this.address().is_null() {

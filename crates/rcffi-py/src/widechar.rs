@@ -7,7 +7,7 @@
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyString};
-use rcffi_core::ctype::{Kind, Prim};
+use rcffi_core::ctype::{Kind, Prim, PrimClass};
 
 use crate::cdata::CData;
 use crate::messages::Msg;
@@ -62,10 +62,18 @@ pub fn wide_char_for(ct: &CType, obj: &Bound<'_, PyAny>) -> PyResult<u32> {
     } else if let Ok(cd) = obj.cast::<CData>() {
         let c = cd.get();
         let from = c.ctype.get();
-        if from.kind == Kind::Primitive && from.prim == ct.prim {
-            return Ok(u32::from_le_bytes(
-                c.value()[..4].try_into().expect("4 bytes"),
-            ));
+        // As cffi: any wide character of the same size (a char32_t for a
+        // wchar_t), read as the unsigned code it holds.
+        let size = ct.prim.map(Prim::size);
+        if from.kind == Kind::Primitive
+            && from.prim.map(Prim::class) == Some(PrimClass::WideChar)
+            && from.prim.map(Prim::size) == size
+        {
+            let bytes = c.value();
+            return Ok(match size {
+                Some(2) => u32::from(u16::from_ne_bytes([bytes[0], bytes[1]])),
+                _ => u32::from_ne_bytes(bytes[..4].try_into().expect("4 bytes")),
+            });
         }
         format!("cdata '{}'", from.cname)
     } else {
