@@ -110,8 +110,12 @@ class Side:
 class Pair:
     """The same object on both sides, with what may be done through it."""
 
-    def __init__(self, std, ours, spec: str, derefable: bool, origin: str) -> None:
+    def __init__(self, std, ours, spec: str, derefable: bool, origin: str,
+                 parent: Pair | None = None) -> None:
         self.objs = (std, ours)
+        #: how it was made, back to the first object (a description only: the
+        #: objects themselves must keep what they need alive)
+        self.lineage = origin + (f" <- {parent.lineage}" if parent is not None else "")
         self.spec = spec
         #: the operation that made it
         self.origin = origin
@@ -235,13 +239,13 @@ class Run:
             views = [(kind, None, unraisable) for kind, _, unraisable in views]
         if views[0] != views[1]:
             operand = self.operand
-            source = f" [{operand.spec} made by {operand.origin}]" if operand else ""
+            source = f" [{operand.spec} made by {operand.lineage[:600]}]" if operand else ""
             self.findings.append(f"{what}: ctypes {views[0]!r}, rcffi {views[1]!r}{source}")
             return
         (kind0, std, _, _), (_, ours, _, _) = results
         if kind0 == "ok" and spec is not None and isinstance(std, CDATA):
             self.pool.append(Pair(std, ours, spec(std) if callable(spec) else spec, derefable,
-                                  what))
+                                  what, self.operand))
 
     def size_of(self, pair: Pair) -> int:
         return std_ctypes.sizeof(pair.objs[0])

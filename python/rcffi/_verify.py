@@ -56,7 +56,12 @@ def verify(ffi, source, tmpdir, caller_file, kwargs):
     c_text, symbol = ffi._decls.generate_module_c(module_name, source, ffi._decls.serialize(),
                                                   [])
     recompiler.make_parent(c_path)
-    _backend.compile_module(c_path, c_text, library, recompiler.compile_options(kwargs))
+    # As cffi: a module already built is loaded as it is (its name changes with
+    # everything that changes it), so a second process, or a build directory
+    # holding only the extension, compiles nothing; a library this process has
+    # loaded is never rewritten under it.
+    if not os.path.exists(library):
+        _backend.compile_module(c_path, c_text, library, recompiler.compile_options(kwargs))
     flags = options.get("flags")
     flags = _backend.RTLD_NOW if flags is None else flags
     # Checked on a copy of the declarations first: loading completes them with

@@ -111,3 +111,25 @@ def test_the_ffi_keeps_what_verify_returned_alive(ffi, tmp_path):
     del lib
     gc.collect()
     assert lib_ref() is not None and function() == 42
+
+
+def test_a_module_already_built_is_loaded_as_it_is(tmp_path):
+    """As cffi: a second verify() of the same declarations and source finds the
+    extension (even alone in the directory, the C file removed) and compiles
+    nothing, so a library this process loaded is never rewritten under it."""
+    import rcffi
+
+    def build():
+        ffi = rcffi.FFI()
+        ffi.cdef("int twice(int);")
+        return verify(ffi, "static int twice(int x) { return 2 * x; }", tmpdir=str(tmp_path))
+
+    assert build().twice(4) == 8
+    (library,) = [p for p in tmp_path.iterdir() if p.suffix == ".so"]
+    for p in tmp_path.iterdir():
+        if p.suffix == ".c":
+            p.unlink()
+    built = library.stat().st_mtime_ns
+    assert build().twice(5) == 10
+    assert library.stat().st_mtime_ns == built
+    assert not any(p.suffix == ".c" for p in tmp_path.iterdir())
