@@ -18,6 +18,7 @@ Each operation is written to `build/fuzz/ctypes/<seed>.log` before it runs.
 from __future__ import annotations
 
 import ctypes as std_ctypes
+from copy import deepcopy
 import math
 import random
 import sys
@@ -253,7 +254,7 @@ class Run:
     def step(self) -> None:
         rng, pool = self.rng, self.pool
         p = self.operand = rng.choice(pool) if pool else None
-        op = rng.randrange(24)
+        op = rng.randrange(28)
         if op == 0 or p is None:
             spec = self.spec()
             args = [self.value() for _ in range(rng.randrange(4))]
@@ -452,6 +453,28 @@ class Run:
         elif op == 23 and p.spec.startswith("P(") and p.derefable:
             self.both(f"{p.spec}.contents", lambda i, s: p.objs[i].contents,
                       p.spec[2:-1], self.trusted(p.spec[2:-1]))
+        elif op == 24 and not self.has_address(p):
+            # What pickling runs (__reduce__, __setstate__), without pickle's
+            # lookup of the class by name: with both libraries loaded,
+            # "ctypes.c_int" is only CPython's.
+            def round_trip(i, s):
+                twin = deepcopy(p.objs[i])
+                return type(twin).__name__, bytes(twin) == bytes(p.objs[i])
+            self.both(f"deepcopy of {p.spec}", round_trip)
+        elif op == 25:
+            spec, v = rng.choice(SIMPLE + ["P(c_int)", "P(Pt)", "c_char*3"]), self.value()
+            self.both(f"{spec}.from_param({v!r})",
+                      lambda i, s: type(s.type(spec).from_param(self.resolve(v, i))).__name__)
+        elif op == 26 and not p.spec.startswith("P(") and "." not in p.spec:
+            offset = rng.choice([0, 1, 4, -1])
+            self.both(f"byref({p.spec}, {offset}) into memset",
+                      lambda i, s: s.m.memset(s.m.byref(p.objs[i], offset), 0, 0) != 0)
+        elif op == 27:
+            spec = rng.choice(SIMPLE[:-3] + RECORDS + ["c_int*3"])
+            self.both(f"POINTER({spec}) identity and name",
+                      lambda i, s: (s.m.POINTER(s.type(spec)) is s.m.POINTER(s.type(spec)),
+                                    s.m.POINTER(s.type(spec)).__name__,
+                                    s.type(spec).__name__))
         if len(pool) > 150:
             del pool[:75]
 

@@ -276,3 +276,16 @@ def test_arguments_past_argtypes_are_variadic(same):
                 out.append(str(e))
         return out
     same(run)
+
+
+def test_from_param_of_bool_and_of_void_pointers(same):
+    """c_bool takes any object's truth, ctypes objects' too; c_void_p makes a
+    parameter of the pointer a c_char_p or c_wchar_p instance holds."""
+    def run(m):
+        bools = [type(m.c_bool.from_param(v)).__name__ for v in
+                 (m.pointer(m.c_int()), m.POINTER(m.c_int)(), m.c_int(0), (m.c_char * 0)(), "x")]
+        strlen = m.CDLL(None).strlen
+        strlen.argtypes, strlen.restype = [m.c_void_p], m.c_size_t
+        text = m.c_char_p(b"hello")
+        return bools, type(m.c_void_p.from_param(text)).__name__, strlen(text), strlen(text)
+    same(run)

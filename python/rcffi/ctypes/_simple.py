@@ -257,7 +257,8 @@ class SimpleType(CDataType):
         as_parameter = getattr(obj, "_as_parameter_", None)
         if as_parameter is not None and not isinstance(obj, CData):
             return cls.from_param(as_parameter)
-        if isinstance(obj, CData) and not isinstance(obj, cls):
+        if isinstance(obj, CData) and not isinstance(obj, cls) and code != "?":
+            # (a c_bool takes any object's truth, a ctypes object's too)
             raise TypeError(_messages.WRONG_TYPE)
         try:
             return CArgObject(obj, 0, cls(obj))
@@ -309,7 +310,8 @@ def _pointer_like_param(cls, code, obj):
         if isinstance(obj, (Array, _Pointer, CFuncPtr, CArgObject)):
             return obj
         if isinstance(obj, (c_char_p, c_wchar_p)):
-            return obj
+            # As ctypes: the pointer the string instance holds, as a parameter.
+            return CArgObject(obj, 0, obj)
     if isinstance(obj, CArgObject):
         target = getattr(type(obj._obj), "_b_code_", None)
         if code == "P" or target == {"z": "c", "Z": "u"}[code]:
