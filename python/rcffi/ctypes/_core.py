@@ -256,6 +256,18 @@ def mismatch(cls, value):
     return TypeError(_messages.EXPECTED_GOT % (cls.__name__, type(value).__name__))
 
 
+def store_instance(cls, address, value, owner, key):
+    """Stores a ``cls`` instance (records' and arrays' ``_b_store_``): its
+    memory copied, what it keeps kept by ``owner`` under ``key``. As ctypes, a
+    tuple initialises one (a list does not)."""
+    if isinstance(value, tuple):
+        value = from_tuple(cls, value)
+    if not isinstance(value, cls):
+        raise mismatch(cls, value)
+    copy_memory(address, value._b_addr, cls._b_size_)
+    keep(owner, key, objects_of(value))
+
+
 def keep(target, key, value):
     """Keeps ``value`` alive as long as ``target``'s root owner, under ``key``
     (the item's index, as ctypes' ``_objects`` does)."""

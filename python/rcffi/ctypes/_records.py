@@ -265,14 +265,7 @@ class StructType(CDataType):
     def _b_load_(cls, address, base, index):
         return cls._b_view_(address, base, index)
 
-    def _b_store_(cls, address, value, owner, key):
-        if isinstance(value, tuple):
-            # As ctypes: a tuple initialises an array or record field (a list does not).
-            value = _core.from_tuple(cls, value)
-        if not isinstance(value, cls):
-            raise _core.mismatch(cls, value)
-        _core.copy_memory(address, value._b_addr, cls._b_size_)
-        _core.keep(owner, key, _core.objects_of(value))
+    _b_store_ = _core.store_instance
 
 
 def _record_format(placed, size):

@@ -70,14 +70,7 @@ class ArrayType(CDataType):
     def _b_load_(cls, address, base, index):
         return cls._b_view_(address, base, index)
 
-    def _b_store_(cls, address, value, owner, key):
-        if isinstance(value, tuple):
-            # As ctypes: a tuple initialises an array or record field (a list does not).
-            value = _core.from_tuple(cls, value)
-        if not isinstance(value, cls):
-            raise _core.mismatch(cls, value)
-        _core.copy_memory(address, value._b_addr, cls._b_size_)
-        _core.keep(owner, key, _core.objects_of(value))
+    _b_store_ = _core.store_instance
 
     def _b_store_text_(cls, address, value):
         """A record field of characters takes text, and only text (not even an
@@ -88,16 +81,12 @@ class ArrayType(CDataType):
             if len(value) > cls._length_:
                 raise ValueError("bytes too long (%d, maximum length %d)"
                                  % (len(value), cls._length_))
-            _core.write_bytes(address, value + (b"\0" if len(value) < cls._length_ else b""))
-            return
-        if not isinstance(value, str):
+        elif not isinstance(value, str):
             raise TypeError(_messages.UNICODE_EXPECTED % type(value).__name__)
-        if len(value) > cls._length_:
+        elif len(value) > cls._length_:
             raise ValueError("string too long (%d, maximum length %d)"
                              % (len(value), cls._length_))
-        terminated = value + ("\0" if len(value) < cls._length_ else "")
-        B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, cls._length_)),
-               address)[0] = terminated
+        _write_terminated(address, value, cls._length_)
 
 
 class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
@@ -174,7 +163,7 @@ def _set_char_value(self, value):
     size = _core.sizeof(self)
     if len(value) > size:
         raise ValueError(_messages.BYTES_TOO_LONG)
-    _core.write_bytes(self._b_addr, value + (b"\0" if len(value) < size else b""))
+    _write_terminated(self._b_addr, value, size)
 
 
 def _char_raw(self):
@@ -199,8 +188,17 @@ def _set_wchar_value(self, value):
     count = _core.sizeof(self) // type(self)._type_._b_size_
     if len(value) > count:
         raise ValueError("string too long")
-    terminated = value + ("\0" if len(value) < count else "")
-    B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, count)), self._b_addr)[0] = terminated
+    _write_terminated(self._b_addr, value, count)
+
+
+def _write_terminated(address, text, count):
+    """``text`` (bytes or str) into the ``count`` characters at ``address``,
+    with its terminator when it fits: the old tail is cut off."""
+    if isinstance(text, bytes):
+        _core.write_bytes(address, text + (b"\0" if len(text) < count else b""))
+    else:
+        B.cast(B.new_pointer_type(B.new_array_type(_core.PWCHAR, count)), address)[0] = \
+            text + ("\0" if len(text) < count else "")
 
 
 def _cannot_delete(self):
