@@ -19,6 +19,7 @@ import shlex
 import subprocess
 import sys
 import sysconfig
+import tempfile
 import types
 from pathlib import Path
 from typing import Any, Callable
@@ -61,6 +62,18 @@ def fingerprint(*parts: Any) -> str:
         digest.update(part if isinstance(part, bytes) else repr(part).encode())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+def child_instructions(script: Path, args: list[str]) -> int:
+    """Total instructions (Ir) of `script --child ARGS` run under callgrind with
+    PYTHONHASHSEED=0, so that dict layouts, and the count, repeat."""
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "callgrind.out"
+        subprocess.run(
+            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+             str(script), "--child", *args],
+            check=True, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True)
+        return int(re.search(r"^summary:\s+(\d+)", out.read_text(), re.M).group(1))
 
 
 def build_once(target: Path, key: str, build: Callable[[], None]) -> Path:

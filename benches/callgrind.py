@@ -13,14 +13,10 @@ for the empty loop is then subtracted, which leaves the op alone.
 from __future__ import annotations
 
 import argparse
-import os
-import re
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
-from backends import Backends, build_library, log
+from backends import Backends, build_library, child_instructions, log
 from cases import EMPTY, find_op
 from harness import check, make_timer
 
@@ -44,16 +40,7 @@ def child(op_name: str, impl: str, n: int) -> None:
 
 def instructions(op_name: str, impl: str, n: int) -> int:
     """Total instructions (Ir) of one child process running the op n times."""
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        env = {**os.environ, "PYTHONHASHSEED": "0"}
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}",
-             sys.executable, str(Path(__file__)), "--child", op_name, impl, str(n)],
-            check=True, env=env, capture_output=True,
-        )
-        summary = re.search(r"^summary:\s+(\d+)", out.read_text(), re.M)
-        return int(summary.group(1))
+    return child_instructions(Path(__file__), [op_name, impl, str(n)])
 
 
 def per_statement(op_name: str, impl: str, counts: tuple[int, int]) -> float:

@@ -13,17 +13,14 @@ from __future__ import annotations
 
 import argparse
 import ctypes as cpython_ctypes
-import os
-import re
 import statistics
-import subprocess
 import sys
-import tempfile
 import types
 from pathlib import Path
 from typing import Any, Callable
 
-from backends import LIB_PATH, build_library, describe_rcffi, load_cffi_abi, log
+from backends import (LIB_PATH, build_library, child_instructions, describe_rcffi,
+                      load_cffi_abi, log)
 from cases import Case, Op, case
 from harness import (FULL, QUICK, Cell, Failure, calibrate, check, make_timer, render,
                      run_rounds)
@@ -229,13 +226,7 @@ def child(op_name: str, impl: str, n: int) -> None:
 
 
 def instructions(op_name: str, impl: str, n: int) -> int:
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp) / "callgrind.out"
-        subprocess.run(
-            ["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
-             str(Path(__file__)), "--child", op_name, impl, str(n)],
-            check=True, env={**os.environ, "PYTHONHASHSEED": "0"}, capture_output=True)
-        return int(re.search(r"^summary:\s+(\d+)", out.read_text(), re.M).group(1))
+    return child_instructions(Path(__file__), [op_name, impl, str(n)])
 
 
 def per_statement(op_name: str, impl: str, short: int = 2_000, long: int = 12_000) -> float:

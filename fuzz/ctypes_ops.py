@@ -34,6 +34,7 @@ SIMPLE = ["c_bool", "c_char", "c_wchar", "c_byte", "c_ubyte", "c_short", "c_usho
           "c_char_p", "c_wchar_p", "c_void_p"]
 #: Simple types whose value is (or reads through) an address.
 ADDRESS_TYPES = {"c_char_p", "c_wchar_p", "c_void_p"}
+ADDRESS_CLASSES = tuple(getattr(std_ctypes, name) for name in sorted(ADDRESS_TYPES))
 RECORDS = ["Pt", "Bits", "U", "Nest", "Packed", "BigPt", "Sub", "Anon"]
 #: Records with bit fields: CPython 3.11 crashes storing a ctypes object (a
 #: c_int) into a bit field, so they only get plain Python values.
@@ -112,8 +113,10 @@ class Pair:
     """The same object on both sides, with what may be done through it."""
 
     def __init__(self, std, ours, spec: str, derefable: bool, origin: str,
-                 parent: Pair | None = None) -> None:
+                 parent: Pair | None = None, keep: Pair | None = None) -> None:
         self.objs = (std, ours)
+        #: what the fuzzer keeps alive for CPython's sake (see `cast` in step)
+        self.keep = keep
         #: how it was made, back to the first object (a description only: the
         #: objects themselves must keep what they need alive)
         self.lineage = origin + (f" <- {parent.lineage}" if parent is not None else "")
@@ -226,7 +229,8 @@ class Run:
 
     resolve = staticmethod(seeds.resolve)
 
-    def both(self, what: str, op, spec: str | None = None, derefable: bool = False):
+    def both(self, what: str, op, spec: str | None = None, derefable: bool = False,
+             keep: Pair | None = None):
         """Runs `op(side_index, side)` on both sides and compares the outcomes;
         ctypes objects they return become a new pair of the pool."""
         self.note(what)
@@ -244,9 +248,12 @@ class Run:
             self.findings.append(f"{what}: ctypes {views[0]!r}, rcffi {views[1]!r}{source}")
             return
         (kind0, std, _, _), (_, ours, _, _) = results
+        if keep is None and self.operand is not None and self.operand.keep is not None:
+            # What is made through a pair held for CPython holds that pair.
+            keep = self.operand
         if kind0 == "ok" and spec is not None and isinstance(std, CDATA):
             self.pool.append(Pair(std, ours, spec(std) if callable(spec) else spec, derefable,
-                                  what, self.operand))
+                                  what, self.operand, keep))
 
     def size_of(self, pair: Pair) -> int:
         return std_ctypes.sizeof(pair.objs[0])
@@ -267,7 +274,7 @@ class Run:
                       lambda i, s: s.type(spec)(*self.resolve(args, i)), spec, True)
         elif op == 1:
             self.both(f"{p.spec}.value", lambda i, s: p.objs[i].value)
-        elif op == 2 and p.spec not in ADDRESS_TYPES:
+        elif op == 2 and p.spec not in ADDRESS_TYPES and not self.holds_address(p):
             v = self.value()
             self.both(f"{p.spec}.value = {v!r}",
                       lambda i, s: setattr(p.objs[i], "value", self.resolve(v, i)))
@@ -309,9 +316,15 @@ class Run:
             target = rng.choice(SIMPLE[:-3] + RECORDS)
             fits = (std_ctypes.sizeof(self.sides[0].type(target)) <= self.size_of(p)
                     and not self.has_address(p))
+            # CPython's cast() of a view (an object with a _b_base_: contents,
+            # items, fields) keeps neither the view nor its memory alive: the
+            # result reads freed memory once the fuzzer drops the view. The
+            # pair keeps its source for CPython; rcffi's own keeping is
+            # tested in tests/ctypes/test_ctypes_memory.py.
+            view = p.objs[0]._b_base_ is not None
             self.both(f"cast({p.spec}, POINTER({target}))",
                       lambda i, s: s.m.cast(p.objs[i], s.m.POINTER(s.type(target))),
-                      f"P({target})", fits and not p.spec.startswith("P("))
+                      f"P({target})", fits and not p.spec.startswith("P("), p if view else None)
         elif op == 11:
             other = rng.choice(pool)
             n = rng.randrange(min(self.size_of(p), self.size_of(other)) + 1)
@@ -477,6 +490,13 @@ class Run:
                                     s.type(spec).__name__))
         if len(pool) > 150:
             del pool[:75]
+
+    @staticmethod
+    def holds_address(pair: Pair) -> bool:
+        """Whether the object is of an address type whatever its spec says: a
+        keyword a record does not declare makes a plain attribute
+        (`Anon(s=c_wchar_p())`), and `.value = 255` on it would forge one."""
+        return isinstance(pair.objs[0], ADDRESS_CLASSES)
 
     @staticmethod
     def trusted(spec: str) -> bool:

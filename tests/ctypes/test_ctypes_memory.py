@@ -208,6 +208,33 @@ def test_a_cast_shares_the_objects_it_keeps(same):
     assert same(run) == ("gives", "(True, ['0', '1'], True, b'bar')")
 
 
+def test_a_cast_of_a_view_keeps_the_memory_alive():
+    """A cast of an object that only views memory (a pointer's contents, an
+    item, a field) keeps the view and so the memory's owner: the pointer reads
+    what the array holds after every other reference is gone. CPython 3.11
+    keeps nothing there and reads freed memory (fuzz/README.md), so this is
+    rcffi's behaviour alone."""
+    import gc
+
+    import rcffi.ctypes as m
+
+    class Rec(m.Structure):
+        _fields_ = [("tag", m.c_int), ("arr", m.c_short * 64)]
+
+    def make():
+        buf = (m.c_short * 64)(*range(1, 65))
+        rec = Rec(7, (m.c_short * 64)(*range(101, 165)))
+        return (m.cast(m.pointer(buf).contents, m.POINTER(m.c_short)),
+                m.cast(rec.arr, m.POINTER(m.c_short)))
+
+    through_contents, through_field = make()
+    gc.collect()
+    junk = [bytes(range(256)) * 2 for _ in range(200)]
+    assert [through_contents[i] for i in range(3)] == [1, 2, 3]
+    assert [through_field[i] for i in range(3)] == [101, 102, 103]
+    del junk
+
+
 def test_from_buffer_keeps_a_memoryview_of_the_object(same):
     def run(m):
         data = array.array("i", range(4))

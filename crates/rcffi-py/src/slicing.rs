@@ -78,7 +78,7 @@ pub fn get(slf: &Bound<'_, CData>, slice: &Bound<'_, PySlice>) -> PyResult<Py<Py
 }
 
 /// `cdata[start:stop] = value`: `value` gives exactly `stop - start` items; byte
-/// strings fill `char` slices directly.
+/// strings fill `char` slices directly, and an array of that length is copied.
 pub fn set(
     slf: &Bound<'_, CData>,
     slice: &Bound<'_, PySlice>,
@@ -91,11 +91,9 @@ pub fn set(
     if let Ok(other) = value.cast::<CData>() {
         let o = other.get();
         let oct = o.ct();
-        if oct.kind == Kind::Array && oct.item_ref().id == item.id {
-            let m = o.array_length();
-            if m != n {
-                return Err(Msg::TooFewValues { n: &n, got: &m }.to_err());
-            }
+        // An array of another length is iterated as any sequence, as in cffi:
+        // its first items are stored before the count is refused.
+        if oct.kind == Kind::Array && oct.item_ref().id == item.id && o.array_length() == n {
             o.check_alive(py)?;
             if o.address().is_null() {
                 return Err(null_error(oct));
