@@ -262,6 +262,19 @@ OPS = [
         },
     ),
     Op(
+        "arr[10:20]",
+        "a slice of an int[100]: an int[] viewing 10 items",
+        {
+            **same_for(CDEF_STYLE, lambda b: case("arr[10:20]", arr=int_array(b.ffi))),
+            "ctypes": lambda b: case("arr[10:20]", arr=ctypes_int_array()),
+        },
+    ),
+    Op(
+        "arr + 5",
+        "pointer arithmetic on an int[100]: the int * to item 5",
+        same_for(CDEF_STYLE, lambda b: case("arr + 5", arr=int_array(b.ffi))),
+    ),
+    Op(
         "new point_t",
         'ffi.new("point_t *"), a zeroed point_t owned by Python, then freed',
         {

@@ -3,7 +3,8 @@
 
 Each seed performs `--ops` random operations (new with initialisers, cast,
 items, slices, fields, string, unpack, buffer, from_buffer, memmove, addressof,
-sizeof/alignof/offsetof/typeof, handles, callbacks, conversions and equality)
+sizeof/alignof/offsetof/typeof, handles, callbacks, conversions, equality,
+repr, C type introspection, gc and release)
 on an `FFI()` of each library with the same declarations, in one fresh
 process. An operation's outcome on each side is its result, made comparable
 (values and C types, never addresses), or the class of the exception it
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 import sys
 from pathlib import Path
 
@@ -104,6 +106,27 @@ def comparable(ffi, x, depth: int = 0):
     if isinstance(x, ffi.buffer):
         return ("buffer", len(x))
     return ("other", type(x).__name__)
+
+
+def without_addresses(text: str) -> str:
+    return re.sub(r"0x[0-9a-fA-F]+", "<address>", text)
+
+
+def describe(t, depth: int = 0):
+    """A C type's introspection attributes, as cffi documents them."""
+    out = [t.kind, t.cname]
+    if depth > 2:
+        return out
+    if t.kind in ("pointer", "array"):
+        out += [describe(t.item, depth + 1), getattr(t, "length", None)]
+    elif t.kind in ("struct", "union"):
+        out += [[(name, f.type.cname, f.offset, f.bitshift, f.bitsize, f.flags)
+                 for name, f in (t.fields or [])]]
+    elif t.kind == "enum":
+        out += [sorted(t.elements.items()), sorted(t.relements.items())]
+    elif t.kind == "function":
+        out += [[a.cname for a in t.args], t.result.cname, t.ellipsis, t.abi]
+    return out
 
 
 def valid_text(text: str) -> bool:
@@ -202,7 +225,7 @@ class Run:
     def step(self) -> None:
         rng, pool = self.rng, self.pool
         p = self.operand = rng.choice(pool) if pool else None
-        op = rng.randrange(23)
+        op = rng.randrange(26)
         if op == 0 or p is None:
             t = rng.choice(VALUE_TYPES + OPEN_TYPES)
             target = t if t.endswith("]") else t + " *"
@@ -344,8 +367,30 @@ class Run:
             self.both(f"cast({target!r}, {p.ctype}) == itself",
                       lambda i, ffi: (ffi.cast(target, p.objs[i]) == ffi.cast("void *", p.objs[i]),
                                       ffi.typeof(ffi.cast(target, p.objs[i])).cname), None, 0)
+        elif op == 23:
+            self.both(f"repr({p.ctype}) and repr(typeof)",
+                      lambda i, ffi: (without_addresses(repr(p.objs[i])),
+                                      repr(ffi.typeof(p.objs[i]))))
+        elif op == 24:
+            t = rng.choice(VALUE_TYPES + OPEN_TYPES + ["cb_t", "int(*)(int, ...)", "void *",
+                                                       "struct pt *", "char *[3]"])
+            self.both(f"introspect {t!r}", lambda i, ffi: describe(ffi.typeof(t)))
+        elif op == 25 and (p.pointer or p.ctype.endswith("]")):
+            self.both(f"gc({p.ctype}) then release", lambda i, ffi: self.gc_then_release(ffi, p.objs[i]))
         if len(pool) > 150:
             del pool[:75]
+
+    @staticmethod
+    def gc_then_release(ffi, obj):
+        """What the destructor `ffi.gc()` attaches sees, and when: not at
+        `gc()`, once at `release()`, never again."""
+        seen = []
+        attached = ffi.gc(obj, lambda x: seen.append(ffi.typeof(x).cname))
+        before = list(seen)
+        ffi.release(attached)
+        once = list(seen)
+        Run.safely(ffi.release, attached)
+        return before, once, seen, ffi.typeof(attached).cname
 
     @staticmethod
     def safely(f, *args):

@@ -113,3 +113,23 @@ def test_a_struct_that_points_to_itself_is_freed_with_its_ffi():
     del ffi, n
     gc.collect()
     assert w() is None
+
+
+def test_derived_types_live_with_the_types_they_come_from():
+    """An array keeps the pointer type it decays to and the `T[]` of its
+    slices, and a pointer the `T[]` of its slices, so `arr + n` and
+    `p[a:b]` find them; a pointer and its `T[]` refer to each other, and the
+    collector frees the pair with the struct they are built on."""
+    ffi = rcffi.FFI()
+    ffi.cdef("struct cell { int v; };")
+    arr = ffi.new("struct cell[4]")
+    p = arr + 1
+    assert ffi.typeof(p) is ffi.typeof("struct cell *")
+    assert ffi.typeof(arr[1:3]) is ffi.typeof("struct cell[]")
+    assert ffi.typeof(p[0:2]) is ffi.typeof("struct cell[]")
+    assert ffi.typeof(arr[0:2][0:1]) is ffi.typeof("struct cell[]")
+    w_cell, w_pointer = weakref.ref(ffi.typeof("struct cell")), weakref.ref(ffi.typeof(p))
+    w_open = weakref.ref(ffi.typeof(p[0:1]))
+    del ffi, arr, p
+    gc.collect()
+    assert (w_cell(), w_pointer(), w_open()) == (None, None, None)

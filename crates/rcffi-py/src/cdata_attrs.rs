@@ -170,11 +170,7 @@ impl CData {
                 let owner = Owner::Keep(slf.clone().into_any().unbind());
                 Ok(CData::new_slice(py, f.ctype.clone_ref(py), addr, n, owner)?.into_any())
             }
-            None => {
-                let id = crate::types::table().pointer(item.get().id);
-                let ptr_type = crate::types::ctype_for(py, id);
-                Ok(CData::new_pointer(py, ptr_type, addr)?.into_any())
-            }
+            None => Ok(CData::new_pointer(py, f.ctype.get().decayed(py), addr)?.into_any()),
         }
     }
 }

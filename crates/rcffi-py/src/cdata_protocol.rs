@@ -387,7 +387,9 @@ fn unordered(py: Python<'_>, op: pyo3::basic::CompareOp) -> Py<PyAny> {
 
 /// The integer added to a pointer; `None` (NotImplemented) for non-integers.
 fn offset_arg(other: &Bound<'_, PyAny>) -> PyResult<Option<isize>> {
-    if other.is_instance_of::<CData>() || other.is_instance_of::<PyFloat>() {
+    // An exact int, the usual offset, is told at once (no subtype walk).
+    let exact_int = unsafe { pyo3::ffi::PyLong_CheckExact(other.as_ptr()) } != 0;
+    if !exact_int && (other.is_instance_of::<CData>() || other.is_instance_of::<PyFloat>()) {
         return Ok(None);
     }
     match other.extract::<isize>() {
@@ -443,10 +445,7 @@ impl CData {
         let ct = self.ct();
         let ptr_type = match ct.kind {
             Kind::Pointer => self.ctype.clone_ref(py),
-            Kind::Array => {
-                let id = crate::types::table().pointer(ct.item_ref().id);
-                crate::types::ctype_for(py, id)
-            }
+            Kind::Array => ct.decayed(py),
             _ => return Err(Msg::NoPointerAddition { ctype: &ct.cname }.to_err()),
         };
         let size = self

@@ -409,11 +409,7 @@ pub unsafe fn read_field(
         // A `T x[0]` field (the pre-C99 variable-size idiom) reads as `T *`:
         // an array of no items would be useless.
         _ if f.ctype.get().kind == Kind::Array && f.ctype.get().length == Some(0) => {
-            let item = f.ctype.get().item_ref();
-            // The table's lock is released before ctype_for takes it again.
-            let id = crate::types::table().pointer(item.id);
-            let ptr_type = crate::types::ctype_for(py, id);
-            Ok(CData::new_pointer(py, ptr_type, addr)?.into_any())
+            Ok(CData::new_pointer(py, f.ctype.get().decayed(py), addr)?.into_any())
         }
         _ => read(py, &f.ctype, addr, Some(parent)),
     }

@@ -175,6 +175,70 @@ pub struct CType {
     pub(crate) call_plan: OnceLock<crate::call_plan::FunctionPlan>,
     /// Tells this object from a later `CType` of the same type in the cache.
     serial: u64,
+    /// For arrays, the pointer type they decay to (`arr + n`, a `T x[]`
+    /// member); for arrays of a length and pointers, the open array `T[]`
+    /// their slices have. A type nothing refers to dies, so without these
+    /// each `arr + n` or `p[a:b]` would make and drop a `CType` (~2,000 and
+    /// ~4,500 instructions, 10x cffi's slice, which keeps them as we do now).
+    decayed: Derived,
+    open_array: Derived,
+}
+
+/// A type made from another on first use and kept with it (a strong
+/// reference). A pointer and its open array refer to each other, so the
+/// collector can clear the pair. Read without a lock, as `RecordCell`: every
+/// access holds the GIL, which orders a read before a clearing.
+#[derive(Default)]
+struct Derived(AtomicPtr<Py<CType>>);
+
+impl Derived {
+    fn held(&self) -> Option<&Py<CType>> {
+        let p = self.0.load(Ordering::Acquire);
+        // SAFETY: a pointer from `Box::into_raw`, freed only by `take` and
+        // `drop`, which no reader overlaps (the GIL).
+        (!p.is_null()).then(|| unsafe { &*p })
+    }
+
+    fn get_or_make(&self, py: Python<'_>, make: impl FnOnce() -> Py<CType>) -> Py<CType> {
+        if let Some(ct) = self.held() {
+            return ct.clone_ref(py);
+        }
+        // Making a type may run Python code, and so may another thread.
+        let made = make();
+        let new = Box::into_raw(Box::new(made.clone_ref(py)));
+        match self
+            .0
+            .compare_exchange(ptr::null_mut(), new, Ordering::AcqRel, Ordering::Acquire)
+        {
+            Ok(_) => made,
+            Err(first) => {
+                // SAFETY: `new` was not stored; `first` is the one that was.
+                unsafe {
+                    drop(Box::from_raw(new));
+                    (*first).clone_ref(py)
+                }
+            }
+        }
+    }
+
+    fn visit(&self, visit: &PyVisit<'_>) -> Result<(), PyTraverseError> {
+        match self.held() {
+            Some(ct) => visit.call(ct),
+            None => Ok(()),
+        }
+    }
+
+    fn take(&self) -> Option<Box<Py<CType>>> {
+        let p = self.0.swap(ptr::null_mut(), Ordering::AcqRel);
+        // SAFETY: from `Box::into_raw`, and no longer in the cell.
+        (!p.is_null()).then(|| unsafe { Box::from_raw(p) })
+    }
+}
+
+impl Drop for Derived {
+    fn drop(&mut self) {
+        drop(self.take());
+    }
 }
 
 /// The type whose `CType` stands for `id`: itself, or the type it was merged into.
@@ -333,6 +397,8 @@ fn make_ctype(py: Python<'_>, id: TypeId) -> Py<CType> {
             record: RecordCell::default(),
             call_plan: OnceLock::new(),
             serial,
+            decayed: Derived::default(),
+            open_array: Derived::default(),
         },
     )
     .expect("allocating a CType");
@@ -385,6 +451,23 @@ fn ask_once(cell: &OnceLock<usize>, ask: impl FnOnce() -> Option<usize>) -> Opti
 }
 
 impl CType {
+    /// The pointer type an array (`T[N]` or `T[]`) decays to: `T *`.
+    pub fn decayed(&self, py: Python<'_>) -> Py<CType> {
+        self.decayed.get_or_make(py, || {
+            // Two statements: the table's lock is gone before `ctype_for`.
+            let id = table().pointer(self.item_ref().id);
+            ctype_for(py, id)
+        })
+    }
+
+    /// `T[]`, the type of a slice of a `T[N]` or a `T *`.
+    pub fn open_array(&self, py: Python<'_>) -> Py<CType> {
+        self.open_array.get_or_make(py, || {
+            let id = table().array(self.item_ref().id, None);
+            ctype_for(py, id)
+        })
+    }
+
     /// `sizeof`, once known. The known case is inlined: `ffi.new` and every
     /// item access ask for it.
     #[inline(always)]
@@ -632,14 +715,18 @@ impl CType {
                 visit.call(ct)?;
             }
         }
-        Ok(())
+        self.decayed.visit(&visit)?;
+        self.open_array.visit(&visit)
     }
 
-    /// Breaks a cycle through a struct's members; every cycle of `CType`s
-    /// passes through one (pointers, arrays and functions are built on types
-    /// made before them).
+    /// Breaks a cycle through a struct's members or between a pointer and its
+    /// open array; every cycle of `CType`s passes through one of them
+    /// (pointers, arrays and functions are otherwise built on types made
+    /// before them).
     fn __clear__(&self) {
         self.record.clear();
+        let derived = (self.decayed.take(), self.open_array.take());
+        drop(derived);
     }
 
     #[getter]
