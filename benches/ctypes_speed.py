@@ -40,6 +40,9 @@ def load_ctypes_like(module: types.ModuleType) -> types.SimpleNamespace:
     class Point(module.Structure):
         _fields_ = [("x", module.c_int), ("y", module.c_int)]
 
+    class Line(module.Structure):
+        _fields_ = [("start", Point), ("end", Point)]
+
     lib = module.CDLL(str(LIB_PATH))
     add = lib.add
     add.argtypes = [module.c_int, module.c_int]
@@ -67,6 +70,9 @@ def load_ctypes_like(module: types.ModuleType) -> types.SimpleNamespace:
         m=module, Point=Point, add=add, untyped=untyped, point_sum=point_sum,
         sort_copy=sort_copy, cmp=comparator(compare), src=(module.c_int * SORT_N)(*data),
         dst=(module.c_int * SORT_N)(), arr=(module.c_int * 100)(*range(100)),
+        line=Line(Point(1, 2), Point(3, 4)), text=module.c_char_p(b"hello world"),
+        buf=module.create_string_buffer(b"hello world", 64),
+        pp=module.pointer(Point(5, 6)),
     )
 
 
@@ -124,6 +130,19 @@ OPS = [
     Op("array write", "a[5] = 7",
        {**both(lambda b: case("a[5] = 7", a=b.arr)),
         "cffi": lambda b: case("a[5] = 7", a=b.ffi.new("int[]", 100))}),
+    Op("nested field", "line.end.y, a Structure field of a Structure",
+       both(lambda b: case("line.end.y", line=b.line)), expect=4),
+    Op("contents", "pp.contents.x, pp = pointer(Point(5, 6))",
+       both(lambda b: case("pp.contents.x", pp=b.pp)), expect=5),
+    Op("array slice", "a[10:20] of c_int * 100, a list of 10 ints",
+       {**both(lambda b: case("a[10:20]", a=b.arr)),
+        "cffi": lambda b: case("a[10:20]", a=b.ffi.new("int[]", list(range(100))))}),
+    Op("c_char_p value", "s.value of a c_char_p holding b'hello world'",
+       both(lambda b: case("s.value", s=b.text)), expect=b"hello world"),
+    Op("buffer value", "buf.value of create_string_buffer(b'hello world', 64)",
+       both(lambda b: case("buf.value", buf=b.buf)), expect=b"hello world"),
+    Op("memmove", "memmove(buf, b'abcdef', 6)",
+       both(lambda b: case("memmove(buf, b'abcdef', 6)", memmove=b.m.memmove, buf=b.buf))),
     Op("Structure()", "Point(1, 2)",
        {**both(lambda b: case("P(1, 2)", P=b.Point)),
         "cffi": lambda b: case("new('point_t *', [1, 2])", new=b.ffi.new)}),

@@ -1,9 +1,10 @@
 //! `_CtypesField`: the C-level half of rcffi.ctypes' field descriptors (like
 //! CPython's CField). A field of a plain simple type in native byte order is
-//! read and written here, at the instance's address plus the offset; the
-//! others (bitfields, swapped order, strings, records, arrays, pointers) call
-//! the Python subclass's `_b_get_`/`_b_set_`, which build sub-objects with
-//! their keep-alive links.
+//! read and written here, at the instance's address plus the offset, and a
+//! record, array or pointer field is read here as a view of that memory kept
+//! by the instance (the type's own `_b_new_instance_`, as its `_b_load_`
+//! would); the others (bitfields, swapped order, strings, stores of
+//! sub-objects) call the Python subclass's `_b_get_`/`_b_set_`.
 
 use pyo3::ffi;
 use pyo3::intern;
@@ -23,20 +24,30 @@ pub struct CtypesField {
     /// The record class the field belongs to: its instances are known to be
     /// ctypes instances by their type alone, without a subclass check.
     owner: Option<Py<PyType>>,
+    /// A plain `c_char_p` (code "z"): read here as the bytes it points to
+    /// (stores convert in Python, which keeps the bytes alive).
+    char_p: bool,
+    /// For a record, array or pointer field: its type, the type's
+    /// `_b_new_instance_` and the field's index in the record, with which a
+    /// read makes the view.
+    view: Option<(Py<PyType>, Py<PyAny>, isize)>,
 }
 
 #[pymethods]
 impl CtypesField {
     /// `code`: the field type's ctypes code when the type is a plain simple
     /// type stored in native order without bits, else None; `owner`: the
-    /// record class.
+    /// record class; `view`: `(field type, index)` for a record, array or
+    /// pointer field that reads as a view (looked up once, as the type's
+    /// `_b_new_instance_`).
     #[new]
-    #[pyo3(signature = (name, offset, code, owner=None))]
+    #[pyo3(signature = (name, offset, code, owner=None, view=None))]
     fn new(
         name: Bound<'_, PyString>,
         offset: usize,
         code: Option<&str>,
         owner: Option<Bound<'_, PyType>>,
+        view: Option<(Bound<'_, PyType>, isize)>,
     ) -> PyResult<Self> {
         if let Some(owner) = &owner {
             if !owner.is_subclass_of::<CtypesBufferBase>()? {
@@ -47,13 +58,25 @@ impl CtypesField {
             name: name.unbind(),
             offset,
             scalar: code.and_then(Scalar::from_code),
+            char_p: code == Some("z"),
             owner: owner.map(Bound::unbind),
+            view: match view {
+                Some((ftype, index)) => {
+                    let make = ftype.getattr(intern!(ftype.py(), "_b_new_instance_"))?;
+                    Some((ftype.unbind(), make.unbind(), index))
+                }
+                None => None,
+            },
         })
     }
 
     fn __traverse__(&self, visit: PyVisit<'_>) -> Result<(), PyTraverseError> {
         if let Some(owner) = &self.owner {
             visit.call(owner)?;
+        }
+        if let Some((ftype, make, _)) = &self.view {
+            visit.call(ftype)?;
+            visit.call(make)?;
         }
         Ok(())
     }
@@ -109,6 +132,16 @@ impl CtypesField {
             let address = this.instance_address(obj)? + this.offset;
             // SAFETY: the instance's memory holds its record, this field included.
             return Ok(unsafe { scalar.read(py, address) });
+        }
+        if this.char_p {
+            let address = this.instance_address(obj)? + this.offset;
+            let text = crate::ctypes_memory::_ctypes_read_char_p(py, address);
+            return Ok(text.map_or_else(|| py.None(), |t| t.into_any().unbind()));
+        }
+        if let Some((ftype, make, index)) = &this.view {
+            let address = this.instance_address(obj)? + this.offset;
+            let token = crate::ctypes_instance::view_token(py);
+            return make.call1(py, (ftype, token, address, obj, *index));
         }
         Ok(slf.call_method1(intern!(py, "_b_get_"), (obj,))?.unbind())
     }

@@ -1,12 +1,14 @@
 //! `_CtypesArrayBase` and `_CtypesPointerBase`: item access of rcffi.ctypes
 //! arrays and pointers. An integer index of an array of a plain simple type,
-//! or of a pointer to one, is read and written here; slices, items that are
+//! or of a pointer to one, is read and written here, and so is a slice without
+//! a step of such an array; other slices, items that are
 //! objects (records, pointers, strings) and values converted with ctypes' own
 //! error messages go to the Python class's `_b_getitem_` and `_b_setitem_`.
 
 use pyo3::intern;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyInt, PyList, PySlice, PyTuple, PyType};
+use rcffi_core::scalar::Machine;
 
 use crate::ctypes_instance::CtypesBufferBase;
 use crate::ctypes_instance::{view_token, Items};
@@ -131,9 +133,48 @@ pub fn get_item(obj: &Bound<'_, CtypesBufferBase>, key: &Bound<'_, PyAny>) -> Py
         // or the item a pointer points to, as C would read it.
         return Ok(unsafe { scalar.read(py, address) });
     }
+    if let Some(items) = scalar_slice(obj, key)? {
+        return Ok(items);
+    }
     Ok(obj
         .call_method1(intern!(py, "_b_getitem_"), (key,))?
         .unbind())
+}
+
+/// `array[start:stop]` (no step) of an array of a plain simple type: the
+/// items as a list, or as bytes for `c_char`, as ctypes gives them; `None`
+/// for anything else.
+fn scalar_slice(
+    obj: &Bound<'_, CtypesBufferBase>,
+    key: &Bound<'_, PyAny>,
+) -> PyResult<Option<Py<PyAny>>> {
+    let py = obj.py();
+    let state = &obj.get().state;
+    let (
+        Some(Items {
+            scalar: Some(scalar),
+            size,
+            length,
+            pointer: false,
+        }),
+        Ok(slice),
+    ) = (state.items(), key.cast::<PySlice>())
+    else {
+        return Ok(None);
+    };
+    let bounds = slice.indices(length as isize)?;
+    if bounds.step != 1 {
+        return Ok(None);
+    }
+    let start = state.addr() + bounds.start as usize * size;
+    if scalar.0 == Machine::Char {
+        // SAFETY: the slice lies within the array the instance's memory holds.
+        let bytes = unsafe { std::slice::from_raw_parts(start as *const u8, bounds.slicelength) };
+        return Ok(Some(PyBytes::new(py, bytes).into_any().unbind()));
+    }
+    // SAFETY: as above, item by item.
+    let items = (0..bounds.slicelength).map(|i| unsafe { scalar.read(py, start + i * size) });
+    Ok(Some(PyList::new(py, items)?.into_any().unbind()))
 }
 
 /// `obj[key] = value` of an array or pointer instance.

@@ -5,9 +5,11 @@
 //! forged address can fault.
 
 use pyo3::prelude::*;
-use pyo3::types::PyBytes;
+use pyo3::types::{PyBytes, PyList};
 
 use crate::convert_scalar::ctypes_int_bits;
+use crate::ctypes_scalar::Scalar;
+use crate::messages::Msg;
 
 /// The low bits of an integer (or `__index__` object) that fit an address
 /// (two's complement), as a C store of the value keeps them.
@@ -33,6 +35,56 @@ pub fn _ctypes_read_bytes(py: Python<'_>, address: usize, size: isize) -> Bound<
     PyBytes::new(py, unsafe {
         std::slice::from_raw_parts(address as *const u8, size as usize)
     })
+}
+
+/// The bytes at `address` before the first NUL of its first `size` (all of
+/// them without one): a character array's `value`.
+#[pyfunction]
+pub fn _ctypes_read_text(py: Python<'_>, address: usize, size: isize) -> Bound<'_, PyBytes> {
+    if size <= 0 {
+        return PyBytes::new(py, b"");
+    }
+    // SAFETY: as for `_ctypes_read_bytes`.
+    let all = unsafe { std::slice::from_raw_parts(address as *const u8, size as usize) };
+    let end = all.iter().position(|&b| b == 0).unwrap_or(all.len());
+    PyBytes::new(py, &all[..end])
+}
+
+/// The NUL-terminated bytes the `char *` at `address` points to, or None for
+/// NULL: a `c_char_p`'s `value`.
+#[pyfunction]
+pub fn _ctypes_read_char_p(py: Python<'_>, address: usize) -> Option<Bound<'_, PyBytes>> {
+    // SAFETY: as for `_ctypes_read_bytes`; a non-NULL `char *` stored there
+    // points to a NUL-terminated string (as C's `strlen` needs).
+    unsafe {
+        let text = (address as *const *const std::ffi::c_char).read_unaligned();
+        (!text.is_null()).then(|| PyBytes::new(py, std::ffi::CStr::from_ptr(text).to_bytes()))
+    }
+}
+
+/// The address of the bytes object's own NUL-terminated storage.
+#[pyfunction]
+pub fn _ctypes_bytes_address(data: &Bound<'_, PyBytes>) -> usize {
+    data.as_bytes().as_ptr() as usize
+}
+
+/// `count` consecutive items of the plain simple type `code` from `address`
+/// (an array slice), as ctypes reads each.
+#[pyfunction]
+pub fn _ctypes_read_items<'py>(
+    py: Python<'py>,
+    code: &str,
+    address: usize,
+    count: usize,
+) -> PyResult<Bound<'py, PyList>> {
+    let scalar =
+        Scalar::from_code(code).ok_or_else(|| Msg::UnknownTypeCode { code: &code }.to_err())?;
+    let size = scalar.0.size();
+    // SAFETY: as for `_ctypes_read_bytes`, for `count` items of `size` bytes.
+    PyList::new(
+        py,
+        (0..count).map(|i| unsafe { scalar.read(py, address + i * size) }),
+    )
 }
 
 /// Copies the bytes of `data` to `address`.

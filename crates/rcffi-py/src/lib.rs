@@ -162,6 +162,10 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ctypes_args::byref, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_sizeof, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_bytes, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_text, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_items, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_char_p, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_bytes_address, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_write_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_copy, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_pointer, m)?)?;

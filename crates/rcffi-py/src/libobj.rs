@@ -118,9 +118,8 @@ pub(crate) unsafe fn read_global(
     if t.is_record() && t.size().is_none() {
         return Err(Msg::OpaqueCdata { ctype: &t.cname }.to_err());
     }
-    if let (rcffi_core::ctype::Kind::Array, None, Some(item)) = (t.kind, t.length, &t.item) {
-        let ptr = table().pointer(item.get().id);
-        return Ok(CData::new_pointer(py, ctype_for(py, ptr), addr)?.into_any());
+    if let (rcffi_core::ctype::Kind::Array, None) = (t.kind, t.length) {
+        return Ok(CData::new_pointer(py, t.decayed(py), addr)?.into_any());
     }
     convert::read(py, ctype, addr, Some(owner))
 }

@@ -136,6 +136,7 @@ messages! {
     TooFewValues { n, got } => PyValueError: "need {n} values to unpack, got {got}";
     StringLengthMismatch { n, len } => PyValueError: "need a string of length {n}, got {len}";
     TooManyValues { n } => PyValueError: "got more than {n} values to unpack";
+    UnknownTypeCode { code } => PyValueError: "no plain simple type has the code '{code}'";
     UnevenPointerDistance { bytes, ctype, item_size } => PyValueError: "pointer subtraction: the pointers are {bytes} bytes apart, not a whole number of '{ctype}' items ({item_size} bytes each)";
     NotTypeOrString { given } => PyTypeError: "expected a type string or a ctype, not {given}";
     AllocatorNotCallable { role, given } => PyTypeError: "'{role}' must be a callable or a C function cdata, not {given}";

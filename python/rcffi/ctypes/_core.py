@@ -44,6 +44,10 @@ def address_of_cdata(cdata):
 
 # Raw memory at an address, in the backend (no cdata per access).
 read_bytes = B._ctypes_read_bytes
+read_text = B._ctypes_read_text
+read_items = B._ctypes_read_items
+read_char_p = B._ctypes_read_char_p
+bytes_address = B._ctypes_bytes_address
 write_bytes = B._ctypes_write_bytes
 copy_memory = B._ctypes_copy
 read_pointer = B._ctypes_read_pointer
@@ -134,7 +138,10 @@ class CDataType(type):
         return False
 
     def _b_sizeof_(cls):
-        if cls._b_ctype_ is None and cls._b_open_():
+        if cls._b_ctype_ is not None:
+            # Laid out: complete.
+            return cls._b_size_
+        if cls._b_open_():
             # As ctypes, measuring a record without _fields_ leaves it open to them.
             return 0
         if not is_complete(cls):

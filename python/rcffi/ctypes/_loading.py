@@ -13,7 +13,7 @@ from . import _core, _messages
 from ._core import ArgumentError
 from ._functions import (CFuncPtr, FUNCFLAG_CDECL, FUNCFLAG_PYTHONAPI, FUNCFLAG_USE_ERRNO,
                          FUNCFLAG_USE_LASTERROR)
-from ._sequences import address_value
+from ._sequences import Array, _Pointer, address_value
 from ._simple import c_char, c_int, c_void_p, c_wchar
 
 RTLD_LOCAL = B.RTLD_LOCAL
@@ -118,6 +118,11 @@ def _pointer_argument(obj, position):
     """``(address, what to keep alive)`` of ``obj`` as the ``c_void_p``
     parameter ctypes declares for the memory functions: records and numbers
     are refused with its ArgumentError."""
+    if type(obj) is bytes or isinstance(obj, (Array, _Pointer)):
+        # What c_void_p.from_param() passes on as it is (bytes through a
+        # c_char_p over their own memory): the same address, without the
+        # parameter objects.
+        return address_value(obj)
     try:
         return address_value(c_void_p.from_param(obj))
     except TypeError as error:

@@ -27,7 +27,11 @@ class CField(B._CtypesField):
 
     def __new__(cls, name, ftype, offset, index, bits=0, shift=0, owner=None):
         simple = getattr(ftype, "_b_plain_", False) and not ftype._b_swapped_ and not bits
-        return super().__new__(cls, name, offset, ftype._b_code_ if simple else None, owner)
+        # Records, arrays and pointers read as views (their _b_load_), but a
+        # character array reads as text.
+        view = getattr(ftype, "_b_loads_view_", False) and not bits and not _reads_text(ftype)
+        return super().__new__(cls, name, offset, ftype._b_code_ if simple else None, owner,
+                               (ftype, index) if view else None)
 
     def __init__(self, name, ftype, offset, index, bits=0, shift=0, owner=None):
         self.name = name
@@ -37,10 +41,7 @@ class CField(B._CtypesField):
         self.bits = bits
         self.shift = shift
         self._size = (bits << 16 | shift) if bits else ftype._b_size_
-        # c_char * n and c_wchar * n fields read as bytes and str, as in ctypes.
-        item = getattr(ftype, "_type_", None)
-        self.chars = getattr(ftype, "_b_chars_", None) if getattr(
-            item, "_b_plain_", False) else None
+        self.chars = _reads_text(ftype)
 
     # Read-only, as in ctypes.
     offset = property(lambda self: self._offset)
@@ -111,6 +112,13 @@ class CField(B._CtypesField):
             B.cast(acc.pctype, address)[0] = _wrap(acc, unit)
 
 
+def _reads_text(ftype):
+    """"c" or "u" when a field of `ftype` reads as bytes or str: c_char * n and
+    c_wchar * n, as in ctypes; None otherwise."""
+    item = getattr(ftype, "_type_", None)
+    return getattr(ftype, "_b_chars_", None) if getattr(item, "_b_plain_", False) else None
+
+
 def _wrap(acc, unit):
     if acc.code in _simple._INT_CODES:
         return _simple.wrap_int(acc, unit)
@@ -120,6 +128,9 @@ def _wrap(acc, unit):
 class StructType(CDataType):
     """The metaclass of Structure: lays ``_fields_`` out when the class body or a
     later assignment gives them."""
+
+    #: Its instances read out of memory as views (`_b_load_`).
+    _b_loads_view_ = True
 
     _b_union_ = False
 

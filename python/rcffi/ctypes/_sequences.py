@@ -11,11 +11,21 @@ from . import _core
 from ._core import CData, CDataType, CArgObject, ArgumentError, POINTER_SIZE, UINTPTR
 
 
+#: The codes of plain numbers, read in one backend call when consecutive.
+_NUMBER_CODES = frozenset("bBhHiIlLqQfd")
+
+
 def _items(cls, address, indices, base):
     item = cls._type_
     size = item._b_size_
-    values = [item._b_load_(address + i * size, base, i) for i in indices]
     code = getattr(item, "_b_code_", None) if getattr(item, "_b_plain_", False) else None
+    if code is not None and indices.step == 1 and not item._b_swapped_:
+        start = address + indices.start * size
+        if code in _NUMBER_CODES:
+            return _core.read_items(code, start, len(indices))
+        if code == "c":
+            return _core.read_bytes(start, len(indices))
+    values = [item._b_load_(address + i * size, base, i) for i in indices]
     if code == "c":
         return b"".join(values)
     if code == "u":
@@ -25,6 +35,9 @@ def _items(cls, address, indices, base):
 
 class ArrayType(CDataType):
     """The metaclass of arrays: checks ``_type_`` and ``_length_``."""
+
+    #: Its instances read out of memory as views (`_b_load_`).
+    _b_loads_view_ = True
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
@@ -154,7 +167,7 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
 # As ctypes, text reads and writes all the memory the instance owns, which a
 # resize() may have made larger than the type.
 def _char_value(self):
-    return _core.read_bytes(self._b_addr, _core.sizeof(self)).split(b"\0", 1)[0]
+    return _core.read_text(self._b_addr, _core.sizeof(self))
 
 
 def _set_char_value(self, value):
@@ -253,6 +266,9 @@ def ARRAY(item, length):
 class PointerType(CDataType):
     """The metaclass of pointer types: ``_type_`` is the pointed-to type (set
     later for pointers to incomplete types)."""
+
+    #: Its instances read out of memory as views (`_b_load_`).
+    _b_loads_view_ = True
 
     def __new__(mcls, name, bases, namespace, **kwargs):
         cls = super().__new__(mcls, name, bases, namespace, **kwargs)
@@ -361,7 +377,9 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
         address = _core.read_pointer(self._b_addr)
         if not address:
             raise ValueError(_messages.NULL_ACCESS)
-        return type(self)._type_._b_view_(address, self, 0)
+        item = type(self)._type_
+        # (_b_view_ inlined: this is the commonest view)
+        return item._b_new_instance_(item, B._CTYPES_VIEW, address, self, 0)
 
     @contents.setter
     def contents(self, value):

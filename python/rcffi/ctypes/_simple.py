@@ -109,8 +109,7 @@ def convert(code, value):
         if isinstance(value, bytes):
             # The pointer is to the bytes object's own NUL-terminated storage,
             # which it keeps alive, as in ctypes.
-            mem = B.from_buffer(_core.char_array_type(None), value)
-            return _core.address_of_cdata(mem), value
+            return _core.bytes_address(value), value
         raise TypeError("bytes or integer address expected instead of %s instance"
                         % type(value).__name__)
     if code == "Z":
@@ -135,6 +134,8 @@ def convert(code, value):
 
 
 def read(code, address):
+    if code == "z":
+        return _core.read_char_p(address)
     if code == "?":
         # Any byte but 0 is true, as C reads it (the backend's _Bool refuses 2..255).
         return B.cast(accessor("B").pctype, address)[0] != 0
@@ -351,6 +352,11 @@ class _Value(B._CtypesField):
 
     def _b_set_(self, obj, value):
         cls = type(obj)
+        if type(value) is bytes and cls._b_code_ == "z":
+            # (the commonest: what convert() and write() would do for it)
+            _core.write_pointer(obj._b_addr, _core.bytes_address(value))
+            _core.keep(obj, "0", value)
+            return
         if cls._b_swapped_:
             keeper = write_swapped(cls._b_code_, obj._b_addr, value)
         else:
