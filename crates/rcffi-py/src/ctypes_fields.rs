@@ -135,7 +135,8 @@ impl CtypesField {
         }
         if this.char_p {
             let address = this.instance_address(obj)? + this.offset;
-            let text = crate::ctypes_memory::_ctypes_read_char_p(py, address);
+            // SAFETY: the instance's memory holds its record, this `char *` included.
+            let text = unsafe { crate::ctypes_scalar::read_char_p(py, address) };
             return Ok(text.map_or_else(|| py.None(), |t| t.into_any().unbind()));
         }
         if let Some((ftype, make, index)) = &this.view {

@@ -54,12 +54,8 @@ pub fn _ctypes_read_text(py: Python<'_>, address: usize, size: isize) -> Bound<'
 /// NULL: a `c_char_p`'s `value`.
 #[pyfunction]
 pub fn _ctypes_read_char_p(py: Python<'_>, address: usize) -> Option<Bound<'_, PyBytes>> {
-    // SAFETY: as for `_ctypes_read_bytes`; a non-NULL `char *` stored there
-    // points to a NUL-terminated string (as C's `strlen` needs).
-    unsafe {
-        let text = (address as *const *const std::ffi::c_char).read_unaligned();
-        (!text.is_null()).then(|| PyBytes::new(py, std::ffi::CStr::from_ptr(text).to_bytes()))
-    }
+    // SAFETY: as for `_ctypes_read_bytes`.
+    unsafe { crate::ctypes_scalar::read_char_p(py, address) }
 }
 
 /// The address of the bytes object's own NUL-terminated storage.

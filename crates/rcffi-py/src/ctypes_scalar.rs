@@ -12,6 +12,17 @@ use rcffi_core::scalar::{load_float, store_float, store_int, Machine, Rules};
 use crate::convert_scalar::{ctypes_int_bits, float};
 use crate::ctypes_instance::CtypesBufferBase;
 
+/// The NUL-terminated bytes the `char *` at `addr` points to, or None for
+/// NULL: a `c_char_p`'s value.
+///
+/// # Safety
+/// `addr` must be readable for a pointer, and a non-NULL `char *` stored there
+/// must point to a NUL-terminated string (as C's `strlen` needs).
+pub unsafe fn read_char_p(py: Python<'_>, addr: usize) -> Option<Bound<'_, PyBytes>> {
+    let text = (addr as *const *const std::ffi::c_char).read_unaligned();
+    (!text.is_null()).then(|| PyBytes::new(py, std::ffi::CStr::from_ptr(text).to_bytes()))
+}
+
 /// The machine representation of a ctypes type code; `None` from
 /// [`Scalar::from_code`] means "the Python code handles this type".
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
