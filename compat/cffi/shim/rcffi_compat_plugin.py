@@ -8,16 +8,7 @@ object per test phase.
 import json
 import os
 
-import pytest
-
 _config = None
-
-# Test files whose module set-up empties a build directory shared with the other
-# files there (cffi0's ``setup_module`` calls ``cffi.verifier.cleanup_tmpdir()``
-# on ``testing/cffi0/__pycache__``): spread over workers, one worker's set-up
-# deletes what another is compiling.  They run in one worker, one after another.
-SHARED_BUILD_DIRS = ("testing/cffi0/",)
-
 
 def pytest_configure(config):
     global _config
@@ -42,13 +33,6 @@ def _record(report):
               "message": _message(report)[:300]}
     with open(os.environ["RCFFI_COMPAT_RESULTS"], "a", encoding="utf-8") as f:
         f.write(json.dumps(record) + "\n")
-
-
-def pytest_collection_modifyitems(items):
-    for item in items:
-        for prefix in SHARED_BUILD_DIRS:
-            if item.nodeid.startswith(prefix):
-                item.add_marker(pytest.mark.xdist_group(prefix))
 
 
 def pytest_runtest_logreport(report):

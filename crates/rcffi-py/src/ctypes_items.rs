@@ -108,6 +108,23 @@ impl CtypesPointerBase {
         }
     }
 
+    /// `pointer.contents`: a view of what the pointer points to, kept alive
+    /// by the pointer (the type's `_b_new_instance_`, as its `_b_view_`).
+    fn _b_contents_(slf: &Bound<'_, Self>) -> PyResult<Py<PyAny>> {
+        let py = slf.py();
+        let state = &slf.as_super().get().state;
+        // SAFETY: a pointer instance owns or views pointer-sized memory.
+        let target = unsafe { (state.addr() as *const usize).read_unaligned() };
+        if target == 0 {
+            return Err(Msg::NullPointerAccess.to_err());
+        }
+        let item = slf.get_type().getattr(intern!(py, "_type_"))?;
+        let make = item.getattr(intern!(py, "_b_new_instance_"))?;
+        Ok(make
+            .call1((&item, view_token(py), target, slf, 0))?
+            .unbind())
+    }
+
     /// Makes the pointer hold `address` (an int, taken modulo 2**64 as C's
     /// conversion does): `cast(address, POINTER(T))` without Python steps.
     fn _b_point_(slf: &Bound<'_, Self>, address: &Bound<'_, PyInt>) -> PyResult<()> {

@@ -372,17 +372,7 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
     def _b_target_(self):
         return _core.read_pointer(self._b_addr)
 
-    @property
-    def contents(self):
-        address = _core.read_pointer(self._b_addr)
-        if not address:
-            raise ValueError(_messages.NULL_ACCESS)
-        item = type(self)._type_
-        # (_b_view_ inlined: this is the commonest view)
-        return item._b_new_instance_(item, B._CTYPES_VIEW, address, self, 0)
-
-    @contents.setter
-    def contents(self, value):
+    def _set_contents(self, value):
         item = type(self)._type_
         # As ctypes 3.11, any instance is accepted, whatever its type.
         if not isinstance(value, CData):
@@ -390,6 +380,10 @@ class _Pointer(B._CtypesPointerBase, CData, metaclass=PointerType):
         _core.write_pointer(self._b_addr, value._b_addr)
         _core.keep(self, "1", value)
         _core.keep(self, "0", value._objects)
+
+    # Read in the backend: the commonest view.
+    contents = property(B._CtypesPointerBase._b_contents_, _set_contents)
+    del _set_contents
 
     def _b_getitem_(self, key):
         cls = type(self)
