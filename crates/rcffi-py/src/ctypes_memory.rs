@@ -39,8 +39,7 @@ pub fn _ctypes_read_bytes(py: Python<'_>, address: usize, size: isize) -> Bound<
 
 /// The bytes at `address` before the first NUL of its first `size` (all of
 /// them without one): a character array's `value`.
-#[pyfunction]
-pub fn _ctypes_read_text(py: Python<'_>, address: usize, size: isize) -> Bound<'_, PyBytes> {
+pub fn read_text(py: Python<'_>, address: usize, size: isize) -> Bound<'_, PyBytes> {
     if size <= 0 {
         return PyBytes::new(py, b"");
     }

@@ -10,7 +10,7 @@ use std::ffi::{c_int, c_void, CString};
 use pyo3::exceptions::PyValueError;
 use pyo3::ffi;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple, PyType};
+use pyo3::types::{PyBytes, PyDict, PyTuple, PyType};
 use pyo3::{PyTraverseError, PyVisit};
 
 use crate::ctypes_instance::CtypesBufferBase;
@@ -214,6 +214,27 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
         Some(method) if obj.is_instance_of::<PyType>() => Ok(method.call0()?.unbind()),
         _ => Err(Msg::TypeHasNoSize.to_err()),
     }
+}
+
+/// A character array's `value`: its bytes before the first NUL, over all
+/// the memory the instance owns (a `resize()` may have made it larger than
+/// its type), as ctypes reads it.
+#[pyfunction]
+pub fn _ctypes_text_value<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let py = obj.py();
+    let inst = obj
+        .cast::<CtypesBufferBase>()
+        .map_err(|_| Msg::InvalidType.to_err())?;
+    let size: usize = obj
+        .get_type()
+        .getattr(pyo3::intern!(py, "_b_size_"))?
+        .extract()?;
+    let state = &inst.get().state;
+    Ok(crate::ctypes_memory::read_text(
+        py,
+        state.addr(),
+        state.size(size) as isize,
+    ))
 }
 
 /// `ctypes.addressof(obj)`, with the `ctypes.addressof` audit event.

@@ -161,8 +161,8 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<ctypes_args::CtypesArg>()?;
     m.add_function(wrap_pyfunction!(ctypes_args::byref, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_sizeof, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_text_value, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_bytes, m)?)?;
-    m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_text, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_items, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_char_p, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_bytes_address, m)?)?;

@@ -44,7 +44,6 @@ def address_of_cdata(cdata):
 
 # Raw memory at an address, in the backend (no cdata per access).
 read_bytes = B._ctypes_read_bytes
-read_text = B._ctypes_read_text
 read_items = B._ctypes_read_items
 read_char_p = B._ctypes_read_char_p
 bytes_address = B._ctypes_bytes_address

@@ -118,10 +118,11 @@ def _pointer_argument(obj, position):
     """``(address, what to keep alive)`` of ``obj`` as the ``c_void_p``
     parameter ctypes declares for the memory functions: records and numbers
     are refused with its ArgumentError."""
-    if type(obj) is bytes or isinstance(obj, (Array, _Pointer)):
-        # What c_void_p.from_param() passes on as it is (bytes through a
-        # c_char_p over their own memory): the same address, without the
-        # parameter objects.
+    # What c_void_p.from_param() passes on as it is (bytes through a c_char_p
+    # over their own memory): the same address, without the parameter objects.
+    if isinstance(obj, Array):
+        return obj._b_addr, obj
+    if type(obj) is bytes or isinstance(obj, _Pointer):
         return address_value(obj)
     try:
         return address_value(c_void_p.from_param(obj))

@@ -166,10 +166,6 @@ class Array(B._CtypesArrayBase, CData, metaclass=ArrayType):
 
 # As ctypes, text reads and writes all the memory the instance owns, which a
 # resize() may have made larger than the type.
-def _char_value(self):
-    return _core.read_text(self._b_addr, _core.sizeof(self))
-
-
 def _set_char_value(self, value):
     if not isinstance(value, bytes):
         raise TypeError("bytes expected instead of %s instance" % type(value).__name__)
@@ -225,7 +221,7 @@ def _cannot_delete_raw(self):
 #: What arrays of characters have beyond items, as in ctypes (where other
 #: arrays have no ``value``: it is an ordinary instance attribute there).
 _TEXT_ATTRIBUTES = {
-    "c": {"value": property(_char_value, _set_char_value, _cannot_delete),
+    "c": {"value": property(B._ctypes_text_value, _set_char_value, _cannot_delete),
           "raw": property(_char_raw, _set_char_raw, _cannot_delete_raw)},
     "u": {"value": property(_wchar_value, _set_wchar_value, _cannot_delete)},
 }
@@ -473,8 +469,7 @@ def address_value(obj):
             return address_value(obj._b_value_)
         return obj._b_address_, obj
     if isinstance(obj, bytes):
-        mem = B.from_buffer(_core.char_array_type(None), obj)
-        return _core.address_of_cdata(mem), (obj, mem)
+        return _core.bytes_address(obj), obj
     if isinstance(obj, str):
         mem = B.newp(B.new_array_type(_core.PWCHAR, None), obj)
         return _core.address_of_cdata(mem), mem
