@@ -216,24 +216,36 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// A character array's `value`: its bytes before the first NUL, over all
-/// the memory the instance owns (a `resize()` may have made it larger than
-/// its type), as ctypes reads it.
-#[pyfunction]
-pub fn _ctypes_text_value<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
-    let py = obj.py();
+/// The address and size of all the memory a ctypes instance owns or views (a
+/// `resize()` may have made it larger than its type), as its text reads it.
+fn text_memory(obj: &Bound<'_, PyAny>) -> PyResult<(usize, isize)> {
     let inst = obj
         .cast::<CtypesBufferBase>()
         .map_err(|_| Msg::InvalidType.to_err())?;
     let size: usize = obj
         .get_type()
-        .getattr(pyo3::intern!(py, "_b_size_"))?
+        .getattr(pyo3::intern!(obj.py(), "_b_size_"))?
         .extract()?;
     let state = &inst.get().state;
-    Ok(crate::ctypes_memory::read_text(
-        py,
-        state.addr(),
-        state.size(size) as isize,
+    Ok((state.addr(), state.size(size) as isize))
+}
+
+/// A character array's `value`: its bytes before the first NUL, as ctypes
+/// reads it.
+#[pyfunction]
+pub fn _ctypes_text_value<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let (address, size) = text_memory(obj)?;
+    Ok(crate::ctypes_memory::read_text(obj.py(), address, size))
+}
+
+/// A character array's `raw`: all its bytes.
+#[pyfunction]
+pub fn _ctypes_raw_value<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyBytes>> {
+    let (address, size) = text_memory(obj)?;
+    Ok(crate::ctypes_memory::_ctypes_read_bytes(
+        obj.py(),
+        address,
+        size,
     ))
 }
 

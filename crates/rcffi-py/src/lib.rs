@@ -162,6 +162,7 @@ fn _backend(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(ctypes_args::byref, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_sizeof, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_text_value, m)?)?;
+    m.add_function(wrap_pyfunction!(ctypes_support::_ctypes_raw_value, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_items, m)?)?;
     m.add_function(wrap_pyfunction!(ctypes_memory::_ctypes_read_char_p, m)?)?;

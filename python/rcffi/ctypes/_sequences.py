@@ -175,10 +175,6 @@ def _set_char_value(self, value):
     _write_terminated(self._b_addr, value, size)
 
 
-def _char_raw(self):
-    return _core.read_bytes(self._b_addr, _core.sizeof(self))
-
-
 def _set_char_raw(self, value):
     data = bytes(memoryview(value))
     if len(data) > _core.sizeof(self):
@@ -222,7 +218,7 @@ def _cannot_delete_raw(self):
 #: arrays have no ``value``: it is an ordinary instance attribute there).
 _TEXT_ATTRIBUTES = {
     "c": {"value": property(B._ctypes_text_value, _set_char_value, _cannot_delete),
-          "raw": property(_char_raw, _set_char_raw, _cannot_delete_raw)},
+          "raw": property(B._ctypes_raw_value, _set_char_raw, _cannot_delete_raw)},
     "u": {"value": property(_wchar_value, _set_wchar_value, _cannot_delete)},
 }
 
