@@ -443,3 +443,44 @@ def test_a_pointer_item_initialised_by_a_bad_tuple(same):
 
         return error_of(lambda: (m.POINTER(Pt) * 2)().__setitem__(0, (1, 2)))[0]
     same(run)
+
+
+def test_what_the_backend_reads_for_slices_values_and_views(same):
+    """Slices of arrays of simple types, c_char_p values, char-array text and
+    record, array and pointer fields (read as views) are read in the backend;
+    they give what ctypes gives, views keep their record alive."""
+    import gc
+
+    def run(m):
+        out = []
+        for t in (m.c_byte, m.c_ubyte, m.c_short, m.c_ushort, m.c_int, m.c_uint, m.c_long,
+                  m.c_ulong, m.c_longlong, m.c_ulonglong, m.c_float, m.c_double, m.c_bool,
+                  m.c_char, m.c_void_p):
+            a = (t * 6)()
+            m.memmove(a, bytes(range(200, 200 + m.sizeof(a))), m.sizeof(a))
+            out.append([a[1:4], a[4:1], a[-2:], a[::2], a[-100:100]])
+
+        class Inner(m.Structure):
+            _fields_ = [("x", m.c_int), ("name", m.c_char_p)]
+
+        class Outer(m.Structure):
+            _fields_ = [("inner", Inner), ("arr", m.c_short * 3), ("p", m.POINTER(m.c_int)),
+                        ("text", m.c_char * 4)]
+
+        def make():
+            o = Outer(Inner(7, b"seven"), (m.c_short * 3)(1, 2, 3), None, b"abcd")
+            return o.inner, o.arr, o.p
+
+        inner, arr, p = make()
+        gc.collect()
+        out += [inner.x, inner.name, list(arr), bool(p), m.c_char_p().value,
+                m.c_char_p(b"x\0y").value, type(inner).__name__]
+        buf = m.create_string_buffer(b"hi", 4)
+        m.resize(buf, 8)
+        m.memmove(m.addressof(buf) + 4, b"wxyz", 4)
+        out += [buf.value, buf.raw]
+        m.memset(buf, 0x41, 8)
+        out += [buf.value, m.string_at(buf, 3), m.pointer(m.c_int(3)).contents.value]
+        return out
+
+    assert same(run)[0] == "gives"
