@@ -194,6 +194,26 @@ def test_array_iteration_and_len(ffi):
     assert len(a) == 4 and list(a) == [1, -2, 3, 0]
 
 
+def test_array_iteration_reads_each_item_when_asked_as_cffi(both):
+    """An array's iterator reads an item when it gets to it: a loop writing
+    ahead sees what it wrote, an array given to its own slice is read as it
+    is written (found by fuzz/cffi_ops.py)."""
+    def run(ffi):
+        a = ffi.new("int[5]", [1, 2, 3, 4, 5])
+        seen = []
+        for i, x in enumerate(a):
+            seen.append(x)
+            if i + 1 < len(a):
+                a[i + 1] = 100 + i
+        d = ffi.new("double[4]", [7.0])
+        refused = outcome(lambda: d.__setitem__(slice(1, 3), d))
+        it = iter(ffi.new("char[3]", b"ab"))
+        return seen, list(d), refused, next(it), list(it), list(it)
+
+    r, c = both
+    assert outcome(lambda: run(r)) == outcome(lambda: run(c))
+
+
 def test_pointer_indexing_is_c_like(ffi):
     a = ffi.new("int[4]", [10, 20, 30, 40])
     p = ffi.cast("int *", a)

@@ -213,8 +213,9 @@ impl CData {
         if this.address().is_null() {
             return Err(null_error(this.ct()));
         }
-        let items = crate::slicing::read_items(slf, this.address(), this.array_length())?;
-        Ok(items.as_any().try_iter()?.into_any().unbind())
+        let iterator =
+            crate::cdata_iter::CDataIterator::new(slf.clone().unbind(), this.array_length());
+        Ok(Py::new(py, iterator)?.into_any())
     }
 
     fn __bool__(&self) -> PyResult<bool> {

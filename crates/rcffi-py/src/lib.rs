@@ -25,6 +25,7 @@ mod callback;
 mod cdata;
 mod cdata_attrs;
 mod cdata_held;
+mod cdata_iter;
 mod cdata_layout;
 mod cdata_owner;
 mod cdata_protocol;

@@ -150,16 +150,6 @@ pub fn set(
     Ok(())
 }
 
-/// The `n` items of an array cdata as a list (for iteration).
-pub fn read_items<'py>(
-    slf: &Bound<'py, CData>,
-    addr: *mut u8,
-    n: usize,
-) -> PyResult<Bound<'py, PyList>> {
-    let item = slf.get().ct().item.as_ref().expect("array");
-    read_item_list(slf.py(), item, addr, n, Some(slf.as_any()))
-}
-
 /// `p - q` in items, from the byte distance: a distance that is not a whole
 /// number of items (pointers cast from unrelated addresses) is an error rather
 /// than silently rounded.
@@ -180,7 +170,7 @@ pub fn item_distance(
     Ok((bytes / item_size).into_pyobject(py)?.into_any().unbind())
 }
 
-/// Reads `n` items from `addr` as a list; used by iteration and `unpack`.
+/// Reads `n` items from `addr` as a list (`unpack`).
 pub(crate) fn read_item_list<'py>(
     py: Python<'py>,
     item: &Py<CType>,
