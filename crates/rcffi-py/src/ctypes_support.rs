@@ -203,11 +203,7 @@ impl CtypesBufferBase {
 pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     let py = obj.py();
     if let Ok(inst) = obj.cast::<CtypesBufferBase>() {
-        let size: usize = obj
-            .get_type()
-            .getattr(pyo3::intern!(py, "_b_size_"))?
-            .extract()?;
-        let size = inst.get().state.size(size);
+        let size = instance_size(inst)?;
         return Ok(size.into_pyobject(py)?.into_any().unbind());
     }
     match obj.getattr_opt(pyo3::intern!(py, "_b_sizeof_"))? {
@@ -216,18 +212,22 @@ pub fn _ctypes_sizeof(obj: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
     }
 }
 
-/// The address and size of all the memory a ctypes instance owns or views (a
-/// `resize()` may have made it larger than its type), as its text reads it.
+/// The size of all the memory a ctypes instance owns or views: its type's,
+/// or more after a `resize()`.
+fn instance_size(inst: &Bound<'_, CtypesBufferBase>) -> PyResult<usize> {
+    let size: usize = inst
+        .get_type()
+        .getattr(pyo3::intern!(inst.py(), "_b_size_"))?
+        .extract()?;
+    Ok(inst.get().state.size(size))
+}
+
+/// The address and size of a ctypes instance's memory, as its text reads it.
 fn text_memory(obj: &Bound<'_, PyAny>) -> PyResult<(usize, isize)> {
     let inst = obj
         .cast::<CtypesBufferBase>()
         .map_err(|_| Msg::InvalidType.to_err())?;
-    let size: usize = obj
-        .get_type()
-        .getattr(pyo3::intern!(obj.py(), "_b_size_"))?
-        .extract()?;
-    let state = &inst.get().state;
-    Ok((state.addr(), state.size(size) as isize))
+    Ok((inst.get().state.addr(), instance_size(inst)? as isize))
 }
 
 /// A character array's `value`: its bytes before the first NUL, as ctypes

@@ -161,7 +161,11 @@ def read(code, address):
 def write(code, address, value):
     """Stores ``value`` at ``address``; returns what must be kept alive."""
     native, keeper = convert(code, value)
-    B.cast(accessor(code).pctype, address)[0] = native
+    if code in "zZPO":
+        # An address: one word, without a cdata to store through.
+        _core.write_pointer(address, native)
+    else:
+        B.cast(accessor(code).pctype, address)[0] = native
     return keeper
 
 
@@ -352,11 +356,6 @@ class _Value(B._CtypesField):
 
     def _b_set_(self, obj, value):
         cls = type(obj)
-        if type(value) is bytes and cls._b_code_ == "z":
-            # (the commonest: what convert() and write() would do for it)
-            _core.write_pointer(obj._b_addr, _core.bytes_address(value))
-            _core.keep(obj, "0", value)
-            return
         if cls._b_swapped_:
             keeper = write_swapped(cls._b_code_, obj._b_addr, value)
         else:
